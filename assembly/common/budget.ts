@@ -1,0 +1,65 @@
+// Memory budgets: every table allocates through one, so that a component can never use more
+// than its configured bytes. An allocation that would exceed the limit returns 0 and is
+// counted as a refusal; the caller applies its own policy (refuse the route, evict, ...).
+//
+// The module is built with the minimal runtime (TLSF), so freed blocks are reused.
+
+@unmanaged export class Budget {
+  /** Upper bound on `used`, in bytes. */
+  limit: u64;
+  /** Bytes currently held through this budget. */
+  used: u64;
+  /** Highest `used` ever seen. */
+  peak: u64;
+  /** Allocations refused because they would have exceeded `limit`. */
+  refusals: u64;
+}
+
+export function budgetCreate(limit: u64): Budget {
+  const budget = changetype<Budget>(heap.alloc(offsetof<Budget>()));
+  budget.limit = limit;
+  budget.used = 0;
+  budget.peak = 0;
+  budget.refusals = 0;
+  return budget;
+}
+
+/** True when `bytes` more would still fit. */
+// @ts-ignore: decorator
+@inline export function budgetFits(budget: Budget, bytes: u64): bool {
+  return budget.used + bytes <= budget.limit;
+}
+
+/** Allocates `bytes` (zeroed) or returns 0, counting the refusal, when over the limit. */
+export function budgetAlloc(budget: Budget, bytes: usize): usize {
+  if (!budgetFits(budget, <u64>bytes)) {
+    budget.refusals++;
+    return 0;
+  }
+  const ptr = heap.alloc(bytes);
+  memory.fill(ptr, 0, bytes);
+  budget.used += <u64>bytes;
+  if (budget.used > budget.peak) budget.peak = budget.used;
+  return ptr;
+}
+
+/** Returns a block of `bytes` obtained from `budgetAlloc`. */
+export function budgetFree(budget: Budget, ptr: usize, bytes: usize): void {
+  if (ptr == 0) return;
+  heap.free(ptr);
+  budget.used -= <u64>bytes;
+}
+
+/**
+ * Grows a block from `oldBytes` to `newBytes`, keeping its contents and zeroing the tail.
+ * Returns 0 (and leaves the old block untouched) when the budget cannot hold the new size.
+ */
+export function budgetGrow(budget: Budget, ptr: usize, oldBytes: usize, newBytes: usize): usize {
+  const next = budgetAlloc(budget, newBytes);
+  if (next == 0) return 0;
+  if (ptr != 0) {
+    memory.copy(next, ptr, oldBytes);
+    budgetFree(budget, ptr, oldBytes);
+  }
+  return next;
+}

@@ -1,0 +1,417 @@
+// The FIB of the Code Red document's CEF: per address family a route table (exact match) and a
+// forwarding trie (longest match), plus the adjacency table the routes point to. Everything
+// is allocated through one budget; an update that does not fit is refused whole.
+
+import { budgetCreate, budgetAlloc, budgetFree } from "./common/budget";
+import {
+  PrefixTable, prefixTableCreate, prefixTableFind, prefixTableGet, prefixTableInsert, prefixTableReserve,
+  prefixTableRemoveSlot, prefixTableSetValue, prefixTableBytes, prefixTableClear, prefixTableNext,
+  setKey, maskKey, key0, key1, key2, key3, iterMeta, EMPTY_SLOT, MAX_ROUTE_VALUE,
+} from "./fib/prefix-table";
+import {
+  PlyTrie, plyTrieCreate, plyTrieReserve, plyTrieSet, plyTrieRemove, plyTrieCover, plyTrieInherited,
+  plyTrieBytes, plyTrieClear, plyTrieCountRefs, pliesFor, coverLength, countLeafRefs, countNodeRefs,
+} from "./fib/ply-trie";
+import { lookup4, lookup4Batch, lookup6, lookup6Batch } from "./fib/lookup";
+import { Fib, FamilyStats, STATS_BYTES } from "./fib/state";
+
+/** Update outcomes (negative: refused, nothing changed). */
+export const FIB_NEW: i32 = 0;
+export const FIB_REPLACED: i32 = 1;
+export const FIB_UNCHANGED: i32 = 2;
+export const FIB_NO_MEMORY: i32 = -1;
+export const FIB_BAD_ADJACENCY: i32 = -2;
+export const FIB_BAD_LENGTH: i32 = -3;
+export const FIB_HOST_BITS: i32 = -4;
+
+/** Adjacency kinds; ids 1..5 are the special adjacencies, created with every FIB. */
+export const ADJ_FREE: u8 = 0;
+export const ADJ_NULL: u8 = 1;
+export const ADJ_PUNT: u8 = 2;
+export const ADJ_DROP: u8 = 3;
+export const ADJ_GLEAN: u8 = 4;
+export const ADJ_DISCARD: u8 = 5;
+export const ADJ_NEIGHBOR: u8 = 6;
+
+function familyTrie(fib: Fib, family: u32): PlyTrie {
+  return family == 6 ? fib.trie6 : fib.trie4;
+}
+function familyRoutes(fib: Fib, family: u32): PrefixTable {
+  return family == 6 ? fib.routes6 : fib.routes4;
+}
+function familyStats(fib: Fib, family: u32): FamilyStats {
+  return family == 6 ? fib.stats6 : fib.stats4;
+}
+
+function allocStats(): FamilyStats {
+  const stats = changetype<FamilyStats>(heap.alloc(<usize>STATS_BYTES));
+  memory.fill(changetype<usize>(stats), 0, <usize>STATS_BYTES);
+  return stats;
+}
+
+/** A FIB holding at most `limitBytes` of tables; `seedLow`/`seedHigh` key its hash tables. */
+export function fibCreate(limitBytes: f64, seedLow: u32, seedHigh: u32): Fib {
+  const fib = changetype<Fib>(heap.alloc(offsetof<Fib>()));
+  const budget = budgetCreate(<u64>limitBytes);
+  const seed = ((<u64>seedHigh) << 32) | seedLow;
+  fib.budget = budget;
+  fib.trie4 = plyTrieCreate(32, budget);
+  fib.trie6 = plyTrieCreate(128, budget);
+  fib.routes4 = prefixTableCreate(1, seed, budget);
+  fib.routes6 = prefixTableCreate(4, seed ^ 0x6a09e667f3bcc908, budget);
+  fib.stats4 = allocStats();
+  fib.stats6 = allocStats();
+  fib.version = 1;
+  fib.resets = 0;
+  fib.adjKinds = 0;
+  fib.adjRefs = 0;
+  fib.adjCapacity = 0;
+  fib.adjCount = 1; // id 0 means "no route"
+  fib.adjLive = 0;
+  fib.adjFreeHint = ADJ_DISCARD + 1;
+  for (let kind = ADJ_NULL; kind <= ADJ_DISCARD; kind++) fibAdjacencyAdd(fib, kind);
+  return fib;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Adjacencies
+
+/** Adds an adjacency of `kind`; returns its id, or 0 when the budget is exhausted. */
+export function fibAdjacencyAdd(fib: Fib, kind: u8): u32 {
+  // Reuse the lowest free id above the special ones, so ids stay small (and narrow).
+  let id: u32 = 0;
+  let i = fib.adjFreeHint;
+  while (i < fib.adjCount && load<u8>(fib.adjKinds + i) != ADJ_FREE) i++;
+  fib.adjFreeHint = i;
+  if (i < fib.adjCount) id = i;
+  else {
+    if (fib.adjCount > MAX_ROUTE_VALUE) return 0;
+    if (fib.adjCount >= fib.adjCapacity) {
+      const capacity = fib.adjCapacity < 64 ? 64 : fib.adjCapacity * 2;
+      const kinds = budgetAlloc(fib.budget, capacity);
+      if (kinds == 0) return 0;
+      const refs = budgetAlloc(fib.budget, <usize>capacity << 2);
+      if (refs == 0) {
+        budgetFree(fib.budget, kinds, capacity);
+        return 0;
+      }
+      if (fib.adjKinds) {
+        memory.copy(kinds, fib.adjKinds, fib.adjCapacity);
+        memory.copy(refs, fib.adjRefs, <usize>fib.adjCapacity << 2);
+        budgetFree(fib.budget, fib.adjKinds, fib.adjCapacity);
+        budgetFree(fib.budget, fib.adjRefs, <usize>fib.adjCapacity << 2);
+      }
+      fib.adjKinds = kinds;
+      fib.adjRefs = refs;
+      fib.adjCapacity = capacity;
+    }
+    id = fib.adjCount++;
+  }
+  store<u8>(fib.adjKinds + id, kind);
+  store<u32>(fib.adjRefs + (<usize>id << 2), 0);
+  fib.adjLive++;
+  return id;
+}
+
+// @ts-ignore: decorator
+@inline function adjacencyExists(fib: Fib, id: u32): bool {
+  return id != 0 && id < fib.adjCount && load<u8>(fib.adjKinds + id) != ADJ_FREE;
+}
+
+/** Removes adjacency `id`: 0 done, -1 no such adjacency or a special one, -2 routes use it. */
+export function fibAdjacencyRemove(fib: Fib, id: u32): i32 {
+  if (id <= ADJ_DISCARD || !adjacencyExists(fib, id)) return -1;
+  if (load<u32>(fib.adjRefs + (<usize>id << 2)) != 0) return -2;
+  store<u8>(fib.adjKinds + id, ADJ_FREE);
+  fib.adjLive--;
+  if (id < fib.adjFreeHint) fib.adjFreeHint = id;
+  return 0;
+}
+
+/** Number of routes pointing at adjacency `id`. */
+export function fibAdjacencyRefs(fib: Fib, id: u32): u32 {
+  return adjacencyExists(fib, id) ? load<u32>(fib.adjRefs + (<usize>id << 2)) : 0;
+}
+
+export function fibAdjacencyCount(fib: Fib): u32 {
+  return fib.adjLive;
+}
+
+// @ts-ignore: decorator
+@inline function addRef(fib: Fib, id: u32, delta: i32): void {
+  const slot = fib.adjRefs + (<usize>id << 2);
+  store<u32>(slot, load<u32>(slot) + delta);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+/** Checks a route; the key is in key0..key3. Returns 0 or a negative FIB_ status. */
+function check(fib: Fib, family: u32, length: u32, value: u32): i32 {
+  const bits: u32 = family == 6 ? 128 : 32;
+  if (length > bits) return FIB_BAD_LENGTH;
+  if (hostBitsSet(family, length)) return FIB_HOST_BITS;
+  if (!adjacencyExists(fib, value)) return FIB_BAD_ADJACENCY;
+  return 0;
+}
+
+function hostBitsSet(family: u32, length: u32): bool {
+  const words: u32 = family == 6 ? 4 : 1;
+  for (let w: u32 = 0; w < words; w++) {
+    const word = w == 0 ? key0 : w == 1 ? key1 : w == 2 ? key2 : key3;
+    const first = w << 5;
+    if (length <= first) {
+      if (word != 0) return true;
+    } else if (length < first + 32) {
+      if (word & (0xffffffff >>> (length - first))) return true;
+    }
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Updates
+
+/** Adjacency the last update replaced or deleted (valid when it returned FIB_REPLACED or 1). */
+export let fibPrevious: u32 = 0;
+
+function insertKey(fib: Fib, family: u32, length: u32, value: u32): i32 {
+  const status = check(fib, family, length, value);
+  if (status < 0) return status;
+  const routes = familyRoutes(fib, family);
+  const trie = familyTrie(fib, family);
+  const stats = familyStats(fib, family);
+  const slot = prefixTableFind(routes, length);
+  if (slot != 0) {
+    const old = prefixTableGet(routes, length);
+    fibPrevious = old;
+    if (old == value) return FIB_UNCHANGED;
+    if (!plyTrieReserve(trie, 0, value)) {
+      stats.aborted++;
+      return FIB_NO_MEMORY;
+    }
+    prefixTableSetValue(routes, prefixTableFind(routes, length), value);
+    plyTrieSet(trie, length, value, false);
+    addRef(fib, old, -1);
+    addRef(fib, value, 1);
+    stats.revisions++;
+    fib.version++;
+    return FIB_REPLACED;
+  }
+  if (!prefixTableReserve(routes, 1) || !plyTrieReserve(trie, pliesFor(length), value)) {
+    stats.aborted++;
+    return FIB_NO_MEMORY;
+  }
+  prefixTableInsert(routes, length, value);
+  plyTrieSet(trie, length, value, true);
+  addRef(fib, value, 1);
+  stats.inserts++;
+  if (<u64>routes.count > stats.peakRoutes) stats.peakRoutes = routes.count;
+  fib.version++;
+  return FIB_NEW;
+}
+
+function deleteKey(fib: Fib, family: u32, length: u32): i32 {
+  const bits: u32 = family == 6 ? 128 : 32;
+  if (length > bits) return FIB_BAD_LENGTH;
+  const routes = familyRoutes(fib, family);
+  const slot = prefixTableFind(routes, length);
+  if (slot == 0) return 0;
+  const trie = familyTrie(fib, family);
+  const value = prefixTableGet(routes, length);
+  prefixTableRemoveSlot(routes, slot);
+  // The entries the route owned fall back to the next-longest route that covers it.
+  let replacement: u32 = 0;
+  if (plyTrieCover(trie, length)) {
+    const w0 = key0, w1 = key1, w2 = key2, w3 = key3;
+    maskKey(coverLength);
+    replacement = prefixTableGet(routes, coverLength);
+    setKey(w0, w1, w2, w3);
+  } else if (length > 16) {
+    replacement = plyTrieInherited(trie, length);
+  }
+  plyTrieRemove(trie, length, replacement);
+  addRef(fib, value, -1);
+  fibPrevious = value;
+  familyStats(fib, family).invalidations++;
+  fib.version++;
+  return 1;
+}
+
+/** Inserts or replaces one route. Returns a FIB_ status; `fibPrevious` holds a replaced value. */
+export function fibInsert(fib: Fib, family: u32, w0: u32, w1: u32, w2: u32, w3: u32, length: u32, value: u32): i32 {
+  setKey(w0, w1, w2, w3);
+  return insertKey(fib, family, length, value);
+}
+
+/** Deletes one route: 1 deleted (its value in `fibPrevious`), 0 absent, negative if invalid. */
+export function fibDelete(fib: Fib, family: u32, w0: u32, w1: u32, w2: u32, w3: u32, length: u32): i32 {
+  setKey(w0, w1, w2, w3);
+  return deleteKey(fib, family, length);
+}
+
+/** The adjacency of an exact route, or 0xffffffff. */
+export function fibGet(fib: Fib, family: u32, w0: u32, w1: u32, w2: u32, w3: u32, length: u32): u32 {
+  setKey(w0, w1, w2, w3);
+  return prefixTableGet(familyRoutes(fib, family), length);
+}
+
+// Batches: `addresses` holds one u32 (IPv4) or four (IPv6) per route, `lengths` one u8, `values`
+// one u32.
+
+// @ts-ignore: decorator
+@inline function loadKey(family: u32, addresses: usize, i: u32): void {
+  if (family == 6) {
+    const p = addresses + (<usize>i << 4);
+    setKey(load<u32>(p), load<u32>(p, 4), load<u32>(p, 8), load<u32>(p, 12));
+  } else setKey(load<u32>(addresses + (<usize>i << 2)), 0, 0, 0);
+}
+
+/** Why the route named by `fibValidateBatch` is invalid (a negative FIB_ status). */
+export let fibInvalidReason: i32 = 0;
+
+/** Index of the first invalid route of a batch, or -1 when all are valid. */
+export function fibValidateBatch(fib: Fib, family: u32, addresses: usize, lengths: usize, values: usize, count: u32): i32 {
+  for (let i: u32 = 0; i < count; i++) {
+    loadKey(family, addresses, i);
+    const status = check(fib, family, load<u8>(lengths + i), load<u32>(values + (<usize>i << 2)));
+    if (status < 0) {
+      fibInvalidReason = status;
+      return <i32>i;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Inserts a validated batch. Writes each route's previous adjacency (0xffffffff if it was new)
+ * to `previous`. Returns `count`, or the index of the route that did not fit, after restoring
+ * the table (and its counters) to its state before the batch.
+ */
+export function fibInsertBatch(fib: Fib, family: u32, addresses: usize, lengths: usize, values: usize, count: u32, previous: usize): u32 {
+  const routes = familyRoutes(fib, family);
+  const stats = familyStats(fib, family);
+  const saved = changetype<FamilyStats>(memory.data(STATS_BYTES));
+  memory.copy(changetype<usize>(saved), changetype<usize>(stats), <usize>STATS_BYTES);
+  const version = fib.version;
+  prefixTableReserve(routes, count);
+  for (let i: u32 = 0; i < count; i++) {
+    loadKey(family, addresses, i);
+    const status = insertKey(fib, family, load<u8>(lengths + i), load<u32>(values + (<usize>i << 2)));
+    if (status < 0) {
+      rollback(fib, family, addresses, lengths, previous, i);
+      memory.copy(changetype<usize>(stats), changetype<usize>(saved), <usize>STATS_BYTES);
+      stats.aborted++;
+      fib.version = version;
+      return i;
+    }
+    store<u32>(previous + (<usize>i << 2), status == FIB_NEW ? EMPTY_SLOT : fibPrevious);
+  }
+  return count;
+}
+
+function rollback(fib: Fib, family: u32, addresses: usize, lengths: usize, previous: usize, done: u32): void {
+  for (let i = <i32>done - 1; i >= 0; i--) {
+    loadKey(family, addresses, <u32>i);
+    const length = <u32>load<u8>(lengths + i);
+    const old = load<u32>(previous + (<usize>i << 2));
+    if (old == EMPTY_SLOT) deleteKey(fib, family, length);
+    else insertKey(fib, family, length, old);
+  }
+}
+
+/** Deletes a batch; writes 1/0 (deleted/absent) per route to `results`; returns the deletions. */
+export function fibDeleteBatch(fib: Fib, family: u32, addresses: usize, lengths: usize, count: u32, results: usize): u32 {
+  let deleted: u32 = 0;
+  for (let i: u32 = 0; i < count; i++) {
+    loadKey(family, addresses, i);
+    const status = deleteKey(fib, family, load<u8>(lengths + i));
+    const done: u8 = status == 1 ? 1 : 0;
+    store<u8>(results + i, done);
+    deleted += done;
+  }
+  return deleted;
+}
+
+/** Removes every route of both families and counts a reset; adjacencies stay. */
+export function fibClear(fib: Fib): void {
+  for (let family: u32 = 4; family <= 6; family += 2) {
+    const routes = familyRoutes(fib, family);
+    for (let i = prefixTableNext(routes, 0); i < routes.capacity; i = prefixTableNext(routes, i + 1)) {
+      addRef(fib, iterMeta & MAX_ROUTE_VALUE, -1);
+    }
+    familyStats(fib, family).invalidations += routes.count;
+    prefixTableClear(routes);
+    plyTrieClear(familyTrie(fib, family));
+  }
+  fib.resets++;
+  fib.version++;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lookups
+
+export function fibLookup4(fib: Fib, address: u32): u32 {
+  return lookup4(fib.trie4, address);
+}
+export function fibLookup4Batch(fib: Fib, addresses: usize, out: usize, count: u32): void {
+  lookup4Batch(fib.trie4, addresses, out, count);
+}
+export function fibLookup6(fib: Fib, address: usize): u32 {
+  return lookup6(fib.trie6, address);
+}
+export function fibLookup6Batch(fib: Fib, addresses: usize, out: usize, count: u32): void {
+  lookup6Batch(fib.trie6, addresses, out, count);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Iteration and statistics
+
+/** Next route slot at or after `cursor` (== capacity at the end); key in fibKey*, meta via fibRouteMeta. */
+export function fibRouteNext(fib: Fib, family: u32, cursor: u32): u32 {
+  return prefixTableNext(familyRoutes(fib, family), cursor);
+}
+export function fibRouteCapacity(fib: Fib, family: u32): u32 {
+  return familyRoutes(fib, family).capacity;
+}
+export function fibRouteMeta(): u32 {
+  return iterMeta;
+}
+export function fibKey(word: u32): u32 {
+  return word == 0 ? key0 : word == 1 ? key1 : word == 2 ? key2 : key3;
+}
+
+/**
+ * Writes the counters of one family as f64 to `out`: routes, plies, trie bytes, route-table
+ * bytes, inserts, invalidations, revisions, aborted, peak routes, widenings, leaf refs, node
+ * refs (the last two only when `countRefs`, since they need a walk of the trie).
+ */
+export function fibFamilyStats(fib: Fib, family: u32, out: usize, countRefs: bool): void {
+  const trie = familyTrie(fib, family);
+  const routes = familyRoutes(fib, family);
+  const stats = familyStats(fib, family);
+  store<f64>(out, <f64>routes.count);
+  store<f64>(out, <f64>trie.live, 8);
+  store<f64>(out, <f64>plyTrieBytes(trie), 16);
+  store<f64>(out, <f64>prefixTableBytes(routes), 24);
+  store<f64>(out, <f64>stats.inserts, 32);
+  store<f64>(out, <f64>stats.invalidations, 40);
+  store<f64>(out, <f64>stats.revisions, 48);
+  store<f64>(out, <f64>stats.aborted, 56);
+  store<f64>(out, <f64>stats.peakRoutes, 64);
+  store<f64>(out, <f64>trie.widenings, 72);
+  if (countRefs) plyTrieCountRefs(trie);
+  store<f64>(out, countRefs ? <f64>countLeafRefs : -1, 80);
+  store<f64>(out, countRefs ? <f64>countNodeRefs : -1, 88);
+}
+
+/** Writes the FIB-wide counters as f64: version, resets, bytes in use, budget, refusals, peak bytes, adjacencies. */
+export function fibStats(fib: Fib, out: usize): void {
+  store<f64>(out, <f64>fib.version);
+  store<f64>(out, <f64>fib.resets, 8);
+  store<f64>(out, <f64>fib.budget.used, 16);
+  store<f64>(out, <f64>fib.budget.limit, 24);
+  store<f64>(out, <f64>fib.budget.refusals, 32);
+  store<f64>(out, <f64>fib.budget.peak, 40);
+  store<f64>(out, <f64>fib.adjLive, 48);
+}

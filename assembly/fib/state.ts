@@ -1,0 +1,37 @@
+// The FIB's state record (kept apart from fib.ts so that only functions become module exports).
+
+import { Budget } from "../common/budget";
+import { PlyTrie } from "./ply-trie";
+import { PrefixTable } from "./prefix-table";
+
+/** Counters per family, in the order `fibStats` writes them. */
+@unmanaged export class FamilyStats {
+  inserts: u64;
+  invalidations: u64;
+  revisions: u64;
+  aborted: u64;
+  peakRoutes: u64;
+}
+export const STATS_BYTES: i32 = 40;
+
+@unmanaged export class Fib {
+  budget: Budget;
+  trie4: PlyTrie;
+  trie6: PlyTrie;
+  routes4: PrefixTable;
+  routes6: PrefixTable;
+  stats4: FamilyStats;
+  stats6: FamilyStats;
+  /** Incremented by every change to either table. */
+  version: u64;
+  resets: u64;
+  /** Adjacency table: kind (u8) and route references (u32) per id. */
+  adjKinds: usize;
+  adjRefs: usize;
+  adjCapacity: u32;
+  adjCount: u32;
+  adjLive: u32;
+  /** No id below this (and above the special ones) is free. */
+  adjFreeHint: u32;
+}
+

@@ -1,0 +1,53 @@
+/**
+ * Typed errors. Every error the library throws on bad input is a {@link DataplaneError} with a
+ * stable `code`, and names the offending value.
+ */
+
+/** Base class of every error thrown by the library on bad input or exhausted budgets. */
+export class DataplaneError extends Error {
+  /** A stable, machine-readable reason, e.g. `"prefix-host-bits"`. */
+  readonly code: string;
+  /** The offending value, as given. */
+  readonly value: unknown;
+
+  constructor(code: string, message: string, value: unknown) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.value = value;
+  }
+}
+
+/** An IPv4 or IPv6 address that cannot be parsed or is of the wrong family. */
+export class AddressError extends DataplaneError {}
+
+/** A prefix with bad syntax, a length out of range, host bits set, or the wrong family. */
+export class PrefixError extends DataplaneError {}
+
+/** A MAC address that cannot be parsed. */
+export class MacError extends DataplaneError {}
+
+/** An adjacency id that does not exist, or an adjacency that cannot be removed. */
+export class AdjacencyError extends DataplaneError {}
+
+/** An update refused because the component's memory budget is exhausted; nothing was changed. */
+export class CapacityError extends DataplaneError {}
+
+/** A configuration option out of range. */
+export class ConfigError extends DataplaneError {}
+
+/** Renders a value for an error message (strings quoted, long values cut). */
+export function describe(value: unknown): string {
+  let text: string;
+  if (typeof value === "string") text = JSON.stringify(value);
+  else if (typeof value === "bigint") text = `${value}n`;
+  else if (value instanceof Uint32Array || value instanceof Uint8Array) text = `[${Array.from(value).join(", ")}]`;
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = String(value);
+    }
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

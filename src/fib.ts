@@ -1,0 +1,508 @@
+/**
+ * The FIB: Cisco Express Forwarding's forwarding table and adjacency table (Cisco Doc 12808,
+ * "Dealing with mallocfail and High CPU Utilization Resulting From the Code Red Worm"): built
+ * from the routing table before the first packet, no cache and no ager, a route deleted only
+ * when the routing table deletes it. Longest-prefix lookups run in WebAssembly over a 16-8-8
+ * multibit trie (see assembly/fib/ply-trie.ts).
+ */
+
+import { AdjacencyError, CapacityError, ConfigError, DataplaneError, PrefixError, describe } from "./errors.js";
+import { type AddressInput, type Family, parseAddress, formatIPv4, formatIPv6, toIPv4 } from "./net/address.js";
+import { type PrefixInput, parsePrefix, formatPrefix, networkWords } from "./net/prefix.js";
+import { type MacInput, parseMac, formatMac } from "./net/mac.js";
+import { instantiate } from "./wasm/instance.js";
+import type { WasmExports } from "./wasm/exports.js";
+import { HeapViews, randomSeed, seedHalves } from "./wasm/views.js";
+
+/** The special adjacencies of CEF, present in every FIB with these ids. */
+export const SpecialAdjacency = {
+  /** Null0: traffic to the route is dropped silently. */
+  null: 1,
+  /** Punt: the packet goes to the slow path (process switching). */
+  punt: 2,
+  /** Drop: the packet is dropped (and counted). */
+  drop: 3,
+  /** Glean: a directly connected subnet; the next hop must be resolved with ARP first. */
+  glean: 4,
+  /** Discard: the packet is discarded. */
+  discard: 5,
+} as const;
+
+/** The kind of an adjacency. */
+export type AdjacencyKind = keyof typeof SpecialAdjacency | "neighbor";
+
+const KIND_NAMES: AdjacencyKind[] = ["null", "null", "punt", "drop", "glean", "discard", "neighbor"];
+const NEIGHBOR_KIND = 6;
+
+/** What `addAdjacency` takes: the outgoing interface, the next hop, and its MAC address. */
+export interface AdjacencyOptions {
+  /** Outgoing interface, by name (`"GigabitEthernet0/1"`) or index. */
+  interface: string | number;
+  /** Next-hop address (either family). */
+  nextHop?: AddressInput;
+  /** Layer-2 rewrite: the next hop's MAC address. */
+  mac?: MacInput;
+}
+
+/** An adjacency as `adjacency()` reports it. */
+export interface Adjacency {
+  id: number;
+  kind: AdjacencyKind;
+  interface?: string | number;
+  nextHop?: string;
+  mac?: string;
+  /** Number of routes pointing at it. */
+  routes: number;
+}
+
+/** Options of a {@link Fib}. */
+export interface FibOptions {
+  /**
+   * Memory budget for routes, tries and adjacencies, in bytes (default 1 GiB). An update that
+   * would exceed it is refused with a {@link CapacityError} and changes nothing.
+   */
+  maxBytes?: number;
+  /** Key of the route tables' hash (default: random). Fix it for reproducible layouts. */
+  seed?: number | bigint;
+}
+
+/** Counters of one address family, as `show ip cef summary` reports them. */
+export interface FibFamilySummary {
+  /** Routes (prefixes) in the table. */
+  routes: number;
+  /** FIB leaves: one per route, as in IOS. */
+  leaves: number;
+  /** Trie nodes: the root and the 256-entry plies below it. */
+  nodes: number;
+  /** Bytes held by this family's trie and route table. */
+  bytes: number;
+  /** Routes added. */
+  inserts: number;
+  /** Routes deleted. */
+  invalidations: number;
+  /** Existing routes that changed adjacency ("revisions of existing leaves"). */
+  revisions: number;
+  /** Updates refused for lack of memory ("aborted modifications"). */
+  aborted: number;
+  /** Highest number of routes seen. */
+  peak: number;
+  /** Width of the trie's ply entries: 16 bits until an adjacency id or ply index needs more. */
+  entryBits: 16 | 32;
+  /** Trie entries that hold a route, and that point at a child node (IOS "refcounts"). */
+  refcounts: { leaf: number; node: number };
+}
+
+/** The FIB's `show ip cef summary` counters: totals over both families, and each family. */
+export interface FibSummary {
+  /** Incremented by every change to the table. */
+  tableVersion: number;
+  routes: number;
+  leaves: number;
+  nodes: number;
+  /** Bytes held by the whole FIB (both families and the adjacency table). */
+  bytes: number;
+  inserts: number;
+  invalidations: number;
+  revisions: number;
+  aborted: number;
+  /** Table resets (`clear()`). */
+  resets: number;
+  /** Adjacencies, the five special ones included. */
+  adjacencies: number;
+  /** The memory budget, in bytes. */
+  budgetBytes: number;
+  /** Identifier of this FIB's hash key, shown as the load-sharing id. */
+  hashId: string;
+  /** Trie entries that hold a route, and that point at a child node (IOS "refcounts"). */
+  refcounts: { leaf: number; node: number };
+  ipv4: FibFamilySummary;
+  ipv6: FibFamilySummary;
+}
+
+/** A route as listed by `routes()`. */
+export interface Route {
+  prefix: string;
+  family: Family;
+  adjacency: number;
+}
+
+/** Bytes of a trie root: 65536 entries and their start masks, u32 each. */
+const ROOT_BYTES = 65536 * 8;
+const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
+const CHUNK = 16384;
+const STATUS_NEW = 0;
+const NO_MEMORY = -1;
+const BAD_ADJACENCY = -2;
+const BAD_LENGTH = -3;
+const HOST_BITS = -4;
+
+/**
+ * A longest-prefix-match forwarding table for IPv4 and IPv6 with a CEF adjacency table.
+ *
+ * @example
+ * ```ts
+ * const fib = new Fib();
+ * const gw = fib.addAdjacency({ interface: "Gi0/1", nextHop: "192.0.2.1", mac: "00:00:0c:12:34:56" });
+ * fib.insert("10.0.0.0/8", gw);
+ * fib.insert("10.1.0.0/16", SpecialAdjacency.null);
+ * fib.lookup("10.2.3.4"); // gw
+ * ```
+ */
+export class Fib {
+  readonly #wasm: WasmExports;
+  readonly #handle: number;
+  readonly #views: HeapViews;
+  readonly #adjacencies = new Map<number, { kind: AdjacencyKind; interface?: string | number; nextHop?: string; mac?: string }>();
+  readonly #hashId: string;
+  /** Scratch: 16 bytes for one IPv6 address, then 96 bytes of counters. */
+  readonly #scratch: number;
+  #staging = 0;
+
+  constructor(options: FibOptions = {}) {
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    if (!Number.isFinite(maxBytes) || maxBytes < 0 || maxBytes > 3.5 * 1024 ** 3) {
+      throw new ConfigError("fib-max-bytes", `invalid maxBytes ${describe(maxBytes)}: expected 0 to 3.5 GiB`, maxBytes);
+    }
+    const [low, high] = options.seed === undefined ? randomSeed() : seedHalves(options.seed);
+    this.#wasm = instantiate();
+    this.#handle = this.#wasm.fibCreate(maxBytes, low, high);
+    this.#scratch = this.#wasm.alloc(128);
+    this.#views = new HeapViews(this.#wasm.memory);
+    this.#hashId = ((Math.imul(low ^ high, 0x9e3779b1) >>> 0).toString(16).toUpperCase()).padStart(8, "0");
+    for (const [kind, id] of Object.entries(SpecialAdjacency)) this.#adjacencies.set(id, { kind: kind as AdjacencyKind });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Adjacencies
+
+  /**
+   * Adds a neighbour adjacency (outgoing interface, next hop, MAC rewrite) and returns its id.
+   * Ids are small integers, reused after `removeAdjacency`.
+   */
+  addAdjacency(options: AdjacencyOptions): number {
+    if (options === null || typeof options !== "object") {
+      throw new AdjacencyError("adjacency-options", `invalid adjacency ${describe(options)}: expected { interface, nextHop?, mac? }`, options);
+    }
+    const name = options.interface;
+    if (!(typeof name === "string" && name.length > 0) && !(typeof name === "number" && Number.isInteger(name) && name >= 0)) {
+      throw new AdjacencyError("adjacency-interface", `invalid adjacency interface ${describe(name)}: expected a name or an index`, name);
+    }
+    const record: { kind: AdjacencyKind; interface: string | number; nextHop?: string; mac?: string } = { kind: "neighbor", interface: name };
+    if (options.nextHop !== undefined) {
+      const address = parseAddress(options.nextHop);
+      record.nextHop = address.family === 4 ? formatIPv4(address.words[0]!) : formatIPv6(address.words);
+    }
+    if (options.mac !== undefined) record.mac = formatMac(parseMac(options.mac));
+    const id = this.#wasm.fibAdjacencyAdd(this.#handle, NEIGHBOR_KIND);
+    if (id === 0) throw new CapacityError("fib-full", "cannot add an adjacency: the FIB's memory budget is exhausted", options);
+    this.#adjacencies.set(id, record);
+    return id;
+  }
+
+  /** Removes an adjacency. Refused for special adjacencies and for adjacencies that routes use. */
+  removeAdjacency(id: number): void {
+    const status = this.#wasm.fibAdjacencyRemove(this.#handle, id >>> 0);
+    if (status === -1 || !this.#adjacencies.has(id)) {
+      throw new AdjacencyError("adjacency-unknown", `cannot remove adjacency ${describe(id)}: no such (non-special) adjacency`, id);
+    }
+    if (status === -2) {
+      const routes = this.#wasm.fibAdjacencyRefs(this.#handle, id);
+      throw new AdjacencyError("adjacency-in-use", `cannot remove adjacency ${id}: ${routes} routes use it`, id);
+    }
+    this.#adjacencies.delete(id);
+  }
+
+  /** An adjacency by id, or undefined. */
+  adjacency(id: number): Adjacency | undefined {
+    const record = this.#adjacencies.get(id);
+    if (record === undefined) return undefined;
+    return { id, ...record, routes: this.#wasm.fibAdjacencyRefs(this.#handle, id) };
+  }
+
+  /** Every adjacency, specials first. */
+  adjacencies(): Adjacency[] {
+    return [...this.#adjacencies.keys()].sort((a, b) => a - b).map((id) => this.adjacency(id)!);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Routes
+
+  /**
+   * Adds a route, or points an existing one at another adjacency. Returns true when the route
+   * is new.
+   * @throws PrefixError for an invalid prefix; AdjacencyError for an unknown adjacency;
+   *   CapacityError when the memory budget cannot hold it (nothing is changed then).
+   */
+  insert(prefix: PrefixInput, adjacency: number): boolean {
+    const p = parsePrefix(prefix);
+    if (typeof adjacency !== "number" || adjacency !== adjacency >>> 0) this.#updateFailed(BAD_ADJACENCY, prefix, adjacency);
+    const w = p.words;
+    const status = this.#wasm.fibInsert(this.#handle, p.family, w[0]!, w[1] ?? 0, w[2] ?? 0, w[3] ?? 0, p.length, adjacency);
+    if (status < 0) this.#updateFailed(status, prefix, adjacency);
+    return status === STATUS_NEW;
+  }
+
+  /** Deletes a route; the addresses it covered fall back to the next-longest match. Returns whether it existed. */
+  delete(prefix: PrefixInput): boolean {
+    const p = parsePrefix(prefix);
+    const w = p.words;
+    return this.#wasm.fibDelete(this.#handle, p.family, w[0]!, w[1] ?? 0, w[2] ?? 0, w[3] ?? 0, p.length) === 1;
+  }
+
+  /** The adjacency of exactly this prefix, or undefined when it is not a route. */
+  get(prefix: PrefixInput): number | undefined {
+    const p = parsePrefix(prefix);
+    const w = p.words;
+    const value = this.#wasm.fibGet(this.#handle, p.family, w[0]!, w[1] ?? 0, w[2] ?? 0, w[3] ?? 0, p.length) >>> 0;
+    return value === 0xffffffff ? undefined : value;
+  }
+
+  /** Number of routes (of one family, or of both). */
+  size(family?: Family): number {
+    const stats = this.#familyCounters(family ?? 4, false);
+    if (family !== undefined) return stats[0]!;
+    return stats[0]! + this.#familyCounters(6, false)[0]!;
+  }
+
+  /** Every route of one family (or both), in no particular order. */
+  *routes(family?: Family): IterableIterator<Route> {
+    const families: Family[] = family === undefined ? [4, 6] : [family];
+    for (const f of families) {
+      const w = this.#wasm;
+      for (let cursor = w.fibRouteNext(this.#handle, f, 0); cursor < w.fibRouteCapacity(this.#handle, f); cursor = w.fibRouteNext(this.#handle, f, cursor + 1)) {
+        const meta = w.fibRouteMeta();
+        const words = f === 4 ? Uint32Array.of(w.fibKey(0)) : Uint32Array.of(w.fibKey(0), w.fibKey(1), w.fibKey(2), w.fibKey(3));
+        yield { prefix: formatPrefix({ family: f, words, length: meta >>> 24 }), family: f, adjacency: meta & 0xffffff };
+      }
+    }
+  }
+
+  /** The adjacency for an address (longest match), or 0 when no route covers it. */
+  lookup(address: AddressInput): number {
+    if (typeof address === "number") return this.#wasm.fibLookup4(this.#handle, toIPv4(address)) >>> 0;
+    const parsed = parseAddress(address);
+    if (parsed.family === 4) return this.#wasm.fibLookup4(this.#handle, parsed.words[0]!) >>> 0;
+    this.#views.refresh().u32.set(parsed.words, this.#scratch >>> 2);
+    return this.#wasm.fibLookup6(this.#handle, this.#scratch) >>> 0;
+  }
+
+  /**
+   * The route that forwards an address: its prefix and adjacency (what `show ip cef ADDR`
+   * prints), or undefined when no route covers it. A diagnostic, slower than `lookup`.
+   */
+  match(address: AddressInput): { prefix: string; adjacency: number } | undefined {
+    const parsed = parseAddress(address);
+    const bits = parsed.family === 4 ? 32 : 128;
+    for (let length = bits; length >= 0; length--) {
+      const w = networkWords(parsed.words, length);
+      const value = this.#wasm.fibGet(this.#handle, parsed.family, w[0]!, w[1] ?? 0, w[2] ?? 0, w[3] ?? 0, length) >>> 0;
+      if (value !== 0xffffffff) return { prefix: formatPrefix({ family: parsed.family, words: w, length }), adjacency: value };
+    }
+    return undefined;
+  }
+
+  /** IPv4 lookups for a batch: `out[i]` gets the adjacency of `addresses[i]`, 0 for no route. */
+  lookupBatch(addresses: Uint32Array, out: Uint32Array = new Uint32Array(addresses.length)): Uint32Array {
+    checkBatch("lookupBatch", addresses, 1, out, addresses.length);
+    this.#lookupChunks(addresses, out, 1, (a, o, n) => this.#wasm.fibLookup4Batch(this.#handle, a, o, n));
+    return out;
+  }
+
+  /** IPv6 lookups for a batch: four u32 words per address (most significant first) in `addresses`. */
+  lookupBatch6(addresses: Uint32Array, out: Uint32Array = new Uint32Array(addresses.length >>> 2)): Uint32Array {
+    checkBatch("lookupBatch6", addresses, 4, out, addresses.length >>> 2);
+    this.#lookupChunks(addresses, out, 4, (a, o, n) => this.#wasm.fibLookup6Batch(this.#handle, a, o, n));
+    return out;
+  }
+
+  /**
+   * Adds IPv4 routes from typed arrays in one call: `addresses[i]/lengths[i]` → `adjacencies[i]`.
+   * All or nothing: an invalid route throws before anything changes, and a batch the budget
+   * cannot hold is rolled back.
+   */
+  insertBatch(addresses: Uint32Array, lengths: Uint8Array, adjacencies: Uint32Array): void {
+    this.#insertBatch(4, addresses, lengths, adjacencies);
+  }
+
+  /** IPv6 form of {@link insertBatch}: four u32 words per address. */
+  insertBatch6(addresses: Uint32Array, lengths: Uint8Array, adjacencies: Uint32Array): void {
+    this.#insertBatch(6, addresses, lengths, adjacencies);
+  }
+
+  /** Deletes IPv4 routes; returns how many existed. */
+  deleteBatch(addresses: Uint32Array, lengths: Uint8Array): number {
+    return this.#deleteBatch(4, addresses, lengths);
+  }
+
+  /** IPv6 form of {@link deleteBatch}. */
+  deleteBatch6(addresses: Uint32Array, lengths: Uint8Array): number {
+    return this.#deleteBatch(6, addresses, lengths);
+  }
+
+  /** Removes every route (a CEF reset); adjacencies stay. */
+  clear(): void {
+    this.#wasm.fibClear(this.#handle);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Statistics
+
+  /** The counters of `show ip cef summary` (see {@link renderCefSummary}). */
+  summary(): FibSummary {
+    const ipv4 = this.#familySummary(4);
+    const ipv6 = this.#familySummary(6);
+    this.#wasm.fibStats(this.#handle, this.#scratch + 16);
+    const f = this.#views.refresh().f64;
+    const base = (this.#scratch + 16) >>> 3;
+    return {
+      tableVersion: f[base]!,
+      routes: ipv4.routes + ipv6.routes,
+      leaves: ipv4.leaves + ipv6.leaves,
+      nodes: ipv4.nodes + ipv6.nodes,
+      bytes: f[base + 2]!,
+      inserts: ipv4.inserts + ipv6.inserts,
+      invalidations: ipv4.invalidations + ipv6.invalidations,
+      revisions: ipv4.revisions + ipv6.revisions,
+      aborted: ipv4.aborted + ipv6.aborted,
+      resets: f[base + 1]!,
+      adjacencies: f[base + 6]!,
+      budgetBytes: f[base + 3]!,
+      hashId: this.#hashId,
+      refcounts: { leaf: ipv4.refcounts.leaf + ipv6.refcounts.leaf, node: ipv4.refcounts.node + ipv6.refcounts.node },
+      ipv4,
+      ipv6,
+    };
+  }
+
+  #familyCounters(family: Family, countRefs: boolean): Float64Array {
+    this.#wasm.fibFamilyStats(this.#handle, family, this.#scratch + 16, countRefs);
+    return this.#views.refresh().f64.slice((this.#scratch + 16) >>> 3, ((this.#scratch + 16) >>> 3) + 12);
+  }
+
+  #familySummary(family: Family): FibFamilySummary {
+    const c = this.#familyCounters(family, true);
+    const hasRoot = c[2]! >= ROOT_BYTES;
+    return {
+      routes: c[0]!,
+      leaves: c[0]!,
+      nodes: c[1]! + (hasRoot ? 1 : 0),
+      bytes: c[2]! + c[3]!,
+      inserts: c[4]!,
+      invalidations: c[5]!,
+      revisions: c[6]!,
+      aborted: c[7]!,
+      peak: c[8]!,
+      entryBits: c[9]! > 0 ? 32 : 16,
+      refcounts: { leaf: c[10]!, node: c[11]! },
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Internals
+
+  #updateFailed(status: number, prefix: unknown, adjacency: unknown): never {
+    switch (status) {
+      case NO_MEMORY:
+        throw new CapacityError("fib-full", `cannot insert ${describe(prefix)}: the FIB's memory budget is exhausted (nothing changed)`, prefix);
+      case BAD_ADJACENCY:
+        throw new AdjacencyError("adjacency-unknown", `cannot insert ${describe(prefix)}: no adjacency ${describe(adjacency)}`, adjacency);
+      case BAD_LENGTH:
+        throw new PrefixError("prefix-length", `invalid prefix ${describe(prefix)}: length out of range`, prefix);
+      case HOST_BITS:
+        throw new PrefixError("prefix-host-bits", `invalid prefix ${describe(prefix)}: host bits are set`, prefix);
+      default:
+        throw new DataplaneError("fib-status", `unexpected FIB status ${status}`, prefix);
+    }
+  }
+
+  /** A staging area for CHUNK lookups: 16 bytes of input and 4 of output per address. */
+  #stagingArea(): number {
+    if (this.#staging === 0) this.#staging = this.#wasm.alloc(CHUNK * 20);
+    return this.#staging;
+  }
+
+  #lookupChunks(addresses: Uint32Array, out: Uint32Array, words: number, run: (input: number, output: number, count: number) => void): void {
+    const staging = this.#stagingArea();
+    const input = staging >>> 2;
+    const output = (staging + CHUNK * 16) >>> 2;
+    const count = out.length;
+    for (let start = 0; start < count; start += CHUNK) {
+      const n = Math.min(CHUNK, count - start);
+      const u32 = this.#views.refresh().u32;
+      u32.set(addresses.subarray(start * words, (start + n) * words), input);
+      run(staging, staging + CHUNK * 16, n);
+      out.set(u32.subarray(output, output + n), start);
+    }
+  }
+
+  #insertBatch(family: Family, addresses: Uint32Array, lengths: Uint8Array, adjacencies: Uint32Array): void {
+    const words = family === 4 ? 1 : 4;
+    const name = family === 4 ? "insertBatch" : "insertBatch6";
+    const count = lengths.length;
+    if (!(addresses instanceof Uint32Array) || !(lengths instanceof Uint8Array) || !(adjacencies instanceof Uint32Array)) {
+      throw new TypeError(`${name}: expected (Uint32Array, Uint8Array, Uint32Array)`);
+    }
+    if (addresses.length !== count * words || adjacencies.length !== count) {
+      throw new RangeError(`${name}: ${count} lengths need ${count * words} address words and ${count} adjacencies, got ${addresses.length} and ${adjacencies.length}`);
+    }
+    if (count === 0) return;
+    const w = this.#wasm;
+    const block = w.alloc(count * (words * 4 + 9));
+    try {
+      const a = block, v = block + count * words * 4, prev = v + count * 4, l = prev + count * 4;
+      const views = this.#views.refresh();
+      views.u32.set(addresses, a >>> 2);
+      views.u32.set(adjacencies, v >>> 2);
+      views.u8.set(lengths, l);
+      const bad = w.fibValidateBatch(this.#handle, family, a, l, v, count);
+      if (bad >= 0) {
+        const reason = w.fibInvalidReason.value as number;
+        const text = formatPrefixLoose(family, addresses.subarray(bad * words, bad * words + words), lengths[bad]!);
+        const where = `${name}: route ${bad} (${text} -> ${adjacencies[bad]})`;
+        if (reason === BAD_ADJACENCY) throw new AdjacencyError("adjacency-unknown", `${where}: no such adjacency`, adjacencies[bad]);
+        if (reason === BAD_LENGTH) throw new PrefixError("prefix-length", `${where}: length must be 0 to ${family === 4 ? 32 : 128}`, text);
+        throw new PrefixError("prefix-host-bits", `${where}: host bits are set`, text);
+      }
+      const done = w.fibInsertBatch(this.#handle, family, a, l, v, count, prev);
+      if (done !== count) {
+        throw new CapacityError("fib-full", `${name}: the FIB's memory budget cannot hold route ${done}; the batch was rolled back`, done);
+      }
+    } finally {
+      w.free(block);
+    }
+  }
+
+  #deleteBatch(family: Family, addresses: Uint32Array, lengths: Uint8Array): number {
+    const words = family === 4 ? 1 : 4;
+    const count = lengths.length;
+    if (addresses.length !== count * words) {
+      throw new RangeError(`deleteBatch: ${count} lengths need ${count * words} address words, got ${addresses.length}`);
+    }
+    if (count === 0) return 0;
+    const w = this.#wasm;
+    const block = w.alloc(count * (words * 4 + 2));
+    try {
+      const a = block, l = block + count * words * 4, r = l + count;
+      const views = this.#views.refresh();
+      views.u32.set(addresses, a >>> 2);
+      views.u8.set(lengths, l);
+      return w.fibDeleteBatch(this.#handle, family, a, l, count, r);
+    } finally {
+      w.free(block);
+    }
+  }
+}
+
+function checkBatch(name: string, addresses: Uint32Array, words: number, out: Uint32Array, count: number): void {
+  if (!(addresses instanceof Uint32Array) || !(out instanceof Uint32Array)) {
+    throw new TypeError(`${name}: expected (Uint32Array, Uint32Array)`);
+  }
+  if (addresses.length !== count * words || out.length < count) {
+    throw new RangeError(`${name}: ${addresses.length} address words need room for ${Math.floor(addresses.length / words)} results (and a multiple of ${words} words), out has ${out.length}`);
+  }
+}
+
+/** Text of a possibly invalid prefix, for error messages. */
+function formatPrefixLoose(family: Family, words: Uint32Array, length: number): string {
+  return `${family === 4 ? formatIPv4(words[0]!) : formatIPv6(words)}/${length}`;
+}

@@ -1,0 +1,188 @@
+/**
+ * The reference FIB: a plain binary trie (one bit per level), written for obviousness. It is the
+ * oracle that tests compare the WebAssembly FIB with, and the TS baseline of the benchmarks.
+ */
+
+import { type AddressInput, type Family, parseAddress } from "../net/address.js";
+import { type PrefixInput, parsePrefix } from "../net/prefix.js";
+
+const NONE = 0xffffffff;
+
+/** One family's binary trie over typed arrays: node i has children left[i], right[i] and a value. */
+class BinaryTrie {
+  left = new Int32Array(1024);
+  right = new Int32Array(1024);
+  value = new Uint32Array(1024).fill(NONE);
+  nodes = 1;
+  routes = 0;
+
+  #grow(): void {
+    const capacity = this.left.length * 2;
+    const left = new Int32Array(capacity);
+    left.set(this.left);
+    const right = new Int32Array(capacity);
+    right.set(this.right);
+    const value = new Uint32Array(capacity).fill(NONE);
+    value.set(this.value);
+    this.left = left;
+    this.right = right;
+    this.value = value;
+  }
+
+  /** Sets the value of a prefix; returns the previous one (NONE if new). */
+  set(words: ArrayLike<number>, length: number, adjacency: number): number {
+    let node = 0;
+    for (let i = 0; i < length; i++) {
+      const bit = (words[i >>> 5]! >>> (31 - (i & 31))) & 1;
+      const children = bit ? this.right : this.left;
+      let child = children[node]!;
+      if (child === 0) {
+        if (this.nodes === this.left.length) this.#grow();
+        child = this.nodes++;
+        (bit ? this.right : this.left)[node] = child;
+      }
+      node = child;
+    }
+    const previous = this.value[node]!;
+    if (previous === NONE) this.routes++;
+    this.value[node] = adjacency;
+    return previous;
+  }
+
+  /** Clears a prefix; returns its value (NONE if absent). Nodes are kept. */
+  clear(words: ArrayLike<number>, length: number): number {
+    const node = this.#find(words, length);
+    if (node < 0) return NONE;
+    const previous = this.value[node]!;
+    if (previous !== NONE) this.routes--;
+    this.value[node] = NONE;
+    return previous;
+  }
+
+  get(words: ArrayLike<number>, length: number): number {
+    const node = this.#find(words, length);
+    return node < 0 ? NONE : this.value[node]!;
+  }
+
+  #find(words: ArrayLike<number>, length: number): number {
+    let node = 0;
+    for (let i = 0; i < length && node >= 0; i++) {
+      const bit = (words[i >>> 5]! >>> (31 - (i & 31))) & 1;
+      node = (bit ? this.right : this.left)[node]! || -1;
+    }
+    return node;
+  }
+
+  /** The value of the longest prefix covering the address, or 0. */
+  lookup(words: ArrayLike<number>, bits: number): number {
+    let node = 0;
+    let best = this.value[0]! === NONE ? 0 : this.value[0]!;
+    for (let i = 0; i < bits; i++) {
+      const bit = (words[i >>> 5]! >>> (31 - (i & 31))) & 1;
+      node = (bit ? this.right : this.left)[node]!;
+      if (node === 0) break;
+      const v = this.value[node]!;
+      if (v !== NONE) best = v;
+    }
+    return best;
+  }
+
+  /** Every route as [words, length, value]. */
+  *entries(bits: number): IterableIterator<[Uint32Array, number, number]> {
+    const stack: [number, number, Uint32Array][] = [[0, 0, new Uint32Array(bits / 32)]];
+    while (stack.length > 0) {
+      const [node, depth, words] = stack.pop()!;
+      const value = this.value[node]!;
+      if (value !== NONE) yield [words, depth, value];
+      if (this.right[node]) {
+        const right = words.slice();
+        right[depth >>> 5] = (right[depth >>> 5]! | (1 << (31 - (depth & 31)))) >>> 0;
+        stack.push([this.right[node]!, depth + 1, right]);
+      }
+      if (this.left[node]) stack.push([this.left[node]!, depth + 1, words]);
+    }
+  }
+}
+
+/** A longest-prefix-match table with the same answers as {@link Fib}, without adjacency bookkeeping. */
+export class ReferenceFib {
+  readonly #v4 = new BinaryTrie();
+  readonly #v6 = new BinaryTrie();
+
+  #trie(family: Family): BinaryTrie {
+    return family === 4 ? this.#v4 : this.#v6;
+  }
+
+  /** Adds or replaces a route; true when new. */
+  insert(prefix: PrefixInput, adjacency: number): boolean {
+    const p = parsePrefix(prefix);
+    return this.#trie(p.family).set(p.words, p.length, adjacency) === NONE;
+  }
+
+  /** Deletes a route; true when it existed. */
+  delete(prefix: PrefixInput): boolean {
+    const p = parsePrefix(prefix);
+    return this.#trie(p.family).clear(p.words, p.length) !== NONE;
+  }
+
+  /** The adjacency of exactly this prefix, or undefined. */
+  get(prefix: PrefixInput): number | undefined {
+    const p = parsePrefix(prefix);
+    const value = this.#trie(p.family).get(p.words, p.length);
+    return value === NONE ? undefined : value;
+  }
+
+  /** Longest match, 0 for no route. */
+  lookup(address: AddressInput): number {
+    const a = parseAddress(address);
+    return this.#trie(a.family).lookup(a.words, a.family === 4 ? 32 : 128);
+  }
+
+  /** IPv4 longest match of an unsigned 32-bit address. */
+  lookup4(address: number): number {
+    return this.#v4.lookup([address], 32);
+  }
+
+  /** IPv6 longest match of four words. */
+  lookup6(words: ArrayLike<number>): number {
+    return this.#v6.lookup(words, 128);
+  }
+
+  insertBatch(addresses: Uint32Array, lengths: Uint8Array, adjacencies: Uint32Array): void {
+    for (let i = 0; i < lengths.length; i++) this.#v4.set([addresses[i]!], lengths[i]!, adjacencies[i]!);
+  }
+
+  insertBatch6(addresses: Uint32Array, lengths: Uint8Array, adjacencies: Uint32Array): void {
+    for (let i = 0; i < lengths.length; i++) this.#v6.set(addresses.subarray(i * 4, i * 4 + 4), lengths[i]!, adjacencies[i]!);
+  }
+
+  deleteBatch(addresses: Uint32Array, lengths: Uint8Array): number {
+    let deleted = 0;
+    for (let i = 0; i < lengths.length; i++) if (this.#v4.clear([addresses[i]!], lengths[i]!) !== NONE) deleted++;
+    return deleted;
+  }
+
+  lookupBatch(addresses: Uint32Array, out: Uint32Array = new Uint32Array(addresses.length)): Uint32Array {
+    const one = [0];
+    for (let i = 0; i < addresses.length; i++) {
+      one[0] = addresses[i]!;
+      out[i] = this.#v4.lookup(one, 32);
+    }
+    return out;
+  }
+
+  lookupBatch6(addresses: Uint32Array, out: Uint32Array = new Uint32Array(addresses.length >>> 2)): Uint32Array {
+    for (let i = 0; i < out.length; i++) out[i] = this.#v6.lookup(addresses.subarray(i * 4, i * 4 + 4), 128);
+    return out;
+  }
+
+  /** Number of routes (of one family, or both). */
+  size(family?: Family): number {
+    return family === undefined ? this.#v4.routes + this.#v6.routes : this.#trie(family).routes;
+  }
+
+  /** Every route of a family as [words, length, adjacency]. */
+  entries(family: Family): IterableIterator<[Uint32Array, number, number]> {
+    return this.#trie(family).entries(family === 4 ? 32 : 128);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The raw exports of the WebAssembly core (assembly/index.ts). Pointers and handles are byte
+ * offsets into the module's memory. Only the component wrappers use these.
+ */
+
+/** Allocation helpers shared by every wrapper. */
+export interface CoreExports {
+  memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  free(ptr: number): void;
+}
+
+/** assembly/fib.ts */
+export interface FibExports {
+  fibCreate(limitBytes: number, seedLow: number, seedHigh: number): number;
+  fibAdjacencyAdd(fib: number, kind: number): number;
+  fibAdjacencyRemove(fib: number, id: number): number;
+  fibAdjacencyRefs(fib: number, id: number): number;
+  fibAdjacencyCount(fib: number): number;
+  fibPrevious: WebAssembly.Global;
+  fibInvalidReason: WebAssembly.Global;
+  fibInsert(fib: number, family: number, w0: number, w1: number, w2: number, w3: number, length: number, value: number): number;
+  fibDelete(fib: number, family: number, w0: number, w1: number, w2: number, w3: number, length: number): number;
+  fibGet(fib: number, family: number, w0: number, w1: number, w2: number, w3: number, length: number): number;
+  fibValidateBatch(fib: number, family: number, addresses: number, lengths: number, values: number, count: number): number;
+  fibInsertBatch(fib: number, family: number, addresses: number, lengths: number, values: number, count: number, previous: number): number;
+  fibDeleteBatch(fib: number, family: number, addresses: number, lengths: number, count: number, results: number): number;
+  fibClear(fib: number): void;
+  fibLookup4(fib: number, address: number): number;
+  fibLookup4Batch(fib: number, addresses: number, out: number, count: number): void;
+  fibLookup6(fib: number, address: number): number;
+  fibLookup6Batch(fib: number, addresses: number, out: number, count: number): void;
+  fibRouteNext(fib: number, family: number, cursor: number): number;
+  fibRouteCapacity(fib: number, family: number): number;
+  fibRouteMeta(): number;
+  fibKey(word: number): number;
+  fibFamilyStats(fib: number, family: number, out: number, countRefs: boolean): void;
+  fibStats(fib: number, out: number): void;
+}
+
+/** Everything the module exports. */
+export type WasmExports = CoreExports & FibExports;

@@ -1,0 +1,30 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig([
+  // The library: ESM + CJS with declarations, no Node built-ins (runs in browsers too).
+  {
+    entry: { index: "src/index.ts" },
+    format: ["esm", "cjs"],
+    dts: true,
+    sourcemap: true,
+    target: "es2022",
+    platform: "neutral",
+  },
+  // A script-tag build exposing `globalThis.dataplane`, for pages without a bundler.
+  {
+    entry: { "dataplane.global": "src/index.ts" },
+    format: ["iife"],
+    globalName: "dataplane",
+    target: "es2022",
+    platform: "browser",
+    outExtension: () => ({ js: ".js" }),
+  },
+  // The command line.
+  {
+    entry: { cli: "src/cli/main.ts" },
+    format: ["esm"],
+    target: "es2022",
+    platform: "node",
+    banner: { js: "#!/usr/bin/env node" },
+  },
+]);
