@@ -1,0 +1,177 @@
+// The sampler's decisions: the skip-ahead kernels. The state keeps `skip`, the distance from
+// the next packet to the next selected one; a batch of `count` packets costs O(1) plus O(1)
+// per selected packet, never O(count): the loop jumps from one selected position to the next
+// (the VPP sFlow pattern). Because only that distance is kept, splitting a stream into
+// batches anywhere gives exactly the decisions of one packet at a time.
+//
+// Random draws per mode (the reference in src/reference/sampler.ts draws the same, in order):
+//   random         one xoshiroBelow(N) per window of N packets (drawn when the window before
+//                  it is sampled; the first at configuration)
+//   bernoulli      one xoshiroNext per selected packet (geometric skip)
+//   deterministic  none
+//   sflow          the equilibrium first delay at configuration, then one xoshiroBelow(2N−1)
+//                  per selected packet
+//   N = 1          none, in every mode: every packet is selected
+
+import { xoshiroBelow } from "../common/prng";
+import { geometricSkip, geometricInverseLog, uniformSkip, uniformSkipEquilibriumDelay } from "../common/skips";
+import { SamplerState, MODE_RANDOM, MODE_BERNOULLI, MODE_SFLOW } from "./state";
+
+/** The stream address of a sampler (its first 16 bytes). */
+// @ts-ignore: decorator
+@inline function stream(s: SamplerState): usize {
+  return changetype<usize>(s);
+}
+
+/**
+ * Sets the mode and interval and draws the first skip from the sampler's current stream
+ * (its counters are left alone). The caller has validated `mode` and 1 ≤ `interval` ≤ 65535.
+ */
+export function samplerConfigure(s: SamplerState, mode: u32, interval: u32): void {
+  s.mode = mode;
+  s.interval = interval;
+  s.target = 0;
+  s.inverseLog = 0;
+  if (interval == 1) {
+    s.skip = 1;
+    return;
+  }
+  if (mode == MODE_RANDOM) {
+    s.target = xoshiroBelow(stream(s), interval);
+    s.skip = <u64>s.target + 1;
+  } else if (mode == MODE_BERNOULLI) {
+    s.inverseLog = geometricInverseLog(interval);
+    s.skip = geometricSkip(stream(s), s.inverseLog);
+  } else if (mode == MODE_SFLOW) {
+    s.skip = uniformSkipEquilibriumDelay(stream(s), interval);
+  } else {
+    // Deterministic: the 1st, (N+1)th, (2N+1)th … packets (seed 003:L739).
+    s.skip = 1;
+  }
+}
+
+/**
+ * Decides on the next `count` packets: writes `base + i` to `out` (u32, ascending) for every
+ * selected packet i and returns how many. `out` must have room for `count` entries.
+ */
+export function samplerDecide(s: SamplerState, count: u32, out: usize, base: u32): u32 {
+  return samplerDecideGather(s, count, 0, out, base);
+}
+
+/**
+ * The same decisions as {@link samplerDecide}, but the i-th packet of the population is
+ * `positions[i]` (u32): writes `positions[i]` (plus `base`) for each selected i. This is how a
+ * sampler runs over the packets an input filter kept. `positions` = 0 means the identity.
+ */
+export function samplerDecideGather(s: SamplerState, count: u32, positions: usize, out: usize, base: u32): u32 {
+  s.seen += count;
+  const n = <u64>count;
+  let at = s.skip - 1; // index in this batch of the next selected packet
+  let k: u32 = 0;
+  if (at < n) {
+    const interval = s.interval;
+    const mode = s.mode;
+    if (interval == 1) {
+      // Every packet (no draws): a copy.
+      if (positions == 0) {
+        for (let i = <u32>at; i < count; i++) store<u32>(out + ((<usize>(k++)) << 2), base + i);
+      } else {
+        for (let i = <u32>at; i < count; i++) store<u32>(out + ((<usize>(k++)) << 2), base + load<u32>(positions + ((<usize>i) << 2)));
+      }
+      at = n;
+    } else if (mode == MODE_RANDOM) {
+      // One selected packet per window: after position t of this window, the next selected
+      // one is t' of the next window, N − t + t' packets further.
+      let target = s.target;
+      const span = <u64>interval;
+      while (at < n) {
+        store<u32>(out + ((<usize>(k++)) << 2), emitted(positions, <u32>at, base));
+        const next = xoshiroBelow(stream(s), interval);
+        at += span - <u64>target + <u64>next;
+        target = next;
+      }
+      s.target = target;
+    } else if (mode == MODE_BERNOULLI) {
+      const inverseLog = s.inverseLog;
+      while (at < n) {
+        store<u32>(out + ((<usize>(k++)) << 2), emitted(positions, <u32>at, base));
+        at += geometricSkip(stream(s), inverseLog);
+      }
+    } else if (mode == MODE_SFLOW) {
+      while (at < n) {
+        store<u32>(out + ((<usize>(k++)) << 2), emitted(positions, <u32>at, base));
+        at += uniformSkip(stream(s), interval);
+      }
+    } else {
+      const span = <u64>interval;
+      while (at < n) {
+        store<u32>(out + ((<usize>(k++)) << 2), emitted(positions, <u32>at, base));
+        at += span;
+      }
+    }
+  }
+  s.skip = at - n + 1;
+  s.selected += k;
+  return k;
+}
+
+// @ts-ignore: decorator
+@inline function emitted(positions: usize, at: u32, base: u32): u32 {
+  return base + (positions == 0 ? at : load<u32>(positions + ((<usize>at) << 2)));
+}
+
+/**
+ * The same decisions as {@link samplerDecide}, as a mask: `mask[i]` (u8) = 1 for a selected
+ * packet, 0 otherwise. Returns how many were selected. Costs one memory fill of `count` bytes
+ * plus the skip-ahead decisions.
+ */
+export function samplerDecideMask(s: SamplerState, count: u32, mask: usize): u32 {
+  memory.fill(mask, 0, count);
+  s.seen += count;
+  const n = <u64>count;
+  let at = s.skip - 1;
+  let k: u32 = 0;
+  if (at < n) {
+    const interval = s.interval;
+    const mode = s.mode;
+    if (interval == 1) {
+      memory.fill(mask + <usize>at, 1, <usize>(n - at));
+      k = <u32>(n - at);
+      at = n;
+    } else if (mode == MODE_RANDOM) {
+      let target = s.target;
+      const span = <u64>interval;
+      while (at < n) {
+        store<u8>(mask + <usize>at, 1);
+        k++;
+        const next = xoshiroBelow(stream(s), interval);
+        at += span - <u64>target + <u64>next;
+        target = next;
+      }
+      s.target = target;
+    } else if (mode == MODE_BERNOULLI) {
+      const inverseLog = s.inverseLog;
+      while (at < n) {
+        store<u8>(mask + <usize>at, 1);
+        k++;
+        at += geometricSkip(stream(s), inverseLog);
+      }
+    } else if (mode == MODE_SFLOW) {
+      while (at < n) {
+        store<u8>(mask + <usize>at, 1);
+        k++;
+        at += uniformSkip(stream(s), interval);
+      }
+    } else {
+      const span = <u64>interval;
+      while (at < n) {
+        store<u8>(mask + <usize>at, 1);
+        k++;
+        at += span;
+      }
+    }
+  }
+  s.skip = at - n + 1;
+  s.selected += k;
+  return k;
+}

@@ -1,0 +1,357 @@
+// The packet selector: input filters and samplers per interface, as the seed's NetFlow Input
+// Filters and Random Sampled NetFlow (003:L729–L837). Per packet: the input interface picks a
+// program; full NetFlow accounts every packet; otherwise the classes are tried in order, the
+// first match wins, and the packet joins the population of that class's sampler slot (no match:
+// not accounted). Filters apply before sampling (003:L746). Each slot is one sampler with its own
+// stream, deciding with skip-ahead over the positions of its packets in the batch.
+//
+// Program (u32 words, compiled by src/sampling/filter-program.ts, validated by selectorLoad):
+//   [programCount P, interfaceCount I, P program offsets, I × (ifIndex, program index), ...]
+//   program  [kind (1 full, 2 classes), ruleCount R, R × (class offset, slot)]
+//   class    see filter-match.ts
+
+import { budgetCreate, budgetAlloc, budgetFree } from "../common/budget";
+import { xoshiroSeed, xoshiroJump } from "../common/prng";
+import { classMatches, CLASS_HEADER_WORDS, CRITERION_WORDS, CRITERION_LAST, CRITERION_SOURCE_PREFIX, CRITERION_DESTINATION_PREFIX } from "./filter-match";
+import { SamplerState, SAMPLER_BYTES, MAX_INTERVAL, MODE_SFLOW } from "./state";
+import { samplerConfigure, samplerDecideGather } from "./decide";
+import { Selector, INTERFACE_SLOTS, FULL_ACCOUNTING, NO_SLOT, MAX_SLOTS } from "./selector-state";
+import { COLUMN_INPUT_INTERFACE } from "./filter-columns";
+
+export const PROGRAM_FULL: u32 = 1;
+export const PROGRAM_CLASSES: u32 = 2;
+
+/** Status codes of the selector's configuration calls. */
+export const SELECTOR_OK: i32 = 0;
+export const SELECTOR_NO_MEMORY: i32 = -1;
+export const SELECTOR_BAD_SLOT: i32 = -2;
+export const SELECTOR_BAD_CONFIGURATION: i32 = -3;
+export const SELECTOR_BAD_PROGRAM: i32 = -4;
+export const SELECTOR_SLOT_IN_USE: i32 = -5;
+export const SELECTOR_BATCH_TOO_LARGE: i32 = -6;
+
+/** Counter words written by `selectorStats` (f64 each). */
+export const SELECTOR_STATS_WORDS: i32 = 9;
+
+// @ts-ignore: decorator
+@inline function slotAt(sel: Selector, slot: u32): SamplerState {
+  return changetype<SamplerState>(sel.slots + (<usize>slot) * SAMPLER_BYTES);
+}
+
+// @ts-ignore: decorator
+@inline function programWord(sel: Selector, index: u32): u32 {
+  return load<u32>(sel.program + ((<usize>index) << 2));
+}
+
+/**
+ * A selector with `maxSlots` sampler slots (1 … 4096), deciding on at most `maxBatch` packets
+ * per call, drawing its samplers' streams from the 64-bit seed, with `programBytes` for filter
+ * programs. Everything is allocated here, from one budget; returns 0 when arguments are out of
+ * range.
+ */
+export function selectorCreate(maxSlots: u32, maxBatch: u32, seedLow: u32, seedHigh: u32, programBytes: u32): Selector {
+  if (maxSlots < 1 || maxSlots > MAX_SLOTS || maxBatch < 1 || maxBatch > (1 << 24)) return changetype<Selector>(0);
+  const fixed = <u64>maxSlots * (<u64>SAMPLER_BYTES + 11) + 16 + <u64>INTERFACE_SLOTS * 2 + <u64>maxBatch * 8;
+  // Room for two programs: a new one is installed before the old one is freed.
+  const budget = budgetCreate(fixed + 64 + 2 * <u64>programBytes);
+  const sel = changetype<Selector>(heap.alloc(offsetof<Selector>()));
+  memory.fill(changetype<usize>(sel), 0, offsetof<Selector>());
+  sel.budget = budget;
+  sel.maxSlots = maxSlots;
+  sel.maxBatch = maxBatch;
+  sel.slots = budgetAlloc(budget, <usize>maxSlots * SAMPLER_BYTES);
+  sel.slotSamplerIds = budgetAlloc(budget, <usize>maxSlots);
+  sel.slotCounts = budgetAlloc(budget, <usize>maxSlots << 2);
+  sel.slotStarts = budgetAlloc(budget, <usize>maxSlots << 2);
+  sel.touched = budgetAlloc(budget, <usize>maxSlots << 1);
+  sel.master = budgetAlloc(budget, 16);
+  sel.interfaces = budgetAlloc(budget, <usize>INTERFACE_SLOTS << 1);
+  sel.classOf = budgetAlloc(budget, <usize>maxBatch << 1);
+  sel.marks = budgetAlloc(budget, <usize>maxBatch << 1);
+  sel.positions = budgetAlloc(budget, <usize>maxBatch << 2);
+  xoshiroSeed(sel.master, ((<u64>seedHigh) << 32) | <u64>seedLow);
+  // An empty program: no interface has NetFlow.
+  sel.program = budgetAlloc(budget, 8);
+  sel.programWords = 2;
+  return sel;
+}
+
+/**
+ * Configures slot `slot` as a fresh sampler: a new stream (the master stream's current state,
+ * after which the master jumps 2^64), zero counters, the given mode and interval, and the
+ * sampler id reported for its packets. A slot that was live hands its counters to the
+ * released totals first.
+ */
+export function selectorConfigureSlot(sel: Selector, slot: u32, mode: u32, interval: u32, samplerId: u32): i32 {
+  if (slot >= sel.maxSlots) return SELECTOR_BAD_SLOT;
+  if (mode > MODE_SFLOW || interval < 1 || interval > MAX_INTERVAL || samplerId > 255) return SELECTOR_BAD_CONFIGURATION;
+  const s = slotAt(sel, slot);
+  retireCounters(sel, s);
+  memory.copy(changetype<usize>(s), sel.master, 16);
+  xoshiroJump(sel.master);
+  s.live = 1;
+  samplerConfigure(s, mode, interval);
+  store<u8>(sel.slotSamplerIds + <usize>slot, <u8>samplerId);
+  return SELECTOR_OK;
+}
+
+function retireCounters(sel: Selector, s: SamplerState): void {
+  if (s.live != 0) {
+    sel.releasedSeen += s.seen;
+    sel.releasedSelected += s.selected;
+  }
+  s.seen = 0;
+  s.selected = 0;
+}
+
+/** Frees a slot; refused (SELECTOR_SLOT_IN_USE) while the loaded program refers to it. */
+export function selectorReleaseSlot(sel: Selector, slot: u32): i32 {
+  if (slot >= sel.maxSlots) return SELECTOR_BAD_SLOT;
+  if (programUsesSlot(sel, slot)) return SELECTOR_SLOT_IN_USE;
+  const s = slotAt(sel, slot);
+  retireCounters(sel, s);
+  s.live = 0;
+  return SELECTOR_OK;
+}
+
+function programUsesSlot(sel: Selector, slot: u32): bool {
+  const programs = programWord(sel, 0);
+  for (let p: u32 = 0; p < programs; p++) {
+    const at = programWord(sel, 2 + p);
+    if (programWord(sel, at) != PROGRAM_CLASSES) continue;
+    const rules = programWord(sel, at + 1);
+    for (let r: u32 = 0; r < rules; r++) if (programWord(sel, at + 3 + 2 * r) == slot) return true;
+  }
+  return false;
+}
+
+/** Sampler id of a slot (what the flow cache records as FLOW_SAMPLER_ID / selectorId). */
+export function selectorSlotSamplerId(sel: Selector, slot: u32): u32 {
+  return slot < sel.maxSlots ? <u32>load<u8>(sel.slotSamplerIds + <usize>slot) : 0;
+}
+
+/** The sampler record of a slot, for the `sampler*` state calls (0 when out of range). */
+export function selectorSlotSampler(sel: Selector, slot: u32): SamplerState {
+  return changetype<SamplerState>(slot < sel.maxSlots ? changetype<usize>(slotAt(sel, slot)) : 0);
+}
+
+/** Writes a slot's counters (seen, selected) as two f64 to `out`. */
+export function selectorSlotCounters(sel: Selector, slot: u32, out: usize): void {
+  let seen: u64 = 0, selected: u64 = 0;
+  if (slot < sel.maxSlots) {
+    const s = slotAt(sel, slot);
+    seen = s.seen;
+    selected = s.selected;
+  }
+  store<f64>(out, <f64>seen);
+  store<f64>(out, <f64>selected, 8);
+}
+
+/**
+ * Validates and installs a program of `words` u32 words at `source` (copied). Returns
+ * SELECTOR_OK, SELECTOR_NO_MEMORY, or SELECTOR_BAD_PROGRAM (the old program stays).
+ */
+export function selectorLoad(sel: Selector, source: usize, words: u32): i32 {
+  if (!programValid(sel, source, words)) return SELECTOR_BAD_PROGRAM;
+  const bytes = (<usize>words) << 2;
+  const copy = budgetAlloc(sel.budget, bytes);
+  if (copy == 0) return SELECTOR_NO_MEMORY;
+  memory.copy(copy, source, bytes);
+  budgetFree(sel.budget, sel.program, (<usize>sel.programWords) << 2);
+  sel.program = copy;
+  sel.programWords = words;
+  memory.fill(sel.interfaces, 0, (<usize>INTERFACE_SLOTS) << 1);
+  const programs = load<u32>(copy);
+  const interfaces = load<u32>(copy, 4);
+  for (let k: u32 = 0; k < interfaces; k++) {
+    const pair = copy + ((<usize>(2 + programs + 2 * k)) << 2);
+    store<u16>(sel.interfaces + ((<usize>load<u32>(pair)) << 1), <u16>(load<u32>(pair, 4) + 1));
+  }
+  return SELECTOR_OK;
+}
+
+function programValid(sel: Selector, source: usize, words: u32): bool {
+  if (words < 2) return false;
+  const programs = load<u32>(source);
+  const interfaces = load<u32>(source, 4);
+  if (<u64>2 + <u64>programs + 2 * <u64>interfaces > <u64>words || programs > 0xfffe) return false;
+  for (let k: u32 = 0; k < interfaces; k++) {
+    const pair = source + ((<usize>(2 + programs + 2 * k)) << 2);
+    if (load<u32>(pair) >= INTERFACE_SLOTS || load<u32>(pair, 4) >= programs) return false;
+  }
+  for (let p: u32 = 0; p < programs; p++) {
+    const at = load<u32>(source + ((<usize>(2 + p)) << 2));
+    if (<u64>at + 2 > <u64>words) return false;
+    const kind = load<u32>(source + ((<usize>at) << 2));
+    const rules = load<u32>(source + ((<usize>at + 1) << 2));
+    if (kind == PROGRAM_FULL) {
+      if (rules != 0) return false;
+      continue;
+    }
+    if (kind != PROGRAM_CLASSES || <u64>at + 2 + 2 * <u64>rules > <u64>words) return false;
+    for (let r: u32 = 0; r < rules; r++) {
+      const classAt = load<u32>(source + ((<usize>(at + 2 + 2 * r)) << 2));
+      const slot = load<u32>(source + ((<usize>(at + 3 + 2 * r)) << 2));
+      if (slot >= sel.maxSlots || slotAt(sel, slot).live == 0) return false;
+      if (!classValid(source, words, classAt)) return false;
+    }
+  }
+  return true;
+}
+
+function classValid(source: usize, words: u32, at: u32): bool {
+  if (<u64>at + <u64>CLASS_HEADER_WORDS > <u64>words) return false;
+  const matchAll = load<u32>(source + ((<usize>at) << 2));
+  const count = load<u32>(source + ((<usize>at + 1) << 2));
+  if (matchAll > 1 || <u64>at + <u64>CLASS_HEADER_WORDS + <u64>count * <u64>CRITERION_WORDS > <u64>words) return false;
+  for (let c: u32 = 0; c < count; c++) {
+    const head = load<u32>(source + ((<usize>(at + CLASS_HEADER_WORDS + c * CRITERION_WORDS)) << 2));
+    const kind = head & 0xff;
+    const family = (head >> 16) & 0xff;
+    if (kind < 1 || kind > CRITERION_LAST || (head & 0xff00fe00) != 0) return false;
+    if ((kind == CRITERION_SOURCE_PREFIX || kind == CRITERION_DESTINATION_PREFIX) && family != 4 && family != 6) return false;
+  }
+  return true;
+}
+
+/**
+ * Runs a batch of `count` packets (≤ maxBatch) whose columns the descriptor `columns`
+ * describes (assembly/sampler/filter-columns.ts): writes the index of every accounted packet
+ * to `outIndices` (u32, ascending) and the slot that selected it to `outSlots` (u16;
+ * 0xffff = full NetFlow), and returns how many, or SELECTOR_BATCH_TOO_LARGE (nothing done).
+ */
+export function selectorRun(sel: Selector, columns: usize, count: u32, outIndices: usize, outSlots: usize): i32 {
+  if (count > sel.maxBatch) return SELECTOR_BATCH_TOO_LARGE;
+  sel.packetsIn += count;
+  const classOf = sel.classOf;
+  const marks = sel.marks;
+  const counts = sel.slotCounts;
+  const touched = sel.touched;
+  const interfacesColumn = <usize>load<u32>(columns + COLUMN_INPUT_INTERFACE);
+  let touchedCount: u32 = 0;
+  let notConfigured: u64 = 0, filteredOut: u64 = 0, full: u64 = 0;
+
+  // 1. Classify: the slot of each packet, or an outcome that needs no sampler.
+  for (let i: u32 = 0; i < count; i++) {
+    const ifIndex = load<u32>(interfacesColumn + ((<usize>i) << 2));
+    const entry = ifIndex < INTERFACE_SLOTS ? <u32>load<u16>(sel.interfaces + ((<usize>ifIndex) << 1)) : 0;
+    let slot = NO_SLOT;
+    let mark: u32 = 0;
+    if (entry == 0) {
+      notConfigured++;
+    } else {
+      const at = programWord(sel, 2 + entry - 1);
+      if (programWord(sel, at) == PROGRAM_FULL) {
+        mark = FULL_ACCOUNTING;
+        full++;
+      } else {
+        const rules = programWord(sel, at + 1);
+        for (let r: u32 = 0; r < rules; r++) {
+          if (classMatches(sel.program, programWord(sel, at + 2 + 2 * r), columns, i)) {
+            slot = programWord(sel, at + 3 + 2 * r);
+            break;
+          }
+        }
+        if (slot == NO_SLOT) {
+          filteredOut++;
+        } else {
+          const countAt = counts + ((<usize>slot) << 2);
+          const n = load<u32>(countAt);
+          if (n == 0) store<u16>(touched + ((<usize>(touchedCount++)) << 1), <u16>slot);
+          store<u32>(countAt, n + 1);
+        }
+      }
+    }
+    store<u16>(classOf + ((<usize>i) << 1), <u16>slot);
+    store<u16>(marks + ((<usize>i) << 1), <u16>mark);
+  }
+  sel.notConfigured += notConfigured;
+  sel.filteredOut += filteredOut;
+  sel.fullAccounted += full;
+
+  if (touchedCount > 0) {
+    // 2. Bucket the positions by slot (stable: each slot sees its packets in arrival order).
+    const starts = sel.slotStarts;
+    let offset: u32 = 0;
+    for (let t: u32 = 0; t < touchedCount; t++) {
+      const slot = <usize>load<u16>(touched + ((<usize>t) << 1));
+      store<u32>(starts + (slot << 2), offset);
+      offset += load<u32>(counts + (slot << 2));
+    }
+    const positions = sel.positions;
+    for (let i: u32 = 0; i < count; i++) {
+      const slot = <u32>load<u16>(classOf + ((<usize>i) << 1));
+      if (slot == NO_SLOT) continue;
+      const startAt = starts + ((<usize>slot) << 2);
+      const at = load<u32>(startAt);
+      store<u32>(positions + ((<usize>at) << 2), i);
+      store<u32>(startAt, at + 1);
+    }
+    // 3. Each slot decides on its own packets (in place: the selected positions overwrite the
+    //    front of its bucket), and marks them.
+    offset = 0;
+    for (let t: u32 = 0; t < touchedCount; t++) {
+      const slot = <u32>load<u16>(touched + ((<usize>t) << 1));
+      const n = load<u32>(counts + ((<usize>slot) << 2));
+      const bucket = positions + ((<usize>offset) << 2);
+      const k = samplerDecideGather(slotAt(sel, slot), n, bucket, bucket, 0);
+      for (let j: u32 = 0; j < k; j++) {
+        store<u16>(marks + ((<usize>load<u32>(bucket + ((<usize>j) << 2))) << 1), <u16>(slot + 1));
+      }
+      store<u32>(counts + ((<usize>slot) << 2), 0);
+      offset += n;
+    }
+  }
+
+  // 4. The accounted packets, in order.
+  let k: u32 = 0;
+  for (let i: u32 = 0; i < count; i++) {
+    const mark = <u32>load<u16>(marks + ((<usize>i) << 1));
+    if (mark == 0) continue;
+    store<u32>(outIndices + ((<usize>k) << 2), i);
+    store<u16>(outSlots + ((<usize>k) << 1), <u16>(mark == FULL_ACCOUNTING ? FULL_ACCOUNTING : mark - 1));
+    k++;
+  }
+  return <i32>k;
+}
+
+/**
+ * Writes the selector's counters as SELECTOR_STATS_WORDS f64: packets in, not configured,
+ * filtered out, full NetFlow, seen by samplers, selected by samplers (live and released slots),
+ * budget bytes used, budget limit, slots live.
+ */
+export function selectorStats(sel: Selector, out: usize): void {
+  let seen = sel.releasedSeen, selected = sel.releasedSelected;
+  let live: u32 = 0;
+  for (let slot: u32 = 0; slot < sel.maxSlots; slot++) {
+    const s = slotAt(sel, slot);
+    if (s.live == 0) continue;
+    live++;
+    seen += s.seen;
+    selected += s.selected;
+  }
+  store<f64>(out, <f64>sel.packetsIn);
+  store<f64>(out, <f64>sel.notConfigured, 8);
+  store<f64>(out, <f64>sel.filteredOut, 16);
+  store<f64>(out, <f64>sel.fullAccounted, 24);
+  store<f64>(out, <f64>seen, 32);
+  store<f64>(out, <f64>selected, 40);
+  store<f64>(out, <f64>sel.budget.used, 48);
+  store<f64>(out, <f64>sel.budget.limit, 56);
+  store<f64>(out, <f64>live, 64);
+}
+
+/** Zeroes every counter of the selector and its slots (decisions go on unchanged). */
+export function selectorClearCounters(sel: Selector): void {
+  sel.packetsIn = 0;
+  sel.notConfigured = 0;
+  sel.filteredOut = 0;
+  sel.fullAccounted = 0;
+  sel.releasedSeen = 0;
+  sel.releasedSelected = 0;
+  for (let slot: u32 = 0; slot < sel.maxSlots; slot++) {
+    const s = slotAt(sel, slot);
+    s.seen = 0;
+    s.selected = 0;
+  }
+}
