@@ -53,6 +53,17 @@ export function samplerCreate(mode: u32, interval: u32, seedLow: u32, seedHigh: 
 }
 
 /**
+ * Starts the sampler afresh on stream `stream` of a new seed: as `samplerCreate` with the
+ * current mode and interval, counters zeroed.
+ */
+export function samplerReseed(s: SamplerState, seedLow: u32, seedHigh: u32, stream: u32): void {
+  samplerSeedStream(s, seedLow, seedHigh, stream);
+  s.seen = 0;
+  s.selected = 0;
+  samplerConfigure(s, s.mode, s.interval);
+}
+
+/**
  * Changes mode and interval; the stream continues (the new first skip is drawn from it) and
  * the counters are kept. Returns SAMPLER_OK or a negative status (nothing changed).
  */

@@ -547,14 +547,14 @@ export class PacketSelector {
    */
   #rebuild(): void {
     const wanted: { key: string; interface: number; policy: string | undefined; class: string | undefined; map: SamplerMapRecord; cls: NormalizedClass }[] = [];
-    const programs = new Map<number, InterfaceProgram | "pending">();
+    const programs = new Map<number, InterfaceProgram>();
+    const rulesOf = new Map<number, { class: NormalizedClass; slot: number }[]>();
     for (const ifIndex of [...this.#interfaces.keys()].sort((a, b) => a - b)) {
       const setting = this.#interfaces.get(ifIndex)!;
       if ("flow" in setting) {
         programs.set(ifIndex, { kind: "full" });
       } else if ("sampler" in setting) {
         wanted.push({ key: `${ifIndex}|sampler`, interface: ifIndex, policy: undefined, class: undefined, map: this.#samplerMaps.get(setting.sampler)!, cls: MATCH_EVERYTHING });
-        programs.set(ifIndex, "pending");
       } else {
         for (const entry of this.#policyMaps.get(setting.servicePolicy)!) {
           wanted.push({
@@ -562,7 +562,12 @@ export class PacketSelector {
             map: this.#samplerMaps.get(entry.sampler)!, cls: entry.class === CLASS_DEFAULT ? MATCH_EVERYTHING : this.#classMaps.get(entry.class)!,
           });
         }
-        programs.set(ifIndex, "pending");
+      }
+      if (!("flow" in setting)) {
+        // Filled below; a policy without classes accounts nothing.
+        const rules: { class: NormalizedClass; slot: number }[] = [];
+        rulesOf.set(ifIndex, rules);
+        programs.set(ifIndex, { kind: "classes", rules });
       }
     }
     const keep = (w: (typeof wanted)[number]) => {
@@ -591,12 +596,9 @@ export class PacketSelector {
         record = { slot, key: w.key, interface: w.interface, policy: w.policy, class: w.class, map: w.map, generation: w.map.generation };
       }
       next.set(w.key, record);
-      const program = programs.get(w.interface);
-      const rule = { class: w.cls, slot: record.slot };
-      if (program === "pending") programs.set(w.interface, { kind: "classes", rules: [rule] });
-      else if (program !== undefined && program.kind === "classes") (program.rules as { class: NormalizedClass; slot: number }[]).push(rule);
+      rulesOf.get(w.interface)!.push({ class: w.cls, slot: record.slot });
     }
-    const words = compileProgram(programs as Map<number, InterfaceProgram>);
+    const words = compileProgram(programs);
     if (words.length * 4 > PROGRAM_BYTES) {
       this.#releaseSlots(new Set(fresh.map((w) => next.get(w.key)!.slot)));
       throw new CapacityError("selector-program", `the filter program needs ${words.length * 4} bytes, more than ${PROGRAM_BYTES}`, words.length);

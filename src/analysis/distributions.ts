@@ -77,21 +77,26 @@ function gammaContinuedFraction(a: number, x: number): number {
 export function gammaQuantile(p: number, a: number): number {
   if (p <= 0) return 0;
   if (p >= 1) return Infinity;
-  // Bracket, then Newton steps kept inside the bracket (bisection when a step leaves it).
-  let low = 0;
-  let high = Math.max(1, a);
-  while (gammaP(a, high) < p) high *= 2;
-  let x = Math.max(1e-300, Math.min(high, wilsonHilfertyGamma(p, a)));
-  if (!(x > low && x < high)) x = (low + high) / 2;
   const logNormalizer = logGamma(a);
-  for (let i = 0; i < 200; i++) {
+  // Start: for small x, P(a, x) ≈ x^a / (a·Γ(a)); otherwise Wilson–Hilferty.
+  const smallX = Math.exp((Math.log(p) + Math.log(a) + logNormalizer) / a);
+  let x = smallX < 0.5 * a ? smallX : wilsonHilfertyGamma(p, a);
+  if (!(x > 0 && Number.isFinite(x))) x = a;
+  // Bracket [low, high] with P(low) ≤ p ≤ P(high), by halving and doubling.
+  let low = x;
+  let high = x;
+  for (let i = 0; i < 4000 && gammaP(a, low) > p; i++) low /= 2;
+  for (let i = 0; i < 4000 && gammaP(a, high) < p; i++) high *= 2;
+  // Newton steps kept inside the bracket; a step that leaves it becomes a geometric bisection.
+  for (let i = 0; i < 300; i++) {
     const f = gammaP(a, x) - p;
+    if (Math.abs(f) <= 1e-15 * p) return x;
     if (f > 0) high = x;
     else low = x;
     const density = Math.exp(-x + (a - 1) * Math.log(x) - logNormalizer);
     let next = density > 0 ? x - f / density : NaN;
-    if (!(next > low && next < high)) next = (low + high) / 2;
-    if (Math.abs(next - x) <= 1e-14 * Math.max(1e-300, x) || high - low <= 1e-15 * high) return next;
+    if (!(next > low && next < high)) next = Math.sqrt(low) * Math.sqrt(high); // (low·high may underflow)
+    if (Math.abs(next - x) <= 1e-14 * x || high <= low * (1 + 1e-15)) return next;
     x = next;
   }
   return x;
@@ -204,7 +209,8 @@ export function betaQuantile(p: number, a: number, b: number): number {
   if (p >= 1) return 1;
   let low = 0;
   let high = 1;
-  for (let i = 0; i < 200 && high - low > 1e-16; i++) {
+  // Until the bracket is tight relative to its upper end (x can be tiny when a < 1).
+  for (let i = 0; i < 1200 && high - low > 1e-15 * high; i++) {
     const mid = (low + high) / 2;
     if (betaRegularized(mid, a, b) < p) low = mid;
     else high = mid;

@@ -128,7 +128,9 @@ export function estimateTopTalkers(flows: Iterable<SampledFlow>, options: TopTal
     entry.bytes += flow.bytes;
     byKey.set(key, entry);
   }
-  const sorted = [...byKey.values()].sort((a, b) => b[sortBy] - a[sortBy] || b.packets - a.packets || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // Ties: the other measure, then the key, so the order never depends on the input's.
+  const other = sortBy === "bytes" ? "packets" : "bytes";
+  const sorted = [...byKey.values()].sort((a, b) => b[sortBy] - a[sortBy] || b[other] - a[other] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const shown = sorted.slice(0, top);
   const firstLeftOut = sorted[top];
   const alpha = 1 - confidence;

@@ -42,6 +42,7 @@ export interface FibExports {
 export interface SamplerExports {
   samplerCreate(mode: number, interval: number, seedLow: number, seedHigh: number, stream: number): number;
   samplerReconfigure(sampler: number, mode: number, interval: number): number;
+  samplerReseed(sampler: number, seedLow: number, seedHigh: number, stream: number): void;
   samplerSelect(sampler: number, count: number, out: number, base: number): number;
   samplerSelectFrom(sampler: number, positions: number, count: number, out: number, base: number): number;
   samplerSelectMask(sampler: number, count: number, mask: number): number;
