@@ -10,7 +10,7 @@ import {
 } from "./fib/prefix-table";
 import {
   PlyTrie, plyTrieCreate, plyTrieReserve, plyTrieSet, plyTrieRemove, plyTrieCover, plyTrieInherited,
-  plyTrieBytes, plyTrieClear, plyTrieCountRefs, pliesFor, coverLength, countLeafRefs, countNodeRefs,
+  plyTrieBytes, plyTrieClear, plyTrieCountRefs, plyTrieTouched, pliesFor, coverLength, countLeafRefs, countNodeRefs,
 } from "./fib/ply-trie";
 import { lookup4, lookup4Batch, lookup6, lookup6Batch } from "./fib/lookup";
 import { Fib, FamilyStats, STATS_BYTES } from "./fib/state";
@@ -55,8 +55,10 @@ export function fibCreate(limitBytes: f64, seedLow: u32, seedHigh: u32): Fib {
   const budget = budgetCreate(<u64>limitBytes);
   const seed = ((<u64>seedHigh) << 32) | seedLow;
   fib.budget = budget;
-  fib.trie4 = plyTrieCreate(32, budget);
-  fib.trie6 = plyTrieCreate(128, budget);
+  // IPv4 plies are dense (most are busy, and lookups must be one load per level); IPv6 plies are
+  // sparse, so they are stored compressed.
+  fib.trie4 = plyTrieCreate(32, false, budget);
+  fib.trie6 = plyTrieCreate(128, true, budget);
   fib.routes4 = prefixTableCreate(1, seed, budget);
   fib.routes6 = prefixTableCreate(4, seed ^ 0x6a09e667f3bcc908, budget);
   fib.stats4 = allocStats();
@@ -186,7 +188,7 @@ function insertKey(fib: Fib, family: u32, length: u32, value: u32): i32 {
     const old = prefixTableGet(routes, length);
     fibPrevious = old;
     if (old == value) return FIB_UNCHANGED;
-    if (!plyTrieReserve(trie, 0, value)) {
+    if (!plyTrieReserve(trie, 0, value, plyTrieTouched(trie, length))) {
       stats.aborted++;
       return FIB_NO_MEMORY;
     }
@@ -198,7 +200,7 @@ function insertKey(fib: Fib, family: u32, length: u32, value: u32): i32 {
     fib.version++;
     return FIB_REPLACED;
   }
-  if (!prefixTableReserve(routes, 1) || !plyTrieReserve(trie, pliesFor(length), value)) {
+  if (!prefixTableReserve(routes, 1) || !plyTrieReserve(trie, pliesFor(length), value, plyTrieTouched(trie, length))) {
     stats.aborted++;
     return FIB_NO_MEMORY;
   }
@@ -218,8 +220,12 @@ function deleteKey(fib: Fib, family: u32, length: u32): i32 {
   const slot = prefixTableFind(routes, length);
   if (slot == 0) return 0;
   const trie = familyTrie(fib, family);
+  if (!plyTrieReserve(trie, 0, 0, plyTrieTouched(trie, length))) {
+    familyStats(fib, family).aborted++;
+    return FIB_NO_MEMORY;
+  }
   const value = prefixTableGet(routes, length);
-  prefixTableRemoveSlot(routes, slot);
+  prefixTableRemoveSlot(routes, prefixTableFind(routes, length));
   // The entries the route owned fall back to the next-longest route that covers it.
   let replacement: u32 = 0;
   if (plyTrieCover(trie, length)) {
