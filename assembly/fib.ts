@@ -4,7 +4,7 @@
 
 import { budgetCreate, budgetAlloc, budgetFree } from "./common/budget";
 import {
-  PrefixTable, prefixTableCreate, prefixTableFind, prefixTableGet, prefixTableInsert, prefixTableReserve,
+  PrefixTable, prefixTableCreate, prefixTableFind, prefixTableGet, prefixTableInsert, prefixTableInsertAt, prefixTableReserve, prefixTableTouch, vacantSlot,
   prefixTableRemoveSlot, prefixTableSetValue, prefixTableBytes, prefixTableClear, prefixTableNext,
   setKey, maskKey, key0, key1, key2, key3, iterMeta, EMPTY_SLOT, MAX_ROUTE_VALUE,
 } from "./fib/prefix-table";
@@ -185,14 +185,14 @@ function insertKey(fib: Fib, family: u32, length: u32, value: u32): i32 {
   const stats = familyStats(fib, family);
   const slot = prefixTableFind(routes, length);
   if (slot != 0) {
-    const old = prefixTableGet(routes, length);
+    const old = load<u32>(slot + (<usize>routes.words << 2)) & MAX_ROUTE_VALUE;
     fibPrevious = old;
     if (old == value) return FIB_UNCHANGED;
     if (!plyTrieReserve(trie, 0, value, plyTrieTouched(trie, length))) {
       stats.aborted++;
       return FIB_NO_MEMORY;
     }
-    prefixTableSetValue(routes, prefixTableFind(routes, length), value);
+    prefixTableSetValue(routes, slot, value);
     plyTrieSet(trie, length, value, false);
     addRef(fib, old, -1);
     addRef(fib, value, 1);
@@ -200,11 +200,14 @@ function insertKey(fib: Fib, family: u32, length: u32, value: u32): i32 {
     fib.version++;
     return FIB_REPLACED;
   }
+  const vacant = vacantSlot;
+  const capacity = routes.capacity;
   if (!prefixTableReserve(routes, 1) || !plyTrieReserve(trie, pliesFor(length), value, plyTrieTouched(trie, length))) {
     stats.aborted++;
     return FIB_NO_MEMORY;
   }
-  prefixTableInsert(routes, length, value);
+  if (routes.capacity != capacity) prefixTableInsert(routes, length, value);
+  else prefixTableInsertAt(routes, vacant, length, value);
   plyTrieSet(trie, length, value, true);
   addRef(fib, value, 1);
   stats.inserts++;
@@ -301,7 +304,14 @@ export function fibInsertBatch(fib: Fib, family: u32, addresses: usize, lengths:
   memory.copy(changetype<usize>(saved), changetype<usize>(stats), <usize>STATS_BYTES);
   const version = fib.version;
   prefixTableReserve(routes, count);
+  let touched: u32 = 0;
   for (let i: u32 = 0; i < count; i++) {
+    if ((i & (TOUCH_AHEAD - 1)) == 0) {
+      for (let k = i + TOUCH_AHEAD; k < i + 2 * TOUCH_AHEAD && k < count; k++) {
+        loadKey(family, addresses, k);
+        touched ^= prefixTableTouch(routes, load<u8>(lengths + k));
+      }
+    }
     loadKey(family, addresses, i);
     const status = insertKey(fib, family, load<u8>(lengths + i), load<u32>(values + (<usize>i << 2)));
     if (status < 0) {
@@ -313,8 +323,13 @@ export function fibInsertBatch(fib: Fib, family: u32, addresses: usize, lengths:
     }
     store<u32>(previous + (<usize>i << 2), status == FIB_NEW ? EMPTY_SLOT : fibPrevious);
   }
+  touchSink = touched;
   return count;
 }
+
+/** Keys whose route-table slots are read ahead in batches, and where the reads go. */
+const TOUCH_AHEAD: u32 = 16;
+let touchSink: u32 = 0;
 
 function rollback(fib: Fib, family: u32, addresses: usize, lengths: usize, previous: usize, done: u32): void {
   for (let i = <i32>done - 1; i >= 0; i--) {
@@ -328,14 +343,23 @@ function rollback(fib: Fib, family: u32, addresses: usize, lengths: usize, previ
 
 /** Deletes a batch; writes 1/0 (deleted/absent) per route to `results`; returns the deletions. */
 export function fibDeleteBatch(fib: Fib, family: u32, addresses: usize, lengths: usize, count: u32, results: usize): u32 {
+  const routes = familyRoutes(fib, family);
   let deleted: u32 = 0;
+  let touched: u32 = 0;
   for (let i: u32 = 0; i < count; i++) {
+    if ((i & (TOUCH_AHEAD - 1)) == 0) {
+      for (let k = i + TOUCH_AHEAD; k < i + 2 * TOUCH_AHEAD && k < count; k++) {
+        loadKey(family, addresses, k);
+        touched ^= prefixTableTouch(routes, load<u8>(lengths + k));
+      }
+    }
     loadKey(family, addresses, i);
     const status = deleteKey(fib, family, load<u8>(lengths + i));
     const done: u8 = status == 1 ? 1 : 0;
     store<u8>(results + i, done);
     deleted += done;
   }
+  touchSink = touched;
   return deleted;
 }
 

@@ -95,7 +95,7 @@ export function imageHeapReserve(images: ImageHeap, bytes: u32): bool {
     images.budget.refusals++;
     return false;
   }
-  const raw = budgetAlloc(images.budget, rawBytes);
+  const raw = budgetAlloc(images.budget, rawBytes, false);
   const base = (raw + 63) & ~(<usize>63);
   if (images.raw) {
     memory.copy(base, images.base, images.top);

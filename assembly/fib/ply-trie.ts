@@ -25,7 +25,7 @@
 // folded back into its parent entry. Masks and bookkeeping are indexed by ply index in both
 // storages (a compact image carries its index).
 
-import { Budget, budgetAlloc, budgetFree, budgetFits } from "../common/budget";
+import { Budget, budgetAlloc, budgetFree, budgetFits, budgetGrow } from "../common/budget";
 import { key0, key1, key2, key3 } from "./prefix-table";
 import {
   ImageHeap, imageHeapCreate, imageHeapBytes, imageHeapReserve, imageHeapClear, imageEntry, imagePatch,
@@ -119,20 +119,11 @@ function growPool(trie: PlyTrie, wanted: u32): bool {
     trie.budget.refusals++;
     return false;
   }
-  if (eb) trie.entries = moveBlock(trie, trie.entries, <usize>oldCapacity * PLY_ENTRIES * eb, <usize>capacity * PLY_ENTRIES * eb);
-  trie.masks = moveBlock(trie, trie.masks, <usize>oldCapacity * PLY_ENTRIES, <usize>capacity * PLY_ENTRIES);
-  trie.info = moveBlock(trie, trie.info, <usize>oldCapacity * INFO_BYTES, <usize>capacity * INFO_BYTES);
+  if (eb) trie.entries = budgetGrow(trie.budget, trie.entries, <usize>oldCapacity * PLY_ENTRIES * eb, <usize>capacity * PLY_ENTRIES * eb);
+  trie.masks = budgetGrow(trie.budget, trie.masks, <usize>oldCapacity * PLY_ENTRIES, <usize>capacity * PLY_ENTRIES);
+  trie.info = budgetGrow(trie.budget, trie.info, <usize>oldCapacity * INFO_BYTES, <usize>capacity * INFO_BYTES);
   trie.capacity = capacity;
   return true;
-}
-
-function moveBlock(trie: PlyTrie, ptr: usize, oldBytes: usize, newBytes: usize): usize {
-  const next = budgetAlloc(trie.budget, newBytes);
-  if (ptr) {
-    memory.copy(next, ptr, oldBytes);
-    budgetFree(trie.budget, ptr, oldBytes);
-  }
-  return next;
 }
 
 /**
@@ -156,7 +147,7 @@ export function plyTrieReserve(trie: PlyTrie, plies: u32, value: u32, images: u3
 /** Converts every dense ply entry from u16 to u32. */
 function widen(trie: PlyTrie): bool {
   const count = <usize>trie.capacity * PLY_ENTRIES;
-  const next = budgetAlloc(trie.budget, count * 4);
+  const next = budgetAlloc(trie.budget, count * 4, false);
   if (next == 0 && count != 0) return false;
   for (let i: usize = 0; i < count; i++) {
     const e = <u32>load<u16>(trie.entries + (i << 1));
