@@ -304,14 +304,8 @@ export function fibInsertBatch(fib: Fib, family: u32, addresses: usize, lengths:
   memory.copy(changetype<usize>(saved), changetype<usize>(stats), <usize>STATS_BYTES);
   const version = fib.version;
   prefixTableReserve(routes, count);
-  let touched: u32 = 0;
   for (let i: u32 = 0; i < count; i++) {
-    if ((i & (TOUCH_AHEAD - 1)) == 0) {
-      for (let k = i + TOUCH_AHEAD; k < i + 2 * TOUCH_AHEAD && k < count; k++) {
-        loadKey(family, addresses, k);
-        touched ^= prefixTableTouch(routes, load<u8>(lengths + k));
-      }
-    }
+    if ((i & (TOUCH_AHEAD - 1)) == 0) touchAhead(routes, family, addresses, lengths, i, count);
     loadKey(family, addresses, i);
     const status = insertKey(fib, family, load<u8>(lengths + i), load<u32>(values + (<usize>i << 2)));
     if (status < 0) {
@@ -323,13 +317,22 @@ export function fibInsertBatch(fib: Fib, family: u32, addresses: usize, lengths:
     }
     store<u32>(previous + (<usize>i << 2), status == FIB_NEW ? EMPTY_SLOT : fibPrevious);
   }
-  touchSink = touched;
   return count;
 }
 
 /** Keys whose route-table slots are read ahead in batches, and where the reads go. */
 const TOUCH_AHEAD: u32 = 16;
 let touchSink: u32 = 0;
+
+/** Reads the route-table slots of batch items i+16 .. i+31 (see prefixTableTouch). */
+function touchAhead(routes: PrefixTable, family: u32, addresses: usize, lengths: usize, i: u32, count: u32): void {
+  let touched: u32 = 0;
+  for (let k = i + TOUCH_AHEAD; k < i + 2 * TOUCH_AHEAD && k < count; k++) {
+    loadKey(family, addresses, k);
+    touched ^= prefixTableTouch(routes, load<u8>(lengths + k));
+  }
+  touchSink ^= touched;
+}
 
 function rollback(fib: Fib, family: u32, addresses: usize, lengths: usize, previous: usize, done: u32): void {
   for (let i = <i32>done - 1; i >= 0; i--) {
@@ -345,21 +348,14 @@ function rollback(fib: Fib, family: u32, addresses: usize, lengths: usize, previ
 export function fibDeleteBatch(fib: Fib, family: u32, addresses: usize, lengths: usize, count: u32, results: usize): u32 {
   const routes = familyRoutes(fib, family);
   let deleted: u32 = 0;
-  let touched: u32 = 0;
   for (let i: u32 = 0; i < count; i++) {
-    if ((i & (TOUCH_AHEAD - 1)) == 0) {
-      for (let k = i + TOUCH_AHEAD; k < i + 2 * TOUCH_AHEAD && k < count; k++) {
-        loadKey(family, addresses, k);
-        touched ^= prefixTableTouch(routes, load<u8>(lengths + k));
-      }
-    }
+    if ((i & (TOUCH_AHEAD - 1)) == 0) touchAhead(routes, family, addresses, lengths, i, count);
     loadKey(family, addresses, i);
     const status = deleteKey(fib, family, load<u8>(lengths + i));
     const done: u8 = status == 1 ? 1 : 0;
     store<u8>(results + i, done);
     deleted += done;
   }
-  touchSink = touched;
   return deleted;
 }
 
