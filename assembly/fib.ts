@@ -4,13 +4,13 @@
 
 import { budgetCreate, budgetAlloc, budgetFree } from "./common/budget";
 import {
-  PrefixTable, prefixTableCreate, prefixTableFind, prefixTableGet, prefixTableInsert, prefixTableReserve,
+  PrefixTable, prefixTableCreate, prefixTableFind, prefixTableGet, prefixTableInsert, prefixTableInsertAt, prefixTableReserve, prefixTableTouch, vacantSlot,
   prefixTableRemoveSlot, prefixTableSetValue, prefixTableBytes, prefixTableClear, prefixTableNext,
   setKey, maskKey, key0, key1, key2, key3, iterMeta, EMPTY_SLOT, MAX_ROUTE_VALUE,
 } from "./fib/prefix-table";
 import {
   PlyTrie, plyTrieCreate, plyTrieReserve, plyTrieSet, plyTrieRemove, plyTrieCover, plyTrieInherited,
-  plyTrieBytes, plyTrieClear, plyTrieCountRefs, pliesFor, coverLength, countLeafRefs, countNodeRefs,
+  plyTrieBytes, plyTrieClear, plyTrieCountRefs, plyTrieTouched, pliesFor, coverLength, countLeafRefs, countNodeRefs,
 } from "./fib/ply-trie";
 import { lookup4, lookup4Batch, lookup6, lookup6Batch } from "./fib/lookup";
 import { Fib, FamilyStats, STATS_BYTES } from "./fib/state";
@@ -55,8 +55,10 @@ export function fibCreate(limitBytes: f64, seedLow: u32, seedHigh: u32): Fib {
   const budget = budgetCreate(<u64>limitBytes);
   const seed = ((<u64>seedHigh) << 32) | seedLow;
   fib.budget = budget;
-  fib.trie4 = plyTrieCreate(32, budget);
-  fib.trie6 = plyTrieCreate(128, budget);
+  // IPv4 plies are dense (most are busy, and lookups must be one load per level); IPv6 plies are
+  // sparse, so they are stored compressed.
+  fib.trie4 = plyTrieCreate(32, false, budget);
+  fib.trie6 = plyTrieCreate(128, true, budget);
   fib.routes4 = prefixTableCreate(1, seed, budget);
   fib.routes6 = prefixTableCreate(4, seed ^ 0x6a09e667f3bcc908, budget);
   fib.stats4 = allocStats();
@@ -183,14 +185,14 @@ function insertKey(fib: Fib, family: u32, length: u32, value: u32): i32 {
   const stats = familyStats(fib, family);
   const slot = prefixTableFind(routes, length);
   if (slot != 0) {
-    const old = prefixTableGet(routes, length);
+    const old = load<u32>(slot + (<usize>routes.words << 2)) & MAX_ROUTE_VALUE;
     fibPrevious = old;
     if (old == value) return FIB_UNCHANGED;
-    if (!plyTrieReserve(trie, 0, value)) {
+    if (!plyTrieReserve(trie, 0, value, plyTrieTouched(trie, length))) {
       stats.aborted++;
       return FIB_NO_MEMORY;
     }
-    prefixTableSetValue(routes, prefixTableFind(routes, length), value);
+    prefixTableSetValue(routes, slot, value);
     plyTrieSet(trie, length, value, false);
     addRef(fib, old, -1);
     addRef(fib, value, 1);
@@ -198,11 +200,14 @@ function insertKey(fib: Fib, family: u32, length: u32, value: u32): i32 {
     fib.version++;
     return FIB_REPLACED;
   }
-  if (!prefixTableReserve(routes, 1) || !plyTrieReserve(trie, pliesFor(length), value)) {
+  const vacant = vacantSlot;
+  const capacity = routes.capacity;
+  if (!prefixTableReserve(routes, 1) || !plyTrieReserve(trie, pliesFor(length), value, plyTrieTouched(trie, length))) {
     stats.aborted++;
     return FIB_NO_MEMORY;
   }
-  prefixTableInsert(routes, length, value);
+  if (routes.capacity != capacity) prefixTableInsert(routes, length, value);
+  else prefixTableInsertAt(routes, vacant, length, value);
   plyTrieSet(trie, length, value, true);
   addRef(fib, value, 1);
   stats.inserts++;
@@ -218,8 +223,12 @@ function deleteKey(fib: Fib, family: u32, length: u32): i32 {
   const slot = prefixTableFind(routes, length);
   if (slot == 0) return 0;
   const trie = familyTrie(fib, family);
+  if (!plyTrieReserve(trie, 0, 0, plyTrieTouched(trie, length))) {
+    familyStats(fib, family).aborted++;
+    return FIB_NO_MEMORY;
+  }
   const value = prefixTableGet(routes, length);
-  prefixTableRemoveSlot(routes, slot);
+  prefixTableRemoveSlot(routes, prefixTableFind(routes, length));
   // The entries the route owned fall back to the next-longest route that covers it.
   let replacement: u32 = 0;
   if (plyTrieCover(trie, length)) {
@@ -296,6 +305,7 @@ export function fibInsertBatch(fib: Fib, family: u32, addresses: usize, lengths:
   const version = fib.version;
   prefixTableReserve(routes, count);
   for (let i: u32 = 0; i < count; i++) {
+    if ((i & (TOUCH_AHEAD - 1)) == 0) touchAhead(routes, family, addresses, lengths, i, count);
     loadKey(family, addresses, i);
     const status = insertKey(fib, family, load<u8>(lengths + i), load<u32>(values + (<usize>i << 2)));
     if (status < 0) {
@@ -310,6 +320,20 @@ export function fibInsertBatch(fib: Fib, family: u32, addresses: usize, lengths:
   return count;
 }
 
+/** Keys whose route-table slots are read ahead in batches, and where the reads go. */
+const TOUCH_AHEAD: u32 = 16;
+let touchSink: u32 = 0;
+
+/** Reads the route-table slots of batch items i+16 .. i+31 (see prefixTableTouch). */
+function touchAhead(routes: PrefixTable, family: u32, addresses: usize, lengths: usize, i: u32, count: u32): void {
+  let touched: u32 = 0;
+  for (let k = i + TOUCH_AHEAD; k < i + 2 * TOUCH_AHEAD && k < count; k++) {
+    loadKey(family, addresses, k);
+    touched ^= prefixTableTouch(routes, load<u8>(lengths + k));
+  }
+  touchSink ^= touched;
+}
+
 function rollback(fib: Fib, family: u32, addresses: usize, lengths: usize, previous: usize, done: u32): void {
   for (let i = <i32>done - 1; i >= 0; i--) {
     loadKey(family, addresses, <u32>i);
@@ -322,8 +346,10 @@ function rollback(fib: Fib, family: u32, addresses: usize, lengths: usize, previ
 
 /** Deletes a batch; writes 1/0 (deleted/absent) per route to `results`; returns the deletions. */
 export function fibDeleteBatch(fib: Fib, family: u32, addresses: usize, lengths: usize, count: u32, results: usize): u32 {
+  const routes = familyRoutes(fib, family);
   let deleted: u32 = 0;
   for (let i: u32 = 0; i < count; i++) {
+    if ((i & (TOUCH_AHEAD - 1)) == 0) touchAhead(routes, family, addresses, lengths, i, count);
     loadKey(family, addresses, i);
     const status = deleteKey(fib, family, load<u8>(lengths + i));
     const done: u8 = status == 1 ? 1 : 0;

@@ -30,14 +30,17 @@ export function budgetCreate(limit: u64): Budget {
   return budget.used + bytes <= budget.limit;
 }
 
-/** Allocates `bytes` (zeroed) or returns 0, counting the refusal, when over the limit. */
-export function budgetAlloc(budget: Budget, bytes: usize): usize {
+/**
+ * Allocates `bytes` or returns 0, counting the refusal, when over the limit. The block is zeroed
+ * unless `zeroed` is false (for callers that initialise every byte they use).
+ */
+export function budgetAlloc(budget: Budget, bytes: usize, zeroed: bool = true): usize {
   if (!budgetFits(budget, <u64>bytes)) {
     budget.refusals++;
     return 0;
   }
   const ptr = heap.alloc(bytes);
-  memory.fill(ptr, 0, bytes);
+  if (zeroed) memory.fill(ptr, 0, bytes);
   budget.used += <u64>bytes;
   if (budget.used > budget.peak) budget.peak = budget.used;
   return ptr;
@@ -55,11 +58,12 @@ export function budgetFree(budget: Budget, ptr: usize, bytes: usize): void {
  * Returns 0 (and leaves the old block untouched) when the budget cannot hold the new size.
  */
 export function budgetGrow(budget: Budget, ptr: usize, oldBytes: usize, newBytes: usize): usize {
-  const next = budgetAlloc(budget, newBytes);
+  const next = budgetAlloc(budget, newBytes, false);
   if (next == 0) return 0;
   if (ptr != 0) {
     memory.copy(next, ptr, oldBytes);
     budgetFree(budget, ptr, oldBytes);
   }
+  memory.fill(next + oldBytes, 0, newBytes - oldBytes);
   return next;
 }

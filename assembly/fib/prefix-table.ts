@@ -3,9 +3,10 @@
 // table answers "does this prefix exist, and with which adjacency", which the trie needs when
 // a deletion must fall back to the next-longest covering prefix.
 //
-// Open addressing with Robin Hood probing and backward-shift deletion (no tombstones), keyed
-// with a per-instance secret. A slot is the key's address words followed by one u32 holding
-// `length << 24 | adjacency`; 0xffffffff marks an empty slot.
+// Open addressing with linear probing and backward-shift deletion (no tombstones), keyed with a
+// per-instance secret. A slot is the key's address words followed by one u32 holding
+// `length << 24 | adjacency`; 0xffffffff marks an empty slot. A failed search ends at an empty
+// slot, which is where the key would go, so find-or-insert is one probe sequence.
 
 import { Budget, budgetAlloc, budgetFree } from "../common/budget";
 import { fmix64, reduceRange } from "../common/hash";
@@ -14,8 +15,8 @@ import { fmix64, reduceRange } from "../common/hash";
 export const MAX_ROUTE_VALUE: u32 = 0x00ffffff;
 export const EMPTY_SLOT: u32 = 0xffffffff;
 /** Load factor above which the table grows, and the one it grows to, in 1/256ths. */
-const MAX_LOAD_256: u64 = 218; // 0.85
-const GROWN_LOAD_256: u64 = 154; // 0.6
+const MAX_LOAD_256: u64 = 205; // 0.8
+const GROWN_LOAD_256: u64 = 141; // 0.55
 
 @unmanaged export class PrefixTable {
   slots: usize;
@@ -88,8 +89,8 @@ function slotMatches(table: PrefixTable, slot: usize, length: u32): bool {
   return load<u32>(slot, 4) == key1 && load<u32>(slot, 8) == key2 && load<u32>(slot, 12) == key3;
 }
 
-/** Probe distance of the entry in `slot` (at `index`) from its home slot. */
-function distanceOf(table: PrefixTable, slot: usize, index: u32): u32 {
+/** Home slot of the entry stored in `slot`. */
+function homeOf(table: PrefixTable, slot: usize): u32 {
   const s0 = key0, s1 = key1, s2 = key2, s3 = key3;
   key0 = load<u32>(slot);
   if (table.words > 1) {
@@ -99,23 +100,36 @@ function distanceOf(table: PrefixTable, slot: usize, index: u32): u32 {
   }
   const home = reduceRange(hashKey(table, metaOf(table, slot) >>> 24), table.capacity);
   key0 = s0; key1 = s1; key2 = s2; key3 = s3;
-  return index >= home ? index - home : index + table.capacity - home;
+  return home;
 }
 
-/** The slot holding the current key with `length`, or 0. */
+/**
+ * Reads the home slot of the current key with `length` and returns the word read. Batches call
+ * it for the next few keys before working on them, so that their cache misses overlap instead of
+ * coming one after another (WebAssembly has no prefetch instruction; an early load does the same).
+ */
+export function prefixTableTouch(table: PrefixTable, length: u32): u32 {
+  if (table.capacity == 0) return 0;
+  return load<u32>(slotAt(table, reduceRange(hashKey(table, length), table.capacity)));
+}
+
+/** Where the last failed `prefixTableFind` ended: the empty slot the key would take. */
+export let vacantSlot: usize = 0;
+
+/** The slot holding the current key with `length`, or 0 (then `vacantSlot` is where it would go). */
 export function prefixTableFind(table: PrefixTable, length: u32): usize {
-  if (table.count == 0) return 0;
+  vacantSlot = 0;
   const capacity = table.capacity;
+  if (capacity == 0) return 0;
   let index = reduceRange(hashKey(table, length), capacity);
-  let distance: u32 = 0;
   while (true) {
     const slot = slotAt(table, index);
     const meta = metaOf(table, slot);
-    if (meta == EMPTY_SLOT) return 0;
+    if (meta == EMPTY_SLOT) {
+      vacantSlot = slot;
+      return 0;
+    }
     if (slotMatches(table, slot, length)) return slot;
-    // Robin Hood invariant: had the key been present it would sit before any richer entry.
-    if (distanceOf(table, slot, index) < distance) return 0;
-    distance++;
     index++;
     if (index == capacity) index = 0;
   }
@@ -133,65 +147,48 @@ export function prefixTableSetValue(table: PrefixTable, slot: usize, value: u32)
   store<u32>(slot + (<usize>table.words << 2), (meta & 0xff000000) | value);
 }
 
-/** Places the current key, known to be absent; capacity must have been reserved. */
-export function prefixTableInsert(table: PrefixTable, length: u32, value: u32): void {
-  const capacity = table.capacity;
-  const words = table.words;
-  let w0 = key0, w1 = key1, w2 = key2, w3 = key3;
-  let meta = (length << 24) | value;
-  let index = reduceRange(hashKey(table, length), capacity);
-  let distance: u32 = 0;
-  while (true) {
-    const slot = slotAt(table, index);
-    const held = metaOf(table, slot);
-    if (held == EMPTY_SLOT) break;
-    const heldDistance = distanceOf(table, slot, index);
-    if (heldDistance < distance) {
-      // Take the slot from the richer entry and carry it onwards.
-      const h0 = load<u32>(slot);
-      store<u32>(slot, w0);
-      w0 = h0;
-      if (words > 1) {
-        const h1 = load<u32>(slot, 4), h2 = load<u32>(slot, 8), h3 = load<u32>(slot, 12);
-        store<u32>(slot, w1, 4);
-        store<u32>(slot, w2, 8);
-        store<u32>(slot, w3, 12);
-        w1 = h1; w2 = h2; w3 = h3;
-      }
-      store<u32>(slot + (<usize>words << 2), meta);
-      meta = held;
-      // Continue the probe for the displaced entry from its own distance.
-      distance = heldDistance;
-    }
-    distance++;
-    index++;
-    if (index == capacity) index = 0;
+/**
+ * Places the current key, known to be absent, in `slot` — the `vacantSlot` of a failed find
+ * made after the last change to the table (capacity must have been reserved).
+ */
+export function prefixTableInsertAt(table: PrefixTable, slot: usize, length: u32, value: u32): void {
+  store<u32>(slot, key0);
+  if (table.words > 1) {
+    store<u32>(slot, key1, 4);
+    store<u32>(slot, key2, 8);
+    store<u32>(slot, key3, 12);
   }
-  const slot = slotAt(table, index);
-  store<u32>(slot, w0);
-  if (words > 1) {
-    store<u32>(slot, w1, 4);
-    store<u32>(slot, w2, 8);
-    store<u32>(slot, w3, 12);
-  }
-  store<u32>(slot + (<usize>words << 2), meta);
+  store<u32>(slot + (<usize>table.words << 2), (length << 24) | value);
   table.count++;
 }
 
-/** Removes the entry in `slot` (from prefixTableFind), shifting its successors back. */
+/** Places the current key, known to be absent; capacity must have been reserved. */
+export function prefixTableInsert(table: PrefixTable, length: u32, value: u32): void {
+  prefixTableFind(table, length);
+  prefixTableInsertAt(table, vacantSlot, length, value);
+}
+
+/** Removes the entry in `slot` (from prefixTableFind), moving later entries of its cluster back. */
 export function prefixTableRemoveSlot(table: PrefixTable, slot: usize): void {
   const capacity = table.capacity;
   const bytes = <usize>table.slotBytes;
-  let index = <u32>((slot - table.slots) / bytes);
+  let hole = <u32>((slot - table.slots) / bytes);
+  let index = hole;
   while (true) {
-    let next = index + 1;
-    if (next == capacity) next = 0;
-    const nextSlot = slotAt(table, next);
-    if (metaOf(table, nextSlot) == EMPTY_SLOT || distanceOf(table, nextSlot, next) == 0) break;
-    memory.copy(slotAt(table, index), nextSlot, bytes);
-    index = next;
+    index++;
+    if (index == capacity) index = 0;
+    const next = slotAt(table, index);
+    if (metaOf(table, next) == EMPTY_SLOT) break;
+    // The entry may fill the hole unless its home lies cyclically in (hole, index].
+    const home = homeOf(table, next);
+    const fromHome = index >= home ? index - home : index + capacity - home;
+    const fromHole = index >= hole ? index - hole : index + capacity - hole;
+    if (fromHome >= fromHole) {
+      memory.copy(slotAt(table, hole), next, bytes);
+      hole = index;
+    }
   }
-  store<u32>(slotAt(table, index) + (<usize>table.words << 2), EMPTY_SLOT);
+  store<u32>(slotAt(table, hole) + (<usize>table.words << 2), EMPTY_SLOT);
   table.count--;
 }
 
@@ -206,7 +203,7 @@ export function prefixTableReserve(table: PrefixTable, extra: u32): bool {
   if (capacity < 64) capacity = 64;
   if (capacity > 0x7fffffff) return false;
   const bytes = <usize>(capacity * table.slotBytes);
-  const slots = budgetAlloc(table.budget, bytes);
+  const slots = budgetAlloc(table.budget, bytes, false);
   if (slots == 0) return false;
   memory.fill(slots, 0xff, bytes);
   const oldSlots = table.slots;

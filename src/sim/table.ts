@@ -33,9 +33,122 @@ export interface GeneratedTable {
 export interface TableOptions {
   /** Number of prefixes (default: the real table's size for the family). */
   count?: number;
-  /** Share of prefixes drawn inside an earlier, shorter prefix (default 0.5, as in the real table). */
+  /**
+   * Share of prefixes drawn inside an earlier, shorter prefix (default 0.5 for IPv4, as in the
+   * real table, and 0.2 for IPv6, which with the block clustering gives about the real table's
+   * number of trie nodes).
+   */
   nested?: number;
   seed?: number;
+}
+
+/**
+ * How the real tables cluster: the number of distinct blocks at each 8-bit level that contain a
+ * longer prefix (IPv4: 25,398 /16s and 451 /24s; IPv6: 59 /16s, 7,224 /24s, ...). Prefixes that
+ * are not nested are drawn inside such blocks, which gives the generated table about as many trie
+ * nodes as the real one (uniformly scattered prefixes would need twice as many).
+ */
+const IPV4_BLOCKS: [number, number][] = [[16, 25_398], [24, 451]];
+const IPV6_BLOCKS: [number, number][] = [[16, 59], [24, 7_224], [32, 10_906], [40, 19_078], [48, 104], [56, 125], [64, 82]];
+
+/** Blocks per level, each inside a random block of the level above (the first inside `space`). */
+function makeBlocks(levels: [number, number][], scale: number, words: number, random: Xoshiro128, space: (out: Uint32Array) => void): Map<number, Uint32Array[]> {
+  const blocks = new Map<number, Uint32Array[]>();
+  let parents: Uint32Array[] | undefined;
+  let parentLength = 0;
+  for (const [length, real] of levels) {
+    const count = Math.max(1, Math.round(real * scale));
+    const made: Uint32Array[] = [];
+    for (let i = 0; i < count; i++) {
+      const block = new Uint32Array(words);
+      if (parents === undefined) space(block);
+      else {
+        const parent = parents[random.below(parents.length)]!;
+        for (let w = 0; w < words; w++) block[w] = random.next();
+        keepPrefix(block, parent, parentLength);
+      }
+      clearBeyond(block, length);
+      made.push(block);
+    }
+    blocks.set(length, made);
+    parents = made;
+    parentLength = length;
+  }
+  return blocks;
+}
+
+/** Copies the first `length` bits of `from` into `to`. */
+function keepPrefix(to: Uint32Array, from: Uint32Array, length: number): void {
+  for (let w = 0; w < to.length; w++) {
+    const fixed = Math.max(0, Math.min(32, length - w * 32));
+    const keep = fixed === 0 ? 0 : (0xffffffff << (32 - fixed)) >>> 0;
+    to[w] = ((from[w]! & keep) | (to[w]! & ~keep)) >>> 0;
+  }
+}
+
+/** Sets bits [length − width, length) of an address whose bits from there on are zero, to `value`. */
+function setBitsBelow(words: Uint32Array, value: number, width: number, length: number): void {
+  for (let b = 0; b < width; b++) {
+    if ((value >>> b) & 1) {
+      const position = length - 1 - b;
+      words[position >>> 5] = (words[position >>> 5]! | (1 << (31 - (position & 31)))) >>> 0;
+    }
+  }
+}
+
+/** Clears every bit beyond `length`. */
+function clearBeyond(words: Uint32Array, length: number): void {
+  for (let w = 0; w < words.length; w++) {
+    const fixed = Math.max(0, Math.min(32, length - w * 32));
+    words[w] = fixed === 0 ? 0 : (words[w]! & ((0xffffffff << (32 - fixed)) >>> 0)) >>> 0;
+  }
+}
+
+/**
+ * The generator shared by both families: prefixes by increasing length; a share `nested` is drawn
+ * inside an earlier, shorter prefix, the rest inside a random block of the deepest level above
+ * their length (or anywhere in `space` when there is none).
+ */
+function generate(words: number, lengthCounts: Readonly<Record<number, number>>, blockLevels: [number, number][], realTotal: number, defaultNested: number, options: TableOptions, defaultSeed: number, space: (out: Uint32Array, random: Xoshiro128) => void): GeneratedTable {
+  const count = options.count ?? realTotal;
+  const nested = options.nested ?? defaultNested;
+  const random = new Xoshiro128(options.seed ?? defaultSeed);
+  const blocks = makeBlocks(blockLevels, count / realTotal, words, random, (out) => space(out, random));
+  const addresses = new Uint32Array(count * words);
+  const lengths = new Uint8Array(count);
+  const seen = new Set<string>();
+  const candidate = new Uint32Array(words);
+  let n = 0;
+  for (const [length, wanted] of scaledCounts(lengthCounts, count)) {
+    const shorter = n;
+    let level = 0;
+    for (const [blockLength] of blockLevels) if (blockLength < length) level = blockLength;
+    const pool = level > 0 ? blocks.get(level)! : undefined;
+    for (let made = 0, attempts = 0; made < wanted && attempts < wanted * 50; attempts++) {
+      for (let w = 0; w < words; w++) candidate[w] = random.next();
+      if (shorter > 0 && random.float() < nested) {
+        // Inside an earlier prefix, among its first 256 sub-blocks: allocations fill blocks from
+        // the bottom, which is why the real table has few trie nodes per prefix.
+        const parent = random.below(shorter);
+        candidate.set(addresses.subarray(parent * words, parent * words + words));
+        const width = Math.min(length - lengths[parent]!, 8);
+        setBitsBelow(candidate, random.below(2 ** width), width, length);
+      } else if (pool !== undefined) {
+        keepPrefix(candidate, pool[random.below(pool.length)]!, level);
+      } else {
+        space(candidate, random);
+      }
+      clearBeyond(candidate, length);
+      const key = `${candidate.join(",")}/${length}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      addresses.set(candidate, n * words);
+      lengths[n] = length;
+      n++;
+      made++;
+    }
+  }
+  return { addresses: addresses.subarray(0, n * words), lengths: lengths.subarray(0, n), count: n };
 }
 
 function scaledCounts(base: Readonly<Record<number, number>>, count: number): [number, number][] {
@@ -51,76 +164,15 @@ function scaledCounts(base: Readonly<Record<number, number>>, count: number): [n
 
 /** An IPv4 table with the real length distribution, in unicast space (1.0.0.0 - 223.255.255.255). */
 export function generateIPv4Table(options: TableOptions = {}): GeneratedTable {
-  const count = options.count ?? 901_899;
-  const nested = options.nested ?? 0.5;
-  const random = new Xoshiro128(options.seed ?? 1);
-  const addresses = new Uint32Array(count);
-  const lengths = new Uint8Array(count);
-  const seen = new Set<number>();
-  let n = 0;
-  for (const [length, wanted] of scaledCounts(IPV4_LENGTH_COUNTS, count)) {
-    const shorter = n;
-    const mask = length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0;
-    for (let made = 0, attempts = 0; made < wanted && attempts < wanted * 50; attempts++) {
-      let address: number;
-      if (shorter > 0 && random.float() < nested) {
-        const parent = random.below(shorter);
-        const parentLength = lengths[parent]!;
-        const hostBits = parentLength === 0 ? 0xffffffff : 0xffffffff >>> parentLength;
-        address = ((addresses[parent]! | (random.next() & hostBits)) & mask) >>> 0;
-      } else {
-        const first = 1 + random.below(223);
-        address = (((first << 24) | (random.next() & 0xffffff)) & mask) >>> 0;
-      }
-      const key = address * 33 + length;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      addresses[n] = address;
-      lengths[n] = length;
-      n++;
-      made++;
-    }
-  }
-  return { addresses: addresses.subarray(0, n), lengths: lengths.subarray(0, n), count: n };
+  return generate(1, IPV4_LENGTH_COUNTS, IPV4_BLOCKS, 901_899, 0.5, options, 1, (out, random) => {
+    out[0] = (((1 + random.below(223)) << 24) | (random.next() & 0xffffff)) >>> 0;
+  });
 }
 
 /** An IPv6 table with the real length distribution, inside 2000::/3. */
 export function generateIPv6Table(options: TableOptions = {}): GeneratedTable {
-  const count = options.count ?? 160_147;
-  const nested = options.nested ?? 0.5;
-  const random = new Xoshiro128(options.seed ?? 2);
-  const addresses = new Uint32Array(count * 4);
-  const lengths = new Uint8Array(count);
-  const seen = new Set<string>();
-  const words = new Uint32Array(4);
-  let n = 0;
-  for (const [length, wanted] of scaledCounts(IPV6_LENGTH_COUNTS, count)) {
-    const shorter = n;
-    for (let made = 0, attempts = 0; made < wanted && attempts < wanted * 50; attempts++) {
-      if (shorter > 0 && random.float() < nested) {
-        const parent = random.below(shorter);
-        const parentLength = lengths[parent]!;
-        for (let w = 0; w < 4; w++) {
-          const fixed = Math.max(0, Math.min(32, parentLength - w * 32));
-          const keep = fixed === 0 ? 0 : (0xffffffff << (32 - fixed)) >>> 0;
-          words[w] = ((addresses[parent * 4 + w]! & keep) | (random.next() & ~keep)) >>> 0;
-        }
-      } else {
-        for (let w = 0; w < 4; w++) words[w] = random.next();
-        words[0] = ((words[0]! & 0x1fffffff) | 0x20000000) >>> 0;
-      }
-      for (let w = 0; w < 4; w++) {
-        const keepBits = Math.max(0, Math.min(32, length - w * 32));
-        words[w] = keepBits === 0 ? 0 : (words[w]! & ((0xffffffff << (32 - keepBits)) >>> 0)) >>> 0;
-      }
-      const key = `${words.join(",")}/${length}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      addresses.set(words, n * 4);
-      lengths[n] = length;
-      n++;
-      made++;
-    }
-  }
-  return { addresses: addresses.subarray(0, n * 4), lengths: lengths.subarray(0, n), count: n };
+  return generate(4, IPV6_LENGTH_COUNTS, IPV6_BLOCKS, 160_147, 0.2, options, 2, (out, random) => {
+    for (let w = 0; w < 4; w++) out[w] = random.next();
+    out[0] = ((out[0]! & 0x1fffffff) | 0x20000000) >>> 0;
+  });
 }
