@@ -10,21 +10,8 @@ import { Sampler, ConfigError, SAMPLER_MODES, type SamplerMode } from "../src/in
 import { ReferenceSampler } from "../src/reference/sampler.js";
 import { Xoshiro128, splitMix64 } from "../src/sim/random.js";
 import { portableLog } from "../src/sim/portable-log.js";
-import { instantiate, registerWasmVariant, useWasmVariant, wasmVariant } from "../src/wasm/instance.js";
-import { debug } from "../src/wasm/generated/debug.js";
-
-registerWasmVariant("debug", debug);
-
-/** Runs `body` with new instances built from the given build. */
-function withVariant(name: string, body: () => void): void {
-  const previous = wasmVariant();
-  useWasmVariant(name);
-  try {
-    body();
-  } finally {
-    useWasmVariant(previous);
-  }
-}
+import { instantiate } from "../src/wasm/instance.js";
+import { withDebugBuild } from "./helpers/wasm.js";
 
 const modeArb = fc.constantFrom<SamplerMode>(...SAMPLER_MODES);
 /** Intervals biased to the edges and to small values, where off-by-one errors show. */
@@ -126,8 +113,8 @@ test("WebAssembly selects exactly the reference's packets for any seed, mode, in
   differentialProperty(120);
 });
 
-test("the debug build (assertions on) agrees with the reference too", () => {
-  withVariant("debug", () => differentialProperty(25));
+test("the debug build (assertions on) agrees with the reference too", async () => {
+  await withDebugBuild(() => differentialProperty(25));
 });
 
 test("mask, index-list and population forms make the same decisions", () => {
