@@ -11,6 +11,8 @@ export const FULL_ACCOUNTING: u32 = 0xffff;
 export const NO_SLOT: u32 = 0xffff;
 /** Most sampler slots a selector can have (slot numbers stay below both sentinels). */
 export const MAX_SLOTS: u32 = 4096;
+/** Class bitmaps kept per batch, so that a class shared by several interfaces is evaluated once. */
+export const CLASS_CACHE_ENTRIES: u32 = 16;
 
 @unmanaged export class Selector {
   budget: Budget;
@@ -28,14 +30,23 @@ export const MAX_SLOTS: u32 = 4096;
   /** The loaded filter program (u32 words) and its length. */
   program: usize;
   programWords: u32;
-  /** Scratch per packet: the slot deciding on it (u16), its outcome (u16), bucketed positions (u32). */
-  classOf: usize;
+  /** Scratch per packet: its program index + 1 (u16), its outcome (u16), positions of a class's hits (u32). */
+  programOf: usize;
   marks: usize;
   positions: usize;
-  /** Scratch per slot: packets in this batch (u32), bucket start (u32), slots touched (u16). */
-  slotCounts: usize;
-  slotStarts: usize;
-  touched: usize;
+  /** Scratch bitmaps, one bit per packet (u64 words): a program's packets not yet in a class, a criterion's bits. */
+  unassigned: usize;
+  scratch: usize;
+  /** Packets whose interface has NetFlow (bitmap): what class bitmaps are evaluated over. */
+  configured: usize;
+  /** Class bitmaps of this batch (CLASS_CACHE_ENTRIES bitmaps), the class offset of each, and how many are valid. */
+  classCache: usize;
+  classCacheKeys: usize;
+  classCacheCount: u32;
+  classCacheNext: u32;
+  /** Programs met in the current batch: a flag per program (u8 × INTERFACE_SLOTS) and their list (u16). */
+  programSeen: usize;
+  programsTouched: usize;
   packetsIn: u64;
   /** Packets from an interface without NetFlow. */
   notConfigured: u64;

@@ -12,10 +12,10 @@
 
 import { budgetCreate, budgetAlloc, budgetFree } from "../common/budget";
 import { xoshiroSeed, xoshiroJump } from "../common/prng";
-import { classMatches, CLASS_HEADER_WORDS, CRITERION_WORDS, CRITERION_LAST, CRITERION_SOURCE_PREFIX, CRITERION_DESTINATION_PREFIX } from "./filter-match";
+import { classBits, CLASS_HEADER_WORDS, CRITERION_WORDS, CRITERION_LAST, CRITERION_SOURCE_PREFIX, CRITERION_DESTINATION_PREFIX } from "./filter-match";
 import { SamplerState, SAMPLER_BYTES, MAX_INTERVAL, MODE_SFLOW } from "./state";
 import { samplerConfigure, samplerDecideGather } from "./decide";
-import { Selector, INTERFACE_SLOTS, FULL_ACCOUNTING, NO_SLOT, MAX_SLOTS } from "./selector-state";
+import { Selector, INTERFACE_SLOTS, FULL_ACCOUNTING, MAX_SLOTS, CLASS_CACHE_ENTRIES } from "./selector-state";
 import { COLUMN_INPUT_INTERFACE } from "./filter-columns";
 
 export const PROGRAM_FULL: u32 = 1;
@@ -51,7 +51,9 @@ export const SELECTOR_STATS_WORDS: i32 = 9;
  */
 export function selectorCreate(maxSlots: u32, maxBatch: u32, seedLow: u32, seedHigh: u32, programBytes: u32): Selector {
   if (maxSlots < 1 || maxSlots > MAX_SLOTS || maxBatch < 1 || maxBatch > (1 << 24)) return changetype<Selector>(0);
-  const fixed = <u64>maxSlots * (<u64>SAMPLER_BYTES + 11) + 16 + <u64>INTERFACE_SLOTS * 2 + <u64>maxBatch * 8;
+  const bitmapBytes = (<usize>((maxBatch + 63) >> 6)) << 3;
+  const fixed = <u64>maxSlots * (<u64>SAMPLER_BYTES + 1) + 16 + <u64>INTERFACE_SLOTS * 5 + <u64>maxBatch * 8
+    + (3 + <u64>CLASS_CACHE_ENTRIES) * <u64>bitmapBytes + 4 * <u64>CLASS_CACHE_ENTRIES;
   // Room for two programs: a new one is installed before the old one is freed.
   const budget = budgetCreate(fixed + 64 + 2 * <u64>programBytes);
   const sel = changetype<Selector>(heap.alloc(offsetof<Selector>()));
@@ -61,14 +63,18 @@ export function selectorCreate(maxSlots: u32, maxBatch: u32, seedLow: u32, seedH
   sel.maxBatch = maxBatch;
   sel.slots = budgetAlloc(budget, <usize>maxSlots * SAMPLER_BYTES);
   sel.slotSamplerIds = budgetAlloc(budget, <usize>maxSlots);
-  sel.slotCounts = budgetAlloc(budget, <usize>maxSlots << 2);
-  sel.slotStarts = budgetAlloc(budget, <usize>maxSlots << 2);
-  sel.touched = budgetAlloc(budget, <usize>maxSlots << 1);
   sel.master = budgetAlloc(budget, 16);
   sel.interfaces = budgetAlloc(budget, <usize>INTERFACE_SLOTS << 1);
-  sel.classOf = budgetAlloc(budget, <usize>maxBatch << 1);
+  sel.programSeen = budgetAlloc(budget, <usize>INTERFACE_SLOTS);
+  sel.programsTouched = budgetAlloc(budget, <usize>INTERFACE_SLOTS << 1);
+  sel.programOf = budgetAlloc(budget, <usize>maxBatch << 1);
   sel.marks = budgetAlloc(budget, <usize>maxBatch << 1);
   sel.positions = budgetAlloc(budget, <usize>maxBatch << 2);
+  sel.unassigned = budgetAlloc(budget, bitmapBytes);
+  sel.scratch = budgetAlloc(budget, bitmapBytes);
+  sel.configured = budgetAlloc(budget, bitmapBytes);
+  sel.classCache = budgetAlloc(budget, bitmapBytes * <usize>CLASS_CACHE_ENTRIES);
+  sel.classCacheKeys = budgetAlloc(budget, 4 * <usize>CLASS_CACHE_ENTRIES);
   xoshiroSeed(sel.master, ((<u64>seedHigh) << 32) | <u64>seedLow);
   // An empty program: no interface has NetFlow.
   sel.program = budgetAlloc(budget, 8);
@@ -219,91 +225,103 @@ function classValid(source: usize, words: u32, at: u32): bool {
  * describes (assembly/sampler/filter-columns.ts): writes the index of every accounted packet
  * to `outIndices` (u32, ascending) and the slot that selected it to `outSlots` (u16;
  * 0xffff = full NetFlow), and returns how many, or SELECTOR_BATCH_TOO_LARGE (nothing done).
+ *
+ * Per program met in the batch (one per configured interface): the bitmap of its packets;
+ * then each class in order takes the packets of that bitmap it matches (first match wins), and
+ * its sampler decides on them in arrival order. Cost: O(count) per program met, plus the
+ * criteria, plus O(1) per selected packet.
  */
 export function selectorRun(sel: Selector, columns: usize, count: u32, outIndices: usize, outSlots: usize): i32 {
   if (count > sel.maxBatch) return SELECTOR_BATCH_TOO_LARGE;
   sel.packetsIn += count;
-  const classOf = sel.classOf;
+  const programOf = sel.programOf;
   const marks = sel.marks;
-  const counts = sel.slotCounts;
-  const touched = sel.touched;
+  const seen = sel.programSeen;
+  const touched = sel.programsTouched;
   const interfacesColumn = <usize>load<u32>(columns + COLUMN_INPUT_INTERFACE);
+  const words = (count + 63) >> 6;
   let touchedCount: u32 = 0;
-  let notConfigured: u64 = 0, filteredOut: u64 = 0, full: u64 = 0;
+  let notConfigured: u32 = 0;
 
-  // 1. Classify: the slot of each packet, or an outcome that needs no sampler.
+  // 1. The program of each packet (0: NetFlow is off on its interface).
   for (let i: u32 = 0; i < count; i++) {
     const ifIndex = load<u32>(interfacesColumn + ((<usize>i) << 2));
     const entry = ifIndex < INTERFACE_SLOTS ? <u32>load<u16>(sel.interfaces + ((<usize>ifIndex) << 1)) : 0;
-    let slot = NO_SLOT;
-    let mark: u32 = 0;
-    if (entry == 0) {
-      notConfigured++;
-    } else {
-      const at = programWord(sel, 2 + entry - 1);
-      if (programWord(sel, at) == PROGRAM_FULL) {
-        mark = FULL_ACCOUNTING;
-        full++;
-      } else {
-        const rules = programWord(sel, at + 1);
-        for (let r: u32 = 0; r < rules; r++) {
-          if (classMatches(sel.program, programWord(sel, at + 2 + 2 * r), columns, i)) {
-            slot = programWord(sel, at + 3 + 2 * r);
-            break;
-          }
-        }
-        if (slot == NO_SLOT) {
-          filteredOut++;
-        } else {
-          const countAt = counts + ((<usize>slot) << 2);
-          const n = load<u32>(countAt);
-          if (n == 0) store<u16>(touched + ((<usize>(touchedCount++)) << 1), <u16>slot);
-          store<u32>(countAt, n + 1);
-        }
-      }
+    store<u16>(programOf + ((<usize>i) << 1), <u16>entry);
+    notConfigured += <u32>(entry == 0);
+    if (entry != 0 && load<u8>(seen + <usize>entry) == 0) {
+      store<u8>(seen + <usize>entry, 1);
+      store<u16>(touched + ((<usize>(touchedCount++)) << 1), <u16>entry);
     }
-    store<u16>(classOf + ((<usize>i) << 1), <u16>slot);
-    store<u16>(marks + ((<usize>i) << 1), <u16>mark);
   }
   sel.notConfigured += notConfigured;
-  sel.filteredOut += filteredOut;
-  sel.fullAccounted += full;
+  memory.fill(marks, 0, (<usize>count) << 1);
+  for (let w: u32 = 0; w < words; w++) {
+    const base = w << 6;
+    const end = min<u32>(64, count - base);
+    let bits: u64 = 0;
+    for (let j: u32 = 0; j < end; j++) bits |= (<u64>(load<u16>(programOf + ((<usize>(base + j)) << 1)) != 0)) << j;
+    store<u64>(sel.configured + ((<usize>w) << 3), bits);
+  }
+  sel.classCacheCount = 0;
+  sel.classCacheNext = 0;
 
-  if (touchedCount > 0) {
-    // 2. Bucket the positions by slot (stable: each slot sees its packets in arrival order).
-    const starts = sel.slotStarts;
-    let offset: u32 = 0;
-    for (let t: u32 = 0; t < touchedCount; t++) {
-      const slot = <usize>load<u16>(touched + ((<usize>t) << 1));
-      store<u32>(starts + (slot << 2), offset);
-      offset += load<u32>(counts + (slot << 2));
-    }
-    const positions = sel.positions;
-    for (let i: u32 = 0; i < count; i++) {
-      const slot = <u32>load<u16>(classOf + ((<usize>i) << 1));
-      if (slot == NO_SLOT) continue;
-      const startAt = starts + ((<usize>slot) << 2);
-      const at = load<u32>(startAt);
-      store<u32>(positions + ((<usize>at) << 2), i);
-      store<u32>(startAt, at + 1);
-    }
-    // 3. Each slot decides on its own packets (in place: the selected positions overwrite the
-    //    front of its bucket), and marks them.
-    offset = 0;
-    for (let t: u32 = 0; t < touchedCount; t++) {
-      const slot = <u32>load<u16>(touched + ((<usize>t) << 1));
-      const n = load<u32>(counts + ((<usize>slot) << 2));
-      const bucket = positions + ((<usize>offset) << 2);
-      const k = samplerDecideGather(slotAt(sel, slot), n, bucket, bucket, 0);
-      for (let j: u32 = 0; j < k; j++) {
-        store<u16>(marks + ((<usize>load<u32>(bucket + ((<usize>j) << 2))) << 1), <u16>(slot + 1));
+  // 2. Each program: full NetFlow, or its classes in order, each feeding its sampler.
+  const unassigned = sel.unassigned;
+  const positions = sel.positions;
+  for (let t: u32 = 0; t < touchedCount; t++) {
+    const entry = <u32>load<u16>(touched + ((<usize>t) << 1));
+    store<u8>(seen + <usize>entry, 0);
+    let remaining: u32 = 0;
+    for (let w: u32 = 0; w < words; w++) {
+      const base = w << 6;
+      const end = min<u32>(64, count - base);
+      let bits: u64 = 0;
+      for (let j: u32 = 0; j < end; j++) {
+        bits |= (<u64>(<u32>load<u16>(programOf + ((<usize>(base + j)) << 1)) == entry)) << j;
       }
-      store<u32>(counts + ((<usize>slot) << 2), 0);
-      offset += n;
+      store<u64>(unassigned + ((<usize>w) << 3), bits);
+      remaining += <u32>popcnt<u64>(bits);
     }
+    const at = programWord(sel, 2 + entry - 1);
+    if (programWord(sel, at) == PROGRAM_FULL) {
+      sel.fullAccounted += remaining;
+      for (let w: u32 = 0; w < words; w++) {
+        let bits = load<u64>(unassigned + ((<usize>w) << 3));
+        while (bits != 0) {
+          store<u16>(marks + ((<usize>((w << 6) + <u32>ctz<u64>(bits))) << 1), <u16>FULL_ACCOUNTING);
+          bits &= bits - 1;
+        }
+      }
+      continue;
+    }
+    const rules = programWord(sel, at + 1);
+    for (let r: u32 = 0; r < rules && remaining > 0; r++) {
+      const matched = cachedClassBits(sel, programWord(sel, at + 2 + 2 * r), columns, count);
+      let n: u32 = 0;
+      for (let w: u32 = 0; w < words; w++) {
+        let bits = load<u64>(matched + ((<usize>w) << 3)) & load<u64>(unassigned + ((<usize>w) << 3));
+        if (bits == 0) continue;
+        const u = unassigned + ((<usize>w) << 3);
+        store<u64>(u, load<u64>(u) & ~bits);
+        while (bits != 0) {
+          store<u32>(positions + ((<usize>(n++)) << 2), (w << 6) + <u32>ctz<u64>(bits));
+          bits &= bits - 1;
+        }
+      }
+      remaining -= n;
+      if (n == 0) continue;
+      // The sampler decides in place: the selected positions overwrite the front of the list.
+      const slot = programWord(sel, at + 3 + 2 * r);
+      const k = samplerDecideGather(slotAt(sel, slot), n, positions, positions, 0);
+      for (let j: u32 = 0; j < k; j++) {
+        store<u16>(marks + ((<usize>load<u32>(positions + ((<usize>j) << 2))) << 1), <u16>(slot + 1));
+      }
+    }
+    sel.filteredOut += remaining;
   }
 
-  // 4. The accounted packets, in order.
+  // 3. The accounted packets, in order.
   let k: u32 = 0;
   for (let i: u32 = 0; i < count; i++) {
     const mark = <u32>load<u16>(marks + ((<usize>i) << 1));
@@ -313,6 +331,28 @@ export function selectorRun(sel: Selector, columns: usize, count: u32, outIndice
     k++;
   }
   return <i32>k;
+}
+
+/**
+ * The bitmap of the configured packets of this batch that belong to the class at word `at` of
+ * the program: from the batch's cache, or evaluated into it (replacing the oldest entry).
+ */
+function cachedClassBits(sel: Selector, at: u32, columns: usize, count: u32): usize {
+  const bitmapBytes = (<usize>((sel.maxBatch + 63) >> 6)) << 3;
+  for (let e: u32 = 0; e < sel.classCacheCount; e++) {
+    if (load<u32>(sel.classCacheKeys + ((<usize>e) << 2)) == at) return sel.classCache + (<usize>e) * bitmapBytes;
+  }
+  let entry: u32;
+  if (sel.classCacheCount < CLASS_CACHE_ENTRIES) {
+    entry = sel.classCacheCount++;
+  } else {
+    entry = sel.classCacheNext;
+    sel.classCacheNext = (entry + 1) % CLASS_CACHE_ENTRIES;
+  }
+  const bitmap = sel.classCache + (<usize>entry) * bitmapBytes;
+  store<u32>(sel.classCacheKeys + ((<usize>entry) << 2), at);
+  classBits(sel.program, at, columns, count, sel.configured, bitmap, sel.scratch);
+  return bitmap;
 }
 
 /**
