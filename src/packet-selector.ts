@@ -239,7 +239,7 @@ export class PacketSelector {
       sourcePort: area(maxBatch * 2),
       destinationPort: area(maxBatch * 2),
       tos: area(maxBatch),
-      tcpFlags: area(maxBatch),
+      tcpFlags: area(maxBatch * 2),
       inputInterface: area(maxBatch * 4),
       outIndices: area(maxBatch * 4),
       outSlots: area(maxBatch * 2),
@@ -430,7 +430,7 @@ export class PacketSelector {
       new Uint16Array(v.u8.buffer, c.sourcePort, n).set(input.sourcePort.subarray(start, end));
       new Uint16Array(v.u8.buffer, c.destinationPort, n).set(input.destinationPort.subarray(start, end));
       v.u8.set(input.tos.subarray(start, end), c.tos);
-      v.u8.set(input.tcpFlags.subarray(start, end), c.tcpFlags);
+      new Uint16Array(v.u8.buffer, c.tcpFlags, n).set(input.tcpFlags.subarray(start, end));
       v.u32.set(input.inputInterface.subarray(start, end), c.inputInterface >>> 2);
       const k = this.#wasm.selectorRun(this.#handle, c.descriptor, n, c.outIndices, c.outSlots);
       if (k < 0) throw new DataplaneError("selector-run", `the WebAssembly core refused a batch of ${n} packets (status ${k})`, n);

@@ -48,7 +48,7 @@ const criterionArb: fc.Arbitrary<FilterCriterion> = fc
     byteArb.map((tos): FilterCriterion => ({ tos })),
     fc.nat({ max: 63 }).map((dscp): FilterCriterion => ({ dscp })),
     fc.nat({ max: 7 }).map((precedence): FilterCriterion => ({ precedence })),
-    fc.tuple(byteArb, byteArb).map(([f, mask]): FilterCriterion => ({ tcpFlags: f & mask, mask })),
+    fc.tuple(byteArb, fc.oneof(byteArb, fc.constant(0xfff), fc.constant(0x1ff))).map(([f, mask]): FilterCriterion => ({ tcpFlags: f & mask, mask })),
     fc.constantFrom(TcpFlag.syn, TcpFlag.syn | TcpFlag.ack, TcpFlag.fin).map((tcpFlags): FilterCriterion => ({ tcpFlags })),
     fc.integer({ min: 0, max: 4 }).map((inputInterface): FilterCriterion => ({ inputInterface })),
   )
@@ -83,7 +83,7 @@ const packetArb: fc.Arbitrary<PacketSpec> = fc.record({
   srcPort: portArb,
   dstPort: portArb,
   tos: byteArb,
-  tcpFlags: byteArb,
+  tcpFlags: fc.oneof(byteArb, fc.nat({ max: 0xfff })),
   inputInterface: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 4 }), weight: 4 }, { arbitrary: fc.nat({ max: 0xffffffff }), weight: 1 }),
 });
 

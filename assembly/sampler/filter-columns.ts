@@ -9,11 +9,12 @@
 //   16      sourcePort        u16    TCP/UDP/SCTP ports (0 otherwise)
 //   20      destinationPort   u16
 //   24      tos               u8     IPv4 ToS / IPv6 traffic class (DSCP = tos >> 2)
-//   28      tcpFlags          u8     FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 URG 0x20 ECE 0x40 CWR 0x80
+//   28      tcpFlags          u16    the 12 flag bits of the TCP header (FIN 0x01 SYN 0x02 … CWR 0x80, NS 0x100)
 //   32      inputInterface    u32    the interface (or subinterface) index the packet came in on
 //
-// These are the fields issue 3's PacketBatch carries for each packet; the descriptor is how the
-// selector reads them without knowing the batch's record type.
+// These are columns of the packet batch (assembly/packet/batch.ts on the packet-input branch:
+// ipVersion, src, dst, protocol, srcPort, dstPort, tos, tcpFlags, interface), with the same
+// widths; the descriptor is how the selector reads them without knowing the batch's record.
 
 export const COLUMN_IP_VERSION: usize = 0;
 export const COLUMN_SOURCE: usize = 4;

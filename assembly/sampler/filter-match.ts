@@ -51,7 +51,7 @@ export const CLASS_HEADER_WORDS: u32 = 2;
  */
 // @ts-ignore: decorator
 @inline function predicate(
-  kind: u32, i: usize, version: usize, addresses: usize, protocols: usize, ports: usize, bytes: usize, interfaces: usize,
+  kind: u32, i: usize, version: usize, addresses: usize, protocols: usize, ports: usize, bytes: usize, flags: usize, interfaces: usize,
   a: u32, b: u32, family: u32, n0: u32, n1: u32, n2: u32, n3: u32, m0: u32, m1: u32, m2: u32, m3: u32,
 ): u32 {
   if (kind == CRITERION_INPUT_INTERFACE) return <u32>(load<u32>(interfaces + (i << 2)) == a);
@@ -68,7 +68,7 @@ export const CLASS_HEADER_WORDS: u32 = 2;
   const protocol = <u32>load<u8>(protocols + i);
   if (kind == CRITERION_PROTOCOL) return ip & <u32>(protocol == a);
   if (kind == CRITERION_TOS) return ip & <u32>((<u32>load<u8>(bytes + i) & b) == a);
-  if (kind == CRITERION_TCP_FLAGS) return ip & <u32>(protocol == 6) & <u32>((<u32>load<u8>(bytes + i) & b) == a);
+  if (kind == CRITERION_TCP_FLAGS) return ip & <u32>(protocol == 6) & <u32>((<u32>load<u16>(flags + (i << 1)) & b) == a);
   // Ports: TCP, UDP or SCTP, and a ≤ port ≤ b as one unsigned comparison.
   const hasPorts = <u32>(protocol == 6) | <u32>(protocol == 17) | <u32>(protocol == 132);
   const port = <u32>load<u16>(ports + (i << 1));
@@ -85,7 +85,8 @@ export const CLASS_HEADER_WORDS: u32 = 2;
   const addresses = column(columns, kind == CRITERION_SOURCE_PREFIX ? COLUMN_SOURCE : COLUMN_DESTINATION);
   const protocols = column(columns, COLUMN_PROTOCOL);
   const ports = column(columns, kind == CRITERION_SOURCE_PORT ? COLUMN_SOURCE_PORT : COLUMN_DESTINATION_PORT);
-  const bytes = column(columns, kind == CRITERION_TOS ? COLUMN_TOS : COLUMN_TCP_FLAGS);
+  const bytes = column(columns, COLUMN_TOS);
+  const flags = column(columns, COLUMN_TCP_FLAGS);
   const interfaces = column(columns, COLUMN_INPUT_INTERFACE);
   const words = (count + 63) >> 6;
   for (let w: u32 = 0; w < words; w++) {
@@ -98,7 +99,7 @@ export const CLASS_HEADER_WORDS: u32 = 2;
     const end = min<u32>(64, count - (w << 6));
     let bits: u64 = 0;
     for (let j: u32 = 0; j < end; j++) {
-      const hit = predicate(kind, base + <usize>j, version, addresses, protocols, ports, bytes, interfaces, a, b, family, n0, n1, n2, n3, m0, m1, m2, m3);
+      const hit = predicate(kind, base + <usize>j, version, addresses, protocols, ports, bytes, flags, interfaces, a, b, family, n0, n1, n2, n3, m0, m1, m2, m3);
       bits |= (<u64>hit) << j;
     }
     store<u64>(at, bits ^ negate);

@@ -13,7 +13,7 @@ import { type PrefixInput, parsePrefix } from "../net/prefix.js";
 export const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = { icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, icmpv6: 58, sctp: 132 };
 
 /** TCP flag bits, for `tcpFlags` criteria. */
-export const TcpFlag = { fin: 0x01, syn: 0x02, rst: 0x04, psh: 0x08, ack: 0x10, urg: 0x20, ece: 0x40, cwr: 0x80 } as const;
+export const TcpFlag = { fin: 0x01, syn: 0x02, rst: 0x04, psh: 0x08, ack: 0x10, urg: 0x20, ece: 0x40, cwr: 0x80, ns: 0x100 } as const;
 
 /** A port, or an inclusive range `[low, high]`. */
 export type PortMatch = number | readonly [number, number];
@@ -27,7 +27,7 @@ export type PortMatch = number | readonly [number, number];
  *   packets can match.
  * - `tos` (with an optional `mask`, default 0xff), `dscp` (0–63) or `precedence` (0–7): the
  *   ToS / traffic-class byte.
- * - `tcpFlags`: TCP packets whose flags, under `mask` (default: the flags given), equal it;
+ * - `tcpFlags`: TCP packets whose 12 flag bits, under `mask` (default: the flags given), equal it;
  *   `{ tcpFlags: TcpFlag.syn, mask: TcpFlag.syn | TcpFlag.ack }` is "SYN without ACK".
  * - `inputInterface`: the interface index the packet came in on.
  * Criteria on IP fields never match a frame that is not IP (before `not`).
@@ -198,8 +198,8 @@ export function normalizeCriterion(criterion: FilterCriterion): NormalizedCriter
       break;
     case "tcpFlags": {
       result.kind = CriterionKind.tcpFlags;
-      const flags = integer(criterion, value, "the TCP flags", 255);
-      const mask = record.mask === undefined ? flags : integer(criterion, record.mask, "the mask", 255);
+      const flags = integer(criterion, value, "the TCP flags", 0xfff);
+      const mask = record.mask === undefined ? flags : integer(criterion, record.mask, "the mask", 0xfff);
       if ((flags & ~mask) !== 0) bad(criterion, "the TCP flags have bits outside the mask");
       [result.a, result.b] = [flags, mask];
       break;

@@ -22,8 +22,8 @@ export interface FilterInput {
   destinationPort: Uint16Array;
   /** IPv4 ToS / IPv6 traffic class. */
   tos: Uint8Array;
-  /** TCP flags (FIN 0x01 … CWR 0x80). */
-  tcpFlags: Uint8Array;
+  /** The 12 TCP flag bits (FIN 0x01, SYN 0x02 … CWR 0x80, NS 0x100), as the packet batch holds them. */
+  tcpFlags: Uint16Array;
   /** Index of the (sub)interface the packet came in on. */
   inputInterface: Uint32Array;
 }
@@ -48,7 +48,7 @@ export function filterInputLength(input: FilterInput): number {
   const count = input.ipVersion.length;
   const expect: [keyof FilterInput, new (n: number) => ArrayBufferView, number][] = [
     ["source", Uint32Array, 4], ["destination", Uint32Array, 4], ["protocol", Uint8Array, 1], ["sourcePort", Uint16Array, 1],
-    ["destinationPort", Uint16Array, 1], ["tos", Uint8Array, 1], ["tcpFlags", Uint8Array, 1], ["inputInterface", Uint32Array, 1],
+    ["destinationPort", Uint16Array, 1], ["tos", Uint8Array, 1], ["tcpFlags", Uint16Array, 1], ["inputInterface", Uint32Array, 1],
   ];
   for (const [name, type, per] of expect) {
     const column = input[name] as unknown;
@@ -70,7 +70,7 @@ export function emptyFilterInput(count: number): FilterInput {
     sourcePort: new Uint16Array(count),
     destinationPort: new Uint16Array(count),
     tos: new Uint8Array(count),
-    tcpFlags: new Uint8Array(count),
+    tcpFlags: new Uint16Array(count),
     inputInterface: new Uint32Array(count),
   };
 }
