@@ -79,28 +79,50 @@ export function samplerDecideGather(s: SamplerState, count: u32, positions: usiz
         for (let i = <u32>at; i < count; i++) store<u32>(out + ((<usize>(k++)) << 2), base + load<u32>(positions + ((<usize>i) << 2)));
       }
       at = n;
-    } else if (mode == MODE_RANDOM) {
-      // One selected packet per window: after position t of this window, the next selected
-      // one is t' of the next window, N − t + t' packets further.
-      let target = s.target;
+    } else if (mode == MODE_RANDOM || mode == MODE_SFLOW) {
+      // random: one selected packet per window; after position t of this window, the next
+      // selected one is t' of the next window, N − t + t' packets further (t' = below(N)).
+      // sflow: the next one is 1 + below(2N − 1) packets further.
+      // The generator (xoshiro128**, then Lemire's bounded draw, exactly as xoshiroNext and
+      // xoshiroBelow) runs on locals: its state stays in registers for the whole batch.
+      const windowed = mode == MODE_RANDOM;
+      const bound = windowed ? interval : 2 * interval - 1;
+      const threshold = (<u32>0 - bound) % bound;
       const span = <u64>interval;
+      let target = s.target;
+      let s0 = s.rng0, s1 = s.rng1, s2 = s.rng2, s3 = s.rng3;
       while (at < n) {
         store<u32>(out + ((<usize>(k++)) << 2), emitted(positions, <u32>at, base));
-        const next = xoshiroBelow(stream(s), interval);
-        at += span - <u64>target + <u64>next;
-        target = next;
+        let m: u64 = 0;
+        do {
+          const r = rotl<u32>(s1 * 5, 7) * 9;
+          const t = s1 << 9;
+          s2 ^= s0;
+          s3 ^= s1;
+          s1 ^= s2;
+          s0 ^= s3;
+          s2 ^= t;
+          s3 = rotl<u32>(s3, 11);
+          m = (<u64>r) * (<u64>bound);
+        } while (<u32>m < threshold);
+        const next = <u32>(m >> 32);
+        if (windowed) {
+          at += span - <u64>target + <u64>next;
+          target = next;
+        } else {
+          at += <u64>next + 1;
+        }
       }
+      s.rng0 = s0;
+      s.rng1 = s1;
+      s.rng2 = s2;
+      s.rng3 = s3;
       s.target = target;
     } else if (mode == MODE_BERNOULLI) {
       const inverseLog = s.inverseLog;
       while (at < n) {
         store<u32>(out + ((<usize>(k++)) << 2), emitted(positions, <u32>at, base));
         at += geometricSkip(stream(s), inverseLog);
-      }
-    } else if (mode == MODE_SFLOW) {
-      while (at < n) {
-        store<u32>(out + ((<usize>(k++)) << 2), emitted(positions, <u32>at, base));
-        at += uniformSkip(stream(s), interval);
       }
     } else {
       const span = <u64>interval;

@@ -7,13 +7,19 @@
  *              1 … 2N−1 when it reaches zero (the sFlow reference agent, pmacct)
  *   skipahead  the same skips, decided per batch by jumping from one selected packet to the
  *              next (the VPP sFlow plugin's pattern, and ours)
- * Each writes the selected indices of a batch of 65536 packets to a buffer, as ours do.
+ * and skip-ahead for each of our modes, for like-for-like ratios:
+ *   window     one packet at a uniform position per window of N (our `random`)
+ *   geometric  geometric skips 1 + floor(ln U / ln(1 − 1/N)) with libm's log (our `bernoulli`)
+ *   every      every Nth packet (our `deterministic`)
+ * (`skipahead` is our `sflow`.) Each writes the selected indices of a batch of 65536 packets
+ * to a buffer, as ours do.
  *
  * Usage: sampler. Reads commands on stdin, one per line, answering each with one line:
- *   <coin|countdown|skipahead> N PACKETS  -> "<nanoseconds> <selected> <packets decided>"
+ *   <kind> N PACKETS  -> "<nanoseconds> <selected> <packets decided>"
  * (PACKETS is rounded up to whole batches).
  */
 #define _POSIX_C_SOURCE 200809L
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -102,6 +108,55 @@ static uint64_t skipahead(uint32_t n, uint64_t packets) {
   return selected;
 }
 
+static uint64_t window(uint32_t n, uint64_t packets) {
+  uint64_t selected = 0;
+  uint32_t target = below(n);
+  uint64_t at = target;
+  for (uint64_t done = 0; done < packets; done += BATCH) {
+    uint32_t k = 0;
+    while (at < BATCH) {
+      out[k++] = (uint32_t)at;
+      const uint32_t next_target = below(n);
+      at += n - target + next_target;
+      target = next_target;
+    }
+    at -= BATCH;
+    selected += k;
+  }
+  return selected;
+}
+
+static uint64_t geometric(uint32_t n, uint64_t packets) {
+  const double inverse_log = n > 1 ? 1.0 / log1p(-1.0 / n) : 0.0;
+  uint64_t selected = 0;
+  uint64_t at = 0;
+  for (uint64_t done = 0; done < packets; done += BATCH) {
+    uint32_t k = 0;
+    while (at < BATCH) {
+      out[k++] = (uint32_t)at;
+      at += n == 1 ? 1 : 1 + (uint64_t)floor(log(((double)next() + 1.0) * 0x1p-32) * inverse_log);
+    }
+    at -= BATCH;
+    selected += k;
+  }
+  return selected;
+}
+
+static uint64_t every(uint32_t n, uint64_t packets) {
+  uint64_t selected = 0;
+  uint64_t at = 0;
+  for (uint64_t done = 0; done < packets; done += BATCH) {
+    uint32_t k = 0;
+    while (at < BATCH) {
+      out[k++] = (uint32_t)at;
+      at += n;
+    }
+    at -= BATCH;
+    selected += k;
+  }
+  return selected;
+}
+
 int main(void) {
   char line[256], name[32];
   unsigned n;
@@ -113,7 +168,13 @@ int main(void) {
       continue;
     }
     const double t = now_ns();
-    uint64_t k = strcmp(name, "coin") == 0 ? coin(n, packets) : strcmp(name, "countdown") == 0 ? countdown(n, packets) : skipahead(n, packets);
+    uint64_t k;
+    if (strcmp(name, "coin") == 0) k = coin(n, packets);
+    else if (strcmp(name, "countdown") == 0) k = countdown(n, packets);
+    else if (strcmp(name, "window") == 0) k = window(n, packets);
+    else if (strcmp(name, "geometric") == 0) k = geometric(n, packets);
+    else if (strcmp(name, "every") == 0) k = every(n, packets);
+    else k = skipahead(n, packets);
     const double elapsed = now_ns() - t;
     const unsigned long long decided = (packets + BATCH - 1) / BATCH * BATCH;
     printf("%.0f %llu %llu\n", elapsed, (unsigned long long)k, decided);

@@ -1,10 +1,10 @@
 /**
  * Sampler benchmarks: decisions per second for each mode at N = 1, 100 and 10,000, in batches of
  * 65,536 packets, against the TS reference (one packet at a time), the per-packet coin
- * baselines (WASM and TS), and native C versions of what real agents do (per-packet coin as in
- * Open vSwitch / Linux tc, per-packet countdown as in the sFlow reference agent, batched
- * skip-ahead as in VPP), all in one run. Also the packet selector (input filters + samplers)
- * against the reference selector.
+ * baselines (WASM and TS), and native C (gcc -O3) versions of what real agents do (per-packet
+ * coin as in Open vSwitch / Linux tc, per-packet countdown as in the sFlow reference agent) and
+ * of each of our modes with batched skip-ahead (as VPP's sFlow plugin does), all in one run.
+ * Also the packet selector (input filters + samplers) against the reference selector.
  */
 
 import { Sampler } from "../../src/sampler.js";
@@ -21,6 +21,8 @@ import { compileNative, NativeProcess } from "../lib/native.js";
 const BATCH = 65536;
 const INTERVALS = [1, 100, 10000];
 const MEASURE = { minCpuMs: 400 };
+/** The native skip-ahead kernel of each mode (bench/native/sampler.c). */
+const NATIVE_KIND: Record<SamplerMode, string> = { random: "window", bernoulli: "geometric", deterministic: "every", sflow: "skipahead" };
 
 /** The per-packet coin in WASM: one xoshiro128** draw per packet (samplerCoinBaseline). */
 function wasmCoin(interval: number): () => number {
@@ -52,15 +54,16 @@ function referenceRun(mode: SamplerMode, interval: number): () => number {
 }
 
 async function nativeRates(): Promise<{ skipped?: string; rates: Record<string, number> }> {
-  const compiled = compileNative("sampler");
+  const compiled = compileNative("sampler", ["-lm"]);
   if ("skipped" in compiled) return { skipped: compiled.skipped, rates: {} };
   const process = new NativeProcess(compiled.path, []);
   const rates: Record<string, number> = {};
   try {
-    for (const kind of ["coin", "countdown", "skipahead"]) {
+    for (const kind of ["coin", "countdown", ...Object.values(NATIVE_KIND)]) {
       for (const interval of INTERVALS) {
-        // Median of five runs of ~0.3 s each (fewer packets for the slow per-packet kinds).
-        const packets = kind === "skipahead" && interval > 1 ? 2 ** 31 : 2 ** 26;
+        // Median of five runs (fewer packets where every packet costs work).
+        const perPacket = kind === "coin" || kind === "countdown" || interval === 1;
+        const packets = perPacket ? 2 ** 26 : kind === "geometric" && interval < 1000 ? 2 ** 30 : 2 ** 32;
         const samples: number[] = [];
         for (let r = 0; r < 5; r++) {
           const [ns, , decided] = (await process.ask(`${kind} ${interval} ${packets}`)).split(" ").map(Number);
@@ -121,7 +124,7 @@ export async function run(): Promise<Record<string, unknown>> {
       const wasm = await measureCase(`${mode} N=${interval}`, () => sampler.selectInto(BATCH, out), BATCH, MEASURE);
       const reference = await measureCase(`${mode} reference N=${interval}`, referenceRun(mode, interval), BATCH, MEASURE);
       keep(out[0]);
-      const nativeSkip = native.rates[`skipahead/${interval}`];
+      const nativeSkip = native.rates[`${NATIVE_KIND[mode]}/${interval}`];
       rows.push([
         mode, interval, rate(wasm.opsPerSecond), rate(reference.opsPerSecond), ratio(wasm.opsPerSecond / reference.opsPerSecond),
         ratio(wasm.opsPerSecond / coinWasm.opsPerSecond), ratio(wasm.opsPerSecond / coinTs.opsPerSecond),
@@ -129,21 +132,25 @@ export async function run(): Promise<Record<string, unknown>> {
       ]);
       results.push({
         mode, interval, decisionsPerSecond: wasm.opsPerSecond, referencePerSecond: reference.opsPerSecond,
-        coinWasmPerSecond: coinWasm.opsPerSecond, coinTsPerSecond: coinTs.opsPerSecond,
+        coinWasmPerSecond: coinWasm.opsPerSecond, coinTsPerSecond: coinTs.opsPerSecond, nativeSkipAheadPerSecond: nativeSkip ?? null,
       });
     }
   }
   printTable(
     `Decisions per second, batches of ${BATCH} packets (median of mitata samples)`,
-    ["mode", "N", "wasm (skip-ahead)", "TS reference", "vs reference", "vs coin wasm", "vs coin TS", "vs native skip-ahead"],
+    ["mode", "N", "wasm (skip-ahead)", "TS reference", "vs reference", "vs coin wasm", "vs coin TS", "vs native C same mode"],
     rows,
   );
   const baselineRows: (string | number)[][] = INTERVALS.map((interval) => {
     const r = results.find((x) => x.interval === interval)!;
     const n = (kind: string) => (native.rates[`${kind}/${interval}`] ? rate(native.rates[`${kind}/${interval}`]!) : "-");
-    return [interval, rate(r.coinWasmPerSecond as number), rate(r.coinTsPerSecond as number), n("coin"), n("countdown"), n("skipahead")];
+    return [interval, rate(r.coinWasmPerSecond as number), rate(r.coinTsPerSecond as number), n("coin"), n("countdown"), n("window"), n("geometric"), n("every"), n("skipahead")];
   });
-  printTable("Baselines (decisions per second)", ["N", "coin wasm", "coin TS", "native coin", "native countdown", "native skip-ahead (sflow skips)"], baselineRows);
+  printTable(
+    "Baselines (decisions per second; native C is one process, no call boundary, batches of 65536)",
+    ["N", "coin wasm", "coin TS", "C coin", "C countdown", "C random", "C bernoulli", "C deterministic", "C sflow"],
+    baselineRows,
+  );
 
   // Packet selector: input filters + per-class samplers over four interfaces.
   const input = selectorInput(BATCH);
