@@ -138,19 +138,8 @@ export class Sampler {
       return this.#views.refresh().u32.slice(start, start + k);
     }
     const parts: Uint32Array[] = [];
-    let total = 0;
-    for (let base = 0; base < count; base += CHUNK) {
-      const part = this.#selectChunk(Math.min(CHUNK, count - base), base);
-      parts.push(part);
-      total += part.length;
-    }
-    const out = new Uint32Array(total);
-    let at = 0;
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
+    for (let base = 0; base < count; base += CHUNK) parts.push(this.#selectChunk(Math.min(CHUNK, count - base), base));
+    return concatenate(parts);
   }
 
   /**
@@ -200,25 +189,15 @@ export class Sampler {
   selectFrom(positions: Uint32Array): Uint32Array {
     if (!(positions instanceof Uint32Array)) throw new TypeError("selectFrom: positions must be a Uint32Array");
     const parts: Uint32Array[] = [];
-    let total = 0;
     for (let start = 0; start < positions.length; start += CHUNK) {
       const n = Math.min(CHUNK, positions.length - start);
       const staging = this.#stagingArea();
       this.#views.refresh().u32.set(positions.subarray(start, start + n), staging >>> 2);
       const k = this.#wasm.samplerSelectFrom(this.#handle, staging, n, staging + CHUNK * 4, 0);
       const from = (staging >>> 2) + CHUNK;
-      const part = this.#views.refresh().u32.slice(from, from + k);
-      parts.push(part);
-      total += k;
+      parts.push(this.#views.refresh().u32.slice(from, from + k));
     }
-    if (parts.length === 1) return parts[0]!;
-    const out = new Uint32Array(total);
-    let at = 0;
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
+    return concatenate(parts);
   }
 
   /** Decides on one packet (a convenience; batches are far cheaper per packet). */
@@ -316,6 +295,17 @@ export class Sampler {
     if (this.#staging === 0) this.#staging = this.#wasm.alloc(CHUNK * 9 + SAVED_WORDS * 8);
     return this.#staging;
   }
+}
+
+function concatenate(parts: Uint32Array[]): Uint32Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint32Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 function checkCount(name: string, count: number): void {

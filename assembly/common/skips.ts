@@ -1,7 +1,8 @@
 // Skip generators for packet samplers: how many packets to advance to reach the next selected
 // one (1 = the very next packet). Each draws from a xoshiro128** state (assembly/common/prng.ts)
 // in a documented order, so that the TypeScript twins (src/sim/skips.ts) reproduce the exact
-// same skips from the same seed.
+// same skips from the same seed. (The sFlow skip, 1 + xoshiroBelow(2N − 1), is drawn inline by
+// the sampler's loop, assembly/sampler/decide.ts.)
 
 import { xoshiroNext, xoshiroBelow } from "./prng";
 import { portableLog } from "./portable-log";
@@ -30,12 +31,6 @@ export function geometricInverseLog(interval: u32): f64 {
   const u = (<f64>xoshiroNext(state) + 1.0) * TWO_POW_MINUS_32;
   const g = Math.floor(portableLog(u) * inverseLog) + 1.0;
   return <u64>(g > MAX_SKIP ? MAX_SKIP : g);
-}
-
-/** A skip uniform on 1 … 2N − 1 (mean N): the sFlow reference rule. One bounded draw. */
-// @ts-ignore: decorator
-@inline export function uniformSkip(state: usize, interval: u32): u64 {
-  return <u64>xoshiroBelow(state, 2 * interval - 1) + 1;
 }
 
 /**

@@ -14,7 +14,7 @@
 //   N = 1          none, in every mode: every packet is selected
 
 import { xoshiroBelow } from "../common/prng";
-import { geometricSkip, geometricInverseLog, uniformSkip, uniformSkipEquilibriumDelay } from "../common/skips";
+import { geometricSkip, geometricInverseLog, uniformSkipEquilibriumDelay } from "../common/skips";
 import { SamplerState, MODE_RANDOM, MODE_BERNOULLI, MODE_SFLOW } from "./state";
 
 /** The stream address of a sampler (its first 16 bytes). */
@@ -55,7 +55,7 @@ export function samplerConfigure(s: SamplerState, mode: u32, interval: u32): voi
  * selected packet i and returns how many. `out` must have room for `count` entries.
  */
 export function samplerDecide(s: SamplerState, count: u32, out: usize, base: u32): u32 {
-  return samplerDecideGather(s, count, 0, out, base);
+  return decideBatch(s, count, 0, out, base, false);
 }
 
 /**
@@ -64,6 +64,33 @@ export function samplerDecide(s: SamplerState, count: u32, out: usize, base: u32
  * sampler runs over the packets an input filter kept. `positions` = 0 means the identity.
  */
 export function samplerDecideGather(s: SamplerState, count: u32, positions: usize, out: usize, base: u32): u32 {
+  return decideBatch(s, count, positions, out, base, false);
+}
+
+/**
+ * The same decisions as {@link samplerDecide}, as a mask: `mask[i]` (u8) = 1 for a selected
+ * packet, 0 otherwise. Returns how many were selected. Costs one memory fill of `count` bytes
+ * plus the skip-ahead decisions.
+ */
+export function samplerDecideMask(s: SamplerState, count: u32, mask: usize): u32 {
+  memory.fill(mask, 0, count);
+  return decideBatch(s, count, 0, mask, 0, true);
+}
+
+/** Records selected packet `at` (the k-th selected): its index in `out`, or a 1 in the mask. */
+// @ts-ignore: decorator
+@inline function emit(asMask: bool, out: usize, k: u32, positions: usize, at: u64, base: u32): void {
+  if (asMask) {
+    store<u8>(out + <usize>at, 1);
+  } else {
+    const index = positions == 0 ? <u32>at : load<u32>(positions + ((<usize>at) << 2));
+    store<u32>(out + ((<usize>k) << 2), base + index);
+  }
+}
+
+/** The skip-ahead loop of every mode; `asMask` is a constant at each call site. */
+// @ts-ignore: decorator
+@inline function decideBatch(s: SamplerState, count: u32, positions: usize, out: usize, base: u32, asMask: bool): u32 {
   s.seen += count;
   const n = <u64>count;
   let at = s.skip - 1; // index in this batch of the next selected packet
@@ -72,11 +99,12 @@ export function samplerDecideGather(s: SamplerState, count: u32, positions: usiz
     const interval = s.interval;
     const mode = s.mode;
     if (interval == 1) {
-      // Every packet (no draws): a copy.
-      if (positions == 0) {
-        for (let i = <u32>at; i < count; i++) store<u32>(out + ((<usize>(k++)) << 2), base + i);
+      // Every packet (no draws).
+      if (asMask) {
+        memory.fill(out + <usize>at, 1, <usize>(n - at));
+        k = <u32>(n - at);
       } else {
-        for (let i = <u32>at; i < count; i++) store<u32>(out + ((<usize>(k++)) << 2), base + load<u32>(positions + ((<usize>i) << 2)));
+        for (let i = at; i < n; i++) emit(false, out, k++, positions, i, base);
       }
       at = n;
     } else if (mode == MODE_RANDOM || mode == MODE_SFLOW) {
@@ -92,7 +120,7 @@ export function samplerDecideGather(s: SamplerState, count: u32, positions: usiz
       let target = s.target;
       let s0 = s.rng0, s1 = s.rng1, s2 = s.rng2, s3 = s.rng3;
       while (at < n) {
-        store<u32>(out + ((<usize>(k++)) << 2), emitted(positions, <u32>at, base));
+        emit(asMask, out, k++, positions, at, base);
         let m: u64 = 0;
         do {
           const r = rotl<u32>(s1 * 5, 7) * 9;
@@ -121,74 +149,13 @@ export function samplerDecideGather(s: SamplerState, count: u32, positions: usiz
     } else if (mode == MODE_BERNOULLI) {
       const inverseLog = s.inverseLog;
       while (at < n) {
-        store<u32>(out + ((<usize>(k++)) << 2), emitted(positions, <u32>at, base));
+        emit(asMask, out, k++, positions, at, base);
         at += geometricSkip(stream(s), inverseLog);
       }
     } else {
       const span = <u64>interval;
       while (at < n) {
-        store<u32>(out + ((<usize>(k++)) << 2), emitted(positions, <u32>at, base));
-        at += span;
-      }
-    }
-  }
-  s.skip = at - n + 1;
-  s.selected += k;
-  return k;
-}
-
-// @ts-ignore: decorator
-@inline function emitted(positions: usize, at: u32, base: u32): u32 {
-  return base + (positions == 0 ? at : load<u32>(positions + ((<usize>at) << 2)));
-}
-
-/**
- * The same decisions as {@link samplerDecide}, as a mask: `mask[i]` (u8) = 1 for a selected
- * packet, 0 otherwise. Returns how many were selected. Costs one memory fill of `count` bytes
- * plus the skip-ahead decisions.
- */
-export function samplerDecideMask(s: SamplerState, count: u32, mask: usize): u32 {
-  memory.fill(mask, 0, count);
-  s.seen += count;
-  const n = <u64>count;
-  let at = s.skip - 1;
-  let k: u32 = 0;
-  if (at < n) {
-    const interval = s.interval;
-    const mode = s.mode;
-    if (interval == 1) {
-      memory.fill(mask + <usize>at, 1, <usize>(n - at));
-      k = <u32>(n - at);
-      at = n;
-    } else if (mode == MODE_RANDOM) {
-      let target = s.target;
-      const span = <u64>interval;
-      while (at < n) {
-        store<u8>(mask + <usize>at, 1);
-        k++;
-        const next = xoshiroBelow(stream(s), interval);
-        at += span - <u64>target + <u64>next;
-        target = next;
-      }
-      s.target = target;
-    } else if (mode == MODE_BERNOULLI) {
-      const inverseLog = s.inverseLog;
-      while (at < n) {
-        store<u8>(mask + <usize>at, 1);
-        k++;
-        at += geometricSkip(stream(s), inverseLog);
-      }
-    } else if (mode == MODE_SFLOW) {
-      while (at < n) {
-        store<u8>(mask + <usize>at, 1);
-        k++;
-        at += uniformSkip(stream(s), interval);
-      }
-    } else {
-      const span = <u64>interval;
-      while (at < n) {
-        store<u8>(mask + <usize>at, 1);
-        k++;
+        emit(asMask, out, k++, positions, at, base);
         at += span;
       }
     }
