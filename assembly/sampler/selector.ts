@@ -243,26 +243,29 @@ export function selectorRun(sel: Selector, columns: usize, count: u32, outIndice
   let touchedCount: u32 = 0;
   let notConfigured: u32 = 0;
 
-  // 1. The program of each packet (0: NetFlow is off on its interface).
-  for (let i: u32 = 0; i < count; i++) {
-    const ifIndex = load<u32>(interfacesColumn + ((<usize>i) << 2));
-    const entry = ifIndex < INTERFACE_SLOTS ? <u32>load<u16>(sel.interfaces + ((<usize>ifIndex) << 1)) : 0;
-    store<u16>(programOf + ((<usize>i) << 1), <u16>entry);
-    notConfigured += <u32>(entry == 0);
-    if (entry != 0 && load<u8>(seen + <usize>entry) == 0) {
-      store<u8>(seen + <usize>entry, 1);
-      store<u16>(touched + ((<usize>(touchedCount++)) << 1), <u16>entry);
-    }
-  }
-  sel.notConfigured += notConfigured;
-  memory.fill(marks, 0, (<usize>count) << 1);
+  // 1. The program of each packet (0: NetFlow is off on its interface), and the bitmap of the
+  //    packets that have one.
+  const configured = sel.configured;
   for (let w: u32 = 0; w < words; w++) {
     const base = w << 6;
     const end = min<u32>(64, count - base);
     let bits: u64 = 0;
-    for (let j: u32 = 0; j < end; j++) bits |= (<u64>(load<u16>(programOf + ((<usize>(base + j)) << 1)) != 0)) << j;
-    store<u64>(sel.configured + ((<usize>w) << 3), bits);
+    for (let j: u32 = 0; j < end; j++) {
+      const i = base + j;
+      const ifIndex = load<u32>(interfacesColumn + ((<usize>i) << 2));
+      const entry = ifIndex < INTERFACE_SLOTS ? <u32>load<u16>(sel.interfaces + ((<usize>ifIndex) << 1)) : 0;
+      store<u16>(programOf + ((<usize>i) << 1), <u16>entry);
+      bits |= (<u64>(entry != 0)) << j;
+      if (entry != 0 && load<u8>(seen + <usize>entry) == 0) {
+        store<u8>(seen + <usize>entry, 1);
+        store<u16>(touched + ((<usize>(touchedCount++)) << 1), <u16>entry);
+      }
+    }
+    store<u64>(configured + ((<usize>w) << 3), bits);
+    notConfigured += end - <u32>popcnt<u64>(bits);
   }
+  sel.notConfigured += notConfigured;
+  memory.fill(marks, 0, (<usize>count) << 1);
   sel.classCacheCount = 0;
   sel.classCacheNext = 0;
 
@@ -273,15 +276,21 @@ export function selectorRun(sel: Selector, columns: usize, count: u32, outIndice
     const entry = <u32>load<u16>(touched + ((<usize>t) << 1));
     store<u8>(seen + <usize>entry, 0);
     let remaining: u32 = 0;
-    for (let w: u32 = 0; w < words; w++) {
-      const base = w << 6;
-      const end = min<u32>(64, count - base);
-      let bits: u64 = 0;
-      for (let j: u32 = 0; j < end; j++) {
-        bits |= (<u64>(<u32>load<u16>(programOf + ((<usize>(base + j)) << 1)) == entry)) << j;
+    if (touchedCount == 1) {
+      // One program (the usual batch from one interface): its packets are the configured ones.
+      memory.copy(unassigned, configured, (<usize>words) << 3);
+      remaining = count - notConfigured;
+    } else {
+      for (let w: u32 = 0; w < words; w++) {
+        const base = w << 6;
+        const end = min<u32>(64, count - base);
+        let bits: u64 = 0;
+        for (let j: u32 = 0; j < end; j++) {
+          bits |= (<u64>(<u32>load<u16>(programOf + ((<usize>(base + j)) << 1)) == entry)) << j;
+        }
+        store<u64>(unassigned + ((<usize>w) << 3), bits);
+        remaining += <u32>popcnt<u64>(bits);
       }
-      store<u64>(unassigned + ((<usize>w) << 3), bits);
-      remaining += <u32>popcnt<u64>(bits);
     }
     const at = programWord(sel, 2 + entry - 1);
     if (programWord(sel, at) == PROGRAM_FULL) {
