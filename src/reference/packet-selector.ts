@@ -63,15 +63,18 @@ export class ReferencePacketSelector {
     return id;
   }
 
+  /** Defines a class map (no validation: the real selector's refusals are tested on it). */
   classMap(name: string, config: ClassMapConfig): void {
     this.#classes.set(name, config);
   }
 
+  /** Defines a policy map; class-default is tried last. */
   policyMap(name: string, classes: PolicyMapClass[]): void {
     this.#policies.set(name, [...classes.filter((c) => c.class !== "class-default"), ...classes.filter((c) => c.class === "class-default")]);
     this.#rebuild();
   }
 
+  /** Sets (or with null, clears) an interface's NetFlow. */
   setInterface(ifIndex: number, setting: InterfaceNetflow | null): void {
     if (setting === null) this.#interfaces.delete(ifIndex);
     else this.#interfaces.set(ifIndex, setting);

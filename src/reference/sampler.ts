@@ -23,7 +23,9 @@ export interface ReferenceSamplerOptions {
 /** A sampler deciding one packet at a time. */
 export class ReferenceSampler {
   readonly mode: SamplerMode;
+  /** N: one packet out of N. */
   readonly interval: number;
+  /** The sampler's own stream. */
   readonly rng: Xoshiro128;
   /** Packets decided on. */
   seen = 0;
