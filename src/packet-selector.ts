@@ -190,7 +190,7 @@ function describeSetting(setting: InterfaceNetflow): string {
  * selector.policyMap("icmp-dos-policy-map", [{ class: "icmp-dos-class-map", sampler: "icmp-dos-fs-map" }]);
  * selector.setInterface(1, { servicePolicy: "icmp-dos-policy-map" });     // Ethernet0/0.1
  * selector.setInterface(2, { flow: "full" });                              // ip flow ingress
- * const { indices, samplerIds } = selector.select(filterInputFrom(packets));
+ * const { indices, samplerIds } = selector.select(filterInputFrom(packets)); // or (batch.columns, batch.length)
  * ```
  */
 export class PacketSelector {
@@ -411,10 +411,12 @@ export class PacketSelector {
 
   /**
    * Runs a batch: input filters, then each class's sampler. Returns the packets NetFlow
-   * accounts (in input order) with the sampler id each was selected under.
+   * accounts (in input order) with the sampler id each was selected under. `count` (default:
+   * the length of `input.ipVersion`) is how many packets to read: a packet batch's columns and
+   * length can be passed as they are (`select(batch.columns, batch.length)`).
    */
-  select(input: FilterInput): Selection {
-    const count = filterInputLength(input);
+  select(input: FilterInput, count?: number): Selection {
+    count = filterInputLength(input, count);
     const indices = new Uint32Array(count);
     const slots = new Uint16Array(count);
     let total = 0;
@@ -424,14 +426,14 @@ export class PacketSelector {
       const end = start + n;
       const v = this.#views.refresh();
       v.u8.set(input.ipVersion.subarray(start, end), c.ipVersion);
-      v.u32.set(input.source.subarray(start * 4, end * 4), c.source >>> 2);
-      v.u32.set(input.destination.subarray(start * 4, end * 4), c.destination >>> 2);
+      v.u32.set(input.src.subarray(start * 4, end * 4), c.source >>> 2);
+      v.u32.set(input.dst.subarray(start * 4, end * 4), c.destination >>> 2);
       v.u8.set(input.protocol.subarray(start, end), c.protocol);
-      new Uint16Array(v.u8.buffer, c.sourcePort, n).set(input.sourcePort.subarray(start, end));
-      new Uint16Array(v.u8.buffer, c.destinationPort, n).set(input.destinationPort.subarray(start, end));
+      new Uint16Array(v.u8.buffer, c.sourcePort, n).set(input.srcPort.subarray(start, end));
+      new Uint16Array(v.u8.buffer, c.destinationPort, n).set(input.dstPort.subarray(start, end));
       v.u8.set(input.tos.subarray(start, end), c.tos);
       new Uint16Array(v.u8.buffer, c.tcpFlags, n).set(input.tcpFlags.subarray(start, end));
-      v.u32.set(input.inputInterface.subarray(start, end), c.inputInterface >>> 2);
+      v.u32.set(input.interface.subarray(start, end), c.inputInterface >>> 2);
       const k = this.#wasm.selectorRun(this.#handle, c.descriptor, n, c.outIndices, c.outSlots);
       if (k < 0) throw new DataplaneError("selector-run", `the WebAssembly core refused a batch of ${n} packets (status ${k})`, n);
       const after = this.#views.refresh();

@@ -92,18 +92,18 @@ function columns(packets: PacketSpec[]): FilterInput {
   packets.forEach((p, i) => {
     input.ipVersion[i] = p.version;
     if (p.version === 4) {
-      input.source[i * 4] = p.src4;
-      input.destination[i * 4] = p.dst4;
+      input.src[i * 4] = p.src4;
+      input.dst[i * 4] = p.dst4;
     } else if (p.version === 6) {
-      input.source.set(p.src6, i * 4);
-      input.destination.set(p.dst6, i * 4);
+      input.src.set(p.src6, i * 4);
+      input.dst.set(p.dst6, i * 4);
     }
     input.protocol[i] = p.protocol;
-    input.sourcePort[i] = p.srcPort;
-    input.destinationPort[i] = p.dstPort;
+    input.srcPort[i] = p.srcPort;
+    input.dstPort[i] = p.dstPort;
     input.tos[i] = p.tos;
     input.tcpFlags[i] = p.tcpFlags;
-    input.inputInterface[i] = p.inputInterface;
+    input.interface[i] = p.inputInterface;
   });
   return input;
 }
@@ -155,7 +155,7 @@ test("filters on the seed's example: ICMP to 172.16.10.2 on Ethernet0/0.1, sampl
   selector.policyMap("icmp-dos-policy-map", [{ class: "icmp-dos-class-map", sampler: "icmp-dos-fs-map" }]);
   selector.setInterface(1, { servicePolicy: "icmp-dos-policy-map" });
   const packets = Array.from({ length: 10000 }, (_, i) => ({
-    src: `10.0.0.${i % 200}`, dst: i % 2 ? "172.16.10.2" : "172.16.10.3", protocol: i % 4 < 2 ? "icmp" : "tcp", inputInterface: 1,
+    src: `10.0.0.${i % 200}`, dst: i % 2 ? "172.16.10.2" : "172.16.10.3", protocol: i % 4 < 2 ? "icmp" : "tcp", interface: 1,
   }));
   const selection = selector.select(filterInputFrom(packets));
   // ICMP to the host: i % 4 === 1 → 2500 packets, one of each two sampled (one per window).
@@ -327,7 +327,7 @@ test("full and sampled NetFlow cannot both be active on one interface", () => {
   selector.setInterface(3, { servicePolicy: "p" }); // sampled → sampled is a change of policy, allowed
   // Turning sampling off does not turn full NetFlow on.
   selector.setInterface(3, null);
-  const selection = selector.select(filterInputFrom([{ src: "10.0.0.1", inputInterface: 3 }]));
+  const selection = selector.select(filterInputFrom([{ src: "10.0.0.1", interface: 3 }]));
   assert.equal(selection.indices.length, 0);
   assert.equal(selector.counters().notConfigured, 1);
 });
@@ -386,7 +386,7 @@ test("a configuration that needs more samplers than the budget is refused and ch
   selector.samplerMap("s", { interval: 3 });
   selector.setInterface(1, { sampler: "s" });
   selector.setInterface(2, { sampler: "s" });
-  const input = filterInputFrom(Array.from({ length: 3000 }, (_, i) => ({ src: "10.0.0.1", inputInterface: 1 + (i % 3) })));
+  const input = filterInputFrom(Array.from({ length: 3000 }, (_, i) => ({ src: "10.0.0.1", interface: 1 + (i % 3) })));
   assert.throws(() => {
     selector.setInterface(3, { sampler: "s" });
     selector.setInterface(4, { sampler: "s" });
@@ -402,7 +402,7 @@ test("the sampler maps' totals survive interfaces leaving them, and restart when
   const selector = new PacketSelector({ seed: 4 });
   selector.samplerMap("s", { interval: 1 });
   selector.setInterface(1, { sampler: "s" });
-  selector.select(filterInputFrom(Array.from({ length: 50 }, () => ({ src: "10.0.0.1", inputInterface: 1 }))));
+  selector.select(filterInputFrom(Array.from({ length: 50 }, () => ({ src: "10.0.0.1", interface: 1 }))));
   selector.setInterface(1, null);
   assert.deepEqual(selector.samplerMaps().map((m) => [m.seen, m.sampled]), [[50, 50]]);
   assert.equal(selector.counters().sampledPopulation, 50, "released samplers stay in the conserved totals");
@@ -441,4 +441,24 @@ test("the WebAssembly selector refuses malformed programs and never traps on the
   assert.equal(w.selectorRun(selector, columnsAt, 65, out, out + 256), -6, "batch larger than maxBatch");
   assert.equal(w.selectorCreate(0, 10, 0, 0, 0), 0);
   assert.equal(w.selectorCreate(5000, 10, 0, 0, 0), 0);
+});
+
+test("columns longer than the packet count (a packet batch's, over its capacity) are read up to the count", () => {
+  fc.assert(
+    fc.property(fc.array(packetArb, { minLength: 1, maxLength: 200 }), fc.nat({ max: 200 }), (packets, extra) => {
+      const make = () => {
+        const s = new PacketSelector({ seed: 3, maxBatch: 64 });
+        s.samplerMap("m", { mode: "bernoulli", interval: 3 });
+        for (let i = 0; i <= 4; i++) s.setInterface(i, { sampler: "m" });
+        return s;
+      };
+      const count = Math.max(0, packets.length - (extra % (packets.length + 1)));
+      const whole = make().select(columns(packets), count);
+      const exact = make().select(columns(packets.slice(0, count)));
+      assert.deepEqual([...whole.indices], [...exact.indices]);
+      assert.deepEqual([...whole.samplerIds], [...exact.samplerIds]);
+    }),
+    runs(40),
+  );
+  assert.throws(() => new PacketSelector({ seed: 1 }).select(emptyFilterInput(3), 4), RangeError);
 });

@@ -85,12 +85,12 @@ function selectorInput(count: number) {
   const random = new Xoshiro128(3);
   for (let i = 0; i < count; i++) {
     input.ipVersion[i] = 4;
-    input.source[i * 4] = (0x0a000000 | random.below(1 << 16)) >>> 0;
-    input.destination[i * 4] = (0xc0000200 | random.below(256)) >>> 0;
+    input.src[i * 4] = (0x0a000000 | random.below(1 << 16)) >>> 0;
+    input.dst[i * 4] = (0xc0000200 | random.below(256)) >>> 0;
     input.protocol[i] = [6, 17, 1][random.below(3)]!;
-    input.destinationPort[i] = [80, 443, 53, 8080][random.below(4)]!;
+    input.dstPort[i] = [80, 443, 53, 8080][random.below(4)]!;
     input.tos[i] = random.below(4) << 2;
-    input.inputInterface[i] = random.below(4);
+    input.interface[i] = random.below(4);
   }
   return input;
 }

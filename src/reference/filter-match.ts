@@ -29,14 +29,14 @@ export function referencePacket(input: FilterInput, i: number): ReferencePacket 
   const address = (column: Uint32Array) => (v4 ? BigInt(column[i * 4]!) : bigIntFromWords(column.subarray(i * 4, i * 4 + 4)));
   return {
     ipVersion: input.ipVersion[i]!,
-    source: address(input.source),
-    destination: address(input.destination),
+    source: address(input.src),
+    destination: address(input.dst),
     protocol: input.protocol[i]!,
-    sourcePort: input.sourcePort[i]!,
-    destinationPort: input.destinationPort[i]!,
+    sourcePort: input.srcPort[i]!,
+    destinationPort: input.dstPort[i]!,
     tos: input.tos[i]!,
     tcpFlags: input.tcpFlags[i]!,
-    inputInterface: input.inputInterface[i]!,
+    inputInterface: input.interface[i]!,
   };
 }
 

@@ -106,10 +106,10 @@ export class ReferencePacketSelector {
     this.#samplers = next;
   }
 
-  /** Decides on every packet of the columns, one at a time. */
-  select(input: FilterInput): ReferenceSelection {
+  /** Decides on the first `count` packets of the columns (default: all), one at a time. */
+  select(input: FilterInput, count = input.ipVersion.length): ReferenceSelection {
     const result: ReferenceSelection = { indices: [], samplerIds: [], keys: [] };
-    for (let i = 0; i < input.ipVersion.length; i++) {
+    for (let i = 0; i < count; i++) {
       this.packets++;
       const p = referencePacket(input, i);
       const setting = this.#interfaces.get(p.inputInterface);
