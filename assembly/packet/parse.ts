@@ -1,0 +1,362 @@
+// The frame parser: link layer (Ethernet II, 802.3/LLC, 802.1Q/QinQ, Linux SLL/SLL2, BSD
+// NULL/LOOP, raw IP), ARP, IPv4 (options, fragments), IPv6 (extension headers, fragments), TCP,
+// UDP, ICMP, ICMPv6. Every read is checked against the frame's captured length first, so a
+// frame can never make the parser read outside it. Fields are collected in locals and stored
+// once at the end, so every column of every packet is written on every parse.
+//
+// Formats: IEEE 802.3 / 802.1Q; RFC 791 (IPv4), RFC 8200 (IPv6), RFC 9293 (TCP), RFC 768 (UDP),
+// RFC 792 (ICMP), RFC 4443 (ICMPv6), RFC 826 (ARP), RFC 4302 (AH length), tcpdump.org link-layer
+// header types for SLL, SLL2, NULL and LOOP.
+
+import { PacketBatch, NO_VLAN } from "./batch";
+import {
+  PACKET_STATUS_OK, PACKET_STATUS_FRAGMENT, PACKET_STATUS_ARP, PACKET_STATUS_LLC, PACKET_STATUS_NON_IP,
+  PACKET_STATUS_UNSUPPORTED_LINK_TYPE, PACKET_STATUS_TRUNCATED_LINK, PACKET_STATUS_TRUNCATED_VLAN,
+  PACKET_STATUS_TRUNCATED_ARP, PACKET_STATUS_UNSUPPORTED_ARP, PACKET_STATUS_TRUNCATED_IP,
+  PACKET_STATUS_BAD_IP_VERSION, PACKET_STATUS_BAD_IP_HEADER_LENGTH, PACKET_STATUS_BAD_IP_TOTAL_LENGTH,
+  PACKET_STATUS_IP_LENGTH_EXCEEDS_FRAME, PACKET_STATUS_FRAGMENT_OVERFLOW,
+  PACKET_STATUS_TRUNCATED_IPV6_EXTENSION, PACKET_STATUS_IPV6_EXTENSION_LIMIT, PACKET_STATUS_TRUNCATED_TCP,
+  PACKET_STATUS_BAD_TCP_HEADER_LENGTH, PACKET_STATUS_TRUNCATED_UDP, PACKET_STATUS_BAD_UDP_LENGTH,
+  PACKET_STATUS_TRUNCATED_ICMP, PACKET_STATUS_FRAME_OUT_OF_BOUNDS, IPV6_EXTENSION_LIMIT,
+} from "./status";
+
+/** Link types (tcpdump.org LINKTYPE_ values; 12 and 14 are raw IP as some systems write it). */
+export const LINK_NULL: u32 = 0;
+export const LINK_ETHERNET: u32 = 1;
+export const LINK_RAW_OPENBSD: u32 = 12;
+export const LINK_RAW_BSDOS: u32 = 14;
+export const LINK_RAW: u32 = 101;
+export const LINK_LOOP: u32 = 108;
+export const LINK_LINUX_SLL: u32 = 113;
+export const LINK_IPV4: u32 = 228;
+export const LINK_IPV6: u32 = 229;
+export const LINK_LINUX_SLL2: u32 = 276;
+
+const ETHERTYPE_IPV4: u32 = 0x0800;
+const ETHERTYPE_ARP: u32 = 0x0806;
+const ETHERTYPE_IPV6: u32 = 0x86dd;
+const ETHERTYPE_VLAN: u32 = 0x8100;
+const ETHERTYPE_QINQ: u32 = 0x88a8;
+const ETHERTYPE_QINQ_OLD: u32 = 0x9100;
+const MAC_MASK: u64 = 0xffffffffffff;
+/** Status while a stage still has work to do (never stored). */
+const CONTINUE: u32 = 255;
+
+// @ts-ignore: decorator
+@inline function be16(p: usize): u32 {
+  return <u32>bswap<u16>(load<u16>(p));
+}
+// @ts-ignore: decorator
+@inline function be32(p: usize): u32 {
+  return bswap<u32>(load<u32>(p));
+}
+/** Six bytes at p as a MAC slot value (wire order in the low bytes). */
+// @ts-ignore: decorator
+@inline function mac6(p: usize): u64 {
+  return <u64>load<u32>(p) | (<u64>load<u16>(p, 4) << 32);
+}
+// @ts-ignore: decorator
+@inline function isIPv6Extension(nh: u32): bool {
+  // Hop-by-hop, routing, fragment, AH, destination options, mobility, HIP, shim6 (RFC 7045).
+  return nh == 0 || nh == 43 || nh == 44 || nh == 51 || nh == 60 || nh == 135 || nh == 139 || nh == 140;
+}
+
+/** Parses packets [from, from + count) of a batch; returns how many had an error status. */
+export function parseBatch(b: PacketBatch, from: u32, count: u32): u32 {
+  let errors: u32 = 0;
+  const end = from + count;
+  for (let i = from; i < end; i++) {
+    const status = parseFrame(b, i);
+    const slot = b.statusCounts + (<usize>status << 3);
+    store<u64>(slot, load<u64>(slot) + 1);
+    if (status >= 32) errors++;
+  }
+  return errors;
+}
+
+/** Parses packet `i` of the batch into its columns; returns its status. */
+export function parseFrame(b: PacketBatch, i: u32): u32 {
+  const i1 = <usize>i;
+  const i2 = i1 << 1, i4 = i1 << 2, i8 = i1 << 3, i16 = i1 << 4;
+  const cap = load<u32>(b.capturedLength + i4);
+  const offset = load<u32>(b.frameOffset + i4);
+  const link = <u32>load<u16>(b.linkType + i2);
+  const wire = load<u32>(b.wireLength + i4);
+  /** Bytes the frame had on the wire (a lying original length never shrinks what was captured). */
+  const onWire = wire > cap ? wire : cap;
+  const p = b.frames + <usize>offset;
+
+  let status: u32 = CONTINUE;
+  let srcMac: u64 = 0, dstMac: u64 = 0;
+  let etherType: u32 = 0, vlanOuter: u32 = NO_VLAN, vlanInner: u32 = NO_VLAN;
+  let l3: u32 = 0, l4: u32 = 0;
+  let version: u32 = 0, protocol: u32 = 0, tos: u32 = 0, ttl: u32 = 0;
+  let s0: u32 = 0, s1: u32 = 0, s2: u32 = 0, s3: u32 = 0, d0: u32 = 0, d1: u32 = 0, d2: u32 = 0, d3: u32 = 0;
+  let ipLength: u32 = 0, ipId: u32 = 0, fragOffset: u32 = 0, fragFlags: u32 = 0;
+  let srcPort: u32 = 0, dstPort: u32 = 0, tcpFlags: u32 = 0, icmpType: u32 = 0, icmpCode: u32 = 0;
+  let arpOp: u32 = 0, arpSha: u64 = 0, arpTha: u64 = 0, arpSpa: u32 = 0, arpTpa: u32 = 0;
+  let pos: u32 = 0;
+  /** Whether the link layer carries EtherTypes (so VLAN tags and 802.3 lengths apply). */
+  let etherFramed = false;
+
+  // ---- link layer
+  if (<u64>offset + <u64>cap > <u64>b.frameBytes) {
+    status = PACKET_STATUS_FRAME_OUT_OF_BOUNDS;
+  } else if (link == LINK_ETHERNET) {
+    if (cap < 14) status = PACKET_STATUS_TRUNCATED_LINK;
+    else {
+      dstMac = load<u64>(p) & MAC_MASK;
+      srcMac = load<u64>(p + 6) & MAC_MASK;
+      etherType = be16(p + 12);
+      pos = 14;
+      etherFramed = true;
+    }
+  } else if (link == LINK_LINUX_SLL) {
+    if (cap < 16) status = PACKET_STATUS_TRUNCATED_LINK;
+    else {
+      if (be16(p + 4) == 6) srcMac = load<u64>(p + 6) & MAC_MASK;
+      etherType = be16(p + 14);
+      pos = 16;
+      etherFramed = true;
+    }
+  } else if (link == LINK_LINUX_SLL2) {
+    if (cap < 20) status = PACKET_STATUS_TRUNCATED_LINK;
+    else {
+      if (load<u8>(p + 11) == 6) srcMac = load<u64>(p + 12) & MAC_MASK;
+      etherType = be16(p);
+      pos = 20;
+      etherFramed = true;
+    }
+  } else if (link == LINK_NULL || link == LINK_LOOP) {
+    if (cap < 4) status = PACKET_STATUS_TRUNCATED_LINK;
+    else {
+      let family = load<u32>(p);
+      // NULL: the capturing host's byte order; LOOP: network order. Families fit in 16 bits.
+      if (link == LINK_LOOP || (family & 0xffff0000) != 0) family = bswap<u32>(family);
+      pos = 4;
+      if (family == 2) etherType = ETHERTYPE_IPV4;
+      else if (family == 10 || family == 24 || family == 28 || family == 30) etherType = ETHERTYPE_IPV6;
+      else status = PACKET_STATUS_NON_IP;
+    }
+  } else if (link == LINK_RAW || link == LINK_RAW_OPENBSD || link == LINK_RAW_BSDOS) {
+    if (cap < 1) status = PACKET_STATUS_TRUNCATED_IP;
+    else {
+      const v = <u32>load<u8>(p) >> 4;
+      if (v == 4) etherType = ETHERTYPE_IPV4;
+      else if (v == 6) etherType = ETHERTYPE_IPV6;
+      else status = PACKET_STATUS_BAD_IP_VERSION;
+    }
+  } else if (link == LINK_IPV4) {
+    etherType = ETHERTYPE_IPV4;
+  } else if (link == LINK_IPV6) {
+    etherType = ETHERTYPE_IPV6;
+  } else {
+    status = PACKET_STATUS_UNSUPPORTED_LINK_TYPE;
+  }
+
+  // ---- VLAN tags and 802.3 frames
+  if (status == CONTINUE && etherFramed) {
+    let tags: u32 = 0;
+    while (etherType == ETHERTYPE_VLAN || etherType == ETHERTYPE_QINQ || etherType == ETHERTYPE_QINQ_OLD) {
+      if (cap - pos < 4) {
+        status = PACKET_STATUS_TRUNCATED_VLAN;
+        break;
+      }
+      const vid = be16(p + pos) & 0x0fff;
+      if (tags == 0) vlanOuter = vid;
+      else if (tags == 1) vlanInner = vid;
+      tags++;
+      etherType = be16(p + pos + 2);
+      pos += 4;
+    }
+    if (status == CONTINUE && etherType < 0x0600) {
+      // Ethernet: a length (802.3). Linux cooked captures: an ETH_P_ value, 4 being 802.2 LLC.
+      const llc = link == LINK_ETHERNET || tags > 0 ? etherType <= 1500 : etherType == 4;
+      status = llc ? PACKET_STATUS_LLC : PACKET_STATUS_NON_IP;
+      if (llc) etherType = 0;
+    }
+  }
+
+  // ---- network layer
+  let ipEnd: u32 = 0;
+  if (status == CONTINUE) {
+    if (etherType == ETHERTYPE_IPV4) {
+      l3 = pos;
+      const avail = cap - pos;
+      if (avail < 1) status = PACKET_STATUS_TRUNCATED_IP;
+      else if ((<u32>load<u8>(p + pos) >> 4) != 4) status = PACKET_STATUS_BAD_IP_VERSION;
+      else if (avail < 20) status = PACKET_STATUS_TRUNCATED_IP;
+      else {
+        const h = p + pos;
+        const ihl = (<u32>load<u8>(h) & 15) << 2;
+        version = 4;
+        tos = load<u8>(h, 1);
+        ipLength = be16(h + 2);
+        ipId = be16(h + 4);
+        const ff = be16(h + 6);
+        fragFlags = (ff >> 8) & 0xe0;
+        fragOffset = ff & 0x1fff;
+        ttl = load<u8>(h, 8);
+        protocol = load<u8>(h, 9);
+        s0 = be32(h + 12);
+        d0 = be32(h + 16);
+        if (ihl < 20) status = PACKET_STATUS_BAD_IP_HEADER_LENGTH;
+        else if (ipLength < ihl) status = PACKET_STATUS_BAD_IP_TOTAL_LENGTH;
+        else if (ihl > avail) status = PACKET_STATUS_TRUNCATED_IP;
+        else if (ipLength > onWire - pos) status = PACKET_STATUS_IP_LENGTH_EXCEEDS_FRAME;
+        else if ((fragOffset << 3) + ipLength - ihl > 65535) status = PACKET_STATUS_FRAGMENT_OVERFLOW;
+        else {
+          ipEnd = pos + ipLength;
+          if (fragOffset != 0) status = PACKET_STATUS_FRAGMENT;
+          else l4 = pos + ihl;
+        }
+      }
+    } else if (etherType == ETHERTYPE_IPV6) {
+      l3 = pos;
+      const avail = cap - pos;
+      if (avail < 1) status = PACKET_STATUS_TRUNCATED_IP;
+      else if ((<u32>load<u8>(p + pos) >> 4) != 6) status = PACKET_STATUS_BAD_IP_VERSION;
+      else if (avail < 40) status = PACKET_STATUS_TRUNCATED_IP;
+      else {
+        const h = p + pos;
+        version = 6;
+        tos = (be16(h) >> 4) & 0xff;
+        ipLength = be16(h + 4) + 40;
+        let nh = <u32>load<u8>(h, 6);
+        protocol = nh;
+        ttl = load<u8>(h, 7);
+        s0 = be32(h + 8); s1 = be32(h + 12); s2 = be32(h + 16); s3 = be32(h + 20);
+        d0 = be32(h + 24); d1 = be32(h + 28); d2 = be32(h + 32); d3 = be32(h + 36);
+        if (ipLength > onWire - pos) status = PACKET_STATUS_IP_LENGTH_EXCEEDS_FRAME;
+        else {
+          ipEnd = pos + ipLength;
+          const bound = ipEnd < cap ? ipEnd : cap;
+          let q = pos + 40;
+          let headers: u32 = 0;
+          while (isIPv6Extension(nh)) {
+            if (++headers > IPV6_EXTENSION_LIMIT) {
+              status = PACKET_STATUS_IPV6_EXTENSION_LIMIT;
+              break;
+            }
+            if (bound - q < 8) {
+              status = PACKET_STATUS_TRUNCATED_IPV6_EXTENSION;
+              break;
+            }
+            const e = p + q;
+            let length: u32;
+            if (nh == 44) {
+              const field = be16(e + 2);
+              fragOffset = field >> 3;
+              fragFlags = (field & 1) << 5;
+              ipId = be32(e + 4);
+              length = 8;
+            } else if (nh == 51) {
+              length = (<u32>load<u8>(e, 1) + 2) << 2;
+            } else {
+              length = (<u32>load<u8>(e, 1) + 1) << 3;
+            }
+            if (bound - q < length) {
+              status = PACKET_STATUS_TRUNCATED_IPV6_EXTENSION;
+              break;
+            }
+            nh = load<u8>(e);
+            q += length;
+            if (fragOffset != 0) break;
+          }
+          protocol = nh;
+          if (status == CONTINUE) {
+            if ((fragOffset << 3) + ipEnd - q > 65535) status = PACKET_STATUS_FRAGMENT_OVERFLOW;
+            else if (fragOffset != 0) status = PACKET_STATUS_FRAGMENT;
+            else l4 = q;
+          }
+        }
+      }
+    } else if (etherType == ETHERTYPE_ARP) {
+      l3 = pos;
+      const a = p + pos;
+      if (cap - pos < 8) status = PACKET_STATUS_TRUNCATED_ARP;
+      else {
+        arpOp = be16(a + 6);
+        if (be16(a) != 1 || be16(a + 2) != ETHERTYPE_IPV4 || load<u8>(a, 4) != 6 || load<u8>(a, 5) != 4) {
+          status = PACKET_STATUS_UNSUPPORTED_ARP;
+        } else if (cap - pos < 28) status = PACKET_STATUS_TRUNCATED_ARP;
+        else {
+          arpSha = mac6(a + 8);
+          arpSpa = be32(a + 14);
+          arpTha = mac6(a + 18);
+          arpTpa = be32(a + 24);
+          status = PACKET_STATUS_ARP;
+        }
+      }
+    } else {
+      status = PACKET_STATUS_NON_IP;
+    }
+  }
+
+  // ---- transport layer
+  if (status == CONTINUE) {
+    const end = ipEnd < cap ? ipEnd : cap;
+    const avail = end > l4 ? end - l4 : 0;
+    const t = p + l4;
+    if (protocol == 6) {
+      if (avail < 20) status = PACKET_STATUS_TRUNCATED_TCP;
+      else {
+        srcPort = be16(t);
+        dstPort = be16(t + 2);
+        const word = be16(t + 12);
+        tcpFlags = word & 0x0fff;
+        const headerLength = (word >> 12) << 2;
+        status = headerLength < 20 || headerLength > ipEnd - l4 ? PACKET_STATUS_BAD_TCP_HEADER_LENGTH : PACKET_STATUS_OK;
+      }
+    } else if (protocol == 17) {
+      if (avail < 8) status = PACKET_STATUS_TRUNCATED_UDP;
+      else {
+        srcPort = be16(t);
+        dstPort = be16(t + 2);
+        const length = be16(t + 4);
+        status = length < 8 || length > ipEnd - l4 ? PACKET_STATUS_BAD_UDP_LENGTH : PACKET_STATUS_OK;
+      }
+    } else if ((protocol == 1 && version == 4) || (protocol == 58 && version == 6)) {
+      if (avail < 4) status = PACKET_STATUS_TRUNCATED_ICMP;
+      else {
+        icmpType = load<u8>(t);
+        icmpCode = load<u8>(t, 1);
+        status = PACKET_STATUS_OK;
+      }
+    } else {
+      status = PACKET_STATUS_OK;
+    }
+  }
+
+  // ---- store every column
+  store<u8>(b.status + i1, <u8>status);
+  store<u64>(b.srcMac + i8, srcMac);
+  store<u64>(b.dstMac + i8, dstMac);
+  store<u16>(b.etherType + i2, <u16>etherType);
+  store<u16>(b.vlanOuter + i2, <u16>vlanOuter);
+  store<u16>(b.vlanInner + i2, <u16>vlanInner);
+  store<u32>(b.l3Offset + i4, l3);
+  store<u32>(b.l4Offset + i4, l4);
+  store<u8>(b.ipVersion + i1, <u8>version);
+  const sa = b.src + i16, da = b.dst + i16;
+  store<u32>(sa, s0); store<u32>(sa, s1, 4); store<u32>(sa, s2, 8); store<u32>(sa, s3, 12);
+  store<u32>(da, d0); store<u32>(da, d1, 4); store<u32>(da, d2, 8); store<u32>(da, d3, 12);
+  store<u8>(b.protocol + i1, <u8>protocol);
+  store<u8>(b.tos + i1, <u8>tos);
+  store<u8>(b.ttl + i1, <u8>ttl);
+  store<u32>(b.ipLength + i4, ipLength);
+  store<u32>(b.ipId + i4, ipId);
+  store<u16>(b.fragmentOffset + i2, <u16>fragOffset);
+  store<u8>(b.fragmentFlags + i1, <u8>fragFlags);
+  store<u16>(b.srcPort + i2, <u16>srcPort);
+  store<u16>(b.dstPort + i2, <u16>dstPort);
+  store<u16>(b.tcpFlags + i2, <u16>tcpFlags);
+  store<u8>(b.icmpType + i1, <u8>icmpType);
+  store<u8>(b.icmpCode + i1, <u8>icmpCode);
+  store<u16>(b.arpOperation + i2, <u16>arpOp);
+  store<u64>(b.arpSenderMac + i8, arpSha);
+  store<u64>(b.arpTargetMac + i8, arpTha);
+  store<u32>(b.arpSenderAddress + i4, arpSpa);
+  store<u32>(b.arpTargetAddress + i4, arpTpa);
+  return status;
+}
