@@ -23,8 +23,8 @@ export interface CaptureReaderOptions extends PacketBatchOptions {
   parse?: boolean;
 }
 
-/** Bytes of frame area a reader needs beyond the largest captured length (block headers and options). */
-const BLOCK_SLACK = 64 * 1024;
+/** Bytes of frame area a reader needs at least beyond the largest captured length (block headers, options). */
+const BLOCK_SLACK = 1024;
 const PCAP_SWAPPED = 1;
 const PCAP_NANOSECONDS = 2;
 const PCAP_RECORD_TOO_LARGE = 1;
@@ -67,7 +67,7 @@ export class CaptureReader {
     if (!Number.isInteger(maxCaptured) || maxCaptured < 1 || maxCaptured > 64 * 1024 * 1024) {
       throw new ConfigError("reader-max-captured", `invalid maxCapturedLength ${describe(maxCaptured)}`, maxCaptured);
     }
-    const frameBytes = options.frameBytes ?? Math.max(DEFAULT_FRAME_BYTES, maxCaptured + BLOCK_SLACK);
+    const frameBytes = options.frameBytes ?? Math.max(DEFAULT_FRAME_BYTES, maxCaptured + 64 * 1024);
     if (frameBytes < maxCaptured + BLOCK_SLACK) {
       throw new ConfigError("reader-frame-bytes", `frameBytes ${describe(frameBytes)} must be at least maxCapturedLength + ${BLOCK_SLACK} (${maxCaptured + BLOCK_SLACK})`, frameBytes);
     }
