@@ -210,7 +210,7 @@ test("files by path (plain and gzip), Node streams and web streams give the same
     assert.deepEqual(await collect(readPacketFile(join(directory, "a.pcapng"))), expected);
     assert.deepEqual(await collect(readPacketFile(join(directory, "a.pcapng.gz"))), expected);
     assert.deepEqual(await collect(readPackets(Readable.from([file.subarray(0, 999), file.subarray(999)]))), expected);
-    assert.deepEqual(await collect(readPackets(new Blob([file]).stream())), expected);
+    assert.deepEqual(await collect(readPackets(new Blob([Uint8Array.from(file)]).stream())), expected);
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }

@@ -106,7 +106,7 @@ const extension: fc.Arbitrary<Extension> = fc.oneof(
 const ipv6 = fc.record({
   trafficClass: fc.nat(255), flowLabel: fc.nat(0xfffff), hopLimit: fc.nat(255),
   src: fc.array(fc.nat(0xffffffff), { minLength: 4, maxLength: 4 }), dst: fc.array(fc.nat(0xffffffff), { minLength: 4, maxLength: 4 }),
-  extensions: fc.oneof(fc.constant([]), fc.array(extension, { maxLength: 4 })), transport,
+  extensions: fc.oneof(fc.constant<Extension[]>([]), fc.array(extension, { maxLength: 4 })), transport,
 }).map((h) => {
   const { protocol, bytes: payload } = transportBytes(h.transport, 6);
   const chain = new Builder();
