@@ -135,7 +135,7 @@ export function parseFrame(b: PacketBatch, i: u32): u32 {
       if (link == LINK_LOOP || (family & 0xffff0000) != 0) family = bswap<u32>(family);
       pos = 4;
       if (family == 2) etherType = ETHERTYPE_IPV4;
-      else if (family == 10 || family == 24 || family == 28 || family == 30) etherType = ETHERTYPE_IPV6;
+      else if (family == 24 || family == 28 || family == 30) etherType = ETHERTYPE_IPV6;
       else status = PACKET_STATUS_NON_IP;
     }
   } else if (link == LINK_RAW || link == LINK_RAW_OPENBSD || link == LINK_RAW_BSDOS) {
@@ -233,6 +233,7 @@ export function parseFrame(b: PacketBatch, i: u32): u32 {
           const bound = ipEnd < cap ? ipEnd : cap;
           let q = pos + 40;
           let headers: u32 = 0;
+          let fragmented = false;
           while (isIPv6Extension(nh)) {
             if (++headers > IPV6_EXTENSION_LIMIT) {
               status = PACKET_STATUS_IPV6_EXTENSION_LIMIT;
@@ -245,10 +246,14 @@ export function parseFrame(b: PacketBatch, i: u32): u32 {
             const e = p + q;
             let length: u32;
             if (nh == 44) {
-              const field = be16(e + 2);
-              fragOffset = field >> 3;
-              fragFlags = (field & 1) << 5;
-              ipId = be32(e + 4);
+              // Only the first fragment header counts (RFC 8200 allows one).
+              if (!fragmented) {
+                const field = be16(e + 2);
+                fragOffset = field >> 3;
+                fragFlags = (field & 1) << 5;
+                ipId = be32(e + 4);
+                fragmented = true;
+              }
               length = 8;
             } else if (nh == 51) {
               length = (<u32>load<u8>(e, 1) + 2) << 2;

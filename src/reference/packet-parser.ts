@@ -129,7 +129,7 @@ function parseLink(b: Bytes, link: number, onWire: number, f: ReferenceFields): 
       const family = link === LinkType.loop || littleEndian > 0xffff ? bigEndian : littleEndian;
       pos = 4;
       if (family === 2) type = 0x0800;
-      else if ([10, 24, 28, 30].includes(family)) type = 0x86dd;
+      else if ([24, 28, 30].includes(family)) type = 0x86dd;
       else return S["non-ip"].code;
       break;
     }
@@ -242,6 +242,7 @@ function parseIPv6(b: Bytes, pos: number, onWire: number, f: ReferenceFields): n
   const limit = Math.min(end, b.length);
   let at = pos + 40;
   let count = 0;
+  let fragmented = false;
   while (IPV6_EXTENSIONS.has(next)) {
     count++;
     if (count > EXTENSION_LIMIT) {
@@ -254,9 +255,12 @@ function parseIPv6(b: Bytes, pos: number, onWire: number, f: ReferenceFields): n
     }
     let length: number;
     if (next === 44) {
-      f.fragmentOffset = b.u16(at + 2) >> 3;
-      f.fragmentFlags = b.u16(at + 2) & 1 ? 0x20 : 0;
-      f.ipId = b.u32(at + 4);
+      if (!fragmented) {
+        f.fragmentOffset = b.u16(at + 2) >> 3;
+        f.fragmentFlags = b.u16(at + 2) & 1 ? 0x20 : 0;
+        f.ipId = b.u32(at + 4);
+        fragmented = true;
+      }
       length = 8;
     } else if (next === 51) {
       length = (b.u8(at + 1) + 2) * 4;
