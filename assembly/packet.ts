@@ -3,7 +3,7 @@
 
 import { PacketBatch, batchCreate, batchColumn, columnWidth, COLUMN_COUNT, STATUS_SLOTS } from "./packet/batch";
 import { parseBatch } from "./packet/parse";
-import { indexPcap } from "./packet/pcap";
+import { indexPcap, indexPcapAndParse } from "./packet/pcap";
 
 export {
   PACKET_STATUS_OK, PACKET_STATUS_FRAGMENT, PACKET_STATUS_ARP, PACKET_STATUS_LLC, PACKET_STATUS_NON_IP,
@@ -68,4 +68,9 @@ export function packetParse(batch: PacketBatch, from: u32, count: u32): u32 {
  */
 export function packetIndexPcap(batch: PacketBatch, start: u32, end: u32, flags: u32, linkType: u32, iface: u32, maxCaptured: u32): u32 {
   return indexPcap(batch, start, end, flags, linkType, iface, maxCaptured);
+}
+
+/** packetIndexPcap that also parses (and counts) every packet it appends, in the same pass. */
+export function packetIndexPcapAndParse(batch: PacketBatch, start: u32, end: u32, flags: u32, linkType: u32, iface: u32, maxCaptured: u32): u32 {
+  return indexPcapAndParse(batch, start, end, flags, linkType, iface, maxCaptured);
 }

@@ -61,40 +61,57 @@ const CONTINUE: u32 = 255;
   return nh == 0 || nh == 43 || nh == 44 || nh == 51 || nh == 60 || nh == 135 || nh == 139 || nh == 140;
 }
 
-/** Parses packets [from, from + count) of a batch; returns how many had an error status. */
-export function parseBatch(b: PacketBatch, from: u32, count: u32): u32 {
-  let errors: u32 = 0;
-  const end = from + count;
-  for (let i = from; i < end; i++) {
-    const status = parseFrame(b, i);
-    const slot = b.statusCounts + (<usize>status << 3);
-    store<u64>(slot, load<u64>(slot) + 1);
-    if (status >= 32) errors++;
-  }
-  return errors;
+/**
+ * Sets every output column of rows [from, from + count) to its default (0; 0xffff for the VLAN
+ * ids), with one fill per column. The row parser then stores only the fields a frame has, as
+ * it reads them, so few values stay live across its branches.
+ */
+// @ts-ignore: decorator
+@inline export function resetOutputColumns(b: PacketBatch, from: u32, count: u32): void {
+  const f = <usize>from, n = <usize>count;
+  memory.fill(b.srcMac + (f << 3), 0, n << 3);
+  memory.fill(b.dstMac + (f << 3), 0, n << 3);
+  memory.fill(b.etherType + (f << 1), 0, n << 1);
+  memory.fill(b.vlanOuter + (f << 1), 0xff, n << 1);
+  memory.fill(b.vlanInner + (f << 1), 0xff, n << 1);
+  memory.fill(b.l3Offset + (f << 2), 0, n << 2);
+  memory.fill(b.l4Offset + (f << 2), 0, n << 2);
+  memory.fill(b.ipVersion + f, 0, n);
+  memory.fill(b.src + (f << 4), 0, n << 4);
+  memory.fill(b.dst + (f << 4), 0, n << 4);
+  memory.fill(b.protocol + f, 0, n);
+  memory.fill(b.tos + f, 0, n);
+  memory.fill(b.ttl + f, 0, n);
+  memory.fill(b.ipLength + (f << 2), 0, n << 2);
+  memory.fill(b.ipId + (f << 2), 0, n << 2);
+  memory.fill(b.fragmentOffset + (f << 1), 0, n << 1);
+  memory.fill(b.fragmentFlags + f, 0, n);
+  memory.fill(b.srcPort + (f << 1), 0, n << 1);
+  memory.fill(b.dstPort + (f << 1), 0, n << 1);
+  memory.fill(b.tcpFlags + (f << 1), 0, n << 1);
+  memory.fill(b.icmpType + f, 0, n);
+  memory.fill(b.icmpCode + f, 0, n);
+  memory.fill(b.arpOperation + (f << 1), 0, n << 1);
+  memory.fill(b.arpSenderMac + (f << 3), 0, n << 3);
+  memory.fill(b.arpTargetMac + (f << 3), 0, n << 3);
+  memory.fill(b.arpSenderAddress + (f << 2), 0, n << 2);
+  memory.fill(b.arpTargetAddress + (f << 2), 0, n << 2);
 }
 
-/** Parses packet `i` of the batch into its columns; returns its status. */
-export function parseFrame(b: PacketBatch, i: u32): u32 {
+/**
+ * Parses the frame of row `i` (captured length `cap` at frame-area offset `offset`, link type
+ * `link`, `wire` bytes on the wire) into the row's columns; returns its status. The row's
+ * output columns must hold their defaults (resetOutputColumns).
+ */
+// @ts-ignore: decorator
+@inline export function parseRow(b: PacketBatch, i: u32, cap: u32, offset: u32, link: u32, wire: u32): u32 {
   const i1 = <usize>i;
   const i2 = i1 << 1, i4 = i1 << 2, i8 = i1 << 3, i16 = i1 << 4;
-  const cap = load<u32>(b.capturedLength + i4);
-  const offset = load<u32>(b.frameOffset + i4);
-  const link = <u32>load<u16>(b.linkType + i2);
-  const wire = load<u32>(b.wireLength + i4);
   /** Bytes the frame had on the wire (a lying original length never shrinks what was captured). */
   const onWire = wire > cap ? wire : cap;
   const p = b.frames + <usize>offset;
-
   let status: u32 = CONTINUE;
-  let srcMac: u64 = 0, dstMac: u64 = 0;
-  let etherType: u32 = 0, vlanOuter: u32 = NO_VLAN, vlanInner: u32 = NO_VLAN;
-  let l3: u32 = 0, l4: u32 = 0;
-  let version: u32 = 0, protocol: u32 = 0, tos: u32 = 0, ttl: u32 = 0;
-  let s0: u32 = 0, s1: u32 = 0, s2: u32 = 0, s3: u32 = 0, d0: u32 = 0, d1: u32 = 0, d2: u32 = 0, d3: u32 = 0;
-  let ipLength: u32 = 0, ipId: u32 = 0, fragOffset: u32 = 0, fragFlags: u32 = 0;
-  let srcPort: u32 = 0, dstPort: u32 = 0, tcpFlags: u32 = 0, icmpType: u32 = 0, icmpCode: u32 = 0;
-  let arpOp: u32 = 0, arpSha: u64 = 0, arpTha: u64 = 0, arpSpa: u32 = 0, arpTpa: u32 = 0;
+  let etherType: u32 = 0;
   let pos: u32 = 0;
   /** Whether the link layer carries EtherTypes (so VLAN tags and 802.3 lengths apply). */
   let etherFramed = false;
@@ -105,8 +122,8 @@ export function parseFrame(b: PacketBatch, i: u32): u32 {
   } else if (link == LINK_ETHERNET) {
     if (cap < 14) status = PACKET_STATUS_TRUNCATED_LINK;
     else {
-      dstMac = load<u64>(p) & MAC_MASK;
-      srcMac = load<u64>(p + 6) & MAC_MASK;
+      store<u64>(b.dstMac + i8, load<u64>(p) & MAC_MASK);
+      store<u64>(b.srcMac + i8, load<u64>(p + 6) & MAC_MASK);
       etherType = be16(p + 12);
       pos = 14;
       etherFramed = true;
@@ -114,7 +131,7 @@ export function parseFrame(b: PacketBatch, i: u32): u32 {
   } else if (link == LINK_LINUX_SLL) {
     if (cap < 16) status = PACKET_STATUS_TRUNCATED_LINK;
     else {
-      if (be16(p + 4) == 6) srcMac = load<u64>(p + 6) & MAC_MASK;
+      if (be16(p + 4) == 6) store<u64>(b.srcMac + i8, load<u64>(p + 6) & MAC_MASK);
       etherType = be16(p + 14);
       pos = 16;
       etherFramed = true;
@@ -122,7 +139,7 @@ export function parseFrame(b: PacketBatch, i: u32): u32 {
   } else if (link == LINK_LINUX_SLL2) {
     if (cap < 20) status = PACKET_STATUS_TRUNCATED_LINK;
     else {
-      if (load<u8>(p + 11) == 6) srcMac = load<u64>(p + 12) & MAC_MASK;
+      if (load<u8>(p + 11) == 6) store<u64>(b.srcMac + i8, load<u64>(p + 12) & MAC_MASK);
       etherType = be16(p);
       pos = 20;
       etherFramed = true;
@@ -162,9 +179,9 @@ export function parseFrame(b: PacketBatch, i: u32): u32 {
         status = PACKET_STATUS_TRUNCATED_VLAN;
         break;
       }
-      const vid = be16(p + pos) & 0x0fff;
-      if (tags == 0) vlanOuter = vid;
-      else if (tags == 1) vlanInner = vid;
+      const vid = <u16>(be16(p + pos) & 0x0fff);
+      if (tags == 0) store<u16>(b.vlanOuter + i2, vid);
+      else if (tags == 1) store<u16>(b.vlanInner + i2, vid);
       tags++;
       etherType = be16(p + pos + 2);
       pos += 4;
@@ -176,30 +193,37 @@ export function parseFrame(b: PacketBatch, i: u32): u32 {
       if (llc) etherType = 0;
     }
   }
+  store<u16>(b.etherType + i2, <u16>etherType);
 
   // ---- network layer
-  let ipEnd: u32 = 0;
+  let ipEnd: u32 = 0, l4: u32 = 0, version: u32 = 0, protocol: u32 = 0;
   if (status == CONTINUE) {
     if (etherType == ETHERTYPE_IPV4) {
-      l3 = pos;
+      store<u32>(b.l3Offset + i4, pos);
       const avail = cap - pos;
       if (avail < 1) status = PACKET_STATUS_TRUNCATED_IP;
       else if ((<u32>load<u8>(p + pos) >> 4) != 4) status = PACKET_STATUS_BAD_IP_VERSION;
       else if (avail < 20) status = PACKET_STATUS_TRUNCATED_IP;
       else {
         const h = p + pos;
-        const ihl = (<u32>load<u8>(h) & 15) << 2;
+        // Bytes 0-7 and 8-15 of the header as big-endian words: three loads for every field.
+        const w = bswap<u64>(load<u64>(h));
+        const x = bswap<u64>(load<u64>(h, 8));
+        const ihl = <u32>(w >> 54) & 0x3c;
+        const ipLength = <u32>(w >> 32) & 0xffff;
+        const fragOffset = <u32>w & 0x1fff;
         version = 4;
-        tos = load<u8>(h, 1);
-        ipLength = be16(h + 2);
-        ipId = be16(h + 4);
-        const ff = be16(h + 6);
-        fragFlags = (ff >> 8) & 0xe0;
-        fragOffset = ff & 0x1fff;
-        ttl = load<u8>(h, 8);
-        protocol = load<u8>(h, 9);
-        s0 = be32(h + 12);
-        d0 = be32(h + 16);
+        protocol = <u32>(x >> 48) & 0xff;
+        store<u8>(b.ipVersion + i1, 4);
+        store<u8>(b.tos + i1, <u8>(w >> 48));
+        store<u32>(b.ipLength + i4, ipLength);
+        store<u32>(b.ipId + i4, <u32>(w >> 16) & 0xffff);
+        store<u8>(b.fragmentFlags + i1, <u8>(w >> 8) & 0xe0);
+        store<u16>(b.fragmentOffset + i2, <u16>fragOffset);
+        store<u8>(b.ttl + i1, <u8>(x >> 56));
+        store<u8>(b.protocol + i1, <u8>protocol);
+        store<u32>(b.src + i16, <u32>x);
+        store<u32>(b.dst + i16, be32(h + 16));
         if (ihl < 20) status = PACKET_STATUS_BAD_IP_HEADER_LENGTH;
         else if (ipLength < ihl) status = PACKET_STATUS_BAD_IP_TOTAL_LENGTH;
         else if (ihl > avail) status = PACKET_STATUS_TRUNCATED_IP;
@@ -208,31 +232,41 @@ export function parseFrame(b: PacketBatch, i: u32): u32 {
         else {
           ipEnd = pos + ipLength;
           if (fragOffset != 0) status = PACKET_STATUS_FRAGMENT;
-          else l4 = pos + ihl;
+          else {
+            l4 = pos + ihl;
+            store<u32>(b.l4Offset + i4, l4);
+          }
         }
       }
     } else if (etherType == ETHERTYPE_IPV6) {
-      l3 = pos;
+      store<u32>(b.l3Offset + i4, pos);
       const avail = cap - pos;
       if (avail < 1) status = PACKET_STATUS_TRUNCATED_IP;
       else if ((<u32>load<u8>(p + pos) >> 4) != 6) status = PACKET_STATUS_BAD_IP_VERSION;
       else if (avail < 40) status = PACKET_STATUS_TRUNCATED_IP;
       else {
         const h = p + pos;
+        const w = bswap<u64>(load<u64>(h));
+        const ipLength = (<u32>(w >> 16) & 0xffff) + 40;
+        let nh = <u32>(w >> 8) & 0xff;
         version = 6;
-        tos = (be16(h) >> 4) & 0xff;
-        ipLength = be16(h + 4) + 40;
-        let nh = <u32>load<u8>(h, 6);
-        protocol = nh;
-        ttl = load<u8>(h, 7);
-        s0 = be32(h + 8); s1 = be32(h + 12); s2 = be32(h + 16); s3 = be32(h + 20);
-        d0 = be32(h + 24); d1 = be32(h + 28); d2 = be32(h + 32); d3 = be32(h + 36);
+        store<u8>(b.ipVersion + i1, 6);
+        store<u8>(b.tos + i1, <u8>(w >> 52));
+        store<u32>(b.ipLength + i4, ipLength);
+        store<u8>(b.ttl + i1, <u8>w);
+        // Addresses: big-endian 64-bit halves, stored as two u32 words each, most significant first.
+        const sa = b.src + i16, da = b.dst + i16;
+        store<u64>(sa, rotr<u64>(bswap<u64>(load<u64>(h, 8)), 32));
+        store<u64>(sa, rotr<u64>(bswap<u64>(load<u64>(h, 16)), 32), 8);
+        store<u64>(da, rotr<u64>(bswap<u64>(load<u64>(h, 24)), 32));
+        store<u64>(da, rotr<u64>(bswap<u64>(load<u64>(h, 32)), 32), 8);
         if (ipLength > onWire - pos) status = PACKET_STATUS_IP_LENGTH_EXCEEDS_FRAME;
         else {
           ipEnd = pos + ipLength;
           const bound = ipEnd < cap ? ipEnd : cap;
           let q = pos + 40;
           let headers: u32 = 0;
+          let fragOffset: u32 = 0;
           let fragmented = false;
           while (isIPv6Extension(nh)) {
             if (++headers > IPV6_EXTENSION_LIMIT) {
@@ -250,8 +284,9 @@ export function parseFrame(b: PacketBatch, i: u32): u32 {
               if (!fragmented) {
                 const field = be16(e + 2);
                 fragOffset = field >> 3;
-                fragFlags = (field & 1) << 5;
-                ipId = be32(e + 4);
+                store<u16>(b.fragmentOffset + i2, <u16>fragOffset);
+                store<u8>(b.fragmentFlags + i1, <u8>((field & 1) << 5));
+                store<u32>(b.ipId + i4, be32(e + 4));
                 fragmented = true;
               }
               length = 8;
@@ -268,28 +303,32 @@ export function parseFrame(b: PacketBatch, i: u32): u32 {
             q += length;
             if (fragOffset != 0) break;
           }
-          protocol = nh;
           if (status == CONTINUE) {
             if ((fragOffset << 3) + ipEnd - q > 65535) status = PACKET_STATUS_FRAGMENT_OVERFLOW;
             else if (fragOffset != 0) status = PACKET_STATUS_FRAGMENT;
-            else l4 = q;
+            else {
+              l4 = q;
+              store<u32>(b.l4Offset + i4, l4);
+            }
           }
         }
+        protocol = nh;
+        store<u8>(b.protocol + i1, <u8>nh);
       }
     } else if (etherType == ETHERTYPE_ARP) {
-      l3 = pos;
+      store<u32>(b.l3Offset + i4, pos);
       const a = p + pos;
       if (cap - pos < 8) status = PACKET_STATUS_TRUNCATED_ARP;
       else {
-        arpOp = be16(a + 6);
+        store<u16>(b.arpOperation + i2, <u16>be16(a + 6));
         if (be16(a) != 1 || be16(a + 2) != ETHERTYPE_IPV4 || load<u8>(a, 4) != 6 || load<u8>(a, 5) != 4) {
           status = PACKET_STATUS_UNSUPPORTED_ARP;
         } else if (cap - pos < 28) status = PACKET_STATUS_TRUNCATED_ARP;
         else {
-          arpSha = mac6(a + 8);
-          arpSpa = be32(a + 14);
-          arpTha = mac6(a + 18);
-          arpTpa = be32(a + 24);
+          store<u64>(b.arpSenderMac + i8, mac6(a + 8));
+          store<u32>(b.arpSenderAddress + i4, be32(a + 14));
+          store<u64>(b.arpTargetMac + i8, mac6(a + 18));
+          store<u32>(b.arpTargetAddress + i4, be32(a + 24));
           status = PACKET_STATUS_ARP;
         }
       }
@@ -306,62 +345,61 @@ export function parseFrame(b: PacketBatch, i: u32): u32 {
     if (protocol == 6) {
       if (avail < 20) status = PACKET_STATUS_TRUNCATED_TCP;
       else {
-        srcPort = be16(t);
-        dstPort = be16(t + 2);
+        const w = bswap<u64>(load<u64>(t));
+        store<u16>(b.srcPort + i2, <u16>(w >> 48));
+        store<u16>(b.dstPort + i2, <u16>(w >> 32));
         const word = be16(t + 12);
-        tcpFlags = word & 0x0fff;
+        store<u16>(b.tcpFlags + i2, <u16>(word & 0x0fff));
         const headerLength = (word >> 12) << 2;
         status = headerLength < 20 || headerLength > ipEnd - l4 ? PACKET_STATUS_BAD_TCP_HEADER_LENGTH : PACKET_STATUS_OK;
       }
     } else if (protocol == 17) {
       if (avail < 8) status = PACKET_STATUS_TRUNCATED_UDP;
       else {
-        srcPort = be16(t);
-        dstPort = be16(t + 2);
-        const length = be16(t + 4);
+        const w = bswap<u64>(load<u64>(t));
+        store<u16>(b.srcPort + i2, <u16>(w >> 48));
+        store<u16>(b.dstPort + i2, <u16>(w >> 32));
+        const length = <u32>(w >> 16) & 0xffff;
         status = length < 8 || length > ipEnd - l4 ? PACKET_STATUS_BAD_UDP_LENGTH : PACKET_STATUS_OK;
       }
     } else if ((protocol == 1 && version == 4) || (protocol == 58 && version == 6)) {
       if (avail < 4) status = PACKET_STATUS_TRUNCATED_ICMP;
       else {
-        icmpType = load<u8>(t);
-        icmpCode = load<u8>(t, 1);
+        store<u8>(b.icmpType + i1, load<u8>(t));
+        store<u8>(b.icmpCode + i1, load<u8>(t, 1));
         status = PACKET_STATUS_OK;
       }
     } else {
       status = PACKET_STATUS_OK;
     }
   }
-
-  // ---- store every column
   store<u8>(b.status + i1, <u8>status);
-  store<u64>(b.srcMac + i8, srcMac);
-  store<u64>(b.dstMac + i8, dstMac);
-  store<u16>(b.etherType + i2, <u16>etherType);
-  store<u16>(b.vlanOuter + i2, <u16>vlanOuter);
-  store<u16>(b.vlanInner + i2, <u16>vlanInner);
-  store<u32>(b.l3Offset + i4, l3);
-  store<u32>(b.l4Offset + i4, l4);
-  store<u8>(b.ipVersion + i1, <u8>version);
-  const sa = b.src + i16, da = b.dst + i16;
-  store<u32>(sa, s0); store<u32>(sa, s1, 4); store<u32>(sa, s2, 8); store<u32>(sa, s3, 12);
-  store<u32>(da, d0); store<u32>(da, d1, 4); store<u32>(da, d2, 8); store<u32>(da, d3, 12);
-  store<u8>(b.protocol + i1, <u8>protocol);
-  store<u8>(b.tos + i1, <u8>tos);
-  store<u8>(b.ttl + i1, <u8>ttl);
-  store<u32>(b.ipLength + i4, ipLength);
-  store<u32>(b.ipId + i4, ipId);
-  store<u16>(b.fragmentOffset + i2, <u16>fragOffset);
-  store<u8>(b.fragmentFlags + i1, <u8>fragFlags);
-  store<u16>(b.srcPort + i2, <u16>srcPort);
-  store<u16>(b.dstPort + i2, <u16>dstPort);
-  store<u16>(b.tcpFlags + i2, <u16>tcpFlags);
-  store<u8>(b.icmpType + i1, <u8>icmpType);
-  store<u8>(b.icmpCode + i1, <u8>icmpCode);
-  store<u16>(b.arpOperation + i2, <u16>arpOp);
-  store<u64>(b.arpSenderMac + i8, arpSha);
-  store<u64>(b.arpTargetMac + i8, arpTha);
-  store<u32>(b.arpSenderAddress + i4, arpSpa);
-  store<u32>(b.arpTargetAddress + i4, arpTpa);
   return status;
+}
+
+/** Counts `status` for the batch; OK is counted by the caller in a local (the common case). */
+// @ts-ignore: decorator
+@inline export function countStatus(b: PacketBatch, status: u32): void {
+  const slot = b.statusCounts + (<usize>status << 3);
+  store<u64>(slot, load<u64>(slot) + 1);
+}
+
+/** Parses packets [from, from + count) of a batch into their columns; returns how many had an error status. */
+export function parseBatch(b: PacketBatch, from: u32, count: u32): u32 {
+  resetOutputColumns(b, from, count);
+  let errors: u32 = 0;
+  let ok: u64 = 0;
+  const last = from + count;
+  for (let i = from; i < last; i++) {
+    const k = <usize>i;
+    const status = parseRow(b, i, load<u32>(b.capturedLength + (k << 2)), load<u32>(b.frameOffset + (k << 2)),
+      <u32>load<u16>(b.linkType + (k << 1)), load<u32>(b.wireLength + (k << 2)));
+    if (status == PACKET_STATUS_OK) ok++;
+    else {
+      countStatus(b, status);
+      if (status >= 32) errors++;
+    }
+  }
+  store<u64>(b.statusCounts, load<u64>(b.statusCounts) + ok);
+  return errors;
 }

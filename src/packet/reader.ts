@@ -59,6 +59,8 @@ export class CaptureReader {
   /** Bytes still to drop from the input (the rest of a skipped block). */
   #skip = 0;
   #packets = 0;
+  /** Rows of the batch already parsed (classic pcap parses while indexing). */
+  #parsed = 0;
   #highWater = 0;
   #ended = false;
 
@@ -102,6 +104,19 @@ export class CaptureReader {
     return this.#highWater;
   }
 
+  /**
+   * Forgets the current file so that the reader (its batch and WebAssembly instance) can read
+   * another one. The batch's status counters keep counting.
+   */
+  reset(): void {
+    this.batch.clear();
+    this.#format = undefined;
+    this.#pcap = undefined;
+    this.#pcapng = undefined;
+    this.#fill = this.#pos = this.#base = this.#skip = this.#packets = this.#parsed = 0;
+    this.#ended = false;
+  }
+
   /** Feeds the next chunk of the file; yields the batch whenever it fills up. */
   *push(chunk: Uint8Array): Generator<PacketBatch, void, undefined> {
     if (this.#ended) throw new Error("CaptureReader: push() after end()");
@@ -116,7 +131,9 @@ export class CaptureReader {
         continue;
       }
       if (this.#fill === frameBytes) {
+        // The frame area is full: hand out its packets, then move the unread tail to the front.
         yield* this.#flush();
+        this.#compact();
         if (this.#fill === frameBytes) {
           throw new CaptureFileError("capture-record-too-large", `a record does not fit the reader's ${frameBytes}-byte buffer`, this.bytesRead);
         }
@@ -191,7 +208,10 @@ export class CaptureReader {
       const header = this.#pcap;
       const wasm = this.batch.wasm;
       const flags = (header.swapped ? PCAP_SWAPPED : 0) | (header.nanoseconds ? PCAP_NANOSECONDS : 0);
-      const next = wasm.packetIndexPcap(this.batch.handle, this.#pos, this.#fill, flags, header.linkType, this.#interface, this.#maxCaptured);
+      // Classic pcap packets are parsed as they are indexed (one pass over the bytes).
+      const index = this.#parse ? wasm.packetIndexPcapAndParse : wasm.packetIndexPcap;
+      const next = index(this.batch.handle, this.#pos, this.#fill, flags, header.linkType, this.#interface, this.#maxCaptured);
+      this.#parsed = this.batch.length;
       const error = (wasm.pcapIndexError.value as number) === PCAP_RECORD_TOO_LARGE;
       this.#pos = next;
       if (error) {
@@ -212,15 +232,20 @@ export class CaptureReader {
     return step.error ? { error: step.error } : {};
   }
 
-  /** Parses and yields the batch (if it has packets), empties it and compacts the frame area. */
+  /** Parses and yields the batch (if it has packets), then empties it. */
   *#flush(): Generator<PacketBatch, void, undefined> {
     const batch = this.batch;
     if (batch.length > 0) {
-      if (this.#parse) batch.parse();
+      if (this.#parse && this.#parsed < batch.length) batch.parse(this.#parsed);
       this.#packets += batch.length;
       yield batch;
       batch.clear();
+      this.#parsed = 0;
     }
+  }
+
+  /** Moves the bytes not yet indexed to the front of the frame area (the batch must be empty). */
+  #compact(): void {
     if (this.#pos > 0) {
       this.batch.frames.copyWithin(0, this.#pos, this.#fill);
       this.#base += this.#pos;

@@ -57,6 +57,7 @@ export interface PacketExports {
   packetBatchSetCount(batch: number, count: number): void;
   packetParse(batch: number, from: number, count: number): number;
   packetIndexPcap(batch: number, start: number, end: number, flags: number, linkType: number, iface: number, maxCaptured: number): number;
+  packetIndexPcapAndParse(batch: number, start: number, end: number, flags: number, linkType: number, iface: number, maxCaptured: number): number;
 }
 
 /** Everything the module exports. */
