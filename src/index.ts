@@ -32,5 +32,6 @@ export {
 export { LinkType, linkTypeName } from "./packet/link-type.js";
 export {
   CaptureReader, readPackets, readPacketsFromBytes, type CaptureReaderOptions, type ByteSource,
+  DEFAULT_READER_CAPACITY, DEFAULT_READER_FRAME_BYTES,
 } from "./packet/reader.js";
 export { type PcapHeader, DEFAULT_MAX_CAPTURED_LENGTH } from "./packet/pcap.js";

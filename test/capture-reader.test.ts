@@ -14,6 +14,7 @@ import { CaptureReader, CaptureFileError, readPackets, readPacketsFromBytes, typ
 import { readPacketFile } from "../src/node/capture-file.js";
 import { writePcap, writePcapng, type CaptureRecord } from "../src/packet/writer.js";
 import { referenceReadCapture } from "../src/reference/capture-file.js";
+import { validFrame, anyFrame } from "./helpers/frames.js";
 
 interface Seen {
   time: number;
@@ -24,7 +25,7 @@ interface Seen {
 }
 
 /** Streams `bytes` in the given chunk sizes; returns what came out, and the error if any. */
-function stream(bytes: Uint8Array, chunkSizes: number[], options: CaptureReaderOptions): { seen: Seen[]; error?: { code: string; offset: number } } {
+function stream(bytes: Uint8Array, chunkSizes: number[], options: CaptureReaderOptions, direct = false): { seen: Seen[]; error?: { code: string; offset: number } } {
   const reader = new CaptureReader({ parse: false, ...options });
   const seen: Seen[] = [];
   const take = (): void => {
@@ -39,8 +40,22 @@ function stream(bytes: Uint8Array, chunkSizes: number[], options: CaptureReaderO
     let k = 0;
     while (at < bytes.length) {
       const size = Math.max(1, chunkSizes[k++ % chunkSizes.length]!);
-      for (const _ of reader.push(bytes.subarray(at, at + size))) take();
-      at += size;
+      if (direct) {
+        // As a file read does it: straight into the frame area, then commit.
+        const rooms = reader.room();
+        let step = rooms.next();
+        while (!step.done) {
+          take();
+          step = rooms.next();
+        }
+        const n = Math.min(step.value.length, size, bytes.length - at);
+        step.value.set(bytes.subarray(at, at + n));
+        for (const _ of reader.commit(n)) take();
+        at += n;
+      } else {
+        for (const _ of reader.push(bytes.subarray(at, at + size))) take();
+        at += size;
+      }
     }
     for (const _ of reader.end()) take();
     assert.ok(reader.bufferHighWater <= reader.batch.frameBytes);
@@ -79,8 +94,8 @@ const SMALL: CaptureReaderOptions = { capacity: 5, maxCapturedLength: 400, frame
 
 test("streamed in any chunks through a small batch, the reader yields exactly the reference's records", () => {
   fc.assert(
-    fc.property(captureFile, chunks, (bytes, sizes) => {
-      assert.deepEqual(stream(bytes, sizes, SMALL), reference(bytes, 400, 1424));
+    fc.property(captureFile, chunks, fc.boolean(), (bytes, sizes, direct) => {
+      assert.deepEqual(stream(bytes, sizes, SMALL, direct), reference(bytes, 400, 1424));
     }),
   );
 });
@@ -94,7 +109,7 @@ const damage: fc.Arbitrary<Damage> = fc.oneof(
 
 test("corrupt headers, records and block lengths: same packets, then the same error at the same offset", () => {
   fc.assert(
-    fc.property(captureFile, fc.array(damage, { minLength: 1, maxLength: 3 }), chunks, fc.boolean(), (original, damages, sizes, headersOnly) => {
+    fc.property(captureFile, fc.array(damage, { minLength: 1, maxLength: 3 }), chunks, fc.boolean(), fc.boolean(), (original, damages, sizes, headersOnly, direct) => {
       let bytes = Uint8Array.from(original);
       for (const d of damages) {
         if (bytes.length === 0) break;
@@ -104,7 +119,7 @@ test("corrupt headers, records and block lengths: same packets, then the same er
         else if (d.kind === "byte") bytes[at] = d.value;
         else if (at + 4 <= bytes.length) new DataView(bytes.buffer).setUint32(at, d.value, (d.at & 1) === 0);
       }
-      assert.deepEqual(stream(bytes, sizes, SMALL), reference(bytes, 400, 1424));
+      assert.deepEqual(stream(bytes, sizes, SMALL, direct), reference(bytes, 400, 1424));
     }),
   );
 });
@@ -120,6 +135,7 @@ test("a pcapng block too large to hold is skipped when it is not a packet, refus
   const at = 28 + 32;
   const bytes = new Uint8Array([...file.subarray(0, at), ...custom, ...file.subarray(at)]);
   const result = stream(bytes, [97], SMALL);
+  assert.deepEqual(stream(bytes, [97], SMALL, true), result);
   assert.equal(result.error, undefined);
   assert.equal(result.seen.length, 1);
   assert.deepEqual(result, reference(bytes, 400, 1424));
@@ -214,4 +230,22 @@ test("files by path (plain and gzip), Node streams and web streams give the same
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
+});
+
+test("classic pcap packets parsed while indexed get the same columns as parsing the batch afterwards", () => {
+  fc.assert(
+    fc.property(fc.array(fc.oneof(validFrame, anyFrame), { maxLength: 40 }), fc.constantFrom(1, 101, 113, 0, 276), fc.boolean(), (frames, linkType, bigEndian) => {
+      const file = writePcap(frames.map((f, i) => ({ time: i, bytes: f.bytes, wireLength: f.wireLength })), { linkType, bigEndian });
+      const rows = (parse: boolean): unknown[] => {
+        const out: unknown[] = [];
+        for (const batch of readPacketsFromBytes(file, { parse, capacity: 7 })) {
+          if (!parse) batch.parse();
+          for (const packet of batch) out.push(packet);
+          out.push(Array.from(batch.column("vlanInner")), Array.from(batch.column("arpTargetAddress")), Array.from(batch.column("l4Offset")));
+        }
+        return out;
+      };
+      assert.deepEqual(rows(true), rows(false));
+    }),
+  );
 });

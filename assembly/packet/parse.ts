@@ -50,6 +50,32 @@ const CONTINUE: u32 = 255;
 @inline function be32(p: usize): u32 {
   return bswap<u32>(load<u32>(p));
 }
+/**
+ * The big-endian 16-bit field at byte `k` of a little-endian 64-bit load (WebAssembly has no
+ * byte-swap instruction, so shifts of one wide load beat a swap of every field).
+ */
+// @ts-ignore: decorator
+@inline function field16(w: u64, k: u32): u32 {
+  return ((<u32>(w >> (k << 3)) & 0xff) << 8) | (<u32>(w >> ((k << 3) + 8)) & 0xff);
+}
+/** Byte `k` of a little-endian 64-bit load. */
+// @ts-ignore: decorator
+@inline function byte8(w: u64, k: u32): u32 {
+  return <u32>(w >> (k << 3)) & 0xff;
+}
+/** Four big-endian u32 words at p stored as native u32 words at `to` (an address column entry). */
+// @ts-ignore: decorator
+@inline function storeAddress(to: usize, p: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    // One shuffle reverses the bytes of each 32-bit lane.
+    v128.store(to, v128.swizzle(v128.load(p), i8x16(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12)));
+  } else {
+    store<u32>(to, be32(p));
+    store<u32>(to, be32(p + 4), 4);
+    store<u32>(to, be32(p + 8), 8);
+    store<u32>(to, be32(p + 12), 12);
+  }
+}
 /** Six bytes at p as a MAC slot value (wire order in the low bytes). */
 // @ts-ignore: decorator
 @inline function mac6(p: usize): u64 {
@@ -206,23 +232,24 @@ const CONTINUE: u32 = 255;
       else if (avail < 20) status = PACKET_STATUS_TRUNCATED_IP;
       else {
         const h = p + pos;
-        // Bytes 0-7 and 8-15 of the header as big-endian words: three loads for every field.
-        const w = bswap<u64>(load<u64>(h));
-        const x = bswap<u64>(load<u64>(h, 8));
-        const ihl = <u32>(w >> 54) & 0x3c;
-        const ipLength = <u32>(w >> 32) & 0xffff;
-        const fragOffset = <u32>w & 0x1fff;
+        // Bytes 0-7 and 8-15 of the header in two loads; fields are cut out with shifts.
+        const w = load<u64>(h);
+        const x = load<u64>(h, 8);
+        const ihl = (byte8(w, 0) & 15) << 2;
+        const ipLength = field16(w, 2);
+        const ff = field16(w, 6);
+        const fragOffset = ff & 0x1fff;
         version = 4;
-        protocol = <u32>(x >> 48) & 0xff;
+        protocol = byte8(x, 1);
         store<u8>(b.ipVersion + i1, 4);
-        store<u8>(b.tos + i1, <u8>(w >> 48));
+        store<u8>(b.tos + i1, <u8>byte8(w, 1));
         store<u32>(b.ipLength + i4, ipLength);
-        store<u32>(b.ipId + i4, <u32>(w >> 16) & 0xffff);
-        store<u8>(b.fragmentFlags + i1, <u8>(w >> 8) & 0xe0);
+        store<u32>(b.ipId + i4, field16(w, 4));
+        store<u8>(b.fragmentFlags + i1, <u8>((ff >> 8) & 0xe0));
         store<u16>(b.fragmentOffset + i2, <u16>fragOffset);
-        store<u8>(b.ttl + i1, <u8>(x >> 56));
+        store<u8>(b.ttl + i1, <u8>byte8(x, 0));
         store<u8>(b.protocol + i1, <u8>protocol);
-        store<u32>(b.src + i16, <u32>x);
+        store<u32>(b.src + i16, bswap<u32>(<u32>(x >> 32)));
         store<u32>(b.dst + i16, be32(h + 16));
         if (ihl < 20) status = PACKET_STATUS_BAD_IP_HEADER_LENGTH;
         else if (ipLength < ihl) status = PACKET_STATUS_BAD_IP_TOTAL_LENGTH;
@@ -246,20 +273,16 @@ const CONTINUE: u32 = 255;
       else if (avail < 40) status = PACKET_STATUS_TRUNCATED_IP;
       else {
         const h = p + pos;
-        const w = bswap<u64>(load<u64>(h));
-        const ipLength = (<u32>(w >> 16) & 0xffff) + 40;
-        let nh = <u32>(w >> 8) & 0xff;
+        const w = load<u64>(h);
+        const ipLength = field16(w, 4) + 40;
+        let nh = byte8(w, 6);
         version = 6;
         store<u8>(b.ipVersion + i1, 6);
-        store<u8>(b.tos + i1, <u8>(w >> 52));
+        store<u8>(b.tos + i1, <u8>(field16(w, 0) >> 4));
         store<u32>(b.ipLength + i4, ipLength);
-        store<u8>(b.ttl + i1, <u8>w);
-        // Addresses: big-endian 64-bit halves, stored as two u32 words each, most significant first.
-        const sa = b.src + i16, da = b.dst + i16;
-        store<u64>(sa, rotr<u64>(bswap<u64>(load<u64>(h, 8)), 32));
-        store<u64>(sa, rotr<u64>(bswap<u64>(load<u64>(h, 16)), 32), 8);
-        store<u64>(da, rotr<u64>(bswap<u64>(load<u64>(h, 24)), 32));
-        store<u64>(da, rotr<u64>(bswap<u64>(load<u64>(h, 32)), 32), 8);
+        store<u8>(b.ttl + i1, <u8>byte8(w, 7));
+        storeAddress(b.src + i16, h + 8);
+        storeAddress(b.dst + i16, h + 24);
         if (ipLength > onWire - pos) status = PACKET_STATUS_IP_LENGTH_EXCEEDS_FRAME;
         else {
           ipEnd = pos + ipLength;
@@ -345,9 +368,9 @@ const CONTINUE: u32 = 255;
     if (protocol == 6) {
       if (avail < 20) status = PACKET_STATUS_TRUNCATED_TCP;
       else {
-        const w = bswap<u64>(load<u64>(t));
-        store<u16>(b.srcPort + i2, <u16>(w >> 48));
-        store<u16>(b.dstPort + i2, <u16>(w >> 32));
+        const w = load<u64>(t);
+        store<u16>(b.srcPort + i2, <u16>field16(w, 0));
+        store<u16>(b.dstPort + i2, <u16>field16(w, 2));
         const word = be16(t + 12);
         store<u16>(b.tcpFlags + i2, <u16>(word & 0x0fff));
         const headerLength = (word >> 12) << 2;
@@ -356,10 +379,10 @@ const CONTINUE: u32 = 255;
     } else if (protocol == 17) {
       if (avail < 8) status = PACKET_STATUS_TRUNCATED_UDP;
       else {
-        const w = bswap<u64>(load<u64>(t));
-        store<u16>(b.srcPort + i2, <u16>(w >> 48));
-        store<u16>(b.dstPort + i2, <u16>(w >> 32));
-        const length = <u32>(w >> 16) & 0xffff;
+        const w = load<u64>(t);
+        store<u16>(b.srcPort + i2, <u16>field16(w, 0));
+        store<u16>(b.dstPort + i2, <u16>field16(w, 2));
+        const length = field16(w, 4);
         status = length < 8 || length > ipEnd - l4 ? PACKET_STATUS_BAD_UDP_LENGTH : PACKET_STATUS_OK;
       }
     } else if ((protocol == 1 && version == 4) || (protocol == 58 && version == 6)) {

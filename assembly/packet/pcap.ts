@@ -72,7 +72,12 @@ export function indexPcapAndParse(b: PacketBatch, start: u32, end: u32, flags: u
   // At most one record per 16 bytes: reset the output columns of the rows this call can fill.
   const room = capacity - n;
   const most = (end - start) >> 4;
-  resetOutputColumns(b, n, most < room ? most : room);
+  const rows = <usize>(most < room ? most : room);
+  resetOutputColumns(b, n, <u32>rows);
+  // Interface and link type are the file's: one fill each instead of a store per packet.
+  const first = <usize>n;
+  for (let k: usize = 0; k < rows; k++) store<u32>(b.iface + ((first + k) << 2), iface);
+  for (let k: usize = 0; k < rows; k++) store<u16>(b.linkType + ((first + k) << 1), <u16>linkType);
   let ok: u64 = 0;
   while (n < capacity && end - pos >= 16) {
     const h = b.frames + <usize>pos;
@@ -90,11 +95,9 @@ export function indexPcapAndParse(b: PacketBatch, start: u32, end: u32, flags: u
     if (end - pos - 16 < captured) break;
     const k = <usize>n;
     store<f64>(b.time + (k << 3), <f64>seconds * 1000 + (<f64>fraction * 1000) / unitsPerSecond);
-    store<u32>(b.iface + (k << 2), iface);
     store<u32>(b.capturedLength + (k << 2), captured);
     store<u32>(b.wireLength + (k << 2), original);
     store<u32>(b.frameOffset + (k << 2), pos + 16);
-    store<u16>(b.linkType + (k << 1), <u16>linkType);
     const status = parseRow(b, n, captured, pos + 16, linkType, original);
     if (status == PACKET_STATUS_OK) ok++;
     else countStatus(b, status);

@@ -1,14 +1,17 @@
 /**
  * Capture files by path (Node only): a pcap or pcapng file streamed through a
- * {@link CaptureReader} in bounded memory. `.gz` files are decompressed on the fly.
+ * {@link CaptureReader} in bounded memory. Plain files are read straight into the reader's
+ * frame area in WebAssembly memory (no intermediate buffer); `.gz` files are decompressed on
+ * the fly through a stream.
  */
 
 import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
-import { readPackets, type CaptureReaderOptions } from "../packet/reader.js";
+import { CaptureReader, readPackets, type CaptureReaderOptions } from "../packet/reader.js";
 import type { PacketBatch } from "../packet/batch.js";
 
-/** Bytes read from the file at a time. */
+/** Bytes read from a gzip file at a time. */
 const READ_CHUNK = 256 * 1024;
 
 /**
@@ -19,13 +22,31 @@ export async function* readPacketFile(
   path: string,
   options: CaptureReaderOptions & { onBytes?: (bytes: number) => void } = {},
 ): AsyncGenerator<PacketBatch, void, undefined> {
-  const file = createReadStream(path, { highWaterMark: READ_CHUNK });
   const { onBytes, ...readerOptions } = options;
-  if (onBytes) file.on("data", () => onBytes(file.bytesRead));
-  const source = path.endsWith(".gz") ? file.pipe(createGunzip({ chunkSize: READ_CHUNK })) : file;
+  if (path.endsWith(".gz")) {
+    const file = createReadStream(path, { highWaterMark: READ_CHUNK });
+    if (onBytes) file.on("data", () => onBytes(file.bytesRead));
+    try {
+      yield* readPackets(file.pipe(createGunzip({ chunkSize: READ_CHUNK })) as AsyncIterable<Uint8Array>, readerOptions);
+    } finally {
+      file.destroy();
+    }
+    return;
+  }
+  const handle = await open(path, "r");
   try {
-    yield* readPackets(source as AsyncIterable<Uint8Array>, readerOptions);
+    const reader = new CaptureReader(readerOptions);
+    let total = 0;
+    for (;;) {
+      const room = yield* reader.room();
+      const { bytesRead } = await handle.read(room, 0, room.length, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      onBytes?.(total);
+      yield* reader.commit(bytesRead);
+    }
+    yield* reader.end();
   } finally {
-    file.destroy();
+    await handle.close();
   }
 }
