@@ -10,8 +10,8 @@ import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CaptureReader, CaptureFileError, readPackets, readPacketsFromBytes, type CaptureReaderOptions } from "../src/index.js";
-import { readPacketFile } from "../src/node/capture-file.js";
+import { CaptureReader, CaptureFileError, ConfigError, readPackets, readPacketsFromBytes, type CaptureReaderOptions } from "../src/index.js";
+import { readPacketFile, readPacketFileSync } from "../src/node/capture-file.js";
 import { writePcap, writePcapng, type CaptureRecord } from "../src/packet/writer.js";
 import { referenceReadCapture } from "../src/reference/capture-file.js";
 import { validFrame, anyFrame } from "./helpers/frames.js";
@@ -204,6 +204,10 @@ test("reading a large stream holds one frame area, and WebAssembly memory does n
   assert.equal(reader.bytesRead, 24 + copies * body.length);
 });
 
+async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
+  for (const item of items) yield item;
+}
+
 test("files by path (plain and gzip), Node streams and web streams give the same packets", async () => {
   const records = Array.from({ length: 5000 }, (_, i) => ({ time: 1e12 + i / 7, bytes: Uint8Array.of(i & 255, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0x08, 0x00) }));
   const file = writePcapng(records, [{ linkType: 1 }]);
@@ -225,6 +229,8 @@ test("files by path (plain and gzip), Node streams and web streams give the same
     assert.deepEqual(expected.counts, { "truncated-ip-header": 5000 });
     assert.deepEqual(await collect(readPacketFile(join(directory, "a.pcapng"))), expected);
     assert.deepEqual(await collect(readPacketFile(join(directory, "a.pcapng.gz"))), expected);
+    assert.deepEqual(await collect(toAsync(readPacketFileSync(join(directory, "a.pcapng")))), expected);
+    assert.throws(() => [...readPacketFileSync(join(directory, "a.pcapng.gz"))], (e: unknown) => e instanceof ConfigError);
     assert.deepEqual(await collect(readPackets(Readable.from([file.subarray(0, 999), file.subarray(999)]))), expected);
     assert.deepEqual(await collect(readPackets(new Blob([Uint8Array.from(file)]).stream())), expected);
   } finally {

@@ -2,7 +2,7 @@
 
 import { statSync, fstatSync } from "node:fs";
 import { once } from "node:events";
-import { readPacketFile } from "../../node/capture-file.js";
+import { readPacketFile, readPacketFileSync } from "../../node/capture-file.js";
 import { CaptureFileError } from "../../errors.js";
 import { formatPacketLine, formatStatusCounts } from "../../show/packet.js";
 import { type Command, UsageError, parseOptions, numberOption } from "../command.js";
@@ -16,6 +16,10 @@ function stdoutIsInteractiveOrPipe(): boolean {
   } catch {
     return true;
   }
+}
+
+async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
+  for (const item of items) yield item;
 }
 
 export const packetsCommand: Command = {
@@ -56,7 +60,10 @@ the byte offset of the damage, after the packets before it (exit code 1).
       else throw error;
     });
     try {
-      for await (const batch of readPacketFile(path, progress ? { onBytes: (bytes) => progress.update(bytes) } : {})) {
+      const options = progress ? { onBytes: (bytes: number) => progress.update(bytes) } : {};
+      // Plain files: blocking reads straight into WebAssembly memory (fastest); .gz: a stream.
+      const batches = path.endsWith(".gz") ? readPacketFile(path, options) : toAsync(readPacketFileSync(path, options));
+      for await (const batch of batches) {
         const lines: string[] = [];
         const n = Math.min(batch.length, limit - total);
         for (let i = 0; i < n; i++) {
