@@ -72,18 +72,19 @@ function reference(bytes: Uint8Array, maxCaptured: number, maxBlock: number): { 
   return result.error ? { seen, error: result.error } : { seen };
 }
 
-const record = (interfaces: number): fc.Arbitrary<CaptureRecord> => fc.record({
+const record = (interfaces: number, blocks = false): fc.Arbitrary<CaptureRecord> => fc.record({
   time: fc.integer({ min: 0, max: 4_000_000_000_000 }).chain((ms) => fc.nat(999_999).map((us) => ms + us / 1000)),
   bytes: fc.uint8Array({ maxLength: 300 }),
   wireLength: fc.nat(2000),
   interface: fc.nat(interfaces - 1),
+  block: blocks ? fc.constantFrom("enhanced" as const, "enhanced" as const, "simple" as const, "obsolete" as const) : fc.constant("enhanced" as const),
 });
 
 const captureFile = fc.oneof(
   fc.record({ records: fc.array(record(1), { maxLength: 30 }), linkType: fc.constantFrom(1, 101, 113, 0), nanoseconds: fc.boolean(), bigEndian: fc.boolean() })
     .map((f) => writePcap(f.records, { linkType: f.linkType, nanoseconds: f.nanoseconds, bigEndian: f.bigEndian })),
   fc.integer({ min: 1, max: 4 }).chain((n) => fc.record({
-    records: fc.array(record(n), { maxLength: 30 }),
+    records: fc.array(record(n, true), { maxLength: 30 }),
     interfaces: fc.array(fc.record({ linkType: fc.constantFrom(1, 101, 113, 276, 0), timestampDigits: fc.constantFrom(6, 9, 3) }), { minLength: n, maxLength: n }),
     bigEndian: fc.boolean(),
   })).map((f) => writePcapng(f.records, f.interfaces, { bigEndian: f.bigEndian })),

@@ -14,6 +14,11 @@ export interface CaptureRecord {
   wireLength?: number;
   /** pcapng interface id (default 0). */
   interface?: number;
+  /**
+   * pcapng block to write it in: "enhanced" (default), "simple" (no time or interface: it goes
+   * to interface 0) or "obsolete" (the old packet block, type 2).
+   */
+  block?: "enhanced" | "simple" | "obsolete";
 }
 
 /** Options of {@link writePcap}. */
@@ -119,14 +124,31 @@ export function writePcapng(records: Iterable<CaptureRecord>, interfaces: Pcapng
     out.u32(32);
   }
   for (const record of list) {
+    if (record.block === "simple") {
+      const length = 16 + ((record.bytes.length + 3) & ~3);
+      out.u32(3);
+      out.u32(length);
+      out.u32(record.wireLength ?? record.bytes.length);
+      out.data(record.bytes);
+      out.pad();
+      out.u32(length);
+      continue;
+    }
     const id = record.interface ?? 0;
     const units = 10 ** (interfaces[id]?.timestampDigits ?? 6);
     const [seconds, fraction] = splitTime(record.time, units);
     const ticks = BigInt(seconds) * BigInt(units) + BigInt(fraction);
     const length = 32 + ((record.bytes.length + 3) & ~3);
-    out.u32(6);
-    out.u32(length);
-    out.u32(id);
+    if (record.block === "obsolete") {
+      out.u32(2);
+      out.u32(length);
+      out.u16(id);
+      out.u16(0);
+    } else {
+      out.u32(6);
+      out.u32(length);
+      out.u32(id);
+    }
     out.u32(Number(ticks >> 32n));
     out.u32(Number(ticks & 0xffffffffn));
     out.u32(record.bytes.length);
