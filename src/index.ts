@@ -35,3 +35,7 @@ export {
   DEFAULT_READER_CAPACITY, DEFAULT_READER_FRAME_BYTES,
 } from "./packet/reader.js";
 export { type PcapHeader, DEFAULT_MAX_CAPTURED_LENGTH } from "./packet/pcap.js";
+export {
+  writePcap, writePcapng, type CaptureRecord, type PcapWriteOptions, type PcapngInterfaceOptions,
+} from "./packet/writer.js";
+export { formatPacketLine, formatStatusCounts, formatPacketTime, formatTcpFlags } from "./show/packet.js";
