@@ -36,7 +36,7 @@ export interface PcapHeader {
   versionMinor: number;
   snapLength: number;
   linkType: number;
-  /** The FCS length in bytes that the link-type field announces (0 when none). */
+  /** The FCS length in bytes that the link-type field announces (0 when unknown or none). */
   fcsBytes: number;
 }
 
@@ -58,7 +58,8 @@ export function parsePcapHeader(bytes: Uint8Array): PcapHeader {
     throw new CaptureFileError("pcap-version", `unsupported pcap version ${versionMajor}.${versionMinor} (expected 2.x)`, 4);
   }
   const network = readU32(bytes, 20, little);
-  const fcs = (network >>> 28) & 1 ? ((network >>> 29) & 7) * 2 : 0;
+  // libpcap's LT_FCS_LENGTH_PRESENT (0x04000000) and LT_FCS_LENGTH (top 4 bits, 16-bit units).
+  const fcs = network & 0x04000000 ? ((network >>> 28) & 0xf) * 2 : 0;
   return {
     swapped: kind.swapped,
     nanoseconds: kind.nanoseconds,

@@ -65,6 +65,7 @@ export function splitTimestamp(high: number, low: number, unitsPerSecond: number
 export class PcapngIndexer {
   /** Whether the current section is little-endian (undefined before the first SHB). */
   little: boolean | undefined;
+  /** The interfaces the current section has described so far, by id. */
   interfaces: PcapngInterface[] = [];
   /** Time of the last packet, given to simple packet blocks (which carry none). */
   #lastTime = 0;
