@@ -46,6 +46,7 @@ export function packetBatchStatusCounts(batch: PacketBatch): usize {
   return batch.statusCounts;
 }
 
+/** Packets in the batch. */
 export function packetBatchCount(batch: PacketBatch): u32 {
   return batch.count;
 }

@@ -76,7 +76,12 @@ export class PacketBatch {
     this.capacity = capacity;
     this.frameBytes = frameBytes;
     this.wasm = options.instance ?? instantiate();
-    this.handle = this.wasm.packetBatchCreate(capacity, frameBytes);
+    try {
+      this.handle = this.wasm.packetBatchCreate(capacity, frameBytes);
+    } catch (error) {
+      // The WebAssembly memory could not grow to hold the batch.
+      throw new CapacityError("batch-memory", `cannot allocate a batch of ${capacity} packets and ${frameBytes} frame bytes: ${(error as Error).message}`, { capacity, frameBytes });
+    }
     this.framesPointer = this.wasm.packetBatchFrames(this.handle);
     this.#countsPointer = this.wasm.packetBatchStatusCounts(this.handle);
     this.#pointers = COLUMN_NAMES.map((name) => this.wasm.packetBatchColumn(this.handle, PACKET_COLUMNS[name].id));
