@@ -10,7 +10,7 @@ import {
   PacketBatch, PACKET_COLUMNS, COLUMN_NAMES, PACKET_STATUSES, FIRST_ERROR_STATUS, DataplaneError, AddressError, type PacketInit,
 } from "../src/index.js";
 import { referenceParse, type ReferenceFields } from "../src/reference/packet-parser.js";
-import { anyFrame, validFrame, type GeneratedFrame } from "./helpers/frames.js";
+import { anyFrame, validFrame, fastPathFrame, type GeneratedFrame } from "./helpers/frames.js";
 
 registerWasmVariant("debug", debug);
 registerWasmVariant("release-nosimd", releaseNoSimd);
@@ -100,6 +100,16 @@ for (const build of BUILDS) {
   });
 }
 
+test("the fast path (untagged Ethernet/IPv4/TCP-UDP) agrees with the reference at every boundary", () => {
+  const batch = new PacketBatch({ capacity: 64, frameBytes: 64 * 128 });
+  fc.assert(
+    fc.property(fc.array(fastPathFrame, { minLength: 1, maxLength: 64 }), (frames) => {
+      const rows = parseFrames(batch, frames, 0x5a, 0);
+      frames.forEach((frame, i) => assert.deepEqual(rows[i], referenceParse(frame.bytes, frame.linkType, frame.wireLength), Buffer.from(frame.bytes).toString("hex")));
+    }),
+  );
+});
+
 test("valid generated frames parse without an error status", () => {
   const batch = new PacketBatch({ capacity: 1, frameBytes: 4096 });
   fc.assert(
@@ -145,6 +155,8 @@ test("known frames get the statuses their defects call for", () => {
     ["IHL 4", frame(ETH, "0800", "44000024 1234 0000 4011 0000 c0000201 c6336407 00000000 00000000"), 1, "bad-ip-header-length"],
     ["total length 19", frame(ETH, "0800", "45000013 1234 0000 4011 0000 c0000201 c6336407"), 1, "bad-ip-total-length"],
     ["total length beyond the wire", frame(ETH, "0800", "450005dc 1234 0000 4011 0000 c0000201 c6336407"), 1, "ip-length-exceeds-frame"],
+    ["total length one byte beyond the frame", frame(ETH, "0800", "4500001d 1234 0000 4011 0000 c0000201 c6336407", "0035 0035 0008 0000"), 1, "ip-length-exceeds-frame"],
+    ["TCP data offset one word beyond the payload", frame(ETH, "0800", "45000028 1234 0000 4006 0000 c0000201 c6336407", "0050 0050 00000000 00000000 6002 ffff 0000 0000"), 1, "bad-tcp-header-length"],
     ["ping of death", frame("45000408 1234 1fff 4001 0000 c0000201 c6336407", "00".repeat(1012)), 101, "fragment-overflow"],
     ["non-first fragment", frame("4500001c 1234 00b9 4011 0000 c0000201 c6336407", "00".repeat(8)), 101, "fragment"],
     ["tiny first fragment (TCP header split)", frame("45000020 1234 2000 4006 0000 c0000201 c6336407", "00".repeat(12)), 101, "truncated-tcp"],

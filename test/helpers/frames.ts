@@ -199,6 +199,7 @@ type Corruption =
   | { kind: "flip"; at: number; mask: number }
   | { kind: "extend"; extra: Uint8Array }
   | { kind: "lie"; field: number; value: number }
+  | { kind: "nudge"; field: number; delta: number }
   | { kind: "wire"; delta: number };
 
 const corruption: fc.Arbitrary<Corruption> = fc.oneof(
@@ -207,6 +208,8 @@ const corruption: fc.Arbitrary<Corruption> = fc.oneof(
   fc.record({ kind: fc.constant("extend" as const), extra: byteArray(1, 32) }),
   fc.record({ kind: fc.constant("lie" as const), field: fc.nat(), value: fc.oneof(fc.nat(0xffff), fc.constantFrom(0, 1, 4, 5, 7, 8, 19, 20, 39, 40, 0xffff)) }),
   fc.record({ kind: fc.constant("wire" as const), delta: fc.integer({ min: -100, max: 100 }) }),
+  // A length off by a little: the boundaries of every length check.
+  fc.record({ kind: fc.constant("nudge" as const), field: fc.nat(), delta: fc.integer({ min: -16, max: 16 }) }),
 );
 
 function corrupt(frame: GeneratedFrame, changes: Corruption[]): GeneratedFrame {
@@ -243,6 +246,19 @@ function corrupt(frame: GeneratedFrame, changes: Corruption[]): GeneratedFrame {
       case "wire":
         wireLength = Math.max(0, wireLength + change.delta);
         break;
+      case "nudge": {
+        if (frame.lengthFields.length === 0) break;
+        const [at, size] = frame.lengthFields[change.field % frame.lengthFields.length]!;
+        if (size === 2 && at + 1 < bytes.length) {
+          const value = (((bytes[at]! << 8) | bytes[at + 1]!) + change.delta) & 0xffff;
+          bytes[at] = value >> 8;
+          bytes[at + 1] = value & 255;
+        } else if (size === 1 && at < bytes.length) {
+          const nibble = (bytes[at]! & 0xf0) === 0x40 || (bytes[at]! & 0xf0) === 0x50;
+          bytes[at] = nibble ? (bytes[at]! & 0xf0) | ((bytes[at]! + change.delta) & 15) : (bytes[at]! + change.delta) & 255;
+        }
+        break;
+      }
     }
   }
   return { bytes, linkType: frame.linkType, wireLength, lengthFields: frame.lengthFields };
@@ -255,3 +271,26 @@ export const anyFrame: fc.Arbitrary<GeneratedFrame> = fc.oneof(
   fc.record({ bytes: byteArray(0, 80), linkType: fc.constantFrom(0, 1, 12, 14, 101, 108, 113, 228, 229, 276, 147, 65535), wireLength: fc.nat(200) })
     .map((r) => ({ ...r, lengthFields: [] })),
 );
+
+/**
+ * The parser's fast path: untagged Ethernet, IPv4 without options, not a fragment, TCP or UDP;
+ * then nudged, lied to or cut, so that every boundary of its checks is crossed both ways.
+ */
+export const fastPathFrame: fc.Arbitrary<GeneratedFrame> = fc.tuple(
+  fc.record({
+    dst: mac, src: mac, tos: fc.nat(255), ttl: fc.nat(255), id: fc.nat(65535), flags: fc.constantFrom(0, 0x40),
+    addresses: fc.tuple(fc.nat(0xffffffff), fc.nat(0xffffffff)), transport: fc.oneof(
+      fc.record({ kind: fc.constant("tcp" as const), srcPort: fc.nat(65535), dstPort: fc.nat(65535), flags: fc.nat(0xfff), options: fc.nat(3), payload: byteArray(0, 24) }),
+      fc.record({ kind: fc.constant("udp" as const), srcPort: fc.nat(65535), dstPort: fc.nat(65535), payload: byteArray(0, 24) }),
+    ), pad: fc.boolean(),
+  }),
+  fc.array(corruption, { maxLength: 2 }),
+).map(([f, changes]) => {
+  const { protocol, bytes: payload } = transportBytes(f.transport, 4);
+  const b = new Builder().raw(f.dst).raw(f.src).u16(0x0800);
+  b.u8(0x45).u8(f.tos).u16(20 + payload.length, true).u16(f.id).u16(f.flags << 8).u8(f.ttl).u8(protocol).u16(0).u32(f.addresses[0]).u32(f.addresses[1]);
+  append(b, payload);
+  while (f.pad && b.length < 60) b.u8(0);
+  const frame = { bytes: Uint8Array.from(b.bytes), linkType: LinkType.ethernet, wireLength: b.length, lengthFields: b.lengthFields };
+  return changes.length > 0 ? corrupt(frame, changes) : frame;
+});
