@@ -2,13 +2,17 @@ import { defineConfig } from "tsup";
 
 export default defineConfig([
   // The library: ESM + CJS with declarations, no Node built-ins (runs in browsers too).
+  // `dataplane/node` (Node-only helpers: files by path) shares one copy of the core with it
+  // (code splitting), so classes and errors are the same objects from both entry points.
   {
-    entry: { index: "src/index.ts" },
+    entry: { index: "src/index.ts", node: "src/node/index.ts" },
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,
+    splitting: true,
     target: "es2022",
     platform: "neutral",
+    external: [/^node:/],
   },
   // A script-tag build exposing `globalThis.dataplane`, for pages without a bundler.
   {

@@ -3,6 +3,7 @@
 
 export * from "./fib";
 export * from "./sampler";
+export * from "./packet";
 
 /** Allocates `bytes` of zeroed memory for a host-side staging buffer. */
 export function alloc(bytes: usize): usize {

@@ -33,6 +33,20 @@ export class AdjacencyError extends DataplaneError {}
 /** An update refused because the component's memory budget is exhausted; nothing was changed. */
 export class CapacityError extends DataplaneError {}
 
+/**
+ * A capture file (pcap or pcapng) that cannot be read further. Thrown after every packet before
+ * the problem was delivered; `offset` is the byte offset in the file where the problem lies.
+ */
+export class CaptureFileError extends DataplaneError {
+  /** Byte offset in the file of the bad header, record or block. */
+  readonly offset: number;
+
+  constructor(code: string, message: string, offset: number) {
+    super(code, `${message} (at byte offset ${offset})`, offset);
+    this.offset = offset;
+  }
+}
+
 /** A configuration option out of range. */
 export class ConfigError extends DataplaneError {}
 

@@ -4,7 +4,7 @@
  */
 
 export {
-  DataplaneError, AddressError, PrefixError, MacError, AdjacencyError, CapacityError, ConfigError,
+  DataplaneError, AddressError, PrefixError, MacError, AdjacencyError, CapacityError, ConfigError, CaptureFileError,
 } from "./errors.js";
 export {
   type Family, type AddressInput, type IPv4Input, type IPv6Input, type Address,
@@ -39,3 +39,23 @@ export {
 } from "./analysis/distributions.js";
 export { renderFlowSampler } from "./show/flow-sampler.js";
 export { WasmAbortError, simdSupported } from "./wasm/instance.js";
+export {
+  PacketBatch, type PacketBatchOptions, DEFAULT_BATCH_CAPACITY, DEFAULT_FRAME_BYTES,
+} from "./packet/batch.js";
+export {
+  PACKET_COLUMNS, COLUMN_NAMES, NO_VLAN, elementsPerPacket, type ColumnName, type ColumnKind, type ColumnSpec, type PacketColumns,
+} from "./packet/columns.js";
+export { type Packet, type PacketInit } from "./packet/packet.js";
+export {
+  PACKET_STATUSES, FIRST_ERROR_STATUS, type PacketStatusName, statusName, statusCode, isErrorStatus,
+} from "./packet/status.js";
+export { LinkType, linkTypeName } from "./packet/link-type.js";
+export {
+  CaptureReader, readPackets, readPacketsFromBytes, type CaptureReaderOptions, type ByteSource,
+  DEFAULT_READER_CAPACITY, DEFAULT_READER_FRAME_BYTES,
+} from "./packet/reader.js";
+export { type PcapHeader, DEFAULT_MAX_CAPTURED_LENGTH } from "./packet/pcap.js";
+export {
+  writePcap, writePcapng, type CaptureRecord, type PcapWriteOptions, type PcapngInterfaceOptions,
+} from "./packet/writer.js";
+export { formatPacketLine, formatStatusCounts, formatPacketTime, formatTcpFlags } from "./show/packet.js";

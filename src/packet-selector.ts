@@ -13,6 +13,7 @@ import { type ClassMapConfig, type NormalizedClass, normalizeClass } from "./sam
 import { type FilterInput, filterInputLength } from "./sampling/filter-input.js";
 import { type InterfaceProgram, compileProgram } from "./sampling/filter-program.js";
 import { type SamplingExportInfo, samplingExportInfo } from "./sampling/export-info.js";
+import { PacketBatch, type PacketBatchOptions } from "./packet/batch.js";
 import { instantiate } from "./wasm/instance.js";
 import type { WasmExports } from "./wasm/exports.js";
 import { HeapViews, randomSeed, seedHalves } from "./wasm/views.js";
@@ -93,11 +94,18 @@ export interface SamplerStatus {
   sampled: number;
 }
 
-/** The selector's counters. Conservation: `packets = notConfigured + filteredOut + fullAccounted + sampledPopulation`. */
+/**
+ * The selector's counters. Conservation:
+ * `packets = malformed + notIp + notConfigured + filteredOut + fullAccounted + sampledPopulation`.
+ */
 export interface SelectorCounters {
   /** Packets given to `select`. */
   packets: number;
-  /** Packets from interfaces without NetFlow. */
+  /** Packets whose parse failed (status 32 and above): never accounted. */
+  malformed: number;
+  /** Frames that are not IP (ARP, LLC, other EtherTypes): NetFlow accounts IP packets only. */
+  notIp: number;
+  /** IP packets from interfaces without NetFlow. */
   notConfigured: number;
   /** Packets on interfaces with a policy that matched no class. */
   filteredOut: number;
@@ -154,6 +162,7 @@ interface ColumnArea {
   tos: number;
   tcpFlags: number;
   inputInterface: number;
+  status: number;
   outIndices: number;
   outSlots: number;
   scratch: number;
@@ -231,7 +240,7 @@ export class PacketSelector {
     const w = this.#wasm;
     const area = (bytes: number) => w.alloc(Math.max(8, bytes));
     this.#columns = {
-      descriptor: area(36),
+      descriptor: area(40),
       ipVersion: area(maxBatch),
       source: area(maxBatch * 16),
       destination: area(maxBatch * 16),
@@ -241,6 +250,7 @@ export class PacketSelector {
       tos: area(maxBatch),
       tcpFlags: area(maxBatch * 2),
       inputInterface: area(maxBatch * 4),
+      status: area(maxBatch),
       outIndices: area(maxBatch * 4),
       outSlots: area(maxBatch * 2),
       scratch: area(128),
@@ -248,7 +258,7 @@ export class PacketSelector {
     this.#views = new HeapViews(w.memory);
     const c = this.#columns;
     this.#views.refresh().u32.set(
-      [c.ipVersion, c.source, c.destination, c.protocol, c.sourcePort, c.destinationPort, c.tos, c.tcpFlags, c.inputInterface],
+      [c.ipVersion, c.source, c.destination, c.protocol, c.sourcePort, c.destinationPort, c.tos, c.tcpFlags, c.inputInterface, c.status],
       c.descriptor >>> 2,
     );
   }
@@ -434,14 +444,54 @@ export class PacketSelector {
       v.u8.set(input.tos.subarray(start, end), c.tos);
       new Uint16Array(v.u8.buffer, c.tcpFlags, n).set(input.tcpFlags.subarray(start, end));
       v.u32.set(input.interface.subarray(start, end), c.inputInterface >>> 2);
+      if (input.status === undefined) v.u8.fill(0, c.status, c.status + n);
+      else v.u8.set(input.status.subarray(start, end), c.status);
       const k = this.#wasm.selectorRun(this.#handle, c.descriptor, n, c.outIndices, c.outSlots);
-      if (k < 0) throw new DataplaneError("selector-run", `the WebAssembly core refused a batch of ${n} packets (status ${k})`, n);
-      const after = this.#views.refresh();
-      const found = after.u32.subarray(c.outIndices >>> 2, (c.outIndices >>> 2) + k);
-      for (let j = 0; j < k; j++) indices[total + j] = found[j]! + start;
-      slots.set(new Uint16Array(after.u8.buffer, c.outSlots, k), total);
-      total += k;
+      total = this.#collect(k, n, start, indices, slots, total);
     }
+    return this.#selection(indices, slots, total);
+  }
+
+  /**
+   * A packet batch in this selector's WebAssembly instance: {@link selectBatch} reads its
+   * columns in place, with no copy (readers and the parser fill it as any batch).
+   */
+  createBatch(options: Omit<PacketBatchOptions, "instance"> = {}): PacketBatch {
+    return new PacketBatch({ ...options, instance: this.#wasm });
+  }
+
+  /**
+   * Runs a packet batch (its `length` packets): in place when it was made by
+   * {@link createBatch}, otherwise by copying its columns, with the same result.
+   */
+  selectBatch(batch: PacketBatch): Selection {
+    if (!(batch instanceof PacketBatch)) throw new TypeError("selectBatch: expected a PacketBatch");
+    const count = batch.length;
+    if (batch.wasm !== this.#wasm) return this.select(batch.columns, count);
+    const indices = new Uint32Array(count);
+    const slots = new Uint16Array(count);
+    const c = this.#columns;
+    let total = 0;
+    for (let start = 0; start < count; start += this.#maxBatch) {
+      const n = Math.min(this.#maxBatch, count - start);
+      const k = this.#wasm.selectorRunBatch(this.#handle, batch.handle, start, n, c.outIndices, c.outSlots);
+      total = this.#collect(k, n, start, indices, slots, total);
+    }
+    return this.#selection(indices, slots, total);
+  }
+
+  /** Appends the `k` results of one call (packets `start` … `start + n − 1`) after `total`. */
+  #collect(k: number, n: number, start: number, indices: Uint32Array, slots: Uint16Array, total: number): number {
+    if (k < 0) throw new DataplaneError("selector-run", `the WebAssembly core refused a batch of ${n} packets (status ${k})`, n);
+    const c = this.#columns;
+    const after = this.#views.refresh();
+    const found = after.u32.subarray(c.outIndices >>> 2, (c.outIndices >>> 2) + k);
+    for (let j = 0; j < k; j++) indices[total + j] = found[j]! + start;
+    slots.set(new Uint16Array(after.u8.buffer, c.outSlots, k), total);
+    return total + k;
+  }
+
+  #selection(indices: Uint32Array, slots: Uint16Array, total: number): Selection {
     const samplerIds = new Uint8Array(total);
     for (let j = 0; j < total; j++) {
       const slot = slots[j]!;
@@ -461,6 +511,8 @@ export class PacketSelector {
     const w = at >>> 3;
     return {
       packets: f[w]!,
+      malformed: f[w + 9]!,
+      notIp: f[w + 10]!,
       notConfigured: f[w + 1]!,
       filteredOut: f[w + 2]!,
       fullAccounted: f[w + 3]!,

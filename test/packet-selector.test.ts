@@ -16,6 +16,8 @@ import { parseIPv4, parseIPv6 } from "../src/net/address.js";
 import { ReferencePacketSelector } from "../src/reference/packet-selector.js";
 import { referenceClassMatches, referencePacket } from "../src/reference/filter-match.js";
 import { instantiate } from "../src/wasm/instance.js";
+import { PacketBatch } from "../src/packet/batch.js";
+import { anyFrame } from "./helpers/frames.js";
 
 // ---------------------------------------------------------------------------------------------
 // Arbitraries: addresses from small pools (so prefixes match often) or anywhere
@@ -71,6 +73,7 @@ interface PacketSpec {
   tos: number;
   tcpFlags: number;
   inputInterface: number;
+  status: number;
 }
 
 const packetArb: fc.Arbitrary<PacketSpec> = fc.record({
@@ -85,10 +88,12 @@ const packetArb: fc.Arbitrary<PacketSpec> = fc.record({
   tos: byteArb,
   tcpFlags: fc.oneof(byteArb, fc.nat({ max: 0xfff })),
   inputInterface: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 4 }), weight: 4 }, { arbitrary: fc.nat({ max: 0xffffffff }), weight: 1 }),
+  // Parsed (0), a non-first fragment (1), not IP (2 ARP, 4 other), malformed (32 and above).
+  status: fc.oneof({ arbitrary: fc.constant(0), weight: 6 }, { arbitrary: fc.constantFrom(1, 2, 4, 32, 37, 45), weight: 2 }),
 });
 
 function columns(packets: PacketSpec[]): FilterInput {
-  const input = emptyFilterInput(packets.length);
+  const input: FilterInput = { ...emptyFilterInput(packets.length), status: new Uint8Array(packets.length) };
   packets.forEach((p, i) => {
     input.ipVersion[i] = p.version;
     if (p.version === 4) {
@@ -104,6 +109,7 @@ function columns(packets: PacketSpec[]): FilterInput {
     input.tos[i] = p.tos;
     input.tcpFlags[i] = p.tcpFlags;
     input.interface[i] = p.inputInterface;
+    input.status![i] = p.status;
   });
   return input;
 }
@@ -131,7 +137,7 @@ test("the WebAssembly filters classify like the straightforward TS matcher (rand
         packets.forEach((p, i) => {
           const packet = referencePacket(input, i);
           let expected: string | undefined;
-          if (p.inputInterface <= 4) {
+          if (p.inputInterface <= 4 && p.status < 32 && (p.version === 4 || p.version === 6)) {
             const k = classes.findIndex((c) => referenceClassMatches(c, packet));
             expected = k >= 0 ? `c${k}` : withDefault ? "class-default" : undefined;
           }
@@ -139,7 +145,9 @@ test("the WebAssembly filters classify like the straightforward TS matcher (rand
         });
         const counters = selector.counters();
         assert.equal(counters.packets, packets.length);
-        assert.equal(counters.notConfigured + counters.filteredOut + counters.fullAccounted + counters.sampledPopulation, counters.packets);
+        assert.equal(counters.malformed + counters.notIp + counters.notConfigured + counters.filteredOut + counters.fullAccounted + counters.sampledPopulation, counters.packets);
+        assert.equal(counters.malformed, packets.filter((p) => p.status >= 32).length);
+        assert.equal(counters.notIp, packets.filter((p) => p.status < 32 && p.version !== 4 && p.version !== 6).length);
         assert.equal(counters.sampled, selection.indices.length);
       },
     ),
@@ -262,10 +270,12 @@ class SelectCommand implements fc.Command<Pair, Pair> {
     assert.deepEqual([...got.slots].map((slot) => (slot === 0xffff ? "full" : keyOfSlot.get(slot))), expected.keys);
     const c = s.real.counters();
     assert.equal(c.packets, s.model.packets);
+    assert.equal(c.malformed, s.model.malformed);
+    assert.equal(c.notIp, s.model.notIp);
     assert.equal(c.notConfigured, s.model.notConfigured);
     assert.equal(c.filteredOut, s.model.filteredOut);
     assert.equal(c.fullAccounted, s.model.fullAccounted);
-    assert.equal(c.notConfigured + c.filteredOut + c.fullAccounted + c.sampledPopulation, c.packets);
+    assert.equal(c.malformed + c.notIp + c.notConfigured + c.filteredOut + c.fullAccounted + c.sampledPopulation, c.packets);
     const perMap = s.real.samplerMaps();
     assert.ok(perMap.every((m) => m.sampled <= m.seen));
   }
@@ -419,9 +429,9 @@ test("the WebAssembly selector refuses malformed programs and never traps on the
   assert.equal(w.selectorConfigureSlot(selector, 8, 0, 1, 1), -2, "slot out of range");
   assert.equal(w.selectorConfigureSlot(selector, 0, 0, 0, 1), -3, "interval 0");
   const program = w.alloc(4 * 256);
-  const columnsAt = w.alloc(36);
+  const columnsAt = w.alloc(40);
   const area = w.alloc(64 * 64);
-  new Uint32Array(w.memory.buffer, columnsAt, 9).set(Array.from({ length: 9 }, () => area));
+  new Uint32Array(w.memory.buffer, columnsAt, 10).set(Array.from({ length: 10 }, () => area));
   const out = w.alloc(64 * 6);
   fc.assert(
     fc.property(
@@ -461,4 +471,45 @@ test("columns longer than the packet count (a packet batch's, over its capacity)
     runs(40),
   );
   assert.throws(() => new PacketSelector({ seed: 1 }).select(emptyFilterInput(3), 4), RangeError);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Packet batches: parsed frames, read in place or copied
+
+function configureForBatches<T extends PacketSelector | ReferencePacketSelector>(s: T): T {
+  s.samplerMap("web", { interval: 2 });
+  s.samplerMap("rest", { mode: "bernoulli", interval: 3 });
+  s.classMap("tcp", { criteria: [{ protocol: "tcp" }, { destinationPort: [0, 1023] }] });
+  s.classMap("v6", { criteria: [{ source: "::/0" }] });
+  s.policyMap("p", [{ class: "tcp", sampler: "web" }, { class: "v6", sampler: "web" }, { class: "class-default", sampler: "rest" }]);
+  s.setInterface(0, { servicePolicy: "p" });
+  s.setInterface(1, { sampler: "rest" });
+  s.setInterface(2, { flow: "full" });
+  return s;
+}
+
+test("parsed packet batches (valid and corrupted frames): in place, copied and reference selections agree", () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(anyFrame, fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 120 }), fc.integer({ min: 1, max: 50 }), (frames, maxBatch) => {
+      const inPlace = configureForBatches(new PacketSelector({ seed: 9, maxBatch }));
+      const copied = configureForBatches(new PacketSelector({ seed: 9, maxBatch }));
+      const reference = configureForBatches(new ReferencePacketSelector(9));
+      const own = inPlace.createBatch({ capacity: frames.length, frameBytes: frames.reduce((n, [f]) => n + f.bytes.length, 0) });
+      for (const [frame, ifIndex] of frames) own.push({ frame: frame.bytes, linkType: frame.linkType, wireLength: frame.wireLength, interface: ifIndex });
+      own.parse();
+      const other = PacketBatch.from(frames.map(([frame, ifIndex]) => ({ frame: frame.bytes, linkType: frame.linkType, wireLength: frame.wireLength, interface: ifIndex })));
+      other.parse();
+      const a = inPlace.selectBatch(own);
+      const b = copied.selectBatch(other);
+      const expected = reference.select(other.columns, other.length);
+      assert.deepEqual([...a.indices], expected.indices);
+      assert.deepEqual([...a.samplerIds], expected.samplerIds);
+      assert.deepEqual([...b.indices], expected.indices);
+      assert.deepEqual([...b.samplerIds], expected.samplerIds);
+      const c = inPlace.counters();
+      assert.deepEqual([c.malformed, c.notIp, c.notConfigured, c.filteredOut, c.fullAccounted], [reference.malformed, reference.notIp, reference.notConfigured, reference.filteredOut, reference.fullAccounted]);
+      assert.deepEqual(c, { ...copied.counters(), memoryBytes: c.memoryBytes });
+    }),
+    runs(60),
+  );
 });

@@ -5,9 +5,10 @@
 //   class      [matchAll (1) or matchAny (0), criterionCount, criterionCount × criterion]
 //   criterion  12 words: [kind | negate << 8 | family << 16, a, b, network w0–w3, mask w0–w3, 0]
 //
-// A class without criteria matches every packet (class-default). Criteria on IP fields never
-// match a frame that is not IP (before negation); port criteria need TCP, UDP or SCTP; the
-// TCP-flags criterion needs TCP.
+// A class without criteria matches every packet (class-default). The selector offers only IP
+// packets that parsed (statuses below 32) to classes. Port criteria need TCP or UDP with its
+// transport header (not a non-first fragment, whose ports are 0); the TCP-flags criterion
+// needs TCP with its header.
 //
 // Matching is batch-first: a criterion is evaluated for 64 packets at a time into one u64 word
 // of a bitmap, with branch-free predicates in a loop specialised per criterion kind; a class
@@ -16,7 +17,7 @@
 
 import {
   COLUMN_IP_VERSION, COLUMN_SOURCE, COLUMN_DESTINATION, COLUMN_PROTOCOL, COLUMN_SOURCE_PORT, COLUMN_DESTINATION_PORT,
-  COLUMN_TOS, COLUMN_TCP_FLAGS, COLUMN_INPUT_INTERFACE,
+  COLUMN_TOS, COLUMN_TCP_FLAGS, COLUMN_INPUT_INTERFACE, COLUMN_STATUS, STATUS_OK,
 } from "./filter-columns";
 
 export const CRITERION_SOURCE_PREFIX: u32 = 1;
@@ -51,7 +52,7 @@ export const CLASS_HEADER_WORDS: u32 = 2;
  */
 // @ts-ignore: decorator
 @inline function predicate(
-  kind: u32, i: usize, version: usize, addresses: usize, protocols: usize, ports: usize, bytes: usize, flags: usize, interfaces: usize,
+  kind: u32, i: usize, version: usize, addresses: usize, protocols: usize, ports: usize, bytes: usize, flags: usize, interfaces: usize, statuses: usize,
   a: u32, b: u32, family: u32, n0: u32, n1: u32, n2: u32, n3: u32, m0: u32, m1: u32, m2: u32, m3: u32,
 ): u32 {
   if (kind == CRITERION_INPUT_INTERFACE) return <u32>(load<u32>(interfaces + (i << 2)) == a);
@@ -68,11 +69,12 @@ export const CLASS_HEADER_WORDS: u32 = 2;
   const protocol = <u32>load<u8>(protocols + i);
   if (kind == CRITERION_PROTOCOL) return ip & <u32>(protocol == a);
   if (kind == CRITERION_TOS) return ip & <u32>((<u32>load<u8>(bytes + i) & b) == a);
-  if (kind == CRITERION_TCP_FLAGS) return ip & <u32>(protocol == 6) & <u32>((<u32>load<u16>(flags + (i << 1)) & b) == a);
-  // Ports: TCP, UDP or SCTP, and a ≤ port ≤ b as one unsigned comparison.
-  const hasPorts = <u32>(protocol == 6) | <u32>(protocol == 17) | <u32>(protocol == 132);
+  const transport = ip & <u32>(<u32>load<u8>(statuses + i) == STATUS_OK);
+  if (kind == CRITERION_TCP_FLAGS) return transport & <u32>(protocol == 6) & <u32>((<u32>load<u16>(flags + (i << 1)) & b) == a);
+  // Ports: TCP or UDP, and a ≤ port ≤ b as one unsigned comparison.
+  const hasPorts = <u32>(protocol == 6) | <u32>(protocol == 17);
   const port = <u32>load<u16>(ports + (i << 1));
-  return ip & hasPorts & <u32>(port - a <= b - a);
+  return transport & hasPorts & <u32>(port - a <= b - a);
 }
 
 /** Fills `out` (u64 per 64 packets) with the criterion's bits, for the words where `needed` has any. */
@@ -88,6 +90,7 @@ export const CLASS_HEADER_WORDS: u32 = 2;
   const bytes = column(columns, COLUMN_TOS);
   const flags = column(columns, COLUMN_TCP_FLAGS);
   const interfaces = column(columns, COLUMN_INPUT_INTERFACE);
+  const statuses = column(columns, COLUMN_STATUS);
   const words = (count + 63) >> 6;
   for (let w: u32 = 0; w < words; w++) {
     const at = out + ((<usize>w) << 3);
@@ -99,7 +102,7 @@ export const CLASS_HEADER_WORDS: u32 = 2;
     const end = min<u32>(64, count - (w << 6));
     let bits: u64 = 0;
     for (let j: u32 = 0; j < end; j++) {
-      const hit = predicate(kind, base + <usize>j, version, addresses, protocols, ports, bytes, flags, interfaces, a, b, family, n0, n1, n2, n3, m0, m1, m2, m3);
+      const hit = predicate(kind, base + <usize>j, version, addresses, protocols, ports, bytes, flags, interfaces, statuses, a, b, family, n0, n1, n2, n3, m0, m1, m2, m3);
       bits |= (<u64>hit) << j;
     }
     store<u64>(at, bits ^ negate);

@@ -23,6 +23,8 @@ export const CLASS_CACHE_ENTRIES: u32 = 16;
   maxSlots: u32;
   /** Most packets per `selectorRun` call (the scratch arrays are sized for it). */
   maxBatch: u32;
+  /** A column descriptor for `selectorRunBatch` (COLUMN_DESCRIPTOR_BYTES). */
+  batchColumns: usize;
   /** The stream new slots take theirs from (16 bytes); it jumps 2^64 per slot. */
   master: usize;
   /** Program index + 1 per interface (u16 × INTERFACE_SLOTS); 0 = NetFlow off. */
@@ -48,7 +50,11 @@ export const CLASS_CACHE_ENTRIES: u32 = 16;
   programSeen: usize;
   programsTouched: usize;
   packetsIn: u64;
-  /** Packets from an interface without NetFlow. */
+  /** Packets whose parse failed (status ≥ 32): never accounted. */
+  malformed: u64;
+  /** Frames that are not IP (ARP, LLC, other EtherTypes): NetFlow accounts IP only. */
+  notIp: u64;
+  /** IP packets from an interface without NetFlow. */
   notConfigured: u64;
   /** Packets on a filtered interface that matched no class. */
   filteredOut: u64;

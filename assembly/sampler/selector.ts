@@ -16,7 +16,11 @@ import { classBits, CLASS_HEADER_WORDS, CRITERION_WORDS, CRITERION_LAST, CRITERI
 import { SamplerState, SAMPLER_BYTES, MAX_INTERVAL, MODE_SFLOW } from "./state";
 import { samplerConfigure, samplerDecideGather } from "./decide";
 import { Selector, INTERFACE_SLOTS, FULL_ACCOUNTING, MAX_SLOTS, CLASS_CACHE_ENTRIES } from "./selector-state";
-import { COLUMN_INPUT_INTERFACE } from "./filter-columns";
+import {
+  COLUMN_INPUT_INTERFACE, COLUMN_IP_VERSION, COLUMN_STATUS, COLUMN_SOURCE, COLUMN_DESTINATION, COLUMN_PROTOCOL,
+  COLUMN_SOURCE_PORT, COLUMN_DESTINATION_PORT, COLUMN_TOS, COLUMN_TCP_FLAGS, COLUMN_DESCRIPTOR_BYTES, STATUS_FIRST_ERROR,
+} from "./filter-columns";
+import { PacketBatch, batchColumn } from "../packet/batch";
 
 export const PROGRAM_FULL: u32 = 1;
 export const PROGRAM_CLASSES: u32 = 2;
@@ -31,7 +35,7 @@ export const SELECTOR_SLOT_IN_USE: i32 = -5;
 export const SELECTOR_BATCH_TOO_LARGE: i32 = -6;
 
 /** Counter words written by `selectorStats` (f64 each). */
-export const SELECTOR_STATS_WORDS: i32 = 9;
+export const SELECTOR_STATS_WORDS: i32 = 11;
 
 // @ts-ignore: decorator
 @inline function slotAt(sel: Selector, slot: u32): SamplerState {
@@ -52,7 +56,7 @@ export const SELECTOR_STATS_WORDS: i32 = 9;
 export function selectorCreate(maxSlots: u32, maxBatch: u32, seedLow: u32, seedHigh: u32, programBytes: u32): Selector {
   if (maxSlots < 1 || maxSlots > MAX_SLOTS || maxBatch < 1 || maxBatch > (1 << 24)) return changetype<Selector>(0);
   const bitmapBytes = (<usize>((maxBatch + 63) >> 6)) << 3;
-  const fixed = <u64>maxSlots * (<u64>SAMPLER_BYTES + 1) + 16 + <u64>INTERFACE_SLOTS * 5 + <u64>maxBatch * 8
+  const fixed = <u64>maxSlots * (<u64>SAMPLER_BYTES + 1) + 16 + <u64>COLUMN_DESCRIPTOR_BYTES + <u64>INTERFACE_SLOTS * 5 + <u64>maxBatch * 8
     + (3 + <u64>CLASS_CACHE_ENTRIES) * <u64>bitmapBytes + 4 * <u64>CLASS_CACHE_ENTRIES;
   // Room for two programs: a new one is installed before the old one is freed.
   const budget = budgetCreate(fixed + 64 + 2 * <u64>programBytes);
@@ -64,6 +68,7 @@ export function selectorCreate(maxSlots: u32, maxBatch: u32, seedLow: u32, seedH
   sel.slots = budgetAlloc(budget, <usize>maxSlots * SAMPLER_BYTES);
   sel.slotSamplerIds = budgetAlloc(budget, <usize>maxSlots);
   sel.master = budgetAlloc(budget, 16);
+  sel.batchColumns = budgetAlloc(budget, COLUMN_DESCRIPTOR_BYTES);
   sel.interfaces = budgetAlloc(budget, <usize>INTERFACE_SLOTS << 1);
   sel.programSeen = budgetAlloc(budget, <usize>INTERFACE_SLOTS);
   sel.programsTouched = budgetAlloc(budget, <usize>INTERFACE_SLOTS << 1);
@@ -239,12 +244,14 @@ export function selectorRun(sel: Selector, columns: usize, count: u32, outIndice
   const seen = sel.programSeen;
   const touched = sel.programsTouched;
   const interfacesColumn = <usize>load<u32>(columns + COLUMN_INPUT_INTERFACE);
+  const versionColumn = <usize>load<u32>(columns + COLUMN_IP_VERSION);
+  const statusColumn = <usize>load<u32>(columns + COLUMN_STATUS);
   const words = (count + 63) >> 6;
   let touchedCount: u32 = 0;
-  let notConfigured: u32 = 0;
+  let notConfigured: u32 = 0, malformed: u32 = 0, notIp: u32 = 0;
 
-  // 1. The program of each packet (0: NetFlow is off on its interface), and the bitmap of the
-  //    packets that have one.
+  // 1. The program of each packet (0: none: malformed, not IP, or NetFlow is off on its
+  //    interface), and the bitmap of the packets that have one.
   const configured = sel.configured;
   for (let w: u32 = 0; w < words; w++) {
     const base = w << 6;
@@ -253,7 +260,14 @@ export function selectorRun(sel: Selector, columns: usize, count: u32, outIndice
     for (let j: u32 = 0; j < end; j++) {
       const i = base + j;
       const ifIndex = load<u32>(interfacesColumn + ((<usize>i) << 2));
-      const entry = ifIndex < INTERFACE_SLOTS ? <u32>load<u16>(sel.interfaces + ((<usize>ifIndex) << 1)) : 0;
+      const bad = <u32>(<u32>load<u8>(statusColumn + <usize>i) >= STATUS_FIRST_ERROR);
+      const version = <u32>load<u8>(versionColumn + <usize>i);
+      const ip = (<u32>(version == 4) | <u32>(version == 6)) & (bad ^ 1);
+      malformed += bad;
+      notIp += (bad ^ 1) & (ip ^ 1);
+      const program = ifIndex < INTERFACE_SLOTS ? <u32>load<u16>(sel.interfaces + ((<usize>ifIndex) << 1)) : 0;
+      const entry = ip != 0 ? program : 0;
+      notConfigured += ip & <u32>(program == 0);
       store<u16>(programOf + ((<usize>i) << 1), <u16>entry);
       bits |= (<u64>(entry != 0)) << j;
       if (entry != 0 && load<u8>(seen + <usize>entry) == 0) {
@@ -262,9 +276,10 @@ export function selectorRun(sel: Selector, columns: usize, count: u32, outIndice
       }
     }
     store<u64>(configured + ((<usize>w) << 3), bits);
-    notConfigured += end - <u32>popcnt<u64>(bits);
   }
   sel.notConfigured += notConfigured;
+  sel.malformed += malformed;
+  sel.notIp += notIp;
   memory.fill(marks, 0, (<usize>count) << 1);
   sel.classCacheCount = 0;
   sel.classCacheNext = 0;
@@ -279,7 +294,7 @@ export function selectorRun(sel: Selector, columns: usize, count: u32, outIndice
     if (touchedCount == 1) {
       // One program (the usual batch from one interface): its packets are the configured ones.
       memory.copy(unassigned, configured, (<usize>words) << 3);
-      remaining = count - notConfigured;
+      remaining = count - notConfigured - malformed - notIp;
     } else {
       for (let w: u32 = 0; w < words; w++) {
         const base = w << 6;
@@ -365,9 +380,34 @@ function cachedClassBits(sel: Selector, at: u32, columns: usize, count: u32): us
 }
 
 /**
+ * Runs packets `from` … `from + count − 1` of a packet batch (assembly/packet/batch.ts) in
+ * place, as `selectorRun` does for a column descriptor: the indices written are relative to
+ * `from`. Returns how many were accounted, or SELECTOR_BATCH_TOO_LARGE when `count` exceeds
+ * maxBatch or the range exceeds the batch (nothing done).
+ */
+export function selectorRunBatch(sel: Selector, batch: PacketBatch, from: u32, count: u32, outIndices: usize, outSlots: usize): i32 {
+  if (<u64>from + <u64>count > <u64>batch.capacity) return SELECTOR_BATCH_TOO_LARGE;
+  const d = sel.batchColumns;
+  const at = <usize>from;
+  // Column ids of the batch layout: 14 ipVersion, 15 src, 16 dst, 17 protocol, 24 srcPort,
+  // 25 dstPort, 18 tos, 26 tcpFlags, 1 interface, 6 status.
+  store<u32>(d + COLUMN_IP_VERSION, <u32>(batchColumn(batch, 14) + at));
+  store<u32>(d + COLUMN_SOURCE, <u32>(batchColumn(batch, 15) + (at << 4)));
+  store<u32>(d + COLUMN_DESTINATION, <u32>(batchColumn(batch, 16) + (at << 4)));
+  store<u32>(d + COLUMN_PROTOCOL, <u32>(batchColumn(batch, 17) + at));
+  store<u32>(d + COLUMN_SOURCE_PORT, <u32>(batchColumn(batch, 24) + (at << 1)));
+  store<u32>(d + COLUMN_DESTINATION_PORT, <u32>(batchColumn(batch, 25) + (at << 1)));
+  store<u32>(d + COLUMN_TOS, <u32>(batchColumn(batch, 18) + at));
+  store<u32>(d + COLUMN_TCP_FLAGS, <u32>(batchColumn(batch, 26) + (at << 1)));
+  store<u32>(d + COLUMN_INPUT_INTERFACE, <u32>(batchColumn(batch, 1) + (at << 2)));
+  store<u32>(d + COLUMN_STATUS, <u32>(batchColumn(batch, 6) + at));
+  return selectorRun(sel, d, count, outIndices, outSlots);
+}
+
+/**
  * Writes the selector's counters as SELECTOR_STATS_WORDS f64: packets in, not configured,
  * filtered out, full NetFlow, seen by samplers, selected by samplers (live and released slots),
- * budget bytes used, budget limit, slots live.
+ * budget bytes used, budget limit, slots live, malformed, not IP.
  */
 export function selectorStats(sel: Selector, out: usize): void {
   let seen = sel.releasedSeen, selected = sel.releasedSelected;
@@ -388,11 +428,15 @@ export function selectorStats(sel: Selector, out: usize): void {
   store<f64>(out, <f64>sel.budget.used, 48);
   store<f64>(out, <f64>sel.budget.limit, 56);
   store<f64>(out, <f64>live, 64);
+  store<f64>(out, <f64>sel.malformed, 72);
+  store<f64>(out, <f64>sel.notIp, 80);
 }
 
 /** Zeroes every counter of the selector and its slots (decisions go on unchanged). */
 export function selectorClearCounters(sel: Selector): void {
   sel.packetsIn = 0;
+  sel.malformed = 0;
+  sel.notIp = 0;
   sel.notConfigured = 0;
   sel.filteredOut = 0;
   sel.fullAccounted = 0;

@@ -21,6 +21,8 @@ export interface ReferencePacket {
   tos: number;
   tcpFlags: number;
   inputInterface: number;
+  /** Parse status (0 when the columns have none). */
+  status: number;
 }
 
 /** Packet `i` of the columns. */
@@ -37,6 +39,7 @@ export function referencePacket(input: FilterInput, i: number): ReferencePacket 
     tos: input.tos[i]!,
     tcpFlags: input.tcpFlags[i]!,
     inputInterface: input.interface[i]!,
+    status: input.status?.[i] ?? 0,
   };
 }
 
@@ -67,7 +70,9 @@ function inRange(port: number, match: number | readonly [number, number]): boole
 export function referenceCriterionMatches(criterion: FilterCriterion, p: ReferencePacket): boolean {
   const c = criterion as Record<string, unknown>;
   const ip = p.ipVersion === 4 || p.ipVersion === 6;
-  const hasPorts = ip && (p.protocol === 6 || p.protocol === 17 || p.protocol === 132);
+  // Ports and TCP flags exist only with the transport header (status 0: not a later fragment).
+  const transport = ip && p.status === 0;
+  const hasPorts = transport && (p.protocol === 6 || p.protocol === 17);
   let hit: boolean;
   if ("inputInterface" in c) hit = p.inputInterface === c.inputInterface;
   else if (!ip) hit = false;
@@ -79,7 +84,7 @@ export function referenceCriterionMatches(criterion: FilterCriterion, p: Referen
   else if ("tos" in c) hit = (p.tos & ((c.mask as number | undefined) ?? 0xff)) === c.tos;
   else if ("dscp" in c) hit = p.tos >> 2 === c.dscp;
   else if ("precedence" in c) hit = p.tos >> 5 === c.precedence;
-  else if ("tcpFlags" in c) hit = p.protocol === 6 && (p.tcpFlags & ((c.mask as number | undefined) ?? (c.tcpFlags as number))) === c.tcpFlags;
+  else if ("tcpFlags" in c) hit = transport && p.protocol === 6 && (p.tcpFlags & ((c.mask as number | undefined) ?? (c.tcpFlags as number))) === c.tcpFlags;
   else throw new Error(`unknown criterion ${JSON.stringify(c)}`);
   return c.not === true ? !hit : hit;
 }

@@ -42,6 +42,8 @@ export class ReferencePacketSelector {
   #samplers = new Map<string, { sampler: ReferenceSampler; map: MapDefinition }>();
   /** Packet counters, as the real selector's. */
   packets = 0;
+  malformed = 0;
+  notIp = 0;
   notConfigured = 0;
   filteredOut = 0;
   fullAccounted = 0;
@@ -112,6 +114,15 @@ export class ReferencePacketSelector {
     for (let i = 0; i < count; i++) {
       this.packets++;
       const p = referencePacket(input, i);
+      // NetFlow sees parsed IP packets only.
+      if (p.status >= 32) {
+        this.malformed++;
+        continue;
+      }
+      if (p.ipVersion !== 4 && p.ipVersion !== 6) {
+        this.notIp++;
+        continue;
+      }
       const setting = this.#interfaces.get(p.inputInterface);
       if (setting === undefined) {
         this.notConfigured++;

@@ -23,14 +23,16 @@ export type PortMatch = number | readonly [number, number];
  * - `source` / `destination`: a prefix (`"10.0.0.0/8"`, `"2001:db8::/32"`) or a host address.
  *   Never matches a packet of the other family.
  * - `protocol`: the IPv4 protocol / IPv6 next header, by number or name (`"tcp"`).
- * - `sourcePort` / `destinationPort`: a port or an inclusive range; only TCP, UDP and SCTP
- *   packets can match.
+ * - `sourcePort` / `destinationPort`: a port or an inclusive range; only TCP and UDP packets
+ *   with their transport header (not a non-first fragment) can match.
  * - `tos` (with an optional `mask`, default 0xff), `dscp` (0–63) or `precedence` (0–7): the
  *   ToS / traffic-class byte.
- * - `tcpFlags`: TCP packets whose 12 flag bits, under `mask` (default: the flags given), equal it;
+ * - `tcpFlags`: TCP packets (with their header) whose 12 flag bits, under `mask` (default: the
+ *   flags given), equal it;
  *   `{ tcpFlags: TcpFlag.syn, mask: TcpFlag.syn | TcpFlag.ack }` is "SYN without ACK".
  * - `inputInterface`: the interface index the packet came in on.
- * Criteria on IP fields never match a frame that is not IP (before `not`).
+ * Only parsed IP packets reach the classes (NetFlow accounts IP): frames that are not IP and
+ * malformed packets are counted apart.
  */
 export type FilterCriterion = (
   | { source: PrefixInput }

@@ -12,7 +12,7 @@ import { PROTOCOL_NUMBERS } from "./filter-criteria.js";
 
 /** Columns of a batch of packets, for input filters: one entry per packet (at least). */
 export interface FilterInput {
-  /** 4 or 6; 0 for a frame that is not IP (only `inputInterface` criteria can match it). */
+  /** 4 or 6; 0 for a frame that is not IP (NetFlow accounts IP packets only). */
   ipVersion: Uint8Array;
   /** Source address, four u32 words per packet: IPv4 in word 0 (words 1–3 zero), IPv6 most significant word first. */
   src: Uint32Array;
@@ -30,6 +30,12 @@ export interface FilterInput {
   tcpFlags: Uint16Array;
   /** Index of the (sub)interface the packet came in on. */
   interface: Uint32Array;
+  /**
+   * Parse status (the packet batch's `status` column; all 0 when absent): 0 parsed, 1 a
+   * non-first fragment (no transport header, so port and TCP-flag criteria cannot match it),
+   * 2–31 not IP, 32 and above malformed (never accounted).
+   */
+  status?: Uint8Array;
 }
 
 /** One packet's fields, for {@link filterInputFrom}. Missing fields are 0; a packet without `src` is not IP. */
@@ -43,6 +49,8 @@ export interface FilterPacket {
   tcpFlags?: number;
   /** Input interface index. */
   interface?: number;
+  /** Parse status (default 0: parsed). */
+  status?: number;
 }
 
 /**
@@ -60,6 +68,7 @@ export function filterInputLength(input: FilterInput, count?: number): number {
     ["ipVersion", Uint8Array, 1], ["src", Uint32Array, 4], ["dst", Uint32Array, 4], ["protocol", Uint8Array, 1], ["srcPort", Uint16Array, 1],
     ["dstPort", Uint16Array, 1], ["tos", Uint8Array, 1], ["tcpFlags", Uint16Array, 1], ["interface", Uint32Array, 1],
   ];
+  if (input.status !== undefined) expect.push(["status", Uint8Array, 1]);
   for (const [name, type, per] of expect) {
     const column = input[name] as unknown;
     if (!(column instanceof type)) throw new TypeError(`filter input column ${name} must be a ${type.name}`);
@@ -109,6 +118,10 @@ export function filterInputFrom(packets: readonly FilterPacket[]): FilterInput {
     input.tos[i] = p.tos ?? 0;
     input.tcpFlags[i] = p.tcpFlags ?? 0;
     input.interface[i] = p.interface ?? 0;
+    if (p.status !== undefined) {
+      input.status ??= new Uint8Array(packets.length);
+      input.status[i] = p.status;
+    }
   });
   return input;
 }

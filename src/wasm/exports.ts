@@ -65,9 +65,32 @@ export interface SelectorExports {
   selectorSlotCounters(selector: number, slot: number, out: number): void;
   selectorLoad(selector: number, program: number, words: number): number;
   selectorRun(selector: number, columns: number, count: number, outIndices: number, outSlots: number): number;
+  selectorRunBatch(selector: number, batch: number, from: number, count: number, outIndices: number, outSlots: number): number;
   selectorStats(selector: number, out: number): void;
   selectorClearCounters(selector: number): void;
 }
 
+/** assembly/packet.ts: packet batches, the frame parser and the classic-pcap indexer. */
+export interface PacketExports {
+  PACKET_COLUMN_COUNT: WebAssembly.Global;
+  PACKET_STATUS_SLOTS: WebAssembly.Global;
+  PACKET_STATUS_FIRST_ERROR: WebAssembly.Global;
+  IPV6_EXTENSION_LIMIT: WebAssembly.Global;
+  PCAP_SWAPPED: WebAssembly.Global;
+  PCAP_NANOSECONDS: WebAssembly.Global;
+  PCAP_ERROR_RECORD_TOO_LARGE: WebAssembly.Global;
+  pcapIndexError: WebAssembly.Global;
+  packetBatchCreate(capacity: number, frameBytes: number): number;
+  packetBatchColumn(batch: number, id: number): number;
+  packetColumnWidth(id: number): number;
+  packetBatchFrames(batch: number): number;
+  packetBatchStatusCounts(batch: number): number;
+  packetBatchCount(batch: number): number;
+  packetBatchSetCount(batch: number, count: number): void;
+  packetParse(batch: number, from: number, count: number): number;
+  packetIndexPcap(batch: number, start: number, end: number, flags: number, linkType: number, iface: number, maxCaptured: number): number;
+  packetIndexPcapAndParse(batch: number, start: number, end: number, flags: number, linkType: number, iface: number, maxCaptured: number): number;
+}
+
 /** Everything the module exports. */
-export type WasmExports = CoreExports & FibExports & SamplerExports & SelectorExports;
+export type WasmExports = CoreExports & FibExports & SamplerExports & SelectorExports & PacketExports;

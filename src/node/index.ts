@@ -1,0 +1,6 @@
+/**
+ * `dataplane/node`: helpers that need Node's file system (the core package runs anywhere).
+ * @packageDocumentation
+ */
+
+export { readPacketFile, readPacketFileSync, type PacketFileOptions } from "./capture-file.js";
