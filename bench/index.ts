@@ -13,6 +13,7 @@ export type SuiteRun = () => Promise<Record<string, unknown>>;
 
 const suites: Record<string, () => Promise<{ run: SuiteRun }>> = {
   fib: () => import("./suites/fib.js"),
+  sampler: () => import("./suites/sampler.js"),
   packets: () => import("./suites/packets.js"),
 };
 

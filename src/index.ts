@@ -18,6 +18,26 @@ export {
   type AdjacencyKind, type AdjacencyOptions, type Route,
 } from "./fib.js";
 export { renderCefSummary } from "./show/cef.js";
+export { Sampler, type SamplerOptions, type SamplerSavedState } from "./sampler.js";
+export { type SamplerMode, SAMPLER_MODES, MAX_SAMPLING_INTERVAL } from "./sampling/modes.js";
+export { type SamplingExportInfo, type SamplingExportInput, type InformationElementValue, samplingExportInfo } from "./sampling/export-info.js";
+export {
+  PacketSelector, type PacketSelectorOptions, type SamplerMapConfig, type PolicyMapClass, type InterfaceNetflow, type Selection,
+  type SamplerMapStatus, type SamplerStatus, type SelectorCounters,
+} from "./packet-selector.js";
+export {
+  type FilterCriterion, type ClassMapConfig, type PortMatch, TcpFlag, PROTOCOL_NUMBERS,
+} from "./sampling/filter-criteria.js";
+export { type FilterInput, type FilterPacket, filterInputFrom, emptyFilterInput } from "./sampling/filter-input.js";
+export {
+  type Estimate, type EstimateOptions, type SampledSums, SMALL_COUNT, estimatePackets, estimateTotal, estimateShare,
+  estimateRatioTotal, estimateTcpConnections,
+} from "./analysis/estimators.js";
+export { type SampledFlow, type TopTalkerOptions, type TopTalkerEstimate, type TopTalkers, estimateTopTalkers } from "./analysis/sampled-top-talkers.js";
+export {
+  normalCdf, normalQuantile, chiSquareQuantile, chiSquareUpperTail, poissonInterval, binomialInterval, binomialCdf,
+} from "./analysis/distributions.js";
+export { renderFlowSampler } from "./show/flow-sampler.js";
 export { WasmAbortError, simdSupported } from "./wasm/instance.js";
 export {
   PacketBatch, type PacketBatchOptions, DEFAULT_BATCH_CAPACITY, DEFAULT_FRAME_BYTES,

@@ -77,7 +77,7 @@ export function xoshiroBelow(state: usize, bound: u32): u32 {
   let m = (<u64>xoshiroNext(state)) * (<u64>bound);
   let low = <u32>m;
   if (low < bound) {
-    const threshold = (0 - bound) % bound;
+    const threshold = (<u32>0 - bound) % bound;
     while (low < threshold) {
       m = (<u64>xoshiroNext(state)) * (<u64>bound);
       low = <u32>m;

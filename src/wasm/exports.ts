@@ -38,6 +38,38 @@ export interface FibExports {
   fibStats(fib: number, out: number): void;
 }
 
+/** assembly/sampler.ts: one sampler; handles are record addresses. */
+export interface SamplerExports {
+  samplerCreate(mode: number, interval: number, seedLow: number, seedHigh: number, stream: number): number;
+  samplerReconfigure(sampler: number, mode: number, interval: number): number;
+  samplerReseed(sampler: number, seedLow: number, seedHigh: number, stream: number): void;
+  samplerSelect(sampler: number, count: number, out: number, base: number): number;
+  samplerSelectFrom(sampler: number, positions: number, count: number, out: number, base: number): number;
+  samplerSelectMask(sampler: number, count: number, mask: number): number;
+  samplerSeen(sampler: number): number;
+  samplerSelected(sampler: number): number;
+  samplerClearCounters(sampler: number): void;
+  samplerSaveState(sampler: number, out: number): void;
+  samplerRestoreState(sampler: number, input: number): number;
+  samplerNextRandom(sampler: number): number;
+  samplerCoinBaseline(sampler: number, count: number, out: number): number;
+}
+
+/** assembly/sampler/selector.ts: input filters and sampler slots per interface. */
+export interface SelectorExports {
+  selectorCreate(maxSlots: number, maxBatch: number, seedLow: number, seedHigh: number, programBytes: number): number;
+  selectorConfigureSlot(selector: number, slot: number, mode: number, interval: number, samplerId: number): number;
+  selectorReleaseSlot(selector: number, slot: number): number;
+  selectorSlotSamplerId(selector: number, slot: number): number;
+  selectorSlotSampler(selector: number, slot: number): number;
+  selectorSlotCounters(selector: number, slot: number, out: number): void;
+  selectorLoad(selector: number, program: number, words: number): number;
+  selectorRun(selector: number, columns: number, count: number, outIndices: number, outSlots: number): number;
+  selectorRunBatch(selector: number, batch: number, from: number, count: number, outIndices: number, outSlots: number): number;
+  selectorStats(selector: number, out: number): void;
+  selectorClearCounters(selector: number): void;
+}
+
 /** assembly/packet.ts: packet batches, the frame parser and the classic-pcap indexer. */
 export interface PacketExports {
   PACKET_COLUMN_COUNT: WebAssembly.Global;
@@ -61,4 +93,4 @@ export interface PacketExports {
 }
 
 /** Everything the module exports. */
-export type WasmExports = CoreExports & FibExports & PacketExports;
+export type WasmExports = CoreExports & FibExports & SamplerExports & SelectorExports & PacketExports;
