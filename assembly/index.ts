@@ -2,6 +2,7 @@
 // that the TypeScript wrappers use for their staging buffers.
 
 export * from "./fib";
+export * from "./arp";
 
 /** Allocates `bytes` of zeroed memory for a host-side staging buffer. */
 export function alloc(bytes: usize): usize {
