@@ -143,7 +143,8 @@ export class ArpTable {
     const verdictsAt = base + CHUNK * 4;
     const macsAt = base + CHUNK * 5;
     const handlesAt = base + CHUNK * 13;
-    for (let start = 0; start < count; start += CHUNK) {
+    // An empty batch still calls in: time and the buckets move the same way as for any call.
+    for (let start = 0; start < count || start === 0; start += CHUNK) {
       const n = Math.min(CHUNK, count - start);
       let views = this.#views.refresh();
       views.u32.set(ips.subarray(start, start + n), base >>> 2);
@@ -196,7 +197,7 @@ export class ArpTable {
     checkInterface(ifIndex, this.#config.length);
     if (!(srcIps instanceof Uint32Array)) throw new TypeError("receiveIpBatch: expected a Uint32Array");
     const t = this.#time(now);
-    for (let start = 0; start < srcIps.length; start += CHUNK) {
+    for (let start = 0; start < srcIps.length || start === 0; start += CHUNK) {
       const n = Math.min(CHUNK, srcIps.length - start);
       this.#views.refresh().u32.set(srcIps.subarray(start, start + n), this.#batch >>> 2);
       this.#wasm.arpReceiveIpBatch(this.#handle, ifIndex, this.#batch, n, t);
@@ -234,7 +235,7 @@ export class ArpTable {
               targetMac: which === 0 && mac === 0 ? null : macText(mac),
               senderIp: formatIPv4(views.u32[(at + 20) >>> 2]!),
               senderMac,
-              time: views.f64[at >>> 3]!,
+              time: views.u32[(at + 4) >>> 2]! * 2 ** 32 + views.u32[at >>> 2]!,
             });
           }
           if (n < DRAIN) break;

@@ -308,7 +308,7 @@ export function resolveSlow(table: ArpTableState, f: ArpIface, ip: u32, now: i64
     const verdict = enqueue(f, r, ip);
     if (f.demand) {
       const sent = <u32>load<u16>(r + I_SENT);
-      if (sent < f.n && now - load<i64>(r + I_LAST_SENT) >= f.t1 && now < load<i64>(r + I_CREATED) + <i64>f.n * f.t1 && freeTokens(f) >= 1000) {
+      if (sent < f.n && now - load<i64>(r + I_LAST_SENT) >= f.t1 && now + f.t1 <= load<i64>(r + I_CREATED) + <i64>f.n * f.t1 && freeTokens(f) >= 1000) {
         if (f.reqCount < f.reqCap) {
           emitRequest(f, now, ip, 0);
           store<u16>(r + I_SENT, <u16>(sent + 1));
@@ -498,9 +498,11 @@ export function receiveIp(table: ArpTableState, f: ArpIface, src: u32, now: i64)
 // ---------------------------------------------------------------------------------------------
 // Timers (rows 4, 5, 6, 13, 18, 19)
 
-/** Refresh probe (row 18): a unicast request to the cached MAC, if a token and ring room allow. */
+/** Refresh probe (row 18): a unicast request to the cached MAC, if a token and ring room allow; then the next one t1 later. */
 function refreshProbe(f: ArpIface, slot: u32, now: i64): void {
   const r = presentRecord(f, slot);
+  // No probe within t1 of expiry: a discovery after expiry must stay t1 after the last request (P1).
+  if (now + f.t1 > load<i64>(r + P_EXPIRES)) return;
   if (freeTokens(f) >= 1000 && f.reqCount < f.reqCap) {
     emitRequest(f, now, load<u32>(r + P_IP), load<u64>(r + P_MAC));
     store<u8>(r + P_PROBES, load<u8>(r + P_PROBES) + 1);

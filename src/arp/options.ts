@@ -20,8 +20,9 @@ export interface ArpParameters {
   requestsPerResolution: number;
   /**
    * `timer` (default): requests at 0, t1, …, (N−1)·t1, NEXIST at N·t1. `demand`: the first
-   * request on admission, further ones only when a packet arrives ≥ t1 after the last (one
-   * request per single-packet scan target instead of N); NEXIST at N·t1 either way.
+   * request on admission, further ones only when a packet arrives ≥ t1 after the last and
+   * ≥ t1 before N·t1 (one request per single-packet scan target instead of N); NEXIST at N·t1
+   * either way.
    */
   retryMode: ArpRetryMode;
   /** t2: how long NEXIST holds, ms (default 300,000; 20,000 – 1,800,000). */

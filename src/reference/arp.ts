@@ -501,7 +501,7 @@ class RefInterface {
       this.count("incompleteQueued");
       const verdict = this.enqueue(e);
       if (c.retryMode === "demand") {
-        if (e.sent < c.requestsPerResolution && now - e.lastSent >= c.retransmitMs && now < e.created + c.requestsPerResolution * c.retransmitMs && this.freeTokens() >= 1000) {
+        if (e.sent < c.requestsPerResolution && now - e.lastSent >= c.retransmitMs && now + c.retransmitMs <= e.created + c.requestsPerResolution * c.retransmitMs && this.freeTokens() >= 1000) {
           if (this.requestRoom()) {
             this.emitRequest(now, ip, 0);
             e.sent++;
@@ -635,6 +635,7 @@ class RefInterface {
   }
 
   refreshProbe(p: Present, now: number): void {
+    if (now + this.c.retransmitMs > p.expires) return;
     if (this.freeTokens() >= 1000 && this.requestRoom()) {
       this.emitRequest(now, p.ip, p.mac);
       p.probes++;
