@@ -468,13 +468,31 @@ export const ARP_OCCUPANCY_WORDS: i32 = 24;
 export function arpOccupancy(tableHandle: usize, ifIndex: u32, out: usize): void {
   const table = changetype<ArpTableState>(tableHandle);
   const f = iface(table, ifIndex);
-  const values: StaticArray<f64> = [
-    <f64>f.pCount, <f64>f.sCount, <f64>f.iCount, <f64>f.xLive, <f64>f.xUsed, <f64>f.queued, <f64>f.relCount,
-    <f64>f.reqCount, <f64>f.repCount, <f64>f.bytes, <f64>f.pCap, <f64>f.sCap, <f64>f.iCap, <f64>f.xCap, <f64>f.qCap,
-    <f64>f.peakPresent, <f64>f.peakIncomplete, <f64>f.peakNexist, <f64>f.peakQueued, <f64>f.indexCount,
-    <f64>f.indexCap, <f64>f.maxProbe, <f64>freeTokens(f) / 1000, <f64>f.obligations,
-  ];
-  for (let k = 0; k < ARP_OCCUPANCY_WORDS; k++) store<f64>(out + (<usize>k << 3), unchecked(values[k]));
+  // Plain stores: an array literal would allocate, and nothing may allocate after creation.
+  store<f64>(out, <f64>f.pCount);
+  store<f64>(out, <f64>f.sCount, 8);
+  store<f64>(out, <f64>f.iCount, 16);
+  store<f64>(out, <f64>f.xLive, 24);
+  store<f64>(out, <f64>f.xUsed, 32);
+  store<f64>(out, <f64>f.queued, 40);
+  store<f64>(out, <f64>f.relCount, 48);
+  store<f64>(out, <f64>f.reqCount, 56);
+  store<f64>(out, <f64>f.repCount, 64);
+  store<f64>(out, <f64>f.bytes, 72);
+  store<f64>(out, <f64>f.pCap, 80);
+  store<f64>(out, <f64>f.sCap, 88);
+  store<f64>(out, <f64>f.iCap, 96);
+  store<f64>(out, <f64>f.xCap, 104);
+  store<f64>(out, <f64>f.qCap, 112);
+  store<f64>(out, <f64>f.peakPresent, 120);
+  store<f64>(out, <f64>f.peakIncomplete, 128);
+  store<f64>(out, <f64>f.peakNexist, 136);
+  store<f64>(out, <f64>f.peakQueued, 144);
+  store<f64>(out, <f64>f.indexCount, 152);
+  store<f64>(out, <f64>f.indexCap, 160);
+  store<f64>(out, <f64>f.maxProbe, 168);
+  store<f64>(out, <f64>freeTokens(f) / 1000, 176);
+  store<f64>(out, <f64>f.obligations, 184);
 }
 
 /** The kind of the entry for `ip`: 0 none, 1 PRESENT (or STATIC), 2 INCOMPLETE, 3 NEXIST. */
