@@ -6,8 +6,9 @@ import { DataplaneError } from "../errors.js";
 import type { Command } from "./command.js";
 import { fibCommand } from "./commands/fib.js";
 import { startCommand } from "./commands/start.js";
+import { arpScanCommand } from "./commands/arp-scan.js";
 
-const commands: Command[] = [startCommand, fibCommand];
+const commands: Command[] = [startCommand, fibCommand, arpScanCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
