@@ -20,7 +20,7 @@ import {
   CFG_INCOMPLETE_ENTRIES, CFG_NEXIST_ENTRIES, CFG_PRESENT_ENTRIES, CFG_STATIC_ENTRIES, CFG_IDLE_EVICT_MS,
   CFG_QUEUE_PER_ENTRY, CFG_QUEUE_PER_INTERFACE, CFG_REQUEST_RATE, CFG_REQUEST_BURST, CFG_REFRESH_RESERVE,
   CFG_ICMP_RATE, CFG_ICMP_BURST, CFG_TICK_WORK, CFG_ACCEPT_UNSOLICITED, CFG_LEARN_ON_CLEAR, CFG_REQUEST_RING,
-  CFG_REPLY_RING, CFG_MAC_HIGH, CFG_MAC_LOW, CFG_OWN_COUNT, CFG_ON_LINK_COUNT, CFG_OWN, CFG_ON_LINK, CFG_WORDS,
+  CFG_REPLY_RING, CFG_SEEN_ENTRIES, CFG_SEEN_WINDOW_MS, S_BYTES, CFG_MAC_HIGH, CFG_MAC_LOW, CFG_OWN_COUNT, CFG_ON_LINK_COUNT, CFG_OWN, CFG_ON_LINK, CFG_WORDS,
 } from "./arp/state";
 import { indexGet } from "./arp/index-table";
 import { count, countBy, refill, icmpTake, presentRecord, incompleteRecord, nexistRecord, freeTokens, returnHandle } from "./arp/pools";
@@ -80,6 +80,8 @@ function createIface(table: ArpTableState, f: ArpIface, ifIndex: u32, config: us
   f.mac = ((<u64>cfg(config, CFG_MAC_HIGH)) << 32) | <u64>cfg(config, CFG_MAC_LOW);
   f.ownCount = <u32>cfg(config, CFG_OWN_COUNT);
   f.onLinkCount = <u32>cfg(config, CFG_ON_LINK_COUNT);
+  f.seenCap = <u32>cfg(config, CFG_SEEN_ENTRIES);
+  f.seenWindow = <i64>cfg(config, CFG_SEEN_WINDOW_MS);
   f.bytes = <u64>offsetof<ArpIface>();
 
   f.addresses = alloc(budget, f, <usize>(4 * MAX_ADDRESSES) << 2);
@@ -96,7 +98,7 @@ function createIface(table: ArpTableState, f: ArpIface, ifIndex: u32, config: us
   f.icmpTokens = f.icmpBurst * 1000;
   f.icmpAt = 0;
 
-  const entries = <u64>f.pCap + <u64>f.sCap + <u64>f.iCap + <u64>f.xCap;
+  const entries = <u64>f.pCap + <u64>f.sCap + <u64>f.iCap + <u64>f.xCap + <u64>f.seenCap;
   const indexCap = entries * 2 < 16 ? 16 : entries * 2;
   f.indexCap = <u32>indexCap;
   f.indexCount = 0;
@@ -107,13 +109,14 @@ function createIface(table: ArpTableState, f: ArpIface, ifIndex: u32, config: us
   f.present = alloc(budget, f, <usize>pSlots * P_BYTES);
   f.incomplete = alloc(budget, f, <usize>f.iCap * I_BYTES);
   f.nexist = alloc(budget, f, <usize>f.xCap * X_BYTES);
+  f.seen = alloc(budget, f, <usize>f.seenCap * S_BYTES);
   f.hNext = alloc(budget, f, <usize>f.qCap << 2);
   f.hStack = alloc(budget, f, <usize>f.qCap << 2);
   f.released = alloc(budget, f, <usize>f.qCap * REL_BYTES);
   f.requests = alloc(budget, f, <usize>f.reqCap * OUT_BYTES);
   f.replies = alloc(budget, f, <usize>f.repCap * OUT_BYTES);
   f.counters = alloc(budget, f, <usize>COUNTERS << 3);
-  if (!f.index || !f.present || !f.incomplete || !f.nexist || !f.hNext || !f.hStack || !f.released
+  if (!f.index || !f.present || !f.incomplete || !f.nexist || (f.seenCap > 0 && !f.seen) || !f.hNext || !f.hStack || !f.released
     || !f.requests || !f.replies || !f.counters) return false;
 
   for (let s: u32 = 0; s < pSlots; s++) store<u32>(presentRecord(f, s) + P_EXP_NEXT, s + 1 < pSlots ? s + 1 : NIL);
@@ -133,6 +136,9 @@ function createIface(table: ArpTableState, f: ArpIface, ifIndex: u32, config: us
   f.xHead = 0;
   f.xUsed = 0;
   f.xLive = 0;
+  f.seenHead = 0;
+  f.seenUsed = 0;
+  f.seenLive = 0;
   f.handleBase = handleBase;
   // The free stack pops handles 0, 1, 2, ... first.
   for (let h: u32 = 0; h < f.qCap; h++) store<u32>(f.hStack + (<usize>h << 2), f.qCap - 1 - h);
@@ -456,14 +462,14 @@ export function arpTableCounters(tableHandle: usize, out: usize): void {
 }
 
 /** Number of f64 that `arpOccupancy` writes. */
-export const ARP_OCCUPANCY_WORDS: i32 = 24;
+export const ARP_OCCUPANCY_WORDS: i32 = 26;
 
 /**
  * Occupancy of one interface as f64: present, static, incomplete, nexist (live), nexist ring
  * positions in use, queued handles, released handles not yet drained, requests and replies
  * not yet drained, bytes, capacities (present, static, incomplete, nexist, queue), peaks
  * (present, incomplete, nexist, queued), index entries, index capacity, longest probe, free
- * request tokens, obligations.
+ * request tokens, obligations, SEEN addresses and their capacity.
  */
 export function arpOccupancy(tableHandle: usize, ifIndex: u32, out: usize): void {
   const table = changetype<ArpTableState>(tableHandle);
@@ -493,6 +499,8 @@ export function arpOccupancy(tableHandle: usize, ifIndex: u32, out: usize): void
   store<f64>(out, <f64>f.maxProbe, 168);
   store<f64>(out, <f64>freeTokens(f) / 1000, 176);
   store<f64>(out, <f64>f.obligations, 184);
+  store<f64>(out, <f64>f.seenLive, 192);
+  store<f64>(out, <f64>f.seenCap, 200);
 }
 
 /** The kind of the entry for `ip`: 0 none, 1 PRESENT (or STATIC), 2 INCOMPLETE, 3 NEXIST. */

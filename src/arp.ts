@@ -27,7 +27,7 @@ const CHUNK = 16384;
 const DRAIN = 1024;
 const ENTRY_WORDS = 10;
 const SCAN = 512;
-const OCCUPANCY_WORDS = 24;
+const OCCUPANCY_WORDS = 26;
 
 /** The interfaces as the table sees them. */
 export interface ArpInterfaceInfo {
@@ -332,7 +332,7 @@ export class ArpTable {
         queued: o(5), pendingReleases: o(6), pendingRequests: o(7), pendingReplies: o(8), bytes: o(9),
         capacity: { present: o(10), static: o(11), incomplete: o(12), nexist: o(13), queue: o(14) },
         peak: { present: o(15), incomplete: o(16), nexist: o(17), queued: o(18) },
-        freeTokens: o(22), obligations: o(23),
+        freeTokens: o(22), obligations: o(23), seen: o(24), seenCapacity: o(25),
       };
     });
     const sum = (key: "present" | "static" | "incomplete" | "nexist" | "queued" | "bytes") => interfaces.reduce((s, i) => s + i[key], 0);

@@ -62,6 +62,8 @@ export const smallInterface = (mac: string, address: string): fc.Arbitrary<ArpIn
     learnOnNexistClear: fc.boolean(),
     requestRing: fc.integer({ min: 1, max: 6 }),
     replyRing: fc.integer({ min: 1, max: 3 }),
+    seenEntries: fc.integer({ min: 0, max: 4 }),
+    seenWindowMs: fc.constantFrom(1000, 30_000),
   }).map(({ burstExtra, ...p }) => ({
     ...p,
     requestBurst: p.requestsPerResolution + p.refreshReserve + burstExtra,

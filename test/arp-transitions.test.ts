@@ -27,6 +27,10 @@
 // | 22 | ABSENT         | unsolicited reply / GARP                              | ignore (unsolicitedIgnored); option: learn (unsolicitedLearned) | ABSENT          |
 // | 23 | any            | clear                                                 | drop dynamic state, release queues (cleared)                  | ABSENT            |
 // | 24 | any            | request for our address                               | reply, whatever the state (repliesSent)                       | —                 |
+//
+// Added by this implementation (README "ARP", where it departs from the research):
+// | 25 | ABSENT         | evidence of life: GARP, IP packet, ARP not learned from, cleared NEXIST | remember the address, FIFO (seenRecorded) | SEEN          |
+// | 26 | SEEN           | resolve within seenWindowMs                           | admission may use the refresh reserve (admittedSeen)          | INCOMPLETE[1]     |
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -434,6 +438,33 @@ const ROWS: Row[] = [
       assert.equal(b.counter("requestsSent"), 3, "replies use no request tokens");
     },
   },
+  {
+    row: 25, title: "ABSENT + evidence of life (GARP, IP, unlearned ARP, cleared NEXIST) → SEEN",
+    check(make) {
+      const b = new Bench(make);
+      b.garp(X);
+      assert.equal(b.ip(Y), "seenRecorded");
+      b.toNexist("10.0.0.11");
+      b.ip("10.0.0.11");
+      assert.equal(b.counter("seenRecorded"), 3);
+      assert.equal(b.arp.occupancy().interfaces[0]!.seen, 3);
+      assert.equal(b.state(X), "absent", "a sighting is not an entry");
+      b.tick(60_001);
+      assert.equal(b.arp.occupancy().interfaces[0]!.seen, 0, "sightings expire after seenWindowMs");
+    },
+  },
+  {
+    row: 26, title: "SEEN + resolve within the window → admitted even when only the refresh reserve is left",
+    check(make) {
+      const b = new Bench(make, { requestBurst: 23, requestRate: 1, refreshReserve: 20 });
+      assert.equal(b.resolve(X).status, "queued");
+      assert.deepEqual(b.resolve(Y), { status: "dropped", reason: "rate-limited", icmp: false });
+      b.garp("10.0.0.11", MAC_Y);
+      assert.equal(b.resolve("10.0.0.11").status, "queued");
+      assert.equal(b.counter("admittedSeen"), 1);
+      assert.equal(b.arp.occupancy().interfaces[0]!.seen, 0);
+    },
+  },
 ];
 
 for (const row of ROWS) {
@@ -450,5 +481,5 @@ for (const row of ROWS) {
 }
 
 test("every row of the table has its test", () => {
-  assert.deepEqual(ROWS.map((r) => r.row), Array.from({ length: 24 }, (_, k) => k + 1));
+  assert.deepEqual(ROWS.map((r) => r.row), Array.from({ length: 26 }, (_, k) => k + 1));
 });

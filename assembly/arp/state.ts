@@ -73,6 +73,12 @@ export const I_Q_COUNT: usize = 40;
 export const I_PREV: usize = 44; // retry list (I_NEXT doubles as the free list link)
 export const I_NEXT: usize = 48;
 
+// SEEN ring position (16 bytes): an address that showed life recently while it had no entry.
+// Its index value has kind 0 and slot position + 1 (0 alone means "absent").
+export const S_BYTES: usize = 16;
+export const S_AT: usize = 0; // i64: last sighting
+export const S_IP: usize = 8; // u32 (0 = hole)
+
 // NEXIST ring position (16 bytes).
 export const X_BYTES: usize = 16;
 export const X_EXPIRES: usize = 0; // i64
@@ -134,7 +140,9 @@ export const CFG_OWN_COUNT: i32 = 31;
 export const CFG_ON_LINK_COUNT: i32 = 32;
 export const CFG_OWN: i32 = 33; // 8 × (address, length)
 export const CFG_ON_LINK: i32 = 49; // 8 × (network, length)
-export const CFG_WORDS: i32 = 65;
+export const CFG_SEEN_ENTRIES: i32 = 65;
+export const CFG_SEEN_WINDOW_MS: i32 = 66;
+export const CFG_WORDS: i32 = 67;
 
 // Counters, per interface (the TS side lists the same names in the same order).
 export const C_RESOLVE_CALLS: i32 = 0;
@@ -194,7 +202,9 @@ export const C_HANDLES_ISSUED: i32 = 53;
 export const C_STATIC_ADDED: i32 = 54;
 export const C_STATIC_REMOVED: i32 = 55;
 export const C_NEXIST_FULL_KEPT: i32 = 56;
-export const COUNTERS: i32 = 57;
+export const C_SEEN_RECORDED: i32 = 57;
+export const C_ADMITTED_SEEN: i32 = 58;
+export const COUNTERS: i32 = 59;
 
 /** One interface: parameters, identity, token buckets, index, pools, queues and rings. */
 @unmanaged export class ArpIface {
@@ -271,6 +281,13 @@ export const COUNTERS: i32 = 57;
   xHead: u32;
   xUsed: u32;
   xLive: u32;
+  // SEEN ring
+  seen: usize;
+  seenCap: u32;
+  seenWindow: i64;
+  seenHead: u32;
+  seenUsed: u32;
+  seenLive: u32;
   // packet handles
   handleBase: u32;
   hNext: usize;

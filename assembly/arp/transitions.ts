@@ -9,7 +9,7 @@ import {
   P_MAC, P_LAST_USED, P_EXPIRES, P_UPDATED, P_DUE, P_IP, P_FLAGS, P_PROBES, P_EXP_NEXT, P_REF_NEXT,
   FLAG_STATIC, FLAG_UNCONFIRMED, FLAG_EXAMINED, FLAG_REFRESHING, FLAG_REFRESH_LISTED,
   I_CREATED, I_DUE, I_LAST_SENT, I_IP, I_SENT, I_FAILURES, I_Q_HEAD, I_Q_TAIL, I_Q_COUNT,
-  X_EXPIRES, X_IP, X_FAILURES, X_FLAGS, XFLAG_FULL,
+  X_EXPIRES, X_IP, X_FAILURES, X_FLAGS, XFLAG_FULL, S_BYTES, S_AT, S_IP,
   C_RESOLVE_CALLS, C_PRESENT_HITS, C_NEXIST_HITS, C_INCOMPLETE_QUEUED, C_DEMAND_RETRIES, C_ADMITTED,
   C_ADMIT_REFUSED_SLOTS, C_ADMIT_REFUSED_RATE, C_BAD_TARGET, C_QUEUE_OVERFLOW, C_QUEUE_FULL, C_RETRIES,
   C_RETRY_DEFERRED, C_RESOLVE_FAILED, C_NEXIST_EVICTED, C_NEXIST_EXPIRED, C_REFRESH_SENT, C_REFRESH_DEFERRED,
@@ -18,7 +18,7 @@ import {
   C_PRESENT_EVICTED, C_NEXIST_CLEARED_BY_ARP, C_NEXIST_LEARNED, C_PRESENT_REFRESHED, C_LOCK_IGNORED, C_MAC_MOVED,
   C_STATIC_PROTECTED, C_LEARNED_FROM_REQUEST, C_REQUEST_NOT_LEARNED, C_UNSOLICITED_IGNORED, C_UNSOLICITED_LEARNED,
   C_IP_RECEIVED, C_INCOMPLETE_IP_IGNORED, C_NEXIST_CLEARED_BY_IP, C_CLEARED, C_REQUEST_RING_FULL,
-  C_HANDLES_ISSUED, C_STATIC_ADDED, C_STATIC_REMOVED, C_NEXIST_FULL_KEPT,
+  C_HANDLES_ISSUED, C_STATIC_ADDED, C_STATIC_REMOVED, C_NEXIST_FULL_KEPT, C_SEEN_RECORDED, C_ADMITTED_SEEN,
 } from "./state";
 import { indexGet, indexInsert, indexSet, indexRemove } from "./index-table";
 import {
@@ -92,6 +92,71 @@ function nexistVacate(table: ArpTableState, f: ArpIface, position: u32, unindex:
 }
 
 // ---------------------------------------------------------------------------------------------
+// SEEN ring: addresses that showed life while they had no entry (research §8.7, question 1)
+
+// @ts-ignore: decorator
+@inline function seenRecord(f: ArpIface, position: u32): usize {
+  return f.seen + <usize>position * S_BYTES;
+}
+
+/** Whether an index value names a SEEN position (kind 0, non-zero). */
+// @ts-ignore: decorator
+@inline function isSeen(found: u32): bool {
+  return found != 0 && (found >>> KIND_SHIFT) == 0;
+}
+
+/**
+ * Records a sighting of `ip` at `now`. `found` is its index value: 0 (not indexed), a SEEN
+ * value (the sighting is refreshed in place), or an entry the caller vacated but left in the
+ * index (replaced). The oldest position gives way when the ring is full.
+ */
+function sight(table: ArpTableState, f: ArpIface, ip: u32, now: i64, found: u32): void {
+  if (isSeen(found)) {
+    store<i64>(seenRecord(f, found - 1) + S_AT, now);
+    count(f, C_SEEN_RECORDED);
+    return;
+  }
+  if (f.seenCap == 0) {
+    if (found != 0) indexRemove(table, f, ip);
+    return;
+  }
+  if (f.seenUsed == f.seenCap) {
+    const head = seenRecord(f, f.seenHead);
+    const old = load<u32>(head + S_IP);
+    if (old != 0) {
+      indexRemove(table, f, old);
+      f.seenLive--;
+    }
+    f.seenHead = f.seenHead + 1 == f.seenCap ? 0 : f.seenHead + 1;
+    f.seenUsed--;
+  }
+  let position = f.seenHead + f.seenUsed;
+  if (position >= f.seenCap) position -= f.seenCap;
+  const r = seenRecord(f, position);
+  store<i64>(r + S_AT, now);
+  store<u32>(r + S_IP, ip);
+  f.seenUsed++;
+  f.seenLive++;
+  if (found != 0) indexSet(table, f, ip, position + 1);
+  else indexInsert(table, f, ip, position + 1);
+  count(f, C_SEEN_RECORDED);
+}
+
+/** Leaves a hole at a SEEN position (the index entry is the caller's). */
+function seenVacate(f: ArpIface, found: u32): void {
+  store<u32>(seenRecord(f, found - 1) + S_IP, 0);
+  f.seenLive--;
+}
+
+/** Puts a new entry for `ip` in the index, replacing its SEEN value if it has one. */
+function indexPlace(table: ArpTableState, f: ArpIface, ip: u32, found: u32, value: u32): void {
+  if (isSeen(found)) {
+    seenVacate(f, found);
+    indexSet(table, f, ip, value);
+  } else indexInsert(table, f, ip, value);
+}
+
+// ---------------------------------------------------------------------------------------------
 // PRESENT
 
 function presentCreate(f: ArpIface, ip: u32, mac: u64, now: i64, flags: u8, lastUsed: i64): u32 {
@@ -159,14 +224,14 @@ let refusal: u8 = 0;
  * reason in `refusal`). Timer mode reserves the N − 1 retries (obligations) so that they always
  * find a token; an admission must leave `reserve` tokens for refreshes. The caller indexes it.
  */
-function admit(f: ArpIface, ip: u32, now: i64, failures: u32): u32 {
+function admit(f: ArpIface, ip: u32, now: i64, failures: u32, priority: bool): u32 {
   if (f.iCount >= f.iCap) {
     count(f, C_ADMIT_REFUSED_SLOTS);
     refusal = VERDICT_NO_SLOT;
     return NIL;
   }
   const cost: i64 = f.demand ? 1 : <i64>f.n;
-  if (freeTokens(f) < (cost + f.reserve) * 1000) {
+  if (freeTokens(f) < (cost + (priority ? 0 : f.reserve)) * 1000) {
     count(f, C_ADMIT_REFUSED_RATE);
     refusal = VERDICT_RATE;
     return NIL;
@@ -327,7 +392,7 @@ export function resolveSlow(table: ArpTableState, f: ArpIface, ip: u32, now: i64
     }
     const flags = load<u8>(x + X_FLAGS);
     const keep = remembers(f, flags);
-    const s = admit(f, ip, now, keep ? <u32>load<u16>(x + X_FAILURES) : 0);
+    const s = admit(f, ip, now, keep ? <u32>load<u16>(x + X_FAILURES) : 0, false);
     if (s == NIL) {
       if (!keep) {
         nexistVacate(table, f, slot, true);
@@ -352,9 +417,12 @@ export function resolveSlow(table: ArpTableState, f: ArpIface, ip: u32, now: i64
     count(f, C_BAD_TARGET);
     return VERDICT_BAD_TARGET;
   }
-  const s = admit(f, ip, now, 0);
+  // ABSENT, or SEEN: a recent sighting lets the admission use the refresh reserve.
+  const priority = isSeen(found) && now - load<i64>(seenRecord(f, found - 1) + S_AT) <= f.seenWindow;
+  const s = admit(f, ip, now, 0, priority);
   if (s == NIL) return refusal;
-  indexInsert(table, f, ip, ref(KIND_INCOMPLETE, s));
+  if (priority) count(f, C_ADMITTED_SEEN);
+  indexPlace(table, f, ip, found, ref(KIND_INCOMPLETE, s));
   return enqueue(f, incompleteRecord(f, s), ip);
 }
 
@@ -443,41 +511,51 @@ export function receiveArp(
       count(f, C_NEXIST_FULL_KEPT);
       return C_NEXIST_FULL_KEPT | flag;
     }
-    nexistVacate(table, f, slot, true);
+    nexistVacate(table, f, slot, false);
     count(f, C_NEXIST_CLEARED_BY_ARP);
     if (f.learnOnClear && f.pCount < f.pCap) {
       const p = presentCreate(f, spa, sha, now, FLAG_UNCONFIRMED, NEVER);
-      indexInsert(table, f, spa, ref(KIND_PRESENT, p));
+      indexSet(table, f, spa, ref(KIND_PRESENT, p));
       count(f, C_NEXIST_LEARNED);
-    }
+    } else sight(table, f, spa, now, found);
     return C_NEXIST_CLEARED_BY_ARP | flag;
   }
-  // ABSENT
+  // ABSENT (or SEEN)
   if (op == 1 && forUs) {
     if (f.pCount < f.pCap) {
       const p = presentCreate(f, spa, sha, now, FLAG_UNCONFIRMED, NEVER);
-      indexInsert(table, f, spa, ref(KIND_PRESENT, p));
+      indexPlace(table, f, spa, found, ref(KIND_PRESENT, p));
       count(f, C_LEARNED_FROM_REQUEST);
       return C_LEARNED_FROM_REQUEST | flag;
     }
     count(f, C_REQUEST_NOT_LEARNED);
+    sight(table, f, spa, now, found);
     return C_REQUEST_NOT_LEARNED | flag;
   }
   if (f.acceptUnsolicited && f.pCount < f.pCap) {
     const p = presentCreate(f, spa, sha, now, FLAG_UNCONFIRMED, NEVER);
-    indexInsert(table, f, spa, ref(KIND_PRESENT, p));
+    indexPlace(table, f, spa, found, ref(KIND_PRESENT, p));
     count(f, C_UNSOLICITED_LEARNED);
     return C_UNSOLICITED_LEARNED | flag;
   }
   count(f, C_UNSOLICITED_IGNORED);
+  sight(table, f, spa, now, found);
   return C_UNSOLICITED_IGNORED | flag;
 }
 
-/** Rows 9 and 11: an IP packet from `src` arrived on the interface. Returns the decision's counter, or -1. */
+/**
+ * Rows 9 and 11: an IP packet from `src` arrived on the interface; an on-link source without an
+ * entry is remembered as SEEN. Returns the decision's counter, or -1.
+ */
 export function receiveIp(table: ArpTableState, f: ArpIface, src: u32, now: i64): i32 {
   count(f, C_IP_RECEIVED);
   const found = indexGet(table, f, src);
   const kind = found >>> KIND_SHIFT;
+  if (kind == 0) {
+    if (f.seenCap == 0 || isSpecial(f, src) || isOwn(f, src) || !isOnLink(f, src)) return -1;
+    sight(table, f, src, now, found);
+    return C_SEEN_RECORDED;
+  }
   if (kind == KIND_INCOMPLETE) {
     count(f, C_INCOMPLETE_IP_IGNORED);
     return C_INCOMPLETE_IP_IGNORED;
@@ -488,8 +566,9 @@ export function receiveIp(table: ArpTableState, f: ArpIface, src: u32, now: i64)
       count(f, C_NEXIST_FULL_KEPT);
       return C_NEXIST_FULL_KEPT;
     }
-    nexistVacate(table, f, slot, true);
+    nexistVacate(table, f, slot, false);
     count(f, C_NEXIST_CLEARED_BY_IP);
+    sight(table, f, src, now, found);
     return C_NEXIST_CLEARED_BY_IP;
   }
   return -1;
@@ -566,6 +645,18 @@ export function tickIface(table: ArpTableState, f: ArpIface, now: i64): void {
     f.xUsed--;
     work++;
   }
+  while (work < f.tickWork && f.seenUsed > 0) {
+    const r = seenRecord(f, f.seenHead);
+    const ip = load<u32>(r + S_IP);
+    if (ip != 0) {
+      if (now - load<i64>(r + S_AT) <= f.seenWindow) break;
+      indexRemove(table, f, ip);
+      f.seenLive--;
+    }
+    f.seenHead = f.seenHead + 1 == f.seenCap ? 0 : f.seenHead + 1;
+    f.seenUsed--;
+    work++;
+  }
   while (work < f.tickWork && f.expHead != NIL) {
     const slot = f.expHead;
     if (load<i64>(presentRecord(f, slot) + P_EXPIRES) > now) break;
@@ -620,6 +711,9 @@ export function clearIface(table: ArpTableState, f: ArpIface, ip: u32): u32 {
     } else if (kind == KIND_PRESENT && !(load<u8>(presentRecord(f, slot) + P_FLAGS) & FLAG_STATIC)) {
       presentDelete(table, f, slot);
       removed = 1;
+    } else if (isSeen(found)) {
+      seenVacate(f, found);
+      indexRemove(table, f, ip);
     }
   } else {
     while (f.retryHead != NIL) {
@@ -650,6 +744,18 @@ export function clearIface(table: ArpTableState, f: ArpIface, ip: u32): u32 {
     }
     f.xHead = 0;
     f.xLive = 0;
+    while (f.seenUsed > 0) {
+      const r = seenRecord(f, f.seenHead);
+      const address = load<u32>(r + S_IP);
+      if (address != 0) {
+        indexRemove(table, f, address);
+        store<u32>(r + S_IP, 0);
+      }
+      f.seenHead = f.seenHead + 1 == f.seenCap ? 0 : f.seenHead + 1;
+      f.seenUsed--;
+    }
+    f.seenHead = 0;
+    f.seenLive = 0;
   }
   countBy(f, C_CLEARED, removed);
   return removed;
@@ -683,7 +789,7 @@ export function staticAdd(table: ArpTableState, f: ArpIface, ip: u32, mac: u64, 
     nexistVacate(table, f, slot, true);
   }
   const p = presentCreate(f, ip, mac, now, FLAG_STATIC, NEVER);
-  indexInsert(table, f, ip, ref(KIND_PRESENT, p));
+  indexPlace(table, f, ip, indexGet(table, f, ip), ref(KIND_PRESENT, p));
   count(f, C_STATIC_ADDED);
   return 0;
 }

@@ -77,6 +77,15 @@ export interface ArpParameters {
   requestRing: number;
   /** Replies held until `drainRequests` (default 256). When full, replies are dropped and counted. */
   replyRing: number;
+  /**
+   * Addresses remembered after evidence of life while they had no entry (a GARP, an IP packet,
+   * ARP we did not learn from, a cleared NEXIST), a FIFO (default 1024; 0 disables). A resolution
+   * for a remembered address may use the refresh reserve, so new neighbours that announce
+   * themselves are not starved by a scan (research §8.7, question 1).
+   */
+  seenEntries: number;
+  /** How long a sighting gives priority, ms (default 60,000). */
+  seenWindowMs: number;
 }
 
 /** One interface: its MAC, its addresses and, optionally, its own parameters. */
@@ -131,6 +140,8 @@ export const ARP_DEFAULTS: Readonly<Omit<ArpParameters, "requestRing">> = Object
   acceptUnsolicited: false,
   learnOnNexistClear: false,
   replyRing: 256,
+  seenEntries: 1024,
+  seenWindowMs: 60_000,
 });
 
 const RANGES: Record<Exclude<keyof ArpParameters, "retryMode" | "nexistBackoff" | "acceptUnsolicited" | "learnOnNexistClear">, [number, number]> = {
@@ -159,6 +170,8 @@ const RANGES: Record<Exclude<keyof ArpParameters, "retryMode" | "nexistBackoff" 
   tickWork: [1, 65_536],
   requestRing: [1, 4_000_000],
   replyRing: [1, 1_000_000],
+  seenEntries: [0, 65_536],
+  seenWindowMs: [1000, 3_600_000],
 };
 
 /** An interface after validation: every parameter set, addresses as numbers. */
@@ -255,7 +268,7 @@ export function normalizeArpOptions(options: ArpOptions): ArpConfig {
 }
 
 /** Words of one interface's configuration block for the WebAssembly core (CFG_ order in assembly/arp/state.ts). */
-export const CONFIG_WORDS = 65;
+export const CONFIG_WORDS = 67;
 
 /** Writes one interface's configuration block. */
 export function writeConfigBlock(target: Float64Array, offset: number, c: ArpInterfaceConfig): void {
@@ -277,4 +290,6 @@ export function writeConfigBlock(target: Float64Array, offset: number, c: ArpInt
     target[offset + 49 + 2 * k] = p.network;
     target[offset + 50 + 2 * k] = p.length;
   });
+  target[offset + 65] = c.seenEntries;
+  target[offset + 66] = c.seenWindowMs;
 }

@@ -86,7 +86,7 @@ export const ARP_COUNTER_NAMES = [
   "presentRefreshed", "lockIgnored", "macMoved", "staticProtected", "learnedFromRequest", "requestNotLearned",
   "unsolicitedIgnored", "unsolicitedLearned", "repliesSent", "replyRingFull", "ipReceived", "incompleteIpIgnored",
   "nexistClearedByIp", "cleared", "requestsSent", "requestRingFull", "releasedSent", "releasedDropped", "handlesIssued",
-  "staticAdded", "staticRemoved", "nexistFullKept",
+  "staticAdded", "staticRemoved", "nexistFullKept", "seenRecorded", "admittedSeen",
 ] as const;
 
 /** The name of one per-interface counter. */
@@ -138,6 +138,9 @@ export interface ArpInterfaceOccupancy {
   freeTokens: number;
   /** Retries that admitted INCOMPLETE entries will still send (timer mode). */
   obligations: number;
+  /** Addresses remembered after evidence of life (priority for their first resolution). */
+  seen: number;
+  seenCapacity: number;
 }
 
 /** Occupancy of the whole table. */

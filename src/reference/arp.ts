@@ -70,6 +70,12 @@ interface Nexist {
   position: number;
 }
 
+interface Seen {
+  ip: number;
+  at: number;
+  position: number;
+}
+
 type Entry = Present | Incomplete | Nexist;
 
 interface Release {
@@ -117,6 +123,11 @@ class RefInterface {
   xHead = 0;
   xUsed = 0;
   xLive = 0;
+  // SEEN ring (kept apart from the index: an address in it has no entry)
+  readonly seenRing: (Seen | null)[];
+  readonly seen = new Map<number, Seen>();
+  seenHead = 0;
+  seenUsed = 0;
   // handles
   readonly handleBase: number;
   readonly freeHandles: number[];
@@ -138,6 +149,7 @@ class RefInterface {
     this.fillMs = Math.floor((c.requestBurst * 1000 + c.requestRate - 1) / c.requestRate);
     this.icmpFillMs = c.icmpRate > 0 ? Math.floor((c.icmpBurst * 1000 + c.icmpRate - 1) / c.icmpRate) : 0;
     this.ring = new Array<Nexist | null>(c.nexistEntries).fill(null);
+    this.seenRing = new Array<Seen | null>(c.seenEntries).fill(null);
     this.handleBase = handleBase;
     this.freeHandles = Array.from({ length: c.queuePerInterface }, (_, k) => c.queuePerInterface - 1 - k);
     this.bytes = arpInterfaceBytes(c);
@@ -344,6 +356,40 @@ class RefInterface {
     this.xLive--;
   }
 
+  // -- SEEN ------------------------------------------------------------------------------------
+
+  sight(ip: number, now: number): void {
+    const known = this.seen.get(ip);
+    if (known) {
+      known.at = now;
+      this.count("seenRecorded");
+      return;
+    }
+    const cap = this.c.seenEntries;
+    if (cap === 0) return;
+    if (this.seenUsed === cap) {
+      const old = this.seenRing[this.seenHead];
+      if (old) this.seen.delete(old.ip);
+      this.seenRing[this.seenHead] = null;
+      this.seenHead = this.seenHead + 1 === cap ? 0 : this.seenHead + 1;
+      this.seenUsed--;
+    }
+    let position = this.seenHead + this.seenUsed;
+    if (position >= cap) position -= cap;
+    const record = { ip, at: now, position };
+    this.seenRing[position] = record;
+    this.seen.set(ip, record);
+    this.seenUsed++;
+    this.count("seenRecorded");
+  }
+
+  seenVacate(ip: number): void {
+    const record = this.seen.get(ip);
+    if (!record) return;
+    this.seenRing[record.position] = null;
+    this.seen.delete(ip);
+  }
+
   // -- PRESENT ---------------------------------------------------------------------------------
 
   presentCreate(ip: number, mac: number, now: number, flags: number, lastUsed: number): Present {
@@ -390,7 +436,7 @@ class RefInterface {
 
   refusal = 0;
 
-  admit(ip: number, now: number, failures: number): Incomplete | null {
+  admit(ip: number, now: number, failures: number, priority: boolean): Incomplete | null {
     const c = this.c;
     if (this.iCount >= c.incompleteEntries) {
       this.count("admitRefusedSlots");
@@ -398,7 +444,7 @@ class RefInterface {
       return null;
     }
     const cost = c.retryMode === "demand" ? 1 : c.requestsPerResolution;
-    if (this.freeTokens() < (cost + c.refreshReserve) * 1000) {
+    if (this.freeTokens() < (cost + (priority ? 0 : c.refreshReserve)) * 1000) {
       this.count("admitRefusedRate");
       this.refusal = ArpVerdict.rateLimited;
       return null;
@@ -518,7 +564,7 @@ class RefInterface {
         return ArpVerdict.nexist | (this.icmpTake() ? ArpVerdict.icmpFlag : 0);
       }
       const keep = this.remembers(e);
-      const admitted = this.admit(ip, now, keep ? e.failures : 0);
+      const admitted = this.admit(ip, now, keep ? e.failures : 0, false);
       if (admitted === null) {
         if (!keep) {
           this.nexistVacate(e, true);
@@ -535,8 +581,12 @@ class RefInterface {
       this.count("badTarget");
       return ArpVerdict.badTarget;
     }
-    const admitted = this.admit(ip, now, 0);
+    const sighting = this.seen.get(ip);
+    const priority = sighting !== undefined && now - sighting.at <= c.seenWindowMs;
+    const admitted = this.admit(ip, now, 0, priority);
     if (admitted === null) return this.refusal;
+    if (priority) this.count("admittedSeen");
+    this.seenVacate(ip);
     this.index.set(ip, admitted);
     return this.enqueue(admitted);
   }
@@ -598,26 +648,37 @@ class RefInterface {
       if (c.learnOnNexistClear && this.pCount < c.presentEntries) {
         this.index.set(spa, this.presentCreate(spa, sha, now, UNCONFIRMED, NEVER));
         this.count("nexistLearned");
-      }
+      } else this.sight(spa, now);
       return code("nexistClearedByArp", replied);
     }
     if (op === 1 && forUs) {
       if (this.pCount < c.presentEntries) {
+        this.seenVacate(spa);
         this.index.set(spa, this.presentCreate(spa, sha, now, UNCONFIRMED, NEVER));
         return decide("learnedFromRequest");
       }
-      return decide("requestNotLearned");
+      const result = decide("requestNotLearned");
+      this.sight(spa, now);
+      return result;
     }
     if (c.acceptUnsolicited && this.pCount < c.presentEntries) {
+      this.seenVacate(spa);
       this.index.set(spa, this.presentCreate(spa, sha, now, UNCONFIRMED, NEVER));
       return decide("unsolicitedLearned");
     }
-    return decide("unsolicitedIgnored");
+    const result = decide("unsolicitedIgnored");
+    this.sight(spa, now);
+    return result;
   }
 
-  receiveIp(src: number): number {
+  receiveIp(src: number, now: number): number {
     this.count("ipReceived");
     const e = this.index.get(src);
+    if (e === undefined) {
+      if (this.c.seenEntries === 0 || this.isSpecial(src) || this.isOwn(src) || !this.isOnLink(src)) return -1;
+      this.sight(src, now);
+      return COUNTER_INDEX.seenRecorded;
+    }
     if (e?.kind === "incomplete") {
       this.count("incompleteIpIgnored");
       return COUNTER_INDEX.incompleteIpIgnored;
@@ -629,6 +690,7 @@ class RefInterface {
       }
       this.nexistVacate(e, true);
       this.count("nexistClearedByIp");
+      this.sight(src, now);
       return COUNTER_INDEX.nexistClearedByIp;
     }
     return -1;
@@ -693,6 +755,17 @@ class RefInterface {
       this.xUsed--;
       work++;
     }
+    while (work < c.tickWork && this.seenUsed > 0) {
+      const record = this.seenRing[this.seenHead];
+      if (record) {
+        if (now - record.at <= c.seenWindowMs) break;
+        this.seen.delete(record.ip);
+        this.seenRing[this.seenHead] = null;
+      }
+      this.seenHead = this.seenHead + 1 === c.seenEntries ? 0 : this.seenHead + 1;
+      this.seenUsed--;
+      work++;
+    }
     while (work < c.tickWork && this.expHead !== null) {
       const p = this.expHead;
       if (p.expires > now) break;
@@ -737,7 +810,7 @@ class RefInterface {
       } else if (e?.kind === "present" && !(e.flags & STATIC)) {
         this.presentDelete(e);
         removed = 1;
-      }
+      } else if (e === undefined) this.seenVacate(ip);
     } else {
       while (this.retryHead !== null) {
         const e = this.retryHead;
@@ -764,6 +837,10 @@ class RefInterface {
       }
       this.xHead = 0;
       this.xLive = 0;
+      this.seen.clear();
+      this.seenRing.fill(null);
+      this.seenHead = 0;
+      this.seenUsed = 0;
     }
     this.count("cleared", removed);
     return removed;
@@ -786,6 +863,7 @@ class RefInterface {
       this.iCount--;
       this.index.delete(ip);
     } else if (e?.kind === "nexist") this.nexistVacate(e, true);
+    this.seenVacate(ip);
     this.index.set(ip, this.presentCreate(ip, mac, now, STATIC, NEVER));
     this.count("staticAdded");
     return 0;
@@ -892,7 +970,7 @@ export class ReferenceArpTable {
     const address = toIPv4(srcIp);
     const t = this.#time(now);
     f.refill(t);
-    const code = f.receiveIp(address);
+    const code = f.receiveIp(address, t);
     return code < 0 ? null : ARP_COUNTER_NAMES[code]!;
   }
 
@@ -901,7 +979,7 @@ export class ReferenceArpTable {
     const f = this.#iface(ifIndex);
     const t = this.#time(now);
     f.refill(t);
-    for (const src of srcIps) f.receiveIp(src);
+    for (const src of srcIps) f.receiveIp(src, t);
   }
 
   /** See {@link ArpTable.tick}. */
@@ -994,7 +1072,7 @@ export class ReferenceArpTable {
       pendingReplies: f.replies.length, bytes: f.bytes,
       capacity: { present: f.c.presentEntries, static: f.c.staticEntries, incomplete: f.c.incompleteEntries, nexist: f.c.nexistEntries, queue: f.c.queuePerInterface },
       peak: { present: f.peakPresent, incomplete: f.peakIncomplete, nexist: f.peakNexist, queued: f.peakQueued },
-      freeTokens: f.freeTokens() / 1000, obligations: f.obligations,
+      freeTokens: f.freeTokens() / 1000, obligations: f.obligations, seen: f.seen.size, seenCapacity: f.c.seenEntries,
     }));
     const sum = (key: "present" | "static" | "incomplete" | "nexist" | "queued" | "bytes") => interfaces.reduce((s, i) => s + i[key], 0);
     return { interfaces, present: sum("present"), static: sum("static"), incomplete: sum("incomplete"), nexist: sum("nexist"), queued: sum("queued"), bytes: sum("bytes") };

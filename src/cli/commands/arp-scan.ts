@@ -28,7 +28,7 @@ export function renderArpScan(r: ArpScanResult): string {
   add("M1 requests per scanned address", (m) => fmt(m.m1.perScanned, 3));
   if (s.rescan !== null) {
     add("M1 re-scan: requests per re-scanned address", (m) => fmt(m.m1.perRescanned, 3));
-    add("M1 re-scan: requests for admitted addresses", (m) => fmt(m.m1.rescanRequestsForAdmitted));
+    add("M1 re-scan: requests triggered by re-scans of admitted", (m) => fmt(m.m1.rescanTriggered));
   }
   add("M2 requests/s (mean during the scan)", (m) => fmt(m.m2.meanPerSecond, 1));
   add("M2 peak requests in 1 s", (m) => fmt(m.m2.peak1s));
