@@ -13,6 +13,7 @@ export type SuiteRun = () => Promise<Record<string, unknown>>;
 
 const suites: Record<string, () => Promise<{ run: SuiteRun }>> = {
   fib: () => import("./suites/fib.js"),
+  arp: () => import("./suites/arp.js"),
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));

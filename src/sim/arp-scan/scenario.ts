@@ -14,6 +14,7 @@ import { OursModel } from "./ours-model.js";
 import { LinuxModel } from "./linux-model.js";
 import { Rfc826Model } from "./rfc826-model.js";
 import type { ArpParameters } from "../../arp/options.js";
+import { Xoshiro128 } from "../random.js";
 
 /** Scenario parameters. */
 export interface ArpScanOptions {
@@ -188,6 +189,7 @@ export function runArpScan(options: ArpScanOptions = {}): ArpScanResult {
   };
   const firstTime = (i: number) => SCAN_START + Math.floor(((i + jitter(i)) * 1000) / rate);
   const cursors = allOffsets.map(() => 0);
+  const shuffle = new Xoshiro128(0xc0de);
 
   for (let t = 0; t <= runMs; t++) {
     // Packets of this millisecond: background, newcomers, scan.
@@ -206,6 +208,17 @@ export function runArpScan(options: ArpScanOptions = {}): ArpScanResult {
         packets[count++] = scanAddress(i);
       }
     });
+    // Packets of one millisecond reach the router in no particular order: the first one after
+    // the bucket refills wins an admission, so a fixed order would decide who gets resolved.
+    for (let k = count - 1; k > 0; k--) {
+      const j = shuffle.next() % (k + 1);
+      const ip = packets[k]!;
+      packets[k] = packets[j]!;
+      packets[j] = ip;
+      const r = rescanOf[k]!;
+      rescanOf[k] = rescanOf[j]!;
+      rescanOf[j] = r;
+    }
     models.forEach((model, m) => {
       const s = state[m]!;
       const started = performance.now();
