@@ -63,14 +63,14 @@ export function renderArp(entries: ArpEntry[], interfaces: readonly ArpShowInter
         `${o.nexist} nexist (of ${o.capacity.nexist}), ${o.queued} packets queued (of ${o.capacity.queue}), ${o.bytes} bytes`,
     );
     if (pending.length > 0) {
-      lines.push(`  INCOMPLETE                Requests  Queued  Next event (ms)  Failures`);
+      lines.push(`  ${"INCOMPLETE".padEnd(24)}${"State".padStart(16)}${"Queued".padStart(8)}${"Next event (ms)".padStart(17)}${"Failures".padStart(10)}`);
       for (const e of pending.slice(0, limit)) {
         lines.push(`  ${e.ip.padEnd(24)}${`INCOMPLETE[${e.requests}]`.padStart(16)}${String(e.queued).padStart(8)}${String(Math.max(0, e.expiresAt! - now)).padStart(17)}${String(e.failures).padStart(10)}`);
       }
       if (pending.length > limit) lines.push(`  ... ${pending.length - limit} more`);
     }
     if (negative.length > 0) {
-      lines.push(`  NEXIST                    Expires in (s)  Failures`);
+      lines.push(`  ${"NEXIST".padEnd(24)}${"Expires in (s)".padStart(16)}${"Failures".padStart(10)}`);
       for (const e of negative.slice(0, limit)) {
         const left = e.expiresAt! - now;
         const expires = left <= 0 ? "expired" : String(Math.ceil(left / 1000));
