@@ -14,7 +14,7 @@ import {
   P_BYTES, P_MAC, P_LAST_USED, P_EXPIRES, P_UPDATED, P_IP, P_FLAGS, P_PROBES, P_EXP_NEXT,
   I_BYTES, I_CREATED, I_DUE, I_LAST_SENT, I_IP, I_SENT, I_FAILURES, I_Q_COUNT, I_NEXT,
   X_BYTES, X_EXPIRES, X_IP, X_FAILURES, X_FLAGS, REL_BYTES, REL_HANDLE, OUT_BYTES, MAX_ADDRESSES, COUNTERS,
-  C_RESOLVE_CALLS, C_PRESENT_HITS, C_NEXIST_HITS,
+  C_RESOLVE_CALLS, C_PRESENT_HITS, C_NEXIST_HITS, C_ICMP_ALLOWED, C_ICMP_SUPPRESSED,
   CFG_RETRANSMIT_MS, CFG_REQUESTS, CFG_DEMAND, CFG_NEXIST_HOLD_MS, CFG_BACKOFF, CFG_BACKOFF_BASE_MS, CFG_BACKOFF_MAX_MS,
   CFG_PRESENT_LIFETIME_MS, CFG_REFRESH_WINDOW_MS, CFG_REFRESH_PROBES, CFG_RECENT_USE_MS, CFG_LOCKTIME_MS,
   CFG_INCOMPLETE_ENTRIES, CFG_NEXIST_ENTRIES, CFG_PRESENT_ENTRIES, CFG_STATIC_ENTRIES, CFG_IDLE_EVICT_MS,
@@ -23,7 +23,7 @@ import {
   CFG_REPLY_RING, CFG_SEEN_ENTRIES, CFG_SEEN_WINDOW_MS, S_BYTES, CFG_MAC_HIGH, CFG_MAC_LOW, CFG_OWN_COUNT, CFG_ON_LINK_COUNT, CFG_OWN, CFG_ON_LINK, CFG_WORDS,
 } from "./arp/state";
 import { indexGet } from "./arp/index-table";
-import { count, countBy, refill, icmpTake, presentRecord, incompleteRecord, nexistRecord, freeTokens, returnHandle } from "./arp/pools";
+import { count, countBy, refill, presentRecord, incompleteRecord, nexistRecord, freeTokens, returnHandle } from "./arp/pools";
 import {
   resolveSlow, receiveArp, receiveIp, tickIface, clearIface, staticAdd, staticRemove, resultMac, resultHandle, NO_MAC,
 } from "./arp/transitions";
@@ -257,6 +257,8 @@ export function arpResolveBatch(tableHandle: usize, ifIndex: u32, ips: usize, co
   const nexist = f.nexist;
   let presentHits: u64 = 0;
   let nexistHits: u64 = 0;
+  let icmpAllowed: u64 = 0;
+  let icmpSuppressed: u64 = 0;
   for (let i: u32 = 0; i < count; i++) {
     const ip = load<u32>(ips + (<usize>i << 2));
     let position = reduceRange(<u32>sipHashWord(key | <u64>ip, k0, k1), cap);
@@ -281,7 +283,15 @@ export function arpResolveBatch(tableHandle: usize, ifIndex: u32, ips: usize, co
       continue;
     }
     if (kind == KIND_NEXIST && t < load<i64>(nexist + <usize>(found & SLOT_MASK) * X_BYTES + X_EXPIRES)) {
-      store<u8>(verdicts + i, VERDICT_NEXIST | (icmpTake(f) ? VERDICT_ICMP : 0));
+      // icmpTake, inlined and counted per batch.
+      if (f.icmpRate > 0 && f.icmpTokens >= 1000) {
+        f.icmpTokens -= 1000;
+        icmpAllowed++;
+        store<u8>(verdicts + i, VERDICT_NEXIST | VERDICT_ICMP);
+      } else {
+        icmpSuppressed++;
+        store<u8>(verdicts + i, VERDICT_NEXIST);
+      }
       nexistHits++;
       continue;
     }
@@ -293,6 +303,8 @@ export function arpResolveBatch(tableHandle: usize, ifIndex: u32, ips: usize, co
   countBy(f, C_RESOLVE_CALLS, presentHits + nexistHits);
   countBy(f, C_PRESENT_HITS, presentHits);
   countBy(f, C_NEXIST_HITS, nexistHits);
+  countBy(f, C_ICMP_ALLOWED, icmpAllowed);
+  countBy(f, C_ICMP_SUPPRESSED, icmpSuppressed);
 }
 
 // ---------------------------------------------------------------------------------------------
