@@ -136,6 +136,7 @@ function createIface(table: ArpTableState, f: ArpIface, ifIndex: u32, config: us
   f.xHead = 0;
   f.xUsed = 0;
   f.xLive = 0;
+  f.nexistQuiet = i64.MAX_VALUE;
   f.seenHead = 0;
   f.seenUsed = 0;
   f.seenLive = 0;
@@ -255,6 +256,7 @@ export function arpResolveBatch(tableHandle: usize, ifIndex: u32, ips: usize, co
   const index = f.index;
   const present = f.present;
   const nexist = f.nexist;
+  const quiet = f.nexistQuiet;
   let presentHits: u64 = 0;
   let nexistHits: u64 = 0;
   let icmpAllowed: u64 = 0;
@@ -282,7 +284,7 @@ export function arpResolveBatch(tableHandle: usize, ifIndex: u32, ips: usize, co
       presentHits++;
       continue;
     }
-    if (kind == KIND_NEXIST && t < load<i64>(nexist + <usize>(found & SLOT_MASK) * X_BYTES + X_EXPIRES)) {
+    if (kind == KIND_NEXIST && (t < quiet || t < load<i64>(nexist + <usize>(found & SLOT_MASK) * X_BYTES + X_EXPIRES))) {
       // icmpTake, inlined and counted per batch.
       if (f.icmpRate > 0 && f.icmpTokens >= 1000) {
         f.icmpTokens -= 1000;

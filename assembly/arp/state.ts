@@ -281,6 +281,8 @@ export const COUNTERS: i32 = 59;
   xHead: u32;
   xUsed: u32;
   xLive: u32;
+  /** No live NEXIST entry expires before this (a lower bound): hits before it skip the ring. */
+  nexistQuiet: i64;
   // SEEN ring
   seen: usize;
   seenCap: u32;

@@ -73,7 +73,9 @@ function nexistPlace(table: ArpTableState, f: ArpIface, ip: u32, now: i64, failu
   let position = f.xHead + f.xUsed;
   if (position >= f.xCap) position -= f.xCap;
   const r = nexistRecord(f, position);
-  store<i64>(r + X_EXPIRES, now + (flags & XFLAG_FULL ? f.t2 : holdFor(f, failures)));
+  const expires = now + (flags & XFLAG_FULL ? f.t2 : holdFor(f, failures));
+  store<i64>(r + X_EXPIRES, expires);
+  if (expires < f.nexistQuiet) f.nexistQuiet = expires;
   store<u32>(r + X_IP, ip);
   store<u16>(r + X_FAILURES, <u16>(failures > 0xffff ? 0xffff : failures));
   store<u8>(r + X_FLAGS, flags);
@@ -644,6 +646,12 @@ export function tickIface(table: ArpTableState, f: ArpIface, now: i64): void {
     f.xHead = f.xHead + 1 == f.xCap ? 0 : f.xHead + 1;
     f.xUsed--;
     work++;
+  }
+  // With a constant hold the ring is in expiry order: its live head bounds every expiry.
+  if (f.xUsed == 0) f.nexistQuiet = i64.MAX_VALUE;
+  else if (!f.backoff) {
+    const head = nexistRecord(f, f.xHead);
+    if (load<u32>(head + X_IP) != 0) f.nexistQuiet = load<i64>(head + X_EXPIRES);
   }
   while (work < f.tickWork && f.seenUsed > 0) {
     const r = seenRecord(f, f.seenHead);
