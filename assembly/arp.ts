@@ -462,6 +462,7 @@ export function arpStaticRemove(tableHandle: usize, ifIndex: u32, ip: u32): i32 
 /** The interface's counters as COUNTERS f64 at `out`. */
 export function arpCounters(tableHandle: usize, ifIndex: u32, out: usize): void {
   const table = changetype<ArpTableState>(tableHandle);
+  if (ifIndex >= table.count) return;
   const f = iface(table, ifIndex);
   for (let c: i32 = 0; c < COUNTERS; c++) store<f64>(out + (<usize>c << 3), <f64>load<u64>(f.counters + (<usize>c << 3)));
 }
@@ -487,6 +488,7 @@ export const ARP_OCCUPANCY_WORDS: i32 = 26;
  */
 export function arpOccupancy(tableHandle: usize, ifIndex: u32, out: usize): void {
   const table = changetype<ArpTableState>(tableHandle);
+  if (ifIndex >= table.count) return;
   const f = iface(table, ifIndex);
   // Plain stores: an array literal would allocate, and nothing may allocate after creation.
   store<f64>(out, <f64>f.pCount);
@@ -538,6 +540,10 @@ export let arpScanCount: u32 = 0;
  */
 export function arpEntryScan(tableHandle: usize, ifIndex: u32, kind: u32, cursor: u32, out: usize, max: u32): u32 {
   const table = changetype<ArpTableState>(tableHandle);
+  if (ifIndex >= table.count) {
+    arpScanCount = 0;
+    return cursor;
+  }
   const f = iface(table, ifIndex);
   let n: u32 = 0;
   let slot = cursor;
