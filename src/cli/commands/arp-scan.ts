@@ -60,7 +60,7 @@ export function renderArpScan(r: ArpScanResult): string {
 export const arpScanCommand: Command = {
   name: "arp-scan",
   summary: "the Code Red ARP scan scenario: our table vs RFC 826 and Linux defaults (M1–M6)",
-  usage: `usage: dataplane arp-scan [--rate R] [--seconds S] [--pattern udp|syn] [--rescan S] [--json]
+  usage: `usage: dataplane arp-scan [--rate R] [--seconds S] [--pattern udp|syn] [--rescan S] [--retry-mode timer|demand] [--json]
 
 Scans R new dead destinations a second for S seconds through a router with a default route
 to its LAN interface (6,000 live hosts, 50 busy neighbours, new hosts arriving), and prints
@@ -71,6 +71,8 @@ defaults driven by the same packets, then the acceptance checks.
   --seconds S       seconds of scanning (default 480)
   --pattern P       udp: one packet per destination; syn: at 0, 3 and 9 s (default syn)
   --rescan S        scan every destination again S seconds later
+  --retry-mode M    our table's retries: timer (default; N requests t1 apart) or demand
+                    (a retry only when another packet arrives: 1 request per single-packet target)
   --models LIST     comma-separated subset of ours,linux,rfc826 (default all)
   --json            print the metrics as JSON
 
@@ -82,6 +84,7 @@ Exit status 1 when a check fails.`,
       pattern: { type: "string" },
       rescan: { type: "string" },
       models: { type: "string" },
+      "retry-mode": { type: "string" },
       json: { type: "boolean" },
     }, false);
     const pattern = values.pattern ?? "syn";
@@ -91,9 +94,11 @@ Exit status 1 when a check fails.`,
     const rate = numberOption(values.rate, "rate", 500, { min: 1 });
     const seconds = numberOption(values.seconds, "seconds", 480, { integer: true, min: 1 });
     if (rate * seconds > 2 ** 28) throw new UsageError(`--rate × --seconds must stay below ${2 ** 28} destinations`);
+    const retryMode = values["retry-mode"] ?? "timer";
+    if (retryMode !== "timer" && retryMode !== "demand") throw new UsageError(`--retry-mode must be timer or demand, got ${JSON.stringify(retryMode)}`);
     const progress = new Progress("arp-scan", 1);
     const result = runArpScan({
-      rate, seconds, pattern, models: models as ("ours" | "linux" | "rfc826")[],
+      rate, seconds, pattern, models: models as ("ours" | "linux" | "rfc826")[], parameters: { retryMode },
       ...(values.rescan === undefined ? {} : { rescan: numberOption(values.rescan, "rescan", 0, { min: 1 }) }),
       progress: (f) => progress.update(f),
     });
