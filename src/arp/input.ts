@@ -4,7 +4,7 @@
  */
 
 import { InterfaceError, TimeError, describe } from "../errors.js";
-import { type IPv4Input, toIPv4, formatIPv4 } from "../net/address.js";
+import { type IPv4Input, toIPv4 } from "../net/address.js";
 import { type MacInput, parseMac } from "../net/mac.js";
 import { macValue } from "./options.js";
 
@@ -107,4 +107,3 @@ export function parseArpPacket(packet: ArpPacket, interfaces: number): ParsedArp
   };
 }
 
-export { formatIPv4 };

@@ -54,6 +54,7 @@ interface Neigh {
   alive: boolean;
 }
 
+/** Linux's neighbour table with its ARP defaults, as modelled above. */
 export class LinuxModel implements ScanModel {
   readonly name = "Linux defaults";
   readonly #p = LINUX_DEFAULTS;
@@ -75,6 +76,7 @@ export class LinuxModel implements ScanModel {
   #releaseSent: boolean[] = [];
   readonly #random = new Xoshiro128(0x11ce);
   readonly #drops = { tableOverflow: 0, queueOverflow: 0, resolutionFailed: 0 };
+  /** Forced GC walks, and resolved entries (REACHABLE/STALE/DELAY/PROBE) they or the periodic GC freed. */
   readonly counts = { forcedGc: 0, evictedResolved: 0 };
 
   #emit(ip: number, broadcast: boolean, now: number): void {
@@ -108,14 +110,13 @@ export class LinuxModel implements ScanModel {
     this.#table.delete(n.ip);
   }
 
-  #free(n: Neigh, now: number): void {
+  #free(n: Neigh): void {
     if (n.state === REACHABLE || n.state === STALE || n.state === DELAY || n.state === PROBE) this.counts.evictedResolved++;
     // Packets still queued on a freed INCOMPLETE entry are dropped.
     for (let k = 0; k < n.queued; k++) this.#release(n.ip, false);
     if (n.queued > 0) this.#drops.resolutionFailed += n.queued;
     n.queued = 0;
     this.#unlink(n);
-    void now;
   }
 
   #release(ip: number, sent: boolean): void {
@@ -134,7 +135,7 @@ export class LinuxModel implements ScanModel {
     for (let n = this.#gcHead; n !== null && shrunk < maxClean; ) {
       const next = n.next;
       if (n.state === FAILED || now - n.updated > 5000) {
-        this.#free(n, now);
+        this.#free(n);
         shrunk++;
       } else if (n.updated < min) min = n.updated;
       n = next;
@@ -236,7 +237,7 @@ export class LinuxModel implements ScanModel {
       if (this.#table.size >= this.#p.gcThresh1) {
         for (let n = this.#gcHead; n !== null; ) {
           const next = n.next;
-          if (n.state === FAILED || now - n.used > this.#p.gcStaleMs) this.#free(n, now);
+          if (n.state === FAILED || now - n.used > this.#p.gcStaleMs) this.#free(n);
           n = next;
         }
       }

@@ -4,9 +4,9 @@ import { ArpTable } from "../../arp.js";
 import type { ArpOptions } from "../../arp/options.js";
 import { ArpVerdict, ARP_COUNTER_NAMES } from "../../arp/types.js";
 import { parseIPv4 } from "../../net/address.js";
-import { macText } from "../../arp/input.js";
 import { type ScanModel, SENT, QUEUED, DROPPED } from "./model.js";
 
+/** Our table through the scenario's model interface. */
 export class OursModel implements ScanModel {
   readonly name = "dataplane ArpTable";
   readonly table: ArpTable;
@@ -62,4 +62,3 @@ export class OursModel implements ScanModel {
   }
 }
 
-export { macText };

@@ -7,6 +7,7 @@
 
 import { type ScanModel, SENT, DROPPED } from "./model.js";
 
+/** RFC 826 as written: a positive cache, one request per packet that misses. */
 export class Rfc826Model implements ScanModel {
   readonly name = "RFC 826";
   readonly #cache = new Map<number, number>();

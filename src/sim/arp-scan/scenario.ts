@@ -95,7 +95,8 @@ const NEW_ANNOUNCED = 2;
 const NEW_SILENT = 3;
 const OTHER_LIVE = 4;
 
-/** A keyed permutation of [0, 2^28): destination index ↔ address offset (4-round Feistel on 14-bit halves). */
+// A keyed permutation of [0, 2^28): destination index ↔ address offset (4-round Feistel on
+// 14-bit halves), so destinations are unique and a request's target maps back to its index.
 const KEYS = [0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c];
 function round(x: number, key: number): number {
   let f = Math.imul(x ^ key, 0x45d9f3b);
@@ -103,12 +104,14 @@ function round(x: number, key: number): number {
   f = Math.imul(f, 0x45d9f3b);
   return (f ^ (f >>> 16)) & 0x3fff;
 }
+/** The address of scan destination `index` (unique, in 16.0.0.0/4, never a live host). */
 export function scanAddress(index: number): number {
   let left = index >>> 14;
   let right = index & 0x3fff;
   for (const key of KEYS) [left, right] = [right, left ^ round(right, key)];
   return SCAN_BASE + ((left << 14) | right);
 }
+/** The destination index of a scanned address (inverse of {@link scanAddress}). */
 export function scanIndex(address: number): number {
   const offset = address - SCAN_BASE;
   let left = offset >>> 14;
