@@ -15,6 +15,7 @@ const suites: Record<string, () => Promise<{ run: SuiteRun }>> = {
   fib: () => import("./suites/fib.js"),
   sampler: () => import("./suites/sampler.js"),
   packets: () => import("./suites/packets.js"),
+  arp: () => import("./suites/arp.js"),
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));

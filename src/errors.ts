@@ -65,3 +65,9 @@ export function describe(value: unknown): string {
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
+
+/** An interface index that the table does not have. */
+export class InterfaceError extends DataplaneError {}
+
+/** A time (`now`) that is not a finite number of milliseconds from 0 to 2^53. */
+export class TimeError extends DataplaneError {}

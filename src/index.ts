@@ -5,6 +5,7 @@
 
 export {
   DataplaneError, AddressError, PrefixError, MacError, AdjacencyError, CapacityError, ConfigError, CaptureFileError,
+  InterfaceError, TimeError,
 } from "./errors.js";
 export {
   type Family, type AddressInput, type IPv4Input, type IPv6Input, type Address,
@@ -59,3 +60,12 @@ export {
   writePcap, writePcapng, type CaptureRecord, type PcapWriteOptions, type PcapngInterfaceOptions,
 } from "./packet/writer.js";
 export { formatPacketLine, formatStatusCounts, formatPacketTime, formatTcpFlags } from "./show/packet.js";
+export { ArpTable, type ArpInterfaceInfo, type ArpState } from "./arp.js";
+export { ReferenceArpTable } from "./reference/arp.js";
+export { type ArpOptions, type ArpInterfaceOptions, type ArpParameters, type ArpRetryMode, ARP_DEFAULTS } from "./arp/options.js";
+export {
+  ArpVerdict, ARP_COUNTER_NAMES, type ArpResolveResult, type ArpDropReason, type ArpOutput, type ArpRelease, type ArpReleaseReason,
+  type ArpCounters, type ArpCounterName, type ArpReceiveResult, type ArpOccupancy, type ArpInterfaceOccupancy, type ArpEntry,
+} from "./arp/types.js";
+export { type ArpPacket } from "./arp/input.js";
+export { renderArp, type ArpShowOptions } from "./show/arp.js";

@@ -92,5 +92,38 @@ export interface PacketExports {
   packetIndexPcapAndParse(batch: number, start: number, end: number, flags: number, linkType: number, iface: number, maxCaptured: number): number;
 }
 
+/** assembly/arp.ts */
+export interface ArpExports {
+  arpCreate(count: number, config: number, seedLow: number, seedHigh: number, limitBytes: number): number;
+  arpResolve(table: number, ifIndex: number, ip: number, now: number): number;
+  arpResultMacHigh(): number;
+  arpResultMacLow(): number;
+  arpResultHandle(): number;
+  arpResolveBatch(table: number, ifIndex: number, ips: number, count: number, now: number, verdicts: number, macs: number, handles: number): void;
+  arpReceiveArp(
+    table: number, ifIndex: number, op: number, senderIp: number, senderMacHigh: number, senderMacLow: number,
+    targetIp: number, targetMacHigh: number, targetMacLow: number, ethSourceHigh: number, ethSourceLow: number,
+    ethDestinationHigh: number, ethDestinationLow: number, now: number,
+  ): number;
+  arpReceiveIp(table: number, ifIndex: number, srcIp: number, now: number): number;
+  arpReceiveIpBatch(table: number, ifIndex: number, srcs: number, count: number, now: number): void;
+  arpTick(table: number, now: number): void;
+  arpOutputTake(table: number, ifIndex: number, which: number, out: number, max: number): number;
+  arpReleasedTake(table: number, ifIndex: number, out: number, max: number): number;
+  arpClear(table: number, ifIndex: number, ip: number, now: number): number;
+  arpStaticAdd(table: number, ifIndex: number, ip: number, macHigh: number, macLow: number, now: number): number;
+  arpStaticRemove(table: number, ifIndex: number, ip: number): number;
+  arpCounters(table: number, ifIndex: number, out: number): void;
+  arpTableCounters(table: number, out: number): void;
+  ARP_OCCUPANCY_WORDS: WebAssembly.Global;
+  arpOccupancy(table: number, ifIndex: number, out: number): void;
+  arpKindOf(table: number, ifIndex: number, ip: number): number;
+  ARP_ENTRY_WORDS: WebAssembly.Global;
+  arpScanCount: WebAssembly.Global;
+  arpEntryScan(table: number, ifIndex: number, kind: number, cursor: number, out: number, max: number): number;
+  arpHandleCount(table: number): number;
+  arpHashAgrees(low: number, high: number, k0Low: number, k0High: number, k1Low: number, k1High: number): number;
+}
+
 /** Everything the module exports. */
-export type WasmExports = CoreExports & FibExports & SamplerExports & SelectorExports & PacketExports;
+export type WasmExports = CoreExports & FibExports & SamplerExports & SelectorExports & PacketExports & ArpExports;
