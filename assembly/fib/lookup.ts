@@ -2,7 +2,7 @@
 // ply?", and 0 for "no route" so that callers' loops stay branch-free too.
 
 import { PlyTrie, PLY_FLAG, NARROW_PLY_FLAG } from "./ply-trie";
-import { imageEntry } from "./ply-image";
+import { imageEntry, IMAGE_VALUES } from "./ply-image";
 
 /** Adjacency for one IPv4 address. */
 export function lookup4(trie: PlyTrie, address: u32): u32 {
@@ -82,7 +82,10 @@ function lookup6Dense(trie: PlyTrie, address: usize): u32 {
 
 function lookup6Compact(root: usize, images: usize, address: usize): u32 {
   let e = load<u32>(root + (<usize>(load<u32>(address) >>> 16) << 2));
-  let depth: u32 = 16;
+  // Depth 16: a dense image, indexed directly.
+  if (!(e & PLY_FLAG)) return e;
+  e = load<u32>(images + (<usize>(e & 0x7fffffff) << 2) + IMAGE_VALUES + (<usize>((load<u32>(address) >>> 8) & 255) << 2));
+  let depth: u32 = 24;
   while (e & PLY_FLAG) {
     e = imageEntry(images + (<usize>(e & 0x7fffffff) << 2), keyByteAt(address, depth));
     depth += 8;
@@ -98,6 +101,12 @@ export function lookup6(trie: PlyTrie, address: usize): u32 {
 // A compact trie is searched eight addresses at a time, in lock step: every round moves each
 // unfinished lookup down one level with branch-free selects, so eight independent cache misses
 // are in flight instead of one, and the loop exits once per group instead of once per address.
+
+// @ts-ignore: decorator
+@inline function stepDense(e: u32, images: usize, index: u32): u32 {
+  const node = select<usize>(images + (<usize>(e & 0x7fffffff) << 2), IDLE_DENSE, e >>> 31);
+  return select<u32>(load<u32>(node + IMAGE_VALUES + (<usize>index << 2)), e, e >>> 31);
+}
 
 // @ts-ignore: decorator
 @inline function stepCompact(e: u32, images: usize, index: u32, idle: usize): u32 {
@@ -130,7 +139,15 @@ export function lookup6Batch(trie: PlyTrie, addresses: usize, out: usize, count:
     let e5 = load<u32>(root + (<usize>(load<u32>(a, 80) >>> 16) << 2));
     let e6 = load<u32>(root + (<usize>(load<u32>(a, 96) >>> 16) << 2));
     let e7 = load<u32>(root + (<usize>(load<u32>(a, 112) >>> 16) << 2));
-    let depth: u32 = 16;
+    e0 = stepDense(e0, images, keyByteAt(a, 16));
+    e1 = stepDense(e1, images, keyByteAt(a + 16, 16));
+    e2 = stepDense(e2, images, keyByteAt(a + 32, 16));
+    e3 = stepDense(e3, images, keyByteAt(a + 48, 16));
+    e4 = stepDense(e4, images, keyByteAt(a + 64, 16));
+    e5 = stepDense(e5, images, keyByteAt(a + 80, 16));
+    e6 = stepDense(e6, images, keyByteAt(a + 96, 16));
+    e7 = stepDense(e7, images, keyByteAt(a + 112, 16));
+    let depth: u32 = 24;
     while ((e0 | e1 | e2 | e3 | e4 | e5 | e6 | e7) & PLY_FLAG) {
       e0 = stepCompact(e0, images, keyByteAt(a, depth), idle);
       e1 = stepCompact(e1, images, keyByteAt(a + 16, depth), idle);
@@ -158,3 +175,5 @@ export function lookup6Batch(trie: PlyTrie, addresses: usize, out: usize, count:
 // The image that finished lanes read while the others descend: every bitmap word has bit 0
 // set, so every entry index reads run 0, whose value is 0.
 const IDLE_IMAGE = memory.data<u64>([1, 1, 1, 1, 0, 0, 0, 0], 64);
+/** What finished lanes index at depth 16: a zeroed area as large as a dense image. */
+const IDLE_DENSE = memory.data(1088, 64);

@@ -13,6 +13,10 @@
 //
 // Images live in one growable heap addressed by byte offset (so references survive the heap
 // being moved), in five size classes with a free list each, 64-byte aligned.
+//
+// A "dense" image has every bitmap bit set: each entry is its own run, value i sits at
+// IMAGE_VALUES + 4i, and a lookup may index it directly. The trie keeps its first level of plies
+// (depth 16, few and hot) dense, which saves the rank computation there on every lookup.
 
 import { Budget, budgetAlloc, budgetFree, budgetFits } from "../common/budget";
 
@@ -143,9 +147,10 @@ function classOf(images: ImageHeap, offset: u32): u32 {
 // @ts-ignore: decorator
 @inline export function imageEntry(node: usize, i: u32): u32 {
   const w = <usize>(i >>> 6);
-  const bits = load<u64>(node + (w << 3)) & ((<u64>2 << <u64>(i & 63)) - 1);
-  const run = <u32>load<u8>(node + IMAGE_CUM + w) + <u32>popcnt<u64>(bits) - 1;
-  return load<u32>(node + IMAGE_VALUES + (<usize>run << 2));
+  // Shifting bit i to the top drops the bits above it: popcnt then counts runs started at or
+  // before i, and value number (runs − 1) sits at IMAGE_VALUES + 4 × (runs − 1).
+  const runs = <u32>load<u8>(node + IMAGE_CUM + w) + <u32>popcnt<u64>(load<u64>(node + (w << 3)) << <u64>(~i & 63));
+  return load<u32>(node + (IMAGE_VALUES - 4) + (<usize>runs << 2));
 }
 
 /** Overwrites entry `i`, which must be a run of its own (a child reference), in place. */
@@ -185,12 +190,12 @@ export function imageDecode(images: ImageHeap, offset: u32, out: usize): void {
  * class is unchanged, else in a new block (the old one, if any, is freed). Returns the offset.
  * `old` is the current offset or NO_BLOCK for a new ply.
  */
-export function imageEncode(images: ImageHeap, entries: usize, index: u32, old: u32): u32 {
+export function imageEncode(images: ImageHeap, entries: usize, index: u32, old: u32, dense: bool): u32 {
   let runs: u32 = 1;
   let previous = load<u32>(entries);
   for (let i: usize = 1; i < 256; i++) {
     const e = load<u32>(entries + (i << 2));
-    if (e != previous) runs++;
+    if (dense || e != previous) runs++;
     previous = e;
   }
   const sizeClass = classFor(runs);
@@ -208,7 +213,7 @@ export function imageEncode(images: ImageHeap, entries: usize, index: u32, old: 
     for (let b: usize = 0; b < 64; b++) {
       const i = (w << 6) | b;
       const e = load<u32>(entries + (i << 2));
-      if (i == 0 || e != previous) {
+      if (dense || i == 0 || e != previous) {
         word |= <u64>1 << <u64>b;
         store<u32>(node + IMAGE_VALUES + (<usize>run << 2), e);
         run++;
@@ -221,8 +226,13 @@ export function imageEncode(images: ImageHeap, entries: usize, index: u32, old: 
   return offset;
 }
 
-/** A one-run image (all 256 entries `value`) for a new ply. */
-export function imageUniform(images: ImageHeap, index: u32, value: u32): u32 {
+/** An image whose 256 entries all hold `value`, for a new ply: one run, or dense. */
+export function imageUniform(images: ImageHeap, index: u32, value: u32, dense: bool): u32 {
+  if (dense) {
+    const entries = changetype<usize>(UNIFORM);
+    for (let i: usize = 0; i < 256; i++) store<u32>(entries + (i << 2), value);
+    return imageEncode(images, entries, index, NO_BLOCK, true);
+  }
   const offset = allocateBlock(images, 0);
   const node = images.base + offset;
   store<u64>(node, 1);
@@ -234,6 +244,8 @@ export function imageUniform(images: ImageHeap, index: u32, value: u32): u32 {
   store<u32>(node + IMAGE_VALUES, value);
   return offset;
 }
+
+const UNIFORM = memory.data(1024, 16);
 
 /** Frees the image at `offset`. */
 export function imageFree(images: ImageHeap, offset: u32): void {

@@ -15,6 +15,8 @@
 // * compact (IPv6, whose plies are sparse): each ply is a run-length image (ply-image.ts) and a
 //   reference holds the image's offset. Updates expand a ply into a scratch array ("open"),
 //   change it, and encode it back ("close"), which may move it; its parent is then patched.
+//   Plies at depth 16 (few, and on every lookup's path) are kept as dense images, which never
+//   move and are indexed without a rank.
 //
 // Updates keep, beside the entries, a "start mask" per entry: bit k of a ply entry's mask says
 // that a route of length depth+1+k begins at that entry (bit k of a root entry's mask: a route of
@@ -200,10 +202,10 @@ function open(trie: PlyTrie, handle: u32, level: u32): usize {
   return view;
 }
 
-/** Closes a ply opened with `open`; returns its (possibly new) handle. */
-function close(trie: PlyTrie, handle: u32, view: usize): u32 {
+/** Closes a ply opened with `open` at `level`; returns its (possibly new) handle. */
+function close(trie: PlyTrie, handle: u32, view: usize, level: u32): u32 {
   if (!trie.compact) return handle;
-  return imageEncode(trie.images, view, indexOf(trie, handle), handle << 2) >>> 2;
+  return imageEncode(trie.images, view, indexOf(trie, handle), handle << 2, level == 0) >>> 2;
 }
 
 // @ts-ignore: decorator
@@ -219,8 +221,8 @@ function close(trie: PlyTrie, handle: u32, view: usize): u32 {
   else store<u16>(view + (<usize>i << 1), <u16>(entry & PLY_FLAG ? NARROW_PLY_FLAG | entry : entry));
 }
 
-/** A new ply whose entries all hold `inherited`; returns its handle. */
-function createPly(trie: PlyTrie, inherited: u32): u32 {
+/** A new ply at `level` whose entries all hold `inherited`; returns its handle. */
+function createPly(trie: PlyTrie, inherited: u32, level: u32): u32 {
   let index = trie.freeHead;
   if (index != NO_PLY) trie.freeHead = load<u32>(infoAt(trie, index));
   else index = trie.highWater++;
@@ -230,7 +232,7 @@ function createPly(trie: PlyTrie, inherited: u32): u32 {
   store<u16>(info, 0, 6);
   memory.fill(maskAt(trie, index, 0), 0, PLY_ENTRIES);
   trie.live++;
-  if (trie.compact) return imageUniform(trie.images, index, inherited) >>> 2;
+  if (trie.compact) return imageUniform(trie.images, index, inherited, level == 0) >>> 2;
   const view = open(trie, index, 0);
   for (let i: u32 = 0; i < PLY_ENTRIES; i++) viewSet(trie, view, i, inherited);
   return index;
@@ -286,7 +288,7 @@ function setParentEntry(trie: PlyTrie, level: u32, entry: u32, split: bool): voi
   }
   const view = open(trie, parent, level - 1);
   viewSet(trie, view, i, entry);
-  const moved = close(trie, parent, view);
+  const moved = close(trie, parent, view, level - 1);
   if (moved != parent) {
     store<u32>(pathHandle + (<usize>(level - 1) << 2), moved);
     setParentEntry(trie, level - 1, PLY_FLAG | moved, false);
@@ -343,7 +345,7 @@ function paintPly(trie: PlyTrie, handle: u32, level: u32, depth: u32, start: u32
     } else viewSet(trie, view, i, value);
     i++;
   }
-  return close(trie, handle, view);
+  return close(trie, handle, view, level);
 }
 
 /** Gives a ply a new inherited value and repaints the entries that show it. */
@@ -470,7 +472,7 @@ export function plyTrieSet(trie: PlyTrie, length: u32, value: u32, isNew: bool):
   while (true) {
     if (e & PLY_FLAG) store<u32>(pathHandle + (<usize>level << 2), e & ~PLY_FLAG);
     else {
-      const child = createPly(trie, e);
+      const child = createPly(trie, e, level);
       store<u32>(pathHandle + (<usize>level << 2), child);
       setParentEntry(trie, level, PLY_FLAG | child, true);
       if (level > 0) {
@@ -548,7 +550,7 @@ function collapse(trie: PlyTrie, from: u32): void {
     const i = load<u32>(pathIndex + (<usize>level << 2));
     const view = open(trie, parent, <u32>level - 1);
     viewSet(trie, view, i, inherited);
-    moved(trie, <u32>level - 1, close(trie, parent, view));
+    moved(trie, <u32>level - 1, close(trie, parent, view, <u32>level - 1));
     level--;
   }
 }
