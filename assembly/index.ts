@@ -3,6 +3,7 @@
 
 export * from "./fib";
 export * from "./packet";
+export * from "./flow";
 
 /** Allocates `bytes` of zeroed memory for a host-side staging buffer. */
 export function alloc(bytes: usize): usize {
