@@ -273,6 +273,14 @@ export class FlowCache {
     return out;
   }
 
+  /**
+   * Ends flows oldest first (reason "flush") while the export queue has room, without draining
+   * it; returns the flows still in the cache.
+   */
+  flushStep(now: number): number {
+    return this.wasm.flowCacheFlush(this.handle, checkTime(now));
+  }
+
   /** Ends every flow (reason "flush") and returns everything in the export queue, oldest first. */
   flush(now: number): ExpiredFlow[] {
     checkTime(now);
