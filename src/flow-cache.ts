@@ -369,4 +369,4 @@ export class FlowCache {
   }
 }
 
-export { FLOW_RECORD_BYTES };
+

@@ -55,7 +55,7 @@ const TRANSITIONS: Transition[] = [
 
 for (const row of TRANSITIONS) {
   test(`flow lifecycle: ${row.name}`, () => {
-    const cache = new FlowCache({ agerBatch: row.options.capacity, ...row.options });
+    const cache = new FlowCache({ ...row.options, agerBatch: row.options.capacity ?? 1 });
     if (row.queueFullFirst) {
       // One RST flow fills the one-record queue.
       feed(cache, [tcp(0, { srcPort: 999, tcpFlags: 0x04 })]);
@@ -107,7 +107,7 @@ test("flow masks narrow the key as the MLS masks do", () => {
     tcp(2, { src: "10.0.0.2", dst: "192.0.2.1", srcPort: 3, dstPort: 80 }),
     tcp(3, { src: "10.0.0.2", dst: "192.0.2.9", srcPort: 3, dstPort: 80 }),
   ];
-  const count = (mask: FlowCacheOptions["mask"]) => feed(new FlowCache({ mask, seed: 2 }), packets).flows();
+  const count = (mask: NonNullable<FlowCacheOptions["mask"]>) => feed(new FlowCache({ mask, seed: 2 }), packets).flows();
   assert.equal(count("full").length, 4);
   const ds = count("destination-source");
   assert.deepEqual(ds.map((f) => [f.src, f.dst, f.packets, f.protocol, f.srcPort, f.dstPort]), [["10.0.0.1", "192.0.2.1", 2, 0, 0, 0], ["10.0.0.2", "192.0.2.1", 1, 0, 0, 0], ["10.0.0.2", "192.0.2.9", 1, 0, 0, 0]]);

@@ -7,8 +7,9 @@ import type { Command } from "./command.js";
 import { fibCommand } from "./commands/fib.js";
 import { startCommand } from "./commands/start.js";
 import { packetsCommand } from "./commands/packets.js";
+import { flowsCommand } from "./commands/flows.js";
 
-const commands: Command[] = [startCommand, fibCommand, packetsCommand];
+const commands: Command[] = [startCommand, fibCommand, packetsCommand, flowsCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

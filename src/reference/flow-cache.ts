@@ -67,10 +67,11 @@ export function flowPacketsFromBatch(batch: PacketBatch): FlowPacket[] {
 }
 
 interface Flow extends FlowRecord {
-  /** Key string. */
+  /** The key as a string (the Map key). */
   key: string;
-  /** TCP flags including FIN/RST (same as tcpFlags; kept for clarity). */
 }
+
+type FlowKey = Pick<Flow, "key" | "ipVersion" | "src" | "dst" | "protocol" | "srcPort" | "dstPort" | "tos" | "direction" | "inputInterface">;
 
 function emptyCounters(): Omit<FlowCacheCounters, "activeFlows" | "queuedFlows"> {
   return {
@@ -292,7 +293,7 @@ export class ReferenceFlowCache {
     }
   }
 
-  #key(p: FlowPacket, direction: FlowDirection): Pick<Flow, "key" | "ipVersion" | "src" | "dst" | "protocol" | "srcPort" | "dstPort" | "tos" | "direction" | "inputInterface"> {
+  #key(p: FlowPacket, direction: FlowDirection): FlowKey {
     const mask = this.options.mask;
     const version = p.ipVersion as 4 | 6;
     const zero = version === 4 ? "0.0.0.0" : "::";
@@ -311,7 +312,7 @@ export class ReferenceFlowCache {
     return { key, ipVersion: version, src, dst: p.dst, protocol, srcPort, dstPort, tos, direction, inputInterface: p.interface };
   }
 
-  #start(key: ReturnType<ReferenceFlowCache["#key"]>, id: number, p: FlowPacket, time: number): Flow {
+  #start(key: FlowKey, id: number, p: FlowPacket, time: number): Flow {
     return {
       ...key, entry: id, packets: 0, bytes: 0, firstMs: time, lastMs: time, tcpFlags: 0,
       minLength: 0xffff, maxLength: 0, minTtl: 255, maxTtl: 0, ipId: p.ipId,

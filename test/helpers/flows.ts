@@ -10,6 +10,7 @@ const MACS = ["00:00:00:00:00:00", "02:00:00:00:00:01", "aa:bb:cc:dd:ee:ff"];
 
 /** A packet with a time offset (added to the model clock), drawn from a small key space so flows repeat. */
 export interface GeneratedPacket extends Omit<FlowPacket, "time"> {
+  ipVersion: 4 | 6;
   offset: number;
 }
 
@@ -38,7 +39,7 @@ export function packetArbitrary(): fc.Arbitrary<GeneratedPacket> {
     vlanOuter: fc.constantFrom(0xffff, 0xffff, 5, 4095),
   }).map(({ v6, srcIndex, dstIndex, ...p }) => ({
     ...p,
-    ipVersion: v6 ? 6 : 4,
+    ipVersion: (v6 ? 6 : 4) as 4 | 6,
     src: (v6 ? V6 : V4)[srcIndex]!,
     dst: (v6 ? V6 : V4)[dstIndex]!,
   }));
@@ -49,7 +50,7 @@ export function fillBatch(batch: PacketBatch, packets: readonly FlowPacket[]): v
   batch.clear();
   for (const p of packets) {
     batch.push({
-      time: p.time, interface: p.interface, status: p.status, ipVersion: p.ipVersion, src: p.src, dst: p.dst,
+      time: p.time, interface: p.interface, status: p.status, ipVersion: p.ipVersion as 0 | 4 | 6, src: p.src, dst: p.dst,
       protocol: p.protocol, tos: p.tos, ttl: p.ttl, ipLength: p.ipLength, ipId: p.ipId, fragmentOffset: p.fragmentOffset,
       fragmentFlags: p.fragmentFlags, srcPort: p.srcPort, dstPort: p.dstPort, tcpFlags: p.tcpFlags,
       icmpType: p.icmpType, icmpCode: p.icmpCode, srcMac: p.srcMac, dstMac: p.dstMac, vlanOuter: p.vlanOuter,
