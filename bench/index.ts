@@ -14,6 +14,7 @@ export type SuiteRun = () => Promise<Record<string, unknown>>;
 const suites: Record<string, () => Promise<{ run: SuiteRun }>> = {
   fib: () => import("./suites/fib.js"),
   packets: () => import("./suites/packets.js"),
+  flows: () => import("./suites/flows.js"),
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -9,6 +9,7 @@ import { PacketBatch } from "../src/packet/batch.js";
 import type { FlowEndReason } from "../src/flow/record.js";
 import type { FlowPacket } from "../src/reference/flow-cache.js";
 import { fillBatch, flowPacket } from "./helpers/flows.js";
+import { craftCollidingBatch } from "../src/sim/flow-traffic.js";
 
 const T0 = 1_700_000_000_000;
 
@@ -170,49 +171,6 @@ test("memory: at most 128 bytes per flow for the table, allocated at creation", 
     assert.equal(cache.wasm.memory.buffer.byteLength, memory, "memory grew on the packet path");
   }
 });
-
-/**
- * Keys crafted against a known hash key (seed 0, i.e. an "unkeyed" cache): candidate flows
- * whose hash sends them to the first few index slots of a known-key cache.
- */
-export function craftCollidingBatch(known: FlowCache, wanted: number, window: number): PacketBatch {
-  const out = known.createBatch({ capacity: wanted, frameBytes: 0 });
-  const probe = known.createBatch({ capacity: 4096, frameBytes: 0 });
-  const slots = known.indexSlots;
-  const c = probe.columns;
-  let found = 0;
-  let candidate = 0;
-  const o = out.columns;
-  while (found < wanted) {
-    probe.length = 0;
-    for (let i = 0; i < probe.capacity; i++, candidate++) {
-      c.ipVersion[i] = 4;
-      c.status[i] = 0;
-      c.src[i * 4] = (0x0a000000 + (candidate >>> 16)) >>> 0;
-      c.dst[i * 4] = 0xc0000201;
-      c.protocol[i] = 6;
-      c.srcPort[i] = candidate & 0xffff;
-      c.dstPort[i] = 80;
-      c.ipLength[i] = 40;
-      c.time[i] = T0;
-      c.vlanOuter[i] = 0xffff;
-    }
-    probe.length = probe.capacity;
-    for (let i = 0; i < probe.capacity && found < wanted; i++) {
-      const home = Math.floor((known.packetHash(probe, i) / 2 ** 32) * slots);
-      if (home < window) {
-        for (const name of ["ipVersion", "status", "protocol", "srcPort", "dstPort", "ipLength", "time", "vlanOuter"] as const) {
-          (o[name] as Uint8Array)[found] = (c[name] as Uint8Array)[i]!;
-        }
-        o.src[found * 4] = c.src[i * 4]!;
-        o.dst[found * 4] = c.dst[i * 4]!;
-        found++;
-      }
-    }
-  }
-  out.length = wanted;
-  return out;
-}
 
 test("adversarial: keys that collide under a known key make long probes there, short ones in a keyed cache", () => {
   const capacity = 2048;

@@ -4,7 +4,6 @@
  */
 
 import { formatIPv4, formatIPv6 } from "../net/address.js";
-import { formatMac } from "../net/mac.js";
 
 /** Which key fields identify a flow, as the Catalyst MLS flow masks do. */
 export type FlowMask = "full" | "destination-source" | "destination";
@@ -91,10 +90,12 @@ function address(view: DataView, at: number, version: number): string {
   return formatIPv6([w0, view.getUint32(at + 4, true), view.getUint32(at + 8, true), view.getUint32(at + 12, true)]);
 }
 
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
+/** `aa:bb:cc:dd:ee:ff` (as formatMac writes it), from six bytes of `view`. */
 function mac(view: DataView, at: number): string {
-  const bytes: number[] = [];
-  for (let k = 0; k < 6; k++) bytes.push(view.getUint8(at + k));
-  return formatMac(bytes);
+  const h = HEX_BYTE;
+  return `${h[view.getUint8(at)]}:${h[view.getUint8(at + 1)]}:${h[view.getUint8(at + 2)]}:${h[view.getUint8(at + 3)]}:${h[view.getUint8(at + 4)]}:${h[view.getUint8(at + 5)]}`;
 }
 
 /** Decodes the flow record at byte `at` of `view` (layout of assembly/flow/state.ts). */

@@ -9,7 +9,7 @@ import { readPacketFile, readPacketFileSync } from "../../node/capture-file.js";
 import { CaptureFileError } from "../../errors.js";
 import { FlowCache } from "../../flow-cache.js";
 import { FLOW_MASKS, type ExpiredFlow, type FlowMask } from "../../flow/record.js";
-import { FLOW_RECORD_HEADER, flowJson, renderFlowCacheStatistics, renderFlowRecord } from "../../show/flow-cache.js";
+import { FLOW_RECORD_HEADER, flowJsonLine, renderFlowCacheStatistics, renderFlowRecord } from "../../show/flow-cache.js";
 import { type Command, UsageError, parseOptions, numberOption } from "../command.js";
 import { Progress } from "../progress.js";
 import { formatRate } from "../format.js";
@@ -106,12 +106,14 @@ table), or as JSON lines; then the packets per second achieved (on stderr with -
       throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
     }
     const json = values.json === true;
-    const cache = new FlowCache({ capacity, activeTimeout, inactiveTimeout, mask, exportQueueCapacity });
+    // The ager runs once per second of capture time, as IOS's does, and sweeps the whole table
+    // in four polls (a quarter of the entries each).
+    const cache = new FlowCache({ capacity, activeTimeout, inactiveTimeout, mask, exportQueueCapacity, agerBatch: Math.ceil(capacity / 4) });
     const progress = stdoutIsInteractiveOrPipe() ? undefined : new Progress(`reading ${path}`, size);
     const output = new Output();
     const emit = (flows: ExpiredFlow[]) => {
       for (const flow of flows) {
-        if (json) output.line(JSON.stringify(flowJson(flow)));
+        if (json) output.line(flowJsonLine(flow));
         else for (const line of renderFlowRecord(flow)) output.line(line);
       }
     };
@@ -122,6 +124,7 @@ table), or as JSON lines; then the packets per second achieved (on stderr with -
     let flows = 0;
     let firstTime = Number.NaN;
     let lastTime = Number.NaN;
+    let nextPoll = Number.NaN;
     let failure: CaptureFileError | undefined;
     try {
       const options = { ...cache.readerOptions(), ...(progress ? { onBytes: (bytes: number) => progress.update(bytes) } : {}) };
@@ -133,10 +136,15 @@ table), or as JSON lines; then the packets per second achieved (on stderr with -
         cache.update(batch);
         const times = batch.columns.time;
         if (Number.isNaN(firstTime)) firstTime = times[0]!;
-        // Capture time drives the ager: one poll per batch at the latest time seen.
+        // Capture time drives the ager: a poll for each second of capture time that has passed.
         const last = times[n - 1]!;
         if (!(last <= lastTime)) lastTime = last;
-        cache.age(lastTime);
+        if (Number.isNaN(nextPoll)) nextPoll = lastTime + 1000;
+        for (let polls = 0; lastTime >= nextPoll && polls < 4; polls++) {
+          cache.age(lastTime);
+          nextPoll += 1000;
+        }
+        if (lastTime >= nextPoll) nextPoll = lastTime + 1000;
         const ended = cache.drain();
         flows += ended.length;
         emit(ended);
