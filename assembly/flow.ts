@@ -7,7 +7,7 @@ import {
   FlowCache, RECORD_BYTES, EXPORT_RECORD_BYTES, NONE, COUNTER_SLOTS, SIZE_BUCKETS, PROTOCOL_CATEGORIES,
   PROTOCOL_FIELDS, OFF_NEXT,
 } from "./flow/state";
-import { cacheUpdate, cacheAge, cacheFlush, queuePop, packetKeyHash } from "./flow/cache";
+import { cacheUpdate, cacheAge, cacheFlush, queuePop, packetKeyHash, READ_AHEAD_KEY_BYTES, READ_AHEAD_RUN } from "./flow/cache";
 import { entryAt } from "./flow/table";
 
 export {
@@ -45,6 +45,9 @@ export function flowCacheCreate(
   c.sizes = zeroed(<usize>SIZE_BUCKETS << 3);
   c.protocols = zeroed(<usize>(PROTOCOL_CATEGORIES * PROTOCOL_FIELDS) << 3);
   c.scratch = zeroed(128);
+  c.keys = zeroed(<usize>READ_AHEAD_RUN * READ_AHEAD_KEY_BYTES);
+  c.hashes = zeroed(<usize>READ_AHEAD_RUN << 2);
+  c.slotsRun = zeroed(<usize>READ_AHEAD_RUN << 3);
   c.key0 = ((<u64>seedHigh) << 32) | seedLow;
   c.key1 = ((<u64>seedHigh2) << 32) | seedLow2;
   c.activeTimeout = activeTimeout;

@@ -38,6 +38,7 @@ import {
   entryAt, keyHash, indexFind, indexPut, indexRemove, entryTake, listAppend, listRemove, entryRelease, foundEmptySlot,
 } from "./table";
 import { protocolCategory, sizeBucket } from "./statistics";
+import { reduceRange } from "../common/hash";
 
 const TCP_FIN_RST: u16 = 0x005;
 const NO_VLAN: u16 = 0xffff;
@@ -217,9 +218,62 @@ function expire(c: FlowCache, id: u32, reason: u32, now: f64, release: bool): vo
 export function cacheUpdate(c: FlowCache, b: PacketBatch, from: u32, count: u32, direction: u32, selection: usize): u32 {
   if (from >= b.count) return 0;
   const end = count < b.count - from ? from + count : b.count;
-  const key = c.scratch;
   let accounted: u32 = 0;
-  for (let i = from; i < end; i++) {
+  for (let start = from; start < end; start += READ_AHEAD_RUN) {
+    const stop = end - start > READ_AHEAD_RUN ? start + READ_AHEAD_RUN : end;
+    prepareRun(c, b, start, stop, direction, selection);
+    accounted += accountRun(c, b, start, stop, direction, selection);
+  }
+  return accounted;
+}
+
+/** Packets per run of the read-ahead: keys and hashes first, then the loads, then the work. */
+export const READ_AHEAD_RUN: u32 = 64;
+export const READ_AHEAD_KEY_BYTES: u32 = 48;
+
+/**
+ * Builds and hashes the keys of packets [start, stop) into the run buffers, then loads, in
+ * tight loops of independent loads (so that their cache misses overlap), the index slot of
+ * each and both cache lines of the entry it names. The dependent work in accountRun then finds
+ * them in cache. Packets that will not be accounted get hash 0 and no loads.
+ */
+function prepareRun(c: FlowCache, b: PacketBatch, start: u32, stop: u32, direction: u32, selection: usize): void {
+  const count = stop - start;
+  for (let k: u32 = 0; k < count; k++) {
+    const n = <usize>(start + k);
+    const version = load<u8>(b.ipVersion + n);
+    const offered = (selection == 0 || load<u8>(selection + n) != 0)
+      && load<u8>(b.status + n) <= PACKET_STATUS_FRAGMENT && (version == 4 || version == 6);
+    if (!offered) {
+      store<u64>(c.slotsRun + (<usize>k << 3), 0);
+      continue;
+    }
+    const key = c.keys + <usize>k * READ_AHEAD_KEY_BYTES;
+    buildKey(c, b, start + k, key, direction);
+    store<u32>(c.hashes + (<usize>k << 2), keyHash(c, key));
+    store<u64>(c.slotsRun + (<usize>k << 3), 1);
+  }
+  const index = c.index;
+  const slots = c.slots;
+  for (let k: u32 = 0; k < count; k++) {
+    const at = c.slotsRun + (<usize>k << 3);
+    if (load<u64>(at) != 0) store<u64>(at, load<u64>(index + (<usize>reduceRange(load<u32>(c.hashes + (<usize>k << 2)), slots) << 3)));
+  }
+  let sink: u64 = 0;
+  for (let k: u32 = 0; k < count; k++) {
+    const slot = load<u64>(c.slotsRun + (<usize>k << 3));
+    if (slot != 0) {
+      const e = entryAt(c, <u32>slot - 1);
+      sink += load<u64>(e) + load<u64>(e, 104);
+    }
+  }
+  store<u64>(c.scratch, sink, 120);
+}
+
+/** Accounts packets [start, stop), whose keys and hashes prepareRun left in the run buffers. */
+function accountRun(c: FlowCache, b: PacketBatch, start: u32, stop: u32, direction: u32, selection: usize): u32 {
+  let accounted: u32 = 0;
+  for (let i = start; i < stop; i++) {
     const n = <usize>i;
     if (selection != 0 && load<u8>(selection + n) == 0) {
       counterAdd(c, C_UNSELECTED, 1);
@@ -234,8 +288,9 @@ export function cacheUpdate(c: FlowCache, b: PacketBatch, from: u32, count: u32,
       continue;
     }
     const time = load<f64>(b.time + (n << 3));
-    buildKey(c, b, i, key, direction);
-    const hash = keyHash(c, key);
+    const k = <usize>(i - start);
+    const key = c.keys + k * READ_AHEAD_KEY_BYTES;
+    const hash = load<u32>(c.hashes + (k << 2));
     let id = indexFind(c, key, hash);
     let e: usize;
     if (id != NONE) {

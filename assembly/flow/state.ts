@@ -142,8 +142,12 @@ export const MAX_CAPACITY: u32 = (1 << 24) - 1;
   counters: usize;
   sizes: usize;
   protocols: usize;
-  /** 64 bytes for the candidate key (record layout) and its compact IPv4 form. */
+  /** 128 bytes: a candidate key (record layout), its compact IPv4 form, a sink for read-ahead loads. */
   scratch: usize;
+  /** Read-ahead run buffers: keys (48 bytes each), hashes (u32) and index slots (u64). */
+  keys: usize;
+  hashes: usize;
+  slotsRun: usize;
   key0: u64;
   key1: u64;
   activeTimeout: f64;
