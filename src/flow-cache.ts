@@ -281,6 +281,26 @@ export class FlowCache {
     return this.wasm.flowCacheFlush(this.handle, checkTime(now));
   }
 
+  /**
+   * Drains the export queue through `visit`, which gets a view of WebAssembly memory and the
+   * byte offset of each 128-byte export record (decode it with `decodeExpiredFlow`); for
+   * consumers that encode records without building objects. Returns the records visited.
+   */
+  drainVisit(visit: (view: DataView, at: number) => void, max = Infinity): number {
+    const wasm = this.wasm;
+    const count = Math.min(wasm.flowCacheQueueCount(this.handle), max);
+    if (count === 0) return 0;
+    const view = new DataView(wasm.memory.buffer);
+    const capacity = this.options.exportQueueCapacity;
+    let head = wasm.flowCacheQueueHead(this.handle);
+    for (let k = 0; k < count; k++) {
+      visit(view, this.#queue + head * EXPORT_RECORD_BYTES);
+      head = head + 1 === capacity ? 0 : head + 1;
+    }
+    wasm.flowCacheQueuePop(this.handle, count);
+    return count;
+  }
+
   /** Ends every flow (reason "flush") and returns everything in the export queue, oldest first. */
   flush(now: number): ExpiredFlow[] {
     checkTime(now);
@@ -345,17 +365,7 @@ export class FlowCache {
   }
 
   #drainInto(out: ExpiredFlow[], max: number): void {
-    const wasm = this.wasm;
-    const count = Math.min(wasm.flowCacheQueueCount(this.handle), max);
-    if (count === 0) return;
-    const view = new DataView(wasm.memory.buffer);
-    const capacity = this.options.exportQueueCapacity;
-    let head = wasm.flowCacheQueueHead(this.handle);
-    for (let k = 0; k < count; k++) {
-      out.push(decodeExpiredFlow(view, this.#queue + head * EXPORT_RECORD_BYTES));
-      head = head + 1 === capacity ? 0 : head + 1;
-    }
-    wasm.flowCacheQueuePop(this.handle, count);
+    this.drainVisit((view, at) => out.push(decodeExpiredFlow(view, at)), max);
   }
 
   #stageSelection(selection: Uint8Array, length: number): number {

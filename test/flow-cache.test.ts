@@ -191,3 +191,21 @@ test("adversarial: keys that collide under a known key make long probes there, s
   assert.ok(defended.probes / defended.lookups < 3, `secret key: ${defended.probes / defended.lookups} probes per lookup`);
   assert.ok(defended.longestProbe < 20, `secret key: longest probe ${defended.longestProbe}`);
 });
+
+test("export records: the direct JSON line equals the decoded record's, for every kind of flow", async () => {
+  const { flowJsonLine } = await import("../src/show/flow-cache.js");
+  const { exportRecordJsonLine, decodeExpiredFlow } = await import("../src/flow/record.js");
+  const cache = feed(new FlowCache({ seed: 9 }), [
+    tcp(0, { ipLength: 1500, srcMac: "aa:aa:bb:bb:cc:03", dstMac: "aa:aa:bb:bb:cc:06", vlanOuter: 5 }),
+    tcp(1, { protocol: 1, icmpType: 8, fragmentOffset: 185 }),
+    tcp(2.125, { protocol: 58, ipVersion: 6, src: "2001:db8::1", dst: "ff02::1", tcpFlags: 0 }),
+  ]);
+  feed(cache, [tcp(3, { vlanOuter: 7, tcpFlags: 0x04 })], "egress");
+  cache.flushStep(T0 + 10);
+  let n = 0;
+  cache.drainVisit((view, at) => {
+    assert.equal(exportRecordJsonLine(view, at), flowJsonLine(decodeExpiredFlow(view, at)));
+    n++;
+  });
+  assert.equal(n, 4);
+});

@@ -148,3 +148,24 @@ export function decodeExpiredFlow(view: DataView, at: number): ExpiredFlow {
   record.sequence = Number(view.getBigUint64(at + 120, true));
   return record;
 }
+
+const REASON_JSON = FLOW_END_REASONS.map((reason) => `,"end_reason":"${reason}"}`);
+
+/**
+ * The JSON line of the export record at byte `at` of `view`, written straight from the record
+ * (no object in between): exactly `flowJsonLine(decodeExpiredFlow(view, at))`, which a test
+ * checks. `dataplane flows --json` prints one per flow.
+ */
+export function exportRecordJsonLine(view: DataView, at: number): string {
+  const version = view.getUint8(at + 38) === 6 ? 6 : 4;
+  const flags = view.getUint16(at + 106, true);
+  let line = `{"src":"${address(view, at, version)}","dst":"${address(view, at + 16, version)}","proto":${view.getUint8(at + 36)},"sport":${view.getUint16(at + 32, true)},"dport":${view.getUint16(at + 34, true)},"tos":${view.getUint8(at + 37)},"in_if":${view.getUint32(at + 40, true)},"packets":${view.getUint32(at + 52, true)},"bytes":${Number(view.getBigUint64(at + 56, true))},"first_ms":${JSON.stringify(view.getFloat64(at + 64, true))},"last_ms":${JSON.stringify(view.getFloat64(at + 72, true))},"ip_version":${version},"direction":"${view.getUint8(at + 39) === 1 ? "egress" : "ingress"}","tcp_flags":${flags & 0x0fff},"min_len":${view.getUint16(at + 84, true)},"max_len":${view.getUint16(at + 86, true)},"min_ttl":${view.getUint8(at + 108)},"max_ttl":${view.getUint8(at + 109)},"ip_id":${view.getUint32(at + 80, true)}`;
+  if (flags & CAPTURED_ICMP) line += `,"icmp_type":${view.getUint8(at + 110)},"icmp_code":${view.getUint8(at + 111)}`;
+  if (flags & CAPTURED_FRAGMENT) line += `,"frag_offset":${view.getUint16(at + 104, true)}`;
+  if (flags & CAPTURED_MAC) line += `,"src_mac":"${mac(view, at + 88)}","dst_mac":"${mac(view, at + 94)}"`;
+  const inputVlan = view.getUint16(at + 100, true);
+  const outputVlan = view.getUint16(at + 102, true);
+  if (inputVlan !== NO_VLAN) line += `,"in_vlan":${inputVlan}`;
+  if (outputVlan !== NO_VLAN) line += `,"out_vlan":${outputVlan}`;
+  return line + (REASON_JSON[view.getUint32(at + 44, true)] ?? REASON_JSON[4]!);
+}

@@ -8,8 +8,8 @@ import { statSync, fstatSync, writeSync } from "node:fs";
 import { readPacketFile, readPacketFileSync } from "../../node/capture-file.js";
 import { CaptureFileError } from "../../errors.js";
 import { FlowCache } from "../../flow-cache.js";
-import { FLOW_MASKS, type ExpiredFlow, type FlowMask } from "../../flow/record.js";
-import { FLOW_RECORD_HEADER, flowJsonLine, renderFlowCacheStatistics, renderFlowRecord } from "../../show/flow-cache.js";
+import { FLOW_MASKS, type FlowMask, decodeExpiredFlow, exportRecordJsonLine } from "../../flow/record.js";
+import { FLOW_RECORD_HEADER, renderFlowCacheStatistics, renderFlowRecord } from "../../show/flow-cache.js";
 import { type Command, UsageError, parseOptions, numberOption } from "../command.js";
 import { Progress } from "../progress.js";
 import { formatRate } from "../format.js";
@@ -28,27 +28,35 @@ async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
   for (const item of items) yield item;
 }
 
-/** Writes to stdout synchronously in large pieces (fast for big outputs; stdout may be a file or a pipe). */
+/** Writes lines to stdout synchronously through one reused buffer (stdout may be a file or a pipe). */
 class Output {
-  #parts: string[] = [];
-  #size = 0;
+  readonly #buffer = Buffer.allocUnsafe(1 << 20);
+  #used = 0;
   closed = false;
   line(text: string): void {
-    this.#parts.push(text);
-    this.#size += text.length;
-    if (this.#size > 1 << 16) this.flush();
+    // Lines are ASCII (addresses, numbers, names) except perhaps a file name: bound by UTF-8.
+    if (this.#used + text.length * 3 + 1 > this.#buffer.length) {
+      this.flush();
+      if (text.length * 3 + 1 > this.#buffer.length) {
+        this.#write(Buffer.from(`${text}\n`));
+        return;
+      }
+    }
+    this.#used += this.#buffer.write(text, this.#used);
+    this.#buffer[this.#used++] = 10;
   }
   flush(): void {
-    if (this.#parts.length === 0 || this.closed) return;
-    const text = this.#parts.join("\n") + "\n";
-    this.#parts = [];
-    this.#size = 0;
+    const pending = this.#buffer.subarray(0, this.#used);
+    this.#used = 0;
+    this.#write(pending);
+  }
+  #write(bytes: Buffer): void {
+    if (this.closed) return;
     try {
-      let buffer = Buffer.from(text);
-      while (buffer.length > 0) {
+      let rest = bytes;
+      while (rest.length > 0) {
         try {
-          const n = writeSync(1, buffer);
-          buffer = buffer.subarray(n);
+          rest = rest.subarray(writeSync(1, rest));
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
         }
@@ -81,7 +89,7 @@ table), or as JSON lines; then the packets per second achieved (on stderr with -
   --inactive-timeout S    inactive timeout in seconds (default 15)
   --capacity N            flows the cache holds (default 65536)
   --mask M                flow mask: full (default), destination-source or destination
-  --export-queue N        ended flows buffered between drains (default 65536)`,
+  --export-queue N        ended flows buffered between drains (default 4096)`,
   async run(args) {
     const { values, positionals } = parseOptions(args, {
       json: { type: "boolean" },
@@ -98,7 +106,7 @@ table), or as JSON lines; then the packets per second achieved (on stderr with -
     const activeTimeout = numberOption(values["active-timeout"], "active-timeout", 1800, { min: 0.001 }) * 1000;
     const inactiveTimeout = numberOption(values["inactive-timeout"], "inactive-timeout", 15, { min: 0.001 }) * 1000;
     const capacity = numberOption(values.capacity, "capacity", 65536, { integer: true, min: 1 });
-    const exportQueueCapacity = numberOption(values["export-queue"], "export-queue", 65536, { integer: true, min: 1 });
+    const exportQueueCapacity = numberOption(values["export-queue"], "export-queue", 4096, { integer: true, min: 1 });
     let size: number;
     try {
       size = statSync(path).size;
@@ -111,12 +119,12 @@ table), or as JSON lines; then the packets per second achieved (on stderr with -
     const cache = new FlowCache({ capacity, activeTimeout, inactiveTimeout, mask, exportQueueCapacity, agerBatch: Math.ceil(capacity / 4) });
     const progress = stdoutIsInteractiveOrPipe() ? undefined : new Progress(`reading ${path}`, size);
     const output = new Output();
-    const emit = (flows: ExpiredFlow[]) => {
-      for (const flow of flows) {
-        if (json) output.line(flowJsonLine(flow));
-        else for (const line of renderFlowRecord(flow)) output.line(line);
-      }
-    };
+    const write = json
+      ? (view: DataView, at: number) => output.line(exportRecordJsonLine(view, at))
+      : (view: DataView, at: number) => {
+        for (const line of renderFlowRecord(decodeExpiredFlow(view, at))) output.line(line);
+      };
+    const drain = () => cache.drainVisit(write);
     if (!json) for (const line of FLOW_RECORD_HEADER) output.line(line);
     const started = performance.now();
     const cpuStart = process.cpuUsage();
@@ -145,9 +153,7 @@ table), or as JSON lines; then the packets per second achieved (on stderr with -
           nextPoll += 1000;
         }
         if (lastTime >= nextPoll) nextPoll = lastTime + 1000;
-        const ended = cache.drain();
-        flows += ended.length;
-        emit(ended);
+        flows += drain();
       }
     } catch (error) {
       if (!(error instanceof CaptureFileError)) throw error;
@@ -155,9 +161,11 @@ table), or as JSON lines; then the packets per second achieved (on stderr with -
     } finally {
       progress?.finish();
     }
-    const ended = cache.flush(Number.isNaN(lastTime) ? 0 : lastTime);
-    flows += ended.length;
-    emit(ended);
+    // Flush a queue-full at a time, so that the records die young.
+    for (let left = Infinity; left > 0; ) {
+      left = cache.flushStep(Number.isNaN(lastTime) ? 0 : lastTime);
+      flows += drain();
+    }
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuStart);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
