@@ -158,11 +158,11 @@ function runModel(options: FlowCacheOptions, cmds: Iterable<fc.Command<Model, Re
 }
 
 test("flow cache = reference under random traffic, timeouts, tiny capacities and queues (release build)", () => {
-  fc.assert(fc.property(optionsArbitrary, commands, runModel), { numRuns: Number(process.env.FC_NUM_RUNS ?? 300), endOnFailure: process.env.FC_END_ON_FAILURE === "1" });
+  fc.assert(fc.property(optionsArbitrary, commands, runModel), { numRuns: Number(process.env.FC_NUM_RUNS ?? 1000), endOnFailure: process.env.FC_END_ON_FAILURE === "1" });
 });
 
 test("flow cache = reference on the debug build (assertions on)", async () => {
   await withDebugBuild(() => {
-    fc.assert(fc.property(optionsArbitrary, commands, runModel), { numRuns: Number(process.env.FC_NUM_RUNS ?? 60) });
+    fc.assert(fc.property(optionsArbitrary, commands, runModel), { numRuns: Number(process.env.FC_NUM_RUNS ?? 200) });
   });
 });
