@@ -157,12 +157,17 @@ function runModel(options: FlowCacheOptions, cmds: Iterable<fc.Command<Model, Re
   assert.equal(cache.counters().packetsIn, cache.counters().packetsExpired + cache.counters().packetsRefused);
 }
 
+/** Runs per property in `npm test`; `npm run test:fuzz` (FUZZ=nightly) keeps its time-boxed settings. */
+function runs(fallback: number): { numRuns?: number } {
+  return process.env.FUZZ === "nightly" ? {} : { numRuns: Number(process.env.FC_NUM_RUNS ?? fallback) };
+}
+
 test("flow cache = reference under random traffic, timeouts, tiny capacities and queues (release build)", () => {
-  fc.assert(fc.property(optionsArbitrary, commands, runModel), { numRuns: Number(process.env.FC_NUM_RUNS ?? 1000), endOnFailure: process.env.FC_END_ON_FAILURE === "1" });
+  fc.assert(fc.property(optionsArbitrary, commands, runModel), { ...runs(1000), endOnFailure: process.env.FC_END_ON_FAILURE === "1" });
 });
 
 test("flow cache = reference on the debug build (assertions on)", async () => {
   await withDebugBuild(() => {
-    fc.assert(fc.property(optionsArbitrary, commands, runModel), { numRuns: Number(process.env.FC_NUM_RUNS ?? 200) });
+    fc.assert(fc.property(optionsArbitrary, commands, runModel), runs(200));
   });
 });
