@@ -28,13 +28,17 @@ async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
   for (const item of items) yield item;
 }
 
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Writes lines to stdout synchronously through one reused buffer (stdout may be a file or a pipe). */
 class Output {
   readonly #buffer = Buffer.allocUnsafe(1 << 20);
   #used = 0;
   closed = false;
   line(text: string): void {
-    // Lines are ASCII (addresses, numbers, names) except perhaps a file name: bound by UTF-8.
+    // Lines are ASCII (addresses, numbers, names) except perhaps a file name: bound by UTF-8,
+    // and written as Latin-1 (the fast path) when they are ASCII.
     if (this.#used + text.length * 3 + 1 > this.#buffer.length) {
       this.flush();
       if (text.length * 3 + 1 > this.#buffer.length) {
@@ -42,7 +46,7 @@ class Output {
         return;
       }
     }
-    this.#used += this.#buffer.write(text, this.#used);
+    this.#used += this.#buffer.write(text, this.#used, ASCII.test(text) ? "latin1" : "utf8");
     this.#buffer[this.#used++] = 10;
   }
   flush(): void {
