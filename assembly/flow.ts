@@ -9,6 +9,8 @@ import {
 } from "./flow/state";
 import { cacheUpdate, cacheAge, cacheFlush, queuePop, packetKeyHash, READ_AHEAD_KEY_BYTES, READ_AHEAD_RUN } from "./flow/cache";
 import { entryAt } from "./flow/table";
+import { sipHash13 } from "./common/hash";
+import { sipHash13Words3 } from "./common/siphash-words";
 
 export {
   RECORD_BYTES as FLOW_RECORD_BYTES, EXPORT_RECORD_BYTES as FLOW_EXPORT_RECORD_BYTES, COUNTER_SLOTS as FLOW_COUNTER_SLOTS,
@@ -155,4 +157,29 @@ export function flowCacheEntry(c: FlowCache, id: u32): usize {
 /** The keyed hash of packet `i`'s flow key (for tests and the adversarial benchmark). */
 export function flowCachePacketHash(c: FlowCache, batch: PacketBatch, i: u32, direction: u32): u32 {
   return packetKeyHash(c, batch, i, direction);
+}
+
+/**
+ * Self-check of the three-word SipHash against the general one: hashes `count` pseudo-random
+ * 24-byte inputs under the key (`k0`, `k1`) both ways; returns how many differ (0 expected).
+ */
+export function flowHashSelfCheck(seedLow: u32, seedHigh: u32, count: u32): u32 {
+  let state = ((<u64>seedHigh) << 32) | seedLow;
+  const buffer = heap.alloc(24);
+  let differ: u32 = 0;
+  for (let i: u32 = 0; i < count; i++) {
+    state = state * 6364136223846793005 + 1442695040888963407;
+    const k0 = state ^ (state >> 29);
+    state = state * 6364136223846793005 + 1442695040888963407;
+    const k1 = state ^ (state >> 31);
+    for (let w = 0; w < 3; w++) {
+      state = state * 6364136223846793005 + 1442695040888963407;
+      store<u64>(buffer + (<usize>w << 3), state ^ (state >> 33));
+    }
+    const general = sipHash13(buffer, 24, k0, k1);
+    const words = sipHash13Words3(load<u64>(buffer), load<u64>(buffer, 8), load<u64>(buffer, 16), k0, k1);
+    if (general != words) differ++;
+  }
+  heap.free(buffer);
+  return differ;
 }

@@ -209,3 +209,8 @@ test("export records: the direct JSON line equals the decoded record's, for ever
   });
   assert.equal(n, 4);
 });
+
+test("the three-word SipHash-1-3 of IPv4 keys equals the general SipHash-1-3 over the same 24 bytes", () => {
+  const cache = new FlowCache({ capacity: 1 });
+  for (const seed of [0, 1, 0xdeadbeef, 0xffffffff]) assert.equal(cache.wasm.flowHashSelfCheck(seed, seed ^ 0x5bd1e995, 20_000), 0);
+});

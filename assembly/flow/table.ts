@@ -10,6 +10,7 @@
 // cannot aim at one run of slots without knowing it (Crosby & Wallach, USENIX Security 2003).
 
 import { sipHash13, reduceRange } from "../common/hash";
+import { sipHash13Words3 } from "../common/siphash-words";
 import {
   FlowCache, RECORD_BYTES, NONE, MAX_PROBE, OFF_SRC, OFF_DST, OFF_VERSION, OFF_INTERFACE, OFF_PREV, OFF_NEXT,
   OFF_PACKETS, C_LOOKUPS, C_PROBES, C_LONGEST_PROBE,
@@ -33,12 +34,8 @@ import {
  */
 export function keyHash(c: FlowCache, key: usize): u32 {
   if (load<u8>(key, OFF_VERSION) == 4) {
-    const compact = c.scratch + 48;
-    store<u32>(compact, load<u32>(key, OFF_SRC));
-    store<u32>(compact, load<u32>(key, OFF_DST), 4);
-    store<u64>(compact, load<u64>(key, 32), 8);
-    store<u64>(compact, <u64>load<u32>(key, OFF_INTERFACE), 16);
-    return <u32>sipHash13(compact, 24, c.key0, c.key1);
+    const addresses = <u64>load<u32>(key, OFF_SRC) | ((<u64>load<u32>(key, OFF_DST)) << 32);
+    return <u32>sipHash13Words3(addresses, load<u64>(key, 32), <u64>load<u32>(key, OFF_INTERFACE), c.key0, c.key1);
   }
   return <u32>sipHash13(key, 44, c.key0, c.key1);
 }

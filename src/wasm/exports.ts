@@ -91,6 +91,7 @@ export interface FlowExports {
   flowCacheNext(cache: number, id: number): number;
   flowCacheEntry(cache: number, id: number): number;
   flowCachePacketHash(cache: number, batch: number, i: number, direction: number): number;
+  flowHashSelfCheck(seedLow: number, seedHigh: number, count: number): number;
 }
 
 /** Everything the module exports. */
