@@ -139,7 +139,10 @@ table), or as JSON lines; then the packets per second achieved (on stderr with -
     let nextPoll = Number.NaN;
     let failure: CaptureFileError | undefined;
     try {
-      const options = { ...cache.readerOptions(), ...(progress ? { onBytes: (bytes: number) => progress.update(bytes) } : {}) };
+      // Batches of 4096 packets (2 MiB of frames): the per-batch work in JavaScript (ager
+      // check, drain) is paid a quarter as often as with the reader's default 1024 (measured
+      // ~10 % less CPU end to end on 5M packets).
+      const options = { ...cache.readerOptions(), capacity: 4096, frameBytes: 2 * 1024 * 1024, ...(progress ? { onBytes: (bytes: number) => progress.update(bytes) } : {}) };
       // Plain files: blocking reads straight into the cache's WebAssembly memory; .gz: a stream.
       const batches = path.endsWith(".gz") ? readPacketFile(path, options) : toAsync(readPacketFileSync(path, options));
       for await (const batch of batches) {
