@@ -34,6 +34,7 @@ import {
 } from "./state";
 import {
   entryAt, keyHash, indexFind, indexPut, indexRemove, entryTake, listAppend, listRemove, entryRelease, foundEmptySlot,
+  lastProbes, countLookups,
 } from "./table";
 import { protocolCategory, sizeBucket } from "./statistics";
 import { reduceRange } from "../common/hash";
@@ -271,6 +272,9 @@ function prepareRun(c: FlowCache, b: PacketBatch, start: u32, stop: u32, directi
 /** Accounts packets [start, stop), whose keys and hashes prepareRun left in the run buffers. */
 function accountRun(c: FlowCache, b: PacketBatch, start: u32, stop: u32, direction: u32, selection: usize): u32 {
   let accounted: u32 = 0;
+  // Counters of the run, kept in locals and added once at the end.
+  let packetsIn: u64 = 0, bytesIn: u64 = 0, bytesAccounted: u64 = 0, lookups: u64 = 0, probes: u64 = 0;
+  let longest: u32 = 0;
   for (let i = start; i < stop; i++) {
     const n = <usize>i;
     if (selection != 0 && load<u8>(selection + n) == 0) {
@@ -278,8 +282,8 @@ function accountRun(c: FlowCache, b: PacketBatch, start: u32, stop: u32, directi
       continue;
     }
     const length = load<u32>(b.ipLength + (n << 2));
-    counterAdd(c, C_PACKETS_IN, 1);
-    counterAdd(c, C_BYTES_IN, <u64>length);
+    packetsIn++;
+    bytesIn += <u64>length;
     const version = load<u8>(b.ipVersion + n);
     if (load<u8>(b.status + n) > PACKET_STATUS_FRAGMENT || (version != 4 && version != 6)) {
       refuse(c, C_REFUSED_NOT_IP, length);
@@ -290,6 +294,9 @@ function accountRun(c: FlowCache, b: PacketBatch, start: u32, stop: u32, directi
     const key = c.keys + k * READ_AHEAD_KEY_BYTES;
     const hash = load<u32>(c.hashes + (k << 2));
     let id = indexFind(c, key, hash);
+    lookups++;
+    probes += lastProbes;
+    if (lastProbes > longest) longest = lastProbes;
     let e: usize;
     if (id != NONE) {
       e = entryAt(c, id);
@@ -331,6 +338,9 @@ function accountRun(c: FlowCache, b: PacketBatch, start: u32, stop: u32, directi
         expire(c, victim, natural == REASON_NONE ? REASON_CACHE_FULL : natural, time, true);
         // The deletion may have shifted slots: look again for where the key goes.
         indexFind(c, key, hash);
+        lookups++;
+        probes += lastProbes;
+        if (lastProbes > longest) longest = lastProbes;
         slot = foundEmptySlot;
         if (slot == NONE) {
           counterAdd(c, C_ALLOC_FAILURES, 1);
@@ -348,14 +358,18 @@ function accountRun(c: FlowCache, b: PacketBatch, start: u32, stop: u32, directi
     }
     const protocol = <u32>load<u8>(b.protocol + n);
     flowAccount(c, b, i, e, time, length, protocol, direction);
-    counterAdd(c, C_PACKETS_ACCOUNTED, 1);
-    counterAdd(c, C_BYTES_ACCOUNTED, <u64>length);
+    bytesAccounted += <u64>length;
     accounted++;
     if (load<u16>(b.tcpFlags + (n << 1)) & TCP_FIN_RST && protocol == 6) {
       if (!queueFull(c)) expire(c, id, REASON_TCP_END, time, true);
       else counterAdd(c, C_EXPORT_STALLS, 1);
     }
   }
+  counterAdd(c, C_PACKETS_IN, packetsIn);
+  counterAdd(c, C_BYTES_IN, bytesIn);
+  counterAdd(c, C_PACKETS_ACCOUNTED, <u64>accounted);
+  counterAdd(c, C_BYTES_ACCOUNTED, bytesAccounted);
+  countLookups(c, lookups, probes, longest);
   return accounted;
 }
 

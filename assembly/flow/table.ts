@@ -47,13 +47,22 @@ export function keyHash(c: FlowCache, key: usize): u32 {
     && load<u64>(a, 32) == load<u64>(b, 32) && load<u32>(a, 40) == load<u32>(b, 40);
 }
 
-/** Result of `indexFind` besides its return value: the first empty slot seen, or NONE. */
+/** Results of `indexFind` besides its return value: the first empty slot seen, or NONE, and the slots probed. */
 export let foundEmptySlot: u32 = NONE;
+export let lastProbes: u32 = 0;
+
+/** Adds lookups and probes to the counters (callers sum them over a run of packets). */
+export function countLookups(c: FlowCache, lookups: u64, probes: u64, longest: u32): void {
+  counterAdd(c, C_LOOKUPS, lookups);
+  counterAdd(c, C_PROBES, probes);
+  const at = c.counters + (<usize>C_LONGEST_PROBE << 3);
+  if (<u64>longest > load<u64>(at)) store<u64>(at, longest);
+}
 
 /**
  * The entry id holding the key at `key` (hash `hash`), or NONE. Sets `foundEmptySlot` to the
  * empty slot that ended the search (where the key would be inserted), or NONE when MAX_PROBE
- * slots were all taken.
+ * slots were all taken, and `lastProbes` to the slots it looked at (the caller counts them).
  */
 export function indexFind(c: FlowCache, key: usize, hash: u32): u32 {
   const slots = c.slots;
@@ -79,10 +88,7 @@ export function indexFind(c: FlowCache, key: usize, hash: u32): u32 {
     i++;
     if (i == slots) i = 0;
   }
-  counterAdd(c, C_LOOKUPS, 1);
-  counterAdd(c, C_PROBES, probes);
-  const longest = c.counters + (<usize>C_LONGEST_PROBE << 3);
-  if (<u64>probes > load<u64>(longest)) store<u64>(longest, probes);
+  lastProbes = probes;
   return result;
 }
 
