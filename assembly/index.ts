@@ -5,6 +5,7 @@ export * from "./fib";
 export * from "./sampler";
 export * from "./packet";
 export * from "./arp";
+export * from "./flow";
 
 /** Allocates `bytes` of zeroed memory for a host-side staging buffer. */
 export function alloc(bytes: usize): usize {

@@ -16,6 +16,7 @@ const suites: Record<string, () => Promise<{ run: SuiteRun }>> = {
   sampler: () => import("./suites/sampler.js"),
   packets: () => import("./suites/packets.js"),
   arp: () => import("./suites/arp.js"),
+  flows: () => import("./suites/flows.js"),
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -69,3 +69,18 @@ export {
 } from "./arp/types.js";
 export { type ArpPacket } from "./arp/input.js";
 export { renderArp, type ArpShowOptions } from "./show/arp.js";
+export {
+  FlowCache, type FlowCacheOptions, type FlowUpdateOptions, type FlowSamplingConfig, type ResolvedFlowCacheOptions,
+} from "./flow-cache.js";
+export {
+  type FlowRecord, type ExpiredFlow, type FlowMask, type FlowDirection, type FlowEndReason, FLOW_MASKS, FLOW_END_REASONS,
+  FLOW_RECORD_BYTES, EXPORT_RECORD_BYTES, decodeFlowRecord, decodeExpiredFlow,
+} from "./flow/record.js";
+export {
+  type FlowCacheCounters, type FlowStatistics, type FlowProtocolStatistics, PACKET_SIZE_BUCKETS, PROTOCOL_CATEGORY_NAMES,
+  packetSizeBucket, protocolCategory,
+} from "./flow/statistics.js";
+export {
+  renderFlowCacheVerbose, renderFlowCacheStatistics, renderFlowRecord, renderPacketSizeDistribution, renderProtocolTable,
+  flowJson, FLOW_RECORD_HEADER, type FlowCacheDisplay, type FlowRecordNames,
+} from "./show/flow-cache.js";

@@ -8,8 +8,9 @@ import { fibCommand } from "./commands/fib.js";
 import { startCommand } from "./commands/start.js";
 import { packetsCommand } from "./commands/packets.js";
 import { arpScanCommand } from "./commands/arp-scan.js";
+import { flowsCommand } from "./commands/flows.js";
 
-const commands: Command[] = [startCommand, fibCommand, packetsCommand, arpScanCommand];
+const commands: Command[] = [startCommand, fibCommand, packetsCommand, arpScanCommand, flowsCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -125,5 +125,39 @@ export interface ArpExports {
   arpHashAgrees(low: number, high: number, k0Low: number, k0High: number, k1Low: number, k1High: number): number;
 }
 
+/** assembly/flow.ts: the NetFlow flow cache. */
+export interface FlowExports {
+  FLOW_RECORD_BYTES: WebAssembly.Global;
+  FLOW_EXPORT_RECORD_BYTES: WebAssembly.Global;
+  FLOW_COUNTER_SLOTS: WebAssembly.Global;
+  FLOW_SIZE_BUCKETS: WebAssembly.Global;
+  FLOW_PROTOCOL_CATEGORIES: WebAssembly.Global;
+  FLOW_MAX_CAPACITY: WebAssembly.Global;
+  FLOW_MAX_PROBE: WebAssembly.Global;
+  flowCacheCreate(
+    capacity: number, queueCapacity: number, activeTimeout: number, inactiveTimeout: number, mask: number, maxPackets: number,
+    agerBatch: number, seedLow: number, seedHigh: number, seedLow2: number, seedHigh2: number,
+  ): number;
+  flowCacheTableBytes(cache: number): number;
+  flowCacheSlots(cache: number): number;
+  flowCacheUpdate(cache: number, batch: number, from: number, count: number, direction: number, selection: number): number;
+  flowCacheAge(cache: number, now: number): number;
+  flowCacheFlush(cache: number, now: number): number;
+  flowCacheLive(cache: number): number;
+  flowCacheQueue(cache: number): number;
+  flowCacheQueueHead(cache: number): number;
+  flowCacheQueueCount(cache: number): number;
+  flowCacheQueuePop(cache: number, count: number): void;
+  flowCacheCounters(cache: number): number;
+  flowCacheSizes(cache: number): number;
+  flowCacheProtocols(cache: number): number;
+  flowCacheClearStatistics(cache: number): void;
+  flowCacheOldest(cache: number): number;
+  flowCacheNext(cache: number, id: number): number;
+  flowCacheEntry(cache: number, id: number): number;
+  flowCachePacketHash(cache: number, batch: number, i: number, direction: number): number;
+  flowHashSelfCheck(seedLow: number, seedHigh: number, count: number): number;
+}
+
 /** Everything the module exports. */
-export type WasmExports = CoreExports & FibExports & SamplerExports & SelectorExports & PacketExports & ArpExports;
+export type WasmExports = CoreExports & FibExports & SamplerExports & SelectorExports & PacketExports & ArpExports & FlowExports;

@@ -1,0 +1,382 @@
+/**
+ * The NetFlow main cache (Cisco NetFlow; seed spec §1.15–1.16): packets of a {@link PacketBatch}
+ * are accounted into unidirectional flows in WebAssembly, flows end by inactive and active
+ * timeout, TCP FIN/RST, emergency expiry when the cache is full, or a flush, and every ended
+ * flow goes to an export queue that the caller drains. Memory is fixed at creation. The
+ * semantics are spelled out in assembly/flow/cache.ts; src/reference/flow-cache.ts is the
+ * plain-TypeScript oracle with the same semantics.
+ */
+
+import { CapacityError, ConfigError, describe } from "./errors.js";
+import { instantiate } from "./wasm/instance.js";
+import type { WasmExports } from "./wasm/exports.js";
+import { randomSeed, seedHalves } from "./wasm/views.js";
+import { PacketBatch, type PacketBatchOptions } from "./packet/batch.js";
+import {
+  type ExpiredFlow, type FlowDirection, type FlowEndReason, type FlowMask, type FlowRecord, EXPORT_RECORD_BYTES,
+  FLOW_END_REASONS, FLOW_MASKS, FLOW_RECORD_BYTES, decodeExpiredFlow, decodeFlowRecord,
+} from "./flow/record.js";
+import { type FlowCacheCounters, type FlowStatistics, PROTOCOL_CATEGORY_NAMES } from "./flow/statistics.js";
+
+/** How the packets fed to a cache were sampled (recorded as given, for export and display). */
+export interface FlowSamplingConfig {
+  /** "random" 1-out-of-N, "deterministic" every N-th, or "none". */
+  mode: "random" | "deterministic" | "none";
+  /** N. */
+  interval: number;
+}
+
+/** Options of a {@link FlowCache}. */
+export interface FlowCacheOptions {
+  /** Flows the cache holds (default 65536, at most 16,777,215). All memory is allocated at creation. */
+  capacity?: number;
+  /** Ended flows the export queue holds until drained (default 4096). */
+  exportQueueCapacity?: number;
+  /** Active timeout: a flow ends this many ms after its first packet (default 30 minutes). */
+  activeTimeout?: number;
+  /** Inactive timeout: a flow ends this many ms after its last packet (default 15 s). */
+  inactiveTimeout?: number;
+  /** Flow mask (default "full"). */
+  mask?: FlowMask;
+  /** Packets per flow before the flow is ended and a new one started (default 2^32 − 1). */
+  maxPacketsPerFlow?: number;
+  /** Entries the ager looks at per poll (default capacity / 32, at least 1). */
+  agerBatch?: number;
+  /** Key of the flow hash (default: random). Fix it for reproducible runs; a known key forfeits HashDoS resistance. */
+  seed?: number | bigint;
+  /** How the packets offered to this cache were sampled (plain data, kept for display and export). */
+  sampling?: FlowSamplingConfig;
+}
+
+/** Options of {@link FlowCache.update}. */
+export interface FlowUpdateOptions {
+  /** Direction of the packets (default "ingress"). */
+  direction?: FlowDirection;
+  /** One byte per packet of the batch: packets whose byte is 0 are not offered (sampled out, filtered). */
+  selection?: Uint8Array;
+  /** First packet (default 0) and number of packets (default: to the end of the batch). */
+  from?: number;
+  count?: number;
+}
+
+const DEFAULT_CAPACITY = 65536;
+const DEFAULT_QUEUE = 4096;
+const MAX_CAPACITY = (1 << 24) - 1;
+const MAX_QUEUE = 1 << 20;
+const NONE = 0xffffffff;
+const COUNTER_SLOTS = 32;
+const SIZE_BUCKETS = 26;
+const PROTOCOL_CATEGORIES = 20;
+/** Largest timeout accepted: 100 years in ms (times are f64 ms, exact far beyond that). */
+const MAX_TIMEOUT = 100 * 365.25 * 86400e3;
+
+function checkInteger(value: number, name: string, code: string, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(code, `invalid ${name} ${describe(value)}: expected an integer from ${min} to ${max}`, value);
+  }
+  return value;
+}
+
+function checkTimeout(value: number, name: string, code: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT) {
+    throw new ConfigError(code, `invalid ${name} ${describe(value)}: expected milliseconds, more than 0 and at most 100 years`, value);
+  }
+  return value;
+}
+
+/** Checks a time argument (`now`): finite milliseconds. */
+export function checkTime(now: number): number {
+  if (typeof now !== "number" || !Number.isFinite(now)) {
+    throw new ConfigError("flow-time", `invalid time ${describe(now)}: expected milliseconds since the epoch`, now);
+  }
+  return now;
+}
+
+/** The validated options of a flow cache, as the cache and its reference use them. */
+export interface ResolvedFlowCacheOptions {
+  capacity: number;
+  exportQueueCapacity: number;
+  activeTimeout: number;
+  inactiveTimeout: number;
+  mask: FlowMask;
+  maxPacketsPerFlow: number;
+  agerBatch: number;
+}
+
+/** Validates options and fills in the defaults. */
+export function resolveFlowCacheOptions(options: FlowCacheOptions): ResolvedFlowCacheOptions {
+  if (options === null || typeof options !== "object") throw new ConfigError("flow-options", `invalid flow cache options ${describe(options)}`, options);
+  const capacity = checkInteger(options.capacity ?? DEFAULT_CAPACITY, "capacity", "flow-capacity", 1, MAX_CAPACITY);
+  const mask = options.mask ?? "full";
+  if (!FLOW_MASKS.includes(mask)) {
+    throw new ConfigError("flow-mask", `invalid flow mask ${describe(mask)}: expected ${FLOW_MASKS.join(", ")}`, mask);
+  }
+  return {
+    capacity,
+    exportQueueCapacity: checkInteger(options.exportQueueCapacity ?? DEFAULT_QUEUE, "exportQueueCapacity", "flow-queue-capacity", 1, MAX_QUEUE),
+    activeTimeout: checkTimeout(options.activeTimeout ?? 30 * 60e3, "activeTimeout", "flow-active-timeout"),
+    inactiveTimeout: checkTimeout(options.inactiveTimeout ?? 15e3, "inactiveTimeout", "flow-inactive-timeout"),
+    mask,
+    maxPacketsPerFlow: checkInteger(options.maxPacketsPerFlow ?? 0xffffffff, "maxPacketsPerFlow", "flow-max-packets", 1, 0xffffffff),
+    agerBatch: checkInteger(options.agerBatch ?? Math.max(1, Math.ceil(capacity / 32)), "agerBatch", "flow-ager-batch", 1, capacity),
+  };
+}
+
+/** Decodes the counter slots (u64) of assembly/flow/state.ts. */
+export function decodeCounters(slots: ArrayLike<bigint>, activeFlows: number, queuedFlows: number): FlowCacheCounters {
+  const n = (i: number) => Number(slots[i]!);
+  const expired = {} as Record<FlowEndReason, number>;
+  FLOW_END_REASONS.forEach((reason, k) => (expired[reason] = n(22 + k)));
+  return {
+    packetsIn: n(0), bytesIn: n(1), packetsAccounted: n(2), bytesAccounted: n(3), packetsRefused: n(4), bytesRefused: n(5),
+    refused: { notIp: n(6), noRoom: n(7), probeLimit: n(8), counterFull: n(9) },
+    flowsAdded: n(10), allocFailures: n(11), agerPolls: n(12), agerEntriesExamined: n(13), exportStalls: n(14),
+    flowsExpired: n(15), expired, packetsExpired: n(16), bytesExpired: n(17), unselected: n(18),
+    lookups: n(19), probes: n(20), longestProbe: n(21), activeFlows, queuedFlows,
+  };
+}
+
+/**
+ * A NetFlow flow cache in WebAssembly.
+ *
+ * @example
+ * ```ts
+ * const cache = new FlowCache({ capacity: 100_000, inactiveTimeout: 15_000 });
+ * for (const batch of readPacketFileSync("trace.pcap", cache.readerOptions())) {
+ *   cache.update(batch);
+ *   cache.age(batch.columns.time[batch.length - 1]!);
+ *   for (const flow of cache.drain()) console.log(flow.src, flow.dst, flow.packets, flow.endReason);
+ * }
+ * for (const flow of cache.flush(Date.now())) console.log(flow);
+ * ```
+ */
+export class FlowCache {
+  /** The options in force (defaults filled in). */
+  readonly options: Readonly<ResolvedFlowCacheOptions>;
+  /** How the packets fed to this cache were sampled, as given at creation. */
+  readonly sampling: FlowSamplingConfig;
+  /** @internal The WebAssembly instance the cache lives in. */
+  readonly wasm: WasmExports;
+  /** @internal */
+  readonly handle: number;
+  readonly #queue: number;
+  #selection = 0;
+  #selectionBytes = 0;
+
+  constructor(options: FlowCacheOptions = {}) {
+    const resolved = resolveFlowCacheOptions(options);
+    this.options = Object.freeze(resolved);
+    this.sampling = { ...(options.sampling ?? { mode: "none", interval: 1 }) };
+    const [k0, k1] = options.seed === undefined ? randomSeed() : seedHalves(options.seed);
+    const [k2, k3] = options.seed === undefined ? randomSeed() : seedHalves(BigInt.asUintN(64, BigInt(k0) * 0x9e3779b97f4a7c15n + BigInt(k1) + 1n));
+    this.wasm = instantiate();
+    try {
+      this.handle = this.wasm.flowCacheCreate(
+        resolved.capacity, resolved.exportQueueCapacity, resolved.activeTimeout, resolved.inactiveTimeout,
+        FLOW_MASKS.indexOf(resolved.mask), resolved.maxPacketsPerFlow >>> 0, resolved.agerBatch, k0, k1, k2, k3,
+      );
+    } catch (error) {
+      throw new CapacityError("flow-memory", `cannot allocate a flow cache of ${resolved.capacity} flows: ${(error as Error).message}`, resolved.capacity);
+    }
+    this.#queue = this.wasm.flowCacheQueue(this.handle);
+  }
+
+  /** Bytes of the flow table (entries and index), and per flow of capacity. */
+  get tableBytes(): number {
+    return this.wasm.flowCacheTableBytes(this.handle) >>> 0;
+  }
+
+  /** Bytes of memory per flow of capacity (entries and index). */
+  get bytesPerFlow(): number {
+    return this.tableBytes / this.options.capacity;
+  }
+
+  /** Flows in the cache. */
+  get activeFlows(): number {
+    return this.wasm.flowCacheLive(this.handle);
+  }
+
+  /** Ended flows waiting in the export queue. */
+  get queuedFlows(): number {
+    return this.wasm.flowCacheQueueCount(this.handle);
+  }
+
+  /** A packet batch in this cache's WebAssembly instance (only those can be fed to {@link update}). */
+  createBatch(options: Omit<PacketBatchOptions, "instance"> = {}): PacketBatch {
+    return new PacketBatch({ ...options, instance: this.wasm });
+  }
+
+  /** Options that make a capture reader fill its batches in this cache's instance (no copy). */
+  readerOptions(): { instance: WasmExports } {
+    return { instance: this.wasm };
+  }
+
+  /**
+   * Accounts the packets of `batch` (made by {@link createBatch} or a reader given
+   * {@link readerOptions}). Returns the packets added to flows; the others are counted.
+   */
+  update(batch: PacketBatch, options: FlowUpdateOptions = {}): number {
+    if (!(batch instanceof PacketBatch) || batch.wasm !== this.wasm) {
+      throw new ConfigError("flow-batch-instance", "the batch must live in the flow cache's instance: create it with cache.createBatch() or a reader given cache.readerOptions()", batch);
+    }
+    const length = batch.length;
+    const from = options.from ?? 0;
+    const count = options.count ?? length - from;
+    if (!Number.isInteger(from) || from < 0 || !Number.isInteger(count) || count < 0) {
+      throw new RangeError(`invalid packet range from ${describe(from)} count ${describe(count)}`);
+    }
+    const direction = options.direction ?? "ingress";
+    if (direction !== "ingress" && direction !== "egress") {
+      throw new ConfigError("flow-direction", `invalid direction ${describe(direction)}: expected "ingress" or "egress"`, direction);
+    }
+    let selection = 0;
+    if (options.selection !== undefined) {
+      if (!(options.selection instanceof Uint8Array) || options.selection.length < Math.min(length, from + count)) {
+        throw new ConfigError("flow-selection", `the selection must be a Uint8Array with a byte per packet (${length})`, options.selection);
+      }
+      selection = this.#stageSelection(options.selection, Math.min(length, from + count));
+    }
+    return this.wasm.flowCacheUpdate(this.handle, batch.handle, from, count, direction === "egress" ? 1 : 0, selection);
+  }
+
+  /** One ager poll at `now` (ms): looks at the next `agerBatch` entries. Returns the flows expired (now in the queue). */
+  age(now: number): number {
+    return this.wasm.flowCacheAge(this.handle, checkTime(now));
+  }
+
+  /** Ended flows from the export queue, oldest first (at most `max`). */
+  drain(max = Infinity): ExpiredFlow[] {
+    const out: ExpiredFlow[] = [];
+    this.#drainInto(out, max);
+    return out;
+  }
+
+  /**
+   * Ended flows from the export queue as raw 128-byte export records (layout of
+   * assembly/flow/state.ts; decode one with `decodeExpiredFlow(view, i * 128)`), for consumers
+   * that encode many at once.
+   */
+  drainRecords(max = Infinity): Uint8Array {
+    const wasm = this.wasm;
+    const count = Math.min(wasm.flowCacheQueueCount(this.handle), max);
+    const out = new Uint8Array(count * EXPORT_RECORD_BYTES);
+    const capacity = this.options.exportQueueCapacity;
+    let head = wasm.flowCacheQueueHead(this.handle);
+    let done = 0;
+    while (done < count) {
+      const run = Math.min(count - done, capacity - head);
+      out.set(new Uint8Array(wasm.memory.buffer, this.#queue + head * EXPORT_RECORD_BYTES, run * EXPORT_RECORD_BYTES), done * EXPORT_RECORD_BYTES);
+      done += run;
+      head = (head + run) % capacity;
+    }
+    wasm.flowCacheQueuePop(this.handle, count);
+    return out;
+  }
+
+  /**
+   * Ends flows oldest first (reason "flush") while the export queue has room, without draining
+   * it; returns the flows still in the cache.
+   */
+  flushStep(now: number): number {
+    return this.wasm.flowCacheFlush(this.handle, checkTime(now));
+  }
+
+  /**
+   * Drains the export queue through `visit`, which gets a view of WebAssembly memory and the
+   * byte offset of each 128-byte export record (decode it with `decodeExpiredFlow`); for
+   * consumers that encode records without building objects. Returns the records visited.
+   */
+  drainVisit(visit: (view: DataView, at: number) => void, max = Infinity): number {
+    const wasm = this.wasm;
+    const count = Math.min(wasm.flowCacheQueueCount(this.handle), max);
+    if (count === 0) return 0;
+    const view = new DataView(wasm.memory.buffer);
+    const capacity = this.options.exportQueueCapacity;
+    let head = wasm.flowCacheQueueHead(this.handle);
+    for (let k = 0; k < count; k++) {
+      visit(view, this.#queue + head * EXPORT_RECORD_BYTES);
+      head = head + 1 === capacity ? 0 : head + 1;
+    }
+    wasm.flowCacheQueuePop(this.handle, count);
+    return count;
+  }
+
+  /** Ends every flow (reason "flush") and returns everything in the export queue, oldest first. */
+  flush(now: number): ExpiredFlow[] {
+    checkTime(now);
+    const out: ExpiredFlow[] = [];
+    for (;;) {
+      const left = this.wasm.flowCacheFlush(this.handle, now);
+      this.#drainInto(out, Infinity);
+      if (left === 0) return out;
+    }
+  }
+
+  /** The flows in the cache, oldest first. */
+  flows(): FlowRecord[] {
+    const wasm = this.wasm;
+    const view = new DataView(wasm.memory.buffer);
+    const out: FlowRecord[] = [];
+    for (let id = wasm.flowCacheOldest(this.handle) >>> 0; id !== NONE; id = wasm.flowCacheNext(this.handle, id) >>> 0) {
+      out.push(decodeFlowRecord(view, wasm.flowCacheEntry(this.handle, id), id));
+    }
+    return out;
+  }
+
+  /** Every counter (see {@link FlowCacheCounters}). */
+  counters(): FlowCacheCounters {
+    const slots = new BigUint64Array(this.wasm.memory.buffer, this.wasm.flowCacheCounters(this.handle), COUNTER_SLOTS);
+    return decodeCounters(slots, this.activeFlows, this.queuedFlows);
+  }
+
+  /** The packet size distribution and the per-protocol table (flows counted as they expire). */
+  statistics(): FlowStatistics {
+    const buffer = this.wasm.memory.buffer;
+    const sizes = new BigUint64Array(buffer, this.wasm.flowCacheSizes(this.handle), SIZE_BUCKETS);
+    const at = this.wasm.flowCacheProtocols(this.handle);
+    const counts = new BigUint64Array(buffer, at, PROTOCOL_CATEGORIES * 5);
+    const times = new Float64Array(buffer, at, PROTOCOL_CATEGORIES * 5);
+    return {
+      sizeDistribution: Array.from(sizes, Number),
+      protocols: PROTOCOL_CATEGORY_NAMES.map((name, k) => ({
+        name,
+        flows: Number(counts[k * 5]!),
+        packets: Number(counts[k * 5 + 1]!),
+        bytes: Number(counts[k * 5 + 2]!),
+        activeMs: times[k * 5 + 3]!,
+        idleMs: times[k * 5 + 4]!,
+      })),
+    };
+  }
+
+  /** Zeroes the size distribution and the protocol table. */
+  clearStatistics(): void {
+    this.wasm.flowCacheClearStatistics(this.handle);
+  }
+
+  /** @internal The keyed hash of packet `i`'s flow key (tests, adversarial benchmark). */
+  packetHash(batch: PacketBatch, i: number, direction: FlowDirection = "ingress"): number {
+    return this.wasm.flowCachePacketHash(this.handle, batch.handle, i, direction === "egress" ? 1 : 0) >>> 0;
+  }
+
+  /** @internal Index slots of the table. */
+  get indexSlots(): number {
+    return this.wasm.flowCacheSlots(this.handle);
+  }
+
+  #drainInto(out: ExpiredFlow[], max: number): void {
+    this.drainVisit((view, at) => out.push(decodeExpiredFlow(view, at)), max);
+  }
+
+  #stageSelection(selection: Uint8Array, length: number): number {
+    if (this.#selectionBytes < length) {
+      if (this.#selection !== 0) this.wasm.free(this.#selection);
+      this.#selectionBytes = Math.max(length, 4096);
+      this.#selection = this.wasm.alloc(this.#selectionBytes);
+    }
+    new Uint8Array(this.wasm.memory.buffer, this.#selection, length).set(selection.subarray(0, length));
+    return this.#selection;
+  }
+}
+
+

@@ -1,0 +1,188 @@
+/**
+ * `show ip cache verbose flow` in the IOS layout of the NetFlow seed (spec §3.7): the IP packet
+ * size distribution, the cache counters, the per-protocol table and the two-line flow records
+ * with their capture lines (MAC/VLAN, packet length, TTL, ICMP, IP id and fragment offset);
+ * and the JSON form of a flow that `dataplane flows --json` prints.
+ *
+ * This cache has no sub-flow cache, no routing (next hop, masks and AS numbers print as IOS
+ * prints them without routing information: `0.0.0.0`, `/0`, `0`), and knows the output
+ * interface only of egress flows; an unknown interface prints as `-`.
+ */
+
+import { parseMac, formatMacCisco } from "../net/mac.js";
+import type { ExpiredFlow, FlowRecord } from "../flow/record.js";
+import { type FlowCacheCounters, type FlowStatistics, PACKET_SIZE_BUCKETS } from "../flow/statistics.js";
+
+/** What the statistics part of the display needs. */
+export interface FlowCacheDisplay {
+  statistics: FlowStatistics;
+  counters: FlowCacheCounters;
+  /** Flows the cache holds, and the bytes of its table. */
+  capacity: number;
+  tableBytes: number;
+  activeTimeout: number;
+  inactiveTimeout: number;
+  /** Seconds the statistics cover (for the per-second columns). */
+  seconds: number;
+}
+
+/** How flow records name interfaces. */
+export interface FlowRecordNames {
+  /** The name of interface `index` (default `If<index>`). */
+  interfaceName?: (index: number) => string;
+  /** The output interface of an ingress flow, when the caller knows it (default `-`). */
+  outputInterface?: (flow: FlowRecord) => string | undefined;
+}
+
+/** A share in thousandths, truncated as IOS does (its rows add up to .998 or .999), no leading zero. */
+function fraction(count: number, total: number): string {
+  if (total > 0 && count >= total) return "1.000";
+  const thousandths = total > 0 ? Math.floor((count * 1000) / total) : 0;
+  return `.${String(thousandths).padStart(3, "0")}`;
+}
+
+/** The size distribution block (three-space indented, as in the R3 examples). */
+export function renderPacketSizeDistribution(sizes: readonly number[]): string[] {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const labels = PACKET_SIZE_BUCKETS.map((label, i) => (i === 0 ? "1-32" : String(label)));
+  const row = (from: number, to: number, cells: (i: number) => string) =>
+    "   " + Array.from({ length: to - from }, (_, k) => cells(from + k).padStart(4)).join(" ");
+  return [
+    `IP packet size distribution (${total} total packets):`,
+    row(0, 15, (i) => labels[i]!),
+    row(0, 15, (i) => fraction(sizes[i] ?? 0, total)),
+    row(15, 26, (i) => labels[i]!),
+    row(15, 26, (i) => fraction(sizes[i] ?? 0, total)),
+  ];
+}
+
+function timeoutText(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000} minute${ms === 60_000 ? "" : "s"}`;
+  return `${ms / 1000} second${ms === 1000 ? "" : "s"}`;
+}
+
+/** The per-protocol table, rows with flows only, then `Total:`. */
+export function renderProtocolTable(statistics: FlowStatistics, seconds: number): string[] {
+  const perSecond = (n: number) => (seconds > 0 ? n / seconds : 0).toFixed(1);
+  const line = (name: string, flows: number, packets: number, bytes: number, activeMs: number, idleMs: number) =>
+    name.padEnd(17) + String(flows).padStart(5)
+    + perSecond(flows).padStart(9)
+    + String(flows > 0 ? Math.trunc(packets / flows) : 0).padStart(10)
+    + String(packets > 0 ? Math.trunc(bytes / packets) : 0).padStart(6)
+    + perSecond(packets).padStart(9)
+    + (flows > 0 ? activeMs / flows / 1000 : 0).toFixed(1).padStart(10)
+    + (flows > 0 ? idleMs / flows / 1000 : 0).toFixed(1).padStart(10);
+  const lines = [
+    "Protocol         Total    Flows   Packets Bytes  Packets Active(Sec) Idle(Sec)",
+    "--------         Flows     /Sec     /Flow  /Pkt     /Sec     /Flow     /Flow",
+  ];
+  const total = { flows: 0, packets: 0, bytes: 0, activeMs: 0, idleMs: 0 };
+  for (const row of statistics.protocols) {
+    if (row.flows === 0) continue;
+    lines.push(line(row.name, row.flows, row.packets, row.bytes, row.activeMs, row.idleMs));
+    total.flows += row.flows;
+    total.packets += row.packets;
+    total.bytes += row.bytes;
+    total.activeMs += row.activeMs;
+    total.idleMs += row.idleMs;
+  }
+  lines.push(line("Total:", total.flows, total.packets, total.bytes, total.activeMs, total.idleMs));
+  return lines;
+}
+
+/** The statistics part of `show ip cache verbose flow`. */
+export function renderFlowCacheStatistics(display: FlowCacheDisplay): string[] {
+  const c = display.counters;
+  return [
+    ...renderPacketSizeDistribution(display.statistics.sizeDistribution),
+    `IP Flow Switching Cache, ${display.tableBytes} bytes`,
+    `  ${c.activeFlows} active, ${display.capacity - c.activeFlows} inactive, ${c.flowsAdded} added`,
+    `  ${c.agerPolls} ager polls, ${c.allocFailures} flow alloc failures`,
+    `  Active flows timeout in ${timeoutText(display.activeTimeout)}`,
+    `  Inactive flows timeout in ${timeoutText(display.inactiveTimeout)}`,
+    `  last clearing of statistics never`,
+    ...renderProtocolTable(display.statistics, display.seconds),
+  ];
+}
+
+/** The two header lines of the flow records. */
+export const FLOW_RECORD_HEADER = [
+  "SrcIf          SrcIPaddress    DstIf          DstIPaddress    Pr TOS Flgs  Pkts",
+  "Port Msk AS                    Port Msk AS    NextHop              B/Pk  Active",
+];
+
+const hex = (value: number, width: number) => value.toString(16).toUpperCase().padStart(width, "0");
+
+function captureLine(left: string, leftValue: number, right?: string, rightValue?: number, rightWidth = 16): string {
+  const first = left.padEnd(15) + String(leftValue).padStart(3);
+  if (right === undefined) return first;
+  return `${first}${" ".repeat(28)}${right.padEnd(rightWidth)}${String(rightValue).padStart(3)}`;
+}
+
+/** One flow in the verbose layout: two data lines, then the capture lines it has. */
+export function renderFlowRecord(flow: FlowRecord, names: FlowRecordNames = {}): string[] {
+  const name = names.interfaceName ?? ((index: number) => `If${index}`);
+  const egress = flow.direction === "egress";
+  const srcIf = egress ? "-" : name(flow.inputInterface);
+  const dstIf = egress ? `${name(flow.inputInterface)}*` : (names.outputInterface?.(flow) ?? "-");
+  const bytesPerPacket = flow.packets > 0 ? Math.trunc(flow.bytes / flow.packets) : 0;
+  const lines = [
+    srcIf.padEnd(15) + flow.src.padEnd(16) + dstIf.padEnd(15) + flow.dst.padEnd(16)
+      + `${hex(flow.protocol, 2)} ${hex(flow.tos, 2)}  ${hex(flow.tcpFlags & 0xff, 2)}` + String(flow.packets).padStart(8),
+    `${hex(flow.srcPort, 4)} /0  0`.padEnd(31) + `${hex(flow.dstPort, 4)} /0  0`.padEnd(15) + "0.0.0.0"
+      + String(bytesPerPacket).padStart(18) + ((flow.lastMs - flow.firstMs) / 1000).toFixed(1).padStart(8),
+  ];
+  if (flow.srcMac !== undefined || flow.inputVlan !== undefined || flow.outputVlan !== undefined) {
+    const mac = (text: string | undefined) => formatMacCisco(parseMac(text ?? "00:00:00:00:00:00"));
+    const vlan = (id: number | undefined) => `(${String(id ?? 0).padStart(3, "0")})`;
+    lines.push("MAC: (VLAN id) " + `${mac(flow.srcMac)}  ${vlan(flow.inputVlan)}`.padEnd(31) + `${mac(flow.dstMac)}  ${vlan(flow.outputVlan)}`);
+  }
+  lines.push(captureLine("Min plen:", flow.minLength, "Max plen:", flow.maxLength));
+  lines.push(captureLine("Min TTL:", flow.minTtl, "Max TTL:", flow.maxTtl));
+  if (flow.icmpType !== undefined) lines.push(captureLine("ICMP type:", flow.icmpType, "ICMP code:", flow.icmpCode));
+  lines.push(flow.fragmentOffset ? captureLine("IP id:", flow.ipId, "FO:", flow.fragmentOffset, 15) : captureLine("IP id:", flow.ipId));
+  return lines;
+}
+
+/** The whole `show ip cache verbose flow` display. */
+export function renderFlowCacheVerbose(display: FlowCacheDisplay, flows: readonly FlowRecord[], names?: FlowRecordNames): string {
+  return [...renderFlowCacheStatistics(display), ...FLOW_RECORD_HEADER, ...flows.flatMap((flow) => renderFlowRecord(flow, names))].join("\n");
+}
+
+/**
+ * `JSON.stringify(flowJson(flow))`, written out directly (the CLI prints one per flow; every
+ * string field is an address, a MAC or a reason, none of which needs escaping).
+ */
+export function flowJsonLine(flow: FlowRecord | ExpiredFlow): string {
+  let line = `{"src":"${flow.src}","dst":"${flow.dst}","proto":${flow.protocol},"sport":${flow.srcPort},"dport":${flow.dstPort},"tos":${flow.tos},"in_if":${flow.inputInterface},"packets":${flow.packets},"bytes":${flow.bytes},"first_ms":${JSON.stringify(flow.firstMs)},"last_ms":${JSON.stringify(flow.lastMs)},"ip_version":${flow.ipVersion},"direction":"${flow.direction}","tcp_flags":${flow.tcpFlags},"min_len":${flow.minLength},"max_len":${flow.maxLength},"min_ttl":${flow.minTtl},"max_ttl":${flow.maxTtl},"ip_id":${flow.ipId}`;
+  if (flow.icmpType !== undefined) line += `,"icmp_type":${flow.icmpType},"icmp_code":${flow.icmpCode}`;
+  if (flow.fragmentOffset !== undefined) line += `,"frag_offset":${flow.fragmentOffset}`;
+  if (flow.srcMac !== undefined) line += `,"src_mac":"${flow.srcMac}","dst_mac":"${flow.dstMac}"`;
+  if (flow.inputVlan !== undefined) line += `,"in_vlan":${flow.inputVlan}`;
+  if (flow.outputVlan !== undefined) line += `,"out_vlan":${flow.outputVlan}`;
+  if ("endReason" in flow) line += `,"end_reason":"${flow.endReason}"`;
+  return `${line}}`;
+}
+
+/** A flow as one JSON object of `dataplane flows --json` (snake_case field names). */
+export function flowJson(flow: FlowRecord | ExpiredFlow): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    src: flow.src, dst: flow.dst, proto: flow.protocol, sport: flow.srcPort, dport: flow.dstPort, tos: flow.tos,
+    in_if: flow.inputInterface, packets: flow.packets, bytes: flow.bytes, first_ms: flow.firstMs, last_ms: flow.lastMs,
+    ip_version: flow.ipVersion, direction: flow.direction, tcp_flags: flow.tcpFlags, min_len: flow.minLength,
+    max_len: flow.maxLength, min_ttl: flow.minTtl, max_ttl: flow.maxTtl, ip_id: flow.ipId,
+  };
+  if (flow.icmpType !== undefined) {
+    out.icmp_type = flow.icmpType;
+    out.icmp_code = flow.icmpCode;
+  }
+  if (flow.fragmentOffset !== undefined) out.frag_offset = flow.fragmentOffset;
+  if (flow.srcMac !== undefined) {
+    out.src_mac = flow.srcMac;
+    out.dst_mac = flow.dstMac;
+  }
+  if (flow.inputVlan !== undefined) out.in_vlan = flow.inputVlan;
+  if (flow.outputVlan !== undefined) out.out_vlan = flow.outputVlan;
+  if ("endReason" in flow) out.end_reason = flow.endReason;
+  return out;
+}
