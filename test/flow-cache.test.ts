@@ -210,6 +210,34 @@ test("export records: the direct JSON line equals the decoded record's, for ever
   assert.equal(n, 4);
 });
 
+test("export records: the JSON bytes equal JSON.stringify of the decoded record, for arbitrary record contents", async () => {
+  const fc = await import("fast-check");
+  const { flowJson } = await import("../src/show/flow-cache.js");
+  const { writeExportRecordJson, decodeExpiredFlow, EXPORT_RECORD_BYTES, EXPORT_RECORD_JSON_MAX_BYTES } = await import("../src/flow/record.js");
+  const time = fc.oneof(fc.double(), fc.integer({ min: 0, max: 2 ** 53 }).map((v) => v + 0), fc.constantFrom(1.7e12 + 0.125, -0, 1e21, 2 ** 53 + 2, 2 ** 43 - 0.001, 2 ** 43 + 0.125),
+    fc.integer({ min: -(2 ** 53), max: 2 ** 53 }).map((v) => v / 1000), fc.integer({ min: -(2 ** 53), max: 2 ** 53 }).map((v) => v / 1000 + 1e-4));
+  fc.assert(fc.property(
+    fc.uint8Array({ minLength: EXPORT_RECORD_BYTES, maxLength: EXPORT_RECORD_BYTES }),
+    fc.constantFrom(4, 6), fc.integer({ min: 0, max: 7 }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), time, time,
+    fc.constantFrom(0, 0xffff), fc.constantFrom(0, 0xffff),
+    (bytes, version, reason, byteCount, first, last, inVlanMask, outVlanMask) => {
+      const view = new DataView(bytes.buffer);
+      view.setUint8(38, version);
+      view.setUint32(44, reason, true);
+      view.setBigUint64(56, byteCount, true);
+      view.setFloat64(64, first, true);
+      view.setFloat64(72, last, true);
+      view.setUint16(100, view.getUint16(100, true) | inVlanMask, true);
+      view.setUint16(102, view.getUint16(102, true) | outVlanMask, true);
+      const out = new Uint8Array(EXPORT_RECORD_JSON_MAX_BYTES + 8).fill(0xee);
+      const end = writeExportRecordJson(view, 0, out, 3);
+      assert.ok(end - 3 <= EXPORT_RECORD_JSON_MAX_BYTES);
+      assert.equal(out[end], 0xee);
+      assert.equal(Buffer.from(out.subarray(3, end)).toString("latin1"), JSON.stringify(flowJson(decodeExpiredFlow(view, 0))));
+    },
+  ), { numRuns: 2000 });
+});
+
 test("the three-word SipHash-1-3 of IPv4 keys equals the general SipHash-1-3 over the same 24 bytes", () => {
   const cache = new FlowCache({ capacity: 1 });
   for (const seed of [0, 1, 0xdeadbeef, 0xffffffff]) assert.equal(cache.wasm.flowHashSelfCheck(seed, seed ^ 0x5bd1e995, 20_000), 0);

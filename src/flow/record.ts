@@ -149,23 +149,196 @@ export function decodeExpiredFlow(view: DataView, at: number): ExpiredFlow {
   return record;
 }
 
-const REASON_JSON = FLOW_END_REASONS.map((reason) => `,"end_reason":"${reason}"}`);
+/** The most bytes `writeExportRecordJson` writes for one record (its line, without a newline). */
+export const EXPORT_RECORD_JSON_MAX_BYTES = 768;
+
+const bytesOf = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
+const J_SRC = bytesOf('{"src":"');
+const J_DST = bytesOf('","dst":"');
+const J_PROTO = bytesOf('","proto":');
+const J_SPORT = bytesOf(',"sport":');
+const J_DPORT = bytesOf(',"dport":');
+const J_TOS = bytesOf(',"tos":');
+const J_IN_IF = bytesOf(',"in_if":');
+const J_PACKETS = bytesOf(',"packets":');
+const J_BYTES = bytesOf(',"bytes":');
+const J_FIRST = bytesOf(',"first_ms":');
+const J_LAST = bytesOf(',"last_ms":');
+const J_VERSION_4 = bytesOf(',"ip_version":4,"direction":"');
+const J_VERSION_6 = bytesOf(',"ip_version":6,"direction":"');
+const J_INGRESS = bytesOf('ingress","tcp_flags":');
+const J_EGRESS = bytesOf('egress","tcp_flags":');
+const J_MIN_LEN = bytesOf(',"min_len":');
+const J_MAX_LEN = bytesOf(',"max_len":');
+const J_MIN_TTL = bytesOf(',"min_ttl":');
+const J_MAX_TTL = bytesOf(',"max_ttl":');
+const J_IP_ID = bytesOf(',"ip_id":');
+const J_ICMP_TYPE = bytesOf(',"icmp_type":');
+const J_ICMP_CODE = bytesOf(',"icmp_code":');
+const J_FRAG = bytesOf(',"frag_offset":');
+const J_SRC_MAC = bytesOf(',"src_mac":"');
+const J_DST_MAC = bytesOf('","dst_mac":"');
+const J_QUOTE = bytesOf('"');
+const J_IN_VLAN = bytesOf(',"in_vlan":');
+const J_OUT_VLAN = bytesOf(',"out_vlan":');
+const J_REASONS = FLOW_END_REASONS.map((reason) => bytesOf(`,"end_reason":"${reason}"}`));
+const HEX_DIGITS = bytesOf("0123456789abcdef");
+
+function put(out: Uint8Array, pos: number, bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; i++) out[pos + i] = bytes[i]!;
+  return pos + bytes.length;
+}
+
+/** Writes ASCII `text` (addresses, JSON numbers). */
+function putText(out: Uint8Array, pos: number, text: string): number {
+  for (let i = 0; i < text.length; i++) out[pos + i] = text.charCodeAt(i);
+  return pos + text.length;
+}
+
+/** Writes a non-negative integer up to 2^53 in decimal, as JSON.stringify does. */
+function putUint(out: Uint8Array, pos: number, value: number): number {
+  if (value < 10) {
+    out[pos] = 48 + value;
+    return pos + 1;
+  }
+  let digits = 1;
+  for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++;
+  let v = value;
+  for (let i = pos + digits - 1; i >= pos; i--) {
+    const next = Math.floor(v / 10);
+    out[i] = 48 + (v - next * 10);
+    v = next;
+  }
+  return pos + digits;
+}
 
 /**
- * The JSON line of the export record at byte `at` of `view`, written straight from the record
- * (no object in between): exactly `flowJsonLine(decodeExpiredFlow(view, at))`, which a test
- * checks. `dataplane flows --json` prints one per flow.
+ * Writes a JSON number as JSON.stringify spells it (the shortest decimal that reads back as
+ * the same double): integers and numbers of whole microseconds (at most three decimals) digit
+ * by digit, anything else through JSON.stringify. Below 2^43 two numbers of three decimals are
+ * more than an ulp apart, so when `k / 1000` reads back as `value`, the digits of `k` (trailing
+ * zeros dropped) are the shortest such decimal.
  */
-export function exportRecordJsonLine(view: DataView, at: number): string {
+function putNumber(out: Uint8Array, pos: number, value: number): number {
+  if (Number.isSafeInteger(value) && value >= 0) return putUint(out, pos, value);
+  const magnitude = Math.abs(value);
+  if (magnitude < 2 ** 43) {
+    const thousandths = Math.round(magnitude * 1000);
+    if (thousandths / 1000 === magnitude) {
+      if (value < 0) out[pos++] = 45;
+      const whole = Math.floor(thousandths / 1000);
+      pos = putUint(out, pos, whole);
+      let fraction = thousandths - whole * 1000;
+      if (fraction === 0) return pos;
+      out[pos++] = 46;
+      for (let unit = 100; fraction > 0; unit /= 10) {
+        const digit = Math.floor(fraction / unit);
+        out[pos++] = 48 + digit;
+        fraction -= digit * unit;
+      }
+      return pos;
+    }
+  }
+  return putText(out, pos, JSON.stringify(value));
+}
+
+function putAddress(out: Uint8Array, pos: number, view: DataView, at: number, version: number): number {
+  if (version !== 4) return putText(out, pos, address(view, at, version));
+  const w = view.getUint32(at, true);
+  pos = putUint(out, pos, w >>> 24);
+  out[pos++] = 46;
+  pos = putUint(out, pos, (w >>> 16) & 255);
+  out[pos++] = 46;
+  pos = putUint(out, pos, (w >>> 8) & 255);
+  out[pos++] = 46;
+  return putUint(out, pos, w & 255);
+}
+
+function putMac(out: Uint8Array, pos: number, view: DataView, at: number): number {
+  for (let i = 0; i < 6; i++) {
+    if (i > 0) out[pos++] = 58;
+    const b = view.getUint8(at + i);
+    out[pos++] = HEX_DIGITS[b >>> 4]!;
+    out[pos++] = HEX_DIGITS[b & 15]!;
+  }
+  return pos;
+}
+
+/**
+ * Writes the JSON line of the export record at byte `at` of `view` into `out` from `pos` (at
+ * most EXPORT_RECORD_JSON_MAX_BYTES bytes, ASCII, no newline) and returns the position after
+ * it: exactly the bytes of `flowJsonLine(decodeExpiredFlow(view, at))`, with no object or
+ * string in between for IPv4 flows. `dataplane flows --json` prints one per flow.
+ */
+export function writeExportRecordJson(view: DataView, at: number, out: Uint8Array, pos: number): number {
   const version = view.getUint8(at + 38) === 6 ? 6 : 4;
   const flags = view.getUint16(at + 106, true);
-  let line = `{"src":"${address(view, at, version)}","dst":"${address(view, at + 16, version)}","proto":${view.getUint8(at + 36)},"sport":${view.getUint16(at + 32, true)},"dport":${view.getUint16(at + 34, true)},"tos":${view.getUint8(at + 37)},"in_if":${view.getUint32(at + 40, true)},"packets":${view.getUint32(at + 52, true)},"bytes":${Number(view.getBigUint64(at + 56, true))},"first_ms":${JSON.stringify(view.getFloat64(at + 64, true))},"last_ms":${JSON.stringify(view.getFloat64(at + 72, true))},"ip_version":${version},"direction":"${view.getUint8(at + 39) === 1 ? "egress" : "ingress"}","tcp_flags":${flags & 0x0fff},"min_len":${view.getUint16(at + 84, true)},"max_len":${view.getUint16(at + 86, true)},"min_ttl":${view.getUint8(at + 108)},"max_ttl":${view.getUint8(at + 109)},"ip_id":${view.getUint32(at + 80, true)}`;
-  if (flags & CAPTURED_ICMP) line += `,"icmp_type":${view.getUint8(at + 110)},"icmp_code":${view.getUint8(at + 111)}`;
-  if (flags & CAPTURED_FRAGMENT) line += `,"frag_offset":${view.getUint16(at + 104, true)}`;
-  if (flags & CAPTURED_MAC) line += `,"src_mac":"${mac(view, at + 88)}","dst_mac":"${mac(view, at + 94)}"`;
+  pos = put(out, pos, J_SRC);
+  pos = putAddress(out, pos, view, at, version);
+  pos = put(out, pos, J_DST);
+  pos = putAddress(out, pos, view, at + 16, version);
+  pos = put(out, pos, J_PROTO);
+  pos = putUint(out, pos, view.getUint8(at + 36));
+  pos = put(out, pos, J_SPORT);
+  pos = putUint(out, pos, view.getUint16(at + 32, true));
+  pos = put(out, pos, J_DPORT);
+  pos = putUint(out, pos, view.getUint16(at + 34, true));
+  pos = put(out, pos, J_TOS);
+  pos = putUint(out, pos, view.getUint8(at + 37));
+  pos = put(out, pos, J_IN_IF);
+  pos = putUint(out, pos, view.getUint32(at + 40, true));
+  pos = put(out, pos, J_PACKETS);
+  pos = putUint(out, pos, view.getUint32(at + 52, true));
+  pos = put(out, pos, J_BYTES);
+  pos = putNumber(out, pos, Number(view.getBigUint64(at + 56, true)));
+  pos = put(out, pos, J_FIRST);
+  pos = putNumber(out, pos, view.getFloat64(at + 64, true));
+  pos = put(out, pos, J_LAST);
+  pos = putNumber(out, pos, view.getFloat64(at + 72, true));
+  pos = put(out, pos, version === 6 ? J_VERSION_6 : J_VERSION_4);
+  pos = put(out, pos, view.getUint8(at + 39) === 1 ? J_EGRESS : J_INGRESS);
+  pos = putUint(out, pos, flags & 0x0fff);
+  pos = put(out, pos, J_MIN_LEN);
+  pos = putUint(out, pos, view.getUint16(at + 84, true));
+  pos = put(out, pos, J_MAX_LEN);
+  pos = putUint(out, pos, view.getUint16(at + 86, true));
+  pos = put(out, pos, J_MIN_TTL);
+  pos = putUint(out, pos, view.getUint8(at + 108));
+  pos = put(out, pos, J_MAX_TTL);
+  pos = putUint(out, pos, view.getUint8(at + 109));
+  pos = put(out, pos, J_IP_ID);
+  pos = putUint(out, pos, view.getUint32(at + 80, true));
+  if (flags & CAPTURED_ICMP) {
+    pos = put(out, pos, J_ICMP_TYPE);
+    pos = putUint(out, pos, view.getUint8(at + 110));
+    pos = put(out, pos, J_ICMP_CODE);
+    pos = putUint(out, pos, view.getUint8(at + 111));
+  }
+  if (flags & CAPTURED_FRAGMENT) {
+    pos = put(out, pos, J_FRAG);
+    pos = putUint(out, pos, view.getUint16(at + 104, true));
+  }
+  if (flags & CAPTURED_MAC) {
+    pos = put(out, pos, J_SRC_MAC);
+    pos = putMac(out, pos, view, at + 88);
+    pos = put(out, pos, J_DST_MAC);
+    pos = putMac(out, pos, view, at + 94);
+    pos = put(out, pos, J_QUOTE);
+  }
   const inputVlan = view.getUint16(at + 100, true);
   const outputVlan = view.getUint16(at + 102, true);
-  if (inputVlan !== NO_VLAN) line += `,"in_vlan":${inputVlan}`;
-  if (outputVlan !== NO_VLAN) line += `,"out_vlan":${outputVlan}`;
-  return line + (REASON_JSON[view.getUint32(at + 44, true)] ?? REASON_JSON[4]!);
+  if (inputVlan !== NO_VLAN) pos = putUint(out, put(out, pos, J_IN_VLAN), inputVlan);
+  if (outputVlan !== NO_VLAN) pos = putUint(out, put(out, pos, J_OUT_VLAN), outputVlan);
+  return put(out, pos, J_REASONS[view.getUint32(at + 44, true)] ?? J_REASONS[4]!);
+}
+
+let jsonScratch: Uint8Array | undefined;
+
+/** The JSON line of the export record at byte `at` of `view`, as a string (see writeExportRecordJson). */
+export function exportRecordJsonLine(view: DataView, at: number): string {
+  const scratch = (jsonScratch ??= new Uint8Array(EXPORT_RECORD_JSON_MAX_BYTES));
+  const length = writeExportRecordJson(view, at, scratch, 0);
+  let line = "";
+  for (let i = 0; i < length; i += 4096) line += String.fromCharCode(...scratch.subarray(i, Math.min(length, i + 4096)));
+  return line;
 }

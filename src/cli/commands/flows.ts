@@ -8,7 +8,7 @@ import { statSync, fstatSync, writeSync } from "node:fs";
 import { readPacketFile, readPacketFileSync } from "../../node/capture-file.js";
 import { CaptureFileError } from "../../errors.js";
 import { FlowCache } from "../../flow-cache.js";
-import { FLOW_MASKS, type FlowMask, decodeExpiredFlow, exportRecordJsonLine } from "../../flow/record.js";
+import { FLOW_MASKS, type FlowMask, decodeExpiredFlow, writeExportRecordJson, EXPORT_RECORD_JSON_MAX_BYTES } from "../../flow/record.js";
 import { FLOW_RECORD_HEADER, renderFlowCacheStatistics, renderFlowRecord } from "../../show/flow-cache.js";
 import { type Command, UsageError, parseOptions, numberOption } from "../command.js";
 import { Progress } from "../progress.js";
@@ -47,6 +47,12 @@ class Output {
       }
     }
     this.#used += this.#buffer.write(text, this.#used, ASCII.test(text) ? "latin1" : "utf8");
+    this.#buffer[this.#used++] = 10;
+  }
+  /** A line that `write` puts straight into the buffer (at most `maxBytes`); it returns where the line ends. */
+  bytes(maxBytes: number, write: (buffer: Uint8Array, at: number) => number): void {
+    if (this.#used + maxBytes + 1 > this.#buffer.length) this.flush();
+    this.#used = write(this.#buffer, this.#used);
     this.#buffer[this.#used++] = 10;
   }
   flush(): void {
@@ -124,7 +130,7 @@ table), or as JSON lines; then the packets per second achieved (on stderr with -
     const progress = stdoutIsInteractiveOrPipe() ? undefined : new Progress(`reading ${path}`, size);
     const output = new Output();
     const write = json
-      ? (view: DataView, at: number) => output.line(exportRecordJsonLine(view, at))
+      ? (view: DataView, at: number) => output.bytes(EXPORT_RECORD_JSON_MAX_BYTES, (buffer, pos) => writeExportRecordJson(view, at, buffer, pos))
       : (view: DataView, at: number) => {
         for (const line of renderFlowRecord(decodeExpiredFlow(view, at))) output.line(line);
       };
