@@ -6,8 +6,7 @@
 
 import { Budget, budgetCreate, budgetAlloc } from "./common/budget";
 import { splitMix64 } from "./common/prng";
-import { reduceRange, sipHash13 } from "./common/hash";
-import { sipHashWord } from "./common/siphash-word";
+import { reduceRange, sipHash13, sipHashWord } from "./common/hash";
 import {
   ArpIface, ArpTableState, NIL, KIND_PRESENT, KIND_INCOMPLETE, KIND_NEXIST, KIND_SHIFT, SLOT_MASK,
   VERDICT_FOUND, VERDICT_NEXIST, VERDICT_QUEUED, VERDICT_BAD_INTERFACE, VERDICT_ICMP,

@@ -9,8 +9,7 @@ import {
 } from "./flow/state";
 import { cacheUpdate, cacheAge, cacheFlush, queuePop, packetKeyHash, READ_AHEAD_KEY_BYTES, READ_AHEAD_RUN } from "./flow/cache";
 import { entryAt } from "./flow/table";
-import { sipHash13 } from "./common/hash";
-import { sipHash13Words3 } from "./common/siphash-words";
+import { sipHash13, sipHash13Words3 } from "./common/hash";
 
 export {
   RECORD_BYTES as FLOW_RECORD_BYTES, EXPORT_RECORD_BYTES as FLOW_EXPORT_RECORD_BYTES, COUNTER_SLOTS as FLOW_COUNTER_SLOTS,

@@ -9,33 +9,15 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { parseAddress, formatAddress } from "../src/net/address.js";
 import { readPacketFile } from "../src/node/capture-file.js";
+import { CAPTURE_DIRECTORIES, DAMAGED_CAPTURE_DIRECTORY, debianCaptures } from "./helpers/captures.js";
 
-const CAPTURE_DIRECTORIES = [
-  "/usr/lib/python3/dist-packages/pathspider/tests/data",
-  "/usr/share/gocode/src/github.com/gopacket/gopacket/pcapgo/tests",
-  "/usr/share/gocode/src/github.com/google/gopacket",
-  "/usr/share/doc/python3-dpkt/examples/data",
-  "/usr/share/doc/python3-libtrace/examples",
-];
-const CAPTURE_NAME = /\.(pcap|pcapng|cap)(\.gz)?$/;
 const CLI = new URL("../dist/cli.js", import.meta.url).pathname;
-
-function findCaptures(directory: string, out: string[] = []): string[] {
-  if (!existsSync(directory)) return out;
-  for (const name of readdirSync(directory).sort()) {
-    const path = join(directory, name);
-    const stat = statSync(path);
-    if (stat.isDirectory()) findCaptures(path, out);
-    else if (CAPTURE_NAME.test(name) && stat.size > 0) out.push(path);
-  }
-  return out;
-}
 
 function hasTool(name: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${name}`]).status === 0;
@@ -159,7 +141,7 @@ test("per-5-tuple packets and bytes equal softflowd's on Debian's real captures"
   if (missing.length > 0) return t.skip(`${missing.join(", ")} not installed (.ci/run installs them)`);
   if (!existsSync(CLI)) return t.skip("dist/cli.js not built (npm run build)");
   const seen = new Set<string>();
-  const captures = CAPTURE_DIRECTORIES.flatMap((d) => findCaptures(d)).filter((path) => {
+  const captures = debianCaptures(CAPTURE_DIRECTORIES.filter((d) => d !== DAMAGED_CAPTURE_DIRECTORY)).filter((path) => {
     const digest = createHash("sha256").update(readFileSync(path)).digest("hex");
     if (seen.has(digest)) return false;
     seen.add(digest);

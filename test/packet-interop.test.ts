@@ -5,36 +5,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import fc from "fast-check";
 import { writePcapng } from "../src/packet/writer.js";
 import { validFrame } from "./helpers/frames.js";
+import { CAPTURE_DIRECTORIES, debianCaptures } from "./helpers/captures.js";
 import { readPacketFile } from "../src/node/capture-file.js";
 import { CaptureFileError, type Packet } from "../src/index.js";
 
-/** Where Debian packages put their test captures. */
-const CAPTURE_DIRECTORIES = [
-  "/usr/lib/python3/dist-packages/pathspider/tests/data",
-  "/usr/share/gocode/src/github.com/gopacket/gopacket/pcapgo/tests",
-  "/usr/share/gocode/src/github.com/google/gopacket",
-  "/usr/share/doc/python3-dpkt/examples/data",
-  "/usr/share/doc/python3-libtrace/examples",
-  "/usr/share/doc/pcapfix/examples",
-];
-const CAPTURE_NAME = /\.(pcap|pcapng|cap)(\.gz)?$/;
-
-function findCaptures(directory: string, out: string[] = []): string[] {
-  if (!existsSync(directory)) return out;
-  for (const name of readdirSync(directory).sort()) {
-    const path = join(directory, name);
-    const stat = statSync(path);
-    if (stat.isDirectory()) findCaptures(path, out);
-    else if (CAPTURE_NAME.test(name) && stat.size > 0) out.push(path);
-  }
-  return out;
-}
 
 const FIELDS = [
   "frame.time_epoch", "frame.len", "frame.cap_len", "frame.interface_id", "frame.protocols",
@@ -162,7 +142,7 @@ function compare(p: Packet, row: Row): string[] {
 }
 
 const hasTshark = spawnSync("tshark", ["--version"], { encoding: "utf8" }).status === 0;
-const captures = CAPTURE_DIRECTORIES.flatMap((d) => findCaptures(d));
+const captures = debianCaptures();
 
 /** Reads a capture with our reader and with tshark; returns the disagreements. */
 async function disagreements(path: string, statuses: Map<string, number>): Promise<{ failures: string[]; packets: number }> {

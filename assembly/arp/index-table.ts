@@ -6,8 +6,7 @@
 // tombstones). The hash is SipHash-1-3 of (interface, address) under the table's secret key:
 // scanned addresses come from traffic, so an attacker must not be able to aim them at one run.
 
-import { reduceRange } from "../common/hash";
-import { sipHashWord } from "../common/siphash-word";
+import { reduceRange, sipHashWord } from "../common/hash";
 import { ArpIface, ArpTableState } from "./state";
 
 /** Home position of `ip` in the interface's index. */

@@ -9,8 +9,7 @@
 // MAX_PROBE slots from home; the key is SipHash-1-3 under the cache's secret key, so traffic
 // cannot aim at one run of slots without knowing it (Crosby & Wallach, USENIX Security 2003).
 
-import { sipHash13, reduceRange } from "../common/hash";
-import { sipHash13Words3 } from "../common/siphash-words";
+import { sipHash13, sipHash13Words3, reduceRange } from "../common/hash";
 import {
   FlowCache, RECORD_BYTES, NONE, MAX_PROBE, OFF_SRC, OFF_DST, OFF_VERSION, OFF_INTERFACE, OFF_PREV, OFF_NEXT,
   OFF_PACKETS, C_LOOKUPS, C_PROBES, C_LONGEST_PROBE,

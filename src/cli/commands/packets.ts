@@ -1,26 +1,10 @@
 /** `dataplane packets FILE [--json] [--limit N]`: read a pcap/pcapng file and print every packet. */
 
-import { statSync, fstatSync } from "node:fs";
 import { once } from "node:events";
-import { readPacketFile, readPacketFileSync } from "../../node/capture-file.js";
 import { CaptureFileError } from "../../errors.js";
 import { formatPacketLine, formatStatusCounts } from "../../show/packet.js";
 import { type Command, UsageError, parseOptions, numberOption } from "../command.js";
-import { Progress } from "../progress.js";
-
-/** Whether stdout is a pipe or a terminal (then no progress bar: it would mix with the output). */
-function stdoutIsInteractiveOrPipe(): boolean {
-  if (process.stdout.isTTY) return true;
-  try {
-    return fstatSync(1).isFIFO();
-  } catch {
-    return true;
-  }
-}
-
-async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
-  for (const item of items) yield item;
-}
+import { captureBatches, captureProgress, captureSize } from "../capture.js";
 
 export const packetsCommand: Command = {
   name: "packets",
@@ -43,14 +27,9 @@ the byte offset of the damage, after the packets before it (exit code 1).
     if (positionals.length !== 1) throw new UsageError("expected exactly one FILE");
     const path = positionals[0]!;
     const limit = numberOption(values.limit, "limit", Infinity, { integer: true, min: 0 });
-    let size: number;
-    try {
-      size = statSync(path).size;
-    } catch (error) {
-      throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
-    }
+    const size = captureSize(path);
     const json = values.json === true;
-    const progress = stdoutIsInteractiveOrPipe() ? undefined : new Progress(`reading ${path}`, size);
+    const progress = captureProgress(path, size);
     const counts: Record<string, number> = {};
     let total = 0;
     let failure: CaptureFileError | undefined;
@@ -60,9 +39,7 @@ the byte offset of the damage, after the packets before it (exit code 1).
       else throw error;
     });
     try {
-      const options = progress ? { onBytes: (bytes: number) => progress.update(bytes) } : {};
-      // Plain files: blocking reads straight into WebAssembly memory (fastest); .gz: a stream.
-      const batches = path.endsWith(".gz") ? readPacketFile(path, options) : toAsync(readPacketFileSync(path, options));
+      const batches = captureBatches(path, {}, progress);
       for await (const batch of batches) {
         const lines: string[] = [];
         const n = Math.min(batch.length, limit - total);
