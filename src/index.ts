@@ -74,7 +74,7 @@ export {
 } from "./flow-cache.js";
 export {
   type FlowRecord, type ExpiredFlow, type FlowMask, type FlowDirection, type FlowEndReason, FLOW_MASKS, FLOW_END_REASONS,
-  FLOW_RECORD_BYTES, EXPORT_RECORD_BYTES, decodeFlowRecord, decodeExpiredFlow,
+  FLOW_RECORD_BYTES, EXPORT_RECORD_BYTES, decodeFlowRecord, decodeExpiredFlow, writeExportRecordJson, EXPORT_RECORD_JSON_MAX_BYTES,
 } from "./flow/record.js";
 export {
   type FlowCacheCounters, type FlowStatistics, type FlowProtocolStatistics, PACKET_SIZE_BUCKETS, PROTOCOL_CATEGORY_NAMES,

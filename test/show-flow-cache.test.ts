@@ -87,19 +87,3 @@ test("the protocol table renders the seed's rows and Total (003 L1116–1121)", 
   assert.equal(lines[5], "Total:              45      0.0       538    29     25.2     189.2      11.6");
 });
 
-test("flowJsonLine writes exactly JSON.stringify(flowJson(flow))", async () => {
-  const { flowJson, flowJsonLine } = await import("../src/show/flow-cache.js");
-  const flows: FlowRecord[] = [
-    seedFlow({}),
-    (() => {
-      const { icmpType: _t, icmpCode: _c, srcMac: _s, dstMac: _d, inputVlan: _i, outputVlan: _o, ...bare } = seedFlow({ ipVersion: 6, src: "2001:db8::1", dst: "::", firstMs: 1.7e12 + 0.125, lastMs: 1.7e12 + 1e-7 });
-      return bare;
-    })(),
-    seedFlow({ fragmentOffset: 185, direction: "egress" }),
-  ];
-  for (const flow of flows) {
-    assert.equal(flowJsonLine(flow), JSON.stringify(flowJson(flow)));
-    const expired = { ...flow, endReason: "tcp-end" as const, expiredMs: 5, sequence: 3 };
-    assert.equal(flowJsonLine(expired), JSON.stringify(flowJson(expired)));
-  }
-});

@@ -267,8 +267,9 @@ function putMac(out: Uint8Array, pos: number, view: DataView, at: number): numbe
 /**
  * Writes the JSON line of the export record at byte `at` of `view` into `out` from `pos` (at
  * most EXPORT_RECORD_JSON_MAX_BYTES bytes, ASCII, no newline) and returns the position after
- * it: exactly the bytes of `flowJsonLine(decodeExpiredFlow(view, at))`, with no object or
- * string in between for IPv4 flows. `dataplane flows --json` prints one per flow.
+ * it: exactly the bytes of `JSON.stringify(flowJson(decodeExpiredFlow(view, at)))`, with no
+ * object or string in between for IPv4 flows. `dataplane flows --json` prints one per flow;
+ * use it with `FlowCache.drainVisit`.
  */
 export function writeExportRecordJson(view: DataView, at: number, out: Uint8Array, pos: number): number {
   const version = view.getUint8(at + 38) === 6 ? 6 : 4;
@@ -332,13 +333,3 @@ export function writeExportRecordJson(view: DataView, at: number, out: Uint8Arra
   return put(out, pos, J_REASONS[view.getUint32(at + 44, true)] ?? J_REASONS[4]!);
 }
 
-let jsonScratch: Uint8Array | undefined;
-
-/** The JSON line of the export record at byte `at` of `view`, as a string (see writeExportRecordJson). */
-export function exportRecordJsonLine(view: DataView, at: number): string {
-  const scratch = (jsonScratch ??= new Uint8Array(EXPORT_RECORD_JSON_MAX_BYTES));
-  const length = writeExportRecordJson(view, at, scratch, 0);
-  let line = "";
-  for (let i = 0; i < length; i += 4096) line += String.fromCharCode(...scratch.subarray(i, Math.min(length, i + 4096)));
-  return line;
-}

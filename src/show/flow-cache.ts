@@ -149,21 +149,6 @@ export function renderFlowCacheVerbose(display: FlowCacheDisplay, flows: readonl
   return [...renderFlowCacheStatistics(display), ...FLOW_RECORD_HEADER, ...flows.flatMap((flow) => renderFlowRecord(flow, names))].join("\n");
 }
 
-/**
- * `JSON.stringify(flowJson(flow))`, written out directly (the CLI prints one per flow; every
- * string field is an address, a MAC or a reason, none of which needs escaping).
- */
-export function flowJsonLine(flow: FlowRecord | ExpiredFlow): string {
-  let line = `{"src":"${flow.src}","dst":"${flow.dst}","proto":${flow.protocol},"sport":${flow.srcPort},"dport":${flow.dstPort},"tos":${flow.tos},"in_if":${flow.inputInterface},"packets":${flow.packets},"bytes":${flow.bytes},"first_ms":${JSON.stringify(flow.firstMs)},"last_ms":${JSON.stringify(flow.lastMs)},"ip_version":${flow.ipVersion},"direction":"${flow.direction}","tcp_flags":${flow.tcpFlags},"min_len":${flow.minLength},"max_len":${flow.maxLength},"min_ttl":${flow.minTtl},"max_ttl":${flow.maxTtl},"ip_id":${flow.ipId}`;
-  if (flow.icmpType !== undefined) line += `,"icmp_type":${flow.icmpType},"icmp_code":${flow.icmpCode}`;
-  if (flow.fragmentOffset !== undefined) line += `,"frag_offset":${flow.fragmentOffset}`;
-  if (flow.srcMac !== undefined) line += `,"src_mac":"${flow.srcMac}","dst_mac":"${flow.dstMac}"`;
-  if (flow.inputVlan !== undefined) line += `,"in_vlan":${flow.inputVlan}`;
-  if (flow.outputVlan !== undefined) line += `,"out_vlan":${flow.outputVlan}`;
-  if ("endReason" in flow) line += `,"end_reason":"${flow.endReason}"`;
-  return `${line}}`;
-}
-
 /** A flow as one JSON object of `dataplane flows --json` (snake_case field names). */
 export function flowJson(flow: FlowRecord | ExpiredFlow): Record<string, unknown> {
   const out: Record<string, unknown> = {
