@@ -10,6 +10,8 @@ import {
 import { cacheUpdate, cacheAge, cacheFlush, queuePop, packetKeyHash, READ_AHEAD_KEY_BYTES, READ_AHEAD_RUN } from "./flow/cache";
 import { entryAt } from "./flow/table";
 import { sipHash13, sipHash13Words3 } from "./common/hash";
+import { jsonLines } from "./flow/json";
+export { JSON_LINE_MAX as FLOW_JSON_LINE_MAX, jsonBytesWritten as flowJsonBytesWritten } from "./flow/json";
 
 export {
   RECORD_BYTES as FLOW_RECORD_BYTES, EXPORT_RECORD_BYTES as FLOW_EXPORT_RECORD_BYTES, COUNTER_SLOTS as FLOW_COUNTER_SLOTS,
@@ -109,6 +111,15 @@ export function flowCacheQueueHead(c: FlowCache): u32 {
 /** Records waiting in the export queue. */
 export function flowCacheQueueCount(c: FlowCache): u32 {
   return c.queueCount;
+}
+
+/**
+ * JSON lines of up to `count` records of a ring of export records (the export queue, or any
+ * array of records), from record `head`, into `out`; see flow/json.ts. Returns the records
+ * written; `flowJsonBytesWritten` holds the bytes.
+ */
+export function flowJsonLines(ring: usize, ringRecords: u32, head: u32, count: u32, out: usize, outBytes: u32): u32 {
+  return jsonLines(ring, ringRecords, head, count, out, outBytes);
 }
 
 /** Drops the `count` oldest export records (after the host read them). */

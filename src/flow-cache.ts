@@ -17,6 +17,7 @@ import {
   FLOW_END_REASONS, FLOW_MASKS, FLOW_RECORD_BYTES, decodeExpiredFlow, decodeFlowRecord,
 } from "./flow/record.js";
 import { type FlowCacheCounters, type FlowStatistics, PROTOCOL_CATEGORY_NAMES } from "./flow/statistics.js";
+import { type JsonLinesSink, writeJsonLines } from "./flow/json-lines.js";
 
 /** How the packets fed to a cache were sampled (recorded as given, for export and display). */
 export interface FlowSamplingConfig {
@@ -63,6 +64,8 @@ const DEFAULT_CAPACITY = 65536;
 const DEFAULT_QUEUE = 4096;
 const MAX_CAPACITY = (1 << 24) - 1;
 const MAX_QUEUE = 1 << 20;
+/** WebAssembly memory for drainJsonLines' lines, allocated on first use: ~170 IPv4 lines. */
+const JSON_SCRATCH_BYTES = 64 * 1024;
 const NONE = 0xffffffff;
 const COUNTER_SLOTS = 32;
 const SIZE_BUCKETS = 26;
@@ -162,6 +165,7 @@ export class FlowCache {
   readonly #queue: number;
   #selection = 0;
   #selectionBytes = 0;
+  #jsonScratch = 0;
 
   constructor(options: FlowCacheOptions = {}) {
     const resolved = resolveFlowCacheOptions(options);
@@ -297,6 +301,22 @@ export class FlowCache {
       visit(view, this.#queue + head * EXPORT_RECORD_BYTES);
       head = head + 1 === capacity ? 0 : head + 1;
     }
+    wasm.flowCacheQueuePop(this.handle, count);
+    return count;
+  }
+
+  /**
+   * Drains the export queue as JSON lines — for each record `JSON.stringify(flowJson(record))`
+   * and a newline — handed to `write` in chunks of whole lines (each chunk a view that is valid
+   * only during the call; do not call the cache from `write`). IPv4 records are written in
+   * WebAssembly, without an object or a string per flow. Returns the records drained.
+   */
+  drainJsonLines(write: JsonLinesSink, max = Infinity): number {
+    const wasm = this.wasm;
+    const count = Math.min(wasm.flowCacheQueueCount(this.handle), max);
+    if (count === 0) return 0;
+    if (this.#jsonScratch === 0) this.#jsonScratch = wasm.alloc(JSON_SCRATCH_BYTES);
+    writeJsonLines(wasm, this.#queue, this.options.exportQueueCapacity, wasm.flowCacheQueueHead(this.handle), count, this.#jsonScratch, JSON_SCRATCH_BYTES, write);
     wasm.flowCacheQueuePop(this.handle, count);
     return count;
   }

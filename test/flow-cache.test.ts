@@ -10,6 +10,7 @@ import type { FlowEndReason } from "../src/flow/record.js";
 import type { FlowPacket } from "../src/reference/flow-cache.js";
 import { fillBatch, flowPacket } from "./helpers/flows.js";
 import { craftCollidingBatch } from "../src/sim/flow-traffic.js";
+import { flowJson } from "../src/show/flow-cache.js";
 
 const T0 = 1_700_000_000_000;
 
@@ -193,7 +194,6 @@ test("adversarial: keys that collide under a known key make long probes there, s
 });
 
 test("export records: the JSON bytes written from the record equal JSON.stringify of the decoded record, for every kind of flow", async () => {
-  const { flowJson } = await import("../src/show/flow-cache.js");
   const { writeExportRecordJson, decodeExpiredFlow, EXPORT_RECORD_JSON_MAX_BYTES } = await import("../src/flow/record.js");
   const out = new Uint8Array(EXPORT_RECORD_JSON_MAX_BYTES);
   const cache = feed(new FlowCache({ seed: 9 }), [
@@ -214,7 +214,6 @@ test("export records: the JSON bytes written from the record equal JSON.stringif
 
 test("export records: the JSON bytes equal JSON.stringify of the decoded record, for arbitrary record contents", async () => {
   const fc = await import("fast-check");
-  const { flowJson } = await import("../src/show/flow-cache.js");
   const { writeExportRecordJson, decodeExpiredFlow, EXPORT_RECORD_BYTES, EXPORT_RECORD_JSON_MAX_BYTES } = await import("../src/flow/record.js");
   const time = fc.oneof(fc.double(), fc.integer({ min: 0, max: 2 ** 53 }).map((v) => v + 0), fc.constantFrom(1.7e12 + 0.125, -0, 1e21, 2 ** 53 + 2, 2 ** 43 - 0.001, 2 ** 43 + 0.125),
     fc.integer({ min: -(2 ** 53), max: 2 ** 53 }).map((v) => v / 1000), fc.integer({ min: -(2 ** 53), max: 2 ** 53 }).map((v) => v / 1000 + 1e-4));
@@ -238,6 +237,77 @@ test("export records: the JSON bytes equal JSON.stringify of the decoded record,
       assert.equal(Buffer.from(out.subarray(3, end)).toString("latin1"), JSON.stringify(flowJson(decodeExpiredFlow(view, 0))));
     },
   ), { numRuns: 2000 });
+});
+
+test("JSON lines written in WebAssembly (IPv4) and TypeScript (the rest) equal JSON.stringify of every record, across ring wrap and scratch sizes", async () => {
+  const fc = await import("fast-check");
+  const { decodeExpiredFlow, EXPORT_RECORD_BYTES } = await import("../src/flow/record.js");
+  const { writeJsonLines } = await import("../src/flow/json-lines.js");
+  const { withDebugBuild } = await import("./helpers/wasm.js");
+  const time = fc.oneof(
+    fc.double(), fc.integer({ min: -(2 ** 53), max: 2 ** 53 }).map((v) => v / 1000), fc.integer({ min: 0, max: 2 ** 44 }).map((v) => v + 0.5),
+    fc.constantFrom(1.7e12 + 0.125, -0, 0, 2 ** 43 - 0.001, 2 ** 43 + 0.125, 2 ** 53 - 1, 2 ** 53, 0.0005, 1e-7, Number.NaN),
+  );
+  const record = fc.record({
+    bytes: fc.uint8Array({ minLength: EXPORT_RECORD_BYTES, maxLength: EXPORT_RECORD_BYTES }),
+    version: fc.constantFrom(4, 4, 4, 6, 0), reason: fc.integer({ min: 0, max: 7 }),
+    byteCount: fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 53n + 5n }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })),
+    first: time, last: time, vlans: fc.constantFrom(0, 0xffff),
+  });
+  const check = () => fc.assert(fc.property(
+    fc.array(record, { minLength: 1, maxLength: 12 }), fc.nat(), fc.nat(), fc.integer({ min: 768, max: 3000 }),
+    (records, headSeed, countSeed, scratchBytes) => {
+      const cache = new FlowCache({ capacity: 1, seed: 1 });
+      const wasm = cache.wasm;
+      const n = records.length;
+      const ring = wasm.alloc(n * EXPORT_RECORD_BYTES);
+      const scratch = wasm.alloc(scratchBytes);
+      const view = new DataView(wasm.memory.buffer);
+      records.forEach((r, i) => {
+        const at = ring + i * EXPORT_RECORD_BYTES;
+        new Uint8Array(wasm.memory.buffer, at, EXPORT_RECORD_BYTES).set(r.bytes);
+        view.setUint8(at + 38, r.version);
+        view.setUint32(at + 44, r.reason, true);
+        view.setBigUint64(at + 56, r.byteCount, true);
+        view.setFloat64(at + 64, r.first, true);
+        view.setFloat64(at + 72, r.last, true);
+        view.setUint16(at + 100, view.getUint16(at + 100, true) | r.vlans, true);
+      });
+      const head = headSeed % n;
+      const count = 1 + (countSeed % n);
+      const expected = Array.from({ length: count }, (_, k) => `${JSON.stringify(flowJson(decodeExpiredFlow(view, ring + ((head + k) % n) * EXPORT_RECORD_BYTES)))}\n`).join("");
+      const chunks: string[] = [];
+      writeJsonLines(wasm, ring, n, head, count, scratch, scratchBytes, (bytes) => {
+        const text = Buffer.from(bytes).toString("latin1");
+        assert.ok(text.endsWith("\n"), "a chunk ends with a whole line");
+        chunks.push(text);
+      });
+      assert.equal(chunks.join(""), expected);
+      wasm.free(scratch);
+      wasm.free(ring);
+    },
+  ), { numRuns: 300 });
+  check();
+  await withDebugBuild(check);
+});
+
+test("drainJsonLines drains the same flows, as the lines of drain() would print", () => {
+  const make = () => feed(new FlowCache({ seed: 3, exportQueueCapacity: 8 }), [
+    tcp(0, { ipLength: 1500, srcMac: "aa:aa:bb:bb:cc:03", dstMac: "aa:aa:bb:bb:cc:06", vlanOuter: 5 }),
+    tcp(0.5, { srcPort: 1, tcpFlags: 0x01 }),
+    tcp(1, { protocol: 1, icmpType: 8, fragmentOffset: 185 }),
+    tcp(2.125, { protocol: 58, ipVersion: 6, src: "2001:db8::1", dst: "ff02::1", tcpFlags: 0 }),
+  ]);
+  const a = make(), b = make();
+  a.flushStep(T0 + 10);
+  b.flushStep(T0 + 10);
+  let text = "";
+  assert.equal(a.drainJsonLines((bytes) => { text += Buffer.from(bytes).toString("latin1"); }, 3), 3);
+  assert.equal(a.drainJsonLines((bytes) => { text += Buffer.from(bytes).toString("latin1"); }), 1);
+  assert.equal(a.counters().queuedFlows, 0);
+  const flows = b.drain();
+  assert.equal(flows.length, 4);
+  assert.equal(text, flows.map((flow) => `${JSON.stringify(flowJson(flow))}\n`).join(""));
 });
 
 test("the three-word SipHash-1-3 of IPv4 keys equals the general SipHash-1-3 over the same 24 bytes", () => {

@@ -185,7 +185,7 @@ const J_REASONS = FLOW_END_REASONS.map((reason) => bytesOf(`,"end_reason":"${rea
 const HEX_DIGITS = bytesOf("0123456789abcdef");
 
 function put(out: Uint8Array, pos: number, bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length; i++) out[pos + i] = bytes[i]!;
+  out.set(bytes, pos);
   return pos + bytes.length;
 }
 
@@ -200,6 +200,17 @@ function putUint(out: Uint8Array, pos: number, value: number): number {
   if (value < 10) {
     out[pos] = 48 + value;
     return pos + 1;
+  }
+  if (value <= 0x7fffffff) {
+    // Small integers: int32 arithmetic (V8 turns the division by 10 into a multiply).
+    let v = value | 0;
+    const digits = v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+    for (let i = pos + digits - 1; i >= pos; i--) {
+      const next = (v / 10) | 0;
+      out[i] = 48 + v - next * 10;
+      v = next;
+    }
+    return pos + digits;
   }
   let digits = 1;
   for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++;

@@ -148,6 +148,9 @@ export interface FlowExports {
   flowCacheQueueHead(cache: number): number;
   flowCacheQueueCount(cache: number): number;
   flowCacheQueuePop(cache: number, count: number): void;
+  FLOW_JSON_LINE_MAX: WebAssembly.Global;
+  flowJsonBytesWritten: WebAssembly.Global;
+  flowJsonLines(ring: number, ringRecords: number, head: number, count: number, out: number, outBytes: number): number;
   flowCacheCounters(cache: number): number;
   flowCacheSizes(cache: number): number;
   flowCacheProtocols(cache: number): number;

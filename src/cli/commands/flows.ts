@@ -7,7 +7,7 @@
 import { writeSync } from "node:fs";
 import { CaptureFileError } from "../../errors.js";
 import { FlowCache } from "../../flow-cache.js";
-import { FLOW_MASKS, type FlowMask, decodeExpiredFlow, writeExportRecordJson, EXPORT_RECORD_JSON_MAX_BYTES } from "../../flow/record.js";
+import { FLOW_MASKS, type FlowMask, decodeExpiredFlow } from "../../flow/record.js";
 import { FLOW_RECORD_HEADER, renderFlowCacheStatistics, renderFlowRecord } from "../../show/flow-cache.js";
 import { type Command, UsageError, parseOptions, numberOption } from "../command.js";
 import { captureBatches, captureProgress, captureSize } from "../capture.js";
@@ -34,11 +34,17 @@ class Output {
     this.#used += this.#buffer.write(text, this.#used, ASCII.test(text) ? "latin1" : "utf8");
     this.#buffer[this.#used++] = 10;
   }
-  /** A line that `write` puts straight into the buffer (at most `maxBytes`); it returns where the line ends. */
-  bytes(maxBytes: number, write: (buffer: Uint8Array, at: number) => number): void {
-    if (this.#used + maxBytes + 1 > this.#buffer.length) this.flush();
-    this.#used = write(this.#buffer, this.#used);
-    this.#buffer[this.#used++] = 10;
+  /** Bytes that are already whole lines (newlines included). */
+  bytes(bytes: Uint8Array): void {
+    if (this.#used + bytes.length > this.#buffer.length) {
+      this.flush();
+      if (bytes.length > this.#buffer.length) {
+        this.#write(Buffer.from(bytes));
+        return;
+      }
+    }
+    this.#buffer.set(bytes, this.#used);
+    this.#used += bytes.length;
   }
   flush(): void {
     const pending = this.#buffer.subarray(0, this.#used);
@@ -109,12 +115,11 @@ table), or as JSON lines; then the packets per second achieved (on stderr with -
     const cache = new FlowCache({ capacity, activeTimeout, inactiveTimeout, mask, exportQueueCapacity, agerBatch: Math.ceil(capacity / 4) });
     const progress = captureProgress(path, size);
     const output = new Output();
-    const write = json
-      ? (view: DataView, at: number) => output.bytes(EXPORT_RECORD_JSON_MAX_BYTES, (buffer, pos) => writeExportRecordJson(view, at, buffer, pos))
-      : (view: DataView, at: number) => {
-        for (const line of renderFlowRecord(decodeExpiredFlow(view, at))) output.line(line);
-      };
-    const drain = () => cache.drainVisit(write);
+    const writeRecord = (view: DataView, at: number) => {
+      for (const line of renderFlowRecord(decodeExpiredFlow(view, at))) output.line(line);
+    };
+    const writeBytes = (bytes: Uint8Array) => output.bytes(bytes);
+    const drain = json ? () => cache.drainJsonLines(writeBytes) : () => cache.drainVisit(writeRecord);
     if (!json) for (const line of FLOW_RECORD_HEADER) output.line(line);
     const started = performance.now();
     const cpuStart = process.cpuUsage();
