@@ -64,7 +64,7 @@ const DEFAULT_CAPACITY = 65536;
 const DEFAULT_QUEUE = 4096;
 const MAX_CAPACITY = (1 << 24) - 1;
 const MAX_QUEUE = 1 << 20;
-/** WebAssembly memory for drainJsonLines' lines, allocated on first use: ~170 IPv4 lines. */
+/** WebAssembly memory for drainJsonLines' lines, allocated on first use: ~100 lines and more. */
 const JSON_SCRATCH_BYTES = 64 * 1024;
 const NONE = 0xffffffff;
 const COUNTER_SLOTS = 32;
@@ -308,7 +308,7 @@ export class FlowCache {
   /**
    * Drains the export queue as JSON lines — for each record `JSON.stringify(flowJson(record))`
    * and a newline — handed to `write` in chunks of whole lines (each chunk a view that is valid
-   * only during the call; do not call the cache from `write`). IPv4 records are written in
+   * only during the call; do not call the cache from `write`). The lines are written in
    * WebAssembly, without an object or a string per flow. Returns the records drained.
    */
   drainJsonLines(write: JsonLinesSink, max = Infinity): number {

@@ -239,7 +239,7 @@ test("export records: the JSON bytes equal JSON.stringify of the decoded record,
   ), { numRuns: 2000 });
 });
 
-test("JSON lines written in WebAssembly (IPv4) and TypeScript (the rest) equal JSON.stringify of every record, across ring wrap and scratch sizes", async () => {
+test("JSON lines written in WebAssembly (and TypeScript for the numbers it declines) equal JSON.stringify of every record, across ring wrap and scratch sizes", async () => {
   const fc = await import("fast-check");
   const { decodeExpiredFlow, EXPORT_RECORD_BYTES } = await import("../src/flow/record.js");
   const { writeJsonLines } = await import("../src/flow/json-lines.js");
@@ -253,6 +253,8 @@ test("JSON lines written in WebAssembly (IPv4) and TypeScript (the rest) equal J
     version: fc.constantFrom(4, 4, 4, 6, 0), reason: fc.integer({ min: 0, max: 7 }),
     byteCount: fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 53n + 5n }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })),
     first: time, last: time, vlans: fc.constantFrom(0, 0xffff),
+    // Address words from a small alphabet, so that IPv6 text has zero runs, ties and mapped forms.
+    words: fc.option(fc.array(fc.constantFrom(0, 0, 0xffff, 0xffff0000, 0x20010db8, 1, 0xc0a80001), { minLength: 8, maxLength: 8 })),
   });
   const check = () => fc.assert(fc.property(
     fc.array(record, { minLength: 1, maxLength: 12 }), fc.nat(), fc.nat(), fc.integer({ min: 768, max: 3000 }),
@@ -272,6 +274,7 @@ test("JSON lines written in WebAssembly (IPv4) and TypeScript (the rest) equal J
         view.setFloat64(at + 64, r.first, true);
         view.setFloat64(at + 72, r.last, true);
         view.setUint16(at + 100, view.getUint16(at + 100, true) | r.vlans, true);
+        r.words?.forEach((word, w) => view.setUint32(at + w * 4, word, true));
       });
       const head = headSeed % n;
       const count = 1 + (countSeed % n);

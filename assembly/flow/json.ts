@@ -1,13 +1,14 @@
 // JSON lines of export records, written in WebAssembly: the bytes of
 // `JSON.stringify(flowJson(decodeExpiredFlow(record)))` (src/show/flow-cache.ts) and a newline,
-// for the records whose every value has a plain spelling here: IPv4 flows, byte counts up to
-// 2^53 − 1, and times that are integers or whole microseconds below 2^43 ms. Any other record
-// is left to the TypeScript writer (src/flow/record.ts), which knows JSON.stringify's number
-// spelling and RFC 5952 text for IPv6. Offsets are those of flow/state.ts's export record.
+// for the records whose every value has a plain spelling here: byte counts up to 2^53 − 1, and
+// times that are integers or whole microseconds below 2^43 ms (what captures give). Any other
+// record is left to the TypeScript writer (src/flow/record.ts), which knows JSON.stringify's
+// spelling of every number. Addresses are written as formatIPv4 / formatIPv6 (RFC 5952) write
+// them. Offsets are those of flow/state.ts's export record.
 
 import { EXPORT_RECORD_BYTES } from "./state";
 
-/** The most bytes one line takes here (IPv4 only): fields, the longest numbers, the newline. */
+/** The most bytes one line takes here: every field, the longest values, the newline. */
 export const JSON_LINE_MAX: u32 = 768;
 
 /** Bytes written by the last `jsonLines` call. */
@@ -90,6 +91,64 @@ function putIPv4(p: usize, w: u32): usize {
 }
 
 // @ts-ignore: decorator
+@inline function group(a: usize, i: u32): u32 {
+  const word = load<u32>(a + (<usize>(i >> 1) << 2));
+  return i & 1 ? word & 0xffff : word >>> 16;
+}
+
+function putHex(p: usize, value: u32): usize {
+  let digits: usize = 1;
+  for (let v = value >>> 4; v != 0; v >>>= 4) digits++;
+  for (let i = digits; i > 0; i--) {
+    store<u8>(p + i - 1, hexDigit(value & 15));
+    value >>>= 4;
+  }
+  return p + digits;
+}
+
+/**
+ * The IPv6 address of four words (most significant first) at `a`, in RFC 5952 text: lowercase
+ * hex without leading zeros, the longest run of two or more zero groups (the first on a tie)
+ * as "::", and an IPv4-mapped address with its dotted quad.
+ */
+function putIPv6(p: usize, a: usize): usize {
+  if (load<u32>(a) == 0 && load<u32>(a, 4) == 0 && load<u32>(a, 8) == 0xffff) {
+    p = putAscii(p, "::ffff:");
+    return putIPv4(p, load<u32>(a, 12));
+  }
+  let bestStart: i32 = -1;
+  let bestLength: u32 = 1;
+  for (let i: u32 = 0; i < 8;) {
+    if (group(a, i) != 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && group(a, j) == 0) j++;
+    if (j - i > bestLength) {
+      bestStart = <i32>i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  for (let i: u32 = 0; i < 8; i++) {
+    if (<i32>i == bestStart) {
+      store<u8>(p, 58);
+      store<u8>(p + 1, 58);
+      p += 2;
+      i += bestLength - 1;
+      continue;
+    }
+    if (i > 0 && <i32>i != bestStart + <i32>bestLength) {
+      store<u8>(p, 58);
+      p++;
+    }
+    p = putHex(p, group(a, i));
+  }
+  return p;
+}
+
+// @ts-ignore: decorator
 @inline function hexDigit(d: u32): u8 {
   return <u8>(d < 10 ? 48 + d : 87 + d);
 }
@@ -120,14 +179,14 @@ function putReason(p: usize, reason: u32): usize {
 
 /** Writes record `r`'s line (without the newline) at `p`; returns its end, or 0 to decline it. */
 function writeRecord(r: usize, p: usize): usize {
-  if (load<u8>(r, 38) == 6) return 0;
+  const v6 = load<u8>(r, 38) == 6;
   const bytes = load<u64>(r, 56);
   if (bytes > <u64>SAFE_INTEGER_MAX) return 0;
   const flags = load<u16>(r, 106);
   p = putAscii(p, "{\"src\":\"");
-  p = putIPv4(p, load<u32>(r));
+  p = v6 ? putIPv6(p, r) : putIPv4(p, load<u32>(r));
   p = putAscii(p, "\",\"dst\":\"");
-  p = putIPv4(p, load<u32>(r, 16));
+  p = v6 ? putIPv6(p, r + 16) : putIPv4(p, load<u32>(r, 16));
   p = putAscii(p, "\",\"proto\":");
   p = putU32(p, load<u8>(r, 36));
   p = putAscii(p, ",\"sport\":");
@@ -148,7 +207,7 @@ function writeRecord(r: usize, p: usize): usize {
   p = putAscii(p, ",\"last_ms\":");
   p = putNumber(p, load<f64>(r, 72));
   if (p == 0) return 0;
-  p = putAscii(p, ",\"ip_version\":4,\"direction\":\"");
+  p = putAscii(p, v6 ? ",\"ip_version\":6,\"direction\":\"" : ",\"ip_version\":4,\"direction\":\"");
   p = load<u8>(r, 39) == 1 ? putAscii(p, "egress") : putAscii(p, "ingress");
   p = putAscii(p, "\",\"tcp_flags\":");
   p = putU32(p, flags & 0x0fff);

@@ -1,7 +1,7 @@
 /**
- * JSON lines of export records, the fast way: WebAssembly writes the lines it can spell (IPv4
- * flows with plain numbers, assembly/flow/json.ts) straight into its memory, and
- * `writeExportRecordJson` writes the others; both give exactly
+ * JSON lines of export records, the fast way: WebAssembly writes the lines it can spell (every
+ * record whose numbers are integers or whole microseconds, assembly/flow/json.ts) straight
+ * into its memory, and `writeExportRecordJson` writes the others; both give exactly
  * `JSON.stringify(flowJson(decodeExpiredFlow(record)))` and a newline.
  */
 
@@ -29,7 +29,7 @@ export function writeJsonLines(
     if (bytes > 0) write(new Uint8Array(wasm.memory.buffer, scratch, bytes));
     done += written;
     if (done < count && scratchBytes - bytes >= lineMax) {
-      // WebAssembly declined this record (IPv6, or a number it does not spell): write it here.
+      // WebAssembly declined this record (a number it does not spell): write it here.
       line ??= new Uint8Array(EXPORT_RECORD_JSON_MAX_BYTES + 1);
       const at = ring + ((head + done) % ringRecords) * EXPORT_RECORD_BYTES;
       const end = writeExportRecordJson(new DataView(wasm.memory.buffer), at, line, 0);
