@@ -48,6 +48,12 @@ function putU64(p: usize, value: u64): usize {
   return putU64(p, <u64>value);
 }
 
+/** A key (with its punctuation) and an unsigned integer value. */
+// @ts-ignore: decorator
+@inline function putField(p: usize, key: string, value: u32): usize {
+  return putU32(putAscii(p, key), value);
+}
+
 /**
  * Writes `value` as JSON.stringify would, or returns 0 when its spelling is not the plain one
  * (then the record goes to the TypeScript writer): non-negative safe integers, and numbers
@@ -187,18 +193,12 @@ function writeRecord(r: usize, p: usize): usize {
   p = v6 ? putIPv6(p, r) : putIPv4(p, load<u32>(r));
   p = putAscii(p, "\",\"dst\":\"");
   p = v6 ? putIPv6(p, r + 16) : putIPv4(p, load<u32>(r, 16));
-  p = putAscii(p, "\",\"proto\":");
-  p = putU32(p, load<u8>(r, 36));
-  p = putAscii(p, ",\"sport\":");
-  p = putU32(p, load<u16>(r, 32));
-  p = putAscii(p, ",\"dport\":");
-  p = putU32(p, load<u16>(r, 34));
-  p = putAscii(p, ",\"tos\":");
-  p = putU32(p, load<u8>(r, 37));
-  p = putAscii(p, ",\"in_if\":");
-  p = putU32(p, load<u32>(r, 40));
-  p = putAscii(p, ",\"packets\":");
-  p = putU32(p, load<u32>(r, 52));
+  p = putField(p, "\",\"proto\":", load<u8>(r, 36));
+  p = putField(p, ",\"sport\":", load<u16>(r, 32));
+  p = putField(p, ",\"dport\":", load<u16>(r, 34));
+  p = putField(p, ",\"tos\":", load<u8>(r, 37));
+  p = putField(p, ",\"in_if\":", load<u32>(r, 40));
+  p = putField(p, ",\"packets\":", load<u32>(r, 52));
   p = putAscii(p, ",\"bytes\":");
   p = putU64(p, bytes);
   p = putAscii(p, ",\"first_ms\":");
@@ -209,28 +209,17 @@ function writeRecord(r: usize, p: usize): usize {
   if (p == 0) return 0;
   p = putAscii(p, v6 ? ",\"ip_version\":6,\"direction\":\"" : ",\"ip_version\":4,\"direction\":\"");
   p = load<u8>(r, 39) == 1 ? putAscii(p, "egress") : putAscii(p, "ingress");
-  p = putAscii(p, "\",\"tcp_flags\":");
-  p = putU32(p, flags & 0x0fff);
-  p = putAscii(p, ",\"min_len\":");
-  p = putU32(p, load<u16>(r, 84));
-  p = putAscii(p, ",\"max_len\":");
-  p = putU32(p, load<u16>(r, 86));
-  p = putAscii(p, ",\"min_ttl\":");
-  p = putU32(p, load<u8>(r, 108));
-  p = putAscii(p, ",\"max_ttl\":");
-  p = putU32(p, load<u8>(r, 109));
-  p = putAscii(p, ",\"ip_id\":");
-  p = putU32(p, load<u32>(r, 80));
+  p = putField(p, "\",\"tcp_flags\":", flags & 0x0fff);
+  p = putField(p, ",\"min_len\":", load<u16>(r, 84));
+  p = putField(p, ",\"max_len\":", load<u16>(r, 86));
+  p = putField(p, ",\"min_ttl\":", load<u8>(r, 108));
+  p = putField(p, ",\"max_ttl\":", load<u8>(r, 109));
+  p = putField(p, ",\"ip_id\":", load<u32>(r, 80));
   if (flags & CAPTURED_ICMP) {
-    p = putAscii(p, ",\"icmp_type\":");
-    p = putU32(p, load<u8>(r, 110));
-    p = putAscii(p, ",\"icmp_code\":");
-    p = putU32(p, load<u8>(r, 111));
+    p = putField(p, ",\"icmp_type\":", load<u8>(r, 110));
+    p = putField(p, ",\"icmp_code\":", load<u8>(r, 111));
   }
-  if (flags & CAPTURED_FRAGMENT) {
-    p = putAscii(p, ",\"frag_offset\":");
-    p = putU32(p, load<u16>(r, 104));
-  }
+  if (flags & CAPTURED_FRAGMENT) p = putField(p, ",\"frag_offset\":", load<u16>(r, 104));
   if (flags & CAPTURED_MAC) {
     p = putAscii(p, ",\"src_mac\":\"");
     p = putMac(p, r + 88);
@@ -239,15 +228,9 @@ function writeRecord(r: usize, p: usize): usize {
     p = putAscii(p, "\"");
   }
   const inputVlan = load<u16>(r, 100);
-  if (inputVlan != NO_VLAN) {
-    p = putAscii(p, ",\"in_vlan\":");
-    p = putU32(p, inputVlan);
-  }
+  if (inputVlan != NO_VLAN) p = putField(p, ",\"in_vlan\":", inputVlan);
   const outputVlan = load<u16>(r, 102);
-  if (outputVlan != NO_VLAN) {
-    p = putAscii(p, ",\"out_vlan\":");
-    p = putU32(p, outputVlan);
-  }
+  if (outputVlan != NO_VLAN) p = putField(p, ",\"out_vlan\":", outputVlan);
   p = putAscii(p, ",\"end_reason\":\"");
   p = putReason(p, load<u32>(r, 44));
   return putAscii(p, "\"}");

@@ -182,7 +182,6 @@ const J_QUOTE = bytesOf('"');
 const J_IN_VLAN = bytesOf(',"in_vlan":');
 const J_OUT_VLAN = bytesOf(',"out_vlan":');
 const J_REASONS = FLOW_END_REASONS.map((reason) => bytesOf(`,"end_reason":"${reason}"}`));
-const HEX_DIGITS = bytesOf("0123456789abcdef");
 
 function put(out: Uint8Array, pos: number, bytes: Uint8Array): number {
   out.set(bytes, pos);
@@ -197,21 +196,6 @@ function putText(out: Uint8Array, pos: number, text: string): number {
 
 /** Writes a non-negative integer up to 2^53 in decimal, as JSON.stringify does. */
 function putUint(out: Uint8Array, pos: number, value: number): number {
-  if (value < 10) {
-    out[pos] = 48 + value;
-    return pos + 1;
-  }
-  if (value <= 0x7fffffff) {
-    // Small integers: int32 arithmetic (V8 turns the division by 10 into a multiply).
-    let v = value | 0;
-    const digits = v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
-    for (let i = pos + digits - 1; i >= pos; i--) {
-      const next = (v / 10) | 0;
-      out[i] = 48 + v - next * 10;
-      v = next;
-    }
-    return pos + digits;
-  }
   let digits = 1;
   for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++;
   let v = value;
@@ -253,54 +237,26 @@ function putNumber(out: Uint8Array, pos: number, value: number): number {
   return putText(out, pos, JSON.stringify(value));
 }
 
-function putAddress(out: Uint8Array, pos: number, view: DataView, at: number, version: number): number {
-  if (version !== 4) return putText(out, pos, address(view, at, version));
-  const w = view.getUint32(at, true);
-  pos = putUint(out, pos, w >>> 24);
-  out[pos++] = 46;
-  pos = putUint(out, pos, (w >>> 16) & 255);
-  out[pos++] = 46;
-  pos = putUint(out, pos, (w >>> 8) & 255);
-  out[pos++] = 46;
-  return putUint(out, pos, w & 255);
-}
-
-function putMac(out: Uint8Array, pos: number, view: DataView, at: number): number {
-  for (let i = 0; i < 6; i++) {
-    if (i > 0) out[pos++] = 58;
-    const b = view.getUint8(at + i);
-    out[pos++] = HEX_DIGITS[b >>> 4]!;
-    out[pos++] = HEX_DIGITS[b & 15]!;
-  }
-  return pos;
-}
-
 /**
  * Writes the JSON line of the export record at byte `at` of `view` into `out` from `pos` (at
  * most EXPORT_RECORD_JSON_MAX_BYTES bytes, ASCII, no newline) and returns the position after
- * it: exactly the bytes of `JSON.stringify(flowJson(decodeExpiredFlow(view, at)))`, with no
- * object or string in between for IPv4 flows. `dataplane flows --json` prints one per flow;
- * use it with `FlowCache.drainVisit`.
+ * it: exactly the bytes of `JSON.stringify(flowJson(decodeExpiredFlow(view, at)))`, without
+ * building the object. Use it with `FlowCache.drainVisit`; `FlowCache.drainJsonLines` writes
+ * most lines in WebAssembly instead and calls this for the records whose numbers it declines.
  */
 export function writeExportRecordJson(view: DataView, at: number, out: Uint8Array, pos: number): number {
   const version = view.getUint8(at + 38) === 6 ? 6 : 4;
   const flags = view.getUint16(at + 106, true);
   pos = put(out, pos, J_SRC);
-  pos = putAddress(out, pos, view, at, version);
+  pos = putText(out, pos, address(view, at, version));
   pos = put(out, pos, J_DST);
-  pos = putAddress(out, pos, view, at + 16, version);
-  pos = put(out, pos, J_PROTO);
-  pos = putUint(out, pos, view.getUint8(at + 36));
-  pos = put(out, pos, J_SPORT);
-  pos = putUint(out, pos, view.getUint16(at + 32, true));
-  pos = put(out, pos, J_DPORT);
-  pos = putUint(out, pos, view.getUint16(at + 34, true));
-  pos = put(out, pos, J_TOS);
-  pos = putUint(out, pos, view.getUint8(at + 37));
-  pos = put(out, pos, J_IN_IF);
-  pos = putUint(out, pos, view.getUint32(at + 40, true));
-  pos = put(out, pos, J_PACKETS);
-  pos = putUint(out, pos, view.getUint32(at + 52, true));
+  pos = putText(out, pos, address(view, at + 16, version));
+  pos = putUint(out, put(out, pos, J_PROTO), view.getUint8(at + 36));
+  pos = putUint(out, put(out, pos, J_SPORT), view.getUint16(at + 32, true));
+  pos = putUint(out, put(out, pos, J_DPORT), view.getUint16(at + 34, true));
+  pos = putUint(out, put(out, pos, J_TOS), view.getUint8(at + 37));
+  pos = putUint(out, put(out, pos, J_IN_IF), view.getUint32(at + 40, true));
+  pos = putUint(out, put(out, pos, J_PACKETS), view.getUint32(at + 52, true));
   pos = put(out, pos, J_BYTES);
   pos = putNumber(out, pos, Number(view.getBigUint64(at + 56, true)));
   pos = put(out, pos, J_FIRST);
@@ -310,31 +266,23 @@ export function writeExportRecordJson(view: DataView, at: number, out: Uint8Arra
   pos = put(out, pos, version === 6 ? J_VERSION_6 : J_VERSION_4);
   pos = put(out, pos, view.getUint8(at + 39) === 1 ? J_EGRESS : J_INGRESS);
   pos = putUint(out, pos, flags & 0x0fff);
-  pos = put(out, pos, J_MIN_LEN);
-  pos = putUint(out, pos, view.getUint16(at + 84, true));
-  pos = put(out, pos, J_MAX_LEN);
-  pos = putUint(out, pos, view.getUint16(at + 86, true));
-  pos = put(out, pos, J_MIN_TTL);
-  pos = putUint(out, pos, view.getUint8(at + 108));
-  pos = put(out, pos, J_MAX_TTL);
-  pos = putUint(out, pos, view.getUint8(at + 109));
-  pos = put(out, pos, J_IP_ID);
-  pos = putUint(out, pos, view.getUint32(at + 80, true));
+  pos = putUint(out, put(out, pos, J_MIN_LEN), view.getUint16(at + 84, true));
+  pos = putUint(out, put(out, pos, J_MAX_LEN), view.getUint16(at + 86, true));
+  pos = putUint(out, put(out, pos, J_MIN_TTL), view.getUint8(at + 108));
+  pos = putUint(out, put(out, pos, J_MAX_TTL), view.getUint8(at + 109));
+  pos = putUint(out, put(out, pos, J_IP_ID), view.getUint32(at + 80, true));
   if (flags & CAPTURED_ICMP) {
-    pos = put(out, pos, J_ICMP_TYPE);
-    pos = putUint(out, pos, view.getUint8(at + 110));
-    pos = put(out, pos, J_ICMP_CODE);
-    pos = putUint(out, pos, view.getUint8(at + 111));
+    pos = putUint(out, put(out, pos, J_ICMP_TYPE), view.getUint8(at + 110));
+    pos = putUint(out, put(out, pos, J_ICMP_CODE), view.getUint8(at + 111));
   }
   if (flags & CAPTURED_FRAGMENT) {
-    pos = put(out, pos, J_FRAG);
-    pos = putUint(out, pos, view.getUint16(at + 104, true));
+    pos = putUint(out, put(out, pos, J_FRAG), view.getUint16(at + 104, true));
   }
   if (flags & CAPTURED_MAC) {
     pos = put(out, pos, J_SRC_MAC);
-    pos = putMac(out, pos, view, at + 88);
+    pos = putText(out, pos, mac(view, at + 88));
     pos = put(out, pos, J_DST_MAC);
-    pos = putMac(out, pos, view, at + 94);
+    pos = putText(out, pos, mac(view, at + 94));
     pos = put(out, pos, J_QUOTE);
   }
   const inputVlan = view.getUint16(at + 100, true);
