@@ -18,6 +18,34 @@ export let pcapIndexError: u32 = 0;
 export const PCAP_ERROR_RECORD_TOO_LARGE: u32 = 1;
 
 /**
+ * Reads the record header at frame-area offset `pos` and fills row `n`'s time, captured and
+ * wire lengths and frame offset. Returns the captured length, or -1 when the record is not
+ * whole before `end` or is larger than `maxCaptured` (then `pcapIndexError` says so).
+ */
+// @ts-ignore: decorator
+@inline function indexRecord(b: PacketBatch, n: u32, pos: u32, end: u32, swapped: bool, unitsPerSecond: f64, maxCaptured: u32): i64 {
+  const h = b.frames + <usize>pos;
+  let seconds = load<u32>(h), fraction = load<u32>(h, 4), captured = load<u32>(h, 8), original = load<u32>(h, 12);
+  if (swapped) {
+    seconds = bswap<u32>(seconds);
+    fraction = bswap<u32>(fraction);
+    captured = bswap<u32>(captured);
+    original = bswap<u32>(original);
+  }
+  if (captured > maxCaptured) {
+    pcapIndexError = PCAP_ERROR_RECORD_TOO_LARGE;
+    return -1;
+  }
+  if (end - pos - 16 < captured) return -1;
+  const k = <usize>n;
+  store<f64>(b.time + (k << 3), <f64>seconds * 1000 + (<f64>fraction * 1000) / unitsPerSecond);
+  store<u32>(b.capturedLength + (k << 2), captured);
+  store<u32>(b.wireLength + (k << 2), original);
+  store<u32>(b.frameOffset + (k << 2), pos + 16);
+  return <i64>captured;
+}
+
+/**
  * Indexes the records in frame-area bytes [start, end); returns the offset of the first record
  * not indexed (a partial record, or one that did not fit in the batch).
  */
@@ -30,27 +58,12 @@ export function indexPcap(b: PacketBatch, start: u32, end: u32, flags: u32, link
   let n = b.count;
   const capacity = b.capacity;
   while (n < capacity && end - pos >= 16) {
-    const h = b.frames + <usize>pos;
-    let seconds = load<u32>(h), fraction = load<u32>(h, 4), captured = load<u32>(h, 8), original = load<u32>(h, 12);
-    if (swapped) {
-      seconds = bswap<u32>(seconds);
-      fraction = bswap<u32>(fraction);
-      captured = bswap<u32>(captured);
-      original = bswap<u32>(original);
-    }
-    if (captured > maxCaptured) {
-      pcapIndexError = PCAP_ERROR_RECORD_TOO_LARGE;
-      break;
-    }
-    if (end - pos - 16 < captured) break;
+    const captured = indexRecord(b, n, pos, end, swapped, unitsPerSecond, maxCaptured);
+    if (captured < 0) break;
     const k = <usize>n;
-    store<f64>(b.time + (k << 3), <f64>seconds * 1000 + (<f64>fraction * 1000) / unitsPerSecond);
     store<u32>(b.iface + (k << 2), iface);
-    store<u32>(b.capturedLength + (k << 2), captured);
-    store<u32>(b.wireLength + (k << 2), original);
-    store<u32>(b.frameOffset + (k << 2), pos + 16);
     store<u16>(b.linkType + (k << 1), <u16>linkType);
-    pos += 16 + captured;
+    pos += 16 + <u32>captured;
     n++;
   }
   b.count = n;
@@ -80,28 +93,12 @@ export function indexPcapAndParse(b: PacketBatch, start: u32, end: u32, flags: u
   for (let k: usize = 0; k < rows; k++) store<u16>(b.linkType + ((first + k) << 1), <u16>linkType);
   let ok: u64 = 0;
   while (n < capacity && end - pos >= 16) {
-    const h = b.frames + <usize>pos;
-    let seconds = load<u32>(h), fraction = load<u32>(h, 4), captured = load<u32>(h, 8), original = load<u32>(h, 12);
-    if (swapped) {
-      seconds = bswap<u32>(seconds);
-      fraction = bswap<u32>(fraction);
-      captured = bswap<u32>(captured);
-      original = bswap<u32>(original);
-    }
-    if (captured > maxCaptured) {
-      pcapIndexError = PCAP_ERROR_RECORD_TOO_LARGE;
-      break;
-    }
-    if (end - pos - 16 < captured) break;
-    const k = <usize>n;
-    store<f64>(b.time + (k << 3), <f64>seconds * 1000 + (<f64>fraction * 1000) / unitsPerSecond);
-    store<u32>(b.capturedLength + (k << 2), captured);
-    store<u32>(b.wireLength + (k << 2), original);
-    store<u32>(b.frameOffset + (k << 2), pos + 16);
-    const status = parseRow(b, n, captured, pos + 16, linkType, original);
+    const captured = indexRecord(b, n, pos, end, swapped, unitsPerSecond, maxCaptured);
+    if (captured < 0) break;
+    const status = parseRow(b, n, <u32>captured, pos + 16, linkType, load<u32>(b.wireLength + (<usize>n << 2)));
     if (status == PACKET_STATUS_OK) ok++;
     else countStatus(b, status);
-    pos += 16 + captured;
+    pos += 16 + <u32>captured;
     n++;
   }
   store<u64>(b.statusCounts, load<u64>(b.statusCounts) + ok);
