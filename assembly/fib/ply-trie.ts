@@ -323,6 +323,32 @@ function descend(trie: PlyTrie, length: u32): u32 {
 // Painting
 
 /**
+ * The first entry from `i` (before `end`) not covered by a route starting in this ply whose
+ * mask bit is in `blocking`; a blocking route (mask bit b covers 2^(7 − b) entries from where
+ * it starts) is skipped in one step.
+ */
+// @ts-ignore: decorator
+@inline function unblocked(masks: usize, i: u32, end: u32, blocking: u32): u32 {
+  while (i < end) {
+    const m = <u32>load<u8>(masks + i) & blocking;
+    if (!m) break;
+    i += <u32>1 << (7 - ctz(m));
+  }
+  return i;
+}
+
+/** `unblocked` for the root, whose masks are 32-bit (route lengths 0..16, bit b covers 2^(16 − b) entries). */
+// @ts-ignore: decorator
+@inline function unblockedRoot(trie: PlyTrie, i: u32, end: u32, blocking: u32): u32 {
+  while (i < end) {
+    const m = load<u32>(trie.rootMasks + (<usize>i << 2)) & blocking;
+    if (!m) break;
+    i += <u32>1 << (16 - ctz(m));
+  }
+  return i;
+}
+
+/**
  * Writes `value` into entries [start, end) of the ply `handle` (at `level`, `depth`) that are
  * not covered by a route starting in this ply whose mask bit is in `blocking`; child plies
  * reached this way inherit `value`. Returns the ply's handle afterwards.
@@ -330,20 +356,13 @@ function descend(trie: PlyTrie, length: u32): u32 {
 function paintPly(trie: PlyTrie, handle: u32, level: u32, depth: u32, start: u32, end: u32, value: u32, blocking: u32): u32 {
   const masks = maskAt(trie, indexOf(trie, handle), 0);
   const view = open(trie, handle, level);
-  let i = start;
-  while (i < end) {
-    const m = <u32>load<u8>(masks + i) & blocking;
-    if (m) {
-      i += <u32>1 << (7 - ctz(m));
-      continue;
-    }
+  for (let i = unblocked(masks, start, end, blocking); i < end; i = unblocked(masks, i + 1, end, blocking)) {
     const e = viewGet(trie, view, i);
     if (e & PLY_FLAG) {
       const child = e & ~PLY_FLAG;
       const after = inherit(trie, child, level + 1, depth + 8, value);
       if (after != child) viewSet(trie, view, i, PLY_FLAG | after);
     } else viewSet(trie, view, i, value);
-    i++;
   }
   return close(trie, handle, view, level);
 }
@@ -355,18 +374,11 @@ function inherit(trie: PlyTrie, handle: u32, level: u32, depth: u32, value: u32)
 }
 
 function paintRoot(trie: PlyTrie, start: u32, end: u32, value: u32, blocking: u32): void {
-  let i = start;
-  while (i < end) {
-    const m = load<u32>(trie.rootMasks + (<usize>i << 2)) & blocking;
-    if (m) {
-      i += <u32>1 << (16 - ctz(m));
-      continue;
-    }
+  for (let i = unblockedRoot(trie, start, end, blocking); i < end; i = unblockedRoot(trie, i + 1, end, blocking)) {
     const slot = trie.root + (<usize>i << 2);
     const e = load<u32>(slot);
     if (e & PLY_FLAG) store<u32>(slot, PLY_FLAG | inherit(trie, e & ~PLY_FLAG, 0, 16, value));
     else store<u32>(slot, value);
-    i++;
   }
 }
 
@@ -387,32 +399,18 @@ function paintRoot(trie: PlyTrie, start: u32, end: u32, value: u32, blocking: u3
 function countPly(trie: PlyTrie, handle: u32, start: u32, end: u32, blocking: u32): u32 {
   const masks = maskAt(trie, indexOf(trie, handle), 0);
   let plies: u32 = 1;
-  let i = start;
-  while (i < end) {
-    const m = <u32>load<u8>(masks + i) & blocking;
-    if (m) {
-      i += <u32>1 << (7 - ctz(m));
-      continue;
-    }
+  for (let i = unblocked(masks, start, end, blocking); i < end; i = unblocked(masks, i + 1, end, blocking)) {
     const e = entryOf(trie, handle, i);
     if (e & PLY_FLAG) plies += countPly(trie, e & ~PLY_FLAG, 0, PLY_ENTRIES, 0xff);
-    i++;
   }
   return plies;
 }
 
 function countRoot(trie: PlyTrie, start: u32, end: u32, blocking: u32): u32 {
   let plies: u32 = 0;
-  let i = start;
-  while (i < end) {
-    const m = load<u32>(trie.rootMasks + (<usize>i << 2)) & blocking;
-    if (m) {
-      i += <u32>1 << (16 - ctz(m));
-      continue;
-    }
+  for (let i = unblockedRoot(trie, start, end, blocking); i < end; i = unblockedRoot(trie, i + 1, end, blocking)) {
     const e = load<u32>(trie.root + (<usize>i << 2));
     if (e & PLY_FLAG) plies += countPly(trie, e & ~PLY_FLAG, 0, PLY_ENTRIES, 0xff);
-    i++;
   }
   return plies;
 }
