@@ -229,6 +229,38 @@ export function releaseQueue(f: ArpIface, rec: usize, ip: u32, mac: u64, reason:
 }
 
 // ---------------------------------------------------------------------------------------------
+// The expiry, refresh and retry lists: doubly linked through two u32 links of each record of a
+// pool (`stride` bytes per slot from `records`, links at `prevAt` and `nextAt`), with their
+// head and tail in two u32 fields of the interface, passed by address.
+
+// @ts-ignore: decorator
+@inline function fieldAt(f: ArpIface, offset: usize): usize {
+  return changetype<usize>(f) + offset;
+}
+
+// @ts-ignore: decorator
+@inline function linkAppend(head: usize, tail: usize, records: usize, stride: usize, prevAt: usize, nextAt: usize, slot: u32): void {
+  const last = load<u32>(tail);
+  const r = records + <usize>slot * stride;
+  store<u32>(r + prevAt, last);
+  store<u32>(r + nextAt, NIL);
+  if (last == NIL) store<u32>(head, slot);
+  else store<u32>(records + <usize>last * stride + nextAt, slot);
+  store<u32>(tail, slot);
+}
+
+// @ts-ignore: decorator
+@inline function linkRemove(head: usize, tail: usize, records: usize, stride: usize, prevAt: usize, nextAt: usize, slot: u32): void {
+  const r = records + <usize>slot * stride;
+  const prev = load<u32>(r + prevAt);
+  const next = load<u32>(r + nextAt);
+  if (prev == NIL) store<u32>(head, next);
+  else store<u32>(records + <usize>prev * stride + nextAt, next);
+  if (next == NIL) store<u32>(tail, prev);
+  else store<u32>(records + <usize>next * stride + prevAt, prev);
+}
+
+// ---------------------------------------------------------------------------------------------
 // PRESENT pool: free list through P_EXP_NEXT; dynamic entries in the expiry list (ordered by
 // expiry, because the lifetime is constant); the examination cursor marks where the entries
 // not yet looked at for refresh begin; refreshing entries in the refresh list (ordered by due).
@@ -250,33 +282,19 @@ export function presentFree(f: ArpIface, slot: u32): void {
 export function expiryAppend(f: ArpIface, slot: u32): void {
   const r = presentRecord(f, slot);
   store<u8>(r + P_FLAGS, load<u8>(r + P_FLAGS) & ~FLAG_EXAMINED);
-  store<u32>(r + P_EXP_PREV, f.expTail);
-  store<u32>(r + P_EXP_NEXT, NIL);
-  if (f.expTail == NIL) f.expHead = slot;
-  else store<u32>(presentRecord(f, f.expTail) + P_EXP_NEXT, slot);
-  f.expTail = slot;
+  linkAppend(fieldAt(f, offsetof<ArpIface>("expHead")), fieldAt(f, offsetof<ArpIface>("expTail")), f.present, P_BYTES, P_EXP_PREV, P_EXP_NEXT, slot);
   if (f.cursor == NIL) f.cursor = slot;
 }
 
 export function expiryRemove(f: ArpIface, slot: u32): void {
-  const r = presentRecord(f, slot);
-  const prev = load<u32>(r + P_EXP_PREV);
-  const next = load<u32>(r + P_EXP_NEXT);
-  if (f.cursor == slot) f.cursor = next;
-  if (prev == NIL) f.expHead = next;
-  else store<u32>(presentRecord(f, prev) + P_EXP_NEXT, next);
-  if (next == NIL) f.expTail = prev;
-  else store<u32>(presentRecord(f, next) + P_EXP_PREV, prev);
+  if (f.cursor == slot) f.cursor = load<u32>(presentRecord(f, slot) + P_EXP_NEXT);
+  linkRemove(fieldAt(f, offsetof<ArpIface>("expHead")), fieldAt(f, offsetof<ArpIface>("expTail")), f.present, P_BYTES, P_EXP_PREV, P_EXP_NEXT, slot);
 }
 
 export function refreshAppend(f: ArpIface, slot: u32): void {
   const r = presentRecord(f, slot);
   store<u8>(r + P_FLAGS, load<u8>(r + P_FLAGS) | FLAG_REFRESH_LISTED);
-  store<u32>(r + P_REF_PREV, f.refTail);
-  store<u32>(r + P_REF_NEXT, NIL);
-  if (f.refTail == NIL) f.refHead = slot;
-  else store<u32>(presentRecord(f, f.refTail) + P_REF_NEXT, slot);
-  f.refTail = slot;
+  linkAppend(fieldAt(f, offsetof<ArpIface>("refHead")), fieldAt(f, offsetof<ArpIface>("refTail")), f.present, P_BYTES, P_REF_PREV, P_REF_NEXT, slot);
 }
 
 export function refreshRemove(f: ArpIface, slot: u32): void {
@@ -284,12 +302,7 @@ export function refreshRemove(f: ArpIface, slot: u32): void {
   const flags = load<u8>(r + P_FLAGS);
   if (!(flags & FLAG_REFRESH_LISTED)) return;
   store<u8>(r + P_FLAGS, flags & ~FLAG_REFRESH_LISTED);
-  const prev = load<u32>(r + P_REF_PREV);
-  const next = load<u32>(r + P_REF_NEXT);
-  if (prev == NIL) f.refHead = next;
-  else store<u32>(presentRecord(f, prev) + P_REF_NEXT, next);
-  if (next == NIL) f.refTail = prev;
-  else store<u32>(presentRecord(f, next) + P_REF_PREV, prev);
+  linkRemove(fieldAt(f, offsetof<ArpIface>("refHead")), fieldAt(f, offsetof<ArpIface>("refTail")), f.present, P_BYTES, P_REF_PREV, P_REF_NEXT, slot);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -313,21 +326,10 @@ export function incompleteFree(f: ArpIface, slot: u32): void {
 }
 
 export function retryAppend(f: ArpIface, slot: u32, due: i64): void {
-  const r = incompleteRecord(f, slot);
-  store<i64>(r + I_DUE, due);
-  store<u32>(r + I_PREV, f.retryTail);
-  store<u32>(r + I_NEXT, NIL);
-  if (f.retryTail == NIL) f.retryHead = slot;
-  else store<u32>(incompleteRecord(f, f.retryTail) + I_NEXT, slot);
-  f.retryTail = slot;
+  store<i64>(incompleteRecord(f, slot) + I_DUE, due);
+  linkAppend(fieldAt(f, offsetof<ArpIface>("retryHead")), fieldAt(f, offsetof<ArpIface>("retryTail")), f.incomplete, I_BYTES, I_PREV, I_NEXT, slot);
 }
 
 export function retryRemove(f: ArpIface, slot: u32): void {
-  const r = incompleteRecord(f, slot);
-  const prev = load<u32>(r + I_PREV);
-  const next = load<u32>(r + I_NEXT);
-  if (prev == NIL) f.retryHead = next;
-  else store<u32>(incompleteRecord(f, prev) + I_NEXT, next);
-  if (next == NIL) f.retryTail = prev;
-  else store<u32>(incompleteRecord(f, next) + I_PREV, prev);
+  linkRemove(fieldAt(f, offsetof<ArpIface>("retryHead")), fieldAt(f, offsetof<ArpIface>("retryTail")), f.incomplete, I_BYTES, I_PREV, I_NEXT, slot);
 }
