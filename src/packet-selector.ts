@@ -290,10 +290,7 @@ export class PacketSelector {
       while (used.has(id)) id++;
     }
     const record: SamplerMapRecord = { name, id, mode, interval, generation: (existing?.generation ?? 0) + 1, retiredSeen: 0, retiredSampled: 0 };
-    this.#apply(() => this.#samplerMaps.set(name, record), () => {
-      if (existing === undefined) this.#samplerMaps.delete(name);
-      else this.#samplerMaps.set(name, existing);
-    });
+    this.#applySet(this.#samplerMaps, name, record);
     return id;
   }
 
@@ -313,11 +310,7 @@ export class PacketSelector {
     checkName("class-map", name);
     if (name === CLASS_DEFAULT) throw new ConfigError("class-map-name", "class-default is predefined (it matches every packet)", name);
     const normalized = normalizeClass(config);
-    const existing = this.#classMaps.get(name);
-    this.#apply(() => this.#classMaps.set(name, normalized), () => {
-      if (existing === undefined) this.#classMaps.delete(name);
-      else this.#classMaps.set(name, existing);
-    });
+    this.#applySet(this.#classMaps, name, normalized);
   }
 
   /** Removes a class map; refused while a policy map uses it. */
@@ -351,11 +344,7 @@ export class PacketSelector {
     }
     const ordered = [...classes.filter((c) => c.class !== CLASS_DEFAULT), ...classes.filter((c) => c.class === CLASS_DEFAULT)]
       .map((c) => ({ class: c.class, sampler: c.sampler }));
-    const existing = this.#policyMaps.get(name);
-    this.#apply(() => this.#policyMaps.set(name, ordered), () => {
-      if (existing === undefined) this.#policyMaps.delete(name);
-      else this.#policyMaps.set(name, existing);
-    });
+    this.#applySet(this.#policyMaps, name, ordered);
   }
 
   /** Removes a policy map; refused while an interface uses it. */
@@ -378,7 +367,7 @@ export class PacketSelector {
     checkInterface(ifIndex);
     const current = this.#interfaces.get(ifIndex);
     if (setting === null) {
-      if (current !== undefined) this.#apply(() => this.#interfaces.delete(ifIndex), () => this.#interfaces.set(ifIndex, current));
+      if (current !== undefined) this.#applySet(this.#interfaces, ifIndex, undefined);
       return;
     }
     if (typeof setting !== "object") throw new ConfigError("interface-netflow", `invalid NetFlow setting ${describe(setting)}`, setting);
@@ -404,10 +393,7 @@ export class PacketSelector {
         setting,
       );
     }
-    this.#apply(() => this.#interfaces.set(ifIndex, normalized), () => {
-      if (current === undefined) this.#interfaces.delete(ifIndex);
-      else this.#interfaces.set(ifIndex, current);
-    });
+    this.#applySet(this.#interfaces, ifIndex, normalized);
   }
 
   /** The NetFlow setting of an interface, or undefined when NetFlow is off there. */
@@ -583,12 +569,15 @@ export class PacketSelector {
    * are rebuilt. If that fails (no room for the samplers), `undo` restores the maps and the
    * error propagates: nothing changed.
    */
-  #apply(change: () => void, undo: () => void): void {
-    change();
+  /** Sets `key` in `map` (deletes it for undefined) and rebuilds; puts the old value back if the rebuild fails. */
+  #applySet<K, V>(map: Map<K, V>, key: K, value: V | undefined): void {
+    const previous = map.get(key);
+    const put = (v: V | undefined) => (v === undefined ? map.delete(key) : map.set(key, v));
+    put(value);
     try {
       this.#rebuild();
     } catch (error) {
-      undo();
+      put(previous);
       throw error;
     }
   }
