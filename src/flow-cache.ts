@@ -13,8 +13,16 @@ import type { WasmExports } from "./wasm/exports.js";
 import { randomSeed, seedHalves } from "./wasm/views.js";
 import { PacketBatch, type PacketBatchOptions } from "./packet/batch.js";
 import {
-  type ExpiredFlow, type FlowDirection, type FlowEndReason, type FlowMask, type FlowRecord, EXPORT_RECORD_BYTES,
-  FLOW_END_REASONS, FLOW_MASKS, FLOW_RECORD_BYTES, decodeExpiredFlow, decodeFlowRecord,
+  type ExpiredFlow,
+  type FlowDirection,
+  type FlowEndReason,
+  type FlowMask,
+  type FlowRecord,
+  EXPORT_RECORD_BYTES,
+  FLOW_END_REASONS,
+  FLOW_MASKS,
+  decodeExpiredFlow,
+  decodeFlowRecord,
 } from "./flow/record.js";
 import { type FlowCacheCounters, type FlowStatistics, PROTOCOL_CATEGORY_NAMES } from "./flow/statistics.js";
 import { type JsonLinesSink, writeJsonLines } from "./flow/json-lines.js";
@@ -108,7 +116,8 @@ export interface ResolvedFlowCacheOptions {
 
 /** Validates options and fills in the defaults. */
 export function resolveFlowCacheOptions(options: FlowCacheOptions): ResolvedFlowCacheOptions {
-  if (options === null || typeof options !== "object") throw new ConfigError("flow-options", `invalid flow cache options ${describe(options)}`, options);
+  if (options === null || typeof options !== "object")
+    throw new ConfigError("flow-options", `invalid flow cache options ${describe(options)}`, options);
   const capacity = checkInteger(options.capacity ?? DEFAULT_CAPACITY, "capacity", "flow-capacity", 1, MAX_CAPACITY);
   const mask = options.mask ?? "full";
   if (!FLOW_MASKS.includes(mask)) {
@@ -116,7 +125,13 @@ export function resolveFlowCacheOptions(options: FlowCacheOptions): ResolvedFlow
   }
   return {
     capacity,
-    exportQueueCapacity: checkInteger(options.exportQueueCapacity ?? DEFAULT_QUEUE, "exportQueueCapacity", "flow-queue-capacity", 1, MAX_QUEUE),
+    exportQueueCapacity: checkInteger(
+      options.exportQueueCapacity ?? DEFAULT_QUEUE,
+      "exportQueueCapacity",
+      "flow-queue-capacity",
+      1,
+      MAX_QUEUE,
+    ),
     activeTimeout: checkTimeout(options.activeTimeout ?? 30 * 60e3, "activeTimeout", "flow-active-timeout"),
     inactiveTimeout: checkTimeout(options.inactiveTimeout ?? 15e3, "inactiveTimeout", "flow-inactive-timeout"),
     mask,
@@ -131,11 +146,28 @@ export function decodeCounters(slots: ArrayLike<bigint>, activeFlows: number, qu
   const expired = {} as Record<FlowEndReason, number>;
   FLOW_END_REASONS.forEach((reason, k) => (expired[reason] = n(22 + k)));
   return {
-    packetsIn: n(0), bytesIn: n(1), packetsAccounted: n(2), bytesAccounted: n(3), packetsRefused: n(4), bytesRefused: n(5),
+    packetsIn: n(0),
+    bytesIn: n(1),
+    packetsAccounted: n(2),
+    bytesAccounted: n(3),
+    packetsRefused: n(4),
+    bytesRefused: n(5),
     refused: { notIp: n(6), noRoom: n(7), probeLimit: n(8), counterFull: n(9) },
-    flowsAdded: n(10), allocFailures: n(11), agerPolls: n(12), agerEntriesExamined: n(13), exportStalls: n(14),
-    flowsExpired: n(15), expired, packetsExpired: n(16), bytesExpired: n(17), unselected: n(18),
-    lookups: n(19), probes: n(20), longestProbe: n(21), activeFlows, queuedFlows,
+    flowsAdded: n(10),
+    allocFailures: n(11),
+    agerPolls: n(12),
+    agerEntriesExamined: n(13),
+    exportStalls: n(14),
+    flowsExpired: n(15),
+    expired,
+    packetsExpired: n(16),
+    bytesExpired: n(17),
+    unselected: n(18),
+    lookups: n(19),
+    probes: n(20),
+    longestProbe: n(21),
+    activeFlows,
+    queuedFlows,
   };
 }
 
@@ -172,15 +204,29 @@ export class FlowCache {
     this.options = Object.freeze(resolved);
     this.sampling = { ...(options.sampling ?? { mode: "none", interval: 1 }) };
     const [k0, k1] = options.seed === undefined ? randomSeed() : seedHalves(options.seed);
-    const [k2, k3] = options.seed === undefined ? randomSeed() : seedHalves(BigInt.asUintN(64, BigInt(k0) * 0x9e3779b97f4a7c15n + BigInt(k1) + 1n));
+    const [k2, k3] =
+      options.seed === undefined ? randomSeed() : seedHalves(BigInt.asUintN(64, BigInt(k0) * 0x9e3779b97f4a7c15n + BigInt(k1) + 1n));
     this.wasm = instantiate();
     try {
       this.handle = this.wasm.flowCacheCreate(
-        resolved.capacity, resolved.exportQueueCapacity, resolved.activeTimeout, resolved.inactiveTimeout,
-        FLOW_MASKS.indexOf(resolved.mask), resolved.maxPacketsPerFlow >>> 0, resolved.agerBatch, k0, k1, k2, k3,
+        resolved.capacity,
+        resolved.exportQueueCapacity,
+        resolved.activeTimeout,
+        resolved.inactiveTimeout,
+        FLOW_MASKS.indexOf(resolved.mask),
+        resolved.maxPacketsPerFlow >>> 0,
+        resolved.agerBatch,
+        k0,
+        k1,
+        k2,
+        k3,
       );
     } catch (error) {
-      throw new CapacityError("flow-memory", `cannot allocate a flow cache of ${resolved.capacity} flows: ${(error as Error).message}`, resolved.capacity);
+      throw new CapacityError(
+        "flow-memory",
+        `cannot allocate a flow cache of ${resolved.capacity} flows: ${(error as Error).message}`,
+        resolved.capacity,
+      );
     }
     this.#queue = this.wasm.flowCacheQueue(this.handle);
   }
@@ -221,7 +267,11 @@ export class FlowCache {
    */
   update(batch: PacketBatch, options: FlowUpdateOptions = {}): number {
     if (!(batch instanceof PacketBatch) || batch.wasm !== this.wasm) {
-      throw new ConfigError("flow-batch-instance", "the batch must live in the flow cache's instance: create it with cache.createBatch() or a reader given cache.readerOptions()", batch);
+      throw new ConfigError(
+        "flow-batch-instance",
+        "the batch must live in the flow cache's instance: create it with cache.createBatch() or a reader given cache.readerOptions()",
+        batch,
+      );
     }
     const length = batch.length;
     const from = options.from ?? 0;
@@ -269,7 +319,10 @@ export class FlowCache {
     let done = 0;
     while (done < count) {
       const run = Math.min(count - done, capacity - head);
-      out.set(new Uint8Array(wasm.memory.buffer, this.#queue + head * EXPORT_RECORD_BYTES, run * EXPORT_RECORD_BYTES), done * EXPORT_RECORD_BYTES);
+      out.set(
+        new Uint8Array(wasm.memory.buffer, this.#queue + head * EXPORT_RECORD_BYTES, run * EXPORT_RECORD_BYTES),
+        done * EXPORT_RECORD_BYTES,
+      );
       done += run;
       head = (head + run) % capacity;
     }
@@ -316,7 +369,16 @@ export class FlowCache {
     const count = Math.min(wasm.flowCacheQueueCount(this.handle), max);
     if (count === 0) return 0;
     if (this.#jsonScratch === 0) this.#jsonScratch = wasm.alloc(JSON_SCRATCH_BYTES);
-    writeJsonLines(wasm, this.#queue, this.options.exportQueueCapacity, wasm.flowCacheQueueHead(this.handle), count, this.#jsonScratch, JSON_SCRATCH_BYTES, write);
+    writeJsonLines(
+      wasm,
+      this.#queue,
+      this.options.exportQueueCapacity,
+      wasm.flowCacheQueueHead(this.handle),
+      count,
+      this.#jsonScratch,
+      JSON_SCRATCH_BYTES,
+      write,
+    );
     wasm.flowCacheQueuePop(this.handle, count);
     return count;
   }
@@ -398,5 +460,3 @@ export class FlowCache {
     return this.#selection;
   }
 }
-
-

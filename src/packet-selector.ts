@@ -121,7 +121,7 @@ export interface SelectorCounters {
 }
 
 const MAX_SAMPLER_MAPS = 8;
-const NAME_PATTERN = /^[A-Za-z0-9_.\-]{1,40}$/;
+const NAME_PATTERN = /^[A-Za-z0-9_.-]{1,40}$/;
 const CLASS_DEFAULT = "class-default";
 const INTERFACES = 65536;
 const FULL_SLOT = 0xffff;
@@ -257,10 +257,12 @@ export class PacketSelector {
     };
     this.#views = new HeapViews(w.memory);
     const c = this.#columns;
-    this.#views.refresh().u32.set(
-      [c.ipVersion, c.source, c.destination, c.protocol, c.sourcePort, c.destinationPort, c.tos, c.tcpFlags, c.inputInterface, c.status],
-      c.descriptor >>> 2,
-    );
+    this.#views
+      .refresh()
+      .u32.set(
+        [c.ipVersion, c.source, c.destination, c.protocol, c.sourcePort, c.destinationPort, c.tos, c.tcpFlags, c.inputInterface, c.status],
+        c.descriptor >>> 2,
+      );
   }
 
   // -------------------------------------------------------------------------------------------
@@ -281,7 +283,11 @@ export class PacketSelector {
     const interval = checkInterval(config.interval);
     const existing = this.#samplerMaps.get(name);
     if (existing === undefined && this.#samplerMaps.size >= MAX_SAMPLER_MAPS) {
-      throw new ConfigError("sampler-map-limit", `cannot define sampler map ${describe(name)}: at most ${MAX_SAMPLER_MAPS} sampler maps`, name);
+      throw new ConfigError(
+        "sampler-map-limit",
+        `cannot define sampler map ${describe(name)}: at most ${MAX_SAMPLER_MAPS} sampler maps`,
+        name,
+      );
     }
     let id = existing?.id;
     if (id === undefined) {
@@ -289,7 +295,15 @@ export class PacketSelector {
       id = 1;
       while (used.has(id)) id++;
     }
-    const record: SamplerMapRecord = { name, id, mode, interval, generation: (existing?.generation ?? 0) + 1, retiredSeen: 0, retiredSampled: 0 };
+    const record: SamplerMapRecord = {
+      name,
+      id,
+      mode,
+      interval,
+      generation: (existing?.generation ?? 0) + 1,
+      retiredSeen: 0,
+      retiredSampled: 0,
+    };
     this.#applySet(this.#samplerMaps, name, record);
     return id;
   }
@@ -317,7 +331,8 @@ export class PacketSelector {
   removeClassMap(name: string): void {
     if (!this.#classMaps.has(name)) throw new ConfigError("class-map-unknown", `no class map ${describe(name)}`, name);
     const users = [...this.#policyMaps].filter(([, classes]) => classes.some((c) => c.class === name)).map(([p]) => p);
-    if (users.length > 0) throw new ConfigError("class-map-in-use", `class map ${describe(name)} is used by policy map ${users.join(", ")}`, name);
+    if (users.length > 0)
+      throw new ConfigError("class-map-in-use", `class map ${describe(name)} is used by policy map ${users.join(", ")}`, name);
     this.#classMaps.delete(name);
   }
 
@@ -329,21 +344,26 @@ export class PacketSelector {
    */
   policyMap(name: string, classes: readonly PolicyMapClass[]): void {
     checkName("policy-map", name);
-    if (!Array.isArray(classes)) throw new ConfigError("policy-map", `invalid policy map ${describe(classes)}: expected [{ class, sampler }]`, classes);
+    if (!Array.isArray(classes))
+      throw new ConfigError("policy-map", `invalid policy map ${describe(classes)}: expected [{ class, sampler }]`, classes);
     const seen = new Set<string>();
     for (const entry of classes) {
-      if (entry === null || typeof entry !== "object") throw new ConfigError("policy-map", `invalid policy map class ${describe(entry)}`, entry);
+      if (entry === null || typeof entry !== "object")
+        throw new ConfigError("policy-map", `invalid policy map class ${describe(entry)}`, entry);
       if (entry.class !== CLASS_DEFAULT && !this.#classMaps.has(entry.class)) {
         throw new ConfigError("class-map-unknown", `policy map ${name}: no class map ${describe(entry.class)}`, entry.class);
       }
       if (!this.#samplerMaps.has(entry.sampler)) {
         throw new ConfigError("sampler-map-unknown", `policy map ${name}: no sampler map ${describe(entry.sampler)}`, entry.sampler);
       }
-      if (seen.has(entry.class)) throw new ConfigError("policy-map", `policy map ${name}: class ${entry.class} is listed twice`, entry.class);
+      if (seen.has(entry.class))
+        throw new ConfigError("policy-map", `policy map ${name}: class ${entry.class} is listed twice`, entry.class);
       seen.add(entry.class);
     }
-    const ordered = [...classes.filter((c) => c.class !== CLASS_DEFAULT), ...classes.filter((c) => c.class === CLASS_DEFAULT)]
-      .map((c) => ({ class: c.class, sampler: c.sampler }));
+    const ordered = [...classes.filter((c) => c.class !== CLASS_DEFAULT), ...classes.filter((c) => c.class === CLASS_DEFAULT)].map((c) => ({
+      class: c.class,
+      sampler: c.sampler,
+    }));
     this.#applySet(this.#policyMaps, name, ordered);
   }
 
@@ -351,7 +371,8 @@ export class PacketSelector {
   removePolicyMap(name: string): void {
     if (!this.#policyMaps.has(name)) throw new ConfigError("policy-map-unknown", `no policy map ${describe(name)}`, name);
     const users = [...this.#interfaces].filter(([, s]) => "servicePolicy" in s && s.servicePolicy === name).map(([i]) => i);
-    if (users.length > 0) throw new ConfigError("policy-map-in-use", `policy map ${describe(name)} is used by interface ${users.join(", ")}`, name);
+    if (users.length > 0)
+      throw new ConfigError("policy-map-in-use", `policy map ${describe(name)} is used by interface ${users.join(", ")}`, name);
     this.#policyMaps.delete(name);
   }
 
@@ -373,10 +394,12 @@ export class PacketSelector {
     if (typeof setting !== "object") throw new ConfigError("interface-netflow", `invalid NetFlow setting ${describe(setting)}`, setting);
     let normalized: InterfaceNetflow;
     if ("flow" in setting) {
-      if (setting.flow !== "full") throw new ConfigError("interface-netflow", `invalid NetFlow setting ${describe(setting)}: flow must be "full"`, setting);
+      if (setting.flow !== "full")
+        throw new ConfigError("interface-netflow", `invalid NetFlow setting ${describe(setting)}: flow must be "full"`, setting);
       normalized = { flow: "full" };
     } else if ("sampler" in setting) {
-      if (!this.#samplerMaps.has(setting.sampler)) throw new ConfigError("sampler-map-unknown", `no sampler map ${describe(setting.sampler)}`, setting.sampler);
+      if (!this.#samplerMaps.has(setting.sampler))
+        throw new ConfigError("sampler-map-unknown", `no sampler map ${describe(setting.sampler)}`, setting.sampler);
       normalized = { sampler: setting.sampler };
     } else if ("servicePolicy" in setting) {
       if (!this.#policyMaps.has(setting.servicePolicy)) {
@@ -384,9 +407,13 @@ export class PacketSelector {
       }
       normalized = { servicePolicy: setting.servicePolicy };
     } else {
-      throw new ConfigError("interface-netflow", `invalid NetFlow setting ${describe(setting)}: expected { flow: "full" }, { sampler } or { servicePolicy }`, setting);
+      throw new ConfigError(
+        "interface-netflow",
+        `invalid NetFlow setting ${describe(setting)}: expected { flow: "full" }, { sampler } or { servicePolicy }`,
+        setting,
+      );
     }
-    if (current !== undefined && ("flow" in current) !== ("flow" in normalized)) {
+    if (current !== undefined && "flow" in current !== "flow" in normalized) {
       throw new ConfigError(
         "netflow-conflict",
         `interface ${ifIndex} has ${describeSetting(current)}: full and sampled NetFlow cannot both be active on one interface; turn it off first (setInterface(${ifIndex}, null))`,
@@ -516,8 +543,16 @@ export class PacketSelector {
       .map((r) => {
         const [seen, sampled] = this.#slotCounters(r.slot);
         return {
-          slot: r.slot, interface: r.interface, policy: r.policy, class: r.class, samplerMap: r.map.name, samplerId: r.map.id,
-          mode: r.map.mode, interval: r.map.interval, seen, sampled,
+          slot: r.slot,
+          interface: r.interface,
+          policy: r.policy,
+          class: r.class,
+          samplerMap: r.map.name,
+          samplerId: r.map.id,
+          mode: r.map.mode,
+          interval: r.map.interval,
+          seen,
+          sampled,
         };
       });
   }
@@ -534,14 +569,28 @@ export class PacketSelector {
       .sort((a, b) => a.id - b.id)
       .map((m) => {
         const [seen, sampled] = totals.get(m.name) ?? [0, 0];
-        return { name: m.name, id: m.id, mode: m.mode, interval: m.interval, seen: seen + m.retiredSeen, sampled: sampled + m.retiredSampled };
+        return {
+          name: m.name,
+          id: m.id,
+          mode: m.mode,
+          interval: m.interval,
+          seen: seen + m.retiredSeen,
+          sampled: sampled + m.retiredSampled,
+        };
       });
   }
 
   /** For each sampler map, what a NetFlow v9 / IPFIX exporter reports (options records). */
   exportInfo(): SamplingExportInfo[] {
     return this.samplerMaps().map((m) =>
-      samplingExportInfo({ samplerId: m.id, samplerName: m.name, mode: m.mode, interval: m.interval, packetsObserved: m.seen, packetsSelected: m.sampled }),
+      samplingExportInfo({
+        samplerId: m.id,
+        samplerName: m.name,
+        mode: m.mode,
+        interval: m.interval,
+        packetsObserved: m.seen,
+        packetsSelected: m.sampled,
+      }),
     );
   }
 
@@ -589,7 +638,14 @@ export class PacketSelector {
    * frees the slots no longer needed.
    */
   #rebuild(): void {
-    const wanted: { key: string; interface: number; policy: string | undefined; class: string | undefined; map: SamplerMapRecord; cls: NormalizedClass }[] = [];
+    const wanted: {
+      key: string;
+      interface: number;
+      policy: string | undefined;
+      class: string | undefined;
+      map: SamplerMapRecord;
+      cls: NormalizedClass;
+    }[] = [];
     const programs = new Map<number, InterfaceProgram>();
     const rulesOf = new Map<number, { class: NormalizedClass; slot: number }[]>();
     for (const ifIndex of [...this.#interfaces.keys()].sort((a, b) => a - b)) {
@@ -597,12 +653,23 @@ export class PacketSelector {
       if ("flow" in setting) {
         programs.set(ifIndex, { kind: "full" });
       } else if ("sampler" in setting) {
-        wanted.push({ key: `${ifIndex}|sampler`, interface: ifIndex, policy: undefined, class: undefined, map: this.#samplerMaps.get(setting.sampler)!, cls: MATCH_EVERYTHING });
+        wanted.push({
+          key: `${ifIndex}|sampler`,
+          interface: ifIndex,
+          policy: undefined,
+          class: undefined,
+          map: this.#samplerMaps.get(setting.sampler)!,
+          cls: MATCH_EVERYTHING,
+        });
       } else {
         for (const entry of this.#policyMaps.get(setting.servicePolicy)!) {
           wanted.push({
-            key: `${ifIndex}|${setting.servicePolicy}|${entry.class}`, interface: ifIndex, policy: setting.servicePolicy, class: entry.class,
-            map: this.#samplerMaps.get(entry.sampler)!, cls: entry.class === CLASS_DEFAULT ? MATCH_EVERYTHING : this.#classMaps.get(entry.class)!,
+            key: `${ifIndex}|${setting.servicePolicy}|${entry.class}`,
+            interface: ifIndex,
+            policy: setting.servicePolicy,
+            class: entry.class,
+            map: this.#samplerMaps.get(entry.sampler)!,
+            cls: entry.class === CLASS_DEFAULT ? MATCH_EVERYTHING : this.#classMaps.get(entry.class)!,
           });
         }
       }
@@ -635,7 +702,8 @@ export class PacketSelector {
       if (record === undefined) {
         const slot = free[f++]!;
         const status = this.#wasm.selectorConfigureSlot(this.#handle, slot, modeNumber(w.map.mode), w.map.interval, w.map.id);
-        if (status !== STATUS_OK) throw new DataplaneError("selector-slot", `the WebAssembly core refused sampler slot ${slot} (status ${status})`, slot);
+        if (status !== STATUS_OK)
+          throw new DataplaneError("selector-slot", `the WebAssembly core refused sampler slot ${slot} (status ${status})`, slot);
         record = { slot, key: w.key, interface: w.interface, policy: w.policy, class: w.class, map: w.map, generation: w.map.generation };
       }
       next.set(w.key, record);
@@ -644,7 +712,11 @@ export class PacketSelector {
     const words = compileProgram(programs);
     if (words.length * 4 > PROGRAM_BYTES) {
       this.#releaseSlots(new Set(fresh.map((w) => next.get(w.key)!.slot)));
-      throw new CapacityError("selector-program", `the filter program needs ${words.length * 4} bytes, more than ${PROGRAM_BYTES}`, words.length);
+      throw new CapacityError(
+        "selector-program",
+        `the filter program needs ${words.length * 4} bytes, more than ${PROGRAM_BYTES}`,
+        words.length,
+      );
     }
     const w = this.#wasm;
     const at = w.alloc(words.length * 4);

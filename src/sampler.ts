@@ -262,7 +262,8 @@ export class Sampler {
     const interval = checkInterval(state.interval);
     const at = this.#stagingArea() + CHUNK * 9;
     const values = [...state.stream, modeIndex, interval, state.target, state.skip, state.seen, state.selected, 0];
-    if (values.some((v) => typeof v !== "number")) throw new ConfigError("sampler-state", `invalid sampler state ${describe(state)}`, state);
+    if (values.some((v) => typeof v !== "number"))
+      throw new ConfigError("sampler-state", `invalid sampler state ${describe(state)}`, state);
     this.#views.refresh().f64.set(values, at >>> 3);
     if (this.#wasm.samplerRestoreState(this.#handle, at) !== STATUS_OK) {
       throw new ConfigError("sampler-state", `invalid sampler state ${describe(state)}: not a state a sampler can be in`, state);
@@ -280,7 +281,12 @@ export class Sampler {
       throw new ConfigError("sampler-id", `invalid sampler id ${describe(samplerId)}: expected 1 to 255`, samplerId);
     }
     return samplingExportInfo({
-      samplerId, samplerName, mode: this.#mode, interval: this.#interval, packetsObserved: this.seen, packetsSelected: this.selected,
+      samplerId,
+      samplerName,
+      mode: this.#mode,
+      interval: this.#interval,
+      packetsObserved: this.seen,
+      packetsSelected: this.selected,
     });
   }
 

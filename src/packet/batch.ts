@@ -71,7 +71,11 @@ export class PacketBatch {
       throw new ConfigError("batch-capacity", `invalid batch capacity ${describe(capacity)}: expected 1 to ${MAX_CAPACITY}`, capacity);
     }
     if (!Number.isInteger(frameBytes) || frameBytes < 0 || frameBytes > MAX_FRAME_BYTES) {
-      throw new ConfigError("batch-frame-bytes", `invalid frameBytes ${describe(frameBytes)}: expected 0 to ${MAX_FRAME_BYTES}`, frameBytes);
+      throw new ConfigError(
+        "batch-frame-bytes",
+        `invalid frameBytes ${describe(frameBytes)}: expected 0 to ${MAX_FRAME_BYTES}`,
+        frameBytes,
+      );
     }
     this.capacity = capacity;
     this.frameBytes = frameBytes;
@@ -80,7 +84,11 @@ export class PacketBatch {
       this.handle = this.wasm.packetBatchCreate(capacity, frameBytes);
     } catch (error) {
       // The WebAssembly memory could not grow to hold the batch.
-      throw new CapacityError("batch-memory", `cannot allocate a batch of ${capacity} packets and ${frameBytes} frame bytes: ${(error as Error).message}`, { capacity, frameBytes });
+      throw new CapacityError(
+        "batch-memory",
+        `cannot allocate a batch of ${capacity} packets and ${frameBytes} frame bytes: ${(error as Error).message}`,
+        { capacity, frameBytes },
+      );
     }
     this.framesPointer = this.wasm.packetBatchFrames(this.handle);
     this.#countsPointer = this.wasm.packetBatchStatusCounts(this.handle);

@@ -30,5 +30,5 @@ export function renderCefSummary(summary: FibSummary): string {
     lines.push("", ...familyBlock("IPv6 CEF", summary.tableVersion, summary.ipv6, summary));
   }
   lines.push("", `Adjacency Table has ${summary.adjacencies} adjacencies`);
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

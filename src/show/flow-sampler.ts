@@ -15,6 +15,9 @@ import type { SamplerMapStatus } from "../packet-selector.js";
  */
 export function renderFlowSampler(maps: readonly SamplerMapStatus[]): string {
   return maps
-    .map((m) => `Sampler : ${m.name}, id : ${m.id}, packets matched : ${m.seen}, mode : ${m.mode} sampling mode\n  sampling interval is : ${m.interval}\n`)
+    .map(
+      (m) =>
+        `Sampler : ${m.name}, id : ${m.id}, packets matched : ${m.seen}, mode : ${m.mode} sampling mode\n  sampling interval is : ${m.interval}\n`,
+    )
     .join("");
 }

@@ -18,7 +18,8 @@ export function flowIndexSampler(flows: number, distribution: "uniform" | "zipf"
   for (let k = 0; k < flows; k++) cdf[k] = sum += 1 / (k + 1) ** s;
   return () => {
     const u = (random.next() / 2 ** 32) * sum;
-    let lo = 0, hi = flows - 1;
+    let lo = 0,
+      hi = flows - 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (cdf[mid]! < u) lo = mid + 1;

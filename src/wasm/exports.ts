@@ -89,7 +89,15 @@ export interface PacketExports {
   packetBatchSetCount(batch: number, count: number): void;
   packetParse(batch: number, from: number, count: number): number;
   packetIndexPcap(batch: number, start: number, end: number, flags: number, linkType: number, iface: number, maxCaptured: number): number;
-  packetIndexPcapAndParse(batch: number, start: number, end: number, flags: number, linkType: number, iface: number, maxCaptured: number): number;
+  packetIndexPcapAndParse(
+    batch: number,
+    start: number,
+    end: number,
+    flags: number,
+    linkType: number,
+    iface: number,
+    maxCaptured: number,
+  ): number;
 }
 
 /** assembly/arp.ts */
@@ -99,11 +107,31 @@ export interface ArpExports {
   arpResultMacHigh(): number;
   arpResultMacLow(): number;
   arpResultHandle(): number;
-  arpResolveBatch(table: number, ifIndex: number, ips: number, count: number, now: number, verdicts: number, macs: number, handles: number): void;
+  arpResolveBatch(
+    table: number,
+    ifIndex: number,
+    ips: number,
+    count: number,
+    now: number,
+    verdicts: number,
+    macs: number,
+    handles: number,
+  ): void;
   arpReceiveArp(
-    table: number, ifIndex: number, op: number, senderIp: number, senderMacHigh: number, senderMacLow: number,
-    targetIp: number, targetMacHigh: number, targetMacLow: number, ethSourceHigh: number, ethSourceLow: number,
-    ethDestinationHigh: number, ethDestinationLow: number, now: number,
+    table: number,
+    ifIndex: number,
+    op: number,
+    senderIp: number,
+    senderMacHigh: number,
+    senderMacLow: number,
+    targetIp: number,
+    targetMacHigh: number,
+    targetMacLow: number,
+    ethSourceHigh: number,
+    ethSourceLow: number,
+    ethDestinationHigh: number,
+    ethDestinationLow: number,
+    now: number,
   ): number;
   arpReceiveIp(table: number, ifIndex: number, srcIp: number, now: number): number;
   arpReceiveIpBatch(table: number, ifIndex: number, srcs: number, count: number, now: number): void;
@@ -135,8 +163,17 @@ export interface FlowExports {
   FLOW_MAX_CAPACITY: WebAssembly.Global;
   FLOW_MAX_PROBE: WebAssembly.Global;
   flowCacheCreate(
-    capacity: number, queueCapacity: number, activeTimeout: number, inactiveTimeout: number, mask: number, maxPackets: number,
-    agerBatch: number, seedLow: number, seedHigh: number, seedLow2: number, seedHigh2: number,
+    capacity: number,
+    queueCapacity: number,
+    activeTimeout: number,
+    inactiveTimeout: number,
+    mask: number,
+    maxPackets: number,
+    agerBatch: number,
+    seedLow: number,
+    seedHigh: number,
+    seedLow2: number,
+    seedHigh2: number,
   ): number;
   flowCacheTableBytes(cache: number): number;
   flowCacheSlots(cache: number): number;

@@ -61,4 +61,3 @@ export class OursModel implements ScanModel {
     return out;
   }
 }
-
