@@ -1,5 +1,13 @@
 /**
  * dataplane: the forwarding data plane of an IP router, with its hot paths in WebAssembly.
+ *
+ * Layer order (a module imports only from its own layer or the layers before it; a test walks
+ * the import graph and enforces it; `reference` imports only errors, net, common and
+ * type-only modules):
+ *
+ *   errors, net, common → wasm → packet → fib, route-cache, flow, arp, sampling, nat, bridge →
+ *   analysis, export → dataplane → show → sim, flooding → node, cli
+ *
  * @packageDocumentation
  */
 
@@ -44,9 +52,9 @@ export {
   type AdjacencyKind,
   type AdjacencyOptions,
   type Route,
-} from "./fib.js";
+} from "./fib/fib.js";
 export { renderCefSummary } from "./show/cef.js";
-export { Sampler, type SamplerOptions, type SamplerSavedState } from "./sampler.js";
+export { Sampler, type SamplerOptions, type SamplerSavedState } from "./sampling/sampler.js";
 export { type SamplerMode, SAMPLER_MODES, MAX_SAMPLING_INTERVAL } from "./sampling/modes.js";
 export {
   type SamplingExportInfo,
@@ -64,7 +72,7 @@ export {
   type SamplerMapStatus,
   type SamplerStatus,
   type SelectorCounters,
-} from "./packet-selector.js";
+} from "./sampling/packet-selector.js";
 export {
   type FilterCriterion,
   type ClassMapConfig,
@@ -102,6 +110,7 @@ export {
 } from "./analysis/distributions.js";
 export { renderFlowSampler } from "./show/flow-sampler.js";
 export { WasmAbortError, simdSupported } from "./wasm/instance.js";
+export { Core, type CoreOptions, type CoreMemory, type ComponentMemory, MAX_CORE_BYTES } from "./wasm/core.js";
 export {
   PacketBatch,
   type PacketBatchOptions,
@@ -146,7 +155,7 @@ export {
   type PcapngInterfaceOptions,
 } from "./packet/writer.js";
 export { formatPacketLine, formatStatusCounts, formatPacketTime, formatTcpFlags } from "./show/packet.js";
-export { ArpTable, type ArpInterfaceInfo, type ArpState } from "./arp.js";
+export { ArpTable, type ArpInterfaceInfo, type ArpState } from "./arp/table.js";
 export { ReferenceArpTable } from "./reference/arp.js";
 export { type ArpOptions, type ArpInterfaceOptions, type ArpParameters, type ArpRetryMode, ARP_DEFAULTS } from "./arp/options.js";
 export {
@@ -172,7 +181,7 @@ export {
   type FlowUpdateOptions,
   type FlowSamplingConfig,
   type ResolvedFlowCacheOptions,
-} from "./flow-cache.js";
+} from "./flow/cache.js";
 export {
   type FlowRecord,
   type ExpiredFlow,

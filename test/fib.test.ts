@@ -14,7 +14,7 @@ import {
   networkWords,
 } from "../src/index.js";
 import { ReferenceFib } from "../src/reference/fib.js";
-import { Xoshiro128 } from "../src/sim/random.js";
+import { Xoshiro128 } from "../src/common/random.js";
 import { installTable } from "../src/node/table-file.js";
 import { fullTable } from "./helpers/tables.js";
 import { withDebugBuild } from "./helpers/wasm.js";

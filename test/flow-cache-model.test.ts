@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { FlowCache, type FlowCacheOptions } from "../src/flow-cache.js";
+import { FlowCache, type FlowCacheOptions } from "../src/flow/cache.js";
 import type { PacketBatch } from "../src/packet/batch.js";
 import { ReferenceFlowCache, type FlowPacket } from "../src/reference/flow-cache.js";
 import type { FlowCacheCounters } from "../src/flow/statistics.js";

@@ -3,7 +3,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { FlowCache, type FlowCacheOptions } from "../src/flow-cache.js";
+import { FlowCache, type FlowCacheOptions } from "../src/flow/cache.js";
 import { ConfigError } from "../src/errors.js";
 import { PacketBatch } from "../src/packet/batch.js";
 import type { FlowEndReason } from "../src/flow/record.js";
@@ -311,7 +311,7 @@ test("bad options and inputs are typed errors naming the value", () => {
   const cache = new FlowCache({ capacity: 8 });
   assert.throws(
     () => cache.update(new PacketBatch({ capacity: 1, frameBytes: 0 })),
-    (e: unknown) => e instanceof ConfigError && e.code === "flow-batch-instance",
+    (e: unknown) => e instanceof ConfigError && e.code === "batch-core",
   );
   assert.throws(
     () => cache.age(Number.POSITIVE_INFINITY),

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Sampler, estimatePackets, estimateTotal, estimateShare, type SamplerMode, type Estimate } from "../src/index.js";
-import { Xoshiro128 } from "../src/sim/random.js";
+import { Xoshiro128 } from "../src/common/random.js";
 import {
   Z_TWO_SIDED,
   Z_ONE_SIDED,

@@ -8,8 +8,8 @@ import fc from "fast-check";
 import { runs } from "./helpers/runs.js";
 import { Sampler, ConfigError, SAMPLER_MODES, type SamplerMode } from "../src/index.js";
 import { ReferenceSampler } from "../src/reference/sampler.js";
-import { Xoshiro128, splitMix64 } from "../src/sim/random.js";
-import { portableLog } from "../src/sim/portable-log.js";
+import { Xoshiro128, splitMix64 } from "../src/common/random.js";
+import { portableLog } from "../src/common/portable-log.js";
 import { instantiate } from "../src/wasm/instance.js";
 import { withDebugBuild } from "./helpers/wasm.js";
 

@@ -11,7 +11,7 @@ import { measure } from "mitata";
 import { LRUCache } from "lru-cache";
 import { ArpTable, ReferenceArpTable, type ArpOptions } from "../../src/index.js";
 import { runArpScan } from "../../src/sim/arp-scan/scenario.js";
-import { Xoshiro128 } from "../../src/sim/random.js";
+import { Xoshiro128 } from "../../src/common/random.js";
 import { measureCase, printTable, rate, ratio, keep } from "../lib/measure.js";
 
 const OUR_MAC = "00:00:0c:00:00:01";

@@ -7,10 +7,10 @@
 import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Fib } from "../../src/fib.js";
+import { Fib } from "../../src/fib/fib.js";
 import { ReferenceFib } from "../../src/reference/fib.js";
 import { formatIPv4 } from "../../src/net/address.js";
-import { Xoshiro128 } from "../../src/sim/random.js";
+import { Xoshiro128 } from "../../src/common/random.js";
 import { readTableFile, sharedTablePath, hashedNextHop, type RouteTable } from "../../src/node/table-file.js";
 import { generateIPv4Table, generateIPv6Table } from "../../src/sim/table.js";
 import { measureCase, printTable, rate, ratio, keep, type CaseResult } from "../lib/measure.js";

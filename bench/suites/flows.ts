@@ -14,7 +14,7 @@ import { closeSync, existsSync, openSync, writeSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { FlowCache } from "../../src/flow-cache.js";
+import { FlowCache } from "../../src/flow/cache.js";
 import { ReferenceFlowCache, flowPacketsFromBatch, type FlowPacket } from "../../src/reference/flow-cache.js";
 import type { PacketBatch } from "../../src/packet/batch.js";
 import { writePcap, type CaptureRecord } from "../../src/packet/writer.js";

@@ -22,7 +22,7 @@ import { CaptureReader } from "../../src/packet/reader.js";
 import { writePcap, type CaptureRecord } from "../../src/packet/writer.js";
 import { referenceReadCapture } from "../../src/reference/capture-file.js";
 import { referenceParse } from "../../src/reference/packet-parser.js";
-import { Xoshiro128 } from "../../src/sim/random.js";
+import { Xoshiro128 } from "../../src/common/random.js";
 import { measureCase, printTable, rate, ratio, keep, type CaseResult } from "../lib/measure.js";
 
 const PACKETS = 200_000;

@@ -7,13 +7,13 @@
  * Also the packet selector (input filters + samplers) against the reference selector.
  */
 
-import { Sampler } from "../../src/sampler.js";
-import { PacketSelector } from "../../src/packet-selector.js";
+import { Sampler } from "../../src/sampling/sampler.js";
+import { PacketSelector } from "../../src/sampling/packet-selector.js";
 import { ReferenceSampler } from "../../src/reference/sampler.js";
 import { ReferencePacketSelector } from "../../src/reference/packet-selector.js";
 import { SAMPLER_MODES, type SamplerMode } from "../../src/sampling/modes.js";
 import { emptyFilterInput } from "../../src/sampling/filter-input.js";
-import { Xoshiro128 } from "../../src/sim/random.js";
+import { Xoshiro128 } from "../../src/common/random.js";
 import { instantiate } from "../../src/wasm/instance.js";
 import { measureCase, printTable, rate, ratio, keep } from "../lib/measure.js";
 import { compileNative, NativeProcess } from "../lib/native.js";

@@ -8,6 +8,7 @@ import { ConfigError, describe } from "../errors.js";
 import { tryParseIPv4 } from "../net/address.js";
 import { type MacInput, parseMac } from "../net/mac.js";
 import { type PrefixInput, parsePrefix } from "../net/prefix.js";
+import type { Core } from "../wasm/core.js";
 
 /** How INCOMPLETE entries retry: on a timer (RFC 4861, Linux) or only when traffic asks (BSD, NANOG 2001). */
 export type ArpRetryMode = "timer" | "demand";
@@ -106,6 +107,8 @@ export interface ArpOptions extends Partial<ArpParameters> {
   interfaces: ArpInterfaceOptions[];
   /** Key of the index hash (default: random). Fix it for reproducible runs. */
   seed?: number | bigint;
+  /** The core to live on (default: a new one of its own). */
+  core?: Core;
   /** Memory budget for the whole table, bytes (default 1 GiB); creation fails beyond it. */
   maxBytes?: number;
 }

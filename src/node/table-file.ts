@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { PrefixError } from "../errors.js";
 import { tryParseIPv4, parseIPv6 } from "../net/address.js";
 import { hasHostBits } from "../net/prefix.js";
-import { type Fib, SpecialAdjacency } from "../fib.js";
+import { type Fib, SpecialAdjacency } from "../fib/fib.js";
 
 /** The routes of one family as typed arrays, with each route's adjacency column (or ""). */
 export interface TableColumns {

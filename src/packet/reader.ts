@@ -82,7 +82,9 @@ export class CaptureReader {
         frameBytes,
       );
     }
-    this.batch = new PacketBatch({ capacity: DEFAULT_READER_CAPACITY, ...options, frameBytes });
+    const batchOptions: PacketBatchOptions = { capacity: options.capacity ?? DEFAULT_READER_CAPACITY, frameBytes };
+    if (options.core !== undefined) batchOptions.core = options.core;
+    this.batch = new PacketBatch(batchOptions);
     this.#interface = options.interface ?? 0;
     this.#maxCaptured = maxCaptured;
     this.#parse = options.parse ?? true;

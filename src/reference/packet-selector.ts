@@ -10,11 +10,11 @@
  * whose interface, policy, class and sampler-map definition are unchanged is kept as it is.
  */
 
-import { Xoshiro128 } from "../sim/random.js";
+import { Xoshiro128 } from "../common/random.js";
 import type { SamplerMode } from "../sampling/modes.js";
 import type { ClassMapConfig } from "../sampling/filter-criteria.js";
 import type { FilterInput } from "../sampling/filter-input.js";
-import type { InterfaceNetflow, PolicyMapClass } from "../packet-selector.js";
+import type { InterfaceNetflow, PolicyMapClass } from "../sampling/packet-selector.js";
 import { ReferenceSampler } from "./sampler.js";
 import { referenceClassMatches, referencePacket } from "./filter-match.js";
 

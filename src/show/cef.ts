@@ -4,7 +4,7 @@
  * sharing, the resolution timer) are printed as the zeros they are.
  */
 
-import type { FibFamilySummary, FibSummary } from "../fib.js";
+import type { FibFamilySummary, FibSummary } from "../fib/fib.js";
 
 function familyBlock(title: string, version: number, s: FibFamilySummary, summary: FibSummary): string[] {
   return [

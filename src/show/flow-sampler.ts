@@ -1,6 +1,6 @@
 /** `show flow-sampler` (seed 003:L2034–L2037): one entry per sampler map. */
 
-import type { SamplerMapStatus } from "../packet-selector.js";
+import type { SamplerMapStatus } from "../sampling/packet-selector.js";
 
 /**
  * Renders sampler maps in the IOS `show flow-sampler` layout:

@@ -5,8 +5,8 @@
  */
 
 import type { PacketBatch } from "../packet/batch.js";
-import type { FlowCache } from "../flow-cache.js";
-import { Xoshiro128 } from "./random.js";
+import type { FlowCache } from "../flow/cache.js";
+import { Xoshiro128 } from "../common/random.js";
 
 /** Draws flow indices in [0, flows): uniform, or Zipf with exponent `s` (index 0 most frequent). */
 export function flowIndexSampler(flows: number, distribution: "uniform" | "zipf", seed: number, s = 1): () => number {

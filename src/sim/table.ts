@@ -5,7 +5,7 @@
  * for a given seed. Used by `npm start`, and by tests and benchmarks when the real table is absent.
  */
 
-import { Xoshiro128 } from "./random.js";
+import { Xoshiro128 } from "../common/random.js";
 
 /** Prefix counts per length of the real IPv4 table (lengths 8..32; /25../31 spread evenly). */
 export const IPV4_LENGTH_COUNTS: Readonly<Record<number, number>> = {

@@ -72,6 +72,8 @@ export interface SelectorExports {
 
 /** assembly/packet.ts: packet batches, the frame parser and the classic-pcap indexer. */
 export interface PacketExports {
+  packetBatchBytes(capacity: number, frameBytes: number): number;
+  packetBatchFree(batch: number): void;
   PACKET_COLUMN_COUNT: WebAssembly.Global;
   PACKET_STATUS_SLOTS: WebAssembly.Global;
   PACKET_STATUS_FIRST_ERROR: WebAssembly.Global;
@@ -150,6 +152,7 @@ export interface ArpExports {
   arpScanCount: WebAssembly.Global;
   arpEntryScan(table: number, ifIndex: number, kind: number, cursor: number, out: number, max: number): number;
   arpHandleCount(table: number): number;
+  arpUsedBytes(table: number): number;
   arpHashAgrees(low: number, high: number, k0Low: number, k0High: number, k1Low: number, k1High: number): number;
 }
 
@@ -162,6 +165,8 @@ export interface FlowExports {
   FLOW_PROTOCOL_CATEGORIES: WebAssembly.Global;
   FLOW_MAX_CAPACITY: WebAssembly.Global;
   FLOW_MAX_PROBE: WebAssembly.Global;
+  flowCacheBytes(capacity: number, queueCapacity: number): number;
+  flowCacheFree(cache: number): void;
   flowCacheCreate(
     capacity: number,
     queueCapacity: number,

@@ -4,7 +4,7 @@
 // Every assertion uses α = 1e-6 (research: sampling.md §4): with fixed seeds the outcome is
 // deterministic, and a legitimate change of the random streams flips one with probability ~1e-6.
 
-import { Xoshiro128 } from "../../src/sim/random.js";
+import { Xoshiro128 } from "../../src/common/random.js";
 
 /** Per-assertion significance level. */
 export const ALPHA = 1e-6;

@@ -1,6 +1,6 @@
 /** `dataplane fib --table FILE [--lookup ADDR ...] [--json]`: load a table, show the CEF summary and lookups. */
 
-import { Fib } from "../../fib.js";
+import { Fib } from "../../fib/fib.js";
 import { renderCefSummary } from "../../show/cef.js";
 import { readTableFile, installTable } from "../../node/table-file.js";
 import { type Command, UsageError, parseOptions, numberOption } from "../command.js";

@@ -6,7 +6,7 @@
 
 import { writeSync } from "node:fs";
 import { CaptureFileError } from "../../errors.js";
-import { FlowCache } from "../../flow-cache.js";
+import { FlowCache } from "../../flow/cache.js";
 import { FLOW_MASKS, type FlowMask, decodeExpiredFlow } from "../../flow/record.js";
 import { FLOW_RECORD_HEADER, renderFlowCacheStatistics, renderFlowRecord } from "../../show/flow-cache.js";
 import { type Command, UsageError, parseOptions, numberOption } from "../command.js";

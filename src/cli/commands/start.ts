@@ -3,11 +3,11 @@
  * table with the real prefix-length distribution, prints its summary and the measured lookup rate.
  */
 
-import { Fib } from "../../fib.js";
+import { Fib } from "../../fib/fib.js";
 import { renderCefSummary } from "../../show/cef.js";
 import { generateIPv4Table, generateIPv6Table } from "../../sim/table.js";
 import { installTable } from "../../node/table-file.js";
-import { Xoshiro128 } from "../../sim/random.js";
+import { Xoshiro128 } from "../../common/random.js";
 import { type Command, parseOptions, numberOption } from "../command.js";
 import { formatRate } from "../format.js";
 

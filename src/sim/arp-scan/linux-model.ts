@@ -13,7 +13,7 @@
  */
 
 import { type ScanModel, SENT, QUEUED, DROPPED } from "./model.js";
-import { Xoshiro128 } from "../random.js";
+import { Xoshiro128 } from "../../common/random.js";
 
 const INCOMPLETE = 1;
 const REACHABLE = 2;

@@ -14,7 +14,7 @@ import { OursModel } from "./ours-model.js";
 import { LinuxModel } from "./linux-model.js";
 import { Rfc826Model } from "./rfc826-model.js";
 import type { ArpParameters } from "../../arp/options.js";
-import { Xoshiro128 } from "../random.js";
+import { Xoshiro128 } from "../../common/random.js";
 
 /** Scenario parameters. */
 export interface ArpScanOptions {

@@ -6,13 +6,14 @@
  * multibit trie (see assembly/fib/ply-trie.ts).
  */
 
-import { AdjacencyError, CapacityError, ConfigError, DataplaneError, PrefixError, describe } from "./errors.js";
-import { type AddressInput, type Family, parseAddress, formatIPv4, formatIPv6, toIPv4 } from "./net/address.js";
-import { type PrefixInput, parsePrefix, formatPrefix, networkWords } from "./net/prefix.js";
-import { type MacInput, parseMac, formatMac } from "./net/mac.js";
-import { instantiate } from "./wasm/instance.js";
-import type { WasmExports } from "./wasm/exports.js";
-import { HeapViews, randomSeed, seedHalves } from "./wasm/views.js";
+import { AdjacencyError, CapacityError, ConfigError, DataplaneError, PrefixError, describe } from "../errors.js";
+import { type AddressInput, type Family, parseAddress, formatIPv4, formatIPv6, toIPv4 } from "../net/address.js";
+import { type PrefixInput, parsePrefix, formatPrefix, networkWords } from "../net/prefix.js";
+import { type MacInput, parseMac, formatMac } from "../net/mac.js";
+import type { WasmExports } from "../wasm/exports.js";
+import type { HeapViews } from "../wasm/views.js";
+import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
+import { checkOptionNames } from "../common/validation.js";
 
 /** The special adjacencies of CEF, present in every FIB with these ids. */
 export const SpecialAdjacency = {
@@ -61,8 +62,10 @@ export interface FibOptions {
    * would exceed it is refused with a {@link CapacityError} and changes nothing.
    */
   maxBytes?: number;
-  /** Key of the route tables' hash (default: random). Fix it for reproducible layouts. */
+  /** Key of the route tables' hash (default: random, or derived from the core's seed). Fix it for reproducible layouts. */
   seed?: number | bigint;
+  /** The core to live on (default: a new one of its own). */
+  core?: Core;
 }
 
 /** Counters of one address family, as `show ip cef summary` reports them. */
@@ -148,6 +151,9 @@ const HOST_BITS = -4;
  * ```
  */
 export class Fib {
+  /** The core the FIB lives on. */
+  readonly core: Core;
+  readonly #attachment: CoreAttachment;
   readonly #wasm: WasmExports;
   readonly #handle: number;
   readonly #views: HeapViews;
@@ -158,15 +164,19 @@ export class Fib {
   #staging = 0;
 
   constructor(options: FibOptions = {}) {
-    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-    if (!Number.isFinite(maxBytes) || maxBytes < 0 || maxBytes > 3.5 * 1024 ** 3) {
+    checkOptionNames(options, ["maxBytes", "seed", "core"], "Fib");
+    const core = coreFrom(options);
+    const maxBytes = options.maxBytes ?? Math.min(DEFAULT_MAX_BYTES, core.availableBytes);
+    if (typeof maxBytes !== "number" || !Number.isFinite(maxBytes) || maxBytes < 0 || maxBytes > 3.5 * 1024 ** 3) {
       throw new ConfigError("fib-max-bytes", `invalid maxBytes ${describe(maxBytes)}: expected 0 to 3.5 GiB`, maxBytes);
     }
-    const [low, high] = options.seed === undefined ? randomSeed() : seedHalves(options.seed);
-    this.#wasm = instantiate();
+    const [low, high] = core.componentSeed(options.seed);
+    this.core = core;
+    this.#attachment = core.attach("fib", maxBytes, () => this.#usedBytes());
+    this.#wasm = core.wasm;
     this.#handle = this.#wasm.fibCreate(maxBytes, low, high);
     this.#scratch = this.#wasm.alloc(128);
-    this.#views = new HeapViews(this.#wasm.memory);
+    this.#views = core.views;
     this.#hashId = (Math.imul(low ^ high, 0x9e3779b1) >>> 0).toString(16).toUpperCase().padStart(8, "0");
     for (const [kind, id] of Object.entries(SpecialAdjacency)) this.#adjacencies.set(id, { kind: kind as AdjacencyKind });
   }
@@ -382,6 +392,24 @@ export class Fib {
       ipv4,
       ipv6,
     };
+  }
+
+  #usedBytes(): number {
+    const v4 = this.#familyCounters(4, false);
+    const v6 = this.#familyCounters(6, false);
+    return v4[2]! + v4[3]! + v6[2]! + v6[3]!;
+  }
+
+  /**
+   * Gives the FIB's reservation back to its core; the FIB must not be used afterwards.
+   * Also `Symbol.dispose`, so `using fib = new Fib({ core })` works.
+   */
+  dispose(): void {
+    this.core.detach(this.#attachment);
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   #familyCounters(family: Family, countRefs: boolean): Float64Array {

@@ -7,16 +7,17 @@
  * per call.
  */
 
-import { CapacityError, ConfigError, DataplaneError, describe } from "./errors.js";
-import { type SamplerMode, modeNumber, checkInterval, checkSeed } from "./sampling/modes.js";
-import { type ClassMapConfig, type NormalizedClass, normalizeClass } from "./sampling/filter-criteria.js";
-import { type FilterInput, filterInputLength } from "./sampling/filter-input.js";
-import { type InterfaceProgram, compileProgram } from "./sampling/filter-program.js";
-import { type SamplingExportInfo, samplingExportInfo } from "./sampling/export-info.js";
-import { PacketBatch, type PacketBatchOptions } from "./packet/batch.js";
-import { instantiate } from "./wasm/instance.js";
-import type { WasmExports } from "./wasm/exports.js";
-import { HeapViews, randomSeed, seedHalves } from "./wasm/views.js";
+import { CapacityError, ConfigError, DataplaneError, describe } from "../errors.js";
+import { type SamplerMode, modeNumber, checkInterval, checkSeed } from "./modes.js";
+import { type ClassMapConfig, type NormalizedClass, normalizeClass } from "./filter-criteria.js";
+import { type FilterInput, filterInputLength } from "./filter-input.js";
+import { type InterfaceProgram, compileProgram } from "./filter-program.js";
+import { type SamplingExportInfo, samplingExportInfo } from "./export-info.js";
+import { PacketBatch, type PacketBatchOptions } from "../packet/batch.js";
+import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
+import { checkOptionNames } from "../common/validation.js";
+import type { WasmExports } from "../wasm/exports.js";
+import type { HeapViews } from "../wasm/views.js";
 
 /** A sampler map: `flow-sampler-map NAME` / `mode random one-out-of N`. */
 export interface SamplerMapConfig {
@@ -53,6 +54,8 @@ export interface PacketSelectorOptions {
   maxSamplers?: number;
   /** Packets per call into WebAssembly (default 16384); larger inputs are processed in chunks. */
   maxBatch?: number;
+  /** The core to live on (default: a new one of its own). */
+  core?: Core;
 }
 
 /** What {@link PacketSelector.select} returns: the packets to account, in order. */
@@ -206,6 +209,9 @@ export class PacketSelector {
   /** At most this many sampler maps (seed 003:L837). */
   static readonly MAX_SAMPLER_MAPS = MAX_SAMPLER_MAPS;
 
+  /** The core the selector lives on. */
+  readonly core: Core;
+  readonly #attachment: CoreAttachment;
   readonly #wasm: WasmExports;
   readonly #views: HeapViews;
   readonly #handle: number;
@@ -222,6 +228,7 @@ export class PacketSelector {
   readonly #slotSamplerIds: Uint8Array;
 
   constructor(options: PacketSelectorOptions = {}) {
+    checkOptionNames(options, ["seed", "maxSamplers", "maxBatch", "core"], "PacketSelector");
     const maxSlots = options.maxSamplers ?? 256;
     if (!Number.isInteger(maxSlots) || maxSlots < 1 || maxSlots > 4096) {
       throw new ConfigError("selector-max-samplers", `invalid maxSamplers ${describe(maxSlots)}: expected 1 to 4096`, maxSlots);
@@ -230,8 +237,13 @@ export class PacketSelector {
     if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > 1 << 20) {
       throw new ConfigError("selector-max-batch", `invalid maxBatch ${describe(maxBatch)}: expected 1 to 1048576`, maxBatch);
     }
-    const [low, high] = options.seed === undefined ? randomSeed() : seedHalves(checkSeed(options.seed));
-    this.#wasm = instantiate();
+    const core = coreFrom(options);
+    const [low, high] = core.componentSeed(options.seed === undefined ? undefined : checkSeed(options.seed));
+    this.core = core;
+    // The columns staged per batch (~52 bytes a packet), the slots' samplers and the filter program.
+    const reserved = maxBatch * 52 + maxSlots * 256 + PROGRAM_BYTES + 4096;
+    this.#attachment = core.attach("packet-selector", reserved, () => reserved, "maxBatch and maxSamplers");
+    this.#wasm = core.wasm;
     this.#handle = this.#wasm.selectorCreate(maxSlots, maxBatch, low, high, PROGRAM_BYTES);
     if (this.#handle === 0) throw new DataplaneError("selector-create", "the WebAssembly core refused the selector", options);
     this.#maxSlots = maxSlots;
@@ -255,7 +267,7 @@ export class PacketSelector {
       outSlots: area(maxBatch * 2),
       scratch: area(128),
     };
-    this.#views = new HeapViews(w.memory);
+    this.#views = core.views;
     const c = this.#columns;
     this.#views
       .refresh()
@@ -466,21 +478,21 @@ export class PacketSelector {
   }
 
   /**
-   * A packet batch in this selector's WebAssembly instance: {@link selectBatch} reads its
-   * columns in place, with no copy (readers and the parser fill it as any batch).
+   * A packet batch on this selector's core (the same as `new PacketBatch({ ...options, core })`):
+   * {@link selectBatch} reads its columns in place, with no copy.
    */
-  createBatch(options: Omit<PacketBatchOptions, "instance"> = {}): PacketBatch {
-    return new PacketBatch({ ...options, instance: this.#wasm });
+  createBatch(options: Omit<PacketBatchOptions, "core"> = {}): PacketBatch {
+    return new PacketBatch({ ...options, core: this.core });
   }
 
   /**
-   * Runs a packet batch (its `length` packets): in place when it was made by
-   * {@link createBatch}, otherwise by copying its columns, with the same result.
+   * Runs a packet batch (its `length` packets): in place when it lives on this selector's core,
+   * otherwise by copying its columns, with the same result.
    */
   selectBatch(batch: PacketBatch): Selection {
     if (!(batch instanceof PacketBatch)) throw new TypeError("selectBatch: expected a PacketBatch");
     const count = batch.length;
-    if (batch.wasm !== this.#wasm) return this.select(batch.columns, count);
+    if (batch.core !== this.core) return this.select(batch.columns, count);
     const indices = new Uint32Array(count);
     const slots = new Uint16Array(count);
     const c = this.#columns;

@@ -7,11 +7,12 @@
  * plain-TypeScript oracle with the same semantics.
  */
 
-import { CapacityError, ConfigError, describe } from "./errors.js";
-import { instantiate } from "./wasm/instance.js";
-import type { WasmExports } from "./wasm/exports.js";
-import { randomSeed, seedHalves } from "./wasm/views.js";
-import { PacketBatch, type PacketBatchOptions } from "./packet/batch.js";
+import { CapacityError, ConfigError, describe } from "../errors.js";
+import type { WasmExports } from "../wasm/exports.js";
+import { seedHalves } from "../wasm/views.js";
+import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
+import { checkOptionNames } from "../common/validation.js";
+import { PacketBatch, type PacketBatchOptions } from "../packet/batch.js";
 import {
   type ExpiredFlow,
   type FlowDirection,
@@ -23,9 +24,9 @@ import {
   FLOW_MASKS,
   decodeExpiredFlow,
   decodeFlowRecord,
-} from "./flow/record.js";
-import { type FlowCacheCounters, type FlowStatistics, PROTOCOL_CATEGORY_NAMES } from "./flow/statistics.js";
-import { type JsonLinesSink, writeJsonLines } from "./flow/json-lines.js";
+} from "./record.js";
+import { type FlowCacheCounters, type FlowStatistics, PROTOCOL_CATEGORY_NAMES } from "./statistics.js";
+import { type JsonLinesSink, writeJsonLines } from "./json-lines.js";
 
 /** How the packets fed to a cache were sampled (recorded as given, for export and display). */
 export interface FlowSamplingConfig {
@@ -53,6 +54,8 @@ export interface FlowCacheOptions {
   agerBatch?: number;
   /** Key of the flow hash (default: random). Fix it for reproducible runs; a known key forfeits HashDoS resistance. */
   seed?: number | bigint;
+  /** The core to live on (default: a new one of its own). */
+  core?: Core;
   /** How the packets offered to this cache were sampled (plain data, kept for display and export). */
   sampling?: FlowSamplingConfig;
 }
@@ -140,6 +143,19 @@ export function resolveFlowCacheOptions(options: FlowCacheOptions): ResolvedFlow
   };
 }
 
+const FLOW_CACHE_OPTION_NAMES = [
+  "capacity",
+  "exportQueueCapacity",
+  "activeTimeout",
+  "inactiveTimeout",
+  "mask",
+  "maxPacketsPerFlow",
+  "agerBatch",
+  "seed",
+  "sampling",
+  "core",
+];
+
 /** Decodes the counter slots (u64) of assembly/flow/state.ts. */
 export function decodeCounters(slots: ArrayLike<bigint>, activeFlows: number, queuedFlows: number): FlowCacheCounters {
   const n = (i: number) => Number(slots[i]!);
@@ -190,8 +206,12 @@ export class FlowCache {
   readonly options: Readonly<ResolvedFlowCacheOptions>;
   /** How the packets fed to this cache were sampled, as given at creation. */
   readonly sampling: FlowSamplingConfig;
-  /** @internal The WebAssembly instance the cache lives in. */
+  /** The core the cache lives on. */
+  readonly core: Core;
+  /** @internal The WebAssembly instance the cache lives in (its core's). */
   readonly wasm: WasmExports;
+  readonly #attachment: CoreAttachment;
+  #disposed = false;
   /** @internal */
   readonly handle: number;
   readonly #queue: number;
@@ -201,12 +221,19 @@ export class FlowCache {
 
   constructor(options: FlowCacheOptions = {}) {
     const resolved = resolveFlowCacheOptions(options);
+    checkOptionNames(options, FLOW_CACHE_OPTION_NAMES, "FlowCache");
     this.options = Object.freeze(resolved);
     this.sampling = { ...(options.sampling ?? { mode: "none", interval: 1 }) };
-    const [k0, k1] = options.seed === undefined ? randomSeed() : seedHalves(options.seed);
+    const core = coreFrom(options);
+    const [k0, k1] = core.componentSeed(options.seed);
     const [k2, k3] =
-      options.seed === undefined ? randomSeed() : seedHalves(BigInt.asUintN(64, BigInt(k0) * 0x9e3779b97f4a7c15n + BigInt(k1) + 1n));
-    this.wasm = instantiate();
+      options.seed === undefined
+        ? core.componentSeed(undefined)
+        : seedHalves(BigInt.asUintN(64, BigInt(k0) * 0x9e3779b97f4a7c15n + BigInt(k1) + 1n));
+    this.core = core;
+    this.wasm = core.wasm;
+    const bytes = this.wasm.flowCacheBytes(resolved.capacity, resolved.exportQueueCapacity);
+    this.#attachment = core.attach("flow-cache", bytes, () => bytes, "capacity and exportQueueCapacity");
     try {
       this.handle = this.wasm.flowCacheCreate(
         resolved.capacity,
@@ -222,6 +249,7 @@ export class FlowCache {
         k3,
       );
     } catch (error) {
+      core.detach(this.#attachment);
       throw new CapacityError(
         "flow-memory",
         `cannot allocate a flow cache of ${resolved.capacity} flows: ${(error as Error).message}`,
@@ -251,14 +279,31 @@ export class FlowCache {
     return this.wasm.flowCacheQueueCount(this.handle);
   }
 
-  /** A packet batch in this cache's WebAssembly instance (only those can be fed to {@link update}). */
-  createBatch(options: Omit<PacketBatchOptions, "instance"> = {}): PacketBatch {
-    return new PacketBatch({ ...options, instance: this.wasm });
+  /** A packet batch on this cache's core (the same as `new PacketBatch({ ...options, core: cache.core })`). */
+  createBatch(options: Omit<PacketBatchOptions, "core"> = {}): PacketBatch {
+    return new PacketBatch({ ...options, core: this.core });
   }
 
-  /** Options that make a capture reader fill its batches in this cache's instance (no copy). */
-  readerOptions(): { instance: WasmExports } {
-    return { instance: this.wasm };
+  /** Options that make a capture reader fill its batches on this cache's core: `{ core }`. */
+  readerOptions(): { core: Core } {
+    return { core: this.core };
+  }
+
+  /**
+   * Frees the cache's memory on its core (reusable by other components there); the cache must
+   * not be used afterwards. Also `Symbol.dispose`, so `using` works.
+   */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    if (this.#jsonScratch !== 0) this.wasm.free(this.#jsonScratch);
+    if (this.#selection !== 0) this.wasm.free(this.#selection);
+    this.wasm.flowCacheFree(this.handle);
+    this.core.detach(this.#attachment);
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   /**
@@ -266,10 +311,10 @@ export class FlowCache {
    * {@link readerOptions}). Returns the packets added to flows; the others are counted.
    */
   update(batch: PacketBatch, options: FlowUpdateOptions = {}): number {
-    if (!(batch instanceof PacketBatch) || batch.wasm !== this.wasm) {
+    if (!(batch instanceof PacketBatch) || batch.core !== this.core) {
       throw new ConfigError(
-        "flow-batch-instance",
-        "the batch must live in the flow cache's instance: create it with cache.createBatch() or a reader given cache.readerOptions()",
+        "batch-core",
+        "the batch must live on the flow cache's core: create it with new PacketBatch({ core: cache.core }) or a reader given { core: cache.core }",
         batch,
       );
     }

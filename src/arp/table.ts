@@ -7,13 +7,13 @@
  * WebAssembly with all of its memory allocated at construction.
  */
 
-import { CapacityError, ConfigError, describe } from "./errors.js";
-import { type IPv4Input, toIPv4, formatIPv4 } from "./net/address.js";
-import type { MacInput } from "./net/mac.js";
-import { instantiate } from "./wasm/instance.js";
-import type { WasmExports } from "./wasm/exports.js";
-import { HeapViews, randomSeed, seedHalves } from "./wasm/views.js";
-import { type ArpOptions, type ArpInterfaceConfig, normalizeArpOptions, writeConfigBlock, CONFIG_WORDS } from "./arp/options.js";
+import { CapacityError, ConfigError, describe } from "../errors.js";
+import { type IPv4Input, toIPv4, formatIPv4 } from "../net/address.js";
+import type { MacInput } from "../net/mac.js";
+import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
+import type { WasmExports } from "../wasm/exports.js";
+import type { HeapViews } from "../wasm/views.js";
+import { type ArpOptions, type ArpInterfaceConfig, normalizeArpOptions, writeConfigBlock, CONFIG_WORDS } from "./options.js";
 import {
   type ArpResolveResult,
   type ArpOutput,
@@ -29,16 +29,19 @@ import {
   dropReason,
   releaseReason,
   sortEntries,
-} from "./arp/types.js";
-import { type ArpPacket, checkTime, checkInterface, toMacValue, macText, macBytes, parseArpPacket } from "./arp/input.js";
-import { renderArp, type ArpShowOptions } from "./show/arp.js";
+} from "./types.js";
+import { type ArpPacket, checkTime, checkInterface, toMacValue, macText, macBytes, parseArpPacket } from "./input.js";
+import { renderArp, type ArpShowOptions } from "../show/arp.js";
 
 /** Addresses per `resolveBatch` call into the core. */
 const CHUNK = 16384;
+const DEFAULT_ARP_BYTES = 1024 ** 3;
 /** Records per drain call into the core. */
 const DRAIN = 1024;
 const ENTRY_WORDS = 10;
 const SCAN = 512;
+/** The staging areas the table allocates beside its budget (batch and scratch). */
+const STAGING_BYTES = CHUNK * 17 + 64 * 1024;
 const OCCUPANCY_WORDS = 26;
 
 /** The interfaces as the table sees them. */
@@ -69,6 +72,9 @@ export type ArpState = "absent" | "present" | "static" | "incomplete" | "nexist"
  * ```
  */
 export class ArpTable {
+  /** The core the table lives on. */
+  readonly core: Core;
+  readonly #attachment: CoreAttachment;
   readonly #wasm: WasmExports;
   readonly #handle: number;
   readonly #views: HeapViews;
@@ -84,10 +90,17 @@ export class ArpTable {
   readonly handleCount: number;
 
   constructor(options: ArpOptions) {
-    const config = normalizeArpOptions(options);
+    const core = coreFrom(options ?? undefined);
+    const config = normalizeArpOptions(
+      options !== null && typeof options === "object" && options.maxBytes === undefined && options.core !== undefined
+        ? { ...options, maxBytes: Math.min(DEFAULT_ARP_BYTES, core.availableBytes - STAGING_BYTES) }
+        : options,
+    );
     this.#config = config.interfaces;
-    const [low, high] = options.seed === undefined ? randomSeed() : seedHalves(options.seed);
-    this.#wasm = instantiate();
+    const [low, high] = core.componentSeed(options.seed);
+    this.core = core;
+    this.#attachment = core.attach("arp", config.maxBytes + STAGING_BYTES, () => this.#wasm.arpUsedBytes(this.#handle) + STAGING_BYTES);
+    this.#wasm = core.wasm;
     const w = this.#wasm;
     const count = config.interfaces.length;
     const block = w.alloc(count * CONFIG_WORDS * 8);
@@ -100,7 +113,7 @@ export class ArpTable {
     w.free(block);
     this.#batch = w.alloc(CHUNK * 17);
     this.#scratch = w.alloc(Math.max(DRAIN * 24, SCAN * ENTRY_WORDS * 8, ARP_COUNTER_NAMES.length * 8, OCCUPANCY_WORDS * 8));
-    this.#views = new HeapViews(w.memory);
+    this.#views = core.views;
     this.handleCount = w.arpHandleCount(this.#handle);
     this.interfaces = Object.freeze(
       config.interfaces.map((c, ifIndex) => ({
@@ -448,7 +461,16 @@ export class ArpTable {
     return renderArp(this.entries(options.ifIndex), this.interfaces, this.occupancy(), { now: this.#now, ...options });
   }
 
-  /** Bytes of the WebAssembly memory (constant after construction). */
+  /** Gives the table's reservation back to its core; it must not be used afterwards. Also `Symbol.dispose`. */
+  dispose(): void {
+    this.core.detach(this.#attachment);
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  /** Bytes of the WebAssembly memory of the table's core (constant after construction when the table has a core of its own). */
   memoryBytes(): number {
     return this.#wasm.memory.buffer.byteLength;
   }
