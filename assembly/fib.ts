@@ -14,6 +14,7 @@ import {
 } from "./fib/ply-trie";
 import { lookup4, lookup4Batch, lookup6, lookup6Batch } from "./fib/lookup";
 import { Fib, FamilyStats, STATS_BYTES } from "./fib/state";
+import { PacketBatch } from "./packet/batch";
 
 /** Update outcomes (negative: refused, nothing changed). */
 export const FIB_NEW: i32 = 0;
@@ -388,6 +389,23 @@ export function fibLookup6(fib: Fib, address: usize): u32 {
 }
 export function fibLookup6Batch(fib: Fib, addresses: usize, out: usize, count: u32): void {
   lookup6Batch(fib.trie6, addresses, out, count);
+}
+
+/**
+ * Looks up the destination of packets `from` … `from + count − 1` of a batch in place (its ipVersion
+ * and dst columns): `out` gets one u32 adjacency per packet, 0 for no route and for non-IP packets.
+ */
+export function fibLookupPacketBatch(fib: Fib, batch: PacketBatch, from: u32, count: u32, out: usize): void {
+  const versions = batch.ipVersion;
+  const dst = batch.dst;
+  for (let i: u32 = 0; i < count; i++) {
+    const row = <usize>(from + i);
+    const version = load<u8>(versions + row);
+    let adjacency: u32 = 0;
+    if (version == 4) adjacency = lookup4(fib.trie4, load<u32>(dst + (row << 4)));
+    else if (version == 6) adjacency = lookup6(fib.trie6, dst + (row << 4));
+    store<u32>(out + (<usize>i << 2), adjacency);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import type { WasmExports } from "../wasm/exports.js";
 import type { HeapViews } from "../wasm/views.js";
 import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
 import { checkOptionNames } from "../common/validation.js";
+import { PacketBatch } from "../packet/batch.js";
 
 /** The special adjacencies of CEF, present in every FIB with these ids. */
 export const SpecialAdjacency = {
@@ -325,6 +326,33 @@ export class Fib {
   lookupBatch(addresses: Uint32Array, out: Uint32Array = new Uint32Array(addresses.length)): Uint32Array {
     checkBatch("lookupBatch", addresses, 1, out, addresses.length);
     this.#lookupChunks(addresses, out, 1, (a, o, n) => this.#wasm.fibLookup4Batch(this.#handle, a, o, n));
+    return out;
+  }
+
+  /**
+   * Looks up the destination of every packet of a {@link PacketBatch} on this FIB's core, reading
+   * its columns in place (no copy): `out[i]` gets the adjacency of packet i (IPv4 or IPv6), 0 for
+   * no route and for packets that are not IP.
+   * @throws ConfigError (code `batch-core`) when the batch lives on another core.
+   */
+  lookupPackets(batch: PacketBatch, out: Uint32Array = new Uint32Array(batch.length)): Uint32Array {
+    if (!(batch instanceof PacketBatch) || batch.core !== this.core) {
+      throw new ConfigError(
+        "batch-core",
+        "the batch must live on the FIB's core: create it with new PacketBatch({ core: fib.core })",
+        batch,
+      );
+    }
+    const count = batch.length;
+    if (!(out instanceof Uint32Array) || out.length < count) {
+      throw new RangeError(`lookupPackets: out must be a Uint32Array of at least ${count} entries`);
+    }
+    const staging = this.#stagingArea() + CHUNK * 16;
+    for (let start = 0; start < count; start += CHUNK) {
+      const n = Math.min(CHUNK, count - start);
+      this.#wasm.fibLookupPacketBatch(this.#handle, batch.handle, start, n, staging);
+      out.set(this.#views.refresh().u32.subarray(staging >>> 2, (staging >>> 2) + n), start);
+    }
     return out;
   }
 

@@ -30,6 +30,7 @@ export interface FibExports {
   fibLookup4Batch(fib: number, addresses: number, out: number, count: number): void;
   fibLookup6(fib: number, address: number): number;
   fibLookup6Batch(fib: number, addresses: number, out: number, count: number): void;
+  fibLookupPacketBatch(fib: number, batch: number, from: number, count: number, out: number): void;
   fibRouteNext(fib: number, family: number, cursor: number): number;
   fibRouteCapacity(fib: number, family: number): number;
   fibRouteMeta(): number;
