@@ -536,7 +536,7 @@ export class Fib {
       views.u8.set(lengths, l);
       const bad = w.fibValidateBatch(this.#handle, family, a, l, v, count);
       if (bad >= 0) {
-        const reason = w.fibInvalidReason.value as number;
+        const reason = w.fibInvalidReason(this.#handle);
         const text = formatPrefixLoose(family, addresses.subarray(bad * words, bad * words + words), lengths[bad]!);
         const where = `${name}: route ${bad} (${text} -> ${adjacencies[bad]})`;
         if (reason === BAD_ADJACENCY) throw new AdjacencyError("adjacency-unknown", `${where}: no such adjacency`, adjacencies[bad]);
