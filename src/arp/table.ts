@@ -31,7 +31,7 @@ import {
   sortEntries,
 } from "./types.js";
 import { type ArpPacket, checkTime, checkInterface, toMacValue, macText, macBytes, parseArpPacket } from "./input.js";
-import { renderArp, type ArpShowOptions } from "../show/arp.js";
+import { renderArp, type ArpShowOptions } from "./show.js";
 
 /** Addresses per `resolveBatch` call into the core. */
 const CHUNK = 16384;

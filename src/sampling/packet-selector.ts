@@ -477,6 +477,15 @@ export class PacketSelector {
     return this.#selection(indices, slots, total);
   }
 
+  /** Gives the selector's reservation back to its core; it must not be used afterwards. Also `Symbol.dispose`. */
+  dispose(): void {
+    this.core.detach(this.#attachment);
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
   /**
    * A packet batch on this selector's core (the same as `new PacketBatch({ ...options, core })`):
    * {@link selectBatch} reads its columns in place, with no copy.
