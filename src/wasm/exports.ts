@@ -8,6 +8,7 @@ export interface CoreExports {
   memory: WebAssembly.Memory;
   alloc(bytes: number): number;
   free(ptr: number): void;
+  hashSipHash13(ptr: number, length: number, k0: bigint, k1: bigint): bigint;
 }
 
 /** assembly/fib.ts */
