@@ -101,7 +101,7 @@ export function decodeCounters(slots: ArrayLike<bigint>, activeFlows: number, qu
  * @example
  * ```ts
  * const cache = new FlowCache({ capacity: 100_000, inactiveTimeout: 15_000 });
- * for (const batch of readPacketFileSync("trace.pcap", cache.readerOptions())) {
+ * for (const batch of readPacketFileSync("trace.pcap", { core: cache.core })) {
  *   cache.update(batch);
  *   cache.age(batch.columns.time[batch.length - 1]!);
  *   for (const flow of cache.drain()) console.log(flow.src, flow.dst, flow.packets, flow.endReason);

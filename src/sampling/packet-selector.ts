@@ -635,11 +635,10 @@ export class PacketSelector {
   }
 
   /**
-   * Applies a configuration change: `change` edits the maps, then the samplers and the program
-   * are rebuilt. If that fails (no room for the samplers), `undo` restores the maps and the
-   * error propagates: nothing changed.
+   * Applies a configuration change: sets `key` in `map` (deletes it for undefined), then rebuilds
+   * the samplers and the program. If the rebuild fails (no room for the samplers), the old value
+   * is put back and the error propagates: nothing changed.
    */
-  /** Sets `key` in `map` (deletes it for undefined) and rebuilds; puts the old value back if the rebuild fails. */
   #applySet<K, V>(map: Map<K, V>, key: K, value: V | undefined): void {
     const previous = map.get(key);
     const put = (v: V | undefined) => (v === undefined ? map.delete(key) : map.set(key, v));
