@@ -89,7 +89,7 @@ export interface FloodingOptions {
   verifyChecksum?: boolean;
   /** Width of the timeline buckets (default 100). */
   sampleMs?: number;
-  /** The storm persisted if updates were still being accepted in this final window (default min(5,000, duration / 2)). */
+  /** The storm persisted if updates were still being accepted in this final window (default min(5,000, duration / 2); with the originator up, beyond one per node per recent origination). */
   quietWindowMs?: number;
   /** The software alarm. */
   alarm?: AlarmOptions;

@@ -59,7 +59,10 @@ export interface FloodingResult {
   queue: { meanOccupancy: number; maxOccupancy: number; capacity: number };
   /** Time of the last acceptance, ms (null: none). */
   lastAcceptanceMs: number | null;
-  /** Updates were still being accepted in the final quiet window (beyond one per node per origination). */
+  /**
+   * Updates were still being accepted in the final quiet window: any at all with the originator
+   * down; with it up, more than one per node for each origination in the window and the one before.
+   */
   stormPersisted: boolean;
   /** Each node's stored sequence number at the end (null: none, or the node is down). */
   finalValues: (number | null)[];
@@ -126,6 +129,8 @@ class Simulation {
   readonly examinedByNode: Float64Array;
   readonly acceptedByBucket: Float64Array;
   readonly pending = new Map<number, { update: Update; token: number }>();
+  /** The retransmission rule's memory: the last copy each node examined from each neighbour. */
+  readonly lastHeard = new Map<number, Update>();
   nextToken = 1;
   maxOccupancy = 0;
   nextSequence: number;
@@ -306,6 +311,7 @@ class Simulation {
     this.examinedByNode[node]!++;
     if (o.retransmitMs !== null) {
       const key = node * this.n + from;
+      this.lastHeard.set(key, update);
       const waiting = this.pending.get(key);
       if (waiting !== undefined) {
         const answer = this.order(update, waiting.update);
@@ -359,6 +365,15 @@ class Simulation {
     this.sent++;
     this.schedule(this.now + delay, ARRIVE, neighbour, node, update);
     if (this.o.retransmitMs !== null) {
+      // What the neighbour last sent us already shows it has this one (the echo itself): no timer.
+      const heard = this.lastHeard.get(node * this.n + neighbour);
+      if (heard !== undefined) {
+        const answer = this.order(heard, update);
+        if (answer === "newer" || answer === "equal") {
+          this.pending.delete(node * this.n + neighbour);
+          return;
+        }
+      }
       const token = this.nextToken++;
       this.pending.set(node * this.n + neighbour, { update, token });
       this.schedule(this.now + this.o.retransmitMs, RETRANSMIT, node, neighbour, null, token);
@@ -484,7 +499,7 @@ class Simulation {
         capacity: o.bufferCapacity,
       },
       lastAcceptanceMs: this.lastAcceptance,
-      stormPersisted: this.windowAccepted > upNodes.length * this.windowOriginated,
+      stormPersisted: this.windowAccepted > (o.originatorDown ? 0 : upNodes.length * (this.windowOriginated + 1)),
       finalValues,
       finalValueCounts,
       agree,

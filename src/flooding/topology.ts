@@ -63,12 +63,13 @@ function ring(nodes: number): [number, number][] {
 }
 
 /**
- * Builds `spec`, drawing chords from `random`.
+ * Builds `spec`, drawing chords from `random` (a seed, or a stream the caller goes on drawing from).
  *
  * @throws ConfigError for a node count out of 3 … 1024 (2 for explicit edges), a chord count
  *   beyond the free pairs, or a bad or repeated link
  */
-export function buildTopology(spec: TopologySpec, random: Xoshiro128): Topology {
+export function buildTopology(spec: TopologySpec, seedOrRandom: number | Xoshiro128 = 1): Topology {
+  const random = typeof seedOrRandom === "number" ? new Xoshiro128(seedOrRandom) : seedOrRandom;
   switch (spec.kind) {
     case "ring":
       return fromEdges(checkNodes(spec.nodes, 3), ring(spec.nodes));
