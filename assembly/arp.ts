@@ -612,6 +612,11 @@ export function arpHandleCount(tableHandle: usize): u32 {
   return changetype<ArpTableState>(tableHandle).handles;
 }
 
+/** Bytes the table holds through its budget. */
+export function arpUsedBytes(tableHandle: usize): f64 {
+  return <f64>changetype<ArpTableState>(tableHandle).budget.used;
+}
+
 /** Whether the one-word SipHash agrees with the general `sipHash13` on this word and key (a test hook). */
 export function arpHashAgrees(low: u32, high: u32, k0Low: u32, k0High: u32, k1Low: u32, k1High: u32): bool {
   const m = ((<u64>high) << 32) | low;

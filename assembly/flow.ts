@@ -26,6 +26,31 @@ export {
   return p;
 }
 
+/** Bytes a flow cache of `capacity` flows and `queueCapacity` export records allocates at creation. */
+export function flowCacheBytes(capacity: u32, queueCapacity: u32): f64 {
+  const slots = <usize>capacity + (capacity >> 1) + 1;
+  return <f64>(
+    offsetof<FlowCache>() + <usize>capacity * RECORD_BYTES + (slots << 3) + <usize>queueCapacity * EXPORT_RECORD_BYTES +
+    ((<usize>COUNTER_SLOTS + SIZE_BUCKETS + PROTOCOL_CATEGORIES * PROTOCOL_FIELDS) << 3) + 128 +
+    <usize>READ_AHEAD_RUN * (READ_AHEAD_KEY_BYTES + 4 + 8)
+  );
+}
+
+/** Frees every block of a flow cache made by `flowCacheCreate`. */
+export function flowCacheFree(c: FlowCache): void {
+  heap.free(c.entries);
+  heap.free(c.index);
+  heap.free(c.queue);
+  heap.free(c.counters);
+  heap.free(c.sizes);
+  heap.free(c.protocols);
+  heap.free(c.scratch);
+  heap.free(c.keys);
+  heap.free(c.hashes);
+  heap.free(c.slotsRun);
+  heap.free(changetype<usize>(c));
+}
+
 /**
  * A flow cache of `capacity` flows (at most FLOW_MAX_CAPACITY) with an export queue of
  * `queueCapacity` records. Timeouts in milliseconds; `mask` 0 full, 1 destination-source,

@@ -1,7 +1,7 @@
 // Packet input: the packet batch (the layout every component consumes), the frame parser and
 // the classic-pcap record indexer. See packet/batch.ts for the column layout.
 
-import { PacketBatch, batchCreate, batchColumn, columnWidth, COLUMN_COUNT, STATUS_SLOTS } from "./packet/batch";
+import { PacketBatch, batchCreate, batchFree, batchBytes, batchColumn, columnWidth, COLUMN_COUNT, STATUS_SLOTS } from "./packet/batch";
 import { parseBatch } from "./packet/parse";
 import { indexPcap, indexPcapAndParse } from "./packet/pcap";
 
@@ -20,6 +20,16 @@ export { PCAP_SWAPPED, PCAP_NANOSECONDS, PCAP_ERROR_RECORD_TOO_LARGE, pcapIndexE
 /** Number of columns of a packet batch, and of per-status counters. */
 export const PACKET_COLUMN_COUNT: u32 = COLUMN_COUNT;
 export const PACKET_STATUS_SLOTS: u32 = STATUS_SLOTS;
+
+/** Bytes of the one block a batch of `capacity` packets and `frameBytes` of frames takes. */
+export function packetBatchBytes(capacity: u32, frameBytes: u32): f64 {
+  return <f64>batchBytes(capacity, frameBytes);
+}
+
+/** Frees a batch made by `packetBatchCreate`. */
+export function packetBatchFree(batch: PacketBatch): void {
+  batchFree(batch);
+}
 
 /** A batch for `capacity` packets with a frame area of `frameBytes` bytes. */
 export function packetBatchCreate(capacity: u32, frameBytes: u32): PacketBatch {

@@ -17,7 +17,14 @@ export type JsonLinesSink = (bytes: Uint8Array) => void;
  * `scratchBytes` of WebAssembly memory to write them in (at least FLOW_JSON_LINE_MAX).
  */
 export function writeJsonLines(
-  wasm: WasmExports, ring: number, ringRecords: number, head: number, count: number, scratch: number, scratchBytes: number, write: JsonLinesSink,
+  wasm: WasmExports,
+  ring: number,
+  ringRecords: number,
+  head: number,
+  count: number,
+  scratch: number,
+  scratchBytes: number,
+  write: JsonLinesSink,
 ): void {
   const lineMax = wasm.FLOW_JSON_LINE_MAX.value as number;
   if (scratchBytes < lineMax) throw new RangeError(`scratch of ${scratchBytes} bytes is smaller than a line (${lineMax})`);

@@ -31,7 +31,12 @@ function row(address: string, age: string, hardware: string, name: string): stri
 }
 
 /** Renders entries (see `ArpTable.entries()`) as `show arp` plus the negative-cache state. */
-export function renderArp(entries: ArpEntry[], interfaces: readonly ArpShowInterface[], occupancy: ArpOccupancy, options: ArpShowOptions & { now: number }): string {
+export function renderArp(
+  entries: ArpEntry[],
+  interfaces: readonly ArpShowInterface[],
+  occupancy: ArpOccupancy,
+  options: ArpShowOptions & { now: number },
+): string {
   const now = options.now;
   const limit = options.limit ?? 50;
   const shown = interfaces.filter((i) => options.ifIndex === undefined || i.ifIndex === options.ifIndex);
@@ -63,9 +68,13 @@ export function renderArp(entries: ArpEntry[], interfaces: readonly ArpShowInter
         `${o.nexist} nexist (of ${o.capacity.nexist}), ${o.queued} packets queued (of ${o.capacity.queue}), ${o.bytes} bytes`,
     );
     if (pending.length > 0) {
-      lines.push(`  ${"INCOMPLETE".padEnd(24)}${"State".padStart(16)}${"Queued".padStart(8)}${"Next event (ms)".padStart(17)}${"Failures".padStart(10)}`);
+      lines.push(
+        `  ${"INCOMPLETE".padEnd(24)}${"State".padStart(16)}${"Queued".padStart(8)}${"Next event (ms)".padStart(17)}${"Failures".padStart(10)}`,
+      );
       for (const e of pending.slice(0, limit)) {
-        lines.push(`  ${e.ip.padEnd(24)}${`INCOMPLETE[${e.requests}]`.padStart(16)}${String(e.queued).padStart(8)}${String(Math.max(0, e.expiresAt! - now)).padStart(17)}${String(e.failures).padStart(10)}`);
+        lines.push(
+          `  ${e.ip.padEnd(24)}${`INCOMPLETE[${e.requests}]`.padStart(16)}${String(e.queued).padStart(8)}${String(Math.max(0, e.expiresAt! - now)).padStart(17)}${String(e.failures).padStart(10)}`,
+        );
       }
       if (pending.length > limit) lines.push(`  ... ${pending.length - limit} more`);
     }
@@ -79,5 +88,5 @@ export function renderArp(entries: ArpEntry[], interfaces: readonly ArpShowInter
       if (negative.length > limit) lines.push(`  ... ${negative.length - limit} more`);
     }
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

@@ -72,6 +72,8 @@ export interface SelectorExports {
 
 /** assembly/packet.ts: packet batches, the frame parser and the classic-pcap indexer. */
 export interface PacketExports {
+  packetBatchBytes(capacity: number, frameBytes: number): number;
+  packetBatchFree(batch: number): void;
   PACKET_COLUMN_COUNT: WebAssembly.Global;
   PACKET_STATUS_SLOTS: WebAssembly.Global;
   PACKET_STATUS_FIRST_ERROR: WebAssembly.Global;
@@ -89,7 +91,15 @@ export interface PacketExports {
   packetBatchSetCount(batch: number, count: number): void;
   packetParse(batch: number, from: number, count: number): number;
   packetIndexPcap(batch: number, start: number, end: number, flags: number, linkType: number, iface: number, maxCaptured: number): number;
-  packetIndexPcapAndParse(batch: number, start: number, end: number, flags: number, linkType: number, iface: number, maxCaptured: number): number;
+  packetIndexPcapAndParse(
+    batch: number,
+    start: number,
+    end: number,
+    flags: number,
+    linkType: number,
+    iface: number,
+    maxCaptured: number,
+  ): number;
 }
 
 /** assembly/arp.ts */
@@ -99,11 +109,31 @@ export interface ArpExports {
   arpResultMacHigh(): number;
   arpResultMacLow(): number;
   arpResultHandle(): number;
-  arpResolveBatch(table: number, ifIndex: number, ips: number, count: number, now: number, verdicts: number, macs: number, handles: number): void;
+  arpResolveBatch(
+    table: number,
+    ifIndex: number,
+    ips: number,
+    count: number,
+    now: number,
+    verdicts: number,
+    macs: number,
+    handles: number,
+  ): void;
   arpReceiveArp(
-    table: number, ifIndex: number, op: number, senderIp: number, senderMacHigh: number, senderMacLow: number,
-    targetIp: number, targetMacHigh: number, targetMacLow: number, ethSourceHigh: number, ethSourceLow: number,
-    ethDestinationHigh: number, ethDestinationLow: number, now: number,
+    table: number,
+    ifIndex: number,
+    op: number,
+    senderIp: number,
+    senderMacHigh: number,
+    senderMacLow: number,
+    targetIp: number,
+    targetMacHigh: number,
+    targetMacLow: number,
+    ethSourceHigh: number,
+    ethSourceLow: number,
+    ethDestinationHigh: number,
+    ethDestinationLow: number,
+    now: number,
   ): number;
   arpReceiveIp(table: number, ifIndex: number, srcIp: number, now: number): number;
   arpReceiveIpBatch(table: number, ifIndex: number, srcs: number, count: number, now: number): void;
@@ -122,6 +152,7 @@ export interface ArpExports {
   arpScanCount: WebAssembly.Global;
   arpEntryScan(table: number, ifIndex: number, kind: number, cursor: number, out: number, max: number): number;
   arpHandleCount(table: number): number;
+  arpUsedBytes(table: number): number;
   arpHashAgrees(low: number, high: number, k0Low: number, k0High: number, k1Low: number, k1High: number): number;
 }
 
@@ -134,9 +165,20 @@ export interface FlowExports {
   FLOW_PROTOCOL_CATEGORIES: WebAssembly.Global;
   FLOW_MAX_CAPACITY: WebAssembly.Global;
   FLOW_MAX_PROBE: WebAssembly.Global;
+  flowCacheBytes(capacity: number, queueCapacity: number): number;
+  flowCacheFree(cache: number): void;
   flowCacheCreate(
-    capacity: number, queueCapacity: number, activeTimeout: number, inactiveTimeout: number, mask: number, maxPackets: number,
-    agerBatch: number, seedLow: number, seedHigh: number, seedLow2: number, seedHigh2: number,
+    capacity: number,
+    queueCapacity: number,
+    activeTimeout: number,
+    inactiveTimeout: number,
+    mask: number,
+    maxPackets: number,
+    agerBatch: number,
+    seedLow: number,
+    seedHigh: number,
+    seedLow2: number,
+    seedHigh2: number,
   ): number;
   flowCacheTableBytes(cache: number): number;
   flowCacheSlots(cache: number): number;

@@ -7,17 +7,26 @@
  * plain-TypeScript oracle with the same semantics.
  */
 
-import { CapacityError, ConfigError, describe } from "./errors.js";
-import { instantiate } from "./wasm/instance.js";
-import type { WasmExports } from "./wasm/exports.js";
-import { randomSeed, seedHalves } from "./wasm/views.js";
-import { PacketBatch, type PacketBatchOptions } from "./packet/batch.js";
+import { CapacityError, ConfigError, describe } from "../errors.js";
+import type { WasmExports } from "../wasm/exports.js";
+import { seedHalves } from "../wasm/views.js";
+import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
+import { checkOptionNames } from "../common/validation.js";
+import { PacketBatch, type PacketBatchOptions } from "../packet/batch.js";
 import {
-  type ExpiredFlow, type FlowDirection, type FlowEndReason, type FlowMask, type FlowRecord, EXPORT_RECORD_BYTES,
-  FLOW_END_REASONS, FLOW_MASKS, FLOW_RECORD_BYTES, decodeExpiredFlow, decodeFlowRecord,
-} from "./flow/record.js";
-import { type FlowCacheCounters, type FlowStatistics, PROTOCOL_CATEGORY_NAMES } from "./flow/statistics.js";
-import { type JsonLinesSink, writeJsonLines } from "./flow/json-lines.js";
+  type ExpiredFlow,
+  type FlowDirection,
+  type FlowEndReason,
+  type FlowMask,
+  type FlowRecord,
+  EXPORT_RECORD_BYTES,
+  FLOW_END_REASONS,
+  FLOW_MASKS,
+  decodeExpiredFlow,
+  decodeFlowRecord,
+} from "./record.js";
+import { type FlowCacheCounters, type FlowStatistics, PROTOCOL_CATEGORY_NAMES } from "./statistics.js";
+import { type JsonLinesSink, writeJsonLines } from "./json-lines.js";
 
 /** How the packets fed to a cache were sampled (recorded as given, for export and display). */
 export interface FlowSamplingConfig {
@@ -45,6 +54,8 @@ export interface FlowCacheOptions {
   agerBatch?: number;
   /** Key of the flow hash (default: random). Fix it for reproducible runs; a known key forfeits HashDoS resistance. */
   seed?: number | bigint;
+  /** The core to live on (default: a new one of its own). */
+  core?: Core;
   /** How the packets offered to this cache were sampled (plain data, kept for display and export). */
   sampling?: FlowSamplingConfig;
 }
@@ -108,7 +119,8 @@ export interface ResolvedFlowCacheOptions {
 
 /** Validates options and fills in the defaults. */
 export function resolveFlowCacheOptions(options: FlowCacheOptions): ResolvedFlowCacheOptions {
-  if (options === null || typeof options !== "object") throw new ConfigError("flow-options", `invalid flow cache options ${describe(options)}`, options);
+  if (options === null || typeof options !== "object")
+    throw new ConfigError("flow-options", `invalid flow cache options ${describe(options)}`, options);
   const capacity = checkInteger(options.capacity ?? DEFAULT_CAPACITY, "capacity", "flow-capacity", 1, MAX_CAPACITY);
   const mask = options.mask ?? "full";
   if (!FLOW_MASKS.includes(mask)) {
@@ -116,7 +128,13 @@ export function resolveFlowCacheOptions(options: FlowCacheOptions): ResolvedFlow
   }
   return {
     capacity,
-    exportQueueCapacity: checkInteger(options.exportQueueCapacity ?? DEFAULT_QUEUE, "exportQueueCapacity", "flow-queue-capacity", 1, MAX_QUEUE),
+    exportQueueCapacity: checkInteger(
+      options.exportQueueCapacity ?? DEFAULT_QUEUE,
+      "exportQueueCapacity",
+      "flow-queue-capacity",
+      1,
+      MAX_QUEUE,
+    ),
     activeTimeout: checkTimeout(options.activeTimeout ?? 30 * 60e3, "activeTimeout", "flow-active-timeout"),
     inactiveTimeout: checkTimeout(options.inactiveTimeout ?? 15e3, "inactiveTimeout", "flow-inactive-timeout"),
     mask,
@@ -125,17 +143,47 @@ export function resolveFlowCacheOptions(options: FlowCacheOptions): ResolvedFlow
   };
 }
 
+const FLOW_CACHE_OPTION_NAMES = [
+  "capacity",
+  "exportQueueCapacity",
+  "activeTimeout",
+  "inactiveTimeout",
+  "mask",
+  "maxPacketsPerFlow",
+  "agerBatch",
+  "seed",
+  "sampling",
+  "core",
+];
+
 /** Decodes the counter slots (u64) of assembly/flow/state.ts. */
 export function decodeCounters(slots: ArrayLike<bigint>, activeFlows: number, queuedFlows: number): FlowCacheCounters {
   const n = (i: number) => Number(slots[i]!);
   const expired = {} as Record<FlowEndReason, number>;
   FLOW_END_REASONS.forEach((reason, k) => (expired[reason] = n(22 + k)));
   return {
-    packetsIn: n(0), bytesIn: n(1), packetsAccounted: n(2), bytesAccounted: n(3), packetsRefused: n(4), bytesRefused: n(5),
+    packetsIn: n(0),
+    bytesIn: n(1),
+    packetsAccounted: n(2),
+    bytesAccounted: n(3),
+    packetsRefused: n(4),
+    bytesRefused: n(5),
     refused: { notIp: n(6), noRoom: n(7), probeLimit: n(8), counterFull: n(9) },
-    flowsAdded: n(10), allocFailures: n(11), agerPolls: n(12), agerEntriesExamined: n(13), exportStalls: n(14),
-    flowsExpired: n(15), expired, packetsExpired: n(16), bytesExpired: n(17), unselected: n(18),
-    lookups: n(19), probes: n(20), longestProbe: n(21), activeFlows, queuedFlows,
+    flowsAdded: n(10),
+    allocFailures: n(11),
+    agerPolls: n(12),
+    agerEntriesExamined: n(13),
+    exportStalls: n(14),
+    flowsExpired: n(15),
+    expired,
+    packetsExpired: n(16),
+    bytesExpired: n(17),
+    unselected: n(18),
+    lookups: n(19),
+    probes: n(20),
+    longestProbe: n(21),
+    activeFlows,
+    queuedFlows,
   };
 }
 
@@ -158,8 +206,12 @@ export class FlowCache {
   readonly options: Readonly<ResolvedFlowCacheOptions>;
   /** How the packets fed to this cache were sampled, as given at creation. */
   readonly sampling: FlowSamplingConfig;
-  /** @internal The WebAssembly instance the cache lives in. */
+  /** The core the cache lives on. */
+  readonly core: Core;
+  /** @internal The WebAssembly instance the cache lives in (its core's). */
   readonly wasm: WasmExports;
+  readonly #attachment: CoreAttachment;
+  #disposed = false;
   /** @internal */
   readonly handle: number;
   readonly #queue: number;
@@ -169,18 +221,40 @@ export class FlowCache {
 
   constructor(options: FlowCacheOptions = {}) {
     const resolved = resolveFlowCacheOptions(options);
+    checkOptionNames(options, FLOW_CACHE_OPTION_NAMES, "FlowCache");
     this.options = Object.freeze(resolved);
     this.sampling = { ...(options.sampling ?? { mode: "none", interval: 1 }) };
-    const [k0, k1] = options.seed === undefined ? randomSeed() : seedHalves(options.seed);
-    const [k2, k3] = options.seed === undefined ? randomSeed() : seedHalves(BigInt.asUintN(64, BigInt(k0) * 0x9e3779b97f4a7c15n + BigInt(k1) + 1n));
-    this.wasm = instantiate();
+    const core = coreFrom(options);
+    const [k0, k1] = core.componentSeed(options.seed);
+    const [k2, k3] =
+      options.seed === undefined
+        ? core.componentSeed(undefined)
+        : seedHalves(BigInt.asUintN(64, BigInt(k0) * 0x9e3779b97f4a7c15n + BigInt(k1) + 1n));
+    this.core = core;
+    this.wasm = core.wasm;
+    const bytes = this.wasm.flowCacheBytes(resolved.capacity, resolved.exportQueueCapacity);
+    this.#attachment = core.attach("flow-cache", bytes, () => bytes, "capacity and exportQueueCapacity");
     try {
       this.handle = this.wasm.flowCacheCreate(
-        resolved.capacity, resolved.exportQueueCapacity, resolved.activeTimeout, resolved.inactiveTimeout,
-        FLOW_MASKS.indexOf(resolved.mask), resolved.maxPacketsPerFlow >>> 0, resolved.agerBatch, k0, k1, k2, k3,
+        resolved.capacity,
+        resolved.exportQueueCapacity,
+        resolved.activeTimeout,
+        resolved.inactiveTimeout,
+        FLOW_MASKS.indexOf(resolved.mask),
+        resolved.maxPacketsPerFlow >>> 0,
+        resolved.agerBatch,
+        k0,
+        k1,
+        k2,
+        k3,
       );
     } catch (error) {
-      throw new CapacityError("flow-memory", `cannot allocate a flow cache of ${resolved.capacity} flows: ${(error as Error).message}`, resolved.capacity);
+      core.detach(this.#attachment);
+      throw new CapacityError(
+        "flow-memory",
+        `cannot allocate a flow cache of ${resolved.capacity} flows: ${(error as Error).message}`,
+        resolved.capacity,
+      );
     }
     this.#queue = this.wasm.flowCacheQueue(this.handle);
   }
@@ -205,14 +279,31 @@ export class FlowCache {
     return this.wasm.flowCacheQueueCount(this.handle);
   }
 
-  /** A packet batch in this cache's WebAssembly instance (only those can be fed to {@link update}). */
-  createBatch(options: Omit<PacketBatchOptions, "instance"> = {}): PacketBatch {
-    return new PacketBatch({ ...options, instance: this.wasm });
+  /** A packet batch on this cache's core (the same as `new PacketBatch({ ...options, core: cache.core })`). */
+  createBatch(options: Omit<PacketBatchOptions, "core"> = {}): PacketBatch {
+    return new PacketBatch({ ...options, core: this.core });
   }
 
-  /** Options that make a capture reader fill its batches in this cache's instance (no copy). */
-  readerOptions(): { instance: WasmExports } {
-    return { instance: this.wasm };
+  /** Options that make a capture reader fill its batches on this cache's core: `{ core }`. */
+  readerOptions(): { core: Core } {
+    return { core: this.core };
+  }
+
+  /**
+   * Frees the cache's memory on its core (reusable by other components there); the cache must
+   * not be used afterwards. Also `Symbol.dispose`, so `using` works.
+   */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    if (this.#jsonScratch !== 0) this.wasm.free(this.#jsonScratch);
+    if (this.#selection !== 0) this.wasm.free(this.#selection);
+    this.wasm.flowCacheFree(this.handle);
+    this.core.detach(this.#attachment);
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   /**
@@ -220,8 +311,12 @@ export class FlowCache {
    * {@link readerOptions}). Returns the packets added to flows; the others are counted.
    */
   update(batch: PacketBatch, options: FlowUpdateOptions = {}): number {
-    if (!(batch instanceof PacketBatch) || batch.wasm !== this.wasm) {
-      throw new ConfigError("flow-batch-instance", "the batch must live in the flow cache's instance: create it with cache.createBatch() or a reader given cache.readerOptions()", batch);
+    if (!(batch instanceof PacketBatch) || batch.core !== this.core) {
+      throw new ConfigError(
+        "batch-core",
+        "the batch must live on the flow cache's core: create it with new PacketBatch({ core: cache.core }) or a reader given { core: cache.core }",
+        batch,
+      );
     }
     const length = batch.length;
     const from = options.from ?? 0;
@@ -269,7 +364,10 @@ export class FlowCache {
     let done = 0;
     while (done < count) {
       const run = Math.min(count - done, capacity - head);
-      out.set(new Uint8Array(wasm.memory.buffer, this.#queue + head * EXPORT_RECORD_BYTES, run * EXPORT_RECORD_BYTES), done * EXPORT_RECORD_BYTES);
+      out.set(
+        new Uint8Array(wasm.memory.buffer, this.#queue + head * EXPORT_RECORD_BYTES, run * EXPORT_RECORD_BYTES),
+        done * EXPORT_RECORD_BYTES,
+      );
       done += run;
       head = (head + run) % capacity;
     }
@@ -316,7 +414,16 @@ export class FlowCache {
     const count = Math.min(wasm.flowCacheQueueCount(this.handle), max);
     if (count === 0) return 0;
     if (this.#jsonScratch === 0) this.#jsonScratch = wasm.alloc(JSON_SCRATCH_BYTES);
-    writeJsonLines(wasm, this.#queue, this.options.exportQueueCapacity, wasm.flowCacheQueueHead(this.handle), count, this.#jsonScratch, JSON_SCRATCH_BYTES, write);
+    writeJsonLines(
+      wasm,
+      this.#queue,
+      this.options.exportQueueCapacity,
+      wasm.flowCacheQueueHead(this.handle),
+      count,
+      this.#jsonScratch,
+      JSON_SCRATCH_BYTES,
+      write,
+    );
     wasm.flowCacheQueuePop(this.handle, count);
     return count;
   }
@@ -398,5 +505,3 @@ export class FlowCache {
     return this.#selection;
   }
 }
-
-
