@@ -15,16 +15,26 @@ function run(...args: string[]) {
 test("--json: one object per run with rule, values, stormPersisted and the metrics", () => {
   const out = run("arpanet-1980", "--nodes", "12", "--seconds", "3", "--values", "8,40,44", "--json");
   assert.equal(out.status, 0, out.stderr);
-  const runs = out.stdout.trim().split("\n").map((line) => JSON.parse(line));
-  assert.deepEqual(runs.map((r) => r.rule), [...SEQUENCE_RULE_NAMES]);
+  const runs = out.stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
+  assert.deepEqual(
+    runs.map((r) => r.rule),
+    [...SEQUENCE_RULE_NAMES],
+  );
   for (const r of runs) {
     assert.deepEqual(r.values, [8, 40, 44]);
     assert.equal(typeof r.stormPersisted, "boolean");
-    for (const key of ["examinedPerSecond", "acceptedPerSecond", "busiestNodeExaminedPerSecond", "drops", "lastAcceptanceMs"]) assert.ok(key in r, key);
+    for (const key of ["examinedPerSecond", "acceptedPerSecond", "busiestNodeExaminedPerSecond", "drops", "lastAcceptanceMs"])
+      assert.ok(key in r, key);
     assert.ok("busiestNode" in r.cpu && "mean" in r.cpu && "meanOccupancy" in r.queue && "nodes" in r.alarm);
     assert.equal(typeof r.agree, "boolean");
   }
-  assert.deepEqual(runs.map((r) => r.stormPersisted), runs.map((r) => r.rule === "rfc789"));
+  assert.deepEqual(
+    runs.map((r) => r.stormPersisted),
+    runs.map((r) => r.rule === "rfc789"),
+  );
 });
 
 test("the default table has every rule against 8/40/44 and its own cycle; --report writes JSON and an HTML chart", () => {

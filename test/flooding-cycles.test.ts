@@ -15,9 +15,27 @@ const choose = (n: number, k: number) => {
 test("6 bits: irreflexivity, 2-cycles, incomparable pairs, transitivity violations and 3-cycles as in research seq.md §1.2", () => {
   const expected = {
     rfc789: { incomparablePairs: 0, total: true, transitivityViolations: 32_736, orderedThreeCycles: 32_736, unorderedThreeCycles: 10_912 },
-    strict: { incomparablePairs: 32, total: false, transitivityViolations: 31_744, orderedThreeCycles: 29_760, unorderedThreeCycles: 9_920 },
-    rfc1982: { incomparablePairs: 32, total: false, transitivityViolations: 31_744, orderedThreeCycles: 29_760, unorderedThreeCycles: 9_920 },
-    lollipop: { incomparablePairs: 16, total: false, transitivityViolations: 3_840, orderedThreeCycles: 3_360, unorderedThreeCycles: 1_120 },
+    strict: {
+      incomparablePairs: 32,
+      total: false,
+      transitivityViolations: 31_744,
+      orderedThreeCycles: 29_760,
+      unorderedThreeCycles: 9_920,
+    },
+    rfc1982: {
+      incomparablePairs: 32,
+      total: false,
+      transitivityViolations: 31_744,
+      orderedThreeCycles: 29_760,
+      unorderedThreeCycles: 9_920,
+    },
+    lollipop: {
+      incomparablePairs: 16,
+      total: false,
+      transitivityViolations: 3_840,
+      orderedThreeCycles: 3_360,
+      unorderedThreeCycles: 1_120,
+    },
     ospf: { incomparablePairs: 0, total: true, transitivityViolations: 0, orderedThreeCycles: 0, unorderedThreeCycles: 0 },
   };
   for (const name of SEQUENCE_RULE_NAMES) {
@@ -33,7 +51,8 @@ test("6 bits: irreflexivity, 2-cycles, incomparable pairs, transitivity violatio
 
 test("closed forms for 3–8 bits: RFC 789 is a tournament; strict = RFC 1982 = N·compositions/3; the lollipop is the strict fix on its circle", () => {
   for (let bits = 3; bits <= 8; bits++) {
-    const size = 2 ** bits, half = size / 2;
+    const size = 2 ** bits,
+      half = size / 2;
     const rfc789 = sequenceRule("rfc789", bits);
     const counts789 = countRelation(rfc789);
     // Tournament identity: cyclic 3-sets = C(N,3) − Σ_m C(outdeg(m), 2) …
@@ -45,21 +64,30 @@ test("closed forms for 3–8 bits: RFC 789 is a tournament; strict = RFC 1982 = 
     }
     assert.equal(counts789.unorderedThreeCycles, choose(size, 3) - transitive, `rfc789 ${bits} bits`);
     // … where half the numbers beat H others and half beat H − 1.
-    assert.equal(counts789.unorderedThreeCycles, choose(size, 3) - (size / 2) * (choose(half, 2) + choose(half - 1, 2)), `rfc789 ${bits} bits`);
+    assert.equal(
+      counts789.unorderedThreeCycles,
+      choose(size, 3) - (size / 2) * (choose(half, 2) + choose(half - 1, 2)),
+      `rfc789 ${bits} bits`,
+    );
 
     // Compositions of N into three upward gaps, each in 1 … H − 1, counted directly.
     const compositions = (circle: number) => {
       let count = 0;
-      for (let g1 = 1; g1 < circle / 2; g1++) for (let g2 = 1; g2 < circle / 2; g2++) {
-        const g3 = circle - g1 - g2;
-        if (g3 >= 1 && g3 < circle / 2) count++;
-      }
+      for (let g1 = 1; g1 < circle / 2; g1++)
+        for (let g2 = 1; g2 < circle / 2; g2++) {
+          const g3 = circle - g1 - g2;
+          if (g3 >= 1 && g3 < circle / 2) count++;
+        }
       return count;
     };
     for (const name of ["strict", "rfc1982"] as const) {
       assert.equal(countRelation(sequenceRule(name, bits)).unorderedThreeCycles, (size * compositions(size)) / 3, `${name} ${bits} bits`);
     }
-    assert.equal(countRelation(sequenceRule("lollipop", bits)).unorderedThreeCycles, (half * compositions(half)) / 3, `lollipop ${bits} bits`);
+    assert.equal(
+      countRelation(sequenceRule("lollipop", bits)).unorderedThreeCycles,
+      (half * compositions(half)) / 3,
+      `lollipop ${bits} bits`,
+    );
     assert.equal(countRelation(sequenceRule("ospf", bits)).unorderedThreeCycles, 0);
   }
   // The figures the research quotes for 8 bits.
@@ -115,6 +143,9 @@ test("the signed-difference mirror idiom (int_b)(m − n) < 0 makes the 32 pairs
 });
 
 test("the brute force refuses widths over 8 bits", () => {
-  assert.throws(() => countRelation(sequenceRule("rfc789", 9)), (e: unknown) => e instanceof ConfigError && e.code === "brute-force-bits" && e.value === 9);
+  assert.throws(
+    () => countRelation(sequenceRule("rfc789", 9)),
+    (e: unknown) => e instanceof ConfigError && e.code === "brute-force-bits" && e.value === 9,
+  );
   assert.throws(() => findThreeCycle(sequenceRule("strict", 16)), ConfigError);
 });

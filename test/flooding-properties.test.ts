@@ -33,30 +33,51 @@ const scenario = fc
     });
     return { ...s, chords, injections };
   })
-  .filter((s) => longestChain(s.injections.map((i) => i.sequence), sequenceRule(s.rule, s.bits).later) !== null);
+  .filter(
+    (s) =>
+      longestChain(
+        s.injections.map((i) => i.sequence),
+        sequenceRule(s.rule, s.bits).later,
+      ) !== null,
+  );
 
 test("acyclic rules: random corrupted copies on random topologies die out within chain length × 2|E| acceptances", () => {
-  fc.assert(fc.property(scenario, (s) => {
-    const topology = { kind: "ring-chords" as const, nodes: s.nodes, chords: s.chords };
-    const r = simulateFlooding({
-      rule: s.rule, bits: s.bits, topology, seed: s.seed, durationMs: 10_000, bufferCapacity: s.bufferCapacity,
-      cpuPerUpdateMs: s.cpuPerUpdateMs, linkDelayMs: s.linkDelayMs, injections: s.injections,
-    });
-    const rule = sequenceRule(s.rule, s.bits);
-    const chain = longestChain(s.injections.map((i) => i.sequence), rule.later)!;
-    const built = buildTopology(topology, s.seed);
-    const twiceEdges = 2 * built.edges.length;
-    assert.equal(r.links, built.edges.length);
-    assert.equal(r.stormPersisted, false);
-    assert.ok(r.accepted <= chain * twiceEdges, `accepted ${r.accepted} > ${chain} × ${twiceEdges}`);
-    const injectedSends = s.injections.reduce((sum, i) => sum + built.neighbours[i.node]!.filter((n) => n !== 0).length, 0);
-    assert.ok(r.sent <= chain * twiceEdges + injectedSends, `sent ${r.sent}`);
-    // Settled: every copy sent was examined, dropped or lost.
-    assert.equal(r.sent, r.examined + r.drops + r.lost);
-    if (s.rule === "ospf" && r.drops === 0) {
-      // A total order without losses: every node ends with the newest value.
-      const newest = Math.max(...s.injections.map((i) => signedSequence(i.sequence, s.bits)));
-      assert.ok(r.finalValues.slice(1).every((v) => v !== null && signedSequence(v, s.bits) === newest), JSON.stringify(r.finalValues));
-    }
-  }));
+  fc.assert(
+    fc.property(scenario, (s) => {
+      const topology = { kind: "ring-chords" as const, nodes: s.nodes, chords: s.chords };
+      const r = simulateFlooding({
+        rule: s.rule,
+        bits: s.bits,
+        topology,
+        seed: s.seed,
+        durationMs: 10_000,
+        bufferCapacity: s.bufferCapacity,
+        cpuPerUpdateMs: s.cpuPerUpdateMs,
+        linkDelayMs: s.linkDelayMs,
+        injections: s.injections,
+      });
+      const rule = sequenceRule(s.rule, s.bits);
+      const chain = longestChain(
+        s.injections.map((i) => i.sequence),
+        rule.later,
+      )!;
+      const built = buildTopology(topology, s.seed);
+      const twiceEdges = 2 * built.edges.length;
+      assert.equal(r.links, built.edges.length);
+      assert.equal(r.stormPersisted, false);
+      assert.ok(r.accepted <= chain * twiceEdges, `accepted ${r.accepted} > ${chain} × ${twiceEdges}`);
+      const injectedSends = s.injections.reduce((sum, i) => sum + built.neighbours[i.node]!.filter((n) => n !== 0).length, 0);
+      assert.ok(r.sent <= chain * twiceEdges + injectedSends, `sent ${r.sent}`);
+      // Settled: every copy sent was examined, dropped or lost.
+      assert.equal(r.sent, r.examined + r.drops + r.lost);
+      if (s.rule === "ospf" && r.drops === 0) {
+        // A total order without losses: every node ends with the newest value.
+        const newest = Math.max(...s.injections.map((i) => signedSequence(i.sequence, s.bits)));
+        assert.ok(
+          r.finalValues.slice(1).every((v) => v !== null && signedSequence(v, s.bits) === newest),
+          JSON.stringify(r.finalValues),
+        );
+      }
+    }),
+  );
 });

@@ -5,15 +5,33 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
-  later789, laterStrict, later1982, compareSerialNumbers, laterLollipop, laterLinear, compareLsaInstances, sequenceRule,
-  SEQUENCE_RULE_NAMES, signedSequence,
+  later789,
+  laterStrict,
+  later1982,
+  compareSerialNumbers,
+  laterLollipop,
+  laterLinear,
+  compareLsaInstances,
+  sequenceRule,
+  SEQUENCE_RULE_NAMES,
+  signedSequence,
 } from "../src/flooding/sequence.js";
 import { ConfigError } from "../src/errors.js";
 
 test("RFC 789 LATER: the unit vectors of spec §9.3", () => {
   const vectors: [number, number, boolean][] = [
-    [44, 40, true], [40, 8, true], [8, 44, true], [40, 44, false], [8, 40, false], [44, 8, false],
-    [0, 63, true], [63, 0, false], [32, 0, true], [0, 32, false], [33, 0, false], [0, 33, true],
+    [44, 40, true],
+    [40, 8, true],
+    [8, 44, true],
+    [40, 44, false],
+    [8, 40, false],
+    [44, 8, false],
+    [0, 63, true],
+    [63, 0, false],
+    [32, 0, true],
+    [0, 32, false],
+    [33, 0, false],
+    [0, 33, true],
   ];
   for (const [n, m, expected] of vectors) assert.equal(later789(n, m), expected, `LATER(${n}, ${m})`);
   for (let n = 0; n < 64; n++) assert.equal(later789(n, n), false, `LATER(${n}, ${n})`);
@@ -21,8 +39,15 @@ test("RFC 789 LATER: the unit vectors of spec §9.3", () => {
 
 test("RFC 789's strict fix: the unit vectors of spec §9.3, including the 0/21/42 cycle that survives it", () => {
   const vectors: [number, number, boolean][] = [
-    [40, 8, false], [8, 40, false], [32, 0, false], [0, 32, false], [44, 40, true], [8, 44, true],
-    [21, 0, true], [42, 21, true], [0, 42, true],
+    [40, 8, false],
+    [8, 40, false],
+    [32, 0, false],
+    [0, 32, false],
+    [44, 40, true],
+    [8, 44, true],
+    [21, 0, true],
+    [42, 21, true],
+    [0, 42, true],
   ];
   for (const [n, m, expected] of vectors) assert.equal(laterStrict(n, m), expected, `LATER'(${n}, ${m})`);
 });
@@ -99,46 +124,68 @@ test("bad widths, numbers, checksums and ages are ConfigErrors naming the value"
     [() => sequenceRule("strict").later(0, 64), "sequence-value", 64],
   ];
   for (const [call, code, value] of cases) {
-    assert.throws(call, (error: unknown) => error instanceof ConfigError && error.code === code && error.value === value && error.message.includes(String(value)));
+    assert.throws(
+      call,
+      (error: unknown) =>
+        error instanceof ConfigError && error.code === code && error.value === value && error.message.includes(String(value)),
+    );
   }
 });
 
-const widthAndPair = fc.integer({ min: 2, max: 32 }).chain((bits) =>
-  fc.tuple(fc.constant(bits), fc.integer({ min: 0, max: 2 ** bits - 1 }), fc.integer({ min: 0, max: 2 ** bits - 1 })));
+const widthAndPair = fc
+  .integer({ min: 2, max: 32 })
+  .chain((bits) => fc.tuple(fc.constant(bits), fc.integer({ min: 0, max: 2 ** bits - 1 }), fc.integer({ min: 0, max: 2 ** bits - 1 })));
 
 test("every rule at every width is irreflexive and asymmetric (the signed-difference mirror bug would fail this)", () => {
-  fc.assert(fc.property(fc.constantFrom(...SEQUENCE_RULE_NAMES), widthAndPair, (name, [bits, n, m]) => {
-    const rule = sequenceRule(name, bits);
-    assert.equal(rule.later(n, n), false);
-    assert.equal(rule.later(n, m) && rule.later(m, n), false);
-    const order = rule.compare(n, m);
-    const reverse = rule.compare(m, n);
-    assert.equal(reverse, { newer: "older", older: "newer", equal: "equal", incomparable: "incomparable" }[order]);
-  }));
+  fc.assert(
+    fc.property(fc.constantFrom(...SEQUENCE_RULE_NAMES), widthAndPair, (name, [bits, n, m]) => {
+      const rule = sequenceRule(name, bits);
+      assert.equal(rule.later(n, n), false);
+      assert.equal(rule.later(n, m) && rule.later(m, n), false);
+      const order = rule.compare(n, m);
+      const reverse = rule.compare(m, n);
+      assert.equal(reverse, { newer: "older", older: "newer", equal: "equal", incomparable: "incomparable" }[order]);
+    }),
+  );
 });
 
 test("RFC 789 is total on distinct numbers; the strict fix misses exactly the pairs 2^(bits-1) apart", () => {
   // Half the pairs are drawn exactly 2^(bits-1) apart, the case random pairs almost never hit.
-  const pairs = fc.tuple(widthAndPair, fc.boolean()).map(([[bits, n, m], halfApart]) => [bits, n, halfApart ? (n + 2 ** (bits - 1)) % 2 ** bits : m] as const);
-  fc.assert(fc.property(pairs, ([bits, n, m]) => {
-    fc.pre(n !== m);
-    assert.equal(later789(n, m, bits) !== later789(m, n, bits), true);
-    const incomparable = !laterStrict(n, m, bits) && !laterStrict(m, n, bits);
-    assert.equal(incomparable, Math.abs(n - m) === 2 ** (bits - 1));
-    // The strict fix is the "signed difference is positive" idiom: n later iff (n − m) mod 2^b in 1 … H − 1.
-    const distance = (((n - m) % 2 ** bits) + 2 ** bits) % 2 ** bits;
-    assert.equal(laterStrict(n, m, bits), distance > 0 && distance < 2 ** (bits - 1));
-  }));
+  const pairs = fc
+    .tuple(widthAndPair, fc.boolean())
+    .map(([[bits, n, m], halfApart]) => [bits, n, halfApart ? (n + 2 ** (bits - 1)) % 2 ** bits : m] as const);
+  fc.assert(
+    fc.property(pairs, ([bits, n, m]) => {
+      fc.pre(n !== m);
+      assert.equal(later789(n, m, bits) !== later789(m, n, bits), true);
+      const incomparable = !laterStrict(n, m, bits) && !laterStrict(m, n, bits);
+      assert.equal(incomparable, Math.abs(n - m) === 2 ** (bits - 1));
+      // The strict fix is the "signed difference is positive" idiom: n later iff (n − m) mod 2^b in 1 … H − 1.
+      const distance = (((n - m) % 2 ** bits) + 2 ** bits) % 2 ** bits;
+      assert.equal(laterStrict(n, m, bits), distance > 0 && distance < 2 ** (bits - 1));
+    }),
+  );
 });
 
 test("the linear space is transitive and has no directed cycle over random 3- to 5-sets at any width", () => {
-  fc.assert(fc.property(fc.integer({ min: 2, max: 32 }).chain((bits) => fc.tuple(fc.constant(bits), fc.uniqueArray(fc.integer({ min: 0, max: 2 ** bits - 1 }), { minLength: 3, maxLength: 5 }))), ([bits, values]) => {
-    const rule = sequenceRule("ospf", bits);
-    for (const a of values) for (const b of values) for (const c of values) {
-      if (rule.later(a, b) && rule.later(b, c)) assert.equal(rule.later(a, c), true, `${a} > ${b} > ${c}`);
-    }
-    // A total order on distinct values: exactly one maximum, later than every other value.
-    const maxima = values.filter((v) => values.every((w) => w === v || rule.later(v, w)));
-    assert.equal(maxima.length, 1);
-  }));
+  fc.assert(
+    fc.property(
+      fc
+        .integer({ min: 2, max: 32 })
+        .chain((bits) =>
+          fc.tuple(fc.constant(bits), fc.uniqueArray(fc.integer({ min: 0, max: 2 ** bits - 1 }), { minLength: 3, maxLength: 5 })),
+        ),
+      ([bits, values]) => {
+        const rule = sequenceRule("ospf", bits);
+        for (const a of values)
+          for (const b of values)
+            for (const c of values) {
+              if (rule.later(a, b) && rule.later(b, c)) assert.equal(rule.later(a, c), true, `${a} > ${b} > ${c}`);
+            }
+        // A total order on distinct values: exactly one maximum, later than every other value.
+        const maxima = values.filter((v) => values.every((w) => w === v || rule.later(v, w)));
+        assert.equal(maxima.length, 1);
+      },
+    ),
+  );
 });

@@ -12,7 +12,12 @@ import { ConfigError } from "../src/errors.js";
 
 const NODES = 12;
 
-function storm(rule: SequenceRuleName, values: number[], flooding: Partial<Omit<FloodingOptions, "rule" | "injections">> = {}, seconds = 5): FloodingResult {
+function storm(
+  rule: SequenceRuleName,
+  values: number[],
+  flooding: Partial<Omit<FloodingOptions, "rule" | "injections">> = {},
+  seconds = 5,
+): FloodingResult {
   return simulateFlooding(arpanet1980({ rule, values, nodes: NODES, seconds, flooding: { alarm: { windowMs: 1000 }, ...flooding } }));
 }
 
@@ -44,7 +49,11 @@ test("the strict fix with 8/40/44: the storm ends within a second and every node
 });
 
 test("the strict fix and RFC 1982 with 0/21/42, and the lollipop with 0/10/21: storms that survive the fix", () => {
-  for (const [rule, copies] of [["strict", [0, 21, 42]], ["rfc1982", [0, 21, 42]], ["lollipop", [0, 10, 21]]] as const) {
+  for (const [rule, copies] of [
+    ["strict", [0, 21, 42]],
+    ["rfc1982", [0, 21, 42]],
+    ["lollipop", [0, 10, 21]],
+  ] as const) {
     const r = storm(rule, [...copies]);
     assert.equal(r.stormPersisted, true, rule);
     assert.ok(r.cpu.busiestNode > 0.9, `${rule}: busiest CPU ${r.cpu.busiestNode}`);
@@ -94,10 +103,20 @@ test("RFC 789's 100 ms rule: a copy dropped at a full buffer is re-created from 
   // node 2 is still examining 10 when 20 arrives, and with no buffer 20 is dropped.
   const base: FloodingOptions = {
     rule: "ospf",
-    topology: { kind: "edges", nodes: 3, edges: [[0, 1], [1, 2]] },
+    topology: {
+      kind: "edges",
+      nodes: 3,
+      edges: [
+        [0, 1],
+        [1, 2],
+      ],
+    },
     durationMs: 1000,
     bufferCapacity: 0,
-    injections: [{ node: 1, atMs: 0, sequence: 10 }, { node: 1, atMs: 0.5, sequence: 20 }],
+    injections: [
+      { node: 1, atMs: 0, sequence: 10 },
+      { node: 1, atMs: 0.5, sequence: 20 },
+    ],
   };
   const without = simulateFlooding(base);
   assert.equal(without.drops, 1);
@@ -148,7 +167,7 @@ test("runs are deterministic: the same options give the same result; another see
 test("bad options are ConfigErrors that name the value", () => {
   const ok: FloodingOptions = arpanet1980({ nodes: 6, seconds: 1 });
   const cases: [Partial<FloodingOptions> & Record<string, unknown>, string][] = [
-    [{ cpuPerUpdate: 1 }, "flooding-option"],
+    [{ cpuPerUpdate: 1 }, "option-name"],
     [{ cpuPerUpdateMs: 0 }, "flooding-cpuPerUpdateMs"],
     [{ bufferCapacity: 1.5 }, "flooding-bufferCapacity"],
     [{ durationMs: -1 }, "flooding-durationMs"],
@@ -163,6 +182,10 @@ test("bad options are ConfigErrors that name the value", () => {
     [{ alarm: { threshold: 2 } }, "flooding-alarm threshold"],
   ];
   for (const [change, code] of cases) {
-    assert.throws(() => simulateFlooding({ ...ok, ...change } as FloodingOptions), (e: unknown) => e instanceof ConfigError && e.code === code, code);
+    assert.throws(
+      () => simulateFlooding({ ...ok, ...change } as FloodingOptions),
+      (e: unknown) => e instanceof ConfigError && e.code === code,
+      code,
+    );
   }
 });

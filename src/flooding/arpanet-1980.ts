@@ -43,7 +43,8 @@ const ORIGINATOR = 0;
  */
 export function arpanet1980Injections(values: readonly number[], nodes: number, pattern: InjectionPattern): FloodInjection[] {
   if (values.length === 0) throw new ConfigError("arpanet-values", "at least one sequence number is needed", values);
-  if (pattern !== "spread" && pattern !== "single") throw new ConfigError("arpanet-pattern", `injection pattern must be spread or single, got ${describe(pattern)}`, pattern);
+  if (pattern !== "spread" && pattern !== "single")
+    throw new ConfigError("arpanet-pattern", `injection pattern must be spread or single, got ${describe(pattern)}`, pattern);
   const real = values[values.length - 1]!;
   return values.map((sequence, i) => ({
     node: pattern === "single" ? 1 : 1 + Math.floor((i * (nodes - 1)) / values.length),

@@ -38,7 +38,11 @@ export interface RelationCounts {
 
 function checkBruteForceBits(rule: SequenceRule): number {
   if (rule.bits > MAX_BRUTE_FORCE_BITS) {
-    throw new ConfigError("brute-force-bits", `brute force covers at most ${MAX_BRUTE_FORCE_BITS} bits (2^24 triples), got ${describe(rule.bits)}`, rule.bits);
+    throw new ConfigError(
+      "brute-force-bits",
+      `brute force covers at most ${MAX_BRUTE_FORCE_BITS} bits (2^24 triples), got ${describe(rule.bits)}`,
+      rule.bits,
+    );
   }
   return 2 ** rule.bits;
 }

@@ -22,7 +22,9 @@ export class EventQueue<T> {
 
   /** Schedules `item` at `time`. */
   push(time: number, item: T): void {
-    const times = this.#times, orders = this.#orders, items = this.#items;
+    const times = this.#times,
+      orders = this.#orders,
+      items = this.#items;
     const order = this.#next++;
     let i = items.length;
     times.push(time);
@@ -44,7 +46,9 @@ export class EventQueue<T> {
 
   /** Removes and returns the earliest event. */
   pop(): T | undefined {
-    const times = this.#times, orders = this.#orders, items = this.#items;
+    const times = this.#times,
+      orders = this.#orders,
+      items = this.#items;
     if (items.length === 0) return undefined;
     const top = items[0]!;
     const lastTime = times.pop()!;

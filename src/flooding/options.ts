@@ -4,6 +4,7 @@
  */
 
 import { ConfigError, describe } from "../errors.js";
+import { checkOptionNames } from "../common/validation.js";
 import { type SequenceRuleName, checkSequenceRuleName, checkSequenceBits, checkSequenceValue, defaultSequenceBits } from "./sequence.js";
 import type { TopologySpec } from "./topology.js";
 
@@ -141,16 +142,49 @@ export const FLOODING_DEFAULTS = {
   alarmThreshold: 0.95,
 } as const;
 
-const KNOWN = new Set([
-  "rule", "bits", "topology", "seed", "durationMs", "linkDelayMs", "linkJitter", "cpuPerUpdateMs", "bufferCapacity", "originator",
-  "originatorDown", "originationIntervalMs", "firstSequence", "injections", "failures", "retransmitMs", "floodToSender", "resyncMs",
-  "maxAgeMs", "maxAgeDiffMs", "minLsArrivalMs", "verifyChecksum", "sampleMs", "quietWindowMs", "alarm",
-]);
+const OPTION_NAMES = [
+  "rule",
+  "bits",
+  "topology",
+  "seed",
+  "durationMs",
+  "linkDelayMs",
+  "linkJitter",
+  "cpuPerUpdateMs",
+  "bufferCapacity",
+  "originator",
+  "originatorDown",
+  "originationIntervalMs",
+  "firstSequence",
+  "injections",
+  "failures",
+  "retransmitMs",
+  "floodToSender",
+  "resyncMs",
+  "maxAgeMs",
+  "maxAgeDiffMs",
+  "minLsArrivalMs",
+  "verifyChecksum",
+  "sampleMs",
+  "quietWindowMs",
+  "alarm",
+] as const;
 
 function number(name: string, value: unknown, { min = 0, integer = false, exclusiveMin = false, max = Infinity } = {}): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || (exclusiveMin && value === min) || value > max) {
+  if (
+    typeof value !== "number" ||
+    !Number.isFinite(value) ||
+    (integer && !Number.isInteger(value)) ||
+    value < min ||
+    (exclusiveMin && value === min) ||
+    value > max
+  ) {
     const range = `${exclusiveMin ? ">" : "≥"} ${min}${max === Infinity ? "" : ` and ≤ ${max}`}`;
-    throw new ConfigError(`flooding-${name}`, `${name} must be ${integer ? "an integer" : "a number"} ${range}, got ${describe(value)}`, value);
+    throw new ConfigError(
+      `flooding-${name}`,
+      `${name} must be ${integer ? "an integer" : "a number"} ${range}, got ${describe(value)}`,
+      value,
+    );
   }
   return value;
 }
@@ -167,20 +201,21 @@ function optionalTimer(name: string, value: number | null | undefined, fallback:
  * @throws ConfigError naming the first bad or misspelled option
  */
 export function resolveFloodingOptions(options: FloodingOptions): ResolvedFloodingOptions {
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw new ConfigError("flooding-option", `unknown flooding option ${describe(key)}`, key);
-  }
+  checkOptionNames(options, OPTION_NAMES, "flooding");
   const rule = checkSequenceRuleName(options.rule);
   const bits = checkSequenceBits(options.bits ?? defaultSequenceBits(rule));
   const topology = options.topology ?? { kind: "ring-chords", nodes: FLOODING_DEFAULTS.nodes };
   const durationMs = number("durationMs", options.durationMs ?? FLOODING_DEFAULTS.durationMs, { exclusiveMin: true, max: 86_400_000 });
   const sampleMs = number("sampleMs", options.sampleMs ?? FLOODING_DEFAULTS.sampleMs, { exclusiveMin: true });
-  if (durationMs / sampleMs > 1_000_000) throw new ConfigError("flooding-sampleMs", `sampleMs ${describe(sampleMs)} gives more than 1,000,000 timeline buckets`, sampleMs);
+  if (durationMs / sampleMs > 1_000_000)
+    throw new ConfigError("flooding-sampleMs", `sampleMs ${describe(sampleMs)} gives more than 1,000,000 timeline buckets`, sampleMs);
   const nodes = topology.nodes;
-  const nodeIndex = (name: string, value: unknown) => number(name, value, { integer: true, max: Math.max(0, (Number.isInteger(nodes) ? nodes : 1) - 1) });
+  const nodeIndex = (name: string, value: unknown) =>
+    number(name, value, { integer: true, max: Math.max(0, (Number.isInteger(nodes) ? nodes : 1) - 1) });
   const originator = nodeIndex("originator", options.originator ?? 0);
   const retransmitMs = optionalTimer("retransmitMs", options.retransmitMs, null);
-  if (!Array.isArray(options.injections)) throw new ConfigError("flooding-injections", `injections must be an array, got ${describe(options.injections)}`, options.injections);
+  if (!Array.isArray(options.injections))
+    throw new ConfigError("flooding-injections", `injections must be an array, got ${describe(options.injections)}`, options.injections);
   const injections = options.injections.map((injection) => {
     nodeIndex("injection node", injection.node);
     number("injection atMs", injection.atMs, { max: durationMs });
@@ -206,7 +241,9 @@ export function resolveFloodingOptions(options: FloodingOptions): ResolvedFloodi
     bufferCapacity: number("bufferCapacity", options.bufferCapacity ?? FLOODING_DEFAULTS.bufferCapacity, { integer: true, max: 1_000_000 }),
     originator,
     originatorDown: options.originatorDown ?? true,
-    originationIntervalMs: number("originationIntervalMs", options.originationIntervalMs ?? FLOODING_DEFAULTS.originationIntervalMs, { exclusiveMin: true }),
+    originationIntervalMs: number("originationIntervalMs", options.originationIntervalMs ?? FLOODING_DEFAULTS.originationIntervalMs, {
+      exclusiveMin: true,
+    }),
     firstSequence: checkSequenceValue(options.firstSequence ?? 0, bits),
     injections,
     failures,
@@ -218,7 +255,10 @@ export function resolveFloodingOptions(options: FloodingOptions): ResolvedFloodi
     minLsArrivalMs: optionalTimer("minLsArrivalMs", options.minLsArrivalMs, null),
     verifyChecksum: options.verifyChecksum ?? false,
     sampleMs,
-    quietWindowMs: number("quietWindowMs", options.quietWindowMs ?? Math.min(5_000, durationMs / 2), { exclusiveMin: true, max: durationMs }),
+    quietWindowMs: number("quietWindowMs", options.quietWindowMs ?? Math.min(5_000, durationMs / 2), {
+      exclusiveMin: true,
+      max: durationMs,
+    }),
     alarm: {
       windowMs: number("alarm windowMs", options.alarm?.windowMs ?? FLOODING_DEFAULTS.alarmWindowMs, { exclusiveMin: true }),
       threshold: number("alarm threshold", options.alarm?.threshold ?? FLOODING_DEFAULTS.alarmThreshold, { exclusiveMin: true, max: 1 }),

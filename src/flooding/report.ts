@@ -14,7 +14,12 @@ export interface FloodingReportRun {
 }
 
 const COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
-const WIDTH = 760, HEIGHT = 320, LEFT = 50, RIGHT = 220, TOP = 20, BOTTOM = 40;
+const WIDTH = 760,
+  HEIGHT = 320,
+  LEFT = 50,
+  RIGHT = 220,
+  TOP = 20,
+  BOTTOM = 40;
 
 function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -26,7 +31,8 @@ function downsample(values: readonly number[], limit: number): number[] {
   const out: number[] = [];
   const step = values.length / limit;
   for (let i = 0; i < limit; i++) {
-    const from = Math.floor(i * step), to = Math.max(from + 1, Math.floor((i + 1) * step));
+    const from = Math.floor(i * step),
+      to = Math.max(from + 1, Math.floor((i + 1) * step));
     let sum = 0;
     for (let j = from; j < to; j++) sum += values[j]!;
     out.push(sum / (to - from));
@@ -36,7 +42,8 @@ function downsample(values: readonly number[], limit: number): number[] {
 
 /** An SVG line chart of each run's mean CPU (percent of every node's time) against simulated seconds. */
 export function renderCpuChartSvg(runs: readonly FloodingReportRun[]): string {
-  const plotWidth = WIDTH - LEFT - RIGHT, plotHeight = HEIGHT - TOP - BOTTOM;
+  const plotWidth = WIDTH - LEFT - RIGHT,
+    plotHeight = HEIGHT - TOP - BOTTOM;
   const seconds = Math.max(1e-9, ...runs.map((run) => run.result.durationMs / 1000));
   const x = (s: number) => LEFT + (s / seconds) * plotWidth;
   const y = (fraction: number) => TOP + (1 - fraction) * plotHeight;
@@ -53,7 +60,9 @@ export function renderCpuChartSvg(runs: readonly FloodingReportRun[]): string {
     parts.push(`<text x="${x(s)}" y="${TOP + plotHeight + 16}" text-anchor="middle">${Number(s.toFixed(2))}</text>`);
   }
   parts.push(`<text x="${LEFT + plotWidth / 2}" y="${HEIGHT - 6}" text-anchor="middle">simulated seconds</text>`);
-  parts.push(`<text x="12" y="${TOP + plotHeight / 2}" text-anchor="middle" transform="rotate(-90 12 ${TOP + plotHeight / 2})">mean CPU</text>`);
+  parts.push(
+    `<text x="12" y="${TOP + plotHeight / 2}" text-anchor="middle" transform="rotate(-90 12 ${TOP + plotHeight / 2})">mean CPU</text>`,
+  );
   runs.forEach((run, i) => {
     const colour = COLOURS[i % COLOURS.length]!;
     const { sampleMs, meanCpu } = run.result.timeline;
@@ -87,7 +96,9 @@ export function renderFloodingReportHtml(title: string, runs: readonly FloodingR
       `${(r.cpu.mean * 100).toFixed(1)} %`,
       r.lastAcceptanceMs === null ? "-" : (r.lastAcceptanceMs / 1000).toFixed(3),
       r.stormPersisted ? "persists" : "died",
-      Object.entries(r.finalValueCounts).map(([value, count]) => `${value}: ${count}`).join(", "),
+      Object.entries(r.finalValueCounts)
+        .map(([value, count]) => `${value}: ${count}`)
+        .join(", "),
     ];
     return `<tr>${cells.map((cell) => `<td>${escapeXml(cell)}</td>`).join("")}</tr>`;
   });

@@ -31,7 +31,11 @@ export type SequenceOrder = "newer" | "older" | "equal" | "incomparable";
 /** Throws a ConfigError unless `bits` is an integer in 2 … 32. */
 export function checkSequenceBits(bits: number): number {
   if (!Number.isInteger(bits) || bits < MIN_SEQUENCE_BITS || bits > MAX_SEQUENCE_BITS) {
-    throw new ConfigError("sequence-bits", `sequence-number width must be an integer from ${MIN_SEQUENCE_BITS} to ${MAX_SEQUENCE_BITS} bits, got ${describe(bits)}`, bits);
+    throw new ConfigError(
+      "sequence-bits",
+      `sequence-number width must be an integer from ${MIN_SEQUENCE_BITS} to ${MAX_SEQUENCE_BITS} bits, got ${describe(bits)}`,
+      bits,
+    );
   }
   return bits;
 }
@@ -39,7 +43,11 @@ export function checkSequenceBits(bits: number): number {
 /** Throws a ConfigError unless `value` is an unsigned `bits`-bit integer. */
 export function checkSequenceValue(value: number, bits: number): number {
   if (!Number.isInteger(value) || value < 0 || value >= 2 ** bits) {
-    throw new ConfigError("sequence-value", `sequence number must be an integer from 0 to ${2 ** bits - 1} (${bits} bits), got ${describe(value)}`, value);
+    throw new ConfigError(
+      "sequence-value",
+      `sequence number must be an integer from 0 to ${2 ** bits - 1} (${bits} bits), got ${describe(value)}`,
+      value,
+    );
   }
   return value;
 }
@@ -227,14 +235,21 @@ export function compareLsaInstances(a: LsaInstance, b: LsaInstance, options: Lsa
   const bits = checkSequenceBits(options.bits ?? 32);
   const maxAge = options.maxAge ?? 3600;
   const maxAgeDiff = options.maxAgeDiff ?? 900;
-  if (!(maxAge > 0) || !Number.isFinite(maxAge)) throw new ConfigError("lsa-max-age", `MaxAge must be a positive number, got ${describe(maxAge)}`, maxAge);
-  if (!(maxAgeDiff >= 0) || !Number.isFinite(maxAgeDiff)) throw new ConfigError("lsa-max-age-diff", `MaxAgeDiff must be a number ≥ 0, got ${describe(maxAgeDiff)}`, maxAgeDiff);
+  if (!(maxAge > 0) || !Number.isFinite(maxAge))
+    throw new ConfigError("lsa-max-age", `MaxAge must be a positive number, got ${describe(maxAge)}`, maxAge);
+  if (!(maxAgeDiff >= 0) || !Number.isFinite(maxAgeDiff))
+    throw new ConfigError("lsa-max-age-diff", `MaxAgeDiff must be a number ≥ 0, got ${describe(maxAgeDiff)}`, maxAgeDiff);
   for (const instance of [a, b]) {
     checkSequenceValue(instance.sequence, bits);
     if (!Number.isInteger(instance.checksum) || instance.checksum < 0 || instance.checksum > 0xffff) {
-      throw new ConfigError("lsa-checksum", `LS checksum must be an integer from 0 to 65535, got ${describe(instance.checksum)}`, instance.checksum);
+      throw new ConfigError(
+        "lsa-checksum",
+        `LS checksum must be an integer from 0 to 65535, got ${describe(instance.checksum)}`,
+        instance.checksum,
+      );
     }
-    if (!(instance.age >= 0) || instance.age > maxAge) throw new ConfigError("lsa-age", `LS age must be from 0 to MaxAge (${maxAge}), got ${describe(instance.age)}`, instance.age);
+    if (!(instance.age >= 0) || instance.age > maxAge)
+      throw new ConfigError("lsa-age", `LS age must be from 0 to MaxAge (${maxAge}), got ${describe(instance.age)}`, instance.age);
   }
   return compareLsaUnchecked(a, b, bits, maxAge, maxAgeDiff);
 }
@@ -279,7 +294,13 @@ export function checkSequenceRuleName(name: string): SequenceRuleName {
 export function sequenceRule(name: SequenceRuleName, bits = defaultSequenceBits(name)): SequenceRule {
   checkSequenceRuleName(name);
   checkSequenceBits(bits);
-  const kernel = { rfc789: later789Unchecked, strict: laterStrictUnchecked, rfc1982: laterStrictUnchecked, lollipop: laterLollipopUnchecked, ospf: laterLinearUnchecked }[name];
+  const kernel = {
+    rfc789: later789Unchecked,
+    strict: laterStrictUnchecked,
+    rfc1982: laterStrictUnchecked,
+    lollipop: laterLollipopUnchecked,
+    ospf: laterLinearUnchecked,
+  }[name];
   const laterUnchecked = (n: number, m: number) => kernel(n, m, bits);
   return {
     name,

@@ -8,7 +8,7 @@
  * failures. Time is a manual clock (milliseconds); the same options give the same result.
  */
 
-import { Xoshiro128 } from "../sim/random.js";
+import { Xoshiro128 } from "../common/random.js";
 import { updateChecksum } from "./checksum.js";
 import { EventQueue } from "./event-queue.js";
 import { type FloodingOptions, type ResolvedFloodingOptions, resolveFloodingOptions } from "./options.js";
@@ -84,7 +84,12 @@ interface Update {
   readonly valid: boolean;
 }
 
-const ARRIVE = 0, DONE = 1, RETRANSMIT = 2, ORIGINATE = 3, INJECT = 4, FAIL = 5;
+const ARRIVE = 0,
+  DONE = 1,
+  RETRANSMIT = 2,
+  ORIGINATE = 3,
+  INJECT = 4,
+  FAIL = 5;
 
 interface SimEvent {
   kind: number;
@@ -135,9 +140,20 @@ class Simulation {
   maxOccupancy = 0;
   nextSequence: number;
 
-  examined = 0; accepted = 0; sent = 0; drops = 0; checksumDrops = 0; agedOut = 0; rateLimited = 0; resyncAccepts = 0;
-  retransmissions = 0; lost = 0; originated = 0; lastAcceptance: number | null = null;
-  windowAccepted = 0; windowOriginated = 0;
+  examined = 0;
+  accepted = 0;
+  sent = 0;
+  drops = 0;
+  checksumDrops = 0;
+  agedOut = 0;
+  rateLimited = 0;
+  resyncAccepts = 0;
+  retransmissions = 0;
+  lost = 0;
+  originated = 0;
+  lastAcceptance: number | null = null;
+  windowAccepted = 0;
+  windowOriginated = 0;
 
   constructor(options: ResolvedFloodingOptions) {
     this.o = options;
@@ -147,7 +163,8 @@ class Simulation {
     this.neighbours = topology.neighbours;
     this.links = topology.edges.length;
     const linkDelay = new Map<number, number>();
-    for (const [a, b] of topology.edges) linkDelay.set(a * this.n + b, options.linkDelayMs * (1 + options.linkJitter * (2 * random.float() - 1)));
+    for (const [a, b] of topology.edges)
+      linkDelay.set(a * this.n + b, options.linkDelayMs * (1 + options.linkJitter * (2 * random.float() - 1)));
     this.delays = topology.neighbours.map((list, x) => list.map((y) => linkDelay.get(Math.min(x, y) * this.n + Math.max(x, y))!));
     const rule = sequenceRule(options.rule, options.bits);
     this.later = rule.laterUnchecked;
@@ -180,12 +197,24 @@ class Simulation {
       this.now = this.events.peekTime();
       const event = this.events.pop()!;
       switch (event.kind) {
-        case ARRIVE: this.arrive(event.node, event.other, event.update!); break;
-        case DONE: this.done(event.node); break;
-        case RETRANSMIT: this.retransmit(event.node, event.other, event.token); break;
-        case ORIGINATE: this.originate(event.node); break;
-        case INJECT: this.inject(event.other); break;
-        case FAIL: this.fail(event.node); break;
+        case ARRIVE:
+          this.arrive(event.node, event.other, event.update!);
+          break;
+        case DONE:
+          this.done(event.node);
+          break;
+        case RETRANSMIT:
+          this.retransmit(event.node, event.other, event.token);
+          break;
+        case ORIGINATE:
+          this.originate(event.node);
+          break;
+        case INJECT:
+          this.inject(event.other);
+          break;
+        case FAIL:
+          this.fail(event.node);
+          break;
       }
     }
     this.now = end;
@@ -281,7 +310,9 @@ class Simulation {
       const answer = compareLsaUnchecked(
         { sequence: a.sequence, checksum: a.checksum, age: this.age(a) },
         { sequence: b.sequence, checksum: b.checksum, age: this.age(b) },
-        this.o.bits, maxAge, this.o.maxAgeDiffMs,
+        this.o.bits,
+        maxAge,
+        this.o.maxAgeDiffMs,
       );
       return answer === "identical" ? "equal" : answer;
     }
@@ -456,7 +487,7 @@ class Simulation {
       meanCpu.push(upNodes.length === 0 ? 0 : sum / upNodes.length / width);
       busiestCpu.push(most / width);
     }
-    const finalValues = Array.from({ length: n }, (_, node) => (this.up[node] ? this.storedCopy(node)?.sequence ?? null : null));
+    const finalValues = Array.from({ length: n }, (_, node) => (this.up[node] ? (this.storedCopy(node)?.sequence ?? null) : null));
     const finalValueCounts: Record<string, number> = {};
     for (const node of upNodes) {
       const key = String(finalValues[node] ?? "none");
@@ -494,7 +525,8 @@ class Simulation {
         mean: upNodes.length === 0 ? 0 : upNodes.reduce((sum, node) => sum + busyTotal[node]!, 0) / upNodes.length / o.durationMs,
       },
       queue: {
-        meanOccupancy: upNodes.length === 0 ? 0 : upNodes.reduce((sum, node) => sum + this.queueArea[node]!, 0) / upNodes.length / o.durationMs,
+        meanOccupancy:
+          upNodes.length === 0 ? 0 : upNodes.reduce((sum, node) => sum + this.queueArea[node]!, 0) / upNodes.length / o.durationMs,
         maxOccupancy: this.maxOccupancy,
         capacity: o.bufferCapacity,
       },

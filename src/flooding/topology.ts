@@ -5,7 +5,7 @@
  */
 
 import { ConfigError, describe } from "../errors.js";
-import { Xoshiro128 } from "../sim/random.js";
+import { Xoshiro128 } from "../common/random.js";
 
 /** Most nodes a simulated network may have. */
 export const MAX_FLOODING_NODES = 1024;
@@ -33,7 +33,11 @@ export interface Topology {
 
 function checkNodes(nodes: number, min: number): number {
   if (!Number.isInteger(nodes) || nodes < min || nodes > MAX_FLOODING_NODES) {
-    throw new ConfigError("topology-nodes", `node count must be an integer from ${min} to ${MAX_FLOODING_NODES}, got ${describe(nodes)}`, nodes);
+    throw new ConfigError(
+      "topology-nodes",
+      `node count must be an integer from ${min} to ${MAX_FLOODING_NODES}, got ${describe(nodes)}`,
+      nodes,
+    );
   }
   return nodes;
 }
@@ -86,7 +90,11 @@ export function buildTopology(spec: TopologySpec, seedOrRandom: number | Xoshiro
       const chords = spec.chords ?? Math.floor(nodes / 2);
       const free = (nodes * (nodes - 1)) / 2 - nodes;
       if (!Number.isInteger(chords) || chords < 0 || chords > free) {
-        throw new ConfigError("topology-chords", `chord count must be an integer from 0 to ${free} for ${nodes} nodes, got ${describe(chords)}`, chords);
+        throw new ConfigError(
+          "topology-chords",
+          `chord count must be an integer from 0 to ${free} for ${nodes} nodes, got ${describe(chords)}`,
+          chords,
+        );
       }
       const edges = ring(nodes);
       const taken = new Set(edges.map(([a, b]) => Math.min(a, b) * nodes + Math.max(a, b)));
@@ -112,6 +120,10 @@ export function buildTopology(spec: TopologySpec, seedOrRandom: number | Xoshiro
       return fromEdges(nodes, edges);
     }
     default:
-      throw new ConfigError("topology-kind", `topology kind must be ring-chords, ring, mesh or edges, got ${describe((spec as { kind: unknown }).kind)}`, spec);
+      throw new ConfigError(
+        "topology-kind",
+        `topology kind must be ring-chords, ring, mesh or edges, got ${describe((spec as { kind: unknown }).kind)}`,
+        spec,
+      );
   }
 }

@@ -36,7 +36,8 @@ export function planArpanetRuns(rule: SequenceRuleName | undefined, values: numb
 
 function parseValues(text: string): number[] {
   const values = text.split(",").map((part) => part.trim());
-  if (values.some((v) => !/^\d+$/.test(v))) throw new UsageError(`--values takes comma-separated non-negative integers, got ${JSON.stringify(text)}`);
+  if (values.some((v) => !/^\d+$/.test(v)))
+    throw new UsageError(`--values takes comma-separated non-negative integers, got ${JSON.stringify(text)}`);
   return values.map(Number);
 }
 
@@ -46,7 +47,20 @@ function percent(fraction: number): string {
 
 /** The runs as an aligned text table, one row per run. */
 export function renderArpanetTable(runs: readonly FloodingReportRun[]): string {
-  const header = ["rule", "values", "examined/s", "accepted/s", "busiest CPU", "mean CPU", "queue mean/max", "drops", "last accept s", "storm", "final values", "alarm"];
+  const header = [
+    "rule",
+    "values",
+    "examined/s",
+    "accepted/s",
+    "busiest CPU",
+    "mean CPU",
+    "queue mean/max",
+    "drops",
+    "last accept s",
+    "storm",
+    "final values",
+    "alarm",
+  ];
   const rows = runs.map(({ result: r }) => [
     r.rule,
     r.injected.join("/"),
@@ -58,12 +72,18 @@ export function renderArpanetTable(runs: readonly FloodingReportRun[]): string {
     String(r.drops),
     r.lastAcceptanceMs === null ? "-" : (r.lastAcceptanceMs / 1000).toFixed(3),
     r.stormPersisted ? "persists" : "died",
-    `${Object.entries(r.finalValueCounts).map(([value, count]) => `${value}×${count}`).join(" ")}${r.agree ? " (agree)" : ""}`,
+    `${Object.entries(r.finalValueCounts)
+      .map(([value, count]) => `${value}×${count}`)
+      .join(" ")}${r.agree ? " (agree)" : ""}`,
     r.alarm.nodes === 0 ? "-" : `${r.alarm.nodes} nodes from ${(r.alarm.firstAtMs! / 1000).toFixed(1)} s`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 || i >= 9 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
-  return [line(header), ...rows.map(line)].join("\n") + "\n";
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i < 2 || i >= 9 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  return `${[line(header), ...rows.map(line)].join("\n")}\n`;
 }
 
 const USAGE = `usage: dataplane simulate arpanet-1980 [--rule rfc789|strict|rfc1982|lollipop|ospf] [--values 8,40,44]
@@ -120,34 +140,61 @@ export const arpanet1980Scenario: SimulationScenario = {
       }
     }
     const pattern = o.pattern ?? "spread";
-    if (pattern !== "spread" && pattern !== "single") throw new UsageError(`--pattern must be spread or single, got ${JSON.stringify(pattern)}`);
+    if (pattern !== "spread" && pattern !== "single")
+      throw new UsageError(`--pattern must be spread or single, got ${JSON.stringify(pattern)}`);
     const nodes = numberOption(o.nodes, "nodes", 64, { integer: true, min: 3 });
     const seconds = numberOption(o.seconds, "seconds", 60, { min: 0.001 });
     const seed = numberOption(o.seed, "seed", 1, { integer: true });
     const flooding: Partial<FloodingOptions> = {};
     if (o["max-age"] !== undefined) flooding.maxAgeMs = numberOption(o["max-age"], "max-age", 0, { min: 0.001 }) * 1000;
-    if (o["min-ls-arrival"] !== undefined) flooding.minLsArrivalMs = numberOption(o["min-ls-arrival"], "min-ls-arrival", 0, { min: 0.001 }) * 1000;
+    if (o["min-ls-arrival"] !== undefined)
+      flooding.minLsArrivalMs = numberOption(o["min-ls-arrival"], "min-ls-arrival", 0, { min: 0.001 }) * 1000;
     if (o.checksum) flooding.verifyChecksum = true;
     if (o.retransmit) flooding.retransmitMs = 100;
     const plan = planArpanetRuns(rule, o.values === undefined ? undefined : parseValues(o.values));
     const progress = new Progress("arpanet-1980", plan.length);
     const runs: FloodingReportRun[] = [];
     for (const planned of plan) {
-      const result: FloodingResult = simulateFlooding(arpanet1980({ ...planned, nodes, seconds, seed, pattern: pattern as InjectionPattern, flooding }));
+      const result: FloodingResult = simulateFlooding(
+        arpanet1980({ ...planned, nodes, seconds, seed, pattern: pattern as InjectionPattern, flooding }),
+      );
       runs.push({ label: `${planned.rule} ${planned.values.join("/")}`, result });
       progress.update(runs.length);
-      if (o.json) console.log(JSON.stringify({ rule: result.rule, values: planned.values, stormPersisted: result.stormPersisted, ...floodingSummary(result) }));
+      if (o.json)
+        console.log(
+          JSON.stringify({ rule: result.rule, values: planned.values, stormPersisted: result.stormPersisted, ...floodingSummary(result) }),
+        );
     }
     progress.finish();
     if (!o.json) {
-      process.stdout.write(`ARPANET, 27 October 1980 (RFC 789): ${nodes} nodes, ${seconds} s, seed ${seed}, copies ${pattern === "spread" ? "spread at t = 0" : "at one node 2 ms apart"}\n\n`);
+      process.stdout.write(
+        `ARPANET, 27 October 1980 (RFC 789): ${nodes} nodes, ${seconds} s, seed ${seed}, copies ${pattern === "spread" ? "spread at t = 0" : "at one node 2 ms apart"}\n\n`,
+      );
       process.stdout.write(renderArpanetTable(runs));
     }
     if (o.report !== undefined) {
       try {
         mkdirSync(o.report, { recursive: true });
-        writeFileSync(join(o.report, "arpanet-1980.json"), JSON.stringify({ scenario: "arpanet-1980", nodes, seconds, seed, pattern, options: flooding, runs: runs.map((run) => ({ label: run.label, ...floodingSummary(run.result, true) })) }, null, 2));
-        writeFileSync(join(o.report, "arpanet-1980.html"), renderFloodingReportHtml(`ARPANET, 27 October 1980 (RFC 789): ${nodes} nodes, ${seconds} s, seed ${seed}`, runs));
+        writeFileSync(
+          join(o.report, "arpanet-1980.json"),
+          JSON.stringify(
+            {
+              scenario: "arpanet-1980",
+              nodes,
+              seconds,
+              seed,
+              pattern,
+              options: flooding,
+              runs: runs.map((run) => ({ label: run.label, ...floodingSummary(run.result, true) })),
+            },
+            null,
+            2,
+          ),
+        );
+        writeFileSync(
+          join(o.report, "arpanet-1980.html"),
+          renderFloodingReportHtml(`ARPANET, 27 October 1980 (RFC 789): ${nodes} nodes, ${seconds} s, seed ${seed}`, runs),
+        );
       } catch (error) {
         console.error(`dataplane simulate: --report ${o.report}: ${error instanceof Error ? error.message : String(error)}`);
         return 1;

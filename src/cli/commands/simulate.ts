@@ -30,13 +30,16 @@ export const simulateCommand: Command = {
   name: "simulate",
   summary: `run a named scenario (${SCENARIOS.map((s) => s.name).join(", ")})`,
   get usage() {
-    return [`usage: dataplane simulate <scenario> [options]`, "", "Scenarios:", scenarioList(), "", ...SCENARIOS.map((s) => s.usage)].join("\n");
+    return [`usage: dataplane simulate <scenario> [options]`, "", "Scenarios:", scenarioList(), "", ...SCENARIOS.map((s) => s.usage)].join(
+      "\n",
+    );
   },
   async run(args) {
     const [name, ...rest] = args;
     if (name === undefined || name.startsWith("-")) throw new UsageError(`name a scenario: ${SCENARIOS.map((s) => s.name).join(", ")}`);
     const scenario = SCENARIOS.find((s) => s.name === name);
-    if (scenario === undefined) throw new UsageError(`unknown scenario ${JSON.stringify(name)}; known: ${SCENARIOS.map((s) => s.name).join(", ")}`);
+    if (scenario === undefined)
+      throw new UsageError(`unknown scenario ${JSON.stringify(name)}; known: ${SCENARIOS.map((s) => s.name).join(", ")}`);
     return scenario.run(rest);
   },
 };
