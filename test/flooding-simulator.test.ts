@@ -35,7 +35,8 @@ test("RFC 789 with 8/40/44: the storm persists, CPUs saturate, nodes end split a
   assert.ok(r.alarm.nodes > 0 && r.alarm.firstAtMs !== null && r.alarm.firstAtMs <= r.durationMs);
   assert.ok(r.lastAcceptanceMs! > r.durationMs - 100);
   // Copies are conserved: every copy sent was examined, dropped, lost, or is still queued or in flight.
-  assert.ok(r.sent >= r.examined + r.drops + r.lost);
+  assert.ok(r.unsettled > 0);
+  assert.equal(r.sent, r.examined + r.drops + r.lost + r.unsettled);
 });
 
 test("the strict fix with 8/40/44: the storm ends within a second and every node holds 8 (8 beats 44 beats 40)", () => {
@@ -154,6 +155,7 @@ test("a node that goes down mid-storm holds nothing and is left out of the final
   assert.equal(r.finalValues[5], null);
   assert.equal(upNodes(r), NODES - 2);
   assert.ok(r.lost > 0);
+  assert.equal(r.sent, r.examined + r.drops + r.lost + r.unsettled);
 });
 
 test("runs are deterministic: the same options give the same result; another seed another network", () => {

@@ -17,13 +17,17 @@ import { buildTopology } from "./topology.js";
 
 /** What one run measured (rates are per second of simulated time). */
 export interface FloodingResult {
-  /** The rule and width. */
+  /** The rule's name (RFC 789 LATER, its strict fix, RFC 1982, lollipop, OSPF). */
   rule: string;
+  /** Sequence-number width, bits. */
   bits: number;
-  /** Network size: nodes and undirected links. */
+  /** Nodes in the network, the originator included. */
   nodes: number;
+  /** Undirected links. */
   links: number;
+  /** The seed of chords and link delays. */
   seed: number;
+  /** Simulated time, ms. */
   durationMs: number;
   /** Sequence numbers injected, in injection order. */
   injected: number[];
@@ -47,11 +51,15 @@ export interface FloodingResult {
   retransmissions: number;
   /** Copies lost because their node went down. */
   lost: number;
+  /** Copies still on links, in input buffers or being examined at the end: sent = examined + drops + lost + unsettled. */
+  unsettled: number;
   /** Updates the originator generated while up. */
   originated: number;
+  /** Examined per second, network-wide. */
   examinedPerSecond: number;
   /** Examined per second at the node that examined most. */
   busiestNodeExaminedPerSecond: number;
+  /** Accepted (and flooded) per second, network-wide. */
   acceptedPerSecond: number;
   /** CPU busy fraction (0 … 1) over the run: the busiest node's and the mean over nodes that were up. */
   cpu: { busiestNode: number; mean: number };
@@ -149,6 +157,7 @@ class Simulation {
   rateLimited = 0;
   resyncAccepts = 0;
   retransmissions = 0;
+  inFlight = 0;
   lost = 0;
   originated = 0;
   lastAcceptance: number | null = null;
@@ -198,6 +207,7 @@ class Simulation {
       const event = this.events.pop()!;
       switch (event.kind) {
         case ARRIVE:
+          this.inFlight--;
           this.arrive(event.node, event.other, event.update!);
           break;
         case DONE:
@@ -394,6 +404,7 @@ class Simulation {
 
   send(node: number, neighbour: number, delay: number, update: Update): void {
     this.sent++;
+    this.inFlight++;
     this.schedule(this.now + delay, ARRIVE, neighbour, node, update);
     if (this.o.retransmitMs !== null) {
       // What the neighbour last sent us already shows it has this one (the echo itself): no timer.
@@ -516,6 +527,7 @@ class Simulation {
       resyncAccepts: this.resyncAccepts,
       retransmissions: this.retransmissions,
       lost: this.lost,
+      unsettled: this.inFlight + upNodes.reduce((sum, node) => sum + this.queueLength(node) + (this.busy[node] ? 1 : 0), 0),
       originated: this.originated,
       examinedPerSecond: this.examined / seconds,
       busiestNodeExaminedPerSecond: Math.max(0, ...this.examinedByNode) / seconds,
