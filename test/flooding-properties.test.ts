@@ -70,7 +70,7 @@ test("acyclic rules: random corrupted copies on random topologies die out within
       assert.ok(r.sent <= chain * twiceEdges + injectedSends, `sent ${r.sent}`);
       // Settled: every copy sent was examined, dropped or lost.
       assert.equal(r.unsettled, 0);
-    assert.equal(r.sent, r.examined + r.drops + r.lost);
+      assert.equal(r.sent, r.examined + r.drops + r.lost);
       if (s.rule === "ospf" && r.drops === 0) {
         // A total order without losses: every node ends with the newest value.
         const newest = Math.max(...s.injections.map((i) => signedSequence(i.sequence, s.bits)));
