@@ -11,7 +11,7 @@ import { CapacityError, ConfigError, describe } from "../errors.js";
 import type { WasmExports } from "../wasm/exports.js";
 import { seedHalves } from "../wasm/views.js";
 import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
-import { checkOptionNames } from "../common/validation.js";
+import { checkInteger, checkOptionNames, checkTime } from "../common/validation.js";
 import { PacketBatch, type PacketBatchOptions } from "../packet/batch.js";
 import {
   type ExpiredFlow,
@@ -73,7 +73,8 @@ export interface FlowUpdateOptions {
 
 const DEFAULT_CAPACITY = 65536;
 const DEFAULT_QUEUE = 4096;
-const MAX_CAPACITY = (1 << 24) - 1;
+/** Most flows a cache holds: its entries (112 bytes each) are one allocation, which must stay below 1 GiB. */
+export const MAX_FLOW_CAPACITY = 1 << 23;
 const MAX_QUEUE = 1 << 20;
 /** WebAssembly memory for drainJsonLines' lines, allocated on first use: ~100 lines and more. */
 const JSON_SCRATCH_BYTES = 64 * 1024;
@@ -84,26 +85,11 @@ const PROTOCOL_CATEGORIES = 20;
 /** Largest timeout accepted: 100 years in ms (times are f64 ms, exact far beyond that). */
 const MAX_TIMEOUT = 100 * 365.25 * 86400e3;
 
-function checkInteger(value: number, name: string, code: string, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(code, `invalid ${name} ${describe(value)}: expected an integer from ${min} to ${max}`, value);
-  }
-  return value;
-}
-
 function checkTimeout(value: number, name: string, code: string): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT) {
     throw new ConfigError(code, `invalid ${name} ${describe(value)}: expected milliseconds, more than 0 and at most 100 years`, value);
   }
   return value;
-}
-
-/** Checks a time argument (`now`): finite milliseconds. */
-export function checkTime(now: number): number {
-  if (typeof now !== "number" || !Number.isFinite(now)) {
-    throw new ConfigError("flow-time", `invalid time ${describe(now)}: expected milliseconds since the epoch`, now);
-  }
-  return now;
 }
 
 /** The validated options of a flow cache, as the cache and its reference use them. */
@@ -121,7 +107,7 @@ export interface ResolvedFlowCacheOptions {
 export function resolveFlowCacheOptions(options: FlowCacheOptions): ResolvedFlowCacheOptions {
   if (options === null || typeof options !== "object")
     throw new ConfigError("flow-options", `invalid flow cache options ${describe(options)}`, options);
-  const capacity = checkInteger(options.capacity ?? DEFAULT_CAPACITY, "capacity", "flow-capacity", 1, MAX_CAPACITY);
+  const capacity = checkInteger(options.capacity ?? DEFAULT_CAPACITY, "capacity", "flow-capacity", 1, MAX_FLOW_CAPACITY);
   const mask = options.mask ?? "full";
   if (!FLOW_MASKS.includes(mask)) {
     throw new ConfigError("flow-mask", `invalid flow mask ${describe(mask)}: expected ${FLOW_MASKS.join(", ")}`, mask);
@@ -233,7 +219,10 @@ export class FlowCache {
     this.core = core;
     this.wasm = core.wasm;
     const bytes = this.wasm.flowCacheBytes(resolved.capacity, resolved.exportQueueCapacity);
-    this.#attachment = core.attach("flow-cache", bytes, () => bytes, "capacity and exportQueueCapacity");
+    this.#attachment = core.attach("flow-cache", bytes, () => bytes, "capacity and exportQueueCapacity", {
+      capacity: resolved.capacity,
+      exportQueueCapacity: resolved.exportQueueCapacity,
+    });
     try {
       this.handle = this.wasm.flowCacheCreate(
         resolved.capacity,
@@ -322,7 +311,7 @@ export class FlowCache {
     const from = options.from ?? 0;
     const count = options.count ?? length - from;
     if (!Number.isInteger(from) || from < 0 || !Number.isInteger(count) || count < 0) {
-      throw new RangeError(`invalid packet range from ${describe(from)} count ${describe(count)}`);
+      throw new ConfigError("argument", `invalid packet range from ${describe(from)} count ${describe(count)}`, { from, count });
     }
     const direction = options.direction ?? "ingress";
     if (direction !== "ingress" && direction !== "egress") {

@@ -5,6 +5,7 @@
  * `JSON.stringify(flowJson(decodeExpiredFlow(record)))` and a newline.
  */
 
+import { ConfigError } from "../errors.js";
 import type { WasmExports } from "../wasm/exports.js";
 import { EXPORT_RECORD_BYTES, EXPORT_RECORD_JSON_MAX_BYTES, writeExportRecordJson } from "./record.js";
 
@@ -27,7 +28,8 @@ export function writeJsonLines(
   write: JsonLinesSink,
 ): void {
   const lineMax = wasm.FLOW_JSON_LINE_MAX.value as number;
-  if (scratchBytes < lineMax) throw new RangeError(`scratch of ${scratchBytes} bytes is smaller than a line (${lineMax})`);
+  if (scratchBytes < lineMax)
+    throw new ConfigError("argument", `scratch of ${scratchBytes} bytes is smaller than a line (${lineMax})`, scratchBytes);
   let done = 0;
   let line: Uint8Array | undefined;
   while (done < count) {

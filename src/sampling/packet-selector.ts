@@ -242,7 +242,10 @@ export class PacketSelector {
     this.core = core;
     // The columns staged per batch (~52 bytes a packet), the slots' samplers and the filter program.
     const reserved = maxBatch * 52 + maxSlots * 256 + PROGRAM_BYTES + 4096;
-    this.#attachment = core.attach("packet-selector", reserved, () => reserved, "maxBatch and maxSamplers");
+    this.#attachment = core.attach("packet-selector", reserved, () => reserved, "maxBatch and maxSamplers", {
+      maxBatch,
+      maxSamplers: maxSlots,
+    });
     this.#wasm = core.wasm;
     this.#handle = this.#wasm.selectorCreate(maxSlots, maxBatch, low, high, PROGRAM_BYTES);
     if (this.#handle === 0) throw new DataplaneError("selector-create", "the WebAssembly core refused the selector", options);
@@ -490,7 +493,7 @@ export class PacketSelector {
    * otherwise by copying its columns, with the same result.
    */
   selectBatch(batch: PacketBatch): Selection {
-    if (!(batch instanceof PacketBatch)) throw new TypeError("selectBatch: expected a PacketBatch");
+    if (!(batch instanceof PacketBatch)) throw new ConfigError("argument", "selectBatch: expected a PacketBatch", batch);
     const count = batch.length;
     if (batch.core !== this.core) return this.select(batch.columns, count);
     const indices = new Uint32Array(count);
