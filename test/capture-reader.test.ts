@@ -10,13 +10,7 @@ import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  CaptureReader,
-  CaptureFileError,
-  readPackets,
-  readPacketsFromBytes,
-  type CaptureReaderOptions,
-} from "../src/index.js";
+import { CaptureReader, CaptureFileError, readPackets, readPacketsFromBytes, type CaptureReaderOptions } from "../src/index.js";
 import { readPacketFile, readPacketFileSync } from "../src/node/capture-file.js";
 import { writePcap, writePcapng, type CaptureRecord } from "../src/packet/writer.js";
 import { referenceReadCapture } from "../src/reference/capture-file.js";

@@ -41,7 +41,8 @@ export class DataError extends Error {
   /** The file (or other input) at fault. */
   readonly input: string;
   constructor(input: string, reason: string) {
-    super(`${input}: ${reason}`);
+    // A reason that already names the input (`table.txt:12: ...`) is not prefixed again.
+    super(reason.startsWith(`${input}:`) ? reason : `${input}: ${reason}`);
     this.input = input;
   }
 }
