@@ -26,18 +26,15 @@ test("README: the ARP example's calls, in order, return what the comments say", 
     { ifIndex: 0, op: "reply", senderIp: "10.0.0.7", senderMac: "00:11:22:33:44:55", targetIp: "10.0.0.1", targetMac: "00:00:0c:07:ac:03" },
     now + 1,
   );
-  const released = arp.drainReleased();
-  assert.deepEqual([released[0]!.handle, released[0]!.status, released[0]!.mac], [0, "sent", "00:11:22:33:44:55"]);
+  assert.deepEqual(arp.drainReleased(), [{ handle: 0, ifIndex: 0, ip: "10.0.0.7", status: "sent", mac: "00:11:22:33:44:55" }]);
   assert.deepEqual(arp.resolve(0, "10.0.0.7", now + 2), { status: "found", mac: "00:11:22:33:44:55" });
   assert.deepEqual(arp.resolve(0, "10.0.0.99", now + 3), { status: "queued", handle: 0 });
   arp.tick(now + 1003);
   arp.tick(now + 2003);
   arp.tick(now + 3003);
-  const failed = arp.drainReleased();
-  assert.deepEqual(
-    failed.map((r) => [r.handle, r.ip, r.status, r.reason, r.icmp]),
-    [[0, "10.0.0.99", "dropped", "resolve-failed", true]],
-  );
+  assert.deepEqual(arp.drainReleased(), [
+    { handle: 0, ifIndex: 0, ip: "10.0.0.99", status: "dropped", reason: "resolve-failed", icmp: true },
+  ]);
   assert.deepEqual(arp.resolve(0, "10.0.0.99", now + 3004), { status: "dropped", reason: "nexist", icmp: true });
   assert.equal(arp.receiveIp(0, "10.0.0.99", now + 9000), "nexistClearedByIp");
   assert.equal(arp.counters().clockBackwards ?? 0, 0);
