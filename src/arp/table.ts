@@ -33,7 +33,7 @@ import {
 import { checkBytes, checkTime, checkInterface } from "../common/validation.js";
 import { arpInterfaceBytes } from "./memory.js";
 import { type ArpPacket, toMacValue, macText, macBytes, parseArpPacket } from "./input.js";
-import { renderArp, type ArpShowOptions } from "../show/arp.js";
+import { renderArp, type ArpShowOptions } from "./show.js";
 
 /** Addresses per `resolveBatch` call into the core. */
 const CHUNK = 16384;
@@ -168,9 +168,12 @@ export class ArpTable {
     const address = toIPv4(ip);
     const verdict = this.#wasm.arpResolve(this.#handle, ifIndex, address, this.#time(now));
     if (verdict === ArpVerdict.found) {
-      return { status: "found", mac: macText(this.#wasm.arpResultMacHigh() * 2 ** 32 + (this.#wasm.arpResultMacLow() >>> 0)) };
+      return {
+        status: "found",
+        mac: macText(this.#wasm.arpResultMacHigh(this.#handle) * 2 ** 32 + (this.#wasm.arpResultMacLow(this.#handle) >>> 0)),
+      };
     }
-    if (verdict === ArpVerdict.queued) return { status: "queued", handle: this.#wasm.arpResultHandle() >>> 0 };
+    if (verdict === ArpVerdict.queued) return { status: "queued", handle: this.#wasm.arpResultHandle(this.#handle) >>> 0 };
     return { status: "dropped", reason: dropReason(verdict), icmp: (verdict & ArpVerdict.icmpFlag) !== 0 };
   }
 
@@ -462,7 +465,7 @@ export class ArpTable {
         let cursor = 0;
         for (;;) {
           const next = w.arpEntryScan(this.#handle, i, kind, cursor, this.#scratch, SCAN);
-          const n = w.arpScanCount.value as number;
+          const n = w.arpScanCount(this.#handle);
           const f = this.#views.refresh().f64;
           for (let k = 0; k < n; k++) {
             const v = (j: number) => f[(this.#scratch >>> 3) + k * ENTRY_WORDS + j]!;
