@@ -1,4 +1,4 @@
-// Every CLI command on bad inputs (issue 10): a directory, an empty file, text, a truncated and
+// Every CLI command (packets, flows, fib, start, arp-scan, simulate) on bad inputs (issue 10): a directory, an empty file, text, a truncated and
 // a corrupt gzip stream, extreme pcapng timestamps, a missing file, and huge and malformed
 // parameter values. Each run must end with exit code 1 (bad data) or 2 (bad usage), exactly one
 // line on stderr naming the input, no stack trace, within a time limit, in bounded memory.
@@ -74,8 +74,21 @@ test("every command on every bad input: exit 1 or 2, one line on stderr naming t
       [["arp-scan", "--rate", "100000", "--seconds", "86400"], "--rate"],
       [["arp-scan", "--rescan", "Infinity"], "--rescan"],
       [["packets", good, "--no-such-option"], "--no-such-option"],
+      [["simulate", "arpanet-1980", "--nodes", "1e9"], "--nodes"],
+      [["simulate", "arpanet-1980", "--seconds", "1e12"], "--seconds"],
+      [["simulate", "no-such-scenario"], "no-such-scenario"],
     ];
     for (const [args, names] of parameters) cases.push({ args, names, status: 2 });
+    // Every command the CLI lists is covered (a new command must add its bad inputs here).
+    const { spawnSync } = await import("node:child_process");
+    const help = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "--help"], { encoding: "utf8" }).stdout;
+    const listed = [...help.matchAll(/^ {2}([a-z][a-z0-9-]*) {2}/gm)].map((m) => m[1]!);
+    assert.ok(listed.length >= 6, help);
+    for (const name of listed)
+      assert.ok(
+        cases.some((c) => c.args[0] === name),
+        `no bad-input case for dataplane ${name}`,
+      );
     // Two at a time (the machine has two cores).
     const results: Run[] = [];
     for (let i = 0; i < cases.length; i += 2) {

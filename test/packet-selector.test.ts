@@ -10,6 +10,7 @@ import { runs } from "./helpers/runs.js";
 import {
   PacketSelector,
   ConfigError,
+  InterfaceError,
   CapacityError,
   filterInputFrom,
   emptyFilterInput,
@@ -541,7 +542,7 @@ test("bad names, criteria and references are refused with a ConfigError naming t
   );
   assert.throws(
     () => selector.setInterface(70000, { flow: "full" }),
-    (e: unknown) => e instanceof ConfigError && e.code === "interface-index",
+    (e: unknown) => e instanceof InterfaceError && e.code === "interface",
   );
   assert.throws(
     () => selector.setInterface(1, { sampler: "nope" }),

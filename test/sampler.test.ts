@@ -273,7 +273,7 @@ test("bad configurations and states are refused with a ConfigError naming the va
   );
   assert.throws(
     () => new Sampler({ seed: 1.5 }),
-    (e: unknown) => e instanceof ConfigError && e.code === "sampler-seed",
+    (e: unknown) => e instanceof ConfigError && e.code === "seed",
   );
   const sampler = new Sampler({ seed: 1 });
   assert.throws(() => sampler.reconfigure({ interval: 0 }), ConfigError);

@@ -30,7 +30,7 @@ import {
   releaseReason,
   sortEntries,
 } from "./types.js";
-import { checkBytes, checkTime, checkInterface } from "../common/validation.js";
+import { checkBytes, checkTime, checkInterface, checkOptionNames } from "../common/validation.js";
 import { arpInterfaceBytes } from "./memory.js";
 import { type ArpPacket, toMacValue, macText, macBytes, parseArpPacket } from "./input.js";
 import { renderArp, type ArpShowOptions } from "./show.js";
@@ -372,6 +372,7 @@ export class ArpTable {
    * the number of entries removed.
    */
   clear(options: { ifIndex?: number; ip?: IPv4Input; now?: number } = {}): number {
+    checkOptionNames(options, ["ifIndex", "ip", "now"], "ArpTable.clear");
     const ifIndex = options.ifIndex === undefined ? 0xffffffff : checkInterface(options.ifIndex, this.#config.length);
     const ip = options.ip === undefined ? 0 : toIPv4(options.ip);
     if (options.ip !== undefined && ip === 0) return 0;
@@ -481,6 +482,7 @@ export class ArpTable {
 
   /** `show arp` (IOS layout) followed by the INCOMPLETE and NEXIST state. */
   show(options: ArpShowOptions = {}): string {
+    checkOptionNames(options, ["now", "ifIndex", "limit"], "ArpTable.show");
     return renderArp(this.entries(options.ifIndex), this.interfaces, this.occupancy(), { now: this.#now, ...options });
   }
 

@@ -74,12 +74,12 @@ export function checkInteger(value: unknown, name: string, code: string, min: nu
 }
 
 /**
- * Checks a seed: a finite number (its integer part is used, modulo 2^64) or a bigint.
+ * Checks a 64-bit seed: a safe integer (taken modulo 2^64) or a bigint.
  * @throws ConfigError (code "seed") naming the value.
  */
 export function checkSeed(seed: unknown, name = "seed"): number | bigint {
-  if (typeof seed === "bigint" || (typeof seed === "number" && Number.isFinite(seed))) return seed;
-  throw new ConfigError("seed", `invalid ${name} ${describe(seed)}: expected a finite number or a bigint`, seed);
+  if (typeof seed === "bigint" || (typeof seed === "number" && Number.isSafeInteger(seed))) return seed;
+  throw new ConfigError("seed", `invalid ${name} ${describe(seed)}: expected a safe integer or a bigint`, seed);
 }
 
 /** What a {@link CapacityError} about a size parameter carries as its value. */

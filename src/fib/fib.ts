@@ -211,6 +211,7 @@ export class Fib {
         options,
       );
     }
+    checkOptionNames(options, ["interface", "nextHop", "mac"], "Fib.addAdjacency");
     const name = options.interface;
     if (!(typeof name === "string" && name.length > 0) && !(typeof name === "number" && Number.isInteger(name) && name >= 0)) {
       throw new AdjacencyError("adjacency-interface", `invalid adjacency interface ${describe(name)}: expected a name or an index`, name);

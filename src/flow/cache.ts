@@ -221,6 +221,7 @@ export class FlowCache {
    * {@link readerOptions}). Returns the packets added to flows; the others are counted.
    */
   update(batch: PacketBatch, options: FlowUpdateOptions = {}): number {
+    checkOptionNames(options, ["direction", "selection", "from", "count"], "FlowCache.update");
     if (!(batch instanceof PacketBatch) || batch.core !== this.core) {
       throw new ConfigError(
         "batch-core",

@@ -13,6 +13,7 @@ import { ConfigError, DataplaneError, FileError, PrefixError, describe } from ".
 import { tryParseIPv4, parseIPv6, parseAddress } from "../net/address.js";
 import { captureSourceError, isGzip } from "../packet/reader.js";
 import { openInputFile } from "./capture-file.js";
+import { checkOptionNames } from "../common/validation.js";
 import { hasHostBits } from "../net/prefix.js";
 import { type Fib, SpecialAdjacency } from "../fib/fib.js";
 
@@ -254,6 +255,7 @@ export function installTable(
   table: RouteTable,
   options: { syntheticNextHops?: number; interfaceName?: string } = {},
 ): InstallReport {
+  checkOptionNames(options, ["syntheticNextHops", "interfaceName"], "installTable");
   const synthetic: Record<4 | 6, number[]> = { 4: [], 6: [] };
   const byNextHop = new Map<string, number>();
   const interfaceName = options.interfaceName ?? "table";

@@ -15,7 +15,7 @@ import { type InterfaceProgram, compileProgram } from "./filter-program.js";
 import { type SamplingExportInfo, samplingExportInfo } from "./export-info.js";
 import { PacketBatch, type PacketBatchOptions } from "../packet/batch.js";
 import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
-import { checkOptionNames } from "../common/validation.js";
+import { checkInterface, checkOptionNames } from "../common/validation.js";
 import type { WasmExports } from "../wasm/exports.js";
 import type { HeapViews } from "../wasm/views.js";
 
@@ -178,11 +178,9 @@ function checkName(kind: string, name: unknown): string {
   return name;
 }
 
-function checkInterface(ifIndex: unknown): number {
-  if (typeof ifIndex !== "number" || !Number.isInteger(ifIndex) || ifIndex < 0 || ifIndex >= INTERFACES) {
-    throw new ConfigError("interface-index", `invalid interface index ${describe(ifIndex)}: expected an integer from 0 to 65535`, ifIndex);
-  }
-  return ifIndex;
+/** Interface indexes a selector takes: 0 to 65535 (the one interface check, common/validation). */
+function checkSelectorInterface(ifIndex: unknown): number {
+  return checkInterface(ifIndex, INTERFACES);
 }
 
 function describeSetting(setting: InterfaceNetflow): string {
@@ -400,7 +398,7 @@ export class PacketSelector {
    * @throws ConfigError `netflow-conflict`, or for an unknown sampler or policy map.
    */
   setInterface(ifIndex: number, setting: InterfaceNetflow | null): void {
-    checkInterface(ifIndex);
+    checkSelectorInterface(ifIndex);
     const current = this.#interfaces.get(ifIndex);
     if (setting === null) {
       if (current !== undefined) this.#applySet(this.#interfaces, ifIndex, undefined);

@@ -254,6 +254,7 @@ export class Sampler {
    * the next selection is drawn afresh under the new configuration.
    */
   reconfigure(options: { mode?: SamplerMode; interval?: number }): void {
+    checkOptionNames(options, ["mode", "interval"], "Sampler.reconfigure");
     const mode = options.mode ?? this.#mode;
     const interval = checkInterval(options.interval ?? this.#interval);
     const status = this.#wasm.samplerReconfigure(this.#handle, modeNumber(mode), interval);
