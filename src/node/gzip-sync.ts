@@ -29,8 +29,8 @@ const { path, shared } = workerData;
 const control = new Int32Array(shared, 0, 2);
 const compressed = new Float64Array(shared, 8, 1);
 const data = new Uint8Array(shared, ${HEADER_BYTES});
-const input = createReadStream(path, { highWaterMark: 64 * 1024 });
-const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+const input = createReadStream(path, { highWaterMark: 256 * 1024 });
+const gunzip = createGunzip({ chunkSize: 256 * 1024 });
 let finished = false;
 function put(state, bytes) {
   for (let seen = Atomics.load(control, 0); seen !== ${EMPTY}; seen = Atomics.load(control, 0)) Atomics.wait(control, 0, seen);
