@@ -220,9 +220,29 @@ test("limits hold: maxima that work, and refusals up front naming the parameter,
   );
 });
 
-test("the documented maximum flow capacity works (2^23 flows, its entries one allocation below 1 GiB)", () => {
+test("the documented maxima work: 2^23 flows, ArpTable pools, PacketSelector and PacketBatch sizes", () => {
+  // Each on a core of its own, so that its memory goes when the core does.
   const cache = new FlowCache({ capacity: MAX_FLOW_CAPACITY, exportQueueCapacity: 1 });
   assert.equal(cache.options.capacity, MAX_FLOW_CAPACITY);
   assert.equal(cache.activeFlows, 0);
   cache.dispose();
+  const arp = new ArpTable({
+    interfaces: [{ mac: "02:00:00:00:00:01", addresses: ["10.0.0.1/8"] }],
+    incompleteEntries: 65_536,
+    nexistEntries: 1_048_576,
+    presentEntries: 1_048_576,
+    staticEntries: 65_536,
+    queuePerEntry: 16,
+    queuePerInterface: 65_536,
+    requestRing: 4_000_000,
+    replyRing: 1_000_000,
+    seenEntries: 65_536,
+  });
+  assert.equal(arp.resolve(0, "10.0.0.2", 0).status, "queued");
+  arp.dispose();
+  const selector = new PacketSelector({ maxBatch: 1 << 20, maxSamplers: 4096 });
+  selector.dispose();
+  const batch = new PacketBatch({ capacity: 1 << 20, frameBytes: 1 << 29 });
+  assert.equal(batch.frames.length, 1 << 29);
+  batch.dispose();
 });
