@@ -22,6 +22,7 @@ export {
   CaptureFileError,
   InterfaceError,
   TimeError,
+  FileError,
 } from "./errors.js";
 export {
   type Family,
@@ -142,6 +143,7 @@ export {
   readPackets,
   readPacketsFromBytes,
   type CaptureReaderOptions,
+  type ReadPacketsOptions,
   type ByteSource,
   DEFAULT_READER_CAPACITY,
   DEFAULT_READER_FRAME_BYTES,
@@ -182,6 +184,7 @@ export {
   type FlowSamplingConfig,
   type ResolvedFlowCacheOptions,
 } from "./flow/cache.js";
+export { CaptureTimeAger, type CaptureTimeAgerOptions } from "./flow/capture-time.js";
 export {
   type FlowRecord,
   type ExpiredFlow,
