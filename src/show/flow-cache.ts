@@ -208,3 +208,20 @@ export function flowJson(flow: FlowRecord | ExpiredFlow): Record<string, unknown
   if ("endReason" in flow) out.end_reason = flow.endReason;
   return out;
 }
+
+/** The flow table header of `show ip cache flow` (the Code Red document's, 000:L63, unscrambled). */
+export const FLOW_BRIEF_HEADER = "SrcIf         SrcIPaddress    DstIf         DstIPaddress    Pr SrcP  DstP  Pkts";
+
+/** One flow of `show ip cache flow`: `Vl1  ...  06 0F9F  0050     2 ` (ports in hex, 000:L64–73). */
+export function renderFlowBrief(flow: FlowRecord, names: FlowRecordNames = {}): string {
+  const name = names.interfaceName ?? ((index: number) => `If${index}`);
+  const egress = flow.direction === "egress";
+  const srcIf = egress ? "-" : name(flow.inputInterface);
+  const dstIf = egress ? `${name(flow.inputInterface)}*` : (names.outputInterface?.(flow) ?? "-");
+  return `${srcIf.padEnd(14)}${flow.src.padEnd(16)}${dstIf.padEnd(14)}${flow.dst.padEnd(16)}${hex(flow.protocol, 2)} ${hex(flow.srcPort, 4)}  ${hex(flow.dstPort, 4)}${String(flow.packets).padStart(6)} `;
+}
+
+/** The whole `show ip cache flow` display: the statistics, then one line per flow. */
+export function renderFlowCacheBrief(display: FlowCacheDisplay, flows: readonly FlowRecord[], names?: FlowRecordNames): string {
+  return [...renderFlowCacheStatistics(display), FLOW_BRIEF_HEADER, ...flows.map((flow) => renderFlowBrief(flow, names))].join("\n");
+}
