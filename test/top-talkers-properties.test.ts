@@ -235,3 +235,42 @@ test("bad commands are ConfigErrors naming the word and what is accepted", () =>
   ];
   for (const [command, message] of cases) assert.throws(() => parseTopQuery(command), { name: "ConfigError", message });
 });
+
+test("many aggregates (the index grows from 1024 slots while the sweep runs): WebAssembly equals the reference", async () => {
+  const { fillFlowBatch } = await import("../src/sim/flow-traffic.js");
+  for (const build of ["release", "debug"] as const) {
+    const body = () => {
+      const cache = new FlowCache({ capacity: 6000, seed: 9 });
+      const batch = cache.createBatch({ capacity: 1000, frameBytes: 0 });
+      // 5000 flows with distinct sources; some flows again, so aggregates differ in size.
+      for (let base = 0; base < 6000; base += 1000) {
+        fillFlowBatch(
+          batch,
+          Uint32Array.from({ length: 1000 }, (_, i) => (base + i) % 5000),
+          1.7e12 + base,
+        );
+        cache.update(batch);
+      }
+      batch.dispose();
+      const flows = cache.flows().sort((a, b) => a.entry - b.entry);
+      const top = new TopTalkers({ cache });
+      try {
+        for (const command of [
+          "100 aggregate source-address sorted-by bytes",
+          "7 aggregate destination-address sorted-by packets ascending",
+          "50 aggregate source-port sorted-by flows",
+          "20 aggregate bytes",
+          "9 aggregate source-address match destination-port 443",
+        ]) {
+          const query = parseTopQuery(command);
+          assert.deepEqual(top.query(query), referenceTopTalkers(flows, query), command);
+        }
+      } finally {
+        top.dispose();
+        cache.dispose();
+      }
+    };
+    if (build === "debug") await withDebugBuild(body);
+    else body();
+  }
+});
