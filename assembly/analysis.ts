@@ -4,6 +4,7 @@
 // count, selection)` or `ipAccountingColumns(...)` on its output packets.
 
 import { FlowCache } from "./flow/state";
+import { fmix64 } from "./common/hash";
 import { PacketBatch } from "./packet/batch";
 import { TopTalkers, topRun, QUERY_BYTES, MAX_LIMIT, GROUP_BYTES } from "./analysis/top";
 import {
@@ -37,7 +38,10 @@ export function topTalkersCreate(maxGroups: u32, seedLow: u32, seedHigh: u32): T
   t.groups = heap.alloc(<usize>maxGroups * GROUP_BYTES);
   t.index = heap.alloc(<usize>t.indexSlots << 2);
   t.top = heap.alloc(<usize>MAX_LIMIT << 2);
-  t.key = ((<u64>seedHigh) << 32) | seedLow;
+  // The seed may be small (a user's fixed seed): spread it over 64 bits before use.
+  const key = ((<u64>seedHigh) << 32) | seedLow;
+  t.key0 = fmix64(key ^ 0x9e3779b97f4a7c15);
+  t.key1 = fmix64(key + 0x632be59bd9b4e019);
   return t;
 }
 

@@ -19,9 +19,9 @@
 // An aggregate (GROUP_BYTES): +0 u64 value high, +8 u64 value low, +16 u64 bytes, +24 u64
 // packets, +32 u32 flows, +36 u32 tag (per-flow mode: value low = entry id).
 
+import { fmix64 } from "../common/hash";
 import { FlowCache, RECORD_BYTES, OFF_PACKETS, OFF_BYTES, OFF_SRC, OFF_DST, OFF_VERSION } from "../flow/state";
 import { fieldRead, valueHigh, valueLow, valueTag, FIELD_SOURCE_ADDRESS, FIELD_DESTINATION_ADDRESS } from "./fields";
-import { mixKeyed } from "../common/hash";
 
 export const FIELD_PER_FLOW: u32 = 0xff;
 export const MAX_CRITERIA: u32 = 8;
@@ -60,7 +60,9 @@ export const TOP_BAD_QUERY: u32 = 2;
   index: usize;
   /** MAX_LIMIT u32 group numbers, best first. */
   top: usize;
-  key: u64;
+  /** The secret key of groupHash. */
+  key0: u64;
+  key1: u64;
   indexSlots: u32;
   /** Slots of the index the current run uses (a power of two, at most indexSlots). */
   slotsInUse: u32;
@@ -95,12 +97,20 @@ function criteriaHold(e: usize, q: usize, count: u32): bool {
   return t.groups + <usize>g * GROUP_BYTES;
 }
 
+/**
+ * The keyed hash of an aggregate's value: murmur3's finaliser over the high word under the
+ * secret key, then (IPv6 and other 128-bit values) over that and the low word under the second
+ * key, so values that collide for one key do not for another and a sender cannot fold 128-bit
+ * addresses onto one slot without the key. Slots are its top bits.
+ */
 // @ts-ignore: decorator
 @inline function groupHash(t: TopTalkers, high: u64, low: u64, tag: u32): u32 {
-  return <u32>(mixKeyed(high ^ rotl<u64>(low, 29) ^ (<u64>tag << 3), t.key) >> 32);
+  let h = fmix64(high ^ t.key0 ^ <u64>tag);
+  if (low != 0) h = fmix64(h ^ low ^ t.key1);
+  return <u32>(h >> 32);
 }
 
-/** Index slots the table starts a run with; it doubles whenever it is half full. */
+/** Index slots the table starts a run with; it doubles whenever it is half full. A slot is the top bits of the hash. */
 const FIRST_SLOTS: u32 = 1024;
 
 /** Doubles the index in use (at most indexSlots) and re-enters every aggregate. */
@@ -111,7 +121,7 @@ function grow(t: TopTalkers): void {
   memory.fill(index, 0, <usize>slots << 2);
   for (let g: u32 = 0, n = t.groupCount; g < n; g++) {
     const p = groupAt(t, g);
-    let i = groupHash(t, load<u64>(p), load<u64>(p, 8), load<u32>(p, 36)) & mask;
+    let i = groupHash(t, load<u64>(p), load<u64>(p, 8), load<u32>(p, 36)) >>> (32 - ctz<u32>(slots));
     while (load<u32>(index + (<usize>i << 2)) != 0) i = (i + 1) & mask;
     store<u32>(index + (<usize>i << 2), g + 1);
   }
@@ -126,7 +136,7 @@ function grow(t: TopTalkers): void {
 @inline function aggregate(t: TopTalkers, e: usize, high: u64, low: u64, tag: u32): bool {
   const index = t.index;
   let mask = t.slotsInUse - 1;
-  let i = groupHash(t, high, low, tag) & mask;
+  let i = groupHash(t, high, low, tag) >>> (32 - ctz<u32>(t.slotsInUse));
   let done = false;
   let ok = true;
   while (!done) {
@@ -174,9 +184,9 @@ function sweepAddresses(t: TopTalkers, c: FlowCache, offset: u32): bool {
   const end = c.fresh;
   const index = t.index;
   const groups = t.groups;
-  const key = t.key;
   const maxGroups = t.maxGroups;
   let mask = t.slotsInUse - 1;
+  let shift = 32 - ctz<u32>(t.slotsInUse);
   let count: u32 = 0;
   let seen: u32 = 0;
   let e = c.entries;
@@ -193,7 +203,7 @@ function sweepAddresses(t: TopTalkers, c: FlowCache, offset: u32): bool {
       high |= <u64>load<u32>(a, 4);
       low = ((<u64>load<u32>(a, 8)) << 32) | <u64>load<u32>(a, 12);
     }
-    let i = <u32>(mixKeyed(high ^ rotl<u64>(low, 29) ^ (<u64>version << 3), key) >> 32) & mask;
+    let i = groupHash(t, high, low, version) >>> shift;
     for (;;) {
       const at = index + (<usize>i << 2);
       const slot = load<u32>(at);
@@ -216,6 +226,7 @@ function sweepAddresses(t: TopTalkers, c: FlowCache, offset: u32): bool {
           t.groupCount = count;
           grow(t);
           mask = t.slotsInUse - 1;
+          shift = 32 - ctz<u32>(t.slotsInUse);
         }
         break;
       }
