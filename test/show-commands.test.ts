@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { FlowCache } from "../src/flow/cache.js";
 import type { FlowMask } from "../src/flow/record.js";
-import { TopTalkers } from "../src/analysis/top-talkers.js";
+import { FlowTopTalkers } from "../src/analysis/top-talkers.js";
 import { ShowRegistry, showCommands, type ShowContext } from "../src/show/commands.js";
 import { applyOutputFilter, splitOutputFilter } from "../src/show/output-filter.js";
 import { renderSetMlsFlow } from "../src/show/mls.js";
@@ -28,7 +28,7 @@ const names = { interfaceName: (i: number) => ["Vl1", "Vl3"][i] ?? `If${i}`, out
 
 function withContext(mask: FlowMask, body: (context: ShowContext) => void): void {
   const cache = new FlowCache({ capacity: 64, mask, seed: 1 });
-  const topTalkers = new TopTalkers({ cache });
+  const topTalkers = new FlowTopTalkers({ cache });
   try {
     loadFlows(cache, [...WORM, ...OTHER]);
     body({ now: 1_000_000 + 65_000, flowCache: cache, topTalkers, names });

@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { FlowCache } from "../src/flow/cache.js";
-import { TopTalkers, ConfiguredTopTalkers } from "../src/analysis/top-talkers.js";
+import { FlowTopTalkers, ConfiguredTopTalkers } from "../src/analysis/top-talkers.js";
 import { parseMatchValue } from "../src/analysis/top-query.js";
 import { topField } from "../src/analysis/top-fields.js";
 import { renderTopTalkers, renderConfiguredTopTalkers } from "../src/show/top-talkers.js";
@@ -37,9 +37,9 @@ function background(count: number): FlowSpec[] {
   }));
 }
 
-function withCache(specs: readonly FlowSpec[], body: (top: TopTalkers, cache: FlowCache) => void): void {
+function withCache(specs: readonly FlowSpec[], body: (top: FlowTopTalkers, cache: FlowCache) => void): void {
   const cache = new FlowCache({ capacity: 4096, seed: 7 });
-  const top = new TopTalkers({ cache });
+  const top = new FlowTopTalkers({ cache });
   try {
     loadFlows(cache, specs);
     body(top, cache);
@@ -49,12 +49,12 @@ function withCache(specs: readonly FlowSpec[], body: (top: TopTalkers, cache: Fl
   }
 }
 
-function show(top: TopTalkers, command: string): string[] {
+function show(top: FlowTopTalkers, command: string): string[] {
   return renderTopTalkers(top.query(command.replace(/^show ip flow top /, "")));
 }
 
 /** The derived checks of spec §9.4: the flows column adds up to N. */
-function checkDerived(top: TopTalkers, command: string): void {
+function checkDerived(top: FlowTopTalkers, command: string): void {
   const result = top.query(command.replace(/^show ip flow top /, ""));
   assert.equal(
     result.talkers.reduce((n, t) => n + t.flows, 0),
@@ -312,7 +312,7 @@ IPV4 SRC-ADDR         bytes        pkts       flows
 
 test("show ip flow top 5 aggregate source-vlan without ip flow-capture vlan-id: % VLAN id is not available for this cache (003:L706)", () => {
   const cache = new FlowCache({ capacity: 16 });
-  const top = new TopTalkers({ cache, captures: ["icmp", "ttl"] });
+  const top = new FlowTopTalkers({ cache, captures: ["icmp", "ttl"] });
   try {
     assert.deepEqual(renderTopTalkers(top.query("5 aggregate source-vlan")), ["% VLAN id is not available for this cache"]);
   } finally {

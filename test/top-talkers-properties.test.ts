@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { FlowCache } from "../src/flow/cache.js";
 import type { FlowRecord } from "../src/flow/record.js";
-import { TopTalkers } from "../src/analysis/top-talkers.js";
+import { FlowTopTalkers } from "../src/analysis/top-talkers.js";
 import { TOP_FIELDS, TOP_FIELD_NAMES, type TopFieldName } from "../src/analysis/top-fields.js";
 import { type TopMatch, type TopQuery, parseTopQuery } from "../src/analysis/top-query.js";
 import { referenceConfiguredTopTalkers, referenceFieldValue, referenceTopTalkers } from "../src/reference/top-talkers.js";
@@ -137,7 +137,7 @@ const caseArbitrary = fc
 function checkQueries(runs: number): void {
   fc.assert(
     fc.property(caseArbitrary, ([cache, flows, queries]) => {
-      const top = new TopTalkers({ cache, seed: 3 });
+      const top = new FlowTopTalkers({ cache, seed: 3 });
       try {
         for (const raw of queries) {
           const query: TopQuery = { limit: raw.limit, aggregate: raw.aggregate, sortBy: raw.sortBy, order: raw.order };
@@ -177,7 +177,7 @@ test("ip flow-top-talkers: WebAssembly equals the reference (top N by bytes or p
         ),
       ),
       ([cache, flows, topN, sortBy, criteria]) => {
-        const top = new TopTalkers({ cache });
+        const top = new FlowTopTalkers({ cache });
         try {
           const match = criteria.filter((m): m is TopMatch => m !== undefined);
           const result = top.topFlows({ top: topN, sortBy, match });
@@ -253,7 +253,7 @@ test("many aggregates (the index grows from 1024 slots while the sweep runs): We
       }
       batch.dispose();
       const flows = cache.flows().sort((a, b) => a.entry - b.entry);
-      const top = new TopTalkers({ cache });
+      const top = new FlowTopTalkers({ cache });
       try {
         for (const command of [
           "100 aggregate source-address sorted-by bytes",

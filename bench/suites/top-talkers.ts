@@ -18,7 +18,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FlowCache } from "../../src/flow/cache.js";
-import { TopTalkers } from "../../src/analysis/top-talkers.js";
+import { FlowTopTalkers } from "../../src/analysis/top-talkers.js";
 import { parseTopQuery } from "../../src/analysis/top-query.js";
 import { referenceTopTalkers } from "../../src/reference/top-talkers.js";
 import { readPacketFileSync } from "../../src/node/capture-file.js";
@@ -110,7 +110,7 @@ export async function run(): Promise<Record<string, unknown>> {
     capture(path, flows);
     const cache = new FlowCache({ capacity: Math.ceil(flows * 1.05), activeTimeout: 3600e3, inactiveTimeout: 3600e3, seed: 1 });
     for (const batch of readPacketFileSync(path, { ...cache.readerOptions(), capacity: 4096 })) cache.update(batch);
-    const top = new TopTalkers({ cache, seed: 2 });
+    const top = new FlowTopTalkers({ cache, seed: 2 });
     const query = parseTopQuery(COMMAND);
     const ours = top.query(query);
     const records = cache.flows().sort((a, b) => a.entry - b.entry);

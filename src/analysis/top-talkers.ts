@@ -76,7 +76,7 @@ export interface ConfiguredTopTalkersResult {
   computedAt: number;
 }
 
-/** Options of {@link TopTalkers}. */
+/** Options of {@link FlowTopTalkers}. */
 export interface TopTalkersOptions {
   /** The flow cache whose live flows are read (the engine lives on its core). */
   cache: FlowCache;
@@ -149,13 +149,13 @@ function decodeValue(field: TopFieldSpec, high: bigint, low: bigint, tag: number
  * @example
  * ```ts
  * const cache = new FlowCache({ capacity: 100_000 });
- * const top = new TopTalkers({ cache });
+ * const top = new FlowTopTalkers({ cache });
  * const result = top.query("10 aggregate source-address sorted-by bytes");
  * for (const t of result.talkers) console.log(t.value, t.bytes, t.packets, t.flows);
  * console.log(`${result.matched} of ${result.seen} flows matched.`);
  * ```
  */
-export class TopTalkers {
+export class FlowTopTalkers {
   readonly cache: FlowCache;
   readonly core: Core;
   /** `ip flow-capture` features configured (undefined: all). */
@@ -168,10 +168,10 @@ export class TopTalkers {
   #disposed = false;
 
   constructor(options: TopTalkersOptions) {
-    checkOptionNames(options, ["cache", "maxGroups", "captures", "seed", "interfaceIndex"], "TopTalkers");
+    checkOptionNames(options, ["cache", "maxGroups", "captures", "seed", "interfaceIndex"], "FlowTopTalkers");
     const cache = options.cache;
     if (cache === undefined || typeof cache !== "object" || !("handle" in cache)) {
-      throw new ConfigError("top-cache", `invalid TopTalkers cache ${describe(cache)}: expected a FlowCache`, cache);
+      throw new ConfigError("top-cache", `invalid FlowTopTalkers cache ${describe(cache)}: expected a FlowCache`, cache);
     }
     const maxGroups = options.maxGroups ?? cache.options.capacity;
     if (!Number.isInteger(maxGroups) || maxGroups < 1 || maxGroups > 1 << 24) {
@@ -324,7 +324,7 @@ export class TopTalkers {
     if (status === RESULT_TOO_MANY_GROUPS) {
       throw new CapacityError(
         "top-groups",
-        `the query makes more than maxGroups ${this.maxGroups} aggregates: make TopTalkers with a larger maxGroups (the cache's capacity always fits)`,
+        `the query makes more than maxGroups ${this.maxGroups} aggregates: make FlowTopTalkers with a larger maxGroups (the cache's capacity always fits)`,
         this.maxGroups,
       );
     }
@@ -374,10 +374,10 @@ export function checkTopTalkersConfig(config: TopTalkersConfig): void {
  */
 export class ConfiguredTopTalkers {
   readonly config: TopTalkersConfig;
-  readonly engine: TopTalkers;
+  readonly engine: FlowTopTalkers;
   #last: ConfiguredTopTalkersResult | undefined;
 
-  constructor(engine: TopTalkers, config: TopTalkersConfig) {
+  constructor(engine: FlowTopTalkers, config: TopTalkersConfig) {
     checkTopTalkersConfig(config);
     this.engine = engine;
     this.config = { ...config, match: [...(config.match ?? [])] };

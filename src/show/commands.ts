@@ -11,7 +11,7 @@
 import { ConfigError, describe } from "../errors.js";
 import type { FlowCache } from "../flow/cache.js";
 import type { FlowRecord } from "../flow/record.js";
-import type { ConfiguredTopTalkers, TopTalkers } from "../analysis/top-talkers.js";
+import type { ConfiguredTopTalkers, FlowTopTalkers } from "../analysis/top-talkers.js";
 import type { IpAccounting } from "../analysis/ip-accounting.js";
 import { TOP_FIELD_NAMES } from "../analysis/top-fields.js";
 import { type OutputFilter, applyOutputFilter, splitOutputFilter } from "./output-filter.js";
@@ -27,7 +27,7 @@ export interface ShowContext {
   flowCache?: FlowCache;
   /** Seconds the flow statistics cover (per-second columns of `show ip cache flow`). */
   flowSeconds?: number;
-  topTalkers?: TopTalkers;
+  topTalkers?: FlowTopTalkers;
   configuredTopTalkers?: ConfiguredTopTalkers;
   accounting?: IpAccounting;
   /** Interface names, output interfaces and the sampler/class of sampled flows. */

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { CaptureFileError, ConfigError, DataplaneError } from "../../errors.js";
 import { FlowCache } from "../../flow/cache.js";
 import { FLOW_MASKS, type FlowMask } from "../../flow/record.js";
-import { TopTalkers, ConfiguredTopTalkers } from "../../analysis/top-talkers.js";
+import { FlowTopTalkers, ConfiguredTopTalkers } from "../../analysis/top-talkers.js";
 import { IpAccounting } from "../../analysis/ip-accounting.js";
 import { type AnalysisConfig, parseAnalysisConfig } from "../../analysis/config.js";
 import { parseTopQuery } from "../../analysis/top-query.js";
@@ -138,7 +138,7 @@ Interfaces are named If0, If1, ... (the capture's interface numbers).`;
       progress?.finish();
     }
     const now = Number.isNaN(lastTime) ? 0 : lastTime;
-    const topTalkers = new TopTalkers({ cache, interfaceIndex, ...(config.captures ? { captures: config.captures } : {}) });
+    const topTalkers = new FlowTopTalkers({ cache, interfaceIndex, ...(config.captures ? { captures: config.captures } : {}) });
     const context: ShowContext = {
       now,
       flowCache: cache,
