@@ -1,4 +1,4 @@
-// Every CLI command (packets, flows, fib, start, arp-scan, simulate) on bad inputs (issue 10): a directory, an empty file, text, a truncated and
+// Every CLI command (packets, flows, fib, show, start, arp-scan, simulate) on bad inputs (issue 10): a directory, an empty file, text, a truncated and
 // a corrupt gzip stream, extreme pcapng timestamps, a missing file, and huge and malformed
 // parameter values. Each run must end with exit code 1 (bad data) or 2 (bad usage), exactly one
 // line on stderr naming the input, no stack trace, within a time limit, in bounded memory.
@@ -55,6 +55,7 @@ test("every command on every bad input: exit 1 or 2, one line on stderr naming t
       cases.push({ args: ["flows", path, ...(name.endsWith(".gz") || name === "extreme.pcapng" ? ["--json"] : [])], names: path, status });
       // As a table, the capture files are bad lines (text, binary) or bad gzip streams.
       cases.push({ args: ["fib", "--table", path], names: path, status });
+      cases.push({ args: ["show", path, "show ip cache flow"], names: path, status });
     }
     const good = files["extreme.pcapng"]!;
     const parameters: [string[], string][] = [
@@ -77,6 +78,9 @@ test("every command on every bad input: exit 1 or 2, one line on stderr naming t
       [["simulate", "arpanet-1980", "--nodes", "1e9"], "--nodes"],
       [["simulate", "arpanet-1980", "--seconds", "1e12"], "--seconds"],
       [["simulate", "no-such-scenario"], "no-such-scenario"],
+      [["show", good, "show ip flow top 1000 aggregate source-address"], "1000"],
+      [["show", good, "show ip flow top 10 aggregate no-such-field"], "no-such-field"],
+      [["show", good, "show nonsense"], "show nonsense"],
     ];
     for (const [args, names] of parameters) cases.push({ args, names, status: 2 });
     // Every command the CLI lists is covered (a new command must add its bad inputs here).

@@ -13,8 +13,9 @@ import { packetsCommand } from "./commands/packets.js";
 import { arpScanCommand } from "./commands/arp-scan.js";
 import { flowsCommand } from "./commands/flows.js";
 import { simulateCommand } from "./commands/simulate.js";
+import { showCommand } from "./commands/show.js";
 
-const commands: Command[] = [startCommand, fibCommand, packetsCommand, arpScanCommand, flowsCommand, simulateCommand];
+const commands: Command[] = [startCommand, fibCommand, packetsCommand, arpScanCommand, flowsCommand, showCommand, simulateCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
