@@ -203,13 +203,18 @@ test("limits hold: maxima that work, and refusals up front naming the parameter,
       (e.value as { bytes: number }).bytes > 2 ** 30,
   );
   assert.ok(core.wasm.memory.buffer.byteLength - before < 16 << 20, "memory grew before the refusal");
-  // select() allocates its result: beyond 2^24 packets it is refused up front.
+  // select() allocates its result (about count / interval indices): beyond 2^24 of them it is
+  // refused up front.
   const sampler = new Sampler({ core, interval: 1 });
   assert.throws(
     () => sampler.select(2 ** 31),
     (e: unknown) => e instanceof CapacityError && /select count 2147483648 would need 8589934592 bytes/.test(e.message),
   );
+  assert.throws(() => new Sampler({ core }).select(2 ** 31), CapacityError); // interval 100: 21,474,837 indices
   assert.equal(sampler.select(MAX_SELECT_COUNT).length, MAX_SELECT_COUNT);
+  // 2^32 − 1 packets one in 1,000: about 4.3 million indices, allowed.
+  const picked = new Sampler({ core, interval: 1000, mode: "deterministic" }).select(2 ** 32 - 1).length;
+  assert.ok(Math.abs(picked - (2 ** 32 - 1) / 1000) <= 1, `${picked} indices`);
   assert.throws(() => new FlowCache({ capacity: MAX_FLOW_CAPACITY + 1 }), ConfigError);
   assert.throws(() => new PacketBatch({ frameBytes: 2 ** 30 }), ConfigError);
   // A component that does not fit its core names its parameter and value.

@@ -50,7 +50,10 @@ export interface SamplerSavedState {
 }
 
 const CHUNK = 65536;
-/** Most packets one {@link Sampler.select} (or `selectMask` without a mask) decides on: its result is allocated, up to 64 MiB. */
+/**
+ * Most indices one {@link Sampler.select} returns (about count / interval; its result is
+ * allocated, up to 64 MiB), and most packets `selectMask` decides on without a mask of yours.
+ */
 export const MAX_SELECT_COUNT = 2 ** 24;
 /** The sampler's state and its staging area (CHUNK positions, indices and mask bytes). */
 const SAMPLER_RESERVED_BYTES = 256 + CHUNK * 9;
@@ -154,14 +157,15 @@ export class Sampler {
    */
   select(count: number): Uint32Array {
     checkCount("select", count);
-    // The result is allocated (4 bytes per selected index, up to `count`): bounded up front.
+    // The result is allocated, 4 bytes per selected index (about count / interval of them):
+    // bounded up front.
     checkBytes(
       "sampler-select-count",
       "select count",
       count,
-      count * 4,
+      Math.ceil(count / this.#interval) * 4,
       MAX_SELECT_COUNT * 4,
-      `bytes one select call may return (at most ${MAX_SELECT_COUNT} packets; use selectInto with a buffer of your own)`,
+      `bytes one select call may return (at most ${MAX_SELECT_COUNT} indices, count / interval; use selectInto with a buffer of your own)`,
     );
     if (count <= CHUNK) {
       const staging = this.#stagingArea();
