@@ -27,7 +27,7 @@ export interface FibExports {
   fibDeleteBatch(fib: number, family: number, addresses: number, lengths: number, count: number, results: number): number;
   fibClear(fib: number): void;
   fibLookup4(fib: number, address: number): number;
-  fibLookup4Batch(fib: number, addresses: number, out: number, count: number): void;
+  fibLookup4Batch(fib: number, addresses: number, out: number, count: number, sources: number): void;
   fibLookup6(fib: number, address: number): number;
   fibLookup6Batch(fib: number, addresses: number, out: number, count: number): void;
   fibRouteNext(fib: number, family: number, cursor: number): number;
@@ -36,6 +36,12 @@ export interface FibExports {
   fibKey(word: number): number;
   fibFamilyStats(fib: number, family: number, out: number, countRefs: boolean): void;
   fibStats(fib: number, out: number): void;
+  fibAdjacencyKind(fib: number, id: number): number;
+  fibLoadShareCreate(fib: number, paths: number, count: number): number;
+  fibLoadSharePaths(fib: number, id: number, out: number): number;
+  fibLoadShareFrees(fib: number): number;
+  fibLongestWithin4(fib: number, network: number, length: number): number;
+  fibRouteValue4(fib: number, address: number): number;
 }
 
 /** assembly/sampler.ts: one sampler; handles are record addresses. */
