@@ -253,6 +253,17 @@ export class Fib {
     this.#listeners.push(listener);
   }
 
+  /** @internal Stops calling a listener given to {@link onAdjacencyChange}. */
+  offAdjacencyChange(listener: (id: number) => void): void {
+    const at = this.#listeners.indexOf(listener);
+    if (at >= 0) this.#listeners.splice(at, 1);
+  }
+
+  /** @internal The FIB's record in its core's memory (the route cache reads it in place). */
+  get handle(): number {
+    return this.#handle;
+  }
+
   /** Removes an adjacency. Refused for special adjacencies and for adjacencies that routes use. */
   removeAdjacency(id: number): void {
     const status = this.#wasm.fibAdjacencyRemove(this.#handle, id >>> 0);

@@ -140,6 +140,8 @@ export class ReferenceFib {
   readonly #v6 = new BinaryTrie();
   readonly #key: bigint;
   readonly #paths: number[][] = [];
+  /** Incremented by every change (a new route, a route whose paths change, a deletion), as `Fib.summary().tableVersion`. */
+  version = 1;
 
   constructor(options: ReferenceFibOptions = {}) {
     this.#key = options.loadSharingKey ?? 0n;
@@ -206,13 +208,20 @@ export class ReferenceFib {
   /** Adds or replaces a route (one adjacency, or up to 16 load-shared paths); true when new. */
   insert(prefix: PrefixInput, adjacency: number | readonly number[]): boolean {
     const p = parsePrefix(prefix);
-    return this.#trie(p.family).set(p.words, p.length, this.#value(adjacency)) === NONE;
+    const trie = this.#trie(p.family);
+    const before = trie.get(p.words, p.length);
+    const value = this.#value(adjacency);
+    const previous = trie.set(p.words, p.length, value);
+    if (before === NONE || this.#pathsOf(before).join(",") !== this.#pathsOf(value).join(",")) this.version++;
+    return previous === NONE;
   }
 
   /** Deletes a route; true when it existed. */
   delete(prefix: PrefixInput): boolean {
     const p = parsePrefix(prefix);
-    return this.#trie(p.family).clear(p.words, p.length) !== NONE;
+    const existed = this.#trie(p.family).clear(p.words, p.length) !== NONE;
+    if (existed) this.version++;
+    return existed;
   }
 
   /** The adjacency of exactly this prefix (a single-path route), or undefined. */

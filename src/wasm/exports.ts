@@ -210,5 +210,38 @@ export interface FlowExports {
   flowHashSelfCheck(seedLow: number, seedHigh: number, count: number): number;
 }
 
+/** assembly/route-cache.ts: the fast-switching route cache; handles are record addresses. */
+export interface RouteCacheExports {
+  routeCacheCreate(fib: number, limitBytes: number, maxEntries: number, maxNeighbors: number, maxAdjacencies: number, seedLow: number, seedHigh: number): number;
+  routeCacheMaxEntries(cache: number): number;
+  routeCacheSetAger(cache: number, intervalMs: number, lowDivisor: number, normalDivisor: number, lowMemoryBytes: number): void;
+  routeCacheSetInvalidateDelay(cache: number, minimumMs: number, maximumMs: number, quietSeconds: number, threshold: number): void;
+  routeCacheSetInterface(cache: number, ifIndex: number, encapsulation: number, mac: number): void;
+  routeCacheSetAdjacency(cache: number, id: number, flags: number, ifIndex: number, nextHop: number, mac: number): void;
+  routeCacheAdvance(cache: number, now: number): void;
+  routeCacheSwitchBatch(cache: number, dst: number, count: number, now: number, verdicts: number, adjacencies: number): number;
+  routeCacheLookupBatch(cache: number, dst: number, count: number, now: number, adjacencies: number, entries: number): number;
+  routeCacheFill(cache: number, address: number, now: number): number;
+  routeCacheLastEntry(): number;
+  routeCacheEntryHeader(cache: number, entry: number): number;
+  routeCacheEntryHeaderBytes(cache: number, entry: number): number;
+  routeCacheEntryInterface(cache: number, entry: number): number;
+  routeCacheRequestInvalidation(cache: number, now: number): void;
+  routeCacheClear(cache: number, network: number, length: number, now: number): number;
+  routeCacheSetNeighbor(cache: number, address: number, mac: number, now: number): number;
+  routeCacheRemoveNeighbor(cache: number, address: number, now: number): number;
+  routeCacheLastInvalidated(): number;
+  routeCacheStats(cache: number, out: number): void;
+  routeCacheNextEntry(cache: number, entry: number): number;
+  routeCacheEntry(cache: number, entry: number, out: number): void;
+}
+
 /** Everything the module exports. */
-export type WasmExports = CoreExports & FibExports & SamplerExports & SelectorExports & PacketExports & ArpExports & FlowExports;
+export type WasmExports = CoreExports &
+  FibExports &
+  SamplerExports &
+  SelectorExports &
+  PacketExports &
+  ArpExports &
+  FlowExports &
+  RouteCacheExports;
