@@ -58,11 +58,11 @@ export {
 export { renderCefSummary } from "./show/cef.js";
 export { loadShareBucket, loadShareBucket6, fmix64 } from "./common/mix.js";
 export { RouteCache, ROUTE_CACHE_ENTRY_BYTES, type RouteCacheOptions, type RouteCacheBatchResult } from "./route-cache/cache.js";
-export {
-  type RouteCacheAgerOptions,
-  type RouteCacheInvalidateDelayOptions,
-  type RouteCacheInterfaceOptions,
-  type RouteCacheTimers,
+export type {
+  RouteCacheAgerOptions,
+  RouteCacheInvalidateDelayOptions,
+  RouteCacheInterfaceOptions,
+  RouteCacheTimers,
 } from "./route-cache/options.js";
 export {
   type RouteCacheVerdict,
@@ -71,6 +71,15 @@ export {
   type RouteCacheStatistics,
   ROUTE_CACHE_VERDICTS,
 } from "./route-cache/types.js";
+export {
+  renderRouteCache,
+  renderRouteCacheHeader,
+  renderRouteCacheEntry,
+  showIpCache,
+  formatDuration,
+  type RouteCacheView,
+  type RouteCacheShowOptions,
+} from "./show/route-cache.js";
 export { ReferenceRouteCache, type ReferenceRouteCacheOptions, type ReferenceAdjacency } from "./reference/route-cache.js";
 export { ReferenceFib, type ReferenceFibOptions } from "./reference/fib.js";
 export { Sampler, type SamplerOptions, type SamplerSavedState } from "./sampling/sampler.js";

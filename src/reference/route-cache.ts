@@ -294,7 +294,8 @@ export class ReferenceRouteCache {
     const id = this.#fib.choosePath4(route.paths, address);
     const major = majorNetwork(address);
     const adjacency = this.#adjacency(id);
-    if (major === undefined || adjacency === undefined || adjacency.kind !== "neighbor" || adjacency.interface === undefined) return "uncacheable";
+    if (major === undefined || adjacency === undefined || adjacency.kind !== "neighbor" || adjacency.interface === undefined)
+      return "uncacheable";
     if (id >= this.#maxAdjacencies) return "uncacheable";
     const next = adjacency.nextHop === undefined ? undefined : parseAddress(adjacency.nextHop);
     if (next !== undefined && next.family !== 4) return "uncacheable";
@@ -326,10 +327,7 @@ export class ReferenceRouteCache {
     return "process";
   }
 
-  switchBatch(
-    destinations: Uint32Array,
-    now: number,
-  ): { verdicts: Uint8Array; adjacencies: Uint32Array; fastSwitched: number } {
+  switchBatch(destinations: Uint32Array, now: number): { verdicts: Uint8Array; adjacencies: Uint32Array; fastSwitched: number } {
     now = this.advance(now);
     const codes: Record<RouteCacheVerdict, number> = { fast: 1, process: 2, "no-memory": 3, uncacheable: 4, unresolved: 5, "no-route": 6 };
     const verdicts = new Uint8Array(destinations.length);
@@ -455,7 +453,8 @@ export class ReferenceRouteCache {
     const out: RouteCacheEntry[] = [];
     for (const key of this.#order) {
       const e = this.#entries.get(key)!;
-      if (filter !== undefined && (e.length < filter.length || ((e.network ^ filter.words[0]!) & maskOf(filter.length)) >>> 0 !== 0)) continue;
+      if (filter !== undefined && (e.length < filter.length || ((e.network ^ filter.words[0]!) & maskOf(filter.length)) >>> 0 !== 0))
+        continue;
       const entry: RouteCacheEntry = {
         prefix: `${formatIPv4(e.network)}/${e.length}`,
         createdMs: e.createdMs,

@@ -137,10 +137,22 @@ export class RouteCache {
   constructor(options: RouteCacheOptions) {
     checkOptionNames(
       options,
-      ["fib", "maxBytes", "maxEntries", "seed", "interfaces", "ager", "invalidateDelay", "lowMemoryBytes", "maxNeighbors", "maxAdjacencies"],
+      [
+        "fib",
+        "maxBytes",
+        "maxEntries",
+        "seed",
+        "interfaces",
+        "ager",
+        "invalidateDelay",
+        "lowMemoryBytes",
+        "maxNeighbors",
+        "maxAdjacencies",
+      ],
       "RouteCache",
     );
-    if (!(options.fib instanceof Fib)) throw new ConfigError("route-cache-fib", `invalid fib ${describe(options.fib)}: expected a Fib`, options.fib);
+    if (!(options.fib instanceof Fib))
+      throw new ConfigError("route-cache-fib", `invalid fib ${describe(options.fib)}: expected a Fib`, options.fib);
     const maxBytes = options.maxBytes ?? Math.min(DEFAULT_MAX_BYTES, options.fib.core.availableBytes);
     if (typeof maxBytes !== "number" || !Number.isFinite(maxBytes) || maxBytes < 0 || maxBytes > 3.5 * 1024 ** 3) {
       throw new ConfigError("route-cache-max-bytes", `invalid maxBytes ${describe(maxBytes)}: expected 0 to 3.5 GiB`, maxBytes);
@@ -203,8 +215,20 @@ export class RouteCache {
   #setTimers(timers: RouteCacheTimers): void {
     this.#timers = timers;
     const w = this.#wasm;
-    w.routeCacheSetAger(this.#handle, timers.agerIntervalSeconds * 1000, timers.agerLowMemoryDivisor, timers.agerNormalDivisor, this.#lowMemoryBytes);
-    w.routeCacheSetInvalidateDelay(this.#handle, timers.minimumSeconds * 1000, timers.maximumSeconds * 1000, timers.quietSeconds, timers.threshold);
+    w.routeCacheSetAger(
+      this.#handle,
+      timers.agerIntervalSeconds * 1000,
+      timers.agerLowMemoryDivisor,
+      timers.agerNormalDivisor,
+      this.#lowMemoryBytes,
+    );
+    w.routeCacheSetInvalidateDelay(
+      this.#handle,
+      timers.minimumSeconds * 1000,
+      timers.maximumSeconds * 1000,
+      timers.quietSeconds,
+      timers.threshold,
+    );
   }
 
   /** The cache's index of an interface name (registered with its encapsulation on first use). */
@@ -212,7 +236,8 @@ export class RouteCache {
     const known = this.#interfaceIndex.get(name);
     if (known !== undefined) return known;
     const index = this.#interfaceNames.length;
-    if (index >= MAX_INTERFACES) throw new InterfaceError("route-cache-interfaces", `too many interfaces (${MAX_INTERFACES}) at ${name}`, name);
+    if (index >= MAX_INTERFACES)
+      throw new InterfaceError("route-cache-interfaces", `too many interfaces (${MAX_INTERFACES}) at ${name}`, name);
     const options = this.#interfaceOptions[name];
     const encapsulation = encapsulationOf(name, options);
     const mac = interfaceMac(options);
@@ -341,7 +366,8 @@ export class RouteCache {
     const ip = toIPv4(address);
     this.#views.refresh().u8.set(parseMac(mac), this.#scratch);
     const status = this.#wasm.routeCacheSetNeighbor(this.#handle, ip, this.#scratch, now);
-    if (status < 0) throw new CapacityError("route-cache-neighbors", `cannot add neighbour ${formatIPv4(ip)}: the neighbour table is full`, address);
+    if (status < 0)
+      throw new CapacityError("route-cache-neighbors", `cannot add neighbour ${formatIPv4(ip)}: the neighbour table is full`, address);
     return this.#wasm.routeCacheLastInvalidated();
   }
 

@@ -78,7 +78,11 @@ export function resolveAger(timers: RouteCacheTimers, ager: RouteCacheAgerOption
   if (ager === null || typeof ager !== "object") throw new ConfigError("route-cache-option", `invalid ager ${describe(ager)}`, ager);
   for (const name of Object.keys(ager)) {
     if (!["intervalSeconds", "lowMemoryDivisor", "normalDivisor"].includes(name)) {
-      throw new ConfigError("option-name", `unknown ager option ${JSON.stringify(name)}: expected intervalSeconds, lowMemoryDivisor, normalDivisor`, name);
+      throw new ConfigError(
+        "option-name",
+        `unknown ager option ${JSON.stringify(name)}: expected intervalSeconds, lowMemoryDivisor, normalDivisor`,
+        name,
+      );
     }
   }
   return {
@@ -107,7 +111,12 @@ export function resolveInvalidateDelay(timers: RouteCacheTimers, delay: RouteCac
   return {
     ...timers,
     minimumSeconds,
-    maximumSeconds: integer(delay.maximumSeconds ?? Math.max(timers.maximumSeconds, minimumSeconds), "cache-invalidate-delay maximum", minimumSeconds, 100),
+    maximumSeconds: integer(
+      delay.maximumSeconds ?? Math.max(timers.maximumSeconds, minimumSeconds),
+      "cache-invalidate-delay maximum",
+      minimumSeconds,
+      100,
+    ),
     quietSeconds: integer(delay.quietSeconds ?? timers.quietSeconds, "cache-invalidate-delay quiet", 1, 100),
     threshold: integer(delay.threshold ?? timers.threshold, "cache-invalidate-delay threshold", 0, 0xffffffff),
   };
@@ -126,17 +135,26 @@ export function applyCommand(timers: RouteCacheTimers, line: string): RouteCache
   if (negated) words.shift();
   const numbers = words.slice(2).map((w) => (/^\d+$/.test(w) ? Number(w) : Number.NaN));
   if (numbers.some(Number.isNaN)) {
-    throw new ConfigError("route-cache-command", `invalid command ${JSON.stringify(line)}: expected numbers after ${words.slice(0, 2).join(" ")}`, line);
+    throw new ConfigError(
+      "route-cache-command",
+      `invalid command ${JSON.stringify(line)}: expected numbers after ${words.slice(0, 2).join(" ")}`,
+      line,
+    );
   }
   if (words[0] === "ip" && (words[1] === "cache-ager-interval" || words[1] === "cache-ager")) {
     if (negated) return { ...timers, ...pick(DEFAULT_TIMERS, ["agerIntervalSeconds", "agerLowMemoryDivisor", "agerNormalDivisor"]) };
     if (numbers.length < 1 || numbers.length > 3) {
-      throw new ConfigError("route-cache-command", `invalid command ${JSON.stringify(line)}: expected ip cache-ager-interval X [Y [Z]]`, line);
+      throw new ConfigError(
+        "route-cache-command",
+        `invalid command ${JSON.stringify(line)}: expected ip cache-ager-interval X [Y [Z]]`,
+        line,
+      );
     }
     return resolveAger(timers, { intervalSeconds: numbers[0], lowMemoryDivisor: numbers[1], normalDivisor: numbers[2] });
   }
   if (words[0] === "ip" && words[1] === "cache-invalidate-delay") {
-    if (negated || numbers.length === 0) return { ...timers, ...pick(DEFAULT_TIMERS, ["minimumSeconds", "maximumSeconds", "quietSeconds", "threshold"]) };
+    if (negated || numbers.length === 0)
+      return { ...timers, ...pick(DEFAULT_TIMERS, ["minimumSeconds", "maximumSeconds", "quietSeconds", "threshold"]) };
     if (numbers.length !== 4) {
       throw new ConfigError(
         "route-cache-command",

@@ -212,7 +212,15 @@ export interface FlowExports {
 
 /** assembly/route-cache.ts: the fast-switching route cache; handles are record addresses. */
 export interface RouteCacheExports {
-  routeCacheCreate(fib: number, limitBytes: number, maxEntries: number, maxNeighbors: number, maxAdjacencies: number, seedLow: number, seedHigh: number): number;
+  routeCacheCreate(
+    fib: number,
+    limitBytes: number,
+    maxEntries: number,
+    maxNeighbors: number,
+    maxAdjacencies: number,
+    seedLow: number,
+    seedHigh: number,
+  ): number;
   routeCacheMaxEntries(cache: number): number;
   routeCacheSetAger(cache: number, intervalMs: number, lowDivisor: number, normalDivisor: number, lowMemoryBytes: number): void;
   routeCacheSetInvalidateDelay(cache: number, minimumMs: number, maximumMs: number, quietSeconds: number, threshold: number): void;
