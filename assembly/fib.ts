@@ -17,8 +17,10 @@ import { lookup4, lookup4Batch, lookup6, lookup6Batch } from "./fib/lookup";
 import { Fib, FamilyStats, STATS_BYTES } from "./fib/state";
 import { fmix64 } from "./common/hash";
 import {
-  ELEMENT_BYTES, MAX_PATHS, elementFill, elementPathCount, elementPath, bucketOf, bucketOf6, elementChoose,
+  ELEMENT_BYTES, MAX_PATHS, ADJ_LOADSHARE, elementFill, elementPathCount, elementPath, bucketOf6, elementChoose,
+  isLoadShare, elementOf, resolve4,
 } from "./fib/load-share";
+import { PacketBatch } from "./packet/batch";
 
 /** Update outcomes (negative: refused, nothing changed). */
 export const FIB_NEW: i32 = 0;
@@ -37,8 +39,7 @@ export const ADJ_DROP: u8 = 3;
 export const ADJ_GLEAN: u8 = 4;
 export const ADJ_DISCARD: u8 = 5;
 export const ADJ_NEIGHBOR: u8 = 6;
-/** Not an adjacency: a load-sharing element (several paths), in the same id space. */
-export const ADJ_LOADSHARE: u8 = 7;
+
 
 function familyTrie(fib: Fib, family: u32): PlyTrie {
   return family == 6 ? fib.trie6 : fib.trie4;
@@ -84,6 +85,8 @@ export function fibCreate(limitBytes: f64, seedLow: u32, seedHigh: u32): Fib {
   fib.loadShareRefs = 0;
   fib.loadSharePending = 0;
   fib.loadShareKey = fmix64(seed ^ 0x3c6ef372fe94f82b);
+  fib.previous = 0;
+  fib.invalidReason = 0;
   for (let kind = ADJ_NULL; kind <= ADJ_DISCARD; kind++) fibAdjacencyAdd(fib, kind);
   return fib;
 }
@@ -150,15 +153,6 @@ export function fibAdjacencyKind(fib: Fib, id: u32): u8 {
 // ---------------------------------------------------------------------------------------------
 // Load-sharing elements
 
-// @ts-ignore: decorator
-@inline export function isLoadShare(fib: Fib, id: u32): bool {
-  return id < fib.adjCount && load<u8>(fib.adjKinds + id) == ADJ_LOADSHARE;
-}
-
-// @ts-ignore: decorator
-@inline export function elementOf(fib: Fib, id: u32): usize {
-  return <usize>load<u32>(fib.adjData + (<usize>id << 2));
-}
 
 /**
  * Adds a load-sharing element over `count` (2..16) adjacencies at `paths` (u32 each); returns
@@ -221,12 +215,7 @@ function sweepLoadShare(fib: Fib): void {
   }
 }
 
-/** The adjacency a route value gives for an IPv4 destination (and source; 0 for per-destination). */
-// @ts-ignore: decorator
-@inline export function resolve4(fib: Fib, value: u32, destination: u32, source: u32): u32 {
-  if (!isLoadShare(fib, value)) return value;
-  return elementChoose(elementOf(fib, value), bucketOf(fib.loadShareKey, destination, source));
-}
+
 
 // @ts-ignore: decorator
 @inline function adjacencyExists(fib: Fib, id: u32): bool {
@@ -292,9 +281,6 @@ function hostBitsSet(family: u32, length: u32): bool {
 // ---------------------------------------------------------------------------------------------
 // Updates
 
-/** Adjacency the last update replaced or deleted (valid when it returned FIB_REPLACED or 1). */
-export let fibPrevious: u32 = 0;
-
 function insertKey(fib: Fib, family: u32, length: u32, value: u32): i32 {
   const status = check(fib, family, length, value);
   if (status < 0) return status;
@@ -304,7 +290,7 @@ function insertKey(fib: Fib, family: u32, length: u32, value: u32): i32 {
   const slot = prefixTableFind(routes, length);
   if (slot != 0) {
     const old = load<u32>(slot + (<usize>routes.words << 2)) & MAX_ROUTE_VALUE;
-    fibPrevious = old;
+    fib.previous = old;
     if (old == value) return FIB_UNCHANGED;
     if (!plyTrieReserve(trie, 0, value, plyTrieTouched(trie, length))) {
       stats.aborted++;
@@ -359,13 +345,13 @@ function deleteKey(fib: Fib, family: u32, length: u32): i32 {
   }
   plyTrieRemove(trie, length, replacement);
   addRef(fib, value, -1);
-  fibPrevious = value;
+  fib.previous = value;
   familyStats(fib, family).invalidations++;
   fib.version++;
   return 1;
 }
 
-/** Inserts or replaces one route. Returns a FIB_ status; `fibPrevious` holds a replaced value. */
+/** Inserts or replaces one route. Returns a FIB_ status; the FIB's `previous` holds a replaced value. */
 export function fibInsert(fib: Fib, family: u32, w0: u32, w1: u32, w2: u32, w3: u32, length: u32, value: u32): i32 {
   setKey(w0, w1, w2, w3);
   const status = insertKey(fib, family, length, value);
@@ -373,7 +359,7 @@ export function fibInsert(fib: Fib, family: u32, w0: u32, w1: u32, w2: u32, w3: 
   return status;
 }
 
-/** Deletes one route: 1 deleted (its value in `fibPrevious`), 0 absent, negative if invalid. */
+/** Deletes one route: 1 deleted (its value in the FIB's `previous`), 0 absent, negative if invalid. */
 export function fibDelete(fib: Fib, family: u32, w0: u32, w1: u32, w2: u32, w3: u32, length: u32): i32 {
   setKey(w0, w1, w2, w3);
   const status = deleteKey(fib, family, length);
@@ -398,8 +384,10 @@ export function fibGet(fib: Fib, family: u32, w0: u32, w1: u32, w2: u32, w3: u32
   } else setKey(load<u32>(addresses + (<usize>i << 2)), 0, 0, 0);
 }
 
-/** Why the route named by `fibValidateBatch` is invalid (a negative FIB_ status). */
-export let fibInvalidReason: i32 = 0;
+/** Why the route that the FIB's last `fibValidateBatch` named is invalid (a negative FIB_ status). */
+export function fibInvalidReason(fib: Fib): i32 {
+  return fib.invalidReason;
+}
 
 /** Index of the first invalid route of a batch, or -1 when all are valid. */
 export function fibValidateBatch(fib: Fib, family: u32, addresses: usize, lengths: usize, values: usize, count: u32): i32 {
@@ -407,7 +395,7 @@ export function fibValidateBatch(fib: Fib, family: u32, addresses: usize, length
     loadKey(family, addresses, i);
     const status = check(fib, family, load<u8>(lengths + i), load<u32>(values + (<usize>i << 2)));
     if (status < 0) {
-      fibInvalidReason = status;
+      fib.invalidReason = status;
       return <i32>i;
     }
   }
@@ -438,7 +426,7 @@ export function fibInsertBatch(fib: Fib, family: u32, addresses: usize, lengths:
       sweepLoadShare(fib);
       return i;
     }
-    store<u32>(previous + (<usize>i << 2), status == FIB_NEW ? EMPTY_SLOT : fibPrevious);
+    store<u32>(previous + (<usize>i << 2), status == FIB_NEW ? EMPTY_SLOT : fib.previous);
   }
   sweepLoadShare(fib);
   return count;
@@ -552,6 +540,29 @@ export function fibLongestWithin4(fib: Fib, network: u32, length: u32): i32 {
 /** The route value (an adjacency or a load-sharing element) of an IPv4 destination, 0 for none. */
 export function fibRouteValue4(fib: Fib, address: u32): u32 {
   return lookup4(fib.trie4, address);
+}
+
+/**
+ * Looks up the destination of packets `from` … `from + count − 1` of a batch in place (its ipVersion
+ * and dst columns): `out` gets one u32 adjacency per packet, 0 for no route and for non-IP packets.
+ */
+export function fibLookupPacketBatch(fib: Fib, batch: PacketBatch, from: u32, count: u32, out: usize): void {
+  const versions = batch.ipVersion;
+  const dst = batch.dst;
+  for (let i: u32 = 0; i < count; i++) {
+    const row = <usize>(from + i);
+    const version = load<u8>(versions + row);
+    let adjacency: u32 = 0;
+    if (version == 4) {
+      const address = load<u32>(dst + (row << 4));
+      adjacency = lookup4(fib.trie4, address);
+      if (fib.loadShareLive) adjacency = resolve4(fib, adjacency, address, 0);
+    } else if (version == 6) {
+      adjacency = lookup6(fib.trie6, dst + (row << 4));
+      if (fib.loadShareLive) adjacency = resolve6(fib, adjacency, dst + (row << 4));
+    }
+    store<u32>(out + (<usize>i << 2), adjacency);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

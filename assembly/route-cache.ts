@@ -19,7 +19,7 @@ import {
   OFF_NEXT_HOP, OFF_CREATED, OFF_HEADER, OFF_NEXT, OFF_USED,
 } from "./route-cache/state";
 import { entryAt, removeEntry, removeAll, maskOf, neighborSet, neighborRemove } from "./route-cache/table";
-import { lookupOne, fillOne, lastFilled, entryAdjacency, VERDICT_FAST } from "./route-cache/switching";
+import { lookupOne, fillOne, entryAdjacency, VERDICT_FAST } from "./route-cache/switching";
 import { advance, recordRequests, requestsIn } from "./route-cache/timers";
 
 function nextPowerOfTwo(n: u64): u64 {
@@ -159,7 +159,7 @@ export function routeCacheSwitchBatch(cache: RouteCache, dst: usize, count: u32,
     if (e != 0) hits++;
     else {
       verdict = fillOne(cache, address, now);
-      e = lastFilled;
+      e = cache.lastEntry;
     }
     store<u8>(verdicts + i, verdict);
     store<u32>(adjacencies + (i << 2), e != 0 ? entryAdjacency(cache, e) : 0);
@@ -188,20 +188,22 @@ export function routeCacheLookupBatch(cache: RouteCache, dst: usize, count: u32,
   return hits;
 }
 
-/** Process-switches one missed destination; returns its verdict (routeCacheLastEntry: the entry built). */
+/** Process-switches one missed destination; returns its verdict (`routeCacheLastEntry(cache)`: the entry hit or built). */
 export function routeCacheFill(cache: RouteCache, address: u32, now: f64): u8 {
   now = advance(cache, now);
   const e = lookupOne(cache, address);
   cache.counters.lookups++;
   if (e != 0) {
     cache.counters.fastSwitched++;
+    cache.lastEntry = e;
     return VERDICT_FAST;
   }
   return fillOne(cache, address, now);
 }
 
-export function routeCacheLastEntry(): u32 {
-  return lastFilled;
+/** The entry the last `routeCacheFill` hit or built (index + 1), 0 when none. */
+export function routeCacheLastEntry(cache: RouteCache): u32 {
+  return cache.lastEntry;
 }
 
 export function routeCacheEntryHeader(cache: RouteCache, e: u32): usize {
@@ -277,12 +279,12 @@ function invalidateNeighbor(cache: RouteCache, address: u32): u32 {
 
 /**
  * ARP resolved `address` to the MAC at `mac`: 1 new, 2 changed (its entries invalidated), 0
- * unchanged, −1 neighbour table full. `routeCacheLastInvalidated` holds the entries removed.
+ * unchanged, −1 neighbour table full. `routeCacheLastInvalidated(cache)` gives the entries removed.
  */
 export function routeCacheSetNeighbor(cache: RouteCache, address: u32, mac: usize, now: f64): i32 {
   advance(cache, now);
   const status = neighborSet(cache, address, mac);
-  lastInvalidated = status == 2 ? invalidateNeighbor(cache, address) : 0;
+  cache.lastInvalidated = status == 2 ? invalidateNeighbor(cache, address) : 0;
   return status;
 }
 
@@ -290,13 +292,13 @@ export function routeCacheSetNeighbor(cache: RouteCache, address: u32, mac: usiz
 export function routeCacheRemoveNeighbor(cache: RouteCache, address: u32, now: f64): i32 {
   advance(cache, now);
   const status = neighborRemove(cache, address);
-  lastInvalidated = status == 1 ? invalidateNeighbor(cache, address) : 0;
+  cache.lastInvalidated = status == 1 ? invalidateNeighbor(cache, address) : 0;
   return status;
 }
 
-let lastInvalidated: u32 = 0;
-export function routeCacheLastInvalidated(): u32 {
-  return lastInvalidated;
+/** Entries the last neighbour change invalidated. */
+export function routeCacheLastInvalidated(cache: RouteCache): u32 {
+  return cache.lastInvalidated;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -245,3 +245,54 @@ export {
   type FlowCacheDisplay,
   type FlowRecordNames,
 } from "./show/flow-cache.js";
+export {
+  type SequenceRuleName,
+  type SequenceOrder,
+  type SequenceRule,
+  type SerialOrder,
+  type LsaInstance,
+  type LsaCompareOptions,
+  type LsaOrder,
+  SEQUENCE_RULE_NAMES,
+  MIN_SEQUENCE_BITS,
+  MAX_SEQUENCE_BITS,
+  later789,
+  laterStrict,
+  later1982,
+  compareSerialNumbers,
+  laterLollipop,
+  laterLinear,
+  compareLsaInstances,
+  sequenceRule,
+  defaultSequenceBits,
+  signedSequence,
+} from "./flooding/sequence.js";
+export {
+  type RelationCounts,
+  type ThreeCycle,
+  MAX_BRUTE_FORCE_BITS,
+  countRelation,
+  findThreeCycle,
+  evenlySpreadCycle,
+  longestChain,
+} from "./flooding/cycles.js";
+export { fletcher16, updateChecksum } from "./flooding/checksum.js";
+export { type TopologySpec, type Topology, MAX_FLOODING_NODES, buildTopology } from "./flooding/topology.js";
+export {
+  type FloodingOptions,
+  type FloodInjection,
+  type NodeFailure,
+  type AlarmOptions,
+  type ResolvedFloodingOptions,
+  FLOODING_DEFAULTS,
+  resolveFloodingOptions,
+} from "./flooding/options.js";
+export { type FloodingResult, simulateFlooding } from "./flooding/simulator.js";
+export {
+  type Arpanet1980Options,
+  type InjectionPattern,
+  ARPANET_1980_VALUES,
+  arpanet1980,
+  arpanet1980Injections,
+} from "./flooding/arpanet-1980.js";
+export { type FloodingReportRun, renderCpuChartSvg, renderFloodingReportHtml, floodingSummary } from "./flooding/report.js";

@@ -445,7 +445,7 @@ test("JSON lines written in WebAssembly (and TypeScript for the numbers it decli
         fc.array(record, { minLength: 1, maxLength: 12 }),
         fc.nat(),
         fc.nat(),
-        fc.integer({ min: 768, max: 3000 }),
+        fc.integer({ min: 776, max: 3000 }),
         (records, headSeed, countSeed, scratchBytes) => {
           const cache = new FlowCache({ capacity: 1, seed: 1 });
           const wasm = cache.wasm;

@@ -10,6 +10,10 @@
 // each path takes 16/n of the buckets, rounded.
 
 import { fmix64 } from "../common/hash";
+import { Fib } from "./state";
+
+/** Not an adjacency: a load-sharing element (several paths), in the same id space (kind 7). */
+export const ADJ_LOADSHARE: u8 = 7;
 
 export const LOAD_SHARE_BUCKETS: u32 = 16;
 export const MAX_PATHS: u32 = 16;
@@ -49,4 +53,21 @@ export function bucketOf6(key: u64, address: usize): u32 {
 // @ts-ignore: decorator
 @inline export function elementChoose(element: usize, bucket: u32): u32 {
   return load<u32>(element + (<usize>bucket << 2));
+}
+
+// @ts-ignore: decorator
+@inline export function isLoadShare(fib: Fib, id: u32): bool {
+  return id < fib.adjCount && load<u8>(fib.adjKinds + id) == ADJ_LOADSHARE;
+}
+
+// @ts-ignore: decorator
+@inline export function elementOf(fib: Fib, id: u32): usize {
+  return <usize>load<u32>(fib.adjData + (<usize>id << 2));
+}
+
+/** The adjacency a route value gives for an IPv4 destination (and source; 0 for per-destination). */
+// @ts-ignore: decorator
+@inline export function resolve4(fib: Fib, value: u32, destination: u32, source: u32): u32 {
+  if (!isLoadShare(fib, value)) return value;
+  return elementChoose(elementOf(fib, value), bucketOf(fib.loadShareKey, destination, source));
 }

@@ -43,5 +43,9 @@ export const STATS_BYTES: i32 = 40;
   loadSharePending: u32;
   /** Key of the per-destination path choice. */
   loadShareKey: u64;
+  /** Adjacency the last update replaced or deleted (valid when it returned FIB_REPLACED or 1). */
+  previous: u32;
+  /** Why the route that the last `fibValidateBatch` named is invalid (a negative FIB_ status). */
+  invalidReason: i32;
 }
 

@@ -134,4 +134,7 @@ export const COUNTER_COUNT: u32 = 18;
   lastFullInvalidation: f64;
   rateSeconds: usize;
   rateCounts: usize;
+  /** Results of the last call for the host to read: the entry `fill` built, the entries an ARP change removed. */
+  lastEntry: u32;
+  lastInvalidated: u32;
 }

@@ -9,7 +9,8 @@
 //   subnet, or a route pointing at an interface): each host has its own MAC rewrite. This is
 //   the entry a worm scan creates for every address it probes.
 
-import { fibAdjacencyKind, fibRouteValue4, fibLongestWithin4, isLoadShare, resolve4, ADJ_NEIGHBOR } from "../fib";
+import { fibAdjacencyKind, fibRouteValue4, fibLongestWithin4, ADJ_NEIGHBOR } from "../fib";
+import { isLoadShare, resolve4 } from "../fib/load-share";
 import {
   RouteCache, OFF_USED, OFF_ADJACENCY, OFF_NETWORK, OFF_HEADER_BYTES, OFF_INTERFACE, OFF_NEXT_HOP, OFF_CREATED, OFF_HEADER,
   MEMO_KNOWN, MEMO_HOSTS, ADJ_INFO_BYTES, ADJ_VALID, ADJ_ATTACHED, ADJ_STATIC_MAC, INTERFACE_BYTES, ENCAP_HDLC,
@@ -45,14 +46,11 @@ export const VERDICT_NO_ROUTE: u8 = 6;
   return e;
 }
 
-/** Entry of the last `fillOne` (index + 1), 0 when it built none. */
-export let lastFilled: u32 = 0;
-
-/** Process-switches a packet to `address` that missed; returns its verdict (counted). */
+/** Process-switches a packet to `address` that missed; returns its verdict (counted); `cache.lastEntry` is the entry built. */
 export function fillOne(cache: RouteCache, address: u32, now: f64): u8 {
   const c = cache.counters;
   c.processSwitched++;
-  lastFilled = 0;
+  cache.lastEntry = 0;
   const fib = cache.fib;
   const value = fibRouteValue4(fib, address);
   if (value == 0) {
@@ -124,7 +122,7 @@ export function fillOne(cache: RouteCache, address: u32, now: f64): u8 {
     store<u8>(entry, 14, OFF_HEADER_BYTES);
   }
   c.adds++;
-  lastFilled = e;
+  cache.lastEntry = e;
   return VERDICT_PROCESS;
 }
 

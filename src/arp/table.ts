@@ -31,7 +31,7 @@ import {
   sortEntries,
 } from "./types.js";
 import { type ArpPacket, checkTime, checkInterface, toMacValue, macText, macBytes, parseArpPacket } from "./input.js";
-import { renderArp, type ArpShowOptions } from "../show/arp.js";
+import { renderArp, type ArpShowOptions } from "./show.js";
 
 /** Addresses per `resolveBatch` call into the core. */
 const CHUNK = 16384;
@@ -149,9 +149,12 @@ export class ArpTable {
     const address = toIPv4(ip);
     const verdict = this.#wasm.arpResolve(this.#handle, ifIndex, address, this.#time(now));
     if (verdict === ArpVerdict.found) {
-      return { status: "found", mac: macText(this.#wasm.arpResultMacHigh() * 2 ** 32 + (this.#wasm.arpResultMacLow() >>> 0)) };
+      return {
+        status: "found",
+        mac: macText(this.#wasm.arpResultMacHigh(this.#handle) * 2 ** 32 + (this.#wasm.arpResultMacLow(this.#handle) >>> 0)),
+      };
     }
-    if (verdict === ArpVerdict.queued) return { status: "queued", handle: this.#wasm.arpResultHandle() >>> 0 };
+    if (verdict === ArpVerdict.queued) return { status: "queued", handle: this.#wasm.arpResultHandle(this.#handle) >>> 0 };
     return { status: "dropped", reason: dropReason(verdict), icmp: (verdict & ArpVerdict.icmpFlag) !== 0 };
   }
 
@@ -442,7 +445,7 @@ export class ArpTable {
         let cursor = 0;
         for (;;) {
           const next = w.arpEntryScan(this.#handle, i, kind, cursor, this.#scratch, SCAN);
-          const n = w.arpScanCount.value as number;
+          const n = w.arpScanCount(this.#handle);
           const f = this.#views.refresh().f64;
           for (let k = 0; k < n; k++) {
             const v = (j: number) => f[(this.#scratch >>> 3) + k * ENTRY_WORDS + j]!;

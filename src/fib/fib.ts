@@ -15,6 +15,7 @@ import type { HeapViews } from "../wasm/views.js";
 import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
 import { checkOptionNames } from "../common/validation.js";
 import { fmix64 } from "../common/mix.js";
+import { PacketBatch } from "../packet/batch.js";
 
 /** The special adjacencies of CEF, present in every FIB with these ids. */
 export const SpecialAdjacency = {
@@ -419,6 +420,33 @@ export class Fib {
     return out;
   }
 
+  /**
+   * Looks up the destination of every packet of a {@link PacketBatch} on this FIB's core, reading
+   * its columns in place (no copy): `out[i]` gets the adjacency of packet i (IPv4 or IPv6), 0 for
+   * no route and for packets that are not IP.
+   * @throws ConfigError (code `batch-core`) when the batch lives on another core.
+   */
+  lookupPackets(batch: PacketBatch, out: Uint32Array = new Uint32Array(batch.length)): Uint32Array {
+    if (!(batch instanceof PacketBatch) || batch.core !== this.core) {
+      throw new ConfigError(
+        "batch-core",
+        "the batch must live on the FIB's core: create it with new PacketBatch({ core: fib.core })",
+        batch,
+      );
+    }
+    const count = batch.length;
+    if (!(out instanceof Uint32Array) || out.length < count) {
+      throw new RangeError(`lookupPackets: out must be a Uint32Array of at least ${count} entries`);
+    }
+    const staging = this.#stagingArea() + CHUNK * 16;
+    for (let start = 0; start < count; start += CHUNK) {
+      const n = Math.min(CHUNK, count - start);
+      this.#wasm.fibLookupPacketBatch(this.#handle, batch.handle, start, n, staging);
+      out.set(this.#views.refresh().u32.subarray(staging >>> 2, (staging >>> 2) + n), start);
+    }
+    return out;
+  }
+
   /** IPv6 lookups for a batch: four u32 words per address (most significant first) in `addresses`. */
   lookupBatch6(addresses: Uint32Array, out: Uint32Array = new Uint32Array(addresses.length >>> 2)): Uint32Array {
     checkBatch("lookupBatch6", addresses, 4, out, addresses.length >>> 2);
@@ -643,7 +671,7 @@ export class Fib {
       views.u8.set(lengths, l);
       const bad = w.fibValidateBatch(this.#handle, family, a, l, v, count);
       if (bad >= 0) {
-        const reason = w.fibInvalidReason.value as number;
+        const reason = w.fibInvalidReason(this.#handle);
         const text = formatPrefixLoose(family, addresses.subarray(bad * words, bad * words + words), lengths[bad]!);
         const where = `${name}: route ${bad} (${text} -> ${adjacencies[bad]})`;
         if (reason === BAD_ADJACENCY) throw new AdjacencyError("adjacency-unknown", `${where}: no such adjacency`, adjacencies[bad]);

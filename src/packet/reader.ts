@@ -258,7 +258,7 @@ export class CaptureReader {
       const index = this.#parse ? wasm.packetIndexPcapAndParse : wasm.packetIndexPcap;
       const next = index(this.batch.handle, this.#pos, this.#fill, flags, header.linkType, this.#interface, this.#maxCaptured);
       this.#parsed = this.batch.length;
-      const error = (wasm.pcapIndexError.value as number) === PCAP_RECORD_TOO_LARGE;
+      const error = wasm.packetBatchIndexError(this.batch.handle) === PCAP_RECORD_TOO_LARGE;
       this.#pos = next;
       if (error) {
         const captured = readU32(frames, next + 8, !header.swapped);

@@ -14,7 +14,7 @@ import {
   type FlowUpdateOptions,
   checkTime,
   resolveFlowCacheOptions,
-} from "../flow/cache.js";
+} from "../flow/options.js";
 import type { ExpiredFlow, FlowDirection, FlowEndReason, FlowRecord } from "../flow/record.js";
 import {
   type FlowCacheCounters,

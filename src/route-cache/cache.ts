@@ -368,14 +368,14 @@ export class RouteCache {
     const status = this.#wasm.routeCacheSetNeighbor(this.#handle, ip, this.#scratch, now);
     if (status < 0)
       throw new CapacityError("route-cache-neighbors", `cannot add neighbour ${formatIPv4(ip)}: the neighbour table is full`, address);
-    return this.#wasm.routeCacheLastInvalidated();
+    return this.#wasm.routeCacheLastInvalidated(this.#handle);
   }
 
   /** ARP lost a neighbour: the entries through it are invalidated. Returns how many. */
   removeNeighbor(address: IPv4Input, now: number): number {
     checkNow(now);
     this.#wasm.routeCacheRemoveNeighbor(this.#handle, toIPv4(address), now);
-    return this.#wasm.routeCacheLastInvalidated();
+    return this.#wasm.routeCacheLastInvalidated(this.#handle);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -477,6 +477,15 @@ export class PacketSelector {
     return this.#selection(indices, slots, total);
   }
 
+  /** Gives the selector's reservation back to its core; it must not be used afterwards. Also `Symbol.dispose`. */
+  dispose(): void {
+    this.core.detach(this.#attachment);
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
   /**
    * A packet batch on this selector's core (the same as `new PacketBatch({ ...options, core })`):
    * {@link selectBatch} reads its columns in place, with no copy.
@@ -626,11 +635,10 @@ export class PacketSelector {
   }
 
   /**
-   * Applies a configuration change: `change` edits the maps, then the samplers and the program
-   * are rebuilt. If that fails (no room for the samplers), `undo` restores the maps and the
-   * error propagates: nothing changed.
+   * Applies a configuration change: sets `key` in `map` (deletes it for undefined), then rebuilds
+   * the samplers and the program. If the rebuild fails (no room for the samplers), the old value
+   * is put back and the error propagates: nothing changed.
    */
-  /** Sets `key` in `map` (deletes it for undefined) and rebuilds; puts the old value back if the rebuild fails. */
   #applySet<K, V>(map: Map<K, V>, key: K, value: V | undefined): void {
     const previous = map.get(key);
     const put = (v: V | undefined) => (v === undefined ? map.delete(key) : map.set(key, v));
