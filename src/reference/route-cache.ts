@@ -91,6 +91,7 @@ function majorNetwork(address: number): [number, number] | undefined {
 
 /** A plain-TypeScript route cache with the answers of {@link RouteCache}. */
 export class ReferenceRouteCache {
+  /** Entries the cache may hold. */
   readonly maxEntries: number;
   readonly #fib: ReferenceFib;
   readonly #adjacency: (id: number) => ReferenceAdjacency | undefined;
@@ -146,21 +147,22 @@ export class ReferenceRouteCache {
     if (options.invalidateDelay !== undefined) this.#timers = resolveInvalidateDelay(this.#timers, options.invalidateDelay);
   }
 
+  /** The ager and invalidation settings in force. */
   get timers(): RouteCacheTimers {
     return { ...this.#timers };
   }
 
+  /** Applies `ip cache-ager-interval X Y Z` / `ip cache-invalidate-delay ...` (as RouteCache.configure). */
   configure(line: string): void {
-    const before = this.#timers.agerIntervalSeconds;
     this.#timers = applyCommand(this.#timers, line);
-    // A new ager setting starts its period from the latest time the cache has seen.
+    // A new setting starts the ager's period again from the latest time the cache has seen.
     if (this.#started) this.#nextRun = this.#now + this.#timers.agerIntervalSeconds * 1000;
-    void before;
   }
 
   // -------------------------------------------------------------------------------------------
   // Time
 
+  /** Runs the invalidation and ager work due at `now`; returns the cache's clock (never backwards). */
   advance(now: number): number {
     checkNow(now);
     if (!this.#started) {
@@ -327,6 +329,7 @@ export class ReferenceRouteCache {
     return "process";
   }
 
+  /** Switches a batch: verdict codes (1 fast … 6 no route) and adjacencies, as RouteCache.switchBatch. */
   switchBatch(destinations: Uint32Array, now: number): { verdicts: Uint8Array; adjacencies: Uint32Array; fastSwitched: number } {
     now = this.advance(now);
     const codes: Record<RouteCacheVerdict, number> = { fast: 1, process: 2, "no-memory": 3, uncacheable: 4, unresolved: 5, "no-route": 6 };
@@ -342,6 +345,7 @@ export class ReferenceRouteCache {
     return { verdicts, adjacencies, fastSwitched: fast };
   }
 
+  /** Hits only: the cached adjacency per destination (0 on a miss); returns the hits. */
   lookupBatch(destinations: Uint32Array, now: number, out: Uint32Array = new Uint32Array(destinations.length)): number {
     this.advance(now);
     let hits = 0;
@@ -358,6 +362,7 @@ export class ReferenceRouteCache {
     return hits;
   }
 
+  /** Switches one packet; `fast` when cached, else process switched. */
   fill(destination: IPv4Input, now: number): RouteCacheVerdict {
     now = this.advance(now);
     return this.#switch(toIPv4(destination), now).verdict;
@@ -366,12 +371,14 @@ export class ReferenceRouteCache {
   // -------------------------------------------------------------------------------------------
   // Invalidation
 
+  /** One whole-cache invalidation request at `now`. */
   requestInvalidation(now: number): void {
     now = this.advance(now);
     this.#request(now, 1);
     this.advance(now);
   }
 
+  /** `clear ip cache [PREFIX MASK]`; returns the entries removed. */
   clear(now: number, prefix?: PrefixInput): number {
     now = this.advance(now);
     const before = this.#entries.size;
@@ -410,6 +417,7 @@ export class ReferenceRouteCache {
     return removed;
   }
 
+  /** ARP resolved a neighbour; a changed MAC invalidates its entries (returns how many). */
   setNeighbor(address: IPv4Input, mac: MacInput, now: number): number {
     this.advance(now);
     const ip = toIPv4(address);
@@ -423,6 +431,7 @@ export class ReferenceRouteCache {
     return known === undefined ? 0 : this.#invalidateNeighbor(ip);
   }
 
+  /** ARP lost a neighbour; its entries are invalidated (returns how many). */
   removeNeighbor(address: IPv4Input, now: number): number {
     this.advance(now);
     const ip = toIPv4(address);
@@ -433,6 +442,7 @@ export class ReferenceRouteCache {
   // -------------------------------------------------------------------------------------------
   // Inspection
 
+  /** Counters and the state `show ip cache` prints. */
   statistics(): RouteCacheStatistics {
     const started = this.#started;
     return {
@@ -448,6 +458,7 @@ export class ReferenceRouteCache {
     };
   }
 
+  /** The entries in creation order, or those inside a prefix. */
   entries(prefix?: PrefixInput): RouteCacheEntry[] {
     const filter = prefix === undefined ? undefined : parsePrefix(prefix);
     const out: RouteCacheEntry[] = [];
