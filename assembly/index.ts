@@ -6,6 +6,8 @@ export * from "./sampler";
 export * from "./packet";
 export * from "./arp";
 export * from "./flow";
+export * from "./nat";
+export * from "./bridge";
 
 /** Allocates `bytes` of zeroed memory for a host-side staging buffer. */
 export function alloc(bytes: usize): usize {

@@ -217,3 +217,40 @@ export {
   type FlowCacheDisplay,
   type FlowRecordNames,
 } from "./show/flow-cache.js";
+export { NatTable, type NatTranslateOptions } from "./nat/table.js";
+export { ReferenceNatTable, type ReferenceNatPacket } from "./reference/nat.js";
+export {
+  type NatOptions,
+  type NatInterfaceConfig,
+  type NatPoolConfig,
+  type NatAccessList,
+  type NatAccessListEntry,
+  type NatInsideSourceConfig,
+  type NatStaticConfig,
+  type NatTimeouts,
+  NAT_DEFAULT_TIMEOUTS,
+} from "./nat/options.js";
+export {
+  NatVerdict,
+  NAT_COUNTER_NAMES,
+  NAT_TIMEOUT_CLASSES,
+  type NatCounterName,
+  type NatCounters,
+  type NatTimeoutClass,
+  type NatTranslation,
+  type NatStatistics,
+  type NatPoolStatistics,
+  type NatMappingStatistics,
+} from "./nat/types.js";
+export { renderNatTranslations, renderNatStatistics, renderNatTranslation, type NatShowOptions } from "./show/nat.js";
+export { BridgeTable, type BridgeInputOptions, type BridgeDecisions } from "./bridge/table.js";
+export { ReferenceBridgeTable, type ReferenceBridgeFrame } from "./reference/bridge.js";
+export {
+  type BridgeOptions,
+  type BridgeGroupConfig,
+  type BridgeInterfaceConfig,
+  type BridgeBviConfig,
+  BRIDGE_DEFAULT_AGING_MS,
+} from "./bridge/options.js";
+export { BridgeVerdict, BRIDGE_COUNTER_NAMES, type BridgeCounterName, type BridgeCounters, type BridgeStation } from "./bridge/types.js";
+export { renderBridge } from "./show/bridge.js";
