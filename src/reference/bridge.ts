@@ -120,7 +120,12 @@ export class ReferenceBridgeTable {
       this.#count(0, "notBridged");
       return [BridgeVerdict.notBridged, 0];
     }
-    if (f.linkType !== 1 || f.status === "unsupported-link-type" || f.status === "truncated-link" || f.status === "frame-out-of-bounds") {
+    if (
+      f.linkType !== 1 ||
+      f.status === "unsupported-link-type" ||
+      f.status === "truncated-link-header" ||
+      f.status === "frame-out-of-bounds"
+    ) {
       this.#count(group, "skipped");
       return [BridgeVerdict.skipped, 0];
     }
