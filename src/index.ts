@@ -254,3 +254,5 @@ export {
 } from "./bridge/options.js";
 export { BridgeVerdict, BRIDGE_COUNTER_NAMES, type BridgeCounterName, type BridgeCounters, type BridgeStation } from "./bridge/types.js";
 export { renderBridge } from "./show/bridge.js";
+export { NatConfigParser, parseNatConfig } from "./nat/config.js";
+export { BridgeConfigParser, parseBridgeConfig } from "./bridge/config.js";
