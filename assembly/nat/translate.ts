@@ -107,7 +107,9 @@ function outbound(t: NatState, protocol: u32, src: u32, sport: u32, dst: u32, dp
   const oport = protocol == ICMP ? 0 : dport;
   let e: u32 = NIL;
   if (ported) e = live(t, findForwardExtended(t, protocol, src, sport, dst, oport), now);
-  if (e == NIL) e = live(t, findForwardSimple(t, src), now);
+  // Simple entries (static, pool NAT) are looked up only when there are any: a PAT-only table
+  // then spends one index probe per new flow, not two (a scan is all new flows).
+  if (e == NIL && t.live != t.extended) e = live(t, findForwardSimple(t, src), now);
   if (e != NIL) {
     resultEntry = e;
     return;
@@ -247,7 +249,7 @@ export function translateRow(t: NatState, b: PacketBatch, i: u32, now: i64, egre
   } else {
     const oport = protocol == ICMP ? 0 : sport;
     if (ported) e = live(t, findReverseExtended(t, protocol, dst, dport, src, oport), now);
-    if (e == NIL) e = live(t, findReverseSimple(t, dst), now);
+    if (e == NIL && t.live != t.extended) e = live(t, findReverseSimple(t, dst), now);
     if (e == NIL) return drop(t, C_OUTSIDE_MISS, VERDICT_OUTSIDE_MISS);
     count(t, C_HITS);
   }

@@ -341,16 +341,20 @@ export function resolveNatOptions(options: NatOptions): ResolvedNatOptions {
   }
 
   const statics: ResolvedNatOptions["statics"] = [];
+  const locals = new Set<number>();
+  const globals = new Set<number>();
   for (const s of list(options.insideSourceStatic, "insideSourceStatic")) {
     if (s === null || typeof s !== "object") fail("nat-static", `invalid static translation ${describe(s)}: expected { local, global }`, s);
     const local = address(s.local, "static inside local address");
     const global = address(s.global, "static inside global address");
-    if (statics.some((x) => x.local === local || x.global === global)) {
+    if (locals.has(local) || globals.has(global)) {
       fail("nat-static", `static translation ${formatIPv4(local)} → ${formatIPv4(global)} reuses an address of another one`, s);
     }
     if (pools.some((p) => global >= p.start && global < p.start + p.size)) {
       fail("nat-static", `static inside global ${formatIPv4(global)} lies in a NAT pool`, s);
     }
+    locals.add(local);
+    globals.add(global);
     statics.push({ local, global });
   }
   if (statics.length > capacity) fail("nat-capacity", `capacity ${capacity} cannot hold ${statics.length} static translations`, capacity);
