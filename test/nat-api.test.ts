@@ -190,3 +190,31 @@ interface BVI1
     (e) => e instanceof ConfigError && e.code === "bridge-aging-time",
   );
 });
+
+test("results do not depend on how a batch is cut (from/count)", () => {
+  const frames = Array.from({ length: 40 }, (_, k) => ({
+    interface: k % 5 === 4 ? 1 : 0,
+    frame: ipFrame(
+      k % 5 === 4
+        ? { src: "171.69.1.220", dst: "171.69.233.209", protocol: "udp", srcPort: 53, dstPort: 1000 + (k % 7) }
+        : { src: `10.1.1.${k % 9}`, dst: "171.69.1.220", protocol: k % 2 ? "udp" : "tcp", srcPort: 1000 + (k % 7), dstPort: 53 },
+    ),
+  }));
+  const run = (cuts: number[]) => {
+    using nat = new NatTable({ ...parseNatConfig(CONFIG), capacity: 64, maxEntries: 12, seed: 3 });
+    using batch = PacketBatch.from(frames, { core: nat.core });
+    batch.parse();
+    const verdicts: number[] = [];
+    let from = 0;
+    for (const cut of [...cuts, frames.length]) {
+      if (cut <= from) continue;
+      verdicts.push(...nat.translate(batch, { now: 5000, from, count: cut - from }));
+      from = cut;
+    }
+    return { verdicts, frames: [...batch.frames], translations: nat.translations(), counters: nat.counters() };
+  };
+  const whole = run([]);
+  assert.deepEqual(run([1, 2, 3, 17, 30, 39]), whole);
+  assert.deepEqual(run([20]), whole);
+  assert.ok(whole.verdicts.includes(NatVerdict.droppedMaxEntries | NatVerdict.icmpFlag), "the run reaches max-entries");
+});
