@@ -264,7 +264,8 @@ export function bridgeClear(t: BridgeState, g: u32): u32 {
 
 /** Pointer to group `g`'s COUNTERS u64 slots. */
 export function bridgeCounters(t: BridgeState, g: u32): usize {
-  return t.counters + ((<usize>(g < MAX_GROUPS ? g : 0) * <usize>COUNTERS) << 3);
+  const group: u32 = g < MAX_GROUPS ? g : 0;
+  return t.counters + ((<usize>group * <usize>COUNTERS) << 3);
 }
 
 /** Stations, capacity, longest probe, clock steps back, last time (f64 words at `out`). */

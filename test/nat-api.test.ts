@@ -218,3 +218,25 @@ test("results do not depend on how a batch is cut (from/count)", () => {
   assert.deepEqual(run([20]), whole);
   assert.ok(whole.verdicts.includes(NatVerdict.droppedMaxEntries | NatVerdict.icmpFlag), "the run reaches max-entries");
 });
+
+test("hand-filled columns that point outside the frame are skipped, never written through", () => {
+  using nat = new NatTable({ ...parseNatConfig(CONFIG), capacity: 64, seed: 3 });
+  const frame = ipFrame({ src: "10.1.1.1", dst: "171.69.1.220", protocol: "tcp", srcPort: 1000, dstPort: 80 });
+  using batch = PacketBatch.from(
+    [
+      { interface: 0, frame },
+      { interface: 0, frame },
+      { interface: 0, frame },
+    ],
+    { core: nat.core },
+  );
+  batch.parse();
+  const c = batch.columns;
+  c.l3Offset[0] = 1_000_000; // beyond the frame
+  c.l4Offset[1] = c.capturedLength[1]! - 4; // a TCP header cut off
+  c.frameOffset[2] = batch.frameBytes - 10; // the frame runs past the frame area
+  const before = batch.frames.slice();
+  assert.deepEqual([...nat.translate(batch, { now: 0 })], [NatVerdict.skipped, NatVerdict.skipped, NatVerdict.skipped]);
+  assert.deepEqual(batch.frames, before);
+  assert.equal(nat.counters().skipped, 3);
+});

@@ -224,6 +224,15 @@ export function translateRow(t: NatState, b: PacketBatch, i: u32, now: i64, egre
   const l4 = <usize>load<u32>(b.l4Offset + (k << 2));
   const hasFrame = cap != 0;
   const whole = status == PACKET_STATUS_OK;
+  // The columns may have been filled by hand: the rewrite must stay inside the frame, and the
+  // frame inside the batch's frame area (IPv4 header, then the transport fields it touches).
+  if (hasFrame) {
+    const need = protocol == TCP ? 20 : protocol == UDP ? 8 : protocol == ICMP ? 4 : 0;
+    if (<u64>load<u32>(b.frameOffset + (k << 2)) + <u64>cap > <u64>b.frameBytes || l3 + 20 > <usize>cap
+      || (whole && (l4 < l3 + 20 || l4 + <usize>need > <usize>cap))) {
+      return drop(t, C_SKIPPED, VERDICT_SKIPPED);
+    }
+  }
   let sport: u32 = 0, dport: u32 = 0;
   let ported = false;
   if (whole && (protocol == TCP || protocol == UDP)) {

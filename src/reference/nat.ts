@@ -7,7 +7,8 @@
  * The rules, in the order a packet meets them:
  * 1. Role: input interface outside → outside-to-inside; input inside (and, when the egress is
  *    given, output outside) → inside-to-outside; otherwise `notNat`. Then IPv4 with status
- *    "ok" or "fragment", else `skipped`.
+ *    "ok" or "fragment", and a frame (when there is one) that holds the IPv4 header and the
+ *    transport fields the rewrite touches, else `skipped`.
  * 2. Ports: TCP/UDP ports, or the ICMP query id (echo, timestamp, information, mask) as both
  *    ports; none for fragments, other protocols and ICMP errors.
  * 3. Lookup: the extended entry (protocol, addresses, ports; ICMP outside port 0) first, then
@@ -275,6 +276,14 @@ export class ReferenceNatTable {
     const dst = toIPv4(p.dst!);
     const frame = p.frame !== undefined && p.frame.length > 0 ? p.frame : undefined;
     const whole = p.status === "ok";
+    if (frame !== undefined) {
+      // The rewrite stays inside the frame: the IPv4 header, then the transport fields it touches.
+      const need = protocol === 6 ? 20 : protocol === 17 ? 8 : protocol === 1 ? 4 : 0;
+      const l3 = p.l3Offset ?? 0;
+      const l4 = p.l4Offset ?? 0;
+      if (l3 + 20 > frame.length || (whole && (l4 < l3 + 20 || l4 + need > frame.length)))
+        return this.#verdict("skipped", NatVerdict.skipped);
+    }
     let sport = 0;
     let dport = 0;
     let ported = false;
