@@ -7,6 +7,8 @@ export * from "./packet";
 export * from "./arp";
 export * from "./flow";
 export * from "./route-cache";
+export * from "./nat";
+export * from "./bridge";
 
 import { sipHash13 } from "./common/hash";
 

@@ -81,8 +81,6 @@ export {
   type RouteCacheView,
   type RouteCacheShowOptions,
 } from "./show/route-cache.js";
-export { ReferenceRouteCache, type ReferenceRouteCacheOptions, type ReferenceAdjacency } from "./reference/route-cache.js";
-export { ReferenceFib, type ReferenceFibOptions } from "./reference/fib.js";
 export { Sampler, type SamplerOptions, type SamplerSavedState } from "./sampling/sampler.js";
 export { type SamplerMode, SAMPLER_MODES, MAX_SAMPLING_INTERVAL } from "./sampling/modes.js";
 export {
@@ -186,7 +184,6 @@ export {
 } from "./packet/writer.js";
 export { formatPacketLine, formatStatusCounts, formatPacketTime, formatTcpFlags } from "./show/packet.js";
 export { ArpTable, type ArpInterfaceInfo, type ArpState } from "./arp/table.js";
-export { ReferenceArpTable } from "./reference/arp.js";
 export { type ArpOptions, type ArpInterfaceOptions, type ArpParameters, type ArpRetryMode, ARP_DEFAULTS } from "./arp/options.js";
 export {
   ArpVerdict,
@@ -359,3 +356,40 @@ export {
   type ResolvedShowCommand,
 } from "./show/commands.js";
 export { renderFlowBrief, renderFlowCacheBrief, FLOW_BRIEF_HEADER, type FlowRecordLayout } from "./show/flow-cache.js";
+export { NatTable, type NatTranslateOptions } from "./nat/table.js";
+export {
+  type NatOptions,
+  type NatInterfaceConfig,
+  type NatPoolConfig,
+  type NatAccessList,
+  type NatAccessListEntry,
+  type NatInsideSourceConfig,
+  type NatStaticConfig,
+  type NatTimeouts,
+  NAT_DEFAULT_TIMEOUTS,
+} from "./nat/options.js";
+export {
+  NatVerdict,
+  NAT_COUNTER_NAMES,
+  NAT_TIMEOUT_CLASSES,
+  type NatCounterName,
+  type NatCounters,
+  type NatTimeoutClass,
+  type NatTranslation,
+  type NatStatistics,
+  type NatPoolStatistics,
+  type NatMappingStatistics,
+} from "./nat/types.js";
+export { renderNatTranslations, renderNatStatistics, renderNatTranslation, type NatShowOptions } from "./show/nat.js";
+export { BridgeTable, type BridgeInputOptions, type BridgeDecisions } from "./bridge/table.js";
+export {
+  type BridgeOptions,
+  type BridgeGroupConfig,
+  type BridgeInterfaceConfig,
+  type BridgeBviConfig,
+  BRIDGE_DEFAULT_AGING_MS,
+} from "./bridge/options.js";
+export { BridgeVerdict, BRIDGE_COUNTER_NAMES, type BridgeCounterName, type BridgeCounters, type BridgeStation } from "./bridge/types.js";
+export { renderBridge } from "./show/bridge.js";
+export { NatConfigParser, parseNatConfig } from "./nat/config.js";
+export { BridgeConfigParser, parseBridgeConfig } from "./bridge/config.js";

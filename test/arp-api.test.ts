@@ -5,17 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import {
-  ArpTable,
-  ReferenceArpTable,
-  ArpVerdict,
-  ConfigError,
-  InterfaceError,
-  TimeError,
-  AddressError,
-  MacError,
-  CapacityError,
-} from "../src/index.js";
+import { ArpTable, ArpVerdict, ConfigError, InterfaceError, TimeError, AddressError, MacError, CapacityError } from "../src/index.js";
+import { ReferenceArpTable } from "../src/reference/arp.js";
 import { arpInterfaceBytes } from "../src/arp/memory.js";
 import { normalizeArpOptions } from "../src/arp/options.js";
 import { runArpScan, arpScanChecks, scanAddress, scanIndex } from "../src/sim/arp-scan/scenario.js";

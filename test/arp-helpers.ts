@@ -2,7 +2,8 @@
 // MAC pools the generated traces draw from, and both WebAssembly builds.
 
 import fc from "fast-check";
-import { ArpTable, ReferenceArpTable, type ArpOptions, type ArpInterfaceOptions } from "../src/index.js";
+import { ArpTable, type ArpOptions, type ArpInterfaceOptions } from "../src/index.js";
+import { ReferenceArpTable } from "../src/reference/arp.js";
 import { registerWasmVariant, useWasmVariant, wasmVariant } from "../src/wasm/instance.js";
 import { debug } from "../src/wasm/generated/debug.js";
 

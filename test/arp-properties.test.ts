@@ -7,13 +7,13 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
   ArpTable,
-  ReferenceArpTable,
   type ArpOptions,
   type ArpInterfaceOptions,
   type ArpOutput,
   type ArpRelease,
   type ArpResolveResult,
 } from "../src/index.js";
+import { ReferenceArpTable } from "../src/reference/arp.js";
 import { OUR_MAC, OUR_IP } from "./arp-helpers.js";
 
 const LIVE = ["10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5"];

@@ -34,7 +34,8 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ArpTable, ReferenceArpTable, type ArpOptions, type ArpInterfaceOptions, type ArpCounterName } from "../src/index.js";
+import { ArpTable, type ArpOptions, type ArpInterfaceOptions, type ArpCounterName } from "../src/index.js";
+import { ReferenceArpTable } from "../src/reference/arp.js";
 import { defaultOptions, OUR_MAC, OUR_IP } from "./arp-helpers.js";
 
 type Table = ArpTable | ReferenceArpTable;

@@ -60,6 +60,11 @@ const DEFINITIONS = new Set([
   "route-cache/types.ts",
   "flow/record.ts",
   "flow/statistics.ts",
+  "nat/options.ts",
+  "nat/types.ts",
+  "nat/statistics.ts",
+  "bridge/options.ts",
+  "bridge/types.ts",
 ]);
 
 function sourceFiles(dir: string): string[] {

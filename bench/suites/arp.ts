@@ -9,7 +9,8 @@
 
 import { measure } from "mitata";
 import { LRUCache } from "lru-cache";
-import { ArpTable, ReferenceArpTable, type ArpOptions } from "../../src/index.js";
+import { ArpTable, type ArpOptions } from "../../src/index.js";
+import { ReferenceArpTable } from "../../src/reference/arp.js";
 import { runArpScan } from "../../src/sim/arp-scan/scenario.js";
 import { Xoshiro128 } from "../../src/common/random.js";
 import { measureCase, printTable, rate, ratio, keep } from "../lib/measure.js";

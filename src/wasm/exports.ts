@@ -299,7 +299,6 @@ export interface RouteCacheExports {
   routeCacheEntry(cache: number, entry: number, out: number): void;
 }
 
-/** Everything the module exports. */
 /** assembly/analysis.ts: top talkers over a flow cache, IP accounting. */
 export interface AnalysisExports {
   TOP_QUERY_BYTES: WebAssembly.Global;
@@ -334,6 +333,80 @@ export interface AnalysisExports {
   ipAccountingCounter(table: number, which: number): number;
 }
 
+/** assembly/nat.ts: the NAT/PAT translation table. */
+export interface NatExports {
+  NAT_VERDICT_NOT_NAT: WebAssembly.Global;
+  NAT_VERDICT_OUT: WebAssembly.Global;
+  NAT_VERDICT_IN: WebAssembly.Global;
+  NAT_VERDICT_SKIPPED: WebAssembly.Global;
+  NAT_VERDICT_NO_MAPPING: WebAssembly.Global;
+  NAT_VERDICT_OUTSIDE_MISS: WebAssembly.Global;
+  NAT_VERDICT_DROP_MAX_ENTRIES: WebAssembly.Global;
+  NAT_VERDICT_DROP_TABLE_FULL: WebAssembly.Global;
+  NAT_VERDICT_DROP_NO_ADDRESS: WebAssembly.Global;
+  NAT_VERDICT_DROP_NO_PORT: WebAssembly.Global;
+  NAT_VERDICT_DROP_UNTRANSLATABLE: WebAssembly.Global;
+  NAT_VERDICT_ICMP: WebAssembly.Global;
+  natBytes(capacity: number, poolAddresses: number): number;
+  natCreate(
+    capacity: number,
+    maxEntries: number,
+    agerWork: number,
+    poolAddresses: number,
+    seedLow: number,
+    seedHigh: number,
+    limitBytes: number,
+  ): number;
+  natFree(table: number): void;
+  natSetRole(table: number, iface: number, role: number): boolean;
+  natSetTimeout(table: number, timeoutClass: number, ms: number): void;
+  natAddPool(table: number, start: number, size: number): number;
+  natAddAcl(table: number, address: number, mask: number, permit: number): number;
+  natAddMapping(table: number, pool: number, overload: number, aclStart: number, aclCount: number): number;
+  natAddStatic(table: number, local: number, global: number, now: number): number;
+  natTranslateBatch(table: number, batch: number, from: number, count: number, now: number, egress: number, verdicts: number): number;
+  natTranslateRow(table: number, batch: number, i: number, now: number, egressInterface: number): number;
+  natAge(table: number, now: number): number;
+  natClear(table: number): number;
+  natCounters(table: number): number;
+  natOccupancy(table: number, out: number): void;
+  natEntryNext(table: number, cursor: number): number;
+  natEntry(table: number, entry: number): number;
+  natPool(table: number, id: number): number;
+  natMapping(table: number, id: number): number;
+}
+
+/** assembly/bridge.ts: the transparent-bridging (IRB) table. */
+export interface BridgeExports {
+  BRIDGE_VERDICT_NOT_BRIDGED: WebAssembly.Global;
+  BRIDGE_VERDICT_FORWARD: WebAssembly.Global;
+  BRIDGE_VERDICT_FILTER: WebAssembly.Global;
+  BRIDGE_VERDICT_FLOOD_UNKNOWN: WebAssembly.Global;
+  BRIDGE_VERDICT_FLOOD_BROADCAST: WebAssembly.Global;
+  BRIDGE_VERDICT_FLOOD_MULTICAST: WebAssembly.Global;
+  BRIDGE_VERDICT_ROUTE: WebAssembly.Global;
+  BRIDGE_VERDICT_SKIPPED: WebAssembly.Global;
+  BRIDGE_VERDICT_FLOOD_ROUTED: WebAssembly.Global;
+  bridgeBytes(capacity: number): number;
+  bridgeCreate(capacity: number, agerWork: number, seedLow: number, seedHigh: number, limitBytes: number): number;
+  bridgeFree(table: number): void;
+  bridgeSetGroup(table: number, group: number, agingMs: number, bviMacHigh: number, bviMacLow: number, hasBvi: number): void;
+  bridgeSetPort(table: number, iface: number, group: number): boolean;
+  bridgeInputBatch(table: number, batch: number, from: number, count: number, now: number, verdicts: number, ports: number): number;
+  bridgeInputRow(table: number, batch: number, i: number, now: number): number;
+  bridgeRouteBatch(table: number, group: number, macs: number, count: number, now: number, verdicts: number, ports: number): number;
+  bridgeRouteOne(table: number, group: number, macHigh: number, macLow: number, now: number): number;
+  bridgeRouteRow(table: number, batch: number, i: number, group: number, now: number): number;
+  bridgeResultPort(table: number): number;
+  bridgeAge(table: number, now: number): number;
+  bridgeClear(table: number, group: number): number;
+  bridgeCounters(table: number, group: number): number;
+  bridgeOccupancy(table: number, out: number): void;
+  bridgeEntryNext(table: number, cursor: number): number;
+  bridgeEntry(table: number, entry: number): number;
+}
+
+/** Everything the module exports. */
 export type WasmExports = CoreExports &
   FibExports &
   SamplerExports &
@@ -342,4 +415,6 @@ export type WasmExports = CoreExports &
   ArpExports &
   FlowExports &
   AnalysisExports &
-  RouteCacheExports;
+  RouteCacheExports &
+  NatExports &
+  BridgeExports;

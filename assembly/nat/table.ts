@@ -1,0 +1,409 @@
+// The NAT table's entries: the fixed pool, the two keyed indexes (linear probing over u64
+// slots, backward-shift deletion, no tombstones) and the per-class expiry lists. Every
+// operation is O(1) expected: the lists are kept in expiry order because every class has one
+// timeout and time only moves forward, so the ager only ever looks at list heads.
+
+import { sipHash13Words3, sipHashWord } from "../common/hash";
+import { budgetFree } from "../common/budget";
+import {
+  NatState, NIL, E_BYTES, E_LOCAL, E_GLOBAL, E_OUTSIDE, E_LOCAL_PORT, E_GLOBAL_PORT, E_OUTSIDE_PORT, E_PROTOCOL,
+  E_FLAGS, E_CLASS, E_EXPIRES, E_PREV, E_NEXT, E_LAST_USED, E_MAPPING, E_POOL_SLOT, FLAG_LIVE, FLAG_STATIC, FLAG_EXTENDED,
+  CLASSES, C_EXPIRED, C_EXPIRED_CLASS, C_AGER_REMOVED, POOL_ALLOCATED, POOL_SIZE, POOL_SLOTS, POOL_FREE_TOP,
+  POOL_START, POOL_BYTES, MAP_REFCOUNT, MAP_BYTES, MAP_POOL, MAP_OVERLOAD,
+} from "./state";
+
+const TAG_FORWARD_EXTENDED: u64 = 1 << 40;
+const TAG_FORWARD_SIMPLE: u64 = 2 << 40;
+const TAG_REVERSE_EXTENDED: u64 = 3 << 40;
+const TAG_REVERSE_SIMPLE: u64 = 4 << 40;
+
+// @ts-ignore: decorator
+@inline export function entry(t: NatState, e: u32): usize {
+  return t.entries + <usize>e * E_BYTES;
+}
+
+// @ts-ignore: decorator
+@inline export function count(t: NatState, slot: u32, by: u64 = 1): void {
+  const p = t.counters + (<usize>slot << 3);
+  store<u64>(p, load<u64>(p) + by);
+}
+
+// ---- hashing: one function per key kind, all under the table's secret key
+
+// @ts-ignore: decorator
+@inline export function hashForwardExtended(t: NatState, protocol: u32, local: u32, localPort: u32, outside: u32, outsidePort: u32): u32 {
+  const m1 = <u64>localPort | (<u64>outsidePort << 16) | (<u64>protocol << 32) | TAG_FORWARD_EXTENDED;
+  return <u32>sipHash13Words3(<u64>local | (<u64>outside << 32), m1, 0, t.k0, t.k1);
+}
+// @ts-ignore: decorator
+@inline export function hashForwardSimple(t: NatState, local: u32): u32 {
+  return <u32>sipHashWord(<u64>local | TAG_FORWARD_SIMPLE, t.k0, t.k1);
+}
+// @ts-ignore: decorator
+@inline export function hashReverseExtended(t: NatState, protocol: u32, global: u32, globalPort: u32, outside: u32, outsidePort: u32): u32 {
+  const m1 = <u64>globalPort | (<u64>outsidePort << 16) | (<u64>protocol << 32) | TAG_REVERSE_EXTENDED;
+  return <u32>sipHash13Words3(<u64>global | (<u64>outside << 32), m1, 0, t.k0, t.k1);
+}
+// @ts-ignore: decorator
+@inline export function hashReverseSimple(t: NatState, global: u32): u32 {
+  return <u32>sipHashWord(<u64>global | TAG_REVERSE_SIMPLE, t.k0, t.k1);
+}
+
+function forwardHash(t: NatState, e: usize): u32 {
+  if (load<u8>(e + E_FLAGS) & FLAG_EXTENDED) {
+    return hashForwardExtended(t, load<u8>(e + E_PROTOCOL), load<u32>(e + E_LOCAL), load<u16>(e + E_LOCAL_PORT),
+      load<u32>(e + E_OUTSIDE), load<u16>(e + E_OUTSIDE_PORT));
+  }
+  return hashForwardSimple(t, load<u32>(e + E_LOCAL));
+}
+
+function reverseHash(t: NatState, e: usize): u32 {
+  if (load<u8>(e + E_FLAGS) & FLAG_EXTENDED) {
+    return hashReverseExtended(t, load<u8>(e + E_PROTOCOL), load<u32>(e + E_GLOBAL), load<u16>(e + E_GLOBAL_PORT),
+      load<u32>(e + E_OUTSIDE), load<u16>(e + E_OUTSIDE_PORT));
+  }
+  return hashReverseSimple(t, load<u32>(e + E_GLOBAL));
+}
+
+// ---- lookups (the index holds live entries, expired or not; callers check expiry)
+
+function noteProbe(t: NatState, probes: u32): void {
+  if (probes > t.longestProbe) t.longestProbe = probes;
+}
+
+export function findForwardExtended(t: NatState, protocol: u32, local: u32, localPort: u32, outside: u32, outsidePort: u32): u32 {
+  const h = hashForwardExtended(t, protocol, local, localPort, outside, outsidePort);
+  const mask = t.indexMask;
+  let i = h & mask;
+  let probes: u32 = 0;
+  for (;;) {
+    const s = load<u64>(t.forward + (<usize>i << 3));
+    if (s == 0) break;
+    if (<u32>(s >> 32) == h) {
+      const e = <u32>s - 1;
+      const p = entry(t, e);
+      if ((load<u8>(p + E_FLAGS) & FLAG_EXTENDED) && load<u32>(p + E_LOCAL) == local && load<u32>(p + E_OUTSIDE) == outside
+        && <u32>load<u16>(p + E_LOCAL_PORT) == localPort && <u32>load<u16>(p + E_OUTSIDE_PORT) == outsidePort
+        && <u32>load<u8>(p + E_PROTOCOL) == protocol) {
+        noteProbe(t, probes);
+        return e;
+      }
+    }
+    i = (i + 1) & mask;
+    probes++;
+  }
+  noteProbe(t, probes);
+  return NIL;
+}
+
+export function findForwardSimple(t: NatState, local: u32): u32 {
+  const h = hashForwardSimple(t, local);
+  const mask = t.indexMask;
+  let i = h & mask;
+  let probes: u32 = 0;
+  for (;;) {
+    const s = load<u64>(t.forward + (<usize>i << 3));
+    if (s == 0) break;
+    if (<u32>(s >> 32) == h) {
+      const e = <u32>s - 1;
+      const p = entry(t, e);
+      if (!(load<u8>(p + E_FLAGS) & FLAG_EXTENDED) && load<u32>(p + E_LOCAL) == local) {
+        noteProbe(t, probes);
+        return e;
+      }
+    }
+    i = (i + 1) & mask;
+    probes++;
+  }
+  noteProbe(t, probes);
+  return NIL;
+}
+
+export function findReverseExtended(t: NatState, protocol: u32, global: u32, globalPort: u32, outside: u32, outsidePort: u32): u32 {
+  const h = hashReverseExtended(t, protocol, global, globalPort, outside, outsidePort);
+  const mask = t.indexMask;
+  let i = h & mask;
+  let probes: u32 = 0;
+  for (;;) {
+    const s = load<u64>(t.reverse + (<usize>i << 3));
+    if (s == 0) break;
+    if (<u32>(s >> 32) == h) {
+      const e = <u32>s - 1;
+      const p = entry(t, e);
+      if ((load<u8>(p + E_FLAGS) & FLAG_EXTENDED) && load<u32>(p + E_GLOBAL) == global && load<u32>(p + E_OUTSIDE) == outside
+        && <u32>load<u16>(p + E_GLOBAL_PORT) == globalPort && <u32>load<u16>(p + E_OUTSIDE_PORT) == outsidePort
+        && <u32>load<u8>(p + E_PROTOCOL) == protocol) {
+        noteProbe(t, probes);
+        return e;
+      }
+    }
+    i = (i + 1) & mask;
+    probes++;
+  }
+  noteProbe(t, probes);
+  return NIL;
+}
+
+export function findReverseSimple(t: NatState, global: u32): u32 {
+  const h = hashReverseSimple(t, global);
+  const mask = t.indexMask;
+  let i = h & mask;
+  let probes: u32 = 0;
+  for (;;) {
+    const s = load<u64>(t.reverse + (<usize>i << 3));
+    if (s == 0) break;
+    if (<u32>(s >> 32) == h) {
+      const e = <u32>s - 1;
+      const p = entry(t, e);
+      if (!(load<u8>(p + E_FLAGS) & FLAG_EXTENDED) && load<u32>(p + E_GLOBAL) == global) {
+        noteProbe(t, probes);
+        return e;
+      }
+    }
+    i = (i + 1) & mask;
+    probes++;
+  }
+  noteProbe(t, probes);
+  return NIL;
+}
+
+// ---- index maintenance
+
+function indexInsert(t: NatState, table: usize, h: u32, e: u32): void {
+  const mask = t.indexMask;
+  let i = h & mask;
+  let probes: u32 = 0;
+  while (load<u64>(table + (<usize>i << 3)) != 0) {
+    i = (i + 1) & mask;
+    probes++;
+  }
+  noteProbe(t, probes);
+  store<u64>(table + (<usize>i << 3), (<u64>h << 32) | <u64>(e + 1));
+}
+
+/** Removes entry `e` (hash `h`) and closes the gap by shifting later entries back. */
+function indexRemove(t: NatState, table: usize, h: u32, e: u32): void {
+  const mask = t.indexMask;
+  const value = (<u64>h << 32) | <u64>(e + 1);
+  let hole = h & mask;
+  while (load<u64>(table + (<usize>hole << 3)) != value) hole = (hole + 1) & mask;
+  let j = hole;
+  for (;;) {
+    j = (j + 1) & mask;
+    const s = load<u64>(table + (<usize>j << 3));
+    if (s == 0) break;
+    const home = <u32>(s >> 32) & mask;
+    // The entry at j may fill the hole when the hole lies on its probe path (home .. j).
+    if (((j - home) & mask) >= ((j - hole) & mask)) {
+      store<u64>(table + (<usize>hole << 3), s);
+      hole = j;
+    }
+  }
+  store<u64>(table + (<usize>hole << 3), 0);
+}
+
+// ---- class lists
+
+// @ts-ignore: decorator
+@inline function head(t: NatState, c: u32): u32 {
+  return load<u32>(t.heads + (<usize>c << 2));
+}
+// @ts-ignore: decorator
+@inline function tail(t: NatState, c: u32): u32 {
+  return load<u32>(t.tails + (<usize>c << 2));
+}
+// @ts-ignore: decorator
+@inline export function timeoutOf(t: NatState, c: u32): i64 {
+  return load<i64>(t.timeouts + (<usize>c << 3));
+}
+
+function listAppend(t: NatState, c: u32, e: u32): void {
+  const p = entry(t, e);
+  const last = tail(t, c);
+  store<u32>(p + E_PREV, last);
+  store<u32>(p + E_NEXT, NIL);
+  if (last == NIL) store<u32>(t.heads + (<usize>c << 2), e);
+  else store<u32>(entry(t, last) + E_NEXT, e);
+  store<u32>(t.tails + (<usize>c << 2), e);
+}
+
+function listRemove(t: NatState, c: u32, e: u32): void {
+  const p = entry(t, e);
+  const prev = load<u32>(p + E_PREV);
+  const next = load<u32>(p + E_NEXT);
+  if (prev == NIL) store<u32>(t.heads + (<usize>c << 2), next);
+  else store<u32>(entry(t, prev) + E_NEXT, next);
+  if (next == NIL) store<u32>(t.tails + (<usize>c << 2), prev);
+  else store<u32>(entry(t, next) + E_PREV, prev);
+}
+
+/** Marks a dynamic entry used at `now` in class `c`: it moves to the tail of that class's list. */
+export function touch(t: NatState, e: u32, c: u32, now: i64): void {
+  const p = entry(t, e);
+  const old = <u32>load<u8>(p + E_CLASS);
+  listRemove(t, old, e);
+  store<u8>(p + E_CLASS, <u8>c);
+  store<i64>(p + E_LAST_USED, now);
+  store<i64>(p + E_EXPIRES, now + timeoutOf(t, c));
+  listAppend(t, c, e);
+}
+
+// ---- creation and removal
+
+/** Takes a free entry, fills its key and links it everywhere (the caller checked there is one). */
+export function insertEntry(
+  t: NatState, flags: u8, protocol: u32, local: u32, localPort: u32, global: u32, globalPort: u32, outside: u32,
+  outsidePort: u32, c: u32, mapping: u32, poolSlot: u32, now: i64,
+): u32 {
+  const e = t.freeHead;
+  const p = entry(t, e);
+  t.freeHead = load<u32>(p + E_NEXT);
+  memory.fill(p, 0, E_BYTES);
+  store<u32>(p + E_LOCAL, local);
+  store<u32>(p + E_GLOBAL, global);
+  store<u32>(p + E_OUTSIDE, outside);
+  store<u16>(p + E_LOCAL_PORT, <u16>localPort);
+  store<u16>(p + E_GLOBAL_PORT, <u16>globalPort);
+  store<u16>(p + E_OUTSIDE_PORT, <u16>outsidePort);
+  store<u8>(p + E_PROTOCOL, <u8>protocol);
+  store<u8>(p + E_FLAGS, flags | FLAG_LIVE);
+  store<u8>(p + E_CLASS, <u8>c);
+  store<u16>(p + E_MAPPING, <u16>mapping);
+  store<u32>(p + E_POOL_SLOT, poolSlot);
+  store<i64>(p + 24, now);
+  store<i64>(p + E_LAST_USED, now);
+  store<i64>(p + E_EXPIRES, (flags & FLAG_STATIC) ? i64.MAX_VALUE : now + timeoutOf(t, c));
+  indexInsert(t, t.forward, forwardHash(t, p), e);
+  indexInsert(t, t.reverse, reverseHash(t, p), e);
+  if (!(flags & FLAG_STATIC)) {
+    listAppend(t, c, e);
+    t.dynamic++;
+    const m = t.mappings + <usize>mapping * MAP_BYTES;
+    store<u32>(m + MAP_REFCOUNT, load<u32>(m + MAP_REFCOUNT) + 1);
+    const refs = t.poolRefs + (<usize>poolSlot << 2);
+    const r = load<u32>(refs);
+    store<u32>(refs, r + 1);
+    if (r == 0) {
+      const pool = t.pools + <usize>load<u32>(m + MAP_POOL) * POOL_BYTES;
+      store<u32>(pool + POOL_ALLOCATED, load<u32>(pool + POOL_ALLOCATED) + 1);
+    }
+  }
+  if (flags & FLAG_EXTENDED) t.extended++;
+  t.live++;
+  return e;
+}
+
+/** Unlinks and frees a dynamic entry, giving its global address back when it was the last user. */
+export function removeEntry(t: NatState, e: u32): void {
+  const p = entry(t, e);
+  const flags = load<u8>(p + E_FLAGS);
+  indexRemove(t, t.forward, forwardHash(t, p), e);
+  indexRemove(t, t.reverse, reverseHash(t, p), e);
+  listRemove(t, <u32>load<u8>(p + E_CLASS), e);
+  const mapping = <u32>load<u16>(p + E_MAPPING);
+  const m = t.mappings + <usize>mapping * MAP_BYTES;
+  store<u32>(m + MAP_REFCOUNT, load<u32>(m + MAP_REFCOUNT) - 1);
+  const poolIndex = load<u32>(m + MAP_POOL);
+  const pool = t.pools + <usize>poolIndex * POOL_BYTES;
+  const slot = load<u32>(p + E_POOL_SLOT);
+  const refs = t.poolRefs + (<usize>slot << 2);
+  const r = load<u32>(refs) - 1;
+  store<u32>(refs, r);
+  if (r == 0) {
+    store<u32>(pool + POOL_ALLOCATED, load<u32>(pool + POOL_ALLOCATED) - 1);
+    if (!load<u32>(m + MAP_OVERLOAD)) {
+      // A simple pool: the address goes back on its free stack.
+      const top = load<u32>(pool + POOL_FREE_TOP);
+      store<u32>(t.poolFree + (<usize>(load<u32>(pool + POOL_SLOTS) + top) << 2), slot - load<u32>(pool + POOL_SLOTS));
+      store<u32>(pool + POOL_FREE_TOP, top + 1);
+    }
+  }
+  store<u8>(p + E_FLAGS, 0);
+  store<u32>(p + E_NEXT, t.freeHead);
+  t.freeHead = e;
+  t.dynamic--;
+  if (flags & FLAG_EXTENDED) t.extended--;
+  t.live--;
+}
+
+/** Removes an expired entry, counting it under its class. */
+export function expireEntry(t: NatState, e: u32): void {
+  const c = <u32>load<u8>(entry(t, e) + E_CLASS);
+  removeEntry(t, e);
+  count(t, C_EXPIRED);
+  count(t, C_EXPIRED_CLASS + c);
+}
+
+/** The class whose list head expires first (ties: the lower class), or NIL when all are empty. */
+export function earliestClass(t: NatState): u32 {
+  let best: u32 = NIL;
+  let bestAt: i64 = i64.MAX_VALUE;
+  for (let c: u32 = 0; c < CLASSES; c++) {
+    const e = head(t, c);
+    if (e == NIL) continue;
+    const at = load<i64>(entry(t, e) + E_EXPIRES);
+    if (best == NIL || at < bestAt) {
+      best = c;
+      bestAt = at;
+    }
+  }
+  return best;
+}
+
+/** Removes the entry that expires first if it has expired by `now`; true when one was removed. */
+export function reclaimOne(t: NatState, now: i64): bool {
+  const c = earliestClass(t);
+  if (c == NIL) return false;
+  const e = head(t, c);
+  if (load<i64>(entry(t, e) + E_EXPIRES) > now) return false;
+  expireEntry(t, e);
+  return true;
+}
+
+/** The ager: removes expired entries in expiry order, at most `t.agerWork` of them. */
+export function age(t: NatState, now: i64): u32 {
+  let removed: u32 = 0;
+  while (removed < t.agerWork && reclaimOne(t, now)) removed++;
+  count(t, C_AGER_REMOVED, removed);
+  return removed;
+}
+
+/** `clear ip nat translation *`: removes every dynamic entry; returns how many. */
+export function clearDynamic(t: NatState): u32 {
+  let removed: u32 = 0;
+  for (let c: u32 = 0; c < CLASSES; c++) {
+    for (let e = head(t, c); e != NIL; e = head(t, c)) {
+      removeEntry(t, e);
+      removed++;
+    }
+  }
+  return removed;
+}
+
+/** Frees every block of a table made by natCreate (the host then detaches it from its core). */
+export function freeTable(t: NatState): void {
+  const b = t.budget;
+  budgetFree(b, t.entries, <usize>t.capacity * E_BYTES);
+  budgetFree(b, t.forward, <usize>(t.indexMask + 1) << 3);
+  budgetFree(b, t.reverse, <usize>(t.indexMask + 1) << 3);
+  budgetFree(b, t.poolRefs, <usize>t.poolAddressCapacity << 2);
+  budgetFree(b, t.poolFree, <usize>t.poolAddressCapacity << 2);
+  heap.free(t.heads);
+  heap.free(t.tails);
+  heap.free(t.timeouts);
+  heap.free(t.roles);
+  heap.free(t.counters);
+  heap.free(t.pools);
+  heap.free(t.mappings);
+  heap.free(t.acl);
+  heap.free(changetype<usize>(b));
+  heap.free(changetype<usize>(t));
+}
+
+/** Pool address slot of `address` in `pool`. */
+// @ts-ignore: decorator
+@inline export function poolSlot(t: NatState, pool: usize, address: u32): u32 {
+  return load<u32>(pool + POOL_SLOTS) + (address - load<u32>(pool + POOL_START));
+}
+
+export { POOL_SIZE, MAP_POOL, MAP_OVERLOAD };
