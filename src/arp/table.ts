@@ -130,6 +130,11 @@ export class ArpTable {
     return this.#now;
   }
 
+  /** @internal The table's address in WebAssembly memory (for the Dataplane's pipeline). */
+  get handle(): number {
+    return this.#handle;
+  }
+
   #time(now: number): number {
     const t = checkTime(now);
     if (t > this.#now) this.#now = t;

@@ -181,6 +181,11 @@ export class Fib {
     for (const [kind, id] of Object.entries(SpecialAdjacency)) this.#adjacencies.set(id, { kind: kind as AdjacencyKind });
   }
 
+  /** @internal The FIB's address in WebAssembly memory (for the Dataplane's pipeline). */
+  get handle(): number {
+    return this.#handle;
+  }
+
   // -------------------------------------------------------------------------------------------
   // Adjacencies
 
