@@ -106,10 +106,11 @@ export function pipelineSetInterface(
   store<u32>(f + IF_FLAGS, flags);
   store<u32>(f + IF_ACL_IN, aclIn);
   store<u32>(f + IF_ACL_OUT, aclOut);
-  store<u32>(f + IF_ADDRESS6, a0);
-  store<u32>(f + IF_ADDRESS6 + 4, a1);
-  store<u32>(f + IF_ADDRESS6 + 8, a2);
-  store<u32>(f + IF_ADDRESS6 + 12, a3);
+  // In wire order: ICMPv6 errors copy it into their header.
+  store<u32>(f + IF_ADDRESS6, bswap<u32>(a0));
+  store<u32>(f + IF_ADDRESS6 + 4, bswap<u32>(a1));
+  store<u32>(f + IF_ADDRESS6 + 8, bswap<u32>(a2));
+  store<u32>(f + IF_ADDRESS6 + 12, bswap<u32>(a3));
 }
 
 /**

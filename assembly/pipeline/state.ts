@@ -89,7 +89,7 @@ export const IF_ADDRESS: usize = 8; // u32 primary IPv4 address (ICMP source), 0
 export const IF_FLAGS: usize = 12; // u32
 export const IF_ACL_IN: usize = 16; // u32: access list index + 1, 0 = none
 export const IF_ACL_OUT: usize = 20;
-export const IF_ADDRESS6: usize = 24; // 16 bytes, four u32 words most significant first; all 0 = none
+export const IF_ADDRESS6: usize = 24; // 16 bytes in wire order; all 0 = none
 export const IF_FLOW_EGRESS: u32 = 1;
 export const IF_URPF_RX: u32 = 2;
 export const IF_URPF_ANY: u32 = 4;

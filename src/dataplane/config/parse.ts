@@ -6,7 +6,7 @@
  */
 
 import { ConfigError } from "../../errors.js";
-import { tryParseIPv4 } from "../../net/address.js";
+import { parseIPv6, tryParseIPv4 } from "../../net/address.js";
 import { parsePrefix } from "../../net/prefix.js";
 import { parseMac } from "../../net/mac.js";
 import { type AccessList, numberedListKind, parseAccessListEntry } from "../acl.js";
@@ -535,11 +535,13 @@ class Parser {
         f.addresses6 = [];
         return;
       }
+      const [address, length] = (z ?? "").split("/");
       try {
-        const p = parsePrefix(z ?? "", 6);
-        if (!(z ?? "").includes("/")) throw new Error();
-        void p;
+        parseIPv6(address ?? "");
       } catch {
+        reject(`expected an IPv6 address with its prefix length, got ${JSON.stringify(z ?? "")}`);
+      }
+      if (length === undefined || !/^\d+$/.test(length) || Number(length) > 128) {
         reject(`expected an IPv6 address with its prefix length, got ${JSON.stringify(z ?? "")}`);
       }
       f.addresses6.push(z!);
@@ -639,8 +641,7 @@ class Parser {
       f.arpTimeout = no ? undefined : integer(z, "seconds", 0, 2147483);
       return end(w, no ? 2 : 3);
     }
-    if (x === "ip" && y === "nat") {
-      if (z !== "inside" && z !== "outside") reject("expected inside or outside");
+    if (x === "ip" && y === "nat" && (z === "inside" || z === "outside") && w.length === 3) {
       f.nat = no ? undefined : z;
       return end(w, 3);
     }

@@ -93,11 +93,12 @@ export function renderRunningConfig(c: RouterConfig): string {
     for (const m of t.matches) out.push(` match ${m.join(" ")}`);
     out.push("!");
   }
-  const named = c.accessLists.filter((l) => !/^\d+$/.test(l.name));
-  for (const l of c.accessLists.filter((x) => /^\d+$/.test(x.name))) {
-    for (const e of l.entries) out.push(`access-list ${l.name} ${e.text}`);
-  }
-  for (const l of named) {
+  // Lists in the order they were made: numbered ones as access-list lines, named ones as blocks.
+  for (const l of c.accessLists) {
+    if (/^\d+$/.test(l.name)) {
+      for (const e of l.entries) out.push(`access-list ${l.name} ${e.text}`);
+      continue;
+    }
     out.push(`ip access-list ${l.kind} ${l.name}`);
     for (const e of l.entries) out.push(` ${e.text}`);
   }
