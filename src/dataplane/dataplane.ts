@@ -16,7 +16,8 @@ import type { PacketBatch } from "../packet/batch.js";
 import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
 import type { WasmExports } from "../wasm/exports.js";
 import { checkOptionNames } from "../common/validation.js";
-import { type DataplaneOptions, DATAPLANE_OPTION_NAMES, type StaticRoute } from "./options.js";
+import { parsePrefix } from "../net/prefix.js";
+import { type DataplaneOptions, DATAPLANE_OPTION_NAMES, type RouteTarget, type StaticRoute } from "./options.js";
 import { type DataplanePlan, planDataplane } from "./plan.js";
 import type { AccessList } from "./acl.js";
 import {
@@ -65,6 +66,12 @@ export interface ProcessResult {
   output: OutputFrame[];
   /** Packet `i`'s verdict as an object. */
   verdict(i: number): PacketVerdict;
+}
+
+/** A routing table as columns: addresses (one u32 per IPv4 route, four per IPv6 route) and lengths. */
+export interface RouteColumns {
+  ipv4: { addresses: Uint32Array; lengths: Uint8Array };
+  ipv6: { addresses: Uint32Array; lengths: Uint8Array };
 }
 
 /** The counters of one access-list entry, as `show access-lists` prints them. */
@@ -143,6 +150,7 @@ export class Dataplane {
   readonly #attachment: CoreAttachment;
   readonly #plan: DataplanePlan;
   readonly #adjacencyIds: number[];
+  readonly #adjacencyByKey = new Map<string, number>();
   #disposed = false;
 
   constructor(options: DataplaneOptions, config?: RouterConfig) {
@@ -223,6 +231,7 @@ export class Dataplane {
         throw new CapacityError("dataplane-adjacencies", `adjacency ${id} is beyond maxAdjacencies ${maxAdjacencies}`, id);
       const mac = a.mac ?? 0;
       w.pipelineSetAdjacency(this.#handle, id, a.interface, a.nextHop, Math.floor(mac / 2 ** 32), mac >>> 0, a.mac !== undefined);
+      this.#adjacencyByKey.set(`${a.family}|${a.interface}|${a.nextHop}|${a.mac ?? ""}`, id);
       return id;
     });
     for (const route of plan.routes) {
@@ -334,20 +343,22 @@ export class Dataplane {
     return out;
   }
 
-  /** Adds (or replaces) a static route after creation (a route to an interface needs its prefix on-link for ARP: give it in `routes` at creation). */
-  addRoute(route: StaticRoute): void {
+  /**
+   * The FIB adjacency for a route target (made, with its rewrite record, the first time a
+   * target is asked for; the same id afterwards). A route to an interface needs its prefix
+   * on-link for ARP: give such routes in `routes` at creation.
+   * @throws ConfigError for a next hop on no connected subnet or an unknown interface.
+   */
+  adjacencyFor(target: RouteTarget, family: 4 | 6 = 4): number {
+    if ("null" in target) return 1;
     const plan = planDataplane({
       interfaces: this.#plan.interfaces.map((f) => ({ name: f.name, mac: f.arp.mac, addresses: f.arp.addresses ?? [] })),
-      routes: [route],
+      routes: [{ prefix: family === 6 ? "::/0" : "0.0.0.0/0", target }],
     });
-    const planned = plan.routes.find((r) => "planned" in r.adjacency || r.prefix !== undefined);
-    const r = plan.routes.find((x) => x.prefix === planned?.prefix && !("special" in x.adjacency && x.adjacency.special === 2));
-    if (r === undefined) return;
-    if ("special" in r.adjacency) {
-      this.fib.insert(r.prefix, r.adjacency.special);
-      return;
-    }
-    const a = plan.adjacencies[r.adjacency.planned]!;
+    const a = plan.adjacencies[plan.adjacencies.length - 1]!;
+    const key = `${a.family}|${a.interface}|${a.nextHop}|${a.mac ?? ""}`;
+    const known = this.#adjacencyByKey.get(key);
+    if (known !== undefined) return known;
     const id = this.fib.addAdjacency({ interface: this.interfaceNames[a.interface]! });
     const mac = a.mac ?? 0;
     if (
@@ -355,7 +366,40 @@ export class Dataplane {
     ) {
       throw new CapacityError("dataplane-adjacencies", `adjacency ${id} is beyond maxAdjacencies`, id);
     }
-    this.fib.insert(r.prefix, id);
+    this.#adjacencyByKey.set(key, id);
+    return id;
+  }
+
+  /** Adds (or replaces) a static route after creation. */
+  addRoute(route: StaticRoute): void {
+    this.fib.insert(route.prefix, this.adjacencyFor(route.target, parsePrefix(route.prefix).family));
+  }
+
+  /**
+   * Installs a routing table (columns as `readTableFile` gives them) with one adjacency per
+   * route, then the configured connected, receive and static routes again over it (they take
+   * precedence, as their administrative distance does).
+   */
+  installRoutes(table: RouteColumns, adjacencies: { ipv4: Uint32Array; ipv6: Uint32Array }): void {
+    this.fib.insertBatch(table.ipv4.addresses, table.ipv4.lengths, adjacencies.ipv4);
+    this.fib.insertBatch6(table.ipv6.addresses, table.ipv6.lengths, adjacencies.ipv6);
+    for (const route of this.#plan.routes) {
+      this.fib.insert(route.prefix, "special" in route.adjacency ? route.adjacency.special : this.#adjacencyIds[route.adjacency.planned]!);
+    }
+  }
+
+  /** The adjacencies of the configured next hops (IPv4), for spreading a table's routes over them. */
+  nextHopAdjacencies(): number[] {
+    return this.#plan.adjacencies.flatMap((a, i) => (a.family === 4 && a.nextHop !== 0 ? [this.#adjacencyIds[i]!] : []));
+  }
+
+  /** Each interface's name, MAC (48-bit number) and primary address, for displays. */
+  interfaceDescriptions(): { name: string; mac: number; address?: string }[] {
+    return this.#plan.interfaces.map((f) => ({
+      name: f.name,
+      mac: f.mac,
+      ...(f.arp.addresses?.[0] ? { address: f.arp.addresses[0] } : {}),
+    }));
   }
 
   #loadAcls(): void {
