@@ -217,3 +217,52 @@ export {
   type FlowCacheDisplay,
   type FlowRecordNames,
 } from "./show/flow-cache.js";
+export {
+  Dataplane,
+  type PacketVerdict,
+  type ProcessResult,
+  type RouteColumns,
+  type AccessListCounters,
+  type AccessListEntryCounters,
+} from "./dataplane/dataplane.js";
+export type {
+  DataplaneOptions,
+  DataplaneInterfaceOptions,
+  RouteTarget,
+  StaticRoute,
+  StaticArpEntry,
+} from "./dataplane/options.js";
+export {
+  type Verdict,
+  type Reason,
+  type DataplaneCounters,
+  type InterfaceCounters,
+  type OutputFrame,
+  type OutputKind,
+  VERDICTS,
+  REASONS,
+  PUNT_REASONS,
+} from "./dataplane/verdicts.js";
+export {
+  type AccessList,
+  type AccessListEntry,
+  type PortMatch as AccessListPortMatch,
+  type WildcardAddress,
+  parseAccessListEntry,
+  numberedListKind,
+} from "./dataplane/acl.js";
+export { parseIosConfig, renderRunningConfig, ConfigLineError } from "./dataplane/config/parse.js";
+export type {
+  RouterConfig,
+  InterfaceConfig,
+  RouteConfig,
+  RouteCacheSetting,
+  SamplerMapDefinition,
+  ClassMapDefinition,
+  PolicyMapDefinition,
+  TopTalkersConfig,
+  NatCommand,
+  BridgeCommand,
+} from "./dataplane/config/types.js";
+export { dataplaneOptionsFromConfig } from "./dataplane/config/options.js";
+export { renderInterfaces, renderAccessLists, type InterfaceDescription } from "./show/dataplane.js";

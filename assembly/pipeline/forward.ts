@@ -22,8 +22,9 @@ import { ADJ_NULL, ADJ_PUNT, ADJ_DROP, ADJ_GLEAN, ADJ_DISCARD, ADJ_NEIGHBOR } fr
 import { arpResolve, arpResultMacHigh, arpResultMacLow, arpResultHandle, arpReceiveArp, arpReceiveIp, arpTick, arpKindOf } from "../arp";
 import {
   VERDICT_FOUND, VERDICT_QUEUED as ARP_QUEUED, VERDICT_NEXIST, VERDICT_RATE, VERDICT_NO_SLOT, VERDICT_QUEUE_FULL,
-  VERDICT_BAD_TARGET, VERDICT_ICMP,
+  VERDICT_BAD_TARGET, VERDICT_ICMP, ArpTableState, ArpIface,
 } from "../arp/state";
+import { isOnLink } from "../arp/pools";
 import { cacheUpdate } from "../flow/cache";
 import { FlowCache } from "../flow/state";
 import { Selector } from "../sampler/selector-state";
@@ -157,6 +158,14 @@ function urpfAccepts(p: Pipeline, fib: Fib, src: u32, iface: u32, rx: bool): boo
   return load<u32>(p.adjacencies + <usize>adj * ADJ_BYTES + ADJ_IFACE) == iface;
 }
 
+/** Whether `src` is on a subnet (or on-link prefix) of ARP interface `iface`. */
+// @ts-ignore: decorator
+@inline function onLink(arp: usize, iface: u32, src: u32): bool {
+  const table = changetype<ArpTableState>(arp);
+  if (iface >= table.count) return false;
+  return isOnLink(changetype<ArpIface>(load<usize>(table.ifaces + <usize>iface * sizeof<usize>())), src);
+}
+
 function forwardOne(p: Pipeline, b: PacketBatch, i: u32, time: f64): void {
   const n = <usize>i;
   setCurrentPacket(i);
@@ -190,7 +199,9 @@ function forwardOne(p: Pipeline, b: PacketBatch, i: u32, time: f64): void {
     if (!ipv4HeaderValid(ip, (<u32>load<u8>(ip) & 15) << 2)) return finish(p, i, iface, VERDICT_DROPPED, REASON_BAD_CHECKSUM);
     const src = load<u32>(b.src + (n << 4));
     const dst = load<u32>(b.dst + (n << 4));
-    if (p.arp) arpReceiveIp(p.arp, iface, src, time);
+    // Evidence of life for ARP, from sources on the interface's subnets (the others cannot be
+    // neighbours; skipping them keeps a scan's random sources out of the ARP index's cache lines).
+    if (p.arp && onLink(p.arp, iface, src)) arpReceiveIp(p.arp, iface, src, time);
     const aclIn = load<u32>(f + IF_ACL_IN);
     if (aclIn != 0 && !aclPermits(
       p, aclIn - 1, src, dst, protocol, <u32>load<u16>(b.srcPort + (n << 1)), <u32>load<u16>(b.dstPort + (n << 1)),

@@ -436,6 +436,18 @@ export class ReferenceDataplane {
     };
   }
 
+  /** Whether `ip` is on one of the interface's subnets or on-link prefixes (only those can be neighbours). */
+  #onLink(iface: number, ip: number): boolean {
+    const a = this.plan.interfaces[iface]!.arp;
+    const prefixes = [...(a.addresses ?? []), ...((a.onLink ?? []) as string[])];
+    return prefixes.some((text) => {
+      const [address, bits] = String(text).split("/");
+      const length = Number(bits ?? 32);
+      const network = address!.split(".").reduce((n, x) => n * 256 + Number(x), 0);
+      return length === 0 || Math.floor(network / 2 ** (32 - length)) === Math.floor(ip / 2 ** (32 - length));
+    });
+  }
+
   #aclPermits(index: number, f: ReferenceFields): boolean {
     const acl = this.acls[index]!;
     const logged = acl.logged;
@@ -483,7 +495,7 @@ export class ReferenceDataplane {
     if (version === 4) {
       const headerBytes = (frame[l3]! & 15) * 4;
       if (internetChecksum(frame.subarray(l3, l3 + headerBytes)) !== 0) return this.#finish(iface, "dropped", "bad-checksum");
-      this.arp.receiveIp(iface, f.src[0]! >>> 0, time);
+      if (this.#onLink(iface, f.src[0]! >>> 0)) this.arp.receiveIp(iface, f.src[0]! >>> 0, time);
       if (itf.aclIn !== 0 && !this.#aclPermits(itf.aclIn - 1, f)) return this.#finish(iface, "dropped", "acl-denied");
       if ((itf.flags & (INTERFACE_FLAGS.urpfRx | INTERFACE_FLAGS.urpfAny)) !== 0) {
         this.#count(COUNTER_SLOTS.urpfChecked);

@@ -8,43 +8,16 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CaptureFileError, ConfigError, DataplaneError } from "../../errors.js";
+import { CaptureFileError, DataplaneError } from "../../errors.js";
 import { Dataplane } from "../../dataplane/dataplane.js";
-import { SpecialAdjacency } from "../../fib/fib.js";
 import { writePcap, type CaptureRecord } from "../../packet/writer.js";
-import { readTableFile, hashedNextHop, type TableColumns } from "../../node/table-file.js";
+import { readTableFile } from "../../node/table-file.js";
+import { installTableRoutes } from "../../node/dataplane-table.js";
 import { renderInterfaces, renderAccessLists } from "../../show/dataplane.js";
 import { renderCefSummary } from "../../show/cef.js";
 import { type Command, UsageError, parseOptions, numberOption } from "../command.js";
 import { captureBatches, captureProgress, captureSize } from "../capture.js";
 import { formatRate } from "../format.js";
-
-/** Adjacencies for a table's routes: its next hops, special names, or the configured next hops. */
-function tableAdjacencies(dp: Dataplane, columns: TableColumns, words: number, path: string): Uint32Array {
-  const ids = new Uint32Array(columns.count);
-  const spread = dp.nextHopAdjacencies();
-  const cache = new Map<string, number>();
-  for (let i = 0; i < columns.count; i++) {
-    const target = columns.targets[i]!;
-    if (target === "") {
-      if (spread.length === 0)
-        throw new ConfigError(
-          "route-table",
-          `${path}: routes without a next hop need an ip route to a next hop in the configuration`,
-          path,
-        );
-      ids[i] = spread[hashedNextHop(columns.addresses, words, i, columns.lengths[i]!, spread.length)]!;
-      continue;
-    }
-    let id = cache.get(target) ?? (SpecialAdjacency as Record<string, number>)[target.toLowerCase()];
-    if (id === undefined) {
-      id = dp.adjacencyFor({ nextHop: target });
-      cache.set(target, id);
-    }
-    ids[i] = id;
-  }
-  return ids;
-}
 
 export const routeCommand: Command = {
   name: "route",
@@ -99,10 +72,7 @@ and out, drops by reason, the ARP and CEF summaries and the access lists' matche
     if (values.table !== undefined) {
       try {
         const table = await readTableFile(values.table);
-        dp.installRoutes(table, {
-          ipv4: tableAdjacencies(dp, table.ipv4, 1, values.table),
-          ipv6: tableAdjacencies(dp, table.ipv6, 4, values.table),
-        });
+        installTableRoutes(dp, table, values.table);
       } catch (error) {
         if (error instanceof DataplaneError) {
           console.error(`dataplane route: ${values.table}: ${error.message}`);
