@@ -70,10 +70,14 @@ function addInto<T>(a: T, b: T): T {
   return a;
 }
 
-function workerUrl(): { url: URL; execArgv: string[] } {
+/** The worker's entry: the built file beside this one, or (running from sources) the TS file through tsx. */
+function workerUrl(): URL {
   const here = import.meta.url;
-  if (here.endsWith(".ts")) return { url: new URL("./sharded-worker.ts", here), execArgv: ["--import", "tsx"] };
-  return { url: new URL("./sharded-worker.js", here), execArgv: [] };
+  if (!here.endsWith(".ts")) return new URL("./sharded-worker.js", here);
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const entry = new URL("./sharded-worker.ts", here).href;
+  const code = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`;
+  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 
 /**
@@ -108,7 +112,7 @@ export class ShardedDataplane {
     this.#k0 = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
     this.#k1 = Math.imul((seed >>> 16) ^ 0xc2b2ae35, 0x27d4eb2f) >>> 0;
     this.#perShard = new Array(workers).fill(0);
-    const { url, execArgv } = workerUrl();
+    const url = workerUrl();
     this.#rings = [];
     this.#threads = [];
     this.#results = [];
@@ -120,7 +124,8 @@ export class ShardedDataplane {
         ring: buffer,
         ...(options.table ? { table: options.table, tableSource: options.tableSource ?? "table" } : {}),
       };
-      const worker = new Worker(url, { workerData: data, execArgv });
+      // execArgv: none, so a parent run under loaders (tsx, test setup) does not hand them to the worker.
+      const worker = new Worker(url, { workerData: data, execArgv: [] });
       this.#rings.push(new ShardRing(buffer));
       this.#threads.push(worker);
       this.#results.push(
@@ -152,7 +157,7 @@ export class ShardedDataplane {
     mix(c.protocol[i]! | (c.srcPort[i]! << 8));
     mix(c.dstPort[i]!);
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-    return (h ^ (h >>> 16)) % this.workers;
+    return ((h ^ (h >>> 16)) >>> 0) % this.workers;
   }
 
   /** Shards a parsed batch's packets onto the workers (their frames are copied into the rings). */

@@ -13,11 +13,95 @@ import { Dataplane } from "../../dataplane/dataplane.js";
 import { writePcap, type CaptureRecord } from "../../packet/writer.js";
 import { readTableFile } from "../../node/table-file.js";
 import { installTableRoutes } from "../../node/dataplane-table.js";
+import { ShardedDataplane } from "../../node/sharded-dataplane.js";
 import { renderInterfaces, renderAccessLists } from "../../show/dataplane.js";
 import { renderCefSummary } from "../../show/cef.js";
 import { type Command, UsageError, parseOptions, numberOption } from "../command.js";
 import { captureBatches, captureProgress, captureSize } from "../capture.js";
 import { formatRate } from "../format.js";
+
+/** `--workers N`: the capture sharded by flow over N worker threads (ShardedDataplane). */
+async function routeSharded(
+  path: string,
+  config: string,
+  workers: number,
+  tablePath: string | undefined,
+  out: string | undefined,
+  json: boolean,
+): Promise<number> {
+  if (out !== undefined) throw new UsageError("--out is not available with --workers (each shard's output stays in its worker)");
+  let text: string;
+  try {
+    text = readFileSync(config, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read ${config}: ${(error as Error).message}`);
+  }
+  try {
+    Dataplane.fromConfig(text).dispose();
+  } catch (error) {
+    if (error instanceof DataplaneError) {
+      console.error(`dataplane route: ${config}: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+  let table: Awaited<ReturnType<typeof readTableFile>> | undefined;
+  if (tablePath !== undefined) {
+    try {
+      table = await readTableFile(tablePath);
+    } catch (error) {
+      throw new UsageError(`cannot read ${tablePath}: ${(error as Error).message}`);
+    }
+  }
+  const progress = captureProgress(path, captureSize(path));
+  const started = performance.now();
+  const sharded = new ShardedDataplane({ config: text, workers, ...(table ? { table, tableSource: tablePath! } : {}) });
+  let failure: CaptureFileError | undefined;
+  try {
+    for await (const batch of captureBatches(path, { capacity: 4096, frameBytes: 2 * 1024 * 1024 }, progress)) sharded.process(batch);
+  } catch (error) {
+    if (!(error instanceof CaptureFileError)) throw error;
+    failure = error;
+  } finally {
+    progress?.finish();
+  }
+  const result = await sharded.finish();
+  const seconds = (performance.now() - started) / 1000;
+  const c = result.counters;
+  if (json)
+    console.log(
+      JSON.stringify({
+        packets: c.packetsIn,
+        seconds,
+        workers,
+        perShard: result.perShard,
+        counters: c,
+        interfaces: result.interfaces,
+        flows: result.flows.length,
+      }),
+    );
+  else {
+    console.log(renderInterfaces(result.interfaces, []));
+    console.log(
+      `Packets: ${c.packetsIn} in, ${c.forwarded} forwarded, ${c.queued} queued for ARP, ${c.punted} punted, ${c.dropped} dropped (shards: ${result.perShard.join(", ")})`,
+    );
+    console.log(
+      `Drops and punts by reason: ${
+        Object.entries(c.reasons)
+          .map(([r, n]) => `${r} ${n}`)
+          .join(", ") || "none"
+      }`,
+    );
+    console.log(
+      `${c.packetsIn} packets on ${workers} workers in ${seconds.toFixed(3)} s: ${formatRate(c.packetsIn / Math.max(seconds, 1e-9), " packets/s")}`,
+    );
+  }
+  if (failure) {
+    console.error(`dataplane route: ${path}: ${failure.message}`);
+    return 1;
+  }
+  return 0;
+}
 
 export const routeCommand: Command = {
   name: "route",
@@ -52,7 +136,7 @@ and out, drops by reason, the ARP and CEF summaries and the access lists' matche
     if (values.config === undefined) throw new UsageError("--config ROUTER.cfg is required");
     const path = positionals[0]!;
     const workers = numberOption(values.workers, "workers", 1, { integer: true, min: 1 });
-    if (workers > 1) throw new UsageError("--workers: sharding across worker threads is not built yet; use one worker");
+    if (workers > 1) return routeSharded(path, values.config, workers, values.table, values.out, values.json === true);
     let text: string;
     try {
       text = readFileSync(values.config, "utf8");
