@@ -136,10 +136,8 @@ export async function run(): Promise<Record<string, unknown>> {
   selector.setInterface(0, { flow: "full" });
   const keptBatches = (() => {
     const list = [];
-    let count = 0;
     for (const batch of readPacketsFromBytes(pcap, { ...cache.readerOptions(), capacity: BATCH, frameBytes: BATCH * 64 + 64 * 1024 })) {
       // Every batch of the capture: the flow cache sees the same 100k flows as in the pipeline.
-      count++;
       const copy = cache.createBatch({ capacity: BATCH, frameBytes: 0 });
       for (const name of Object.keys(copy.columns) as (keyof typeof copy.columns)[]) copy.columns[name].set(batch.columns[name]);
       copy.length = batch.length;
@@ -220,6 +218,7 @@ arp 198.51.100.10 0a00.0000.0010 arpa
     return performance.now() - start;
   })();
   const sharded = new ShardedDataplane({ config, workers: 2 });
+  await sharded.ready();
   const shardedStart = performance.now();
   for (let k = 0; k < passes; k++) for (const batch of readPacketsFromBytes(pcap, { capacity: BATCH })) sharded.process(batch);
   const shardedResult = await sharded.finish();

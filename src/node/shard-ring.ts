@@ -16,6 +16,9 @@ const WRAP = 0xffffffff;
 const WRITE = 0;
 const READ = 1;
 const CLOSED = 2;
+/** Set while the consumer sleeps on WRITE, and while the producer sleeps on READ. */
+const CONSUMER_WAITING = 3;
+const PRODUCER_WAITING = 4;
 
 /** One packet in the ring. */
 export interface RingPacket {
@@ -66,11 +69,18 @@ export class ShardRing {
         v.setUint32(write + 20, p.linkType, true);
         this.#bytes.set(p.frame, write + RECORD_HEADER);
         Atomics.store(this.#header, WRITE, write + need === this.#capacity ? 0 : write + need);
-        Atomics.notify(this.#header, WRITE);
+        // Wake the consumer only when it sleeps (a futex call per packet would cost more than the packet).
+        if (Atomics.load(this.#header, CONSUMER_WAITING) === 1) Atomics.notify(this.#header, WRITE);
         return;
       }
-      Atomics.wait(this.#header, READ, read, 50);
+      Atomics.store(this.#header, PRODUCER_WAITING, 1);
+      if (Atomics.load(this.#header, READ) === read) Atomics.wait(this.#header, READ, read, 50);
+      Atomics.store(this.#header, PRODUCER_WAITING, 0);
     }
+  }
+
+  #wakeProducer(): void {
+    if (Atomics.load(this.#header, PRODUCER_WAITING) === 1) Atomics.notify(this.#header, READ);
   }
 
   /** No more packets: the consumer drains and stops. */
@@ -90,9 +100,14 @@ export class ShardRing {
       let read = Atomics.load(this.#header, READ);
       const write = Atomics.load(this.#header, WRITE);
       if (read === write) {
-        if (n > 0) return n;
+        if (n > 0) {
+          this.#wakeProducer();
+          return n;
+        }
         if (Atomics.load(this.#header, CLOSED) === 1 && Atomics.load(this.#header, WRITE) === read) return 0;
-        Atomics.wait(this.#header, WRITE, write, 50);
+        Atomics.store(this.#header, CONSUMER_WAITING, 1);
+        if (Atomics.load(this.#header, WRITE) === write) Atomics.wait(this.#header, WRITE, write, 50);
+        Atomics.store(this.#header, CONSUMER_WAITING, 0);
         continue;
       }
       const v = this.#view;
@@ -105,8 +120,10 @@ export class ShardRing {
         return n;
       const next = read + RECORD_HEADER + ((length + 7) & ~7);
       Atomics.store(this.#header, READ, next === this.#capacity ? 0 : next);
-      Atomics.notify(this.#header, READ);
-      if (++n === max) return n;
+      if (++n === max) {
+        this.#wakeProducer();
+        return n;
+      }
     }
   }
 }

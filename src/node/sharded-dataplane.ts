@@ -96,6 +96,7 @@ export class ShardedDataplane {
   readonly #threads: Worker[];
   readonly #results: Promise<{ counters: DataplaneCounters; interfaces: InterfaceCounters[]; flows: ExpiredFlow[]; arp: ArpCounters }>[];
   readonly #perShard: number[];
+  readonly #ready: Promise<unknown>[] = [];
   readonly #k0: number;
   readonly #k1: number;
   #finished = false;
@@ -128,9 +129,12 @@ export class ShardedDataplane {
       const worker = new Worker(url, { workerData: data, execArgv: [] });
       this.#rings.push(new ShardRing(buffer));
       this.#threads.push(worker);
+      this.#ready.push(new Promise((resolve) => worker.once("message", resolve)));
       this.#results.push(
         new Promise((resolve, reject) => {
-          worker.once("message", resolve);
+          worker.on("message", (m) => {
+            if (!("ready" in m)) resolve(m);
+          });
           worker.once("error", reject);
           worker.once("exit", (code) => {
             if (code !== 0) reject(new Error(`shard ${s} exited with code ${code}`));
@@ -138,6 +142,11 @@ export class ShardedDataplane {
         }),
       );
     }
+  }
+
+  /** Resolves when every worker has built its Dataplane (packets sent before wait in the rings). */
+  async ready(): Promise<void> {
+    await Promise.all(this.#ready);
   }
 
   /** The shard of packet `i` of a parsed batch: a keyed hash of its flow key. */

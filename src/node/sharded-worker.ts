@@ -15,22 +15,34 @@ const data = workerData as ShardWorkerData;
 const dp = Dataplane.fromConfig(data.config, data.options);
 if (data.table) installTableRoutes(dp, data.table, data.tableSource ?? "table");
 const ring = new ShardRing(data.ring);
+parentPort!.postMessage({ ready: true });
 const CAPACITY = 4096;
 const FRAME_BYTES = 4 * 1024 * 1024;
 const batch = new PacketBatch({ core: dp.core, capacity: CAPACITY, frameBytes: FRAME_BYTES });
-let used = 0;
 let lastTime = 0;
 for (;;) {
-  batch.clear();
-  used = 0;
+  // Frames go straight into the batch's frame area and columns (the reader's way), not through
+  // push(), which validates field objects.
+  const c = batch.columns;
+  const frames = batch.frames;
+  let used = 0;
+  let count = 0;
   const n = ring.pop(CAPACITY, (frame, iface, time, wireLength, linkType) => {
     if (used + frame.length > FRAME_BYTES) return false;
+    frames.set(frame, used);
+    c.frameOffset[count] = used;
+    c.capturedLength[count] = frame.length;
+    c.wireLength[count] = wireLength;
+    c.time[count] = time;
+    c.interface[count] = iface;
+    c.linkType[count] = linkType;
     used += frame.length;
-    batch.push({ frame, time, interface: iface, wireLength, linkType });
+    count++;
     if (time > lastTime) lastTime = time;
     return true;
   });
   if (n === 0) break;
+  batch.length = n;
   dp.process(batch);
 }
 const flows = dp.flowCache ? dp.flowCache.flush(lastTime) : [];
