@@ -25,7 +25,8 @@ export default defineConfig([
   },
   // The command line.
   {
-    entry: { cli: "src/cli/main.ts" },
+    // The shard worker of ShardedDataplane, beside cli.js and node.js (both start it by URL).
+    entry: { cli: "src/cli/main.ts", "sharded-worker": "src/node/sharded-worker.ts" },
     format: ["esm"],
     target: "es2022",
     platform: "node",

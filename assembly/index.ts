@@ -9,6 +9,7 @@ export * from "./flow";
 export * from "./route-cache";
 export * from "./nat";
 export * from "./bridge";
+export * from "./pipeline";
 
 import { sipHash13 } from "./common/hash";
 

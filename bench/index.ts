@@ -20,6 +20,7 @@ const suites: Record<string, () => Promise<{ run: SuiteRun }>> = {
   "top-talkers": () => import("./suites/top-talkers.js"),
   "route-cache": () => import("./suites/route-cache.js"),
   nat: () => import("./suites/nat.js"),
+  dataplane: () => import("./suites/dataplane.js"),
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -393,3 +393,52 @@ export { BridgeVerdict, BRIDGE_COUNTER_NAMES, type BridgeCounterName, type Bridg
 export { renderBridge } from "./show/bridge.js";
 export { NatConfigParser, parseNatConfig } from "./nat/config.js";
 export { BridgeConfigParser, parseBridgeConfig } from "./bridge/config.js";
+export {
+  Dataplane,
+  type PacketVerdict,
+  type ProcessResult,
+  type RouteColumns,
+  type AccessListCounters,
+  type AccessListEntryCounters,
+} from "./dataplane/dataplane.js";
+export type {
+  DataplaneOptions,
+  DataplaneInterfaceOptions,
+  RouteTarget,
+  StaticRoute,
+  StaticArpEntry,
+} from "./dataplane/options.js";
+export {
+  type Verdict,
+  type Reason,
+  type DataplaneCounters,
+  type InterfaceCounters,
+  type OutputFrame,
+  type OutputKind,
+  VERDICTS,
+  REASONS,
+  PUNT_REASONS,
+} from "./dataplane/verdicts.js";
+export {
+  type AccessList,
+  type AccessListEntry,
+  type PortMatch as AccessListPortMatch,
+  type WildcardAddress,
+  parseAccessListEntry,
+  numberedListKind,
+} from "./dataplane/acl.js";
+export { parseIosConfig, renderRunningConfig, ConfigLineError } from "./dataplane/config/parse.js";
+export type {
+  RouterConfig,
+  InterfaceConfig,
+  RouteConfig,
+  RouteCacheSetting,
+  SamplerMapDefinition,
+  ClassMapDefinition,
+  PolicyMapDefinition,
+  TopTalkersConfig as RouterTopTalkersConfig,
+  NatCommand,
+  BridgeCommand,
+} from "./dataplane/config/types.js";
+export { dataplaneOptionsFromConfig } from "./dataplane/config/options.js";
+export { renderInterfaces, renderAccessLists, type InterfaceDescription } from "./show/dataplane.js";

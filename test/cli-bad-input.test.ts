@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeBadInputs } from "./helpers/bad-inputs.js";
@@ -47,6 +47,10 @@ test("every command on every bad input: exit 1 or 2, one line on stderr naming t
   const directory = mkdtempSync(join(tmpdir(), "dataplane-bad-"));
   try {
     const files = writeBadInputs(directory);
+    const routerConfig = join(directory, "router.cfg");
+    writeFileSync(routerConfig, "interface Ethernet0\n ip address 10.0.0.1 255.255.255.0\n");
+    const badConfig = join(directory, "bad.cfg");
+    writeFileSync(badConfig, "interface Ethernet0\n ip adress 10.0.0.1\n");
     const cases: { args: string[]; names: string; status?: 1 | 2 }[] = [];
     for (const [name, path] of Object.entries(files)) {
       const status = name === "directory" || name === "missing" ? 2 : 1;
@@ -56,6 +60,7 @@ test("every command on every bad input: exit 1 or 2, one line on stderr naming t
       // As a table, the capture files are bad lines (text, binary) or bad gzip streams.
       cases.push({ args: ["fib", "--table", path], names: path, status });
       cases.push({ args: ["show", path, "show ip cache flow"], names: path, status });
+      cases.push({ args: ["route", path, "--config", routerConfig], names: path, status });
     }
     const good = files["extreme.pcapng"]!;
     const parameters: [string[], string][] = [
@@ -81,8 +86,11 @@ test("every command on every bad input: exit 1 or 2, one line on stderr naming t
       [["show", good, "show ip flow top 1000 aggregate source-address"], "1000"],
       [["show", good, "show ip flow top 10 aggregate no-such-field"], "no-such-field"],
       [["show", good, "show nonsense"], "show nonsense"],
+      [["route", good], "--config"],
+      [["route", good, "--config", join(directory, "no-such.cfg")], "no-such.cfg"],
     ];
     for (const [args, names] of parameters) cases.push({ args, names, status: 2 });
+    cases.push({ args: ["route", good, "--config", badConfig], names: badConfig, status: 1 });
     // Every command the CLI lists is covered (a new command must add its bad inputs here).
     const { spawnSync } = await import("node:child_process");
     const help = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "--help"], { encoding: "utf8" }).stdout;

@@ -65,6 +65,9 @@ const DEFINITIONS = new Set([
   "nat/statistics.ts",
   "bridge/options.ts",
   "bridge/types.ts",
+  "dataplane/plan.ts",
+  "dataplane/acl.ts",
+  "dataplane/verdicts.ts",
 ]);
 
 function sourceFiles(dir: string): string[] {

@@ -149,6 +149,11 @@ export class ArpTable {
     return this.#now;
   }
 
+  /** @internal The table's address in WebAssembly memory (for the Dataplane's pipeline). */
+  get handle(): number {
+    return this.#handle;
+  }
+
   #time(now: number): number {
     const t = Math.floor(checkTime(now));
     if (t > this.#now) this.#now = t;

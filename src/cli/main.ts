@@ -14,8 +14,18 @@ import { arpScanCommand } from "./commands/arp-scan.js";
 import { flowsCommand } from "./commands/flows.js";
 import { simulateCommand } from "./commands/simulate.js";
 import { showCommand } from "./commands/show.js";
+import { routeCommand } from "./commands/route.js";
 
-const commands: Command[] = [startCommand, fibCommand, packetsCommand, arpScanCommand, flowsCommand, showCommand, simulateCommand];
+const commands: Command[] = [
+  startCommand,
+  fibCommand,
+  packetsCommand,
+  arpScanCommand,
+  flowsCommand,
+  routeCommand,
+  showCommand,
+  simulateCommand,
+];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

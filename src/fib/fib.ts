@@ -275,7 +275,7 @@ export class Fib {
     if (at >= 0) this.#listeners.splice(at, 1);
   }
 
-  /** @internal The FIB's record in its core's memory (the route cache reads it in place). */
+  /** @internal The FIB's record in its core's memory (the route cache and the Dataplane's pipeline read it in place). */
   get handle(): number {
     return this.#handle;
   }

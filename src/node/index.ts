@@ -4,3 +4,9 @@
  */
 
 export { readPacketFile, readPacketFileSync, type PacketFileOptions } from "./capture-file.js";
+export {
+  ShardedDataplane,
+  type ShardedDataplaneOptions,
+  type ShardedResult,
+} from "./sharded-dataplane.js";
+export { installTableRoutes } from "./dataplane-table.js";

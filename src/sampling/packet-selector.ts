@@ -281,6 +281,11 @@ export class PacketSelector {
   // -------------------------------------------------------------------------------------------
   // Configuration
 
+  /** @internal The selector's address in WebAssembly memory (for the Dataplane's pipeline). */
+  get handle(): number {
+    return this.#handle;
+  }
+
   /**
    * Defines (or redefines) a sampler map and returns its sampler id (1 … 8). Redefining a map
    * restarts its samplers (fresh streams, counters from zero).

@@ -406,6 +406,72 @@ export interface BridgeExports {
   bridgeEntry(table: number, entry: number): number;
 }
 
+/** assembly/pipeline.ts */
+export interface PipelineExports {
+  PIPELINE_COUNTERS: WebAssembly.Global;
+  PIPELINE_INTERFACE_COUNTERS: WebAssembly.Global;
+  pipelineCreate(
+    interfaceCount: number,
+    maxBatch: number,
+    adjCapacity: number,
+    outBytes: number,
+    icmpRate: number,
+    icmpBurst: number,
+    tickInterval: number,
+  ): number;
+  pipelineBytes(
+    interfaceCount: number,
+    maxBatch: number,
+    adjCapacity: number,
+    outBytes: number,
+    holdSlots: number,
+    holdSlotBytes: number,
+  ): number;
+  pipelineSetComponents(pipeline: number, fib: number, arp: number, flow: number, selector: number, holdSlotBytes: number): void;
+  pipelineSetStage(pipeline: number, stage: number, handle: number): void;
+  pipelineSetInterface(
+    pipeline: number,
+    i: number,
+    macHigh: number,
+    macLow: number,
+    address: number,
+    flags: number,
+    aclIn: number,
+    aclOut: number,
+    a0: number,
+    a1: number,
+    a2: number,
+    a3: number,
+  ): void;
+  pipelineSetAdjacency(
+    pipeline: number,
+    id: number,
+    iface: number,
+    nextHop: number,
+    macHigh: number,
+    macLow: number,
+    fixed: boolean,
+  ): boolean;
+  pipelineLoadAcls(pipeline: number, directory: number, aclCount: number, aces: number, aceCount: number): void;
+  pipelineProcess(pipeline: number, batch: number, now: number, useNow: boolean, parse: boolean): number;
+  pipelineTick(pipeline: number, now: number): void;
+  pipelineDrainArp(pipeline: number, now: number): void;
+  pipelineVerdicts(pipeline: number): number;
+  pipelineReasons(pipeline: number): number;
+  pipelineEgress(pipeline: number): number;
+  pipelineNextHopMacs(pipeline: number): number;
+  pipelineHandles(pipeline: number): number;
+  pipelineCounters(pipeline: number): number;
+  pipelineInterfaceCounters(pipeline: number): number;
+  pipelineAceMatches(pipeline: number): number;
+  pipelineAclImplicitDenies(pipeline: number): number;
+  pipelineOutput(pipeline: number): number;
+  pipelineOutputUsed(pipeline: number): number;
+  pipelineOutputRecords(pipeline: number): number;
+  pipelineOutputClear(pipeline: number): void;
+  pipelineFree(pipeline: number): void;
+}
+
 /** Everything the module exports. */
 export type WasmExports = CoreExports &
   FibExports &
@@ -417,4 +483,5 @@ export type WasmExports = CoreExports &
   AnalysisExports &
   RouteCacheExports &
   NatExports &
-  BridgeExports;
+  BridgeExports &
+  PipelineExports;

@@ -1,0 +1,242 @@
+/**
+ * The router end to end: packets per second through `Dataplane.process` from a pcap in memory
+ * (indexed by the capture reader, then parsed, selected, accounted by NetFlow, looked up in the
+ * full table, ARP-resolved and rewritten in one call per batch), with the real full Internet
+ * table (or a generated one of its shape), 100k flows, every next hop resolved, NetFlow on.
+ * Against: the sum of the same stages measured alone on the same packets (capture indexing +
+ * parse, selector + flow cache, FIB lookups, ARP resolutions), so the ratio shows the cost of
+ * composing them; and the TS reference composition on the same packets.
+ */
+
+import { Dataplane } from "../../src/dataplane/dataplane.js";
+import { ReferenceDataplane, type ReferenceInputPacket } from "../../src/reference/dataplane.js";
+import type { DataplaneOptions } from "../../src/dataplane/options.js";
+import { FlowCache } from "../../src/flow/cache.js";
+import { Fib } from "../../src/fib/fib.js";
+import { ArpTable } from "../../src/arp/table.js";
+import { PacketSelector } from "../../src/sampling/packet-selector.js";
+import { readPacketsFromBytes } from "../../src/packet/reader.js";
+import { writePcap, type CaptureRecord } from "../../src/packet/writer.js";
+import { flowFrame, flowIndexSampler } from "../../src/sim/flow-traffic.js";
+import { readTableFile, sharedTablePath, hashedNextHop, type RouteTable } from "../../src/node/table-file.js";
+import { generateIPv4Table, generateIPv6Table } from "../../src/sim/table.js";
+import { ShardedDataplane } from "../../src/node/sharded-dataplane.js";
+import { measureCase, printTable, rate, ratio, keep } from "../lib/measure.js";
+
+const PACKETS = 1 << 20;
+const FLOWS = 100_000;
+const NEXT_HOPS = 16;
+const BATCH = 4096;
+const T0 = 1.7e12;
+const HOUR = 3600e3;
+
+/** flowFrame with its IPv4 header checksum filled in (a router drops a bad one). */
+function frame(id: number): Uint8Array {
+  const bytes = flowFrame(id);
+  let sum = 0;
+  for (let k = 14; k < 34; k += 2) sum += (bytes[k]! << 8) | bytes[k + 1]!;
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  const c = ~sum & 0xffff;
+  bytes[24] = c >> 8;
+  bytes[25] = c & 255;
+  return bytes;
+}
+
+async function table(): Promise<{ table: RouteTable; source: string }> {
+  const path = sharedTablePath();
+  if (path !== undefined) return { table: await readTableFile(path), source: path };
+  const v4 = generateIPv4Table();
+  const v6 = generateIPv6Table();
+  return {
+    table: { ipv4: { ...v4, targets: [] }, ipv6: { ...v6, targets: [] } },
+    source: "generated table with the real length distribution (../shared/data/tier1-prefixes.txt.gz absent)",
+  };
+}
+
+function options(): DataplaneOptions {
+  return {
+    interfaces: [
+      { name: "Gi0/0", mac: "02:00:00:00:00:01", addresses: ["192.0.2.1/24"], netflow: { flow: "full" } },
+      { name: "Gi0/1", mac: "02:00:00:00:00:02", addresses: ["198.51.100.1/24"] },
+    ],
+    routes: Array.from({ length: NEXT_HOPS }, (_, k) => ({
+      prefix: `203.0.${k}.0/24`,
+      target: { nextHop: `198.51.100.${10 + k}` },
+    })).concat([{ prefix: "0.0.0.0/0", target: { nextHop: "198.51.100.10" } }]),
+    staticArp: Array.from({ length: NEXT_HOPS }, (_, k) => ({
+      address: `198.51.100.${10 + k}`,
+      mac: `0a:00:00:00:00:${(16 + k).toString(16)}`,
+    })),
+    flowCache: { capacity: 131_072, activeTimeout: 1000 * HOUR, inactiveTimeout: 1000 * HOUR, exportQueueCapacity: 4096 },
+    maxBatch: BATCH,
+    seed: 1,
+  };
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  const { table: routes, source } = await table();
+  console.log(`table: ${source} (${routes.ipv4.count} IPv4, ${routes.ipv6.count} IPv6 routes)`);
+  const dp = new Dataplane(options());
+  const spread = dp.nextHopAdjacencies();
+  const ids = (columns: RouteTable["ipv4"], words: number) =>
+    Uint32Array.from(
+      { length: columns.count },
+      (_, i) => spread[hashedNextHop(columns.addresses, words, i, columns.lengths[i]!, spread.length)]!,
+    );
+  dp.installRoutes(routes, { ipv4: ids(routes.ipv4, 1), ipv6: ids(routes.ipv6, 4) });
+
+  // The capture: PACKETS 64-byte frames of FLOWS flows (uniform), 1 Mpps, in memory.
+  const sample = flowIndexSampler(FLOWS, "uniform", 7);
+  const frames = Array.from({ length: FLOWS }, (_, id) => frame(id));
+  const records: CaptureRecord[] = Array.from({ length: PACKETS }, (_, i) => ({ time: T0 + i / 1000, bytes: frames[sample()]! }));
+  const pcap = writePcap(records, { linkType: 1 });
+  const readOptions = { ...dp.readerOptions(), capacity: BATCH, frameBytes: BATCH * 64 + 64 * 1024 };
+
+  // Warm: every flow in the cache, every lookup path touched.
+  for (const batch of readPacketsFromBytes(pcap, readOptions)) dp.process(batch);
+  const warm = dp.counters();
+  if (warm.forwarded !== PACKETS) throw new Error(`not everything forwarded: ${JSON.stringify(warm)}`);
+
+  const pipeline = await measureCase(
+    "Dataplane.process (index + one call per batch)",
+    () => {
+      let n = 0;
+      for (const batch of readPacketsFromBytes(pcap, readOptions)) n += dp.process(batch).count;
+      keep(n);
+    },
+    PACKETS,
+    { minCpuMs: 3000 },
+  );
+  const after = dp.counters();
+  if (after.forwarded !== after.packetsIn) throw new Error(`drops in the measured runs: ${JSON.stringify(after.reasons)}`);
+
+  // The stages alone, on the same packets, each on its own components.
+  const fib = new Fib({ seed: 1 });
+  const fibAdjacencies = Array.from({ length: NEXT_HOPS }, (_, k) => fib.addAdjacency({ interface: 1, nextHop: `198.51.100.${10 + k}` }));
+  const fibIds = (columns: RouteTable["ipv4"], words: number) =>
+    Uint32Array.from(
+      { length: columns.count },
+      (_, i) => fibAdjacencies[hashedNextHop(columns.addresses, words, i, columns.lengths[i]!, NEXT_HOPS)]!,
+    );
+  fib.insertBatch(routes.ipv4.addresses, routes.ipv4.lengths, fibIds(routes.ipv4, 1));
+  fib.insert("0.0.0.0/0", fibAdjacencies[0]!);
+  const indexParse = await measureCase(
+    "capture index + parse",
+    () => {
+      let n = 0;
+      for (const batch of readPacketsFromBytes(pcap, { capacity: BATCH, frameBytes: BATCH * 64 + 64 * 1024 })) n += batch.length;
+      keep(n);
+    },
+    PACKETS,
+    { minCpuMs: 2000 },
+  );
+  // Columns of the traffic for the per-stage cases.
+  const cache = new FlowCache({ ...options().flowCache, seed: 1 });
+  const selector = new PacketSelector({ core: cache.core, seed: 1, maxBatch: BATCH });
+  selector.setInterface(0, { flow: "full" });
+  const keptBatches = (() => {
+    const list = [];
+    for (const batch of readPacketsFromBytes(pcap, { ...cache.readerOptions(), capacity: BATCH, frameBytes: BATCH * 64 + 64 * 1024 })) {
+      // Every batch of the capture: the flow cache sees the same 100k flows as in the pipeline.
+      const copy = cache.createBatch({ capacity: BATCH, frameBytes: 0 });
+      for (const name of Object.keys(copy.columns) as (keyof typeof copy.columns)[]) copy.columns[name].set(batch.columns[name]);
+      copy.length = batch.length;
+      list.push(copy);
+    }
+    return list;
+  })();
+  for (const b of keptBatches) cache.update(b);
+  let f = 0;
+  const flows = await measureCase(
+    "selector + flow cache update",
+    () => {
+      const b = keptBatches[f++ % keptBatches.length]!;
+      keep(selector.selectBatch(b));
+      keep(cache.update(b));
+    },
+    BATCH,
+  );
+  const dst = new Uint32Array(BATCH);
+  const columns = keptBatches[0]!.columns;
+  for (let i = 0; i < BATCH; i++) dst[i] = columns.dst[i * 4]!;
+  const out = new Uint32Array(BATCH);
+  const lookups = await measureCase("FIB lookups", () => keep(fib.lookupBatch(dst, out)), BATCH);
+  const arp = new ArpTable({ interfaces: [{ mac: "02:00:00:00:00:02", addresses: ["198.51.100.1/24"] }], seed: 1 });
+  for (let k = 0; k < NEXT_HOPS; k++) arp.addStatic(0, `198.51.100.${10 + k}`, `0a:00:00:00:00:${(16 + k).toString(16)}`, T0);
+  const nextHops = Uint32Array.from(out, (a) => (0xc6336400 + 10 + ((a - fibAdjacencies[0]!) % NEXT_HOPS)) >>> 0);
+  const verdicts = new Uint8Array(BATCH);
+  const macs = new Uint8Array(BATCH * 8);
+  const resolve = await measureCase("ARP resolutions", () => keep(arp.resolveBatch(0, nextHops, T0 + 5000, verdicts, macs)), BATCH);
+  const stageNs = [indexParse, flows, lookups, resolve].map((c) => 1e9 / c.opsPerSecond);
+  const sumNs = stageNs.reduce((a, b) => a + b, 0);
+  const pipelineNs = 1e9 / pipeline.opsPerSecond;
+
+  // The TS reference composition on the first 64k packets (its FIB holds the configured routes
+  // only: a full table in its binary trie would measure the trie more than the composition).
+  const reference = new ReferenceDataplane(options());
+  const REF = 65536;
+  const referencePackets = (): ReferenceInputPacket[] =>
+    records.slice(0, REF).map((r) => ({ frame: r.bytes.slice(), time: r.time, interface: 0, linkType: 1, wireLength: 64 }));
+  const referenceCase = await measureCase(
+    "reference composition (configured routes only)",
+    () => keep(reference.process(referencePackets())),
+    REF,
+    { minCpuMs: 2000, maxSamples: 12 },
+  );
+
+  printTable(
+    `router end to end: ${PACKETS} packets, ${FLOWS} flows, full table, ARP resolved, NetFlow on (mitata p50)`,
+    ["case", "packets/s", "ns/packet"],
+    [
+      [pipeline.name, rate(pipeline.opsPerSecond), pipelineNs.toFixed(1)],
+      ...[indexParse, flows, lookups, resolve].map((c, k) => [`  stage alone: ${c.name}`, rate(c.opsPerSecond), stageNs[k]!.toFixed(1)]),
+      ["  sum of the stages alone", rate(1e9 / sumNs), sumNs.toFixed(1)],
+      [referenceCase.name, rate(referenceCase.opsPerSecond), (1e9 / referenceCase.opsPerSecond).toFixed(1)],
+    ],
+  );
+  const composition = pipelineNs / sumNs;
+  console.log(`pipeline cost ÷ sum of its stages alone: ${composition.toFixed(2)} (bar: ≤ 1.25; lower is better)`);
+  console.log(`Dataplane ÷ reference composition: ${ratio(pipeline.opsPerSecond / referenceCase.opsPerSecond)} (higher is better)`);
+  // ShardedDataplane: the same capture, four passes, on 2 workers against one Dataplane in this
+  // thread (wall clock from the first packet to the last result).
+  const passes = 4;
+  const config = `interface Gi0/0
+ mac-address 0200.0000.0001
+ ip address 192.0.2.1 255.255.255.0
+ ip flow ingress
+interface Gi0/1
+ mac-address 0200.0000.0002
+ ip address 198.51.100.1 255.255.255.0
+ip route 0.0.0.0 0.0.0.0 198.51.100.10
+arp 198.51.100.10 0a00.0000.0010 arpa
+`;
+  const timeOne = (() => {
+    const single = Dataplane.fromConfig(config, { maxBatch: BATCH });
+    const start = performance.now();
+    for (let k = 0; k < passes; k++)
+      for (const batch of readPacketsFromBytes(pcap, { ...single.readerOptions(), capacity: BATCH })) single.process(batch);
+    return performance.now() - start;
+  })();
+  const sharded = new ShardedDataplane({ config, workers: 2 });
+  await sharded.ready();
+  const shardedStart = performance.now();
+  for (let k = 0; k < passes; k++) for (const batch of readPacketsFromBytes(pcap, { capacity: BATCH })) sharded.process(batch);
+  const shardedResult = await sharded.finish();
+  const timeSharded = performance.now() - shardedStart;
+  const speedUp = timeOne / timeSharded;
+  console.log(
+    `ShardedDataplane, 2 workers: ${rate((passes * PACKETS * 1000) / timeSharded)} packets/s against ${rate((passes * PACKETS * 1000) / timeOne)} for one Dataplane: speed-up ×${speedUp.toFixed(2)} (higher is better; ${shardedResult.perShard.join(" / ")} packets per shard)`,
+  );
+  return {
+    table: source,
+    packets: PACKETS,
+    flows: FLOWS,
+    packetsPerSecond: pipeline.opsPerSecond,
+    nsPerPacket: pipelineNs,
+    stagesAloneNs: Object.fromEntries([indexParse, flows, lookups, resolve].map((c, k) => [c.name, stageNs[k]])),
+    compositionRatio: composition,
+    referencePacketsPerSecond: referenceCase.opsPerSecond,
+    ratioToReference: pipeline.opsPerSecond / referenceCase.opsPerSecond,
+    shardedSpeedUp2Workers: speedUp,
+  };
+}
