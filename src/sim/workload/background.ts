@@ -8,9 +8,8 @@
 import { ConfigError, describe } from "../../errors.js";
 import type { PacketBatch } from "../../packet/batch.js";
 import { Xoshiro128 } from "../random.js";
-import { portableLog } from "../portable-log.js";
 import { draw32 } from "./hash.js";
-import { CAPTURED_HEADER_BYTES, TCP, TCP_ACK, UDP, WorkloadColumns, writeConstantColumns, writePacketColumns, writePacketFrame } from "./packet-writer.js";
+import { CAPTURED_HEADER_BYTES, TCP, TCP_ACK, UDP, workloadColumns, writeConstantColumns, writePacketColumns, writePacketFrame } from "./packet-writer.js";
 import type { Workload } from "./workload.js";
 
 /** IPv4 prefixes to send toward: network addresses and lengths, as `generateIPv4Table` returns them. */
@@ -169,14 +168,18 @@ export class BackgroundTraffic implements Workload {
     return this.#next > this.#stopMs ? Infinity : this.#originMs + this.#next;
   }
 
-  /** An exponential gap with the configured mean (portable logarithm: same bits everywhere). */
+  /**
+   * An exponential gap with the configured mean. Math.log rather than the bit-portable
+   * portableLog (a third of the whole fill's time, measured): V8 computes it with its own
+   * fdlibm port on every platform, so runs under Node repeat bit for bit.
+   */
   #gap(): number {
-    return -portableLog((this.#random.next() + 1) / 4294967296) * this.#meanGapMs;
+    return -Math.log((this.#random.next() + 1) / 4294967296) * this.#meanGapMs;
   }
 
   fill(batch: PacketBatch, untilMs: number): number {
     const limit = Math.min(untilMs - this.#originMs, this.#stopMs);
-    const c = new WorkloadColumns(batch.columns);
+    const c = workloadColumns(batch);
     const frames = this.#frames ? batch.frames : undefined;
     const start = batch.length;
     if (frames !== undefined && (this.#frameBatch !== batch || start === 0)) {
@@ -184,7 +187,6 @@ export class BackgroundTraffic implements Workload {
       this.#frameOffset = start === 0 ? 0 : c.frameOffset[start - 1]! + c.capturedLength[start - 1]!;
     }
     const frameLimit = batch.frameBytes - CAPTURED_HEADER_BYTES;
-    writeConstantColumns(c, start, batch.capacity, this.#iface);
     const random = this.#random;
     const popularity = this.#popularity;
     let offset = this.#frameOffset;
@@ -203,6 +205,7 @@ export class BackgroundTraffic implements Workload {
       t += this.#gap();
     }
     this.#next = t;
+    writeConstantColumns(c, start, i, this.#iface);
     this.#frameOffset = offset;
     this.emitted += i - start;
     batch.length = i;

@@ -137,12 +137,15 @@ const MAX_CANDIDATES = 10_000;
  * worm seed `seed`: with probability 1/8 a random address, 1/2 the host's first octet and three
  * random ones, 3/8 its first two octets and two random ones; a candidate in 127.x.x.x or
  * 224.x.x.x, with an octet 0 or 255, or equal to the host is thrown away and the whole choice
- * (branch and octets) drawn again. Its random numbers are `draw32(seed, host, probe, i)`.
+ * (branch and octets) drawn again. Its random numbers are the finaliser of a per-target key
+ * (seed, host, probe) plus the draw's index: two mixes per candidate (measured: a third of the
+ * time of two full `draw32`s).
  */
 export function codeRedIITarget(self: number, seed: number, host: number, probe: number): number {
+  const key = mix32((mix32((seed ^ 0x43524932) >>> 0) ^ host) >>> 0) + Math.imul(probe, 0x85ebca6b);
   for (let i = 0; i < MAX_CANDIDATES; i += 2) {
-    const branch = draw32(seed, host, probe, i) >>> 29;
-    const random = draw32(seed, host, probe, i + 1);
+    const branch = mix32((key + Math.imul(i, 0x9e3779b9)) >>> 0) >>> 29;
+    const random = mix32((key + Math.imul(i + 1, 0x9e3779b9)) >>> 0);
     let candidate: number;
     if (branch === 0) candidate = random;
     else if (branch <= 4) candidate = ((self & 0xff000000) | (random & 0x00ffffff)) >>> 0;

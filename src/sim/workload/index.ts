@@ -20,4 +20,4 @@ export {
   binomial, standardNormal, CODE_RED_V2_SPREAD, SLAMMER_SPREAD, ADDRESS_SPACE,
 } from "./spread.js";
 export { mix32, draw32 } from "./hash.js";
-export { WorkloadColumns, writeConstantColumns, writePacketColumns, writePacketFrame, TCP, UDP, TCP_SYN, TCP_ACK, CAPTURED_HEADER_BYTES } from "./packet-writer.js";
+export { WorkloadColumns, workloadColumns, writeConstantColumns, writePacketColumns, writePacketFrame, TCP, UDP, TCP_SYN, TCP_ACK, CAPTURED_HEADER_BYTES } from "./packet-writer.js";
