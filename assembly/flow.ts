@@ -11,7 +11,7 @@ import { cacheUpdate, cacheAge, cacheFlush, queuePop, packetKeyHash, READ_AHEAD_
 import { entryAt } from "./flow/table";
 import { sipHash13, sipHash13Words3 } from "./common/hash";
 import { jsonLines } from "./flow/json";
-export { JSON_LINE_MAX as FLOW_JSON_LINE_MAX, jsonBytesWritten as flowJsonBytesWritten } from "./flow/json";
+export { JSON_LINE_MAX as FLOW_JSON_LINE_MAX } from "./flow/json";
 
 export {
   RECORD_BYTES as FLOW_RECORD_BYTES, EXPORT_RECORD_BYTES as FLOW_EXPORT_RECORD_BYTES, COUNTER_SLOTS as FLOW_COUNTER_SLOTS,
@@ -24,6 +24,31 @@ export {
   const p = heap.alloc(bytes);
   memory.fill(p, 0, bytes);
   return p;
+}
+
+/** Bytes a flow cache of `capacity` flows and `queueCapacity` export records allocates at creation. */
+export function flowCacheBytes(capacity: u32, queueCapacity: u32): f64 {
+  const slots = <usize>capacity + (capacity >> 1) + 1;
+  return <f64>(
+    offsetof<FlowCache>() + <usize>capacity * RECORD_BYTES + (slots << 3) + <usize>queueCapacity * EXPORT_RECORD_BYTES +
+    ((<usize>COUNTER_SLOTS + SIZE_BUCKETS + PROTOCOL_CATEGORIES * PROTOCOL_FIELDS) << 3) + 128 +
+    <usize>READ_AHEAD_RUN * (READ_AHEAD_KEY_BYTES + 4 + 8)
+  );
+}
+
+/** Frees every block of a flow cache made by `flowCacheCreate`. */
+export function flowCacheFree(c: FlowCache): void {
+  heap.free(c.entries);
+  heap.free(c.index);
+  heap.free(c.queue);
+  heap.free(c.counters);
+  heap.free(c.sizes);
+  heap.free(c.protocols);
+  heap.free(c.scratch);
+  heap.free(c.keys);
+  heap.free(c.hashes);
+  heap.free(c.slotsRun);
+  heap.free(changetype<usize>(c));
 }
 
 /**
@@ -116,10 +141,10 @@ export function flowCacheQueueCount(c: FlowCache): u32 {
 /**
  * JSON lines of up to `count` records of a ring of export records (the export queue, or any
  * array of records), from record `head`, into `out`; see flow/json.ts. Returns the records
- * written; `flowJsonBytesWritten` holds the bytes.
+ * written and stores the bytes written as a u32 at `bytesOut`.
  */
-export function flowJsonLines(ring: usize, ringRecords: u32, head: u32, count: u32, out: usize, outBytes: u32): u32 {
-  return jsonLines(ring, ringRecords, head, count, out, outBytes);
+export function flowJsonLines(ring: usize, ringRecords: u32, head: u32, count: u32, out: usize, outBytes: u32, bytesOut: usize): u32 {
+  return jsonLines(ring, ringRecords, head, count, out, outBytes, bytesOut);
 }
 
 /** Drops the `count` oldest export records (after the host read them). */

@@ -35,6 +35,6 @@ for (const name of names) {
   console.log(`\n=== ${name} ===`);
   const suite = await suites[name]!();
   results[name] = { date: new Date().toISOString(), machine: machine(), ...(await suite.run()) };
-  writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 }
 console.log(`\nresults written to ${file}`);

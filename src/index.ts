@@ -1,86 +1,270 @@
 /**
  * dataplane: the forwarding data plane of an IP router, with its hot paths in WebAssembly.
+ *
+ * Layer order (a module imports only from its own layer or the layers before it; a test walks
+ * the import graph and enforces it; `reference` imports only errors, net, common and
+ * type-only modules):
+ *
+ *   errors, net, common → wasm → packet → fib, route-cache, flow, arp, sampling, nat, bridge →
+ *   analysis, export → dataplane → show → sim, flooding → node, cli
+ *
  * @packageDocumentation
  */
 
 export {
-  DataplaneError, AddressError, PrefixError, MacError, AdjacencyError, CapacityError, ConfigError, CaptureFileError,
-  InterfaceError, TimeError,
+  DataplaneError,
+  AddressError,
+  PrefixError,
+  MacError,
+  AdjacencyError,
+  CapacityError,
+  ConfigError,
+  CaptureFileError,
+  InterfaceError,
+  TimeError,
 } from "./errors.js";
 export {
-  type Family, type AddressInput, type IPv4Input, type IPv6Input, type Address,
-  parseIPv4, parseIPv6, parseAddress, formatIPv4, formatIPv6, formatAddress, toIPv4, toIPv6,
-  wordsFromBigInt, bigIntFromWords,
+  type Family,
+  type AddressInput,
+  type IPv4Input,
+  type IPv6Input,
+  type Address,
+  parseIPv4,
+  parseIPv6,
+  parseAddress,
+  formatIPv4,
+  formatIPv6,
+  formatAddress,
+  toIPv4,
+  toIPv6,
+  wordsFromBigInt,
+  bigIntFromWords,
 } from "./net/address.js";
 export { type Prefix, type PrefixInput, parsePrefix, formatPrefix, networkWords } from "./net/prefix.js";
 export { type MacInput, parseMac, formatMac, formatMacCisco } from "./net/mac.js";
 export {
-  Fib, SpecialAdjacency, type FibOptions, type FibSummary, type FibFamilySummary, type Adjacency,
-  type AdjacencyKind, type AdjacencyOptions, type Route,
-} from "./fib.js";
+  Fib,
+  SpecialAdjacency,
+  type FibOptions,
+  type FibSummary,
+  type FibFamilySummary,
+  type Adjacency,
+  type AdjacencyKind,
+  type AdjacencyOptions,
+  type Route,
+} from "./fib/fib.js";
 export { renderCefSummary } from "./show/cef.js";
-export { Sampler, type SamplerOptions, type SamplerSavedState } from "./sampler.js";
+export { Sampler, type SamplerOptions, type SamplerSavedState } from "./sampling/sampler.js";
 export { type SamplerMode, SAMPLER_MODES, MAX_SAMPLING_INTERVAL } from "./sampling/modes.js";
-export { type SamplingExportInfo, type SamplingExportInput, type InformationElementValue, samplingExportInfo } from "./sampling/export-info.js";
 export {
-  PacketSelector, type PacketSelectorOptions, type SamplerMapConfig, type PolicyMapClass, type InterfaceNetflow, type Selection,
-  type SamplerMapStatus, type SamplerStatus, type SelectorCounters,
-} from "./packet-selector.js";
+  type SamplingExportInfo,
+  type SamplingExportInput,
+  type InformationElementValue,
+  samplingExportInfo,
+} from "./sampling/export-info.js";
 export {
-  type FilterCriterion, type ClassMapConfig, type PortMatch, TcpFlag, PROTOCOL_NUMBERS,
+  PacketSelector,
+  type PacketSelectorOptions,
+  type SamplerMapConfig,
+  type PolicyMapClass,
+  type InterfaceNetflow,
+  type Selection,
+  type SamplerMapStatus,
+  type SamplerStatus,
+  type SelectorCounters,
+} from "./sampling/packet-selector.js";
+export {
+  type FilterCriterion,
+  type ClassMapConfig,
+  type PortMatch,
+  TcpFlag,
+  PROTOCOL_NUMBERS,
 } from "./sampling/filter-criteria.js";
 export { type FilterInput, type FilterPacket, filterInputFrom, emptyFilterInput } from "./sampling/filter-input.js";
 export {
-  type Estimate, type EstimateOptions, type SampledSums, SMALL_COUNT, estimatePackets, estimateTotal, estimateShare,
-  estimateRatioTotal, estimateTcpConnections,
+  type Estimate,
+  type EstimateOptions,
+  type SampledSums,
+  SMALL_COUNT,
+  estimatePackets,
+  estimateTotal,
+  estimateShare,
+  estimateRatioTotal,
+  estimateTcpConnections,
 } from "./analysis/estimators.js";
-export { type SampledFlow, type TopTalkerOptions, type TopTalkerEstimate, type TopTalkers, estimateTopTalkers } from "./analysis/sampled-top-talkers.js";
 export {
-  normalCdf, normalQuantile, chiSquareQuantile, chiSquareUpperTail, poissonInterval, binomialInterval, binomialCdf,
+  type SampledFlow,
+  type TopTalkerOptions,
+  type TopTalkerEstimate,
+  type TopTalkers,
+  estimateTopTalkers,
+} from "./analysis/sampled-top-talkers.js";
+export {
+  normalCdf,
+  normalQuantile,
+  chiSquareQuantile,
+  chiSquareUpperTail,
+  poissonInterval,
+  binomialInterval,
+  binomialCdf,
 } from "./analysis/distributions.js";
 export { renderFlowSampler } from "./show/flow-sampler.js";
 export { WasmAbortError, simdSupported } from "./wasm/instance.js";
+export { Core, type CoreOptions, type CoreMemory, type ComponentMemory, MAX_CORE_BYTES } from "./wasm/core.js";
 export {
-  PacketBatch, type PacketBatchOptions, DEFAULT_BATCH_CAPACITY, DEFAULT_FRAME_BYTES,
+  PacketBatch,
+  type PacketBatchOptions,
+  DEFAULT_BATCH_CAPACITY,
+  DEFAULT_FRAME_BYTES,
 } from "./packet/batch.js";
 export {
-  PACKET_COLUMNS, COLUMN_NAMES, NO_VLAN, elementsPerPacket, type ColumnName, type ColumnKind, type ColumnSpec, type PacketColumns,
+  PACKET_COLUMNS,
+  COLUMN_NAMES,
+  NO_VLAN,
+  elementsPerPacket,
+  type ColumnName,
+  type ColumnKind,
+  type ColumnSpec,
+  type PacketColumns,
 } from "./packet/columns.js";
-export { type Packet, type PacketInit } from "./packet/packet.js";
+export type { Packet, PacketInit } from "./packet/packet.js";
 export {
-  PACKET_STATUSES, FIRST_ERROR_STATUS, type PacketStatusName, statusName, statusCode, isErrorStatus,
+  PACKET_STATUSES,
+  FIRST_ERROR_STATUS,
+  type PacketStatusName,
+  statusName,
+  statusCode,
+  isErrorStatus,
 } from "./packet/status.js";
 export { LinkType, linkTypeName } from "./packet/link-type.js";
 export {
-  CaptureReader, readPackets, readPacketsFromBytes, type CaptureReaderOptions, type ByteSource,
-  DEFAULT_READER_CAPACITY, DEFAULT_READER_FRAME_BYTES,
+  CaptureReader,
+  readPackets,
+  readPacketsFromBytes,
+  type CaptureReaderOptions,
+  type ByteSource,
+  DEFAULT_READER_CAPACITY,
+  DEFAULT_READER_FRAME_BYTES,
 } from "./packet/reader.js";
 export { type PcapHeader, DEFAULT_MAX_CAPTURED_LENGTH } from "./packet/pcap.js";
 export {
-  writePcap, writePcapng, type CaptureRecord, type PcapWriteOptions, type PcapngInterfaceOptions,
+  writePcap,
+  writePcapng,
+  type CaptureRecord,
+  type PcapWriteOptions,
+  type PcapngInterfaceOptions,
 } from "./packet/writer.js";
 export { formatPacketLine, formatStatusCounts, formatPacketTime, formatTcpFlags } from "./show/packet.js";
-export { ArpTable, type ArpInterfaceInfo, type ArpState } from "./arp.js";
+export { ArpTable, type ArpInterfaceInfo, type ArpState } from "./arp/table.js";
 export { ReferenceArpTable } from "./reference/arp.js";
 export { type ArpOptions, type ArpInterfaceOptions, type ArpParameters, type ArpRetryMode, ARP_DEFAULTS } from "./arp/options.js";
 export {
-  ArpVerdict, ARP_COUNTER_NAMES, type ArpResolveResult, type ArpDropReason, type ArpOutput, type ArpRelease, type ArpReleaseReason,
-  type ArpCounters, type ArpCounterName, type ArpReceiveResult, type ArpOccupancy, type ArpInterfaceOccupancy, type ArpEntry,
+  ArpVerdict,
+  ARP_COUNTER_NAMES,
+  type ArpResolveResult,
+  type ArpDropReason,
+  type ArpOutput,
+  type ArpRelease,
+  type ArpReleaseReason,
+  type ArpCounters,
+  type ArpCounterName,
+  type ArpReceiveResult,
+  type ArpOccupancy,
+  type ArpInterfaceOccupancy,
+  type ArpEntry,
 } from "./arp/types.js";
-export { type ArpPacket } from "./arp/input.js";
+export type { ArpPacket } from "./arp/input.js";
 export { renderArp, type ArpShowOptions } from "./show/arp.js";
 export {
-  FlowCache, type FlowCacheOptions, type FlowUpdateOptions, type FlowSamplingConfig, type ResolvedFlowCacheOptions,
-} from "./flow-cache.js";
+  FlowCache,
+  type FlowCacheOptions,
+  type FlowUpdateOptions,
+  type FlowSamplingConfig,
+  type ResolvedFlowCacheOptions,
+} from "./flow/cache.js";
 export {
-  type FlowRecord, type ExpiredFlow, type FlowMask, type FlowDirection, type FlowEndReason, FLOW_MASKS, FLOW_END_REASONS,
-  FLOW_RECORD_BYTES, EXPORT_RECORD_BYTES, decodeFlowRecord, decodeExpiredFlow, writeExportRecordJson, EXPORT_RECORD_JSON_MAX_BYTES,
+  type FlowRecord,
+  type ExpiredFlow,
+  type FlowMask,
+  type FlowDirection,
+  type FlowEndReason,
+  FLOW_MASKS,
+  FLOW_END_REASONS,
+  FLOW_RECORD_BYTES,
+  EXPORT_RECORD_BYTES,
+  decodeFlowRecord,
+  decodeExpiredFlow,
+  writeExportRecordJson,
+  EXPORT_RECORD_JSON_MAX_BYTES,
 } from "./flow/record.js";
 export {
-  type FlowCacheCounters, type FlowStatistics, type FlowProtocolStatistics, PACKET_SIZE_BUCKETS, PROTOCOL_CATEGORY_NAMES,
-  packetSizeBucket, protocolCategory,
+  type FlowCacheCounters,
+  type FlowStatistics,
+  type FlowProtocolStatistics,
+  PACKET_SIZE_BUCKETS,
+  PROTOCOL_CATEGORY_NAMES,
+  packetSizeBucket,
+  protocolCategory,
 } from "./flow/statistics.js";
 export {
-  renderFlowCacheVerbose, renderFlowCacheStatistics, renderFlowRecord, renderPacketSizeDistribution, renderProtocolTable,
-  flowJson, FLOW_RECORD_HEADER, type FlowCacheDisplay, type FlowRecordNames,
+  renderFlowCacheVerbose,
+  renderFlowCacheStatistics,
+  renderFlowRecord,
+  renderPacketSizeDistribution,
+  renderProtocolTable,
+  flowJson,
+  FLOW_RECORD_HEADER,
+  type FlowCacheDisplay,
+  type FlowRecordNames,
 } from "./show/flow-cache.js";
+export {
+  type SequenceRuleName,
+  type SequenceOrder,
+  type SequenceRule,
+  type SerialOrder,
+  type LsaInstance,
+  type LsaCompareOptions,
+  type LsaOrder,
+  SEQUENCE_RULE_NAMES,
+  MIN_SEQUENCE_BITS,
+  MAX_SEQUENCE_BITS,
+  later789,
+  laterStrict,
+  later1982,
+  compareSerialNumbers,
+  laterLollipop,
+  laterLinear,
+  compareLsaInstances,
+  sequenceRule,
+  defaultSequenceBits,
+  signedSequence,
+} from "./flooding/sequence.js";
+export {
+  type RelationCounts,
+  type ThreeCycle,
+  MAX_BRUTE_FORCE_BITS,
+  countRelation,
+  findThreeCycle,
+  evenlySpreadCycle,
+  longestChain,
+} from "./flooding/cycles.js";
+export { fletcher16, updateChecksum } from "./flooding/checksum.js";
+export { type TopologySpec, type Topology, MAX_FLOODING_NODES, buildTopology } from "./flooding/topology.js";
+export {
+  type FloodingOptions,
+  type FloodInjection,
+  type NodeFailure,
+  type AlarmOptions,
+  type ResolvedFloodingOptions,
+  FLOODING_DEFAULTS,
+  resolveFloodingOptions,
+} from "./flooding/options.js";
+export { type FloodingResult, simulateFlooding } from "./flooding/simulator.js";
+export {
+  type Arpanet1980Options,
+  type InjectionPattern,
+  ARPANET_1980_VALUES,
+  arpanet1980,
+  arpanet1980Injections,
+} from "./flooding/arpanet-1980.js";
+export { type FloodingReportRun, renderCpuChartSvg, renderFloodingReportHtml, floodingSummary } from "./flooding/report.js";

@@ -35,46 +35,49 @@ export const MACS = ["00:11:22:33:44:01", "00:11:22:33:44:02", "00:11:22:33:44:0
 
 /** Small interface configurations: every pool, ring and bucket can run full. */
 export const smallInterface = (mac: string, address: string): fc.Arbitrary<ArpInterfaceOptions> =>
-  fc.record({
-    requestsPerResolution: fc.integer({ min: 1, max: 4 }),
-    retryMode: fc.constantFrom("timer" as const, "demand" as const),
-    nexistBackoff: fc.boolean(),
-    backoffBaseMs: fc.constantFrom(1000, 5000),
-    backoffMaxMs: fc.constantFrom(8000, 40_000),
-    presentLifetimeMs: fc.constantFrom(60_000, 90_000),
-    refreshWindowMs: fc.constantFrom(0, 3000, 30_000),
-    refreshProbes: fc.integer({ min: 0, max: 3 }),
-    recentUseMs: fc.constantFrom(0, 60_000),
-    locktimeMs: fc.constantFrom(0, 1000),
-    nexistEntries: fc.constant(16),
-    incompleteEntries: fc.constant(16),
-    presentEntries: fc.integer({ min: 1, max: 6 }),
-    staticEntries: fc.integer({ min: 0, max: 2 }),
-    idleEvictMs: fc.constantFrom(0, 2000, 60_000),
-    queuePerEntry: fc.integer({ min: 1, max: 4 }),
-    queuePerInterface: fc.integer({ min: 1, max: 8 }),
-    requestRate: fc.integer({ min: 1, max: 20 }),
-    burstExtra: fc.integer({ min: 0, max: 6 }),
-    refreshReserve: fc.integer({ min: 0, max: 2 }),
-    icmpRate: fc.integer({ min: 0, max: 3 }),
-    tickWork: fc.integer({ min: 1, max: 4 }),
-    acceptUnsolicited: fc.boolean(),
-    learnOnNexistClear: fc.boolean(),
-    requestRing: fc.integer({ min: 1, max: 6 }),
-    replyRing: fc.integer({ min: 1, max: 3 }),
-    seenEntries: fc.integer({ min: 0, max: 4 }),
-    seenWindowMs: fc.constantFrom(1000, 30_000),
-  }).map(({ burstExtra, ...p }) => ({
-    ...p,
-    requestBurst: p.requestsPerResolution + p.refreshReserve + burstExtra,
-    icmpBurst: Math.max(1, p.icmpRate),
-    nexistHoldMs: 20_000,
-    mac,
-    addresses: [address],
-  }));
+  fc
+    .record({
+      requestsPerResolution: fc.integer({ min: 1, max: 4 }),
+      retryMode: fc.constantFrom("timer" as const, "demand" as const),
+      nexistBackoff: fc.boolean(),
+      backoffBaseMs: fc.constantFrom(1000, 5000),
+      backoffMaxMs: fc.constantFrom(8000, 40_000),
+      presentLifetimeMs: fc.constantFrom(60_000, 90_000),
+      refreshWindowMs: fc.constantFrom(0, 3000, 30_000),
+      refreshProbes: fc.integer({ min: 0, max: 3 }),
+      recentUseMs: fc.constantFrom(0, 60_000),
+      locktimeMs: fc.constantFrom(0, 1000),
+      nexistEntries: fc.constant(16),
+      incompleteEntries: fc.constant(16),
+      presentEntries: fc.integer({ min: 1, max: 6 }),
+      staticEntries: fc.integer({ min: 0, max: 2 }),
+      idleEvictMs: fc.constantFrom(0, 2000, 60_000),
+      queuePerEntry: fc.integer({ min: 1, max: 4 }),
+      queuePerInterface: fc.integer({ min: 1, max: 8 }),
+      requestRate: fc.integer({ min: 1, max: 20 }),
+      burstExtra: fc.integer({ min: 0, max: 6 }),
+      refreshReserve: fc.integer({ min: 0, max: 2 }),
+      icmpRate: fc.integer({ min: 0, max: 3 }),
+      tickWork: fc.integer({ min: 1, max: 4 }),
+      acceptUnsolicited: fc.boolean(),
+      learnOnNexistClear: fc.boolean(),
+      requestRing: fc.integer({ min: 1, max: 6 }),
+      replyRing: fc.integer({ min: 1, max: 3 }),
+      seenEntries: fc.integer({ min: 0, max: 4 }),
+      seenWindowMs: fc.constantFrom(1000, 30_000),
+    })
+    .map(({ burstExtra, ...p }) => ({
+      ...p,
+      requestBurst: p.requestsPerResolution + p.refreshReserve + burstExtra,
+      icmpBurst: Math.max(1, p.icmpRate),
+      nexistHoldMs: 20_000,
+      mac,
+      addresses: [address],
+    }));
 
 /** Two small interfaces on 10.0.0.0/24 and 10.0.0.0/24 + 0/0 on-link (a static default route). */
-export const smallOptions: fc.Arbitrary<ArpOptions> = fc.tuple(smallInterface(OUR_MAC, "10.0.0.1/24"), smallInterface(OUR_MAC_1, "10.0.0.1/24"), fc.boolean())
+export const smallOptions: fc.Arbitrary<ArpOptions> = fc
+  .tuple(smallInterface(OUR_MAC, "10.0.0.1/24"), smallInterface(OUR_MAC_1, "10.0.0.1/24"), fc.boolean())
   .map(([a, b, defaultRoute]) => ({ seed: 1, interfaces: [a, defaultRoute ? { ...b, onLink: ["0.0.0.0/0"] } : b] }));
 
 export { ArpTable, ReferenceArpTable };

@@ -16,7 +16,10 @@ interface Pair {
 }
 
 const address = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...NEIGHBOURS) }, { weight: 1, arbitrary: fc.constantFrom(...STRANGE) });
-const mac = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...MACS.slice(0, 3)) }, { weight: 1, arbitrary: fc.constantFrom(...MACS.slice(3), OUR_MAC_1) });
+const mac = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom(...MACS.slice(0, 3)) },
+  { weight: 1, arbitrary: fc.constantFrom(...MACS.slice(3), OUR_MAC_1) },
+);
 const ifIndex = fc.constantFrom(0, 1);
 
 function same(pair: Pair, what: string, a: unknown, b: unknown): void {
@@ -40,7 +43,10 @@ class Advance implements fc.Command<Pair, Pair> {
 }
 
 class Resolve implements fc.Command<Pair, Pair> {
-  constructor(readonly ifIndex: number, readonly ip: string) {}
+  constructor(
+    readonly ifIndex: number,
+    readonly ip: string,
+  ) {}
   check = () => true;
   run(_: Pair, p: Pair): void {
     same(p, `resolve ${this.ip}`, p.wasm.resolve(this.ifIndex, this.ip, p.now), p.ref.resolve(this.ifIndex, this.ip, p.now));
@@ -49,7 +55,10 @@ class Resolve implements fc.Command<Pair, Pair> {
 }
 
 class ResolveBatch implements fc.Command<Pair, Pair> {
-  constructor(readonly ifIndex: number, readonly ips: string[]) {}
+  constructor(
+    readonly ifIndex: number,
+    readonly ips: string[],
+  ) {}
   check = () => true;
   run(_: Pair, p: Pair): void {
     const ips = Uint32Array.from(this.ips.map((a) => a.split(".").reduce((v, o) => v * 256 + Number(o), 0)));
@@ -67,23 +76,38 @@ class ResolveBatch implements fc.Command<Pair, Pair> {
 
 class ReceiveArp implements fc.Command<Pair, Pair> {
   constructor(
-    readonly ifIndex: number, readonly op: number, readonly senderIp: string, readonly senderMac: string,
-    readonly targetIp: string, readonly targetMac: string, readonly ethernetSource?: string, readonly ethernetDestination?: string,
+    readonly ifIndex: number,
+    readonly op: number,
+    readonly senderIp: string,
+    readonly senderMac: string,
+    readonly targetIp: string,
+    readonly targetMac: string,
+    readonly ethernetSource?: string,
+    readonly ethernetDestination?: string,
   ) {}
   check = () => true;
   run(_: Pair, p: Pair): void {
     const packet = {
-      ifIndex: this.ifIndex, op: this.op, senderIp: this.senderIp, senderMac: this.senderMac, targetIp: this.targetIp, targetMac: this.targetMac,
+      ifIndex: this.ifIndex,
+      op: this.op,
+      senderIp: this.senderIp,
+      senderMac: this.senderMac,
+      targetIp: this.targetIp,
+      targetMac: this.targetMac,
       ...(this.ethernetSource === undefined ? {} : { ethernetSource: this.ethernetSource }),
       ...(this.ethernetDestination === undefined ? {} : { ethernetDestination: this.ethernetDestination }),
     };
     same(p, "receiveArp", p.wasm.receiveArp(packet, p.now), p.ref.receiveArp(packet, p.now));
   }
-  toString = () => `receiveArp(${this.ifIndex}, op ${this.op}, ${this.senderIp} ${this.senderMac} -> ${this.targetIp} ${this.targetMac}, eth ${this.ethernetSource}/${this.ethernetDestination})`;
+  toString = () =>
+    `receiveArp(${this.ifIndex}, op ${this.op}, ${this.senderIp} ${this.senderMac} -> ${this.targetIp} ${this.targetMac}, eth ${this.ethernetSource}/${this.ethernetDestination})`;
 }
 
 class ReceiveIp implements fc.Command<Pair, Pair> {
-  constructor(readonly ifIndex: number, readonly ip: string) {}
+  constructor(
+    readonly ifIndex: number,
+    readonly ip: string,
+  ) {}
   check = () => true;
   run(_: Pair, p: Pair): void {
     same(p, "receiveIp", p.wasm.receiveIp(this.ifIndex, this.ip, p.now), p.ref.receiveIp(this.ifIndex, this.ip, p.now));
@@ -112,17 +136,29 @@ class Drain implements fc.Command<Pair, Pair> {
 }
 
 class Clear implements fc.Command<Pair, Pair> {
-  constructor(readonly ifIndex: number | undefined, readonly ip: string | undefined) {}
+  constructor(
+    readonly ifIndex: number | undefined,
+    readonly ip: string | undefined,
+  ) {}
   check = () => true;
   run(_: Pair, p: Pair): void {
-    const options = { now: p.now, ...(this.ifIndex === undefined ? {} : { ifIndex: this.ifIndex }), ...(this.ip === undefined ? {} : { ip: this.ip }) };
+    const options = {
+      now: p.now,
+      ...(this.ifIndex === undefined ? {} : { ifIndex: this.ifIndex }),
+      ...(this.ip === undefined ? {} : { ip: this.ip }),
+    };
     same(p, "clear", p.wasm.clear(options), p.ref.clear(options));
   }
   toString = () => `clear(${this.ifIndex}, ${this.ip})`;
 }
 
 class Static implements fc.Command<Pair, Pair> {
-  constructor(readonly ifIndex: number, readonly ip: string, readonly mac: string, readonly remove: boolean) {}
+  constructor(
+    readonly ifIndex: number,
+    readonly ip: string,
+    readonly mac: string,
+    readonly remove: boolean,
+  ) {}
   check = () => true;
   run(_: Pair, p: Pair): void {
     const attempt = (t: ArpTable | ReferenceArpTable) => {
@@ -143,11 +179,18 @@ const commands = [
   fc.tuple(ifIndex, address).map(([i, a]) => new Resolve(i, a)),
   fc.tuple(ifIndex, address).map(([i, a]) => new Resolve(i, a)),
   fc.tuple(ifIndex, fc.array(address, { minLength: 0, maxLength: 8 })).map(([i, a]) => new ResolveBatch(i, a)),
-  fc.tuple(
-    ifIndex, fc.constantFrom(1, 2, 2, 3), address, mac, fc.oneof(fc.constant("10.0.0.1"), address),
-    fc.oneof(fc.constant(OUR_MAC), fc.constant(OUR_MAC_1), fc.constant("00:00:00:00:00:00"), mac),
-    fc.option(mac, { nil: undefined }), fc.option(fc.constantFrom(OUR_MAC, OUR_MAC_1, "ff:ff:ff:ff:ff:ff"), { nil: undefined }),
-  ).map((a) => new ReceiveArp(...a)),
+  fc
+    .tuple(
+      ifIndex,
+      fc.constantFrom(1, 2, 2, 3),
+      address,
+      mac,
+      fc.oneof(fc.constant("10.0.0.1"), address),
+      fc.oneof(fc.constant(OUR_MAC), fc.constant(OUR_MAC_1), fc.constant("00:00:00:00:00:00"), mac),
+      fc.option(mac, { nil: undefined }),
+      fc.option(fc.constantFrom(OUR_MAC, OUR_MAC_1, "ff:ff:ff:ff:ff:ff"), { nil: undefined }),
+    )
+    .map((a) => new ReceiveArp(...a)),
   fc.tuple(ifIndex, address).map(([i, a]) => new ReceiveIp(i, a)),
   fc.constant(new Tick()),
   fc.constant(new Tick()),

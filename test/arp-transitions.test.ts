@@ -70,10 +70,16 @@ class Bench {
     return this.arp.receiveArp({ ifIndex: 0, op: "reply", senderIp: ip, senderMac: mac, targetIp: OUR_IP, targetMac: OUR_MAC }, this.now);
   }
   request(ip = X, mac = MAC_X, target = "10.0.0.77") {
-    return this.arp.receiveArp({ ifIndex: 0, op: "request", senderIp: ip, senderMac: mac, targetIp: target, targetMac: "00:00:00:00:00:00" }, this.now);
+    return this.arp.receiveArp(
+      { ifIndex: 0, op: "request", senderIp: ip, senderMac: mac, targetIp: target, targetMac: "00:00:00:00:00:00" },
+      this.now,
+    );
   }
   garp(ip = X, mac = MAC_X) {
-    return this.arp.receiveArp({ ifIndex: 0, op: "reply", senderIp: ip, senderMac: mac, targetIp: ip, targetMac: "ff:ff:ff:ff:ff:ff" }, this.now);
+    return this.arp.receiveArp(
+      { ifIndex: 0, op: "reply", senderIp: ip, senderMac: mac, targetIp: ip, targetMac: "ff:ff:ff:ff:ff:ff" },
+      this.now,
+    );
   }
   ip(ip = X) {
     return this.arp.receiveIp(0, ip, this.now);
@@ -119,7 +125,8 @@ interface Row {
 
 const ROWS: Row[] = [
   {
-    row: 1, title: "ABSENT + resolve, slot and tokens → INCOMPLETE[1], packet queued, one broadcast request",
+    row: 1,
+    title: "ABSENT + resolve, slot and tokens → INCOMPLETE[1], packet queued, one broadcast request",
     check(make) {
       const b = new Bench(make);
       assert.deepEqual(b.resolve(), { status: "queued", handle: 0 });
@@ -127,19 +134,26 @@ const ROWS: Row[] = [
       assert.equal(b.entry()!.requests, 1);
       const out = b.requests();
       assert.equal(out.length, 1);
-      assert.deepEqual({ op: out[0]!.op, target: out[0]!.targetIp, mac: out[0]!.targetMac, sender: out[0]!.senderIp }, { op: "request", target: X, mac: null, sender: OUR_IP });
+      assert.deepEqual(
+        { op: out[0]!.op, target: out[0]!.targetIp, mac: out[0]!.targetMac, sender: out[0]!.senderIp },
+        { op: "request", target: X, mac: null, sender: OUR_IP },
+      );
       assert.equal(b.counter("admitted"), 1);
     },
   },
   {
-    row: 2, title: "ABSENT + resolve without tokens or slots → dropped, no entry, no request",
+    row: 2,
+    title: "ABSENT + resolve without tokens or slots → dropped, no entry, no request",
     check(make) {
       // Tokens: a bucket of exactly N = 3 admits one resolution, whose retries it owes.
       const b = new Bench(make, { requestBurst: 3, requestRate: 1, refreshReserve: 0 });
       b.resolve(X);
       assert.deepEqual(b.resolve(Y), { status: "dropped", reason: "rate-limited", icmp: false });
       assert.equal(b.state(Y), "absent");
-      assert.deepEqual(b.requests().map((r) => r.targetIp), [X]);
+      assert.deepEqual(
+        b.requests().map((r) => r.targetIp),
+        [X],
+      );
       assert.equal(b.counter("admitRefusedRate"), 1);
       // Slots: 16 INCOMPLETE entries, the 17th is refused.
       const s = new Bench(make, { incompleteEntries: 16 });
@@ -151,22 +165,37 @@ const ROWS: Row[] = [
     },
   },
   {
-    row: 3, title: "INCOMPLETE + resolve → queued without a request, keeping the first and the newest",
+    row: 3,
+    title: "INCOMPLETE + resolve → queued without a request, keeping the first and the newest",
     check(make) {
       const b = new Bench(make, { queuePerEntry: 3 });
       const handles = [0, 1, 2, 3, 4].map(() => b.resolve());
-      assert.deepEqual(handles.map((h) => (h.status === "queued" ? h.handle : -1)), [0, 1, 2, 3, 4]);
+      assert.deepEqual(
+        handles.map((h) => (h.status === "queued" ? h.handle : -1)),
+        [0, 1, 2, 3, 4],
+      );
       assert.equal(b.requests().length, 1);
-      assert.deepEqual(b.released().map((r) => [r.handle, r.status === "dropped" && r.reason]), [[1, "queue-overflow"], [2, "queue-overflow"]]);
+      assert.deepEqual(
+        b.released().map((r) => [r.handle, r.status === "dropped" && r.reason]),
+        [
+          [1, "queue-overflow"],
+          [2, "queue-overflow"],
+        ],
+      );
       assert.equal(b.entry()!.queued, 3);
       assert.equal(b.counter("incompleteQueued"), 4);
       assert.equal(b.counter("queueOverflow"), 2);
       b.at(1).reply();
-      assert.deepEqual(b.released().map((r) => r.handle), [0, 3, 4], "the first packet, then the newest, in order");
+      assert.deepEqual(
+        b.released().map((r) => r.handle),
+        [0, 3, 4],
+        "the first packet, then the newest, in order",
+      );
     },
   },
   {
-    row: 4, title: "INCOMPLETE[n < N] + tick at due → another broadcast, INCOMPLETE[n+1]",
+    row: 4,
+    title: "INCOMPLETE[n < N] + tick at due → another broadcast, INCOMPLETE[n+1]",
     check(make) {
       const b = new Bench(make);
       b.resolve();
@@ -175,13 +204,17 @@ const ROWS: Row[] = [
       assert.equal(b.requests().length, 0);
       b.tick(1);
       const out = b.requests();
-      assert.deepEqual(out.map((r) => [r.targetIp, r.targetMac]), [[X, null]]);
+      assert.deepEqual(
+        out.map((r) => [r.targetIp, r.targetMac]),
+        [[X, null]],
+      );
       assert.equal(b.entry()!.requests, 2);
       assert.equal(b.counter("retries"), 1);
     },
   },
   {
-    row: 5, title: "INCOMPLETE + tick at due with the request ring full → deferred by t1",
+    row: 5,
+    title: "INCOMPLETE + tick at due with the request ring full → deferred by t1",
     check(make) {
       const b = new Bench(make, { requestRing: 1 });
       b.resolve();
@@ -195,7 +228,8 @@ const ROWS: Row[] = [
     },
   },
   {
-    row: 6, title: "INCOMPLETE[N] + tick t1 after the N-th request → NEXIST, queue dropped with ICMP",
+    row: 6,
+    title: "INCOMPLETE[N] + tick t1 after the N-th request → NEXIST, queue dropped with ICMP",
     check(make) {
       const b = new Bench(make);
       b.resolve();
@@ -206,28 +240,36 @@ const ROWS: Row[] = [
       assert.equal(b.state(), "incomplete");
       b.tick(1);
       assert.equal(b.state(), "nexist");
-      assert.deepEqual(b.released(), [0, 1].map((handle) => ({ handle, ifIndex: 0, ip: X, status: "dropped", reason: "resolve-failed", icmp: true })));
+      assert.deepEqual(
+        b.released(),
+        [0, 1].map((handle) => ({ handle, ifIndex: 0, ip: X, status: "dropped", reason: "resolve-failed", icmp: true })),
+      );
       assert.equal(b.requests().length, 3);
       assert.equal(b.counter("resolveFailed"), 1);
       assert.equal(b.entry()!.expiresAt, b.now + 300_000);
     },
   },
   {
-    row: 7, title: "INCOMPLETE + solicited reply → PRESENT, queued packets sent in order",
+    row: 7,
+    title: "INCOMPLETE + solicited reply → PRESENT, queued packets sent in order",
     check(make) {
       const b = new Bench(make);
       b.resolve();
       b.resolve();
       b.at(3).reply();
       assert.equal(b.state(), "present");
-      assert.deepEqual(b.released(), [0, 1].map((handle) => ({ handle, ifIndex: 0, ip: X, status: "sent", mac: MAC_X })));
+      assert.deepEqual(
+        b.released(),
+        [0, 1].map((handle) => ({ handle, ifIndex: 0, ip: X, status: "sent", mac: MAC_X })),
+      );
       assert.equal(b.entry()!.unconfirmed, false);
       assert.equal(b.counter("resolved"), 1);
       assert.equal(b.arp.occupancy().incomplete, 0);
     },
   },
   {
-    row: 8, title: "INCOMPLETE + another valid ARP from X (a request) → PRESENT, unconfirmed",
+    row: 8,
+    title: "INCOMPLETE + another valid ARP from X (a request) → PRESENT, unconfirmed",
     check(make) {
       const b = new Bench(make);
       b.resolve();
@@ -238,7 +280,8 @@ const ROWS: Row[] = [
     },
   },
   {
-    row: 9, title: "INCOMPLETE + IP packet from X → unchanged (an IP frame's MAC may be a router's)",
+    row: 9,
+    title: "INCOMPLETE + IP packet from X → unchanged (an IP frame's MAC may be a router's)",
     check(make) {
       const b = new Bench(make);
       b.resolve();
@@ -248,7 +291,8 @@ const ROWS: Row[] = [
     },
   },
   {
-    row: 10, title: "NEXIST + resolve → dropped at once with ICMP, no request",
+    row: 10,
+    title: "NEXIST + resolve → dropped at once with ICMP, no request",
     check(make) {
       const b = new Bench(make);
       b.toNexist();
@@ -258,7 +302,8 @@ const ROWS: Row[] = [
     },
   },
   {
-    row: 11, title: "NEXIST + IP packet from X on its interface → ABSENT (NANOG rule)",
+    row: 11,
+    title: "NEXIST + IP packet from X on its interface → ABSENT (NANOG rule)",
     check(make) {
       const b = new Bench(make);
       b.toNexist();
@@ -269,7 +314,8 @@ const ROWS: Row[] = [
     },
   },
   {
-    row: 12, title: "NEXIST + valid ARP from X → ABSENT, or PRESENT(unconfirmed) with learnOnNexistClear",
+    row: 12,
+    title: "NEXIST + valid ARP from X → ABSENT, or PRESENT(unconfirmed) with learnOnNexistClear",
     check(make) {
       const b = new Bench(make);
       b.toNexist();
@@ -284,7 +330,8 @@ const ROWS: Row[] = [
     },
   },
   {
-    row: 13, title: "NEXIST + tick at t2 → ABSENT",
+    row: 13,
+    title: "NEXIST + tick at t2 → ABSENT",
     check(make) {
       const b = new Bench(make);
       b.toNexist();
@@ -296,7 +343,8 @@ const ROWS: Row[] = [
     },
   },
   {
-    row: 14, title: "PRESENT + resolve → the MAC, last use updated",
+    row: 14,
+    title: "PRESENT + resolve → the MAC, last use updated",
     check(make) {
       const b = new Bench(make);
       b.toPresent();
@@ -306,7 +354,8 @@ const ROWS: Row[] = [
     },
   },
   {
-    row: 15, title: "PRESENT + ARP with the same MAC → lifetime restarted; a solicited reply confirms",
+    row: 15,
+    title: "PRESENT + ARP with the same MAC → lifetime restarted; a solicited reply confirms",
     check(make) {
       const b = new Bench(make);
       b.resolve();
@@ -319,7 +368,8 @@ const ROWS: Row[] = [
     },
   },
   {
-    row: 16, title: "PRESENT + ARP with another MAC within locktime → ignored",
+    row: 16,
+    title: "PRESENT + ARP with another MAC within locktime → ignored",
     check(make) {
       const b = new Bench(make);
       b.toPresent();
@@ -328,7 +378,8 @@ const ROWS: Row[] = [
     },
   },
   {
-    row: 17, title: "PRESENT + ARP with another MAC after locktime → moved, unconfirmed",
+    row: 17,
+    title: "PRESENT + ARP with another MAC after locktime → moved, unconfirmed",
     check(make) {
       const b = new Bench(make);
       b.toPresent();
@@ -339,7 +390,8 @@ const ROWS: Row[] = [
     },
   },
   {
-    row: 18, title: "PRESENT used recently + tick in the refresh window → ≤ 3 unicast requests, t1 apart",
+    row: 18,
+    title: "PRESENT used recently + tick in the refresh window → ≤ 3 unicast requests, t1 apart",
     check(make) {
       const b = new Bench(make);
       b.toPresent(X);
@@ -350,7 +402,14 @@ const ROWS: Row[] = [
       b.now = learned - 60_000;
       for (let k = 0; k < 5; k++) b.tick(k === 0 ? 0 : 1000);
       const out = b.requests();
-      assert.deepEqual(out.map((r) => [r.targetIp, r.targetMac, r.time - out[0]!.time]), [[X, MAC_X, 0], [X, MAC_X, 1000], [X, MAC_X, 2000]]);
+      assert.deepEqual(
+        out.map((r) => [r.targetIp, r.targetMac, r.time - out[0]!.time]),
+        [
+          [X, MAC_X, 0],
+          [X, MAC_X, 1000],
+          [X, MAC_X, 2000],
+        ],
+      );
       assert.equal(b.counter("refreshSent"), 3);
       assert.equal(b.entry()!.refreshing, true);
       b.at(1).reply();
@@ -358,7 +417,8 @@ const ROWS: Row[] = [
     },
   },
   {
-    row: 19, title: "PRESENT + tick at expiry → ABSENT, no NEXIST",
+    row: 19,
+    title: "PRESENT + tick at expiry → ABSENT, no NEXIST",
     check(make) {
       const b = new Bench(make, { refreshProbes: 0 });
       b.toPresent();
@@ -371,7 +431,8 @@ const ROWS: Row[] = [
     },
   },
   {
-    row: 20, title: "STATIC + any ARP → ignored; never expires",
+    row: 20,
+    title: "STATIC + any ARP → ignored; never expires",
     check(make) {
       const b = new Bench(make);
       b.arp.addStatic(0, X, MAC_X, b.now);
@@ -383,7 +444,8 @@ const ROWS: Row[] = [
     },
   },
   {
-    row: 21, title: "ABSENT + request for our address → reply; learned only into a free PRESENT slot",
+    row: 21,
+    title: "ABSENT + request for our address → reply; learned only into a free PRESENT slot",
     check(make) {
       const b = new Bench(make, { presentEntries: 1 });
       assert.deepEqual(b.request(X, MAC_X, OUR_IP), { decision: "learnedFromRequest", replied: true });
@@ -392,11 +454,18 @@ const ROWS: Row[] = [
       assert.deepEqual(b.at(1).request(Y, MAC_Y, OUR_IP), { decision: "requestNotLearned", replied: true });
       assert.equal(b.state(Y), "absent");
       assert.equal(b.state(X), "present", "an unsolicited request never evicts");
-      assert.deepEqual(b.requests().map((r) => [r.op, r.targetIp, r.targetMac]), [["reply", X, MAC_X], ["reply", Y, MAC_Y]]);
+      assert.deepEqual(
+        b.requests().map((r) => [r.op, r.targetIp, r.targetMac]),
+        [
+          ["reply", X, MAC_X],
+          ["reply", Y, MAC_Y],
+        ],
+      );
     },
   },
   {
-    row: 22, title: "ABSENT + unsolicited reply or GARP → ignored; learned with acceptUnsolicited",
+    row: 22,
+    title: "ABSENT + unsolicited reply or GARP → ignored; learned with acceptUnsolicited",
     check(make) {
       const b = new Bench(make);
       assert.equal(b.reply().decision, "unsolicitedIgnored");
@@ -409,7 +478,8 @@ const ROWS: Row[] = [
     },
   },
   {
-    row: 23, title: "any + clear → dynamic state dropped, queues released as cleared, statics kept",
+    row: 23,
+    title: "any + clear → dynamic state dropped, queues released as cleared, statics kept",
     check(make) {
       const b = new Bench(make);
       b.toPresent(Y, MAC_Y);
@@ -418,28 +488,34 @@ const ROWS: Row[] = [
       b.resolve();
       assert.equal(b.arp.clear({ now: b.now }), 3);
       assert.deepEqual(b.released(), [{ handle: 0, ifIndex: 0, ip: X, status: "dropped", reason: "cleared", icmp: false }]);
-      assert.deepEqual([X, Y, "10.0.0.11", "10.0.0.12"].map((ip) => b.state(ip)), ["absent", "absent", "absent", "static"]);
+      assert.deepEqual(
+        [X, Y, "10.0.0.11", "10.0.0.12"].map((ip) => b.state(ip)),
+        ["absent", "absent", "absent", "static"],
+      );
       assert.equal(b.counter("cleared"), 3);
       assert.equal(b.arp.occupancy().interfaces[0]!.obligations, 0);
     },
   },
   {
-    row: 24, title: "any state + request for our address → reply (RFC 826), whatever the table holds",
+    row: 24,
+    title: "any state + request for our address → reply (RFC 826), whatever the table holds",
     check(make) {
       const b = new Bench(make);
       b.toNexist();
       const result = b.request(X, MAC_X, OUR_IP);
       assert.equal(result.replied, true);
       const out = b.requests();
-      assert.deepEqual(out.map((o) => ({ op: o.op, targetIp: o.targetIp, targetMac: o.targetMac, senderIp: o.senderIp, senderMac: o.senderMac })), [
-        { op: "reply", targetIp: X, targetMac: MAC_X, senderIp: OUR_IP, senderMac: OUR_MAC },
-      ]);
+      assert.deepEqual(
+        out.map((o) => ({ op: o.op, targetIp: o.targetIp, targetMac: o.targetMac, senderIp: o.senderIp, senderMac: o.senderMac })),
+        [{ op: "reply", targetIp: X, targetMac: MAC_X, senderIp: OUR_IP, senderMac: OUR_MAC }],
+      );
       assert.equal(b.counter("repliesSent"), 1);
       assert.equal(b.counter("requestsSent"), 3, "replies use no request tokens");
     },
   },
   {
-    row: 25, title: "ABSENT + evidence of life (GARP, IP, unlearned ARP, cleared NEXIST) → SEEN",
+    row: 25,
+    title: "ABSENT + evidence of life (GARP, IP, unlearned ARP, cleared NEXIST) → SEEN",
     check(make) {
       const b = new Bench(make);
       b.garp(X);
@@ -454,7 +530,8 @@ const ROWS: Row[] = [
     },
   },
   {
-    row: 26, title: "SEEN + resolve within the window → admitted even when only the refresh reserve is left",
+    row: 26,
+    title: "SEEN + resolve within the window → admitted even when only the refresh reserve is left",
     check(make) {
       const b = new Bench(make, { requestBurst: 23, requestRate: 1, refreshReserve: 20 });
       assert.equal(b.resolve(X).status, "queued");
@@ -481,5 +558,8 @@ for (const row of ROWS) {
 }
 
 test("every row of the table has its test", () => {
-  assert.deepEqual(ROWS.map((r) => r.row), Array.from({ length: 26 }, (_, k) => k + 1));
+  assert.deepEqual(
+    ROWS.map((r) => r.row),
+    Array.from({ length: 26 }, (_, k) => k + 1),
+  );
 });

@@ -27,7 +27,10 @@ test("dataplane flows: every flow once, with the packets of the capture, as JSON
     writeFileSync(path, writePcap(records, { linkType: 1 }));
     const json = run(path, "--json", "--inactive-timeout", "10");
     assert.equal(json.status, 0, json.stderr);
-    const lines = json.stdout.trim().split("\n").map((line) => JSON.parse(line));
+    const lines = json.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     const { summary } = lines.pop();
     assert.equal(summary.packets, records.length);
     assert.equal(lines.length, 31);
@@ -35,23 +38,34 @@ test("dataplane flows: every flow once, with the packets of the capture, as JSON
     for (let k = 0; k < 30; k++) {
       const t = flowTuple(k);
       const flows = lines.filter((f) => f.src === formatIPv4(t.src) && f.sport === t.srcPort);
-      assert.equal(flows.reduce((sum: number, f: { packets: number }) => sum + f.packets, 0), k === 0 ? 2 : k + 1);
+      assert.equal(
+        flows.reduce((sum: number, f: { packets: number }) => sum + f.packets, 0),
+        k === 0 ? 2 : k + 1,
+      );
       assert.ok(flows.every((f: { bytes: number; packets: number; dport: number }) => f.bytes === 50 * f.packets && f.dport === t.dstPort));
     }
     // Flow 0's packet 60 s later comes after its inactive timeout: a second flow.
-    assert.deepEqual(lines.filter((f) => f.src === formatIPv4(flowTuple(0).src)).map((f) => f.end_reason), ["inactive", "flush"]);
+    assert.deepEqual(
+      lines.filter((f) => f.src === formatIPv4(flowTuple(0).src)).map((f) => f.end_reason),
+      ["inactive", "flush"],
+    );
     assert.match(json.stderr, /packets\/s/);
 
     const masked = run(path, "--json", "--mask", "destination", "--capacity", "4");
     assert.equal(masked.status, 0, masked.stderr);
     const maskedSummary = JSON.parse(masked.stdout.trim().split("\n").pop()!).summary;
     assert.ok(maskedSummary.counters.expired["cache-full"] > 0);
-    assert.ok(masked.stdout.split("\n").slice(0, -2).every((line) => line === "" || JSON.parse(line).src === "0.0.0.0"));
+    assert.ok(
+      masked.stdout
+        .split("\n")
+        .slice(0, -2)
+        .every((line) => line === "" || JSON.parse(line).src === "0.0.0.0"),
+    );
 
     const text = run(path);
     assert.equal(text.status, 0, text.stderr);
     const out = text.stdout;
-    assert.match(out, /^SrcIf {10}SrcIPaddress {4}DstIf {10}DstIPaddress {4}Pr TOS Flgs  Pkts\n/);
+    assert.match(out, /^SrcIf {10}SrcIPaddress {4}DstIf {10}DstIPaddress {4}Pr TOS Flgs {2}Pkts\n/);
     assert.match(out, /\nIP packet size distribution \(466 total packets\):\n/);
     assert.match(out, /\n {2}0 active, 65536 inactive, 31 added\n/);
     assert.match(out, /\nTCP-other +22 /);

@@ -15,15 +15,24 @@ function run(...args: string[]) {
 }
 
 test("dataplane packets prints every packet and the count by status, as text and as JSON", () => {
-  const frames = fc.sample(validFrame.filter((f) => f.linkType === 1), { seed: 7, numRuns: 200 });
-  const file = writePcap(frames.map((f, i) => ({ time: 1.6e12 + i, bytes: f.bytes, wireLength: f.wireLength })), { linkType: 1 });
+  const frames = fc.sample(
+    validFrame.filter((f) => f.linkType === 1),
+    { seed: 7, numRuns: 200 },
+  );
+  const file = writePcap(
+    frames.map((f, i) => ({ time: 1.6e12 + i, bytes: f.bytes, wireLength: f.wireLength })),
+    { linkType: 1 },
+  );
   const directory = mkdtempSync(join(tmpdir(), "dataplane-cli-"));
   try {
     const path = join(directory, "frames.pcap");
     writeFileSync(path, file);
     const json = run(path, "--json");
     assert.equal(json.status, 0, json.stderr);
-    const lines = json.stdout.trim().split("\n").map((line) => JSON.parse(line));
+    const lines = json.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     const summary = lines.pop();
     assert.equal(lines.length, 200);
     assert.equal(summary.packets, 200);

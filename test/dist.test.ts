@@ -9,7 +9,9 @@ import vm from "node:vm";
 
 const dist = fileURLToPath(new URL("../dist/", import.meta.url));
 
-function exercise(api: { Fib: new () => { addAdjacency(o: object): number; insert(p: string, a: number): boolean; lookup(a: string): number } }): number[] {
+function exercise(api: {
+  Fib: new () => { addAdjacency(o: object): number; insert(p: string, a: number): boolean; lookup(a: string): number };
+}): number[] {
   const fib = new api.Fib();
   const gw = fib.addAdjacency({ interface: "Gi0/1", nextHop: "192.0.2.1" });
   fib.insert("10.0.0.0/8", gw);

@@ -9,8 +9,22 @@ import fc from "fast-check";
 import { runs } from "./helpers/runs.js";
 import { Z_ONE_SIDED } from "./helpers/statistics.js";
 import {
-  Sampler, ConfigError, estimatePackets, estimateTotal, estimateShare, estimateRatioTotal, estimateTcpConnections, estimateTopTalkers,
-  normalQuantile, normalCdf, chiSquareQuantile, chiSquareUpperTail, poissonInterval, binomialInterval, binomialCdf, SMALL_COUNT,
+  Sampler,
+  ConfigError,
+  estimatePackets,
+  estimateTotal,
+  estimateShare,
+  estimateRatioTotal,
+  estimateTcpConnections,
+  estimateTopTalkers,
+  normalQuantile,
+  normalCdf,
+  chiSquareQuantile,
+  chiSquareUpperTail,
+  poissonInterval,
+  binomialInterval,
+  binomialCdf,
+  SMALL_COUNT,
   type SamplerMode,
 } from "../src/index.js";
 import { gammaP, gammaQuantile, betaRegularized, betaQuantile, logGamma } from "../src/analysis/distributions.js";
@@ -37,7 +51,15 @@ test("distribution functions reproduce published values", () => {
   close(logGamma(10), Math.log(362880), 1e-13, "lgamma(10)");
   close(logGamma(0.5), Math.log(Math.sqrt(Math.PI)), 1e-13, "lgamma(1/2)");
   // Research §5.3: 95% intervals for the packet estimate at 1:1000.
-  const table: [number, number, number][] = [[0, 0, 3689], [1, 25, 5572], [5, 1623, 11668], [10, 4795, 18390], [30, 20241, 42827], [100, 81364, 121627], [1000, 938973, 1063952]];
+  const table: [number, number, number][] = [
+    [0, 0, 3689],
+    [1, 25, 5572],
+    [5, 1623, 11668],
+    [10, 4795, 18390],
+    [30, 20241, 42827],
+    [100, 81364, 121627],
+    [1000, 938973, 1063952],
+  ];
   for (const [k, low, high] of table) {
     const [l, h] = poissonInterval(k, 0.95);
     assert.deepEqual([Math.round(l * 1000), Math.round(h * 1000)], [low, high], `k = ${k}`);
@@ -52,14 +74,19 @@ test("gamma and beta quantiles invert their distribution functions", () => {
     runs(300),
   );
   fc.assert(
-    fc.property(fc.double({ min: 1e-6, max: 1 - 1e-6, noNaN: true }), fc.double({ min: 0.5, max: 500, noNaN: true }), fc.double({ min: 0.5, max: 500, noNaN: true }), (p, a, b) => {
-      const x = betaQuantile(p, a, b);
-      // Where the function is steeper than the spacing of doubles, the best x brackets p
-      // between its neighbours.
-      const step = 2 * Number.EPSILON * x;
-      const bracketed = betaRegularized(x - step, a, b) <= p && p <= betaRegularized(x + step, a, b);
-      assert.ok(Math.abs(betaRegularized(x, a, b) - p) < 1e-9 || bracketed, `beta a=${a} b=${b} p=${p}`);
-    }),
+    fc.property(
+      fc.double({ min: 1e-6, max: 1 - 1e-6, noNaN: true }),
+      fc.double({ min: 0.5, max: 500, noNaN: true }),
+      fc.double({ min: 0.5, max: 500, noNaN: true }),
+      (p, a, b) => {
+        const x = betaQuantile(p, a, b);
+        // Where the function is steeper than the spacing of doubles, the best x brackets p
+        // between its neighbours.
+        const step = 2 * Number.EPSILON * x;
+        const bracketed = betaRegularized(x - step, a, b) <= p && p <= betaRegularized(x + step, a, b);
+        assert.ok(Math.abs(betaRegularized(x, a, b) - p) < 1e-9 || bracketed, `beta a=${a} b=${b} p=${p}`);
+      },
+    ),
     runs(200),
   );
 });
@@ -77,7 +104,10 @@ test("packet estimates: N·k with variance N(N−1)k, Garwood below the small-co
   assert.equal(large.samplesUsed, 400);
   assert.equal(estimatePackets(SMALL_COUNT, { interval: 10 }).method, "normal");
   const exact = estimatePackets(123, { interval: 1 });
-  assert.deepEqual([exact.method, exact.estimate, exact.variance, exact.ciLow, exact.ciHigh, exact.relativeError], ["exact", 123, 0, 123, 123, 0]);
+  assert.deepEqual(
+    [exact.method, exact.estimate, exact.variance, exact.ciLow, exact.ciHigh, exact.relativeError],
+    ["exact", 123, 0, 123, 123, 0],
+  );
   const none = estimatePackets(0, { interval: 100 });
   assert.deepEqual([none.estimate, none.ciLow, none.relativeError], [0, 0, Infinity]);
   assert.ok(none.ciHigh > 0);
@@ -85,8 +115,14 @@ test("packet estimates: N·k with variance N(N−1)k, Garwood below the small-co
   assert.equal(estimatePackets(50, { interval: 100, mode: "random" }).biasWarning, undefined);
   assert.deepEqual(estimateTcpConnections(7, { interval: 100 }), estimatePackets(7, { interval: 100 }));
   for (const bad of [-1, Number.NaN, Infinity]) assert.throws(() => estimatePackets(bad, { interval: 10 }), ConfigError);
-  assert.throws(() => estimatePackets(1, { interval: 0 }), (e: unknown) => e instanceof ConfigError && e.code === "estimate-interval");
-  assert.throws(() => estimatePackets(1, { interval: 10, confidence: 1 }), (e: unknown) => e instanceof ConfigError && e.code === "estimate-confidence");
+  assert.throws(
+    () => estimatePackets(1, { interval: 0 }),
+    (e: unknown) => e instanceof ConfigError && e.code === "estimate-interval",
+  );
+  assert.throws(
+    () => estimatePackets(1, { interval: 10, confidence: 1 }),
+    (e: unknown) => e instanceof ConfigError && e.code === "estimate-confidence",
+  );
 });
 
 test("totals, shares and ratio estimates follow their formulas", () => {
@@ -99,7 +135,12 @@ test("totals, shares and ratio estimates follow their formulas", () => {
   close(fewBytes.ciLow, 100 * pl * 1000, 1e-12, "small-count bytes low");
   close(fewBytes.ciHigh, 100 * ph * 1000, 1e-12, "small-count bytes high");
   assert.equal(estimateTotal({ count: 0, sum: 0, sumOfSquares: 0 }, { interval: 100 }).ciHigh, Infinity);
-  close(estimateTotal({ count: 0, sum: 0, sumOfSquares: 0 }, { interval: 100, maxValue: 1500 }).ciHigh, 100 * poissonInterval(0, 0.95)[1] * 1500, 1e-12, "maxValue");
+  close(
+    estimateTotal({ count: 0, sum: 0, sumOfSquares: 0 }, { interval: 100, maxValue: 1500 }).ciHigh,
+    100 * poissonInterval(0, 0.95)[1] * 1500,
+    1e-12,
+    "maxValue",
+  );
 
   const share = estimateShare({ population: 1e6, sampled: 2500, sampledInClass: 1000 });
   assert.equal(share.estimate, 400000);
@@ -130,18 +171,54 @@ test("top talkers: records merged by key, flow records never scaled, exact when 
   const list = estimateTopTalkers(flows, { interval: 100, top: 2 });
   assert.equal(list.sampledFlowRecords, 4);
   assert.equal(list.distinctKeys, 3);
-  assert.deepEqual(list.entries.map((e) => e.key), ["a", "c"]);
+  assert.deepEqual(
+    list.entries.map((e) => e.key),
+    ["a", "c"],
+  );
   const a = list.entries[0]!;
-  assert.deepEqual([a.sampledFlowRecords, a.sampledPackets, a.sampledBytes, a.bytes.estimate, a.packets.estimate], [2, 15, 15000, 1_500_000, 1500]);
-  assert.deepEqual(estimateTopTalkers(flows, { interval: 100, sortBy: "packets" }).entries.map((e) => e.key), ["a", "c", "b"]);
+  assert.deepEqual(
+    [a.sampledFlowRecords, a.sampledPackets, a.sampledBytes, a.bytes.estimate, a.packets.estimate],
+    [2, 15, 15000, 1_500_000, 1500],
+  );
+  assert.deepEqual(
+    estimateTopTalkers(flows, { interval: 100, sortBy: "packets" }).entries.map((e) => e.key),
+    ["a", "c", "b"],
+  );
 
-  const unsampled = estimateTopTalkers([{ key: "x", packets: 5, bytes: 500 }, { key: "y", packets: 5, bytes: 499 }, { key: "z", packets: 5, bytes: 499 }], { interval: 1 });
-  assert.deepEqual(unsampled.entries.map((e) => [e.distinguishableFromNext, e.bytes.method]), [[true, "exact"], [false, "exact"], [false, "exact"]]);
+  const unsampled = estimateTopTalkers(
+    [
+      { key: "x", packets: 5, bytes: 500 },
+      { key: "y", packets: 5, bytes: 499 },
+      { key: "z", packets: 5, bytes: 499 },
+    ],
+    { interval: 1 },
+  );
+  assert.deepEqual(
+    unsampled.entries.map((e) => [e.distinguishableFromNext, e.bytes.method]),
+    [
+      [true, "exact"],
+      [false, "exact"],
+      [false, "exact"],
+    ],
+  );
 
-  const clear = estimateTopTalkers([{ key: "big", packets: 5000, bytes: 5e6 }, { key: "small", packets: 50, bytes: 5e4 }, { key: "tiny", packets: 1, bytes: 100 }], { interval: 1000, top: 1 });
+  const clear = estimateTopTalkers(
+    [
+      { key: "big", packets: 5000, bytes: 5e6 },
+      { key: "small", packets: 50, bytes: 5e4 },
+      { key: "tiny", packets: 1, bytes: 100 },
+    ],
+    { interval: 1000, top: 1 },
+  );
   assert.equal(clear.entries[0]!.distinguishableFromNext, true);
   assert.equal(clear.entries[0]!.membership, "certain");
-  const tied = estimateTopTalkers([{ key: "p", packets: 101, bytes: 1e5 }, { key: "q", packets: 100, bytes: 1e5 }], { interval: 1000, top: 1, sortBy: "packets" });
+  const tied = estimateTopTalkers(
+    [
+      { key: "p", packets: 101, bytes: 1e5 },
+      { key: "q", packets: 100, bytes: 1e5 },
+    ],
+    { interval: 1000, top: 1, sortBy: "packets" },
+  );
   assert.equal(tied.entries[0]!.distinguishableFromNext, false);
   assert.equal(tied.entries[0]!.membership, "uncertain");
   assert.ok(tied.entries[0]!.pValueNext > 0.9);
@@ -159,13 +236,20 @@ function flaggedFraction(mode: SamplerMode, interval: number, sizeA: number, siz
   let flagged = 0;
   for (let r = 0; r < runsCount; r++) {
     sampler.reset(r + 1);
-    let a = 0, b = 0;
+    let a = 0,
+      b = 0;
     // Packet i belongs to A when i·sizeA/total crosses an integer: the flows interleave evenly.
     for (const i of sampler.select(total)) {
       if (Math.floor(((i + 1) * sizeA) / total) > Math.floor((i * sizeA) / total)) a++;
       else b++;
     }
-    const list = estimateTopTalkers([{ key: "A", packets: a, bytes: a * 100 }, { key: "B", packets: b, bytes: b * 100 }], { interval, sortBy: "packets", mode });
+    const list = estimateTopTalkers(
+      [
+        { key: "A", packets: a, bytes: a * 100 },
+        { key: "B", packets: b, bytes: b * 100 },
+      ],
+      { interval, sortBy: "packets", mode },
+    );
     if (list.entries[0]!.distinguishableFromNext) flagged++;
   }
   return flagged / runsCount;

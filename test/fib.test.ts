@@ -2,11 +2,19 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
-  Fib, SpecialAdjacency, renderCefSummary, PrefixError, AdjacencyError, CapacityError, formatIPv4, formatIPv6,
-  formatPrefix, networkWords,
+  Fib,
+  SpecialAdjacency,
+  renderCefSummary,
+  PrefixError,
+  AdjacencyError,
+  CapacityError,
+  formatIPv4,
+  formatIPv6,
+  formatPrefix,
+  networkWords,
 } from "../src/index.js";
 import { ReferenceFib } from "../src/reference/fib.js";
-import { Xoshiro128 } from "../src/sim/random.js";
+import { Xoshiro128 } from "../src/common/random.js";
 import { installTable } from "../src/node/table-file.js";
 import { fullTable } from "./helpers/tables.js";
 import { withDebugBuild } from "./helpers/wasm.js";
@@ -47,7 +55,8 @@ function sameAnswers6(fib: Fib, ref: ReferenceFib, addresses: Uint32Array, label
   const got = fib.lookupBatch6(addresses);
   const want = ref.lookupBatch6(addresses);
   for (let i = 0; i < got.length; i++) {
-    if (got[i] !== want[i]) assert.fail(`${label}: ${formatIPv6(addresses.subarray(i * 4, i * 4 + 4))} -> ${got[i]}, reference says ${want[i]}`);
+    if (got[i] !== want[i])
+      assert.fail(`${label}: ${formatIPv6(addresses.subarray(i * 4, i * 4 + 4))} -> ${got[i]}, reference says ${want[i]}`);
   }
 }
 
@@ -127,9 +136,16 @@ describe("FIB basics", () => {
       [{ address: "10.0.0.0", length: -1 }, "prefix-length"],
     ];
     for (const [prefix, code] of cases) {
-      assert.throws(() => fib.insert(prefix as never, a!), (e: unknown) => e instanceof PrefixError && e.code === code && e.message.includes(JSON.stringify(prefix).slice(0, 12)), `${JSON.stringify(prefix)}`);
+      assert.throws(
+        () => fib.insert(prefix as never, a!),
+        (e: unknown) => e instanceof PrefixError && e.code === code && e.message.includes(JSON.stringify(prefix).slice(0, 12)),
+        `${JSON.stringify(prefix)}`,
+      );
     }
-    assert.throws(() => fib.insert("11.0.0.0/8", 999), (e: unknown) => e instanceof AdjacencyError && e.value === 999);
+    assert.throws(
+      () => fib.insert("11.0.0.0/8", 999),
+      (e: unknown) => e instanceof AdjacencyError && e.value === 999,
+    );
     assert.throws(() => fib.insert("11.0.0.0/8", 0), AdjacencyError, "0 is 'no route', not an adjacency");
     assert.throws(() => fib.insert("11.0.0.0/8", 1.5), AdjacencyError);
     assert.equal(fib.size(), 1);
@@ -141,9 +157,19 @@ describe("FIB basics", () => {
     const [a] = neighbors(fib, 1);
     const addresses = Uint32Array.of(0x0a000000, 0x0b000000, 0x0c000001);
     const lengths = Uint8Array.of(8, 8, 8);
-    assert.throws(() => fib.insertBatch(addresses, lengths, Uint32Array.of(a!, a!, a!)), (e: unknown) => e instanceof PrefixError && e.code === "prefix-host-bits" && e.message.includes("route 2") && e.message.includes("12.0.0.1/8"));
-    assert.throws(() => fib.insertBatch(addresses.subarray(0, 2), lengths.subarray(0, 2), Uint32Array.of(a!, 77)), (e: unknown) => e instanceof AdjacencyError && e.message.includes("route 1"));
-    assert.throws(() => fib.insertBatch(addresses, Uint8Array.of(8, 40, 8), Uint32Array.of(a!, a!, a!)), (e: unknown) => e instanceof PrefixError && e.code === "prefix-length");
+    assert.throws(
+      () => fib.insertBatch(addresses, lengths, Uint32Array.of(a!, a!, a!)),
+      (e: unknown) =>
+        e instanceof PrefixError && e.code === "prefix-host-bits" && e.message.includes("route 2") && e.message.includes("12.0.0.1/8"),
+    );
+    assert.throws(
+      () => fib.insertBatch(addresses.subarray(0, 2), lengths.subarray(0, 2), Uint32Array.of(a!, 77)),
+      (e: unknown) => e instanceof AdjacencyError && e.message.includes("route 1"),
+    );
+    assert.throws(
+      () => fib.insertBatch(addresses, Uint8Array.of(8, 40, 8), Uint32Array.of(a!, a!, a!)),
+      (e: unknown) => e instanceof PrefixError && e.code === "prefix-length",
+    );
     assert.throws(() => fib.insertBatch(addresses, lengths, Uint32Array.of(a!)), RangeError);
     assert.equal(fib.size(), 0);
     assert.equal(fib.lookup("10.0.0.1"), 0);
@@ -151,12 +177,28 @@ describe("FIB basics", () => {
 
   test("adjacencies: specials exist, in-use ones cannot be removed, ids are reused", () => {
     const fib = new Fib({ seed: 6 });
-    assert.deepEqual(fib.adjacencies().map((a) => a.kind), ["null", "punt", "drop", "glean", "discard"]);
+    assert.deepEqual(
+      fib.adjacencies().map((a) => a.kind),
+      ["null", "punt", "drop", "glean", "discard"],
+    );
     const a = fib.addAdjacency({ interface: "Gi0/1", nextHop: "2001:db8::1", mac: "0000.0c12.3456" });
-    assert.deepEqual(fib.adjacency(a), { id: a, kind: "neighbor", interface: "Gi0/1", nextHop: "2001:db8::1", mac: "00:00:0c:12:34:56", routes: 0 });
+    assert.deepEqual(fib.adjacency(a), {
+      id: a,
+      kind: "neighbor",
+      interface: "Gi0/1",
+      nextHop: "2001:db8::1",
+      mac: "00:00:0c:12:34:56",
+      routes: 0,
+    });
     fib.insert("10.0.0.0/8", a);
-    assert.throws(() => fib.removeAdjacency(a), (e: unknown) => e instanceof AdjacencyError && e.code === "adjacency-in-use");
-    assert.throws(() => fib.removeAdjacency(SpecialAdjacency.drop), (e: unknown) => e instanceof AdjacencyError && e.code === "adjacency-unknown");
+    assert.throws(
+      () => fib.removeAdjacency(a),
+      (e: unknown) => e instanceof AdjacencyError && e.code === "adjacency-in-use",
+    );
+    assert.throws(
+      () => fib.removeAdjacency(SpecialAdjacency.drop),
+      (e: unknown) => e instanceof AdjacencyError && e.code === "adjacency-unknown",
+    );
     fib.delete("10.0.0.0/8");
     fib.removeAdjacency(a);
     assert.equal(fib.adjacency(a), undefined);
@@ -217,7 +259,9 @@ describe("FIB basics", () => {
     for (let i = 0; i < 2000; i++) {
       const six = random.below(3) === 0;
       const length = six ? random.below(129) : random.below(33);
-      const words = six ? networkWords(Uint32Array.of(0x20010db8, random.next(), random.next(), random.next()), length) : Uint32Array.of(mask4(random.next(), length));
+      const words = six
+        ? networkWords(Uint32Array.of(0x20010db8, random.next(), random.next(), random.next()), length)
+        : Uint32Array.of(mask4(random.next(), length));
       const prefix = formatPrefix({ family: six ? 6 : 4, words, length });
       const id = ids[random.below(ids.length)]!;
       fib.insert(prefix, id);
@@ -228,7 +272,9 @@ describe("FIB basics", () => {
       }
     }
     const listed = [...fib.routes()].map((r) => `${r.prefix} ${r.adjacency}`).sort();
-    const expected = [4, 6].flatMap((f) => [...ref.entries(f as 4 | 6)].map(([w, l, v]) => `${formatPrefix({ family: f as 4 | 6, words: w, length: l })} ${v}`)).sort();
+    const expected = [4, 6]
+      .flatMap((f) => [...ref.entries(f as 4 | 6)].map(([w, l, v]) => `${formatPrefix({ family: f as 4 | 6, words: w, length: l })} ${v}`))
+      .sort();
     assert.deepEqual(listed, expected);
   });
 });
@@ -415,7 +461,10 @@ function runOps(family: 4 | 6, bases: number[][], ops: Op[], checkEvery: number,
 }
 
 describe("FIB against the reference (fast-check)", () => {
-  const bases4 = fc.array(fc.nat({ max: 0xffffffff }).map((n) => [n]), { minLength: 3, maxLength: 3 });
+  const bases4 = fc.array(
+    fc.nat({ max: 0xffffffff }).map((n) => [n]),
+    { minLength: 3, maxLength: 3 },
+  );
   const bases6 = fc.array(fc.array(fc.nat({ max: 0xffffffff }), { minLength: 4, maxLength: 4 }), { minLength: 3, maxLength: 3 });
 
   test("IPv4: interleaved inserts and deletes of nested prefixes give the reference's answers", () => {
@@ -432,8 +481,16 @@ describe("FIB against the reference (fast-check)", () => {
 
   test("the debug build (assertions on) agrees too", async () => {
     await withDebugBuild(() => {
-      fc.assert(fc.property(bases4, fc.array(opArbitrary(32), { maxLength: 150 }), fc.nat(), (bases, ops, seed) => runOps(4, bases, ops, 50, seed)), { numRuns: 30 });
-      fc.assert(fc.property(bases6, fc.array(opArbitrary(128), { maxLength: 150 }), fc.nat(), (bases, ops, seed) => runOps(6, bases, ops, 50, seed)), { numRuns: 30 });
+      fc.assert(
+        fc.property(bases4, fc.array(opArbitrary(32), { maxLength: 150 }), fc.nat(), (bases, ops, seed) => runOps(4, bases, ops, 50, seed)),
+        { numRuns: 30 },
+      );
+      fc.assert(
+        fc.property(bases6, fc.array(opArbitrary(128), { maxLength: 150 }), fc.nat(), (bases, ops, seed) =>
+          runOps(6, bases, ops, 50, seed),
+        ),
+        { numRuns: 30 },
+      );
     });
   });
 });
@@ -453,7 +510,8 @@ describe("FIB on a full Internet table", () => {
     // The same adjacencies the FIB got, read back per route.
     const ids4 = Uint32Array.from({ length: v4.count }, (_, i) => fib.get({ address: v4.addresses[i]!, length: v4.lengths[i]! })!);
     const ids6 = new Uint32Array(v6.count);
-    for (let i = 0; i < v6.count; i++) ids6[i] = fib.get({ address: formatIPv6(v6.addresses.subarray(i * 4, i * 4 + 4)), length: v6.lengths[i]! })!;
+    for (let i = 0; i < v6.count; i++)
+      ids6[i] = fib.get({ address: formatIPv6(v6.addresses.subarray(i * 4, i * 4 + 4)), length: v6.lengths[i]! })!;
     ref.insertBatch(v4.addresses, v4.lengths, ids4);
     ref.insertBatch6(v6.addresses, v6.lengths, ids6);
     assert.equal(fib.size(4), ref.size(4));

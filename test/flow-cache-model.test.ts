@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { FlowCache, type FlowCacheOptions } from "../src/flow-cache.js";
+import { FlowCache, type FlowCacheOptions } from "../src/flow/cache.js";
 import type { PacketBatch } from "../src/packet/batch.js";
 import { ReferenceFlowCache, type FlowPacket } from "../src/reference/flow-cache.js";
 import type { FlowCacheCounters } from "../src/flow/statistics.js";
@@ -121,29 +121,41 @@ class FlushStepCommand implements fc.Command<Model, Real> {
   }
 }
 
-const optionsArbitrary: fc.Arbitrary<FlowCacheOptions> = fc.record({
-  capacity: fc.integer({ min: 1, max: 8 }),
-  exportQueueCapacity: fc.integer({ min: 1, max: 5 }),
-  // Timeouts and clock steps on a 5 ms grid as often as not, so that deadlines tie.
-  activeTimeout: fc.oneof(fc.constantFrom(5, 10, 20, 30, 60), fc.integer({ min: 1, max: 300 })),
-  inactiveTimeout: fc.oneof(fc.constantFrom(5, 10, 15, 20), fc.integer({ min: 1, max: 120 }), fc.constant(0.5)),
-  mask: fc.constantFrom(...FLOW_MASKS),
-  maxPacketsPerFlow: fc.oneof(fc.constant(0xffffffff), fc.integer({ min: 1, max: 4 })),
-  agerSpread: fc.double({ min: 0, max: 1, noNaN: true }),
-  seed: fc.integer({ min: 0, max: 2 ** 31 }),
-}).map(({ agerSpread, ...o }) => ({ ...o, agerBatch: 1 + Math.floor(agerSpread * (o.capacity - 1)) }));
+const optionsArbitrary: fc.Arbitrary<FlowCacheOptions> = fc
+  .record({
+    capacity: fc.integer({ min: 1, max: 8 }),
+    exportQueueCapacity: fc.integer({ min: 1, max: 5 }),
+    // Timeouts and clock steps on a 5 ms grid as often as not, so that deadlines tie.
+    activeTimeout: fc.oneof(fc.constantFrom(5, 10, 20, 30, 60), fc.integer({ min: 1, max: 300 })),
+    inactiveTimeout: fc.oneof(fc.constantFrom(5, 10, 15, 20), fc.integer({ min: 1, max: 120 }), fc.constant(0.5)),
+    mask: fc.constantFrom(...FLOW_MASKS),
+    maxPacketsPerFlow: fc.oneof(fc.constant(0xffffffff), fc.integer({ min: 1, max: 4 })),
+    agerSpread: fc.double({ min: 0, max: 1, noNaN: true }),
+    seed: fc.integer({ min: 0, max: 2 ** 31 }),
+  })
+  .map(({ agerSpread, ...o }) => ({ ...o, agerBatch: 1 + Math.floor(agerSpread * (o.capacity - 1)) }));
 
-const commands = fc.commands<Model, Real>([
-  fc.tuple(
-    fc.array(packetArbitrary(), { minLength: 1, maxLength: 12 }),
-    fc.constantFrom<"ingress" | "egress">("ingress", "ingress", "egress"),
-    fc.option(fc.array(fc.boolean(), { minLength: 1, maxLength: 5 }), { freq: 4 }),
-  ).map(([packets, direction, selection]) => new UpdateCommand(packets, direction, selection ?? undefined)),
-  fc.oneof(fc.integer({ min: 0, max: 40 }).map((n) => n * 5), fc.integer({ min: 0, max: 200 })).map((ms) => new AdvanceCommand(ms)),
-  fc.constant(new AgeCommand()),
-  fc.integer({ min: 1, max: 6 }).map((max) => new DrainCommand(max)),
-  fc.constant(new FlushStepCommand()),
-], { size: "max", maxCommands: 80 });
+const commands = fc.commands<Model, Real>(
+  [
+    fc
+      .tuple(
+        fc.array(packetArbitrary(), { minLength: 1, maxLength: 12 }),
+        fc.constantFrom<"ingress" | "egress">("ingress", "ingress", "egress"),
+        fc.option(fc.array(fc.boolean(), { minLength: 1, maxLength: 5 }), { freq: 4 }),
+      )
+      .map(([packets, direction, selection]) => new UpdateCommand(packets, direction, selection ?? undefined)),
+    fc
+      .oneof(
+        fc.integer({ min: 0, max: 40 }).map((n) => n * 5),
+        fc.integer({ min: 0, max: 200 }),
+      )
+      .map((ms) => new AdvanceCommand(ms)),
+    fc.constant(new AgeCommand()),
+    fc.integer({ min: 1, max: 6 }).map((max) => new DrainCommand(max)),
+    fc.constant(new FlushStepCommand()),
+  ],
+  { size: "max", maxCommands: 80 },
+);
 
 function runModel(options: FlowCacheOptions, cmds: Iterable<fc.Command<Model, Real>>): void {
   const cache = new FlowCache(options);

@@ -25,8 +25,25 @@ function hasTool(name: string): boolean {
 
 /** nfdump's protocol names (src/lib/nfx.c protocol table), for the ones real captures carry. */
 const PROTOCOL_NUMBERS: Record<string, number> = {
-  ICMP: 1, IGMP: 2, GGP: 3, IPIP: 4, ST2: 5, TCP: 6, UDP: 17, IPv6: 41, RSVP: 46, GRE: 47, ESP: 50, AH: 51, ICMP6: 58,
-  EIGRP: 88, OSPF: 89, PIM: 103, VRRP: 112, L2TP: 115, SCTP: 132,
+  ICMP: 1,
+  IGMP: 2,
+  GGP: 3,
+  IPIP: 4,
+  ST2: 5,
+  TCP: 6,
+  UDP: 17,
+  IPv6: 41,
+  RSVP: 46,
+  GRE: 47,
+  ESP: 50,
+  AH: 51,
+  ICMP6: 58,
+  EIGRP: 88,
+  OSPF: 89,
+  PIM: 103,
+  VRRP: 112,
+  L2TP: 115,
+  SCTP: 132,
 };
 
 type Totals = Map<string, { packets: number; bytes: number }>;
@@ -53,7 +70,11 @@ async function waitForUdpPort(port: number): Promise<void> {
 }
 
 /** softflowd's flows for a capture: IPFIX to nfcapd on loopback, read back with nfdump. */
-async function softflowdTotals(capture: string, work: string, port: number): Promise<{ totals: Totals; records: number; exported: number; read: number; processed: number } | { skip: string }> {
+async function softflowdTotals(
+  capture: string,
+  work: string,
+  port: number,
+): Promise<{ totals: Totals; records: number; exported: number; read: number; processed: number } | { skip: string }> {
   const out = join(work, `nfcapd-${port}`);
   spawnSync("mkdir", ["-p", out]);
   const collector = spawn("nfcapd", ["-b", "127.0.0.1", "-p", String(port), "-B", "4000000", "-w", out, "-t", "3600"], { stdio: "ignore" });
@@ -62,10 +83,14 @@ async function softflowdTotals(capture: string, work: string, port: number): Pro
     await waitForUdpPort(port);
     // Neither `-A milli` nor `-c`/`-p`: with them softflowd 1.1.0 never finishes some captures
     // (a VRRP-only one here); only the counters are compared.
-    const run = spawnSync("softflowd", ["-r", capture, "-n", `127.0.0.1:${port}`, "-v", "10", "-a", "-d"], { encoding: "utf8", timeout: 60_000 });
+    const run = spawnSync("softflowd", ["-r", capture, "-n", `127.0.0.1:${port}`, "-v", "10", "-a", "-d"], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     if (run.error) throw new Error(`softflowd -r ${capture}: ${run.error.message}`);
     const text = run.stdout + run.stderr;
-    if (/Unsupported datalink|pcap_open_offline|bad dump file|unknown file format/i.test(text)) return { skip: text.split("\n").find((l) => l.trim() !== "") ?? "softflowd refused it" };
+    if (/Unsupported datalink|pcap_open_offline|bad dump file|unknown file format/i.test(text))
+      return { skip: text.split("\n").find((l) => l.trim() !== "") ?? "softflowd refused it" };
     const exported = Number(/Flows exported: \d+ \((\d+) records\)/.exec(text)?.[1] ?? Number.NaN);
     if (!Number.isFinite(exported)) return { skip: `softflowd said: ${text.slice(0, 200)}` };
     const processed = Number(/Packets processed: (\d+)/.exec(text)?.[1] ?? 0);
@@ -104,9 +129,18 @@ function dataplaneTotals(capture: string): { totals: Totals; accounted: number }
   const totals: Totals = new Map();
   let accounted = Number.NaN;
   for (const line of run.stdout.split("\n")) {
-    if (line.startsWith('{"summary"')) accounted = (JSON.parse(line) as { summary: { counters: { packetsAccounted: number } } }).summary.counters.packetsAccounted;
+    if (line.startsWith('{"summary"'))
+      accounted = (JSON.parse(line) as { summary: { counters: { packetsAccounted: number } } }).summary.counters.packetsAccounted;
     if (!line.startsWith('{"src"')) continue;
-    const flow = JSON.parse(line) as { src: string; dst: string; proto: number; sport: number; dport: number; packets: number; bytes: number };
+    const flow = JSON.parse(line) as {
+      src: string;
+      dst: string;
+      proto: number;
+      sport: number;
+      dport: number;
+      packets: number;
+      bytes: number;
+    };
     add(totals, tupleKey(flow.src, flow.dst, flow.proto, flow.sport, flow.dport), flow.packets, flow.bytes);
   }
   return { totals, accounted };
@@ -149,7 +183,11 @@ test("per-5-tuple packets and bytes equal softflowd's on Debian's real captures"
   });
   if (captures.length === 0) return t.skip("no captures from Debian packages (.ci/run installs pathspider, python3-dpkt, ...)");
   const work = mkdtempSync(join(tmpdir(), "flow-interop-"));
-  let compared = 0, tuples = 0, packets = 0, paddedTuples = 0, notSeenBySoftflowd = 0;
+  let compared = 0,
+    tuples = 0,
+    packets = 0,
+    paddedTuples = 0,
+    notSeenBySoftflowd = 0;
   const skipped: string[] = [];
   try {
     let port = 29_400 + (process.pid % 500);
@@ -162,7 +200,11 @@ test("per-5-tuple packets and bytes equal softflowd's on Debian's real captures"
         skipped.push(`${path}: ${theirs.skip}`);
         continue;
       }
-      assert.equal(theirs.records, theirs.exported, `${path}: nfcapd received ${theirs.records} of the ${theirs.exported} records softflowd sent`);
+      assert.equal(
+        theirs.records,
+        theirs.exported,
+        `${path}: nfcapd received ${theirs.records} of the ${theirs.exported} records softflowd sent`,
+      );
       let scanned: Awaited<ReturnType<typeof paddingTotals>>;
       try {
         scanned = await paddingTotals(capture);
@@ -184,9 +226,11 @@ test("per-5-tuple packets and bytes equal softflowd's on Debian's real captures"
       const keys = partial ? theirs.totals.keys() : new Set([...ours.keys(), ...theirs.totals.keys()]);
       const diffs: string[] = [];
       for (const key of keys) {
-        const a = ours.get(key), b = theirs.totals.get(key);
+        const a = ours.get(key),
+          b = theirs.totals.get(key);
         const padded = (a?.bytes ?? 0) + (padding.get(key)?.bytes ?? 0);
-        if (a?.packets !== b?.packets || padded !== b?.bytes) diffs.push(`${key}: ours ${JSON.stringify(a)} + padding ${padded - (a?.bytes ?? 0)}, softflowd ${JSON.stringify(b)}`);
+        if (a?.packets !== b?.packets || padded !== b?.bytes)
+          diffs.push(`${key}: ours ${JSON.stringify(a)} + padding ${padded - (a?.bytes ?? 0)}, softflowd ${JSON.stringify(b)}`);
         if (padded !== a?.bytes) paddedTuples++;
       }
       assert.deepEqual(diffs.slice(0, 10), [], `${path}: ${diffs.length} 5-tuples differ`);
@@ -197,7 +241,9 @@ test("per-5-tuple packets and bytes equal softflowd's on Debian's real captures"
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  t.diagnostic(`${compared} captures, ${tuples} 5-tuples, ${packets} packets agree with softflowd (${paddedTuples} 5-tuples with Ethernet padding, which softflowd counts as bytes; ${notSeenBySoftflowd} IP packets softflowd ignores as non-IP); ${skipped.length} captures skipped`);
+  t.diagnostic(
+    `${compared} captures, ${tuples} 5-tuples, ${packets} packets agree with softflowd (${paddedTuples} 5-tuples with Ethernet padding, which softflowd counts as bytes; ${notSeenBySoftflowd} IP packets softflowd ignores as non-IP); ${skipped.length} captures skipped`,
+  );
   for (const line of skipped) t.diagnostic(`not compared: ${line}`);
   assert.ok(compared > 0, "no capture was compared");
 });

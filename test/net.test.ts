@@ -2,8 +2,20 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
-  parseIPv4, formatIPv4, parseIPv6, formatIPv6, parsePrefix, formatPrefix, parseMac, formatMac, formatMacCisco,
-  AddressError, PrefixError, MacError, bigIntFromWords, wordsFromBigInt,
+  parseIPv4,
+  formatIPv4,
+  parseIPv6,
+  formatIPv6,
+  parsePrefix,
+  formatPrefix,
+  parseMac,
+  formatMac,
+  formatMacCisco,
+  AddressError,
+  PrefixError,
+  MacError,
+  bigIntFromWords,
+  wordsFromBigInt,
 } from "../src/index.js";
 
 test("IPv4 text round-trips for every 32-bit value", () => {
@@ -12,7 +24,11 @@ test("IPv4 text round-trips for every 32-bit value", () => {
 
 test("IPv4 parsing refuses what is not a dotted quad", () => {
   for (const bad of ["", "1.2.3", "1.2.3.4.5", "256.0.0.1", "01.2.3.4", "1.2.3.-4", " 1.2.3.4", "1..2.3", "a.b.c.d"]) {
-    assert.throws(() => parseIPv4(bad), (e: unknown) => e instanceof AddressError && e.value === bad, bad);
+    assert.throws(
+      () => parseIPv4(bad),
+      (e: unknown) => e instanceof AddressError && e.value === bad,
+      bad,
+    );
   }
 });
 
@@ -20,7 +36,10 @@ test("IPv6 canonical text round-trips and follows RFC 5952", () => {
   fc.assert(
     fc.property(fc.array(fc.oneof(fc.constant(0), fc.nat({ max: 0xffffffff })), { minLength: 4, maxLength: 4 }), (words) => {
       const text = formatIPv6(words);
-      assert.deepEqual([...parseIPv6(text)], words.map((w) => w >>> 0));
+      assert.deepEqual(
+        [...parseIPv6(text)],
+        words.map((w) => w >>> 0),
+      );
       assert.equal(text, text.toLowerCase());
       assert.ok(!/(^|:)0+[0-9a-f]/.test(text.replace(/::ffff:[\d.]+$/, "")), `leading zeros in ${text}`);
     }),
@@ -32,8 +51,23 @@ test("IPv6 canonical text round-trips and follows RFC 5952", () => {
 });
 
 test("IPv6 parsing refuses malformed text, naming it", () => {
-  for (const bad of ["", ":", "1:2:3:4:5:6:7", "1::2::3", "12345::", "g::1", "1:2:3:4:5:6:7:8:9", "::1.2.3", "fe80::1%eth0", "1:2:3:4:5:6:7:8::"]) {
-    assert.throws(() => parseIPv6(bad), (e: unknown) => e instanceof AddressError && e.value === bad, bad);
+  for (const bad of [
+    "",
+    ":",
+    "1:2:3:4:5:6:7",
+    "1::2::3",
+    "12345::",
+    "g::1",
+    "1:2:3:4:5:6:7:8:9",
+    "::1.2.3",
+    "fe80::1%eth0",
+    "1:2:3:4:5:6:7:8::",
+  ]) {
+    assert.throws(
+      () => parseIPv6(bad),
+      (e: unknown) => e instanceof AddressError && e.value === bad,
+      bad,
+    );
   }
 });
 
@@ -55,10 +89,27 @@ test("prefixes: valid ones round-trip, invalid ones raise typed errors that name
     [{ address: "10.0.0.0", length: 1.5 }, "prefix-length"],
   ];
   for (const [input, code] of cases) {
-    assert.throws(() => parsePrefix(input as never), (e: unknown) => e instanceof PrefixError && e.code === code && e.message.includes(JSON.stringify(input).slice(0, 20)), String(input));
+    assert.throws(
+      () => parsePrefix(input as never),
+      (e: unknown) => e instanceof PrefixError && e.code === code && e.message.includes(JSON.stringify(input).slice(0, 20)),
+      String(input),
+    );
   }
-  assert.throws(() => parsePrefix("10.0.0.0/8", 6), (e: unknown) => e instanceof PrefixError && e.code === "prefix-family");
-  assert.match((() => { try { parsePrefix("10.0.0.1/8"); } catch (e) { return (e as Error).message; } return ""; })(), /10\.0\.0\.0\/8/);
+  assert.throws(
+    () => parsePrefix("10.0.0.0/8", 6),
+    (e: unknown) => e instanceof PrefixError && e.code === "prefix-family",
+  );
+  assert.match(
+    (() => {
+      try {
+        parsePrefix("10.0.0.1/8");
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return "";
+    })(),
+    /10\.0\.0\.0\/8/,
+  );
 });
 
 test("MAC addresses in the three usual notations", () => {
@@ -67,6 +118,9 @@ test("MAC addresses in the three usual notations", () => {
   assert.equal(formatMac(bytes), "00:1a:2b:3c:4d:5e");
   assert.equal(formatMacCisco(bytes), "001a.2b3c.4d5e");
   for (const bad of ["00:1a:2b:3c:4d", "00:1a-2b:3c:4d:5e", "zz:1a:2b:3c:4d:5e"]) {
-    assert.throws(() => parseMac(bad), (e: unknown) => e instanceof MacError && e.value === bad);
+    assert.throws(
+      () => parseMac(bad),
+      (e: unknown) => e instanceof MacError && e.value === bad,
+    );
   }
 });

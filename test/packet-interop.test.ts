@@ -15,33 +15,83 @@ import { CAPTURE_DIRECTORIES, debianCaptures } from "./helpers/captures.js";
 import { readPacketFile } from "../src/node/capture-file.js";
 import { CaptureFileError, type Packet } from "../src/index.js";
 
-
 const FIELDS = [
-  "frame.time_epoch", "frame.len", "frame.cap_len", "frame.interface_id", "frame.protocols",
-  "eth.src", "eth.dst", "sll.src.eth", "vlan.id", "ieee8021ad.id",
-  "ip.src", "ip.dst", "ip.proto", "ip.dsfield", "ip.ttl", "ip.len", "ip.id", "ip.flags", "ip.frag_offset",
-  "ipv6.src", "ipv6.dst", "ipv6.nxt", "ipv6.tclass", "ipv6.hlim", "ipv6.plen",
-  "ipv6.fraghdr.offset", "ipv6.fraghdr.more", "ipv6.fraghdr.ident", "ipv6.fraghdr.nxt",
-  "tcp.srcport", "tcp.dstport", "tcp.flags", "udp.srcport", "udp.dstport",
-  "icmp.type", "icmp.code", "icmpv6.type", "icmpv6.code",
-  "arp.opcode", "arp.src.hw_mac", "arp.src.proto_ipv4", "arp.dst.hw_mac", "arp.dst.proto_ipv4",
+  "frame.time_epoch",
+  "frame.len",
+  "frame.cap_len",
+  "frame.interface_id",
+  "frame.protocols",
+  "eth.src",
+  "eth.dst",
+  "sll.src.eth",
+  "vlan.id",
+  "ieee8021ad.id",
+  "ip.src",
+  "ip.dst",
+  "ip.proto",
+  "ip.dsfield",
+  "ip.ttl",
+  "ip.len",
+  "ip.id",
+  "ip.flags",
+  "ip.frag_offset",
+  "ipv6.src",
+  "ipv6.dst",
+  "ipv6.nxt",
+  "ipv6.tclass",
+  "ipv6.hlim",
+  "ipv6.plen",
+  "ipv6.fraghdr.offset",
+  "ipv6.fraghdr.more",
+  "ipv6.fraghdr.ident",
+  "ipv6.fraghdr.nxt",
+  "tcp.srcport",
+  "tcp.dstport",
+  "tcp.flags",
+  "udp.srcport",
+  "udp.dstport",
+  "icmp.type",
+  "icmp.code",
+  "icmpv6.type",
+  "icmpv6.code",
+  "arp.opcode",
+  "arp.src.hw_mac",
+  "arp.src.proto_ipv4",
+  "arp.dst.hw_mac",
+  "arp.dst.proto_ipv4",
 ] as const;
 type Field = (typeof FIELDS)[number];
 type Row = Record<Field, string[]>;
 
 function tshark(path: string): { rows: Row[]; failed: boolean; stderr: string } {
   const args = [
-    "-n", "-r", path, "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
-    "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=|",
+    "-n",
+    "-r",
+    path,
+    "-o",
+    "ip.defragment:FALSE",
+    "-o",
+    "ipv6.defragment:FALSE",
+    "-T",
+    "fields",
+    "-E",
+    "separator=/t",
+    "-E",
+    "occurrence=a",
+    "-E",
+    "aggregator=|",
     ...FIELDS.flatMap((f) => ["-e", f]),
   ];
   const result = spawnSync("tshark", args, { encoding: "utf8", maxBuffer: 1 << 30 });
-  const rows = result.stdout.split("\n").filter((line) => line !== "").map((line) => {
-    const cells = line.split("\t");
-    const row = {} as Row;
-    FIELDS.forEach((field, i) => (row[field] = cells[i] ? cells[i]!.split("|") : []));
-    return row;
-  });
+  const rows = result.stdout
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => {
+      const cells = line.split("\t");
+      const row = {} as Row;
+      FIELDS.forEach((field, i) => (row[field] = cells[i] ? cells[i]!.split("|") : []));
+      return row;
+    });
   return { rows, failed: result.status !== 0, stderr: result.stderr };
 }
 
@@ -55,7 +105,8 @@ function compare(p: Packet, row: Row): string[] {
     if (theirs !== undefined && ours !== theirs) diffs.push(`${what}: ours ${JSON.stringify(ours)}, tshark ${JSON.stringify(theirs)}`);
   };
   const epoch = Number(first(row, "frame.time_epoch"));
-  if (Number.isFinite(epoch) && epoch > 0 && Math.abs(p.time - epoch * 1000) > 0.001) diffs.push(`time: ours ${p.time}, tshark ${epoch * 1000}`);
+  if (Number.isFinite(epoch) && epoch > 0 && Math.abs(p.time - epoch * 1000) > 0.001)
+    diffs.push(`time: ours ${p.time}, tshark ${epoch * 1000}`);
   expect("wireLength", p.wireLength, number(first(row, "frame.len")));
   expect("capturedLength", p.capturedLength, number(first(row, "frame.cap_len")));
   expect("interface", p.interface, number(first(row, "frame.interface_id")));
@@ -67,7 +118,11 @@ function compare(p: Packet, row: Row): string[] {
     expect("srcMac", p.srcMac, first(row, "sll.src.eth"));
   }
   // VLAN ids, when the tags are the outer encapsulation (802.1ad S-tags are "ieee8021ad" to tshark).
-  const tags = /^(?:eth|sll):ethertype:((?:(?:vlan|ieee8021ad):ethertype:)*)/.exec(protocols)?.[1]?.split(":ethertype:").filter((x) => x) ?? [];
+  const tags =
+    /^(?:eth|sll):ethertype:((?:(?:vlan|ieee8021ad):ethertype:)*)/
+      .exec(protocols)?.[1]
+      ?.split(":ethertype:")
+      .filter((x) => x) ?? [];
   const tagIds: number[] = [];
   const next = { vlan: 0, ieee8021ad: 0 };
   for (const tag of tags.slice(0, 2)) {
@@ -79,8 +134,11 @@ function compare(p: Packet, row: Row): string[] {
   if (decoded && tagIds.length > 0) expect("vlanOuter", p.vlanOuter, tagIds[0]);
   if (decoded && tagIds.length > 1) expect("vlanInner", p.vlanInner, tagIds[1]);
   // Frames whose outer network layer tshark decodes as IP or ARP must be IP or ARP to us too.
-  const outer = /^(?:eth:ethertype:|sll:ethertype:|null:|loop:|raw:|)(?:(?:vlan|ieee8021ad):ethertype:)*(ip|ipv6|arp)(?::|$)/.exec(protocols)?.[1];
-  const ourLayer = p.ipVersion === 4 ? "ip" : p.ipVersion === 6 ? "ipv6" : p.status === "arp" || p.arpOperation !== undefined ? "arp" : undefined;
+  const outer = /^(?:eth:ethertype:|sll:ethertype:|null:|loop:|raw:|)(?:(?:vlan|ieee8021ad):ethertype:)*(ip|ipv6|arp)(?::|$)/.exec(
+    protocols,
+  )?.[1];
+  const ourLayer =
+    p.ipVersion === 4 ? "ip" : p.ipVersion === 6 ? "ipv6" : p.status === "arp" || p.arpOperation !== undefined ? "arp" : undefined;
   const errored = !["ok", "fragment", "arp", "llc", "non-ip"].includes(p.status);
   if (!errored && outer !== ourLayer) diffs.push(`network layer: ours ${ourLayer} (${p.status}), tshark ${protocols}`);
   if (p.ipVersion === 4 && outer === "ip") {
@@ -105,7 +163,11 @@ function compare(p: Packet, row: Row): string[] {
     if (![0, 43, 44, 51, 60, 135, 139, 140].includes(next)) expect("protocol", p.protocol, next);
     if (row["ipv6.fraghdr.offset"].length > 0) {
       expect("fragmentOffset", p.fragmentOffset, number(first(row, "ipv6.fraghdr.offset")));
-      expect("fragmentFlags", p.fragmentFlags, first(row, "ipv6.fraghdr.more") === "1" || first(row, "ipv6.fraghdr.more") === "True" ? 0x20 : 0);
+      expect(
+        "fragmentFlags",
+        p.fragmentFlags,
+        first(row, "ipv6.fraghdr.more") === "1" || first(row, "ipv6.fraghdr.more") === "True" ? 0x20 : 0,
+      );
       expect("ipId", p.ipId, number(first(row, "ipv6.fraghdr.ident")));
     }
   }
@@ -176,11 +238,22 @@ test("generated frames of every kind, on interfaces of every link type in one pc
   if (!hasTshark) return t.skip("tshark is not installed (apt-get install tshark; .ci/run does)");
   const linkTypes = [1, 113, 276, 0, 108, 101, 12, 14, 228, 229];
   const frames = fc.sample(validFrame, { seed: Number(process.env.FC_SEED ?? 20261121), numRuns: 4000 });
-  const records = frames.map((frame, i) => ({ time: 1.7e12 + i * 0.25, bytes: frame.bytes, wireLength: frame.wireLength, interface: linkTypes.indexOf(frame.linkType) }));
+  const records = frames.map((frame, i) => ({
+    time: 1.7e12 + i * 0.25,
+    bytes: frame.bytes,
+    wireLength: frame.wireLength,
+    interface: linkTypes.indexOf(frame.linkType),
+  }));
   const directory = mkdtempSync(join(tmpdir(), "dataplane-interop-"));
   try {
     const path = join(directory, "generated.pcapng");
-    writeFileSync(path, writePcapng(records, linkTypes.map((linkType) => ({ linkType, timestampDigits: 9 }))));
+    writeFileSync(
+      path,
+      writePcapng(
+        records,
+        linkTypes.map((linkType) => ({ linkType, timestampDigits: 9 })),
+      ),
+    );
     const statuses = new Map<string, number>();
     const { failures, packets } = await disagreements(path, statuses);
     assert.deepEqual(failures.slice(0, 30), [], `${failures.length} disagreements`);
@@ -193,7 +266,10 @@ test("generated frames of every kind, on interfaces of every link type in one pc
 
 test("every packet of the Debian packages' real captures agrees with tshark", async (t) => {
   if (!hasTshark) return t.skip("tshark is not installed (apt-get install tshark; .ci/run does)");
-  if (captures.length === 0) return t.skip(`no captures found in ${CAPTURE_DIRECTORIES.join(", ")} (.ci/run installs pathspider, golang-github-gopacket-gopacket-dev, python3-dpkt, python3-libtrace, pcapfix)`);
+  if (captures.length === 0)
+    return t.skip(
+      `no captures found in ${CAPTURE_DIRECTORIES.join(", ")} (.ci/run installs pathspider, golang-github-gopacket-gopacket-dev, python3-dpkt, python3-libtrace, pcapfix)`,
+    );
   let packets = 0;
   let files = 0;
   const failures: string[] = [];

@@ -5,9 +5,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Sampler, estimatePackets, estimateTotal, estimateShare, type SamplerMode, type Estimate } from "../src/index.js";
-import { Xoshiro128 } from "../src/sim/random.js";
+import { Xoshiro128 } from "../src/common/random.js";
 import {
-  Z_TWO_SIDED, Z_ONE_SIDED, KS_CRITICAL, chiSquareCritical, chiSquare, ksUniform, randomizedPit, gapLaws, gaps,
+  Z_TWO_SIDED,
+  Z_ONE_SIDED,
+  KS_CRITICAL,
+  chiSquareCritical,
+  chiSquare,
+  ksUniform,
+  randomizedPit,
+  gapLaws,
+  gaps,
 } from "./helpers/statistics.js";
 
 const RANDOM_MODES: SamplerMode[] = ["random", "bernoulli", "sflow"];
@@ -109,7 +117,10 @@ for (const interval of [2, 7, 100, 10000]) {
     }
     if (interval > 1) {
       const constant = modeGaps("deterministic", interval, 5000, 1);
-      assert.ok(constant.every((g) => g === interval), "deterministic gaps are N");
+      assert.ok(
+        constant.every((g) => g === interval),
+        "deterministic gaps are N",
+      );
       for (const [lawMode, law] of Object.entries(LAWS)) {
         const d = ksUniform(randomizedPit(constant, law(interval), 99));
         assert.ok(d >= KS_CRITICAL, `deterministic passed as ${lawMode}: √n·D = ${d.toFixed(2)}`);
@@ -228,7 +239,8 @@ function population(total: number, share: number, seed: number, periodic = false
   const sizes = [64, 576, 1500];
   const inClass = new Uint8Array(total);
   const bytes = new Uint16Array(total);
-  let classPackets = 0, classBytes = 0;
+  let classPackets = 0,
+    classBytes = 0;
   for (let i = 0; i < total; i++) {
     inClass[i] = periodic ? (i % Math.round(1 / share) === 0 ? 1 : 0) : rng.float() < share ? 1 : 0;
     bytes[i] = sizes[rng.below(3)]!;
@@ -241,18 +253,28 @@ function population(total: number, share: number, seed: number, periodic = false
 }
 
 /** Coverage of the class's packet and byte totals over `runs` independent runs. */
-function coverage(mode: SamplerMode, interval: number, pop: Population, runs: number, shrink = 1): { packets: number; bytes: number; share: number } {
+function coverage(
+  mode: SamplerMode,
+  interval: number,
+  pop: Population,
+  runs: number,
+  shrink = 1,
+): { packets: number; bytes: number; share: number } {
   const sampler = new Sampler({ mode, interval, seed: 0 });
   const covered = (e: Estimate, truth: number) => {
     const half = (e.ciHigh - e.ciLow) / 2;
     const mid = (e.ciHigh + e.ciLow) / 2;
     return truth >= mid - half * shrink && truth <= mid + half * shrink;
   };
-  let packets = 0, bytes = 0, share = 0;
+  let packets = 0,
+    bytes = 0,
+    share = 0;
   for (let r = 0; r < runs; r++) {
     sampler.reset(r + 1);
     const picked = sampler.select(pop.inClass.length);
-    let k = 0, sum = 0, squares = 0;
+    let k = 0,
+      sum = 0,
+      squares = 0;
     for (const i of picked) {
       if (pop.inClass[i] === 0) continue;
       k++;
@@ -262,7 +284,13 @@ function coverage(mode: SamplerMode, interval: number, pop: Population, runs: nu
     const options = { interval, mode, confidence: 0.95 };
     if (covered(estimatePackets(k, options), pop.classPackets)) packets++;
     if (covered(estimateTotal({ count: k, sum, sumOfSquares: squares }, options), pop.classBytes)) bytes++;
-    if (covered(estimateShare({ population: pop.inClass.length, sampled: picked.length, sampledInClass: k }, { confidence: 0.95 }), pop.classPackets)) share++;
+    if (
+      covered(
+        estimateShare({ population: pop.inClass.length, sampled: picked.length, sampledInClass: k }, { confidence: 0.95 }),
+        pop.classPackets,
+      )
+    )
+      share++;
   }
   return { packets: packets / runs, bytes: bytes / runs, share: share / runs };
 }
@@ -282,7 +310,8 @@ test("95% intervals cover the true class totals at least at the nominal rate (no
       // Bernoulli's variance estimate is unbiased: coverage ≈ nominal from both sides. For the
       // per-window and sFlow designs it is an upper bound: coverage ≥ nominal.
       assert.ok(z > -Z_ONE_SIDED, `${mode} ${what}: coverage ${value.toFixed(4)} below nominal (z = ${z.toFixed(2)})`);
-      if (mode === "bernoulli" && what !== "share") assert.ok(z < Z_TWO_SIDED, `bernoulli ${what}: coverage ${value.toFixed(4)} far above nominal (z = ${z.toFixed(2)})`);
+      if (mode === "bernoulli" && what !== "share")
+        assert.ok(z < Z_TWO_SIDED, `bernoulli ${what}: coverage ${value.toFixed(4)} far above nominal (z = ${z.toFixed(2)})`);
     }
   }
   // Negative controls: intervals half as wide, and deterministic sampling of periodic traffic.

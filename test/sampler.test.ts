@@ -8,8 +8,8 @@ import fc from "fast-check";
 import { runs } from "./helpers/runs.js";
 import { Sampler, ConfigError, SAMPLER_MODES, type SamplerMode } from "../src/index.js";
 import { ReferenceSampler } from "../src/reference/sampler.js";
-import { Xoshiro128, splitMix64 } from "../src/sim/random.js";
-import { portableLog } from "../src/sim/portable-log.js";
+import { Xoshiro128, splitMix64 } from "../src/common/random.js";
+import { portableLog } from "../src/common/portable-log.js";
 import { instantiate } from "../src/wasm/instance.js";
 import { withDebugBuild } from "./helpers/wasm.js";
 
@@ -26,7 +26,10 @@ test("xoshiro128** known answers (state {1, 2, 3, 4}) in the WebAssembly core an
   const expected = [11520, 0, 5927040, 70819200, 2031721883, 1637235492];
   const ts = new Xoshiro128(0);
   ts.state.set([1, 2, 3, 4]);
-  assert.deepEqual(expected.map(() => ts.next()), expected);
+  assert.deepEqual(
+    expected.map(() => ts.next()),
+    expected,
+  );
 
   const w = instantiate();
   const handle = w.samplerCreate(0, 100, 0, 0, 0);
@@ -34,7 +37,10 @@ test("xoshiro128** known answers (state {1, 2, 3, 4}) in the WebAssembly core an
   w.samplerSaveState(handle, at);
   new Float64Array(w.memory.buffer, at, 4).set([1, 2, 3, 4]);
   assert.equal(w.samplerRestoreState(handle, at), 0);
-  assert.deepEqual(expected.map(() => w.samplerNextRandom(handle) >>> 0), expected);
+  assert.deepEqual(
+    expected.map(() => w.samplerNextRandom(handle) >>> 0),
+    expected,
+  );
 });
 
 test("SplitMix64 known answers (seed 1234567) and WebAssembly seeding equal to the TS twin", () => {
@@ -88,8 +94,12 @@ function batchSizes(total: number, sizes: number[]): number[] {
 function differentialProperty(count: number) {
   fc.assert(
     fc.property(
-      modeArb, intervalArb, seedArb, fc.integer({ min: 0, max: 3 }),
-      fc.integer({ min: 0, max: 30000 }), fc.array(fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 70000 })), { minLength: 1, maxLength: 6 }),
+      modeArb,
+      intervalArb,
+      seedArb,
+      fc.integer({ min: 0, max: 3 }),
+      fc.integer({ min: 0, max: 30000 }),
+      fc.array(fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 70000 })), { minLength: 1, maxLength: 6 }),
       (mode, interval, seed, stream, total, sizes) => {
         fc.pre(sizes.some((s) => s > 0));
         const reference = new ReferenceSampler({ mode, interval, seed, stream }).select(total);
@@ -131,10 +141,16 @@ test("mask, index-list and population forms make the same decisions", () => {
       // A population given as positions (here: every third packet of a larger batch).
       const positions = Uint32Array.from({ length: total }, (_, i) => 3 * i + 1);
       const fromPositions = new Sampler({ mode, interval, seed }).selectFrom(positions);
-      assert.deepEqual([...fromPositions], [...indices].map((i) => 3 * i + 1));
+      assert.deepEqual(
+        [...fromPositions],
+        [...indices].map((i) => 3 * i + 1),
+      );
       const into = new Uint32Array(total);
       const k = new Sampler({ mode, interval, seed }).selectInto(total, into, 7);
-      assert.deepEqual([...into.subarray(0, k)], [...indices].map((i) => i + 7));
+      assert.deepEqual(
+        [...into.subarray(0, k)],
+        [...indices].map((i) => i + 7),
+      );
     }),
     runs(40),
   );
@@ -148,7 +164,10 @@ test("random mode selects exactly one packet in every window of N", () => {
       const picked = new Sampler({ mode: "random", interval, seed }).select(full * interval);
       const perWindow = new Uint32Array(full);
       for (const i of picked) perWindow[Math.floor(i / interval)]!++;
-      assert.ok(perWindow.every((c) => c === 1), `interval ${interval}: window counts ${[...perWindow.slice(0, 20)]}`);
+      assert.ok(
+        perWindow.every((c) => c === 1),
+        `interval ${interval}: window counts ${[...perWindow.slice(0, 20)]}`,
+      );
     }),
     runs(60),
   );
@@ -171,25 +190,39 @@ test("an interval of 1 selects every packet in every mode (no threshold overflow
     const sampler = new Sampler({ mode, interval: 1, seed: 9 });
     const picked = sampler.select(100000);
     assert.equal(picked.length, 100000, mode);
-    assert.ok(picked.every((v, i) => v === i), mode);
-    assert.equal(sampler.selectMask(70000).every((m) => m === 1), true, mode);
+    assert.ok(
+      picked.every((v, i) => v === i),
+      mode,
+    );
+    assert.equal(
+      sampler.selectMask(70000).every((m) => m === 1),
+      true,
+      mode,
+    );
   }
 });
 
 test("a saved state resumes exactly, in the same sampler or another one", () => {
   fc.assert(
-    fc.property(modeArb, intervalArb, seedArb, fc.integer({ min: 0, max: 50000 }), fc.integer({ min: 0, max: 50000 }), (mode, interval, seed, first, second) => {
-      const a = new Sampler({ mode, interval, seed });
-      a.select(first);
-      const saved = a.saveState();
-      const expected = [...a.select(second)];
-      const b = new Sampler({ mode: mode === "random" ? "sflow" : "random", interval: 3, seed: 1 });
-      b.restoreState(saved);
-      assert.deepEqual([...b.select(second)], expected);
-      assert.equal(b.seen, first + second);
-      a.restoreState(saved);
-      assert.deepEqual([...a.select(second)], expected);
-    }),
+    fc.property(
+      modeArb,
+      intervalArb,
+      seedArb,
+      fc.integer({ min: 0, max: 50000 }),
+      fc.integer({ min: 0, max: 50000 }),
+      (mode, interval, seed, first, second) => {
+        const a = new Sampler({ mode, interval, seed });
+        a.select(first);
+        const saved = a.saveState();
+        const expected = [...a.select(second)];
+        const b = new Sampler({ mode: mode === "random" ? "sflow" : "random", interval: 3, seed: 1 });
+        b.restoreState(saved);
+        assert.deepEqual([...b.select(second)], expected);
+        assert.equal(b.seen, first + second);
+        a.restoreState(saved);
+        assert.deepEqual([...a.select(second)], expected);
+      },
+    ),
     runs(40),
   );
 });
@@ -224,11 +257,24 @@ test("reconfigure changes mode and interval and keeps counting", () => {
 test("bad configurations and states are refused with a ConfigError naming the value", () => {
   for (const interval of [0, -1, 65536, 1.5, Number.NaN, "100", undefined as unknown as number]) {
     if (interval === undefined) continue;
-    assert.throws(() => new Sampler({ interval: interval as number }), (e: unknown) => e instanceof ConfigError && e.code === "sampler-interval" && Object.is(e.value, interval), String(interval));
+    assert.throws(
+      () => new Sampler({ interval: interval as number }),
+      (e: unknown) => e instanceof ConfigError && e.code === "sampler-interval" && Object.is(e.value, interval),
+      String(interval),
+    );
   }
-  assert.throws(() => new Sampler({ mode: "systematic" as SamplerMode }), (e: unknown) => e instanceof ConfigError && e.code === "sampler-mode" && e.value === "systematic");
-  assert.throws(() => new Sampler({ stream: 70000 }), (e: unknown) => e instanceof ConfigError && e.code === "sampler-stream");
-  assert.throws(() => new Sampler({ seed: 1.5 }), (e: unknown) => e instanceof ConfigError && e.code === "sampler-seed");
+  assert.throws(
+    () => new Sampler({ mode: "systematic" as SamplerMode }),
+    (e: unknown) => e instanceof ConfigError && e.code === "sampler-mode" && e.value === "systematic",
+  );
+  assert.throws(
+    () => new Sampler({ stream: 70000 }),
+    (e: unknown) => e instanceof ConfigError && e.code === "sampler-stream",
+  );
+  assert.throws(
+    () => new Sampler({ seed: 1.5 }),
+    (e: unknown) => e instanceof ConfigError && e.code === "sampler-seed",
+  );
   const sampler = new Sampler({ seed: 1 });
   assert.throws(() => sampler.reconfigure({ interval: 0 }), ConfigError);
   assert.throws(() => sampler.select(-1), RangeError);
@@ -255,14 +301,17 @@ test("the raw state calls never trap on arbitrary values", () => {
   const handle = w.samplerCreate(1, 50, 1, 2, 0);
   const at = w.alloc(88);
   fc.assert(
-    fc.property(fc.array(fc.oneof(fc.double(), fc.integer({ min: -5, max: 70000 }).map(Number)), { minLength: 11, maxLength: 11 }), (values) => {
-      new Float64Array(w.memory.buffer, at, 11).set(values);
-      const status = w.samplerRestoreState(handle, at);
-      assert.ok(status === 0 || status < 0);
-      const out = w.alloc(4 * 1000);
-      w.samplerSelect(handle, 1000, out, 0);
-      w.free(out);
-    }),
+    fc.property(
+      fc.array(fc.oneof(fc.double(), fc.integer({ min: -5, max: 70000 }).map(Number)), { minLength: 11, maxLength: 11 }),
+      (values) => {
+        new Float64Array(w.memory.buffer, at, 11).set(values);
+        const status = w.samplerRestoreState(handle, at);
+        assert.ok(status === 0 || status < 0);
+        const out = w.alloc(4 * 1000);
+        w.samplerSelect(handle, 1000, out, 0);
+        w.free(out);
+      },
+    ),
   );
   assert.equal(w.samplerCreate(4, 10, 0, 0, 0), 0, "mode out of range");
   assert.equal(w.samplerCreate(0, 0, 0, 0, 0), 0, "interval 0");

@@ -11,10 +11,33 @@ const names = { interfaceName: (i: number) => ["Et0/0.1", "Et1/0.1"][i]!, output
 
 function seedFlow(fields: Partial<FlowRecord>): FlowRecord {
   return {
-    entry: 0, ipVersion: 4, src: "10.71.200.138", dst: "172.16.10.2", protocol: 1, srcPort: 0, dstPort: 0x0c01, tos: 0,
-    direction: "ingress", inputInterface: 0, packets: 696, bytes: 696 * 28, firstMs: 0, lastMs: 241_400, tcpFlags: 0x10,
-    minLength: 28, maxLength: 28, minTtl: 59, maxTtl: 59, ipId: 0, icmpType: 12, icmpCode: 1,
-    srcMac: "aa:aa:bb:bb:cc:03", dstMac: "aa:aa:bb:bb:cc:06", inputVlan: 5, outputVlan: 6, ...fields,
+    entry: 0,
+    ipVersion: 4,
+    src: "10.71.200.138",
+    dst: "172.16.10.2",
+    protocol: 1,
+    srcPort: 0,
+    dstPort: 0x0c01,
+    tos: 0,
+    direction: "ingress",
+    inputInterface: 0,
+    packets: 696,
+    bytes: 696 * 28,
+    firstMs: 0,
+    lastMs: 241_400,
+    tcpFlags: 0x10,
+    minLength: 28,
+    maxLength: 28,
+    minTtl: 59,
+    maxTtl: 59,
+    ipId: 0,
+    icmpType: 12,
+    icmpCode: 1,
+    srcMac: "aa:aa:bb:bb:cc:03",
+    dstMac: "aa:aa:bb:bb:cc:06",
+    inputVlan: 5,
+    outputVlan: 6,
+    ...fields,
   };
 }
 
@@ -32,14 +55,35 @@ test("a flow record renders as in the seed (003 L1127–1133)", () => {
 });
 
 test("a fragment flow with a 1500-byte and a 554-byte packet renders as in the seed (003 L2585–2600)", () => {
-  const echo = seedFlow({ src: "10.106.1.1", packets: 864, bytes: 864 * 1500, minLength: 1500, maxLength: 1500, dstPort: 0x0800, icmpType: 8, icmpCode: 0, lastMs: 1_089_900 });
+  const echo = seedFlow({
+    src: "10.106.1.1",
+    packets: 864,
+    bytes: 864 * 1500,
+    minLength: 1500,
+    maxLength: 1500,
+    dstPort: 0x0800,
+    icmpType: 8,
+    icmpCode: 0,
+    lastMs: 1_089_900,
+  });
   assert.deepEqual(renderFlowRecord(echo, names).slice(0, 4), [
     "Et0/0.1        10.106.1.1      Et1/0.1        172.16.10.2     01 00  10     864",
     "0000 /0  0                     0800 /0  0     0.0.0.0              1500  1089.9",
     "MAC: (VLAN id) aaaa.bbbb.cc03  (005)          aaaa.bbbb.cc06  (006)",
     "Min plen:      1500                            Max plen:       1500",
   ]);
-  const fragments = seedFlow({ dstPort: 0, tcpFlags: 0, packets: 864, bytes: 864 * 554, minLength: 554, maxLength: 554, icmpType: 0, icmpCode: 0, fragmentOffset: 185, lastMs: 1_090_000 });
+  const fragments = seedFlow({
+    dstPort: 0,
+    tcpFlags: 0,
+    packets: 864,
+    bytes: 864 * 554,
+    minLength: 554,
+    maxLength: 554,
+    icmpType: 0,
+    icmpCode: 0,
+    fragmentOffset: 185,
+    lastMs: 1_090_000,
+  });
   assert.deepEqual(renderFlowRecord(fragments, names).slice(-3), [
     "Min TTL:        59                            Max TTL:         59",
     "ICMP type:       0                            ICMP code:        0",
@@ -65,16 +109,40 @@ test("the packet size distribution renders as in the seed (003 L2566–2570)", (
     "    512  544  576 1024 1536 2048 2560 3072 3584 4096 4608",
     "   .000 .000 .134 .000 .134 .000 .000 .000 .000 .000 .000",
   ]);
-  assert.deepEqual([0, 1, 32, 33, 64, 576, 577, 1024, 1025, 4608, 4609, 65535].map(packetSizeBucket), [0, 0, 0, 1, 1, 17, 18, 18, 19, 25, 25, 25]);
+  assert.deepEqual(
+    [0, 1, 32, 33, 64, 576, 577, 1024, 1025, 4608, 4609, 65535].map(packetSizeBucket),
+    [0, 0, 0, 1, 1, 17, 18, 18, 19, 25, 25, 25],
+  );
 });
 
 test("the protocol table renders the seed's rows and Total (003 L1116–1121)", () => {
   // 45 flows over a period chosen so the per-second columns match: TCP-SMTP 3460 packets in 961 s = 3.6/s.
   const seconds = 961;
   const rows = PROTOCOL_CATEGORY_NAMES.map((name) => ({ name, flows: 0, packets: 0, bytes: 0, activeMs: 0, idleMs: 0 }));
-  rows[protocolCategory({ protocol: 6, srcPort: 1025, dstPort: 25 })] = { name: "TCP-SMTP", flows: 2, packets: 3460, bytes: 3460 * 40, activeMs: 2 * 600_700, idleMs: 2 * 200 };
-  rows[protocolCategory({ protocol: 17, srcPort: 1025, dstPort: 9 })] = { name: "UDP-other", flows: 31, packets: 31, bytes: 31 * 54, activeMs: 31 * 3600, idleMs: 31 * 16_800 };
-  rows[protocolCategory({ protocol: 1, srcPort: 0, dstPort: 0x0c01 })] = { name: "ICMP", flows: 12, packets: 20736, bytes: 20736 * 28, activeMs: 12 * 600_100, idleMs: 12 * 100 };
+  rows[protocolCategory({ protocol: 6, srcPort: 1025, dstPort: 25 })] = {
+    name: "TCP-SMTP",
+    flows: 2,
+    packets: 3460,
+    bytes: 3460 * 40,
+    activeMs: 2 * 600_700,
+    idleMs: 2 * 200,
+  };
+  rows[protocolCategory({ protocol: 17, srcPort: 1025, dstPort: 9 })] = {
+    name: "UDP-other",
+    flows: 31,
+    packets: 31,
+    bytes: 31 * 54,
+    activeMs: 31 * 3600,
+    idleMs: 31 * 16_800,
+  };
+  rows[protocolCategory({ protocol: 1, srcPort: 0, dstPort: 0x0c01 })] = {
+    name: "ICMP",
+    flows: 12,
+    packets: 20736,
+    bytes: 20736 * 28,
+    activeMs: 12 * 600_100,
+    idleMs: 12 * 100,
+  };
   const lines = renderProtocolTable({ sizeDistribution: [], protocols: rows }, seconds);
   assert.deepEqual(lines.slice(0, 5), [
     "Protocol         Total    Flows   Packets Bytes  Packets Active(Sec) Idle(Sec)",
@@ -86,4 +154,3 @@ test("the protocol table renders the seed's rows and Total (003 L1116–1121)", 
   // Total: flow-weighted, bytes/packet truncated (seed: 45 flows, 538 packets/flow, 29 B/pkt, 189.2 s, 11.6 s).
   assert.equal(lines[5], "Total:              45      0.0       538    29     25.2     189.2      11.6");
 });
-

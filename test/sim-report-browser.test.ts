@@ -15,7 +15,9 @@ import { chromiumMissing, decodePng, withPage } from "./helpers/browser.js";
 
 const missing = chromiumMissing();
 
-test("the HTML report opens from disk in headless Chromium with no error, and its screenshot shows the charts", { skip: missing }, async (t) => {
+test("the HTML report opens from disk in headless Chromium with no error, and its screenshot shows the charts", {
+  skip: missing,
+}, async (t) => {
   const directory = mkdtempSync(join(tmpdir(), "dataplane-report-"));
   const fixture = reportFixture(90);
   const { html } = await writeReportFiles(directory, fixture);
@@ -54,9 +56,15 @@ test("the HTML report opens from disk in headless Chromium with no error, and it
 test("the browser harness reports console errors and outside requests (negative control)", { skip: missing }, async () => {
   const directory = mkdtempSync(join(tmpdir(), "dataplane-report-"));
   const page = join(directory, "bad.html");
-  writeFileSync(page, `<!doctype html><html><body><img src="http://127.0.0.1:9/x.png"><script>console.error("boom"); undefinedFunction();</script></body></html>`);
+  writeFileSync(
+    page,
+    `<!doctype html><html><body><img src="http://127.0.0.1:9/x.png"><script>console.error("boom"); undefinedFunction();</script></body></html>`,
+  );
   await withPage(pathToFileURL(page).href, async (_page, log) => {
-    assert.deepEqual(log.consoleErrors.filter((e) => e === "boom"), ["boom"]);
+    assert.deepEqual(
+      log.consoleErrors.filter((e) => e === "boom"),
+      ["boom"],
+    );
     assert.equal(log.pageErrors.length, 1);
     assert.ok(log.requests.some((r) => r.startsWith("http://127.0.0.1:9/")));
   });

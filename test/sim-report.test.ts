@@ -6,7 +6,14 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { ConfigError } from "../src/index.js";
 import {
-  renderSummaryTable, renderJsonReport, renderHtmlReport, chartSpecs, downsample, escapeHtml, validateScenarioResult, type ScenarioResult,
+  renderSummaryTable,
+  renderJsonReport,
+  renderHtmlReport,
+  chartSpecs,
+  downsample,
+  escapeHtml,
+  validateScenarioResult,
+  type ScenarioResult,
 } from "../src/sim/report/index.js";
 import { reportFixture } from "./helpers/report-fixture.js";
 
@@ -26,7 +33,10 @@ test("the summary table has one row per variant, the metrics as columns, numbers
 });
 
 test("the JSON report round-trips the result, typed arrays as arrays and non-finite numbers as null", () => {
-  const result: ScenarioResult = { ...fixture, variants: [{ ...fixture.variants[0]!, summary: { ...fixture.variants[0]!.summary, ratio: Infinity } }, fixture.variants[1]!] };
+  const result: ScenarioResult = {
+    ...fixture,
+    variants: [{ ...fixture.variants[0]!, summary: { ...fixture.variants[0]!.summary, ratio: Infinity } }, fixture.variants[1]!],
+  };
   const parsed = JSON.parse(renderJsonReport({ ...result, metrics: fixture.metrics }));
   assert.equal(parsed.version, 1);
   assert.equal(parsed.scenario, "fixture");
@@ -45,10 +55,14 @@ test("charts: one comparison chart per single-series key, one per variant for mu
   assert.deepEqual([...new Set(arp.layer[0]!.data.values.map((v) => v.series))], ["vulnerable", "hardened"]);
   // Long series are averaged down to at most 600 points: bucket b holds samples ⌊b·n/600⌋ … ⌊(b+1)·n/600⌋ − 1.
   const seconds = Float64Array.from({ length: 10_000 }, (_, i) => i);
-  const d = downsample(seconds, seconds.map((s) => 2 * s));
+  const d = downsample(
+    seconds,
+    seconds.map((s) => 2 * s),
+  );
   assert.equal(d.values.length, 600);
   for (const b of [0, 1, 299, 599]) {
-    const from = Math.floor((b * 10_000) / 600), to = Math.floor(((b + 1) * 10_000) / 600);
+    const from = Math.floor((b * 10_000) / 600),
+      to = Math.floor(((b + 1) * 10_000) / 600);
     assert.ok(Math.abs(d.seconds[b]! - (from + to - 1) / 2) < 1e-9 && Math.abs(d.values[b]! - (from + to - 1)) < 1e-9, `bucket ${b}`);
   }
 });
@@ -84,7 +98,10 @@ test("the core entry point does not import the report's dependencies (vega, vega
   };
   visit(new URL("../src/index.ts", import.meta.url));
   assert.ok(seen.size > 20, `walked ${seen.size} files`);
-  assert.deepEqual([...external].filter((e) => !e.startsWith("node:")), []);
+  assert.deepEqual(
+    [...external].filter((e) => !e.startsWith("node:")),
+    [],
+  );
   assert.ok(![...seen].some((f) => f.includes("/sim/report/")));
 });
 
@@ -92,12 +109,25 @@ test("a malformed result is a typed error naming the problem", async () => {
   const bad: [ScenarioResult, string][] = [
     [{ ...fixture, variants: [] }, "report-variants"],
     [{ ...fixture, variants: [fixture.variants[0]!, fixture.variants[0]!] }, "report-variant-name"],
-    [{ ...fixture, variants: [{ ...fixture.variants[0]!, series: [{ chart: "arp", name: "x", unit: "", seconds: [1, 2], values: [1] }] }] }, "report-series"],
+    [
+      {
+        ...fixture,
+        variants: [{ ...fixture.variants[0]!, series: [{ chart: "arp", name: "x", unit: "", seconds: [1, 2], values: [1] }] }],
+      },
+      "report-series",
+    ],
     [{ ...fixture, metrics: [...fixture.metrics, { key: "nope", label: "nope" }] }, "report-metric"],
   ];
   for (const [result, code] of bad) {
-    assert.throws(() => validateScenarioResult(result), (e: unknown) => e instanceof ConfigError && e.code === code, code);
-    assert.throws(() => renderSummaryTable(result), (e: unknown) => e instanceof ConfigError && e.code === code);
+    assert.throws(
+      () => validateScenarioResult(result),
+      (e: unknown) => e instanceof ConfigError && e.code === code,
+      code,
+    );
+    assert.throws(
+      () => renderSummaryTable(result),
+      (e: unknown) => e instanceof ConfigError && e.code === code,
+    );
     await assert.rejects(renderHtmlReport(result), (e: unknown) => e instanceof ConfigError && e.code === code);
   }
 });

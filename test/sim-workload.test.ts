@@ -6,9 +6,30 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ConfigError, Fib, PacketBatch } from "../src/index.js";
 import {
-  CodeRedI, CodeRedII, Slammer, BackgroundTraffic, BgpUpdateStream, fillMixed, codeRedIITarget, codeRedIIExclusion, draw32,
-  slammerNext, slammerCycleLength, slammerAddress, SLAMMER_MULTIPLIER, SLAMMER_WIRE_BITS, MICROSOFT_RAND_INCREMENT,
-  simulateSpread, logisticInfected, growthRate, CODE_RED_V2_SPREAD, SLAMMER_SPREAD, eventA, slammerEpisode, BGP_BIN_MS, zipfWeights,
+  CodeRedI,
+  CodeRedII,
+  Slammer,
+  BackgroundTraffic,
+  BgpUpdateStream,
+  fillMixed,
+  codeRedIITarget,
+  codeRedIIExclusion,
+  draw32,
+  slammerNext,
+  slammerCycleLength,
+  slammerAddress,
+  SLAMMER_MULTIPLIER,
+  SLAMMER_WIRE_BITS,
+  MICROSOFT_RAND_INCREMENT,
+  simulateSpread,
+  logisticInfected,
+  growthRate,
+  CODE_RED_V2_SPREAD,
+  SLAMMER_SPREAD,
+  eventA,
+  slammerEpisode,
+  BGP_BIN_MS,
+  zipfWeights,
   type Workload,
 } from "../src/sim/workload/index.js";
 import { generateIPv4Table } from "../src/sim/table.js";
@@ -19,7 +40,16 @@ const ip = (a: number, b: number, c: number, d: number) => ((a << 24) | (b << 16
 /** Runs a workload to `untilMs` and returns every packet's columns of interest. */
 function collect(workload: Workload, untilMs: number, capacity = 4096) {
   const batch = new PacketBatch({ capacity, frameBytes: capacity * 64 });
-  const out = { time: [] as number[], src: [] as number[], dst: [] as number[], srcPort: [] as number[], dstPort: [] as number[], protocol: [] as number[], ipLength: [] as number[], tcpFlags: [] as number[] };
+  const out = {
+    time: [] as number[],
+    src: [] as number[],
+    dst: [] as number[],
+    srcPort: [] as number[],
+    dstPort: [] as number[],
+    protocol: [] as number[],
+    ipLength: [] as number[],
+    tcpFlags: [] as number[],
+  };
   for (;;) {
     batch.clear();
     const n = workload.fill(batch, untilMs);
@@ -49,7 +79,10 @@ function collect(workload: Workload, untilMs: number, capacity = 4096) {
  * targets, normalised. Written from the seed's rule, not from the generator.
  */
 function codeRedIIExpected(host: number, b0: number, b1: number, b2: number): { cell: (x: number) => number; p: Float64Array } {
-  const h1 = host >>> 24, h2 = (host >>> 16) & 0xff, h3 = (host >>> 8) & 0xff, h4 = host & 0xff;
+  const h1 = host >>> 24,
+    h2 = (host >>> 16) & 0xff,
+    h3 = (host >>> 8) & 0xff,
+    h4 = host & 0xff;
   const wA = b0 / 2 ** 32 + b1 / 2 ** 24 + b2 / 2 ** 16;
   const wB = b0 / 2 ** 32 + b1 / 2 ** 24;
   const wC = b0 / 2 ** 32;
@@ -57,13 +90,14 @@ function codeRedIIExpected(host: number, b0: number, b1: number, b2: number): { 
   const secondOctets = [...Array(254).keys()].map((v) => v + 1).filter((v) => v !== h2);
   const firstOctets = [...Array(254).keys()].map((v) => v + 1).filter((v) => v !== 127 && v !== 224 && v !== h1);
   for (let v = 1; v <= 254; v++) p[v - 1] = wA * (v === h4 ? 253 : 254); // o3 ≠ h3 when o4 = h4: not the host itself
-  secondOctets.forEach((v, j) => (p[254 + j] = wB * 254 * 254));
-  firstOctets.forEach((v, j) => (p[507 + j] = wC * 254 ** 3));
+  secondOctets.forEach((_, j) => (p[254 + j] = wB * 254 * 254));
+  firstOctets.forEach((_, j) => (p[507 + j] = wC * 254 ** 3));
   const total = p.reduce((a, b) => a + b, 0);
   for (let j = 0; j < p.length; j++) p[j]! /= total;
   void h3;
   const cell = (x: number) => {
-    const o1 = x >>> 24, o2 = (x >>> 16) & 0xff;
+    const o1 = x >>> 24,
+      o2 = (x >>> 16) & 0xff;
     if (o1 === h1 && o2 === h2) return (x & 0xff) - 1;
     if (o1 === h1) return 254 + secondOctets.indexOf(o2);
     return 507 + firstOctets.indexOf(o1);
@@ -79,7 +113,10 @@ function chiSquareOf(targets: (k: number) => number, host: number, n: number): n
     assert.ok(j >= 0, "every target falls in a cell of the rule");
     observed[j]!++;
   }
-  return chiSquare(observed, Array.from(p, (q) => q * n));
+  return chiSquare(
+    observed,
+    Array.from(p, (q) => q * n),
+  );
 }
 
 /** A wrong Code Red II for the negative control: branch shares 1/8, 3/8, 1/2 (the seed's swapped). */
@@ -87,7 +124,8 @@ function swappedCodeRedII(host: number, k: number): number {
   for (let i = 0; ; i += 2) {
     const r = draw32(99, 0, k, i) % 8;
     const random = draw32(99, 0, k, i + 1);
-    const x = r === 0 ? random : r <= 3 ? ((host & 0xff000000) | (random & 0xffffff)) >>> 0 : ((host & 0xffff0000) | (random & 0xffff)) >>> 0;
+    const x =
+      r === 0 ? random : r <= 3 ? ((host & 0xff000000) | (random & 0xffffff)) >>> 0 : ((host & 0xffff0000) | (random & 0xffff)) >>> 0;
     if (codeRedIIExclusion(x, host) === null) return x;
   }
 }
@@ -131,7 +169,9 @@ test("Code Red II never targets 127.x, 224.x, an octet 0 or 255, or itself: zero
   assert.deepEqual(excluded, {});
   // The checker itself flags each excluded kind.
   assert.deepEqual(
-    [ip(127, 1, 1, 1), ip(224, 1, 1, 1), ip(1, 0, 1, 1), ip(1, 1, 1, 255), ip(10, 1, 2, 3)].map((x) => codeRedIIExclusion(x, ip(10, 1, 2, 3))),
+    [ip(127, 1, 1, 1), ip(224, 1, 1, 1), ip(1, 0, 1, 1), ip(1, 1, 1, 255), ip(10, 1, 2, 3)].map((x) =>
+      codeRedIIExclusion(x, ip(10, 1, 2, 3)),
+    ),
     ["127", "224", "octet-0", "octet-255", "self"],
   );
 });
@@ -285,7 +325,13 @@ test("Slammer's cycle lengths across hosts: half 2^30, then halving shares (odd 
   const observed = cells.map((c) => counts.get(c) ?? 0);
   observed.push(n - observed.reduce((a, b) => a + b, 0));
   probabilities.push(1 - probabilities.reduce((a, b) => a + b, 0));
-  assert.ok(chiSquare(observed, probabilities.map((p) => p * n)) < 40, `cycle-length shares ${observed}`);
+  assert.ok(
+    chiSquare(
+      observed,
+      probabilities.map((p) => p * n),
+    ) < 40,
+    `cycle-length shares ${observed}`,
+  );
   assert.ok(![...counts.keys()].includes(2 ** 32), "no host has the full period");
 });
 
@@ -311,19 +357,26 @@ test("background flows go to destinations of the table, with Zipf popularity (χ
   const fib = new Fib();
   const adjacency = fib.addAdjacency({ interface: "Gi0/0", nextHop: "192.0.2.1" });
   fib.insertBatch(table.addresses, table.lengths, new Uint32Array(table.count).fill(adjacency));
-  assert.ok(fib.lookupBatch(background.flowDst).every((a) => a === adjacency), "every flow's destination is covered by the table");
+  assert.ok(
+    fib.lookupBatch(background.flowDst).every((a) => a === adjacency),
+    "every flow's destination is covered by the table",
+  );
   const out = collect(background, 10_000);
   const n = out.time.length;
   assert.ok(Math.abs(n - rate * 10) < 5 * Math.sqrt(rate * 10), `${n} packets in 10 s`);
   const index = new Map<string, number>();
-  for (let f = 0; f < flows; f++) index.set(`${background.flowSrc[f]}:${background.flowSrcPort[f]}>${background.flowDst[f]}:${background.flowDstPort[f]}`, f);
+  for (let f = 0; f < flows; f++)
+    index.set(`${background.flowSrc[f]}:${background.flowSrcPort[f]}>${background.flowDst[f]}:${background.flowDstPort[f]}`, f);
   const counts = new Float64Array(flows);
   out.time.forEach((_, i) => counts[index.get(`${out.src[i]}:${out.srcPort[i]}>${out.dst[i]}:${out.dstPort[i]}`)!]!++);
   const weights = zipfWeights(flows, 1);
   const total = weights.reduce((a, b) => a + b, 0);
   // Cells: the 100 most popular flows, then the rest in one.
   const observed = [...counts.slice(0, 100), counts.slice(100).reduce((a, b) => a + b, 0)];
-  const expected = [...Array.from(weights.slice(0, 100), (w) => (w / total) * n), (weights.slice(100).reduce((a, b) => a + b, 0) / total) * n];
+  const expected = [
+    ...Array.from(weights.slice(0, 100), (w) => (w / total) * n),
+    (weights.slice(100).reduce((a, b) => a + b, 0) / total) * n,
+  ];
   assert.ok(chiSquare(observed, expected) < chiSquareCritical(100), `χ² ${chiSquare(observed, expected)}`);
   const uniformExpected = [...Array(100).fill(n / flows), (n * 900) / flows];
   assert.ok(chiSquare(observed, uniformExpected) > chiSquareCritical(100), "negative control: uniform popularity is rejected");
@@ -331,7 +384,10 @@ test("background flows go to destinations of the table, with Zipf popularity (χ
 
 test("fillMixed merges workloads in time order and labels each packet with its workload", () => {
   const table = generateIPv4Table({ count: 1000, seed: 2 });
-  const make = () => [new BackgroundTraffic({ table, packetsPerSecond: 2000, seed: 1 }), new CodeRedI({ hosts: [ip(10, 1, 1, 1)], seed: 1 })];
+  const make = () => [
+    new BackgroundTraffic({ table, packetsPerSecond: 2000, seed: 1 }),
+    new CodeRedI({ hosts: [ip(10, 1, 1, 1)], seed: 1 }),
+  ];
   const workloads = make();
   const batch = new PacketBatch({ capacity: 4096, frameBytes: 0 });
   const labels = new Uint8Array(4096);
@@ -368,13 +424,15 @@ test("BGP updates during Slammer: ≈ 20,000 per 5 min at the peak, elevated for
 
 test("BGP update fill: times in order, prefixes in range, withdrawals at their share", () => {
   const stream = new BgpUpdateStream({ seed: 1, prefixes: 500, baselinePerBin: 6000, withdrawShare: 0.25 });
-  const times = new Float64Array(10_000), prefixes = new Uint32Array(10_000), withdrawals = new Uint8Array(10_000);
+  const times = new Float64Array(10_000),
+    prefixes = new Uint32Array(10_000),
+    withdrawals = new Uint8Array(10_000);
   const n = stream.fill(times, prefixes, withdrawals, 3_600_000);
   assert.equal(n, 10_000);
   for (let i = 1; i < n; i++) assert.ok(times[i]! >= times[i - 1]!);
   assert.ok(prefixes.every((p) => p < 500));
   const share = withdrawals.reduce((a, b) => a + b, 0) / n;
-  assert.ok(Math.abs(share - 0.25) < 5 * Math.sqrt(0.25 * 0.75 / n));
+  assert.ok(Math.abs(share - 0.25) < 5 * Math.sqrt((0.25 * 0.75) / n));
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -387,7 +445,10 @@ test("Code Red v2 spread: the stochastic simulation stays within 5 % of the logi
   const series = simulateSpread(model, { seconds: 14 * 3600, seed: 8 });
   for (let s = 0; s < series.seconds.length; s += 50) {
     const expected = logisticInfected(model, series.seconds[s]!);
-    assert.ok(Math.abs(series.infected[s]! - expected) <= 0.05 * expected, `t ${series.seconds[s]} s: ${series.infected[s]} vs ${expected}`);
+    assert.ok(
+      Math.abs(series.infected[s]! - expected) <= 0.05 * expected,
+      `t ${series.seconds[s]} s: ${series.infected[s]} vs ${expected}`,
+    );
   }
   // The measured figures: doubling ≈ 37 min, and with the preset I0 = 6, > 99 % of 359,000 in 14 h.
   assert.ok(Math.abs(Math.LN2 / growthRate(CODE_RED_V2_SPREAD) / 60 - 37) < 1e-9);

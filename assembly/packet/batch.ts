@@ -99,6 +99,10 @@ export function columnWidth(id: u32): u32 {
   arpTargetMac: usize;
   arpSenderAddress: usize;
   arpTargetAddress: usize;
+  /** The heap block the batch was laid out in (for batchFree). */
+  block: usize;
+  /** Why the last pcap indexing call stopped before its end: 0 (batch full or record incomplete) or a PCAP_ERROR_. */
+  indexError: u32;
 }
 
 // @ts-ignore: decorator
@@ -132,7 +136,13 @@ export function batchCreate(capacity: u32, frameBytes: u32): PacketBatch {
     cursor += align16(<usize>capacity * columnWidth(id));
   }
   batch.frames = cursor;
+  batch.block = block;
   return batch;
+}
+
+/** Frees the block of a batch made by `batchCreate`. */
+export function batchFree(batch: PacketBatch): void {
+  heap.free(batch.block);
 }
 
 /** Pointer to column `id` (0 for an unknown id). */

@@ -20,7 +20,12 @@ export interface CaseResult {
 }
 
 /** Measures `fn`, which performs `opsPerCall` operations per call. */
-export async function measureCase(name: string, fn: () => unknown, opsPerCall: number, options: { minCpuMs?: number; maxSamples?: number } = {}): Promise<CaseResult> {
+export async function measureCase(
+  name: string,
+  fn: () => unknown,
+  opsPerCall: number,
+  options: { minCpuMs?: number; maxSamples?: number } = {},
+): Promise<CaseResult> {
   const stats = await mitataMeasure(fn, {
     min_cpu_time: (options.minCpuMs ?? 700) * 1e6,
     max_samples: options.maxSamples ?? 1e9,

@@ -46,7 +46,10 @@ export function arkimeIptrie(table: PeerTable): LpmPeer | { skipped: string } {
 
 /** longest-prefix-match: hash maps and radix tries over binary strings; lookups take "a.b.c.d/32". */
 export function longestPrefixMatch(table: PeerTable): LpmPeer {
-  const LongestPrefixMatch = require("longest-prefix-match") as new () => { addPrefix(p: string, d: unknown): void; getMatch(p: string): unknown[] };
+  const LongestPrefixMatch = require("longest-prefix-match") as new () => {
+    addPrefix(p: string, d: unknown): void;
+    getMatch(p: string): unknown[];
+  };
   const lpm = new LongestPrefixMatch();
   for (let i = 0; i < table.lengths.length; i++) lpm.addPrefix(`${formatIPv4(table.addresses[i]!)}/${table.lengths[i]}`, table.values[i]!);
   return {

@@ -38,7 +38,9 @@ function encodeArray(items: number[][]): number[] {
 export function buildMmdb4(addresses: Uint32Array, lengths: Uint8Array, values: Uint32Array): Uint8Array {
   // Binary trie of the prefixes.
   let capacity = 1 << 20;
-  let left: Int32Array = new Int32Array(capacity), right: Int32Array = new Int32Array(capacity), value: Int32Array = new Int32Array(capacity).fill(-1);
+  let left: Int32Array = new Int32Array(capacity),
+    right: Int32Array = new Int32Array(capacity),
+    value: Int32Array = new Int32Array(capacity).fill(-1);
   let nodes = 1;
   for (let i = 0; i < lengths.length; i++) {
     let node = 0;

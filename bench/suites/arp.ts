@@ -11,7 +11,7 @@ import { measure } from "mitata";
 import { LRUCache } from "lru-cache";
 import { ArpTable, ReferenceArpTable, type ArpOptions } from "../../src/index.js";
 import { runArpScan } from "../../src/sim/arp-scan/scenario.js";
-import { Xoshiro128 } from "../../src/sim/random.js";
+import { Xoshiro128 } from "../../src/common/random.js";
 import { measureCase, printTable, rate, ratio, keep } from "../lib/measure.js";
 
 const OUR_MAC = "00:00:0c:00:00:01";
@@ -65,8 +65,15 @@ function fillNexist(table: Table, ips: Uint32Array, start: number): number {
 }
 
 /** A budget that never refuses, so that tables can be filled quickly. */
-const ample = { requestRate: 1_000_000, requestBurst: 1_000_000, incompleteEntries: 65_536, queuePerInterface: 65_536, requestRing: 4_000_000 };
-const nexistOptions = (nexistEntries = 65_536) => options({ ...ample, requestsPerResolution: 1, retransmitMs: 100, nexistEntries, icmpRate: 0 });
+const ample = {
+  requestRate: 1_000_000,
+  requestBurst: 1_000_000,
+  incompleteEntries: 65_536,
+  queuePerInterface: 65_536,
+  requestRing: 4_000_000,
+};
+const nexistOptions = (nexistEntries = 65_536) =>
+  options({ ...ample, requestsPerResolution: 1, retransmitMs: 100, nexistEntries, icmpRate: 0 });
 
 export async function run(): Promise<Record<string, unknown>> {
   const results: Record<string, unknown> = {};
@@ -87,11 +94,15 @@ export async function run(): Promise<Record<string, unknown>> {
   const present = [
     await measureCase("wasm resolveBatch (PRESENT hits)", () => wasm.resolveBatch(0, hits, now, verdicts), BATCH),
     await measureCase("reference resolveBatch (PRESENT hits)", () => reference.resolveBatch(0, hits, now, verdicts), BATCH),
-    await measureCase("lru-cache get (hits)", () => {
-      let found = 0;
-      for (let k = 0; k < BATCH; k++) if (lru.get(hits[k]!) !== undefined) found++;
-      keep(found);
-    }, BATCH),
+    await measureCase(
+      "lru-cache get (hits)",
+      () => {
+        let found = 0;
+        for (let k = 0; k < BATCH; k++) if (lru.get(hits[k]!) !== undefined) found++;
+        keep(found);
+      },
+      BATCH,
+    ),
   ];
   if (verdicts.some((v) => v !== 0)) throw new Error("PRESENT hits did not all hit");
 
@@ -108,17 +119,36 @@ export async function run(): Promise<Record<string, unknown>> {
   const nexist = [
     await measureCase("wasm resolveBatch (NEXIST hits)", () => wasmNexist.resolveBatch(0, deadHits, now, verdicts), BATCH),
     await measureCase("reference resolveBatch (NEXIST hits)", () => referenceNexist.resolveBatch(0, deadHits, now, verdicts), BATCH),
-    await measureCase("lru-cache has (negative cache hits)", () => {
-      let found = 0;
-      for (let k = 0; k < BATCH; k++) if (negative.has(deadHits[k]!)) found++;
-      keep(found);
-    }, BATCH),
+    await measureCase(
+      "lru-cache has (negative cache hits)",
+      () => {
+        let found = 0;
+        for (let k = 0; k < BATCH; k++) if (negative.has(deadHits[k]!)) found++;
+        keep(found);
+      },
+      BATCH,
+    ),
   ];
   if (verdicts.some((v) => (v & 0x7f) !== 2)) throw new Error("NEXIST hits did not all hit");
 
-  printTable("ARP resolveBatch, 4096 addresses per call (ops/s from the median)", ["case", "rate", "vs reference", "vs lru-cache"],
-    [...present.map((c) => [c.name, rate(c.opsPerSecond), ratio(c.opsPerSecond / present[1]!.opsPerSecond), ratio(c.opsPerSecond / present[2]!.opsPerSecond)]),
-      ...nexist.map((c) => [c.name, rate(c.opsPerSecond), ratio(c.opsPerSecond / nexist[1]!.opsPerSecond), ratio(c.opsPerSecond / nexist[2]!.opsPerSecond)])]);
+  printTable(
+    "ARP resolveBatch, 4096 addresses per call (ops/s from the median)",
+    ["case", "rate", "vs reference", "vs lru-cache"],
+    [
+      ...present.map((c) => [
+        c.name,
+        rate(c.opsPerSecond),
+        ratio(c.opsPerSecond / present[1]!.opsPerSecond),
+        ratio(c.opsPerSecond / present[2]!.opsPerSecond),
+      ]),
+      ...nexist.map((c) => [
+        c.name,
+        rate(c.opsPerSecond),
+        ratio(c.opsPerSecond / nexist[1]!.opsPerSecond),
+        ratio(c.opsPerSecond / nexist[2]!.opsPerSecond),
+      ]),
+    ],
+  );
   results.presentHits = { wasm: present[0]!.opsPerSecond, reference: present[1]!.opsPerSecond, lruCache: present[2]!.opsPerSecond };
   results.nexistHits = { wasm: nexist[0]!.opsPerSecond, reference: nexist[1]!.opsPerSecond, lruCache: nexist[2]!.opsPerSecond };
 
@@ -148,10 +178,21 @@ export async function run(): Promise<Record<string, unknown>> {
     starved.resolve(0, "10.0.0.2", t);
     const refuseCost = await perOp(() => starved.resolveBatch(0, fresh, t, v));
     fill[entries] = { present: presentCost, nexist: nexistCost, refuse: refuseCost, load: table.indexStats(0) };
-    fillRows.push([entries, presentCost.p50.toFixed(1), presentCost.p99.toFixed(1), nexistCost.p50.toFixed(1), nexistCost.p99.toFixed(1),
-      refuseCost.p99.toFixed(1), table.indexStats(0).longestProbe]);
+    fillRows.push([
+      entries,
+      presentCost.p50.toFixed(1),
+      presentCost.p99.toFixed(1),
+      nexistCost.p50.toFixed(1),
+      nexistCost.p99.toFixed(1),
+      refuseCost.p99.toFixed(1),
+      table.indexStats(0).longestProbe,
+    ]);
   }
-  printTable("ns per operation by NEXIST fill (batches of 256; p99 over samples)", ["NEXIST entries", "PRESENT p50", "PRESENT p99", "NEXIST p50", "NEXIST p99", "refuse p99", "longest probe"], fillRows);
+  printTable(
+    "ns per operation by NEXIST fill (batches of 256; p99 over samples)",
+    ["NEXIST entries", "PRESENT p50", "PRESENT p99", "NEXIST p50", "NEXIST p99", "refuse p99", "longest probe"],
+    fillRows,
+  );
   results.byFill = fill;
 
   // --- Flatness: per-operation cost after scanning at each rate ---------------------------------
@@ -180,8 +221,15 @@ export async function run(): Promise<Record<string, unknown>> {
     }
     const neighbours256 = addresses(OPS, 9);
     fillPresent(table, neighbours256, t);
-    const nexistNow = table.entries(0).filter((e) => e.state === "nexist").map((e) => e.ip);
-    const deadBatch = Uint32Array.from(Array.from({ length: OPS }, (_, k) => nexistNow[k % Math.max(1, nexistNow.length)] ?? "10.0.0.2").map((ip) => ip.split(".").reduce((a, o) => a * 256 + Number(o), 0)));
+    const nexistNow = table
+      .entries(0)
+      .filter((e) => e.state === "nexist")
+      .map((e) => e.ip);
+    const deadBatch = Uint32Array.from(
+      Array.from({ length: OPS }, (_, k) => nexistNow[k % Math.max(1, nexistNow.length)] ?? "10.0.0.2").map((ip) =>
+        ip.split(".").reduce((a, o) => a * 256 + Number(o), 0),
+      ),
+    );
     return { scanRate, scan, table, t, neighbours256, deadBatch, nexistCount: nexistNow.length, fresh: addresses(OPS, 900 + scanRate) };
   });
   for (let round = 0; round < 2; round++) {
@@ -192,11 +240,30 @@ export async function run(): Promise<Record<string, unknown>> {
       const refuseCost = await perOp(() => b.table.resolveBatch(0, b.fresh, b.t, v));
       const tickCost = await measure(() => b.table.tick(b.t), { min_cpu_time: 200e6 });
       if (round === 0) continue;
-      byRate[b.scanRate] = { present: presentCost, nexist: nexistCost, refuseOrAdmit: refuseCost, tickNs: tickCost.p50, occupancy: b.table.occupancy().interfaces[0], scenarioCpuPerScanSecond: b.scan.models[0]!.m5.cpuSecondsPerScanSecond };
-      scanRows.push([b.scanRate, b.nexistCount, presentCost.p99.toFixed(1), nexistCost.p99.toFixed(1), refuseCost.p99.toFixed(1), (tickCost.p50 / 1000).toFixed(2), b.scan.models[0]!.m5.cpuSecondsPerScanSecond.toFixed(4)]);
+      byRate[b.scanRate] = {
+        present: presentCost,
+        nexist: nexistCost,
+        refuseOrAdmit: refuseCost,
+        tickNs: tickCost.p50,
+        occupancy: b.table.occupancy().interfaces[0],
+        scenarioCpuPerScanSecond: b.scan.models[0]!.m5.cpuSecondsPerScanSecond,
+      };
+      scanRows.push([
+        b.scanRate,
+        b.nexistCount,
+        presentCost.p99.toFixed(1),
+        nexistCost.p99.toFixed(1),
+        refuseCost.p99.toFixed(1),
+        (tickCost.p50 / 1000).toFixed(2),
+        b.scan.models[0]!.m5.cpuSecondsPerScanSecond.toFixed(4),
+      ]);
     }
   }
-  printTable("ns per operation after a 20 s scan at each rate (p99 per op, batches of 256)", ["scan addr/s", "NEXIST", "PRESENT p99", "NEXIST p99", "new addr p99", "tick µs", "scenario CPU s/scan s"], scanRows);
+  printTable(
+    "ns per operation after a 20 s scan at each rate (p99 per op, batches of 256)",
+    ["scan addr/s", "NEXIST", "PRESENT p99", "NEXIST p99", "new addr p99", "tick µs", "scenario CPU s/scan s"],
+    scanRows,
+  );
   results.byScanRate = byRate;
   return results;
 }

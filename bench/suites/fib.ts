@@ -7,10 +7,10 @@
 import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Fib } from "../../src/fib.js";
+import { Fib } from "../../src/fib/fib.js";
 import { ReferenceFib } from "../../src/reference/fib.js";
 import { formatIPv4 } from "../../src/net/address.js";
-import { Xoshiro128 } from "../../src/sim/random.js";
+import { Xoshiro128 } from "../../src/common/random.js";
 import { readTableFile, sharedTablePath, hashedNextHop, type RouteTable } from "../../src/node/table-file.js";
 import { generateIPv4Table, generateIPv6Table } from "../../src/sim/table.js";
 import { measureCase, printTable, rate, ratio, keep, type CaseResult } from "../lib/measure.js";
@@ -36,7 +36,15 @@ function nextHops(addresses: Uint32Array, lengths: Uint8Array, words: number, id
   return Uint32Array.from({ length: lengths.length }, (_, i) => ids[hashedNextHop(addresses, words, i, lengths[i]!, NEXT_HOPS)]!);
 }
 
-function inside(addresses: Uint32Array, lengths: Uint8Array, words: number, k: number, random: Xoshiro128, out: Uint32Array, at: number): void {
+function inside(
+  addresses: Uint32Array,
+  lengths: Uint8Array,
+  words: number,
+  k: number,
+  random: Xoshiro128,
+  out: Uint32Array,
+  at: number,
+): void {
   for (let w = 0; w < words; w++) {
     const fixed = Math.max(0, Math.min(32, lengths[k]! - w * 32));
     const keep = fixed === 0 ? 0 : (0xffffffff << (32 - fixed)) >>> 0;
@@ -64,7 +72,9 @@ export async function run(): Promise<Record<string, unknown>> {
 
   // One FIB with the IPv4 table (memory and IPv4 figures), one with both.
   const fib = new Fib({ seed: 1 });
-  const ids = Array.from({ length: NEXT_HOPS }, (_, i) => fib.addAdjacency({ interface: "bench", nextHop: `198.18.${i >> 8}.${(i & 255) + 1}` }));
+  const ids = Array.from({ length: NEXT_HOPS }, (_, i) =>
+    fib.addAdjacency({ interface: "bench", nextHop: `198.18.${i >> 8}.${(i & 255) + 1}` }),
+  );
   const hops4 = nextHops(v4.addresses, v4.lengths, 1, ids);
   const hops6 = nextHops(v6.addresses, v6.lengths, 4, ids);
 
@@ -105,13 +115,20 @@ export async function run(): Promise<Record<string, unknown>> {
   const n6 = 1 << 20;
   const covered6 = new Uint32Array(n6 * 4);
   for (let i = 0; i < n6; i++) inside(v6.addresses, v6.lengths, 4, random.below(v6.count), random, covered6, i * 4);
-  const random6 = Uint32Array.from({ length: n6 * 4 }, (_, i) => (i % 4 === 0 ? ((random.next() & 0x1fffffff) | 0x20000000) >>> 0 : random.next()));
+  const random6 = Uint32Array.from({ length: n6 * 4 }, (_, i) =>
+    i % 4 === 0 ? ((random.next() & 0x1fffffff) | 0x20000000) >>> 0 : random.next(),
+  );
 
   // --- Native DIR-24-8, interleaved with ours ----------------------------------------------------
   const out4 = new Uint32Array(STREAM);
   const native: Record<string, unknown> = {};
   const compiled = compileNative("dir24_8");
-  let nativeRandom = 0, nativeRandom16 = 0, nativeCovered = 0, ratioRandom = 0, ratioRandom16 = 0, ratioCovered = 0;
+  let nativeRandom = 0,
+    nativeRandom16 = 0,
+    nativeCovered = 0,
+    ratioRandom = 0,
+    ratioRandom16 = 0,
+    ratioCovered = 0;
   if ("skipped" in compiled) {
     console.log(`native C DIR-24-8 skipped: ${compiled.skipped}`);
     native.skipped = compiled.skipped;
@@ -161,9 +178,16 @@ export async function run(): Promise<Record<string, unknown>> {
       ratioCovered = median(ratios[1]!);
       ratioRandom16 = median(ratios[2]!);
       Object.assign(native, {
-        buildMs: buildNs! / 1e6, tbl8Groups: groups, bytes32, bytes16,
-        randomLookupsPerSecond: nativeRandom, random16LookupsPerSecond: nativeRandom16, coveredLookupsPerSecond: nativeCovered,
-        wasmOverNativeRandom: ratioRandom, wasmOverNative16Random: ratioRandom16, wasmOverNativeCovered: ratioCovered,
+        buildMs: buildNs! / 1e6,
+        tbl8Groups: groups,
+        bytes32,
+        bytes16,
+        randomLookupsPerSecond: nativeRandom,
+        random16LookupsPerSecond: nativeRandom16,
+        coveredLookupsPerSecond: nativeCovered,
+        wasmOverNativeRandom: ratioRandom,
+        wasmOverNative16Random: ratioRandom16,
+        wasmOverNativeCovered: ratioCovered,
         oursDuringInterleave: { random: median(ours[0]!), covered: median(ours[1]!) },
         rounds,
       });
@@ -180,14 +204,24 @@ export async function run(): Promise<Record<string, unknown>> {
   add("random4", await measureCase("IPv4 lookupBatch, random", () => fib.lookupBatch(random4, out4), STREAM));
   add("covered4", await measureCase("IPv4 lookupBatch, covered", () => fib.lookupBatch(covered4, out4), STREAM));
   const callSlice = random4.subarray(0, 1 << 20);
-  add("perCall4", await measureCase("IPv4 lookup() per call", () => {
-    let s = 0;
-    for (let i = 0; i < callSlice.length; i++) s ^= fib.lookup(callSlice[i]!);
-    keep(s);
-  }, callSlice.length));
+  add(
+    "perCall4",
+    await measureCase(
+      "IPv4 lookup() per call",
+      () => {
+        let s = 0;
+        for (let i = 0; i < callSlice.length; i++) s ^= fib.lookup(callSlice[i]!);
+        keep(s);
+      },
+      callSlice.length,
+    ),
+  );
   const refSlice = random4.subarray(0, 1 << 18);
   const refOut = new Uint32Array(refSlice.length);
-  add("reference4", await measureCase("TS reference (binary trie), random", () => ref.lookupBatch(refSlice, refOut), refSlice.length, { minCpuMs: 1500 }));
+  add(
+    "reference4",
+    await measureCase("TS reference (binary trie), random", () => ref.lookupBatch(refSlice, refOut), refSlice.length, { minCpuMs: 1500 }),
+  );
 
   // Peers take text: prebuilt strings, their own parsing timed. Their answers are checked too.
   const textCount = 1 << 16;
@@ -196,13 +230,19 @@ export async function run(): Promise<Record<string, unknown>> {
   fib.lookupBatch(random4, out4);
   for (const peer of peers) {
     for (let i = 0; i < 2000; i++) {
-      if (peer.lookup(texts[i]!) !== out4[i]) throw new Error(`${peer.name} answers ${peer.lookup(texts[i]!)} for ${texts[i]}, expected ${out4[i]}`);
+      if (peer.lookup(texts[i]!) !== out4[i])
+        throw new Error(`${peer.name} answers ${peer.lookup(texts[i]!)} for ${texts[i]}, expected ${out4[i]}`);
     }
-    const result = await measureCase(`${peer.name}, random (string input)`, () => {
-      let s = 0;
-      for (let i = 0; i < textCount; i++) s ^= peer.lookup(texts[i]!);
-      keep(s);
-    }, textCount, { minCpuMs: 1500 });
+    const result = await measureCase(
+      `${peer.name}, random (string input)`,
+      () => {
+        let s = 0;
+        for (let i = 0; i < textCount; i++) s ^= peer.lookup(texts[i]!);
+        keep(s);
+      },
+      textCount,
+      { minCpuMs: 1500 },
+    );
     peerCases.push(result);
   }
 
@@ -219,7 +259,10 @@ export async function run(): Promise<Record<string, unknown>> {
   add("random6", await measureCase("IPv6 lookupBatch6, random in 2000::/3", () => fib6.lookupBatch6(random6, out6), n6));
   const ref6Slice = covered6.subarray(0, (1 << 16) * 4);
   const ref6Out = new Uint32Array(1 << 16);
-  add("reference6", await measureCase("TS reference, IPv6 covered", () => ref6.lookupBatch6(ref6Slice, ref6Out), 1 << 16, { minCpuMs: 1500 }));
+  add(
+    "reference6",
+    await measureCase("TS reference, IPv6 covered", () => ref6.lookupBatch6(ref6Slice, ref6Out), 1 << 16, { minCpuMs: 1500 }),
+  );
   const check6 = fib6.lookupBatch6(ref6Slice);
   for (let i = 0; i < check6.length; i++) if (check6[i] !== ref6Out[i]) throw new Error("IPv6 answers differ from the reference");
 
@@ -231,51 +274,88 @@ export async function run(): Promise<Record<string, unknown>> {
   const churnLengths = Uint8Array.from(pick, (k) => v4.lengths[k]!);
   const churnHops = Uint32Array.from(pick, (k) => hops4[k]!);
   let round = 0;
-  add("churnBatch", await measureCase("churn: deleteBatch + insertBatch of 1024 random routes", () => {
-    const at = (round++ % churnRounds) * batch;
-    const a = churnAddresses.subarray(at, at + batch), l = churnLengths.subarray(at, at + batch);
-    fib.deleteBatch(a, l);
-    fib.insertBatch(a, l, churnHops.subarray(at, at + batch));
-  }, 2 * batch));
+  add(
+    "churnBatch",
+    await measureCase(
+      "churn: deleteBatch + insertBatch of 1024 random routes",
+      () => {
+        const at = (round++ % churnRounds) * batch;
+        const a = churnAddresses.subarray(at, at + batch),
+          l = churnLengths.subarray(at, at + batch);
+        fib.deleteBatch(a, l);
+        fib.insertBatch(a, l, churnHops.subarray(at, at + batch));
+      },
+      2 * batch,
+    ),
+  );
   let cursor = 0;
-  add("churnPerCall", await measureCase("churn: delete() + insert() per route", () => {
-    for (let j = 0; j < 256; j++) {
-      const k = cursor++ % pick.length;
-      const prefix = { address: churnAddresses[k]!, length: churnLengths[k]! };
-      fib.delete(prefix);
-      fib.insert(prefix, churnHops[k]!);
-    }
-  }, 512));
-  add("churnReference", await measureCase("churn: TS reference delete + insert", () => {
-    for (let j = 0; j < 256; j++) {
-      const k = cursor++ % pick.length;
-      const prefix = { address: churnAddresses[k]!, length: churnLengths[k]! };
-      ref.delete(prefix);
-      ref.insert(prefix, churnHops[k]!);
-    }
-  }, 512));
+  add(
+    "churnPerCall",
+    await measureCase(
+      "churn: delete() + insert() per route",
+      () => {
+        for (let j = 0; j < 256; j++) {
+          const k = cursor++ % pick.length;
+          const prefix = { address: churnAddresses[k]!, length: churnLengths[k]! };
+          fib.delete(prefix);
+          fib.insert(prefix, churnHops[k]!);
+        }
+      },
+      512,
+    ),
+  );
+  add(
+    "churnReference",
+    await measureCase(
+      "churn: TS reference delete + insert",
+      () => {
+        for (let j = 0; j < 256; j++) {
+          const k = cursor++ % pick.length;
+          const prefix = { address: churnAddresses[k]!, length: churnLengths[k]! };
+          ref.delete(prefix);
+          ref.insert(prefix, churnHops[k]!);
+        }
+      },
+      512,
+    ),
+  );
   const churnPeer = peers.find((p) => p.updatable);
   if (churnPeer) {
     const textPrefixes = Array.from(pick.subarray(0, 1 << 16), (k) => formatIPv4(v4.addresses[k]!));
-    add("churnPeer", await measureCase(`churn: ${churnPeer.name} del + add`, () => {
-      for (let j = 0; j < 256; j++) {
-        const k = cursor++ % textPrefixes.length;
-        churnPeer.delete!(textPrefixes[k]!, churnLengths[k]!);
-        churnPeer.insert!(textPrefixes[k]!, churnLengths[k]!, churnHops[k]!);
-      }
-    }, 512));
+    add(
+      "churnPeer",
+      await measureCase(
+        `churn: ${churnPeer.name} del + add`,
+        () => {
+          for (let j = 0; j < 256; j++) {
+            const k = cursor++ % textPrefixes.length;
+            churnPeer.delete!(textPrefixes[k]!, churnLengths[k]!);
+            churnPeer.insert!(textPrefixes[k]!, churnLengths[k]!, churnHops[k]!);
+          }
+        },
+        512,
+      ),
+    );
   }
   const afterChurn = fib.lookupBatch(random4.subarray(0, 1 << 18));
   const refAfter = ref.lookupBatch(random4.subarray(0, 1 << 18));
-  for (let i = 0; i < afterChurn.length; i++) if (afterChurn[i] !== refAfter[i]) throw new Error("answers differ from the reference after churn");
+  for (let i = 0; i < afterChurn.length; i++)
+    if (afterChurn[i] !== refAfter[i]) throw new Error("answers differ from the reference after churn");
 
   // --- Report ----------------------------------------------------------------------------------
-  const bestPeer = peerCases.reduce<CaseResult | undefined>((best, c) => (!best || c.opsPerSecond > best.opsPerSecond ? c : best), undefined);
+  const bestPeer = peerCases.reduce<CaseResult | undefined>(
+    (best, c) => (!best || c.opsPerSecond > best.opsPerSecond ? c : best),
+    undefined,
+  );
   const ours = cases.random4!.opsPerSecond;
   const rows = [
     [cases.random4!.name, rate(ours), "×1"],
-    ...(nativeRandom ? [["native C DIR-24-8 (u32 entries, gcc -O3), random", rate(nativeRandom), `ours ${ratio(ratioRandom)} (interleaved)`]] : []),
-    ...(nativeRandom16 ? [["native C DIR-24-8 (u16 entries), random", rate(nativeRandom16), `ours ${ratio(ratioRandom16)} (interleaved)`]] : []),
+    ...(nativeRandom
+      ? [["native C DIR-24-8 (u32 entries, gcc -O3), random", rate(nativeRandom), `ours ${ratio(ratioRandom)} (interleaved)`]]
+      : []),
+    ...(nativeRandom16
+      ? [["native C DIR-24-8 (u16 entries), random", rate(nativeRandom16), `ours ${ratio(ratioRandom16)} (interleaved)`]]
+      : []),
     [cases.covered4!.name, rate(cases.covered4!.opsPerSecond), ""],
     ...(nativeCovered ? [["native C DIR-24-8 (u32), covered", rate(nativeCovered), `ours ${ratio(ratioCovered)} (interleaved)`]] : []),
     [cases.perCall4!.name, rate(cases.perCall4!.opsPerSecond), `ours ${ratio(ours / cases.perCall4!.opsPerSecond)}`],
@@ -284,26 +364,53 @@ export async function run(): Promise<Record<string, unknown>> {
   ];
   printTable("IPv4 lookups (full table)", ["case", "rate", "ratio"], rows);
   for (const s of skipped) console.log(`peer skipped: ${s}`);
-  printTable("IPv6 lookups", ["case", "rate", "ratio"], [
-    [cases.covered6!.name, rate(cases.covered6!.opsPerSecond), "×1"],
-    [cases.random6!.name, rate(cases.random6!.opsPerSecond), ""],
-    [cases.reference6!.name, rate(cases.reference6!.opsPerSecond), `ours ${ratio(cases.covered6!.opsPerSecond / cases.reference6!.opsPerSecond)}`],
-  ]);
+  printTable(
+    "IPv6 lookups",
+    ["case", "rate", "ratio"],
+    [
+      [cases.covered6!.name, rate(cases.covered6!.opsPerSecond), "×1"],
+      [cases.random6!.name, rate(cases.random6!.opsPerSecond), ""],
+      [
+        cases.reference6!.name,
+        rate(cases.reference6!.opsPerSecond),
+        `ours ${ratio(cases.covered6!.opsPerSecond / cases.reference6!.opsPerSecond)}`,
+      ],
+    ],
+  );
   const buildMs = median(buildTimes);
-  printTable("Build and churn", ["case", "figure", "ratio"], [
-    ["full IPv4 table, insertBatch", `${buildMs.toFixed(0)} ms`, ""],
-    ["TS reference build", `${refBuild.toFixed(0)} ms`, `ours ${ratio(refBuild / buildMs)}`],
-    ...Object.entries(peerBuild).map(([name, ms]) => [`${name} build`, `${ms.toFixed(0)} ms`, `ours ${ratio(ms / buildMs)}`]),
-    ...(native.buildMs ? [["native C DIR-24-8 static build (sorted, no RIB)", `${(native.buildMs as number).toFixed(0)} ms`, ""]] : []),
-    ["full IPv6 table, insertBatch6", `${build6.toFixed(0)} ms`, ""],
-    [cases.churnBatch!.name, `${rate(cases.churnBatch!.opsPerSecond)} updates`, "×1"],
-    [cases.churnPerCall!.name, `${rate(cases.churnPerCall!.opsPerSecond)} updates`, ""],
-    [cases.churnReference!.name, `${rate(cases.churnReference!.opsPerSecond)} updates`, `ours ${ratio(cases.churnBatch!.opsPerSecond / cases.churnReference!.opsPerSecond)}`],
-    ...(cases.churnPeer ? [[cases.churnPeer.name, `${rate(cases.churnPeer.opsPerSecond)} updates`, `ours ${ratio(cases.churnBatch!.opsPerSecond / cases.churnPeer.opsPerSecond)}`]] : []),
-  ]);
-  console.log(`\nFIB memory, IPv4 table: ${summary4.bytes} bytes (${(summary4.bytes / 2 ** 20).toFixed(1)} MiB) in ${summary4.ipv4.nodes} nodes, ${summary4.ipv4.entryBits}-bit entries`);
+  printTable(
+    "Build and churn",
+    ["case", "figure", "ratio"],
+    [
+      ["full IPv4 table, insertBatch", `${buildMs.toFixed(0)} ms`, ""],
+      ["TS reference build", `${refBuild.toFixed(0)} ms`, `ours ${ratio(refBuild / buildMs)}`],
+      ...Object.entries(peerBuild).map(([name, ms]) => [`${name} build`, `${ms.toFixed(0)} ms`, `ours ${ratio(ms / buildMs)}`]),
+      ...(native.buildMs ? [["native C DIR-24-8 static build (sorted, no RIB)", `${(native.buildMs as number).toFixed(0)} ms`, ""]] : []),
+      ["full IPv6 table, insertBatch6", `${build6.toFixed(0)} ms`, ""],
+      [cases.churnBatch!.name, `${rate(cases.churnBatch!.opsPerSecond)} updates`, "×1"],
+      [cases.churnPerCall!.name, `${rate(cases.churnPerCall!.opsPerSecond)} updates`, ""],
+      [
+        cases.churnReference!.name,
+        `${rate(cases.churnReference!.opsPerSecond)} updates`,
+        `ours ${ratio(cases.churnBatch!.opsPerSecond / cases.churnReference!.opsPerSecond)}`,
+      ],
+      ...(cases.churnPeer
+        ? [
+            [
+              cases.churnPeer.name,
+              `${rate(cases.churnPeer.opsPerSecond)} updates`,
+              `ours ${ratio(cases.churnBatch!.opsPerSecond / cases.churnPeer.opsPerSecond)}`,
+            ],
+          ]
+        : []),
+    ],
+  );
+  console.log(
+    `\nFIB memory, IPv4 table: ${summary4.bytes} bytes (${(summary4.bytes / 2 ** 20).toFixed(1)} MiB) in ${summary4.ipv4.nodes} nodes, ${summary4.ipv4.entryBits}-bit entries`,
+  );
   console.log(`FIB memory, IPv6 table: ${fib6.summary().ipv6.bytes} bytes (${(fib6.summary().ipv6.bytes / 2 ** 20).toFixed(1)} MiB)`);
-  if (bestPeer) console.log(`fastest npm package: ${bestPeer.name} at ${rate(bestPeer.opsPerSecond)}; ours is ${ratio(ours / bestPeer.opsPerSecond)}`);
+  if (bestPeer)
+    console.log(`fastest npm package: ${bestPeer.name} at ${rate(bestPeer.opsPerSecond)}; ours is ${ratio(ours / bestPeer.opsPerSecond)}`);
   if (nativeRandom) console.log(`WASM / native C DIR-24-8 (u32), random addresses: ${ratio(ratioRandom)} (median of per-round ratios)`);
 
   return {
@@ -312,7 +419,9 @@ export async function run(): Promise<Record<string, unknown>> {
     lookupsPerSecond: Object.fromEntries(Object.entries(cases).map(([k, c]) => [k, c.opsPerSecond])),
     peers: Object.fromEntries(peerCases.map((c) => [c.name, c.opsPerSecond])),
     peersSkipped: skipped,
-    bestPeer: bestPeer ? { name: bestPeer.name, lookupsPerSecond: bestPeer.opsPerSecond, oursOverPeer: ours / bestPeer.opsPerSecond } : null,
+    bestPeer: bestPeer
+      ? { name: bestPeer.name, lookupsPerSecond: bestPeer.opsPerSecond, oursOverPeer: ours / bestPeer.opsPerSecond }
+      : null,
     native,
     buildMs: { ipv4: buildMs, ipv6: build6, reference: refBuild, peers: peerBuild },
     memoryBytes: { ipv4: summary4.bytes, ipv6: fib6.summary().ipv6.bytes },

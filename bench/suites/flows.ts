@@ -14,7 +14,7 @@ import { closeSync, existsSync, openSync, writeSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { FlowCache } from "../../src/flow-cache.js";
+import { FlowCache } from "../../src/flow/cache.js";
 import { ReferenceFlowCache, flowPacketsFromBatch, type FlowPacket } from "../../src/reference/flow-cache.js";
 import type { PacketBatch } from "../../src/packet/batch.js";
 import { writePcap, type CaptureRecord } from "../../src/packet/writer.js";
@@ -63,7 +63,9 @@ function workload(flows: number, distribution: "uniform" | "zipf", withReference
 
 /** CPU seconds (user + sys) of a shell command, from bash's `time`. */
 function cpuSeconds(command: string): { cpu: number; ok: boolean; output: string } {
-  const run = spawnSync("bash", ["-c", `TIMEFORMAT='%3U %3S'; { time ${command} > /dev/null 2>/tmp/dataplane-bench-flows.err ; } 2>&1`], { encoding: "utf8" });
+  const run = spawnSync("bash", ["-c", `TIMEFORMAT='%3U %3S'; { time ${command} > /dev/null 2>/tmp/dataplane-bench-flows.err ; } 2>&1`], {
+    encoding: "utf8",
+  });
   const [user, sys] = run.stdout.trim().split("\n").pop()!.split(" ").map(Number);
   return { cpu: user! + sys!, ok: run.status === 0, output: run.stdout };
 }
@@ -100,14 +102,36 @@ export async function run(): Promise<Record<string, unknown>> {
       let k = 0;
       const ours = await measureCase(`dataplane ${flows} ${distribution}`, () => keep(w.cache.update(w.batches[k++ % BATCHES]!)), BATCH);
       let r = 0;
-      const theirs = await measureCase(`reference ${flows} ${distribution}`, () => keep(w.reference.update(w.referencePackets[r++ % BATCHES]!)), BATCH, { minCpuMs: 1000 });
+      const theirs = await measureCase(
+        `reference ${flows} ${distribution}`,
+        () => keep(w.reference.update(w.referencePackets[r++ % BATCHES]!)),
+        BATCH,
+        { minCpuMs: 1000 },
+      );
       const counters = w.cache.counters();
-      if (counters.packetsRefused !== 0 || counters.flowsExpired !== 0) throw new Error(`unexpected refusals/expiries: ${JSON.stringify(counters)}`);
-      rows.push([`${flows} flows, ${distribution}`, rate(ours.opsPerSecond), (1e9 / ours.opsPerSecond).toFixed(1), rate(theirs.opsPerSecond), ratio(ours.opsPerSecond / theirs.opsPerSecond), (counters.probes / counters.lookups).toFixed(2)]);
-      updates[`${flows}-${distribution}`] = { packetsPerSecond: ours.opsPerSecond, referencePacketsPerSecond: theirs.opsPerSecond, ratio: ours.opsPerSecond / theirs.opsPerSecond, probesPerLookup: counters.probes / counters.lookups };
+      if (counters.packetsRefused !== 0 || counters.flowsExpired !== 0)
+        throw new Error(`unexpected refusals/expiries: ${JSON.stringify(counters)}`);
+      rows.push([
+        `${flows} flows, ${distribution}`,
+        rate(ours.opsPerSecond),
+        (1e9 / ours.opsPerSecond).toFixed(1),
+        rate(theirs.opsPerSecond),
+        ratio(ours.opsPerSecond / theirs.opsPerSecond),
+        (counters.probes / counters.lookups).toFixed(2),
+      ]);
+      updates[`${flows}-${distribution}`] = {
+        packetsPerSecond: ours.opsPerSecond,
+        referencePacketsPerSecond: theirs.opsPerSecond,
+        ratio: ours.opsPerSecond / theirs.opsPerSecond,
+        probesPerLookup: counters.probes / counters.lookups,
+      };
     }
   }
-  printTable("cache updates: packets accounted per second into a warm cache (mitata p50, batches of 4096)", ["workload", "dataplane", "ns/packet", "TS reference", "dataplane ×", "probes/lookup"], rows);
+  printTable(
+    "cache updates: packets accounted per second into a warm cache (mitata p50, batches of 4096)",
+    ["workload", "dataplane", "ns/packet", "TS reference", "dataplane ×", "probes/lookup"],
+    rows,
+  );
   results.updates = updates;
 
   // 2. Crafted collisions.
@@ -127,9 +151,17 @@ export async function run(): Promise<Record<string, unknown>> {
     fillFlowBatch(batch, randomIds, T0);
     return batch;
   };
-  const knownCrafted = crafted, knownRandom = randomFor(known);
-  const keyedCrafted = copyInto(keyed, crafted), keyedRandom = randomFor(keyed);
-  for (const [cache, batch] of [[known, knownCrafted], [known, knownRandom], [keyed, keyedCrafted], [keyed, keyedRandom]] as const) cache.update(batch);
+  const knownCrafted = crafted,
+    knownRandom = randomFor(known);
+  const keyedCrafted = copyInto(keyed, crafted),
+    keyedRandom = randomFor(keyed);
+  for (const [cache, batch] of [
+    [known, knownCrafted],
+    [known, knownRandom],
+    [keyed, keyedCrafted],
+    [keyed, keyedRandom],
+  ] as const)
+    cache.update(batch);
   const attack = known.counters();
   const cases = [
     await measureCase("known key, crafted", () => keep(known.update(knownCrafted)), 2048),
@@ -139,9 +171,21 @@ export async function run(): Promise<Record<string, unknown>> {
   ];
   const slowdownKnown = cases[1]!.opsPerSecond / cases[0]!.opsPerSecond;
   const slowdownKeyed = cases[3]!.opsPerSecond / cases[2]!.opsPerSecond;
-  printTable("HashDoS: 2048 flows crafted to land in 16 index slots of a cache whose hash key is known (seed 0), vs 2048 other flows", ["case", "packets/s", "ns/packet"], cases.map((c) => [c.name, rate(c.opsPerSecond), (1e9 / c.opsPerSecond).toFixed(1)]));
-  console.log(`slowdown from crafted keys: known key ×${slowdownKnown.toFixed(1)} (${attack.refused.probeLimit} packets refused at the probe limit, longest probe ${attack.longestProbe}); secret key ×${slowdownKeyed.toFixed(2)} (longest probe ${keyed.counters().longestProbe})`);
-  results.hashdos = { slowdownKnownKey: slowdownKnown, slowdownSecretKey: slowdownKeyed, knownKeyProbeLimitRefusals: attack.refused.probeLimit, knownKeyLongestProbe: attack.longestProbe, secretKeyLongestProbe: keyed.counters().longestProbe };
+  printTable(
+    "HashDoS: 2048 flows crafted to land in 16 index slots of a cache whose hash key is known (seed 0), vs 2048 other flows",
+    ["case", "packets/s", "ns/packet"],
+    cases.map((c) => [c.name, rate(c.opsPerSecond), (1e9 / c.opsPerSecond).toFixed(1)]),
+  );
+  console.log(
+    `slowdown from crafted keys: known key ×${slowdownKnown.toFixed(1)} (${attack.refused.probeLimit} packets refused at the probe limit, longest probe ${attack.longestProbe}); secret key ×${slowdownKeyed.toFixed(2)} (longest probe ${keyed.counters().longestProbe})`,
+  );
+  results.hashdos = {
+    slowdownKnownKey: slowdownKnown,
+    slowdownSecretKey: slowdownKeyed,
+    knownKeyProbeLimitRefusals: attack.refused.probeLimit,
+    knownKeyLongestProbe: attack.longestProbe,
+    secretKeyLongestProbe: keyed.counters().longestProbe,
+  };
 
   // 3. End to end against softflowd.
   const cli = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
@@ -155,7 +199,9 @@ export async function run(): Promise<Record<string, unknown>> {
       const path = join(tmpdir(), `dataplane-bench-flows-${distribution}-5m-100k.pcap`);
       const began = performance.now();
       largeCapture(path, packets, 100_000, distribution);
-      console.log(`\ncapture ${path}: ${packets} packets, 100k flows (${distribution}), ${(statSync(path).size / 1e6).toFixed(0)} MB (${((performance.now() - began) / 1000).toFixed(1)} s to make or find)`);
+      console.log(
+        `\ncapture ${path}: ${packets} packets, 100k flows (${distribution}), ${(statSync(path).size / 1e6).toFixed(0)} MB (${((performance.now() - began) / 1000).toFixed(1)} s to make or find)`,
+      );
       const best = (command: string) => {
         const runs = [0, 1, 2].map(() => cpuSeconds(command));
         if (!runs.every((r) => r.ok)) throw new Error(`${command} failed: ${runs.map((r) => r.output).join(" ")}`);
@@ -175,14 +221,22 @@ export async function run(): Promise<Record<string, unknown>> {
       e2e[distribution] = row;
     }
     if (!haveSoftflowd) console.log("softflowd not installed: end-to-end ratio not measured (.ci/run installs it)");
-    printTable("end to end, 5M packets, 100k flows: CPU seconds of the whole process (median of 3), packets per CPU-second", ["command", "CPU s", "packets/CPU-s", "dataplane ×"], table);
+    printTable(
+      "end to end, 5M packets, 100k flows: CPU seconds of the whole process (median of 3), packets per CPU-second",
+      ["command", "CPU s", "packets/CPU-s", "dataplane ×"],
+      table,
+    );
     results.endToEnd = e2e;
   }
 
   // 4. Memory.
   const memory: Record<string, number> = {};
   for (const flows of [1000, 100_000, 1_000_000]) memory[flows] = new FlowCache({ capacity: flows, seed: 1 }).bytesPerFlow;
-  console.log(`\nmemory per flow (entry pool + index, at capacity): ${Object.entries(memory).map(([n, b]) => `${n}: ${b.toFixed(1)} B`).join(", ")}; export queue 128 B per queued flow`);
+  console.log(
+    `\nmemory per flow (entry pool + index, at capacity): ${Object.entries(memory)
+      .map(([n, b]) => `${n}: ${b.toFixed(1)} B`)
+      .join(", ")}; export queue 128 B per queued flow`,
+  );
   results.memoryBytesPerFlow = memory;
   return results;
 }

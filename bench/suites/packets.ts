@@ -22,7 +22,7 @@ import { CaptureReader } from "../../src/packet/reader.js";
 import { writePcap, type CaptureRecord } from "../../src/packet/writer.js";
 import { referenceReadCapture } from "../../src/reference/capture-file.js";
 import { referenceParse } from "../../src/reference/packet-parser.js";
-import { Xoshiro128 } from "../../src/sim/random.js";
+import { Xoshiro128 } from "../../src/common/random.js";
 import { measureCase, printTable, rate, ratio, keep, type CaseResult } from "../lib/measure.js";
 
 const PACKETS = 200_000;
@@ -114,13 +114,14 @@ export async function run(): Promise<Record<string, unknown>> {
   const require = createRequire(import.meta.url);
   const pcapParser = require("pcap-parser") as { parse(input: NodeJS.ReadableStream): NodeJS.EventEmitter };
   const buffer = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
-  const peer = () => new Promise<number>((resolve, reject) => {
-    let n = 0;
-    const parser = pcapParser.parse(Readable.from([buffer]));
-    parser.on("packet", () => n++);
-    parser.on("end", () => resolve(n));
-    parser.on("error", reject);
-  });
+  const peer = () =>
+    new Promise<number>((resolve, reject) => {
+      let n = 0;
+      const parser = pcapParser.parse(Readable.from([buffer]));
+      parser.on("packet", () => n++);
+      parser.on("end", () => resolve(n));
+      parser.on("error", reject);
+    });
   if ((await peer()) !== PACKETS) throw new Error("pcap-parser lost packets");
 
   const directory = mkdtempSync(join(tmpdir(), "dataplane-bench-"));
@@ -150,16 +151,32 @@ export async function run(): Promise<Record<string, unknown>> {
   for (const [k, fn] of functions.entries()) perCpuSecond.push(await cpuRate(fn, cases[k]!.opsPerCall));
   rmSync(directory, { recursive: true, force: true });
   const ours = cases[0]!.opsPerSecond;
-  printTable("parse rate, 64-byte frames from an in-memory pcap (wall: mitata p50; CPU: median packets per CPU-second)", ["case", "packets/s", "ns/packet", "dataplane ×", "per CPU-s", "dataplane ×"], cases.map((c, k) => [
-    c.name, rate(c.opsPerSecond), (1e9 / c.opsPerSecond).toFixed(1), ratio(ours / c.opsPerSecond), rate(perCpuSecond[k]!), ratio(perCpuSecond[0]! / perCpuSecond[k]!),
-  ]));
-  console.log(`\nstatuses: ${JSON.stringify(statuses)}; reader buffer high-water ${reader.bufferHighWater} bytes (frame area ${reader.batch.frameBytes}; file reader ${fileBuffer}), WebAssembly memory ${reader.batch.wasm.memory.buffer.byteLength} bytes, file ${file.length} bytes`);
+  printTable(
+    "parse rate, 64-byte frames from an in-memory pcap (wall: mitata p50; CPU: median packets per CPU-second)",
+    ["case", "packets/s", "ns/packet", "dataplane ×", "per CPU-s", "dataplane ×"],
+    cases.map((c, k) => [
+      c.name,
+      rate(c.opsPerSecond),
+      (1e9 / c.opsPerSecond).toFixed(1),
+      ratio(ours / c.opsPerSecond),
+      rate(perCpuSecond[k]!),
+      ratio(perCpuSecond[0]! / perCpuSecond[k]!),
+    ]),
+  );
+  console.log(
+    `\nstatuses: ${JSON.stringify(statuses)}; reader buffer high-water ${reader.bufferHighWater} bytes (frame area ${reader.batch.frameBytes}; file reader ${fileBuffer}), WebAssembly memory ${reader.batch.wasm.memory.buffer.byteLength} bytes, file ${file.length} bytes`,
+  );
   return {
     packets: PACKETS,
     fileBytes: file.length,
     readerBufferBytes: reader.bufferHighWater,
     wasmMemoryBytes: reader.batch.wasm.memory.buffer.byteLength,
-    cases: Object.fromEntries(cases.map((c, k) => [c.name, { packetsPerSecond: c.opsPerSecond, nsPerPacket: 1e9 / c.opsPerSecond, packetsPerCpuSecond: perCpuSecond[k] }])),
+    cases: Object.fromEntries(
+      cases.map((c, k) => [
+        c.name,
+        { packetsPerSecond: c.opsPerSecond, nsPerPacket: 1e9 / c.opsPerSecond, packetsPerCpuSecond: perCpuSecond[k] },
+      ]),
+    ),
     ratios: {
       vsReference: ours / cases[3]!.opsPerSecond,
       vsPcapParser: ours / cases[5]!.opsPerSecond,

@@ -7,13 +7,13 @@
  * Also the packet selector (input filters + samplers) against the reference selector.
  */
 
-import { Sampler } from "../../src/sampler.js";
-import { PacketSelector } from "../../src/packet-selector.js";
+import { Sampler } from "../../src/sampling/sampler.js";
+import { PacketSelector } from "../../src/sampling/packet-selector.js";
 import { ReferenceSampler } from "../../src/reference/sampler.js";
 import { ReferencePacketSelector } from "../../src/reference/packet-selector.js";
 import { SAMPLER_MODES, type SamplerMode } from "../../src/sampling/modes.js";
 import { emptyFilterInput } from "../../src/sampling/filter-input.js";
-import { Xoshiro128 } from "../../src/sim/random.js";
+import { Xoshiro128 } from "../../src/common/random.js";
 import { instantiate } from "../../src/wasm/instance.js";
 import { measureCase, printTable, rate, ratio, keep } from "../lib/measure.js";
 import { compileNative, NativeProcess } from "../lib/native.js";
@@ -101,7 +101,11 @@ function configureSelector<T extends PacketSelector | ReferencePacketSelector>(s
   selector.samplerMap("rest", { interval: 1000 });
   selector.classMap("web", { match: "all", criteria: [{ protocol: "tcp" }, { destinationPort: [80, 443] }] });
   selector.classMap("dns", { match: "all", criteria: [{ protocol: "udp" }, { destinationPort: 53 }, { source: "10.0.0.0/9" }] });
-  selector.policyMap("edge", [{ class: "web", sampler: "web" }, { class: "dns", sampler: "dns" }, { class: "class-default", sampler: "rest" }]);
+  selector.policyMap("edge", [
+    { class: "web", sampler: "web" },
+    { class: "dns", sampler: "dns" },
+    { class: "class-default", sampler: "rest" },
+  ]);
   selector.setInterface(0, { servicePolicy: "edge" });
   selector.setInterface(1, { servicePolicy: "edge" });
   selector.setInterface(2, { sampler: "web" });
@@ -126,13 +130,23 @@ export async function run(): Promise<Record<string, unknown>> {
       keep(out[0]);
       const nativeSkip = native.rates[`${NATIVE_KIND[mode]}/${interval}`];
       rows.push([
-        mode, interval, rate(wasm.opsPerSecond), rate(reference.opsPerSecond), ratio(wasm.opsPerSecond / reference.opsPerSecond),
-        ratio(wasm.opsPerSecond / coinWasm.opsPerSecond), ratio(wasm.opsPerSecond / coinTs.opsPerSecond),
+        mode,
+        interval,
+        rate(wasm.opsPerSecond),
+        rate(reference.opsPerSecond),
+        ratio(wasm.opsPerSecond / reference.opsPerSecond),
+        ratio(wasm.opsPerSecond / coinWasm.opsPerSecond),
+        ratio(wasm.opsPerSecond / coinTs.opsPerSecond),
         nativeSkip ? ratio(wasm.opsPerSecond / nativeSkip) : "-",
       ]);
       results.push({
-        mode, interval, decisionsPerSecond: wasm.opsPerSecond, referencePerSecond: reference.opsPerSecond,
-        coinWasmPerSecond: coinWasm.opsPerSecond, coinTsPerSecond: coinTs.opsPerSecond, nativeSkipAheadPerSecond: nativeSkip ?? null,
+        mode,
+        interval,
+        decisionsPerSecond: wasm.opsPerSecond,
+        referencePerSecond: reference.opsPerSecond,
+        coinWasmPerSecond: coinWasm.opsPerSecond,
+        coinTsPerSecond: coinTs.opsPerSecond,
+        nativeSkipAheadPerSecond: nativeSkip ?? null,
       });
     }
   }
@@ -144,7 +158,17 @@ export async function run(): Promise<Record<string, unknown>> {
   const baselineRows: (string | number)[][] = INTERVALS.map((interval) => {
     const r = results.find((x) => x.interval === interval)!;
     const n = (kind: string) => (native.rates[`${kind}/${interval}`] ? rate(native.rates[`${kind}/${interval}`]!) : "-");
-    return [interval, rate(r.coinWasmPerSecond as number), rate(r.coinTsPerSecond as number), n("coin"), n("countdown"), n("window"), n("geometric"), n("every"), n("skipahead")];
+    return [
+      interval,
+      rate(r.coinWasmPerSecond as number),
+      rate(r.coinTsPerSecond as number),
+      n("coin"),
+      n("countdown"),
+      n("window"),
+      n("geometric"),
+      n("every"),
+      n("skipahead"),
+    ];
   });
   printTable(
     "Baselines (decisions per second; native C is one process, no call boundary, batches of 65536)",
@@ -170,11 +194,19 @@ export async function run(): Promise<Record<string, unknown>> {
   const selectorInPlace = await measureCase("selector wasm, batch in place", () => selector.selectBatch(batch), BATCH, MEASURE);
   const selectorWasm = await measureCase("selector wasm", () => selector.select(input), BATCH, MEASURE);
   const selectorReference = await measureCase("selector reference", () => reference.select(input), BATCH, MEASURE);
-  printTable("Packet selector (3-class policy on two interfaces, a sampler map, full NetFlow; 65,536 packets per call)", ["case", "packets/s", "vs reference"], [
-    ["wasm, PacketBatch read in place", rate(selectorInPlace.opsPerSecond), ratio(selectorInPlace.opsPerSecond / selectorReference.opsPerSecond)],
-    ["wasm, columns copied in", rate(selectorWasm.opsPerSecond), ratio(selectorWasm.opsPerSecond / selectorReference.opsPerSecond)],
-    ["TS reference", rate(selectorReference.opsPerSecond), ""],
-  ]);
+  printTable(
+    "Packet selector (3-class policy on two interfaces, a sampler map, full NetFlow; 65,536 packets per call)",
+    ["case", "packets/s", "vs reference"],
+    [
+      [
+        "wasm, PacketBatch read in place",
+        rate(selectorInPlace.opsPerSecond),
+        ratio(selectorInPlace.opsPerSecond / selectorReference.opsPerSecond),
+      ],
+      ["wasm, columns copied in", rate(selectorWasm.opsPerSecond), ratio(selectorWasm.opsPerSecond / selectorReference.opsPerSecond)],
+      ["TS reference", rate(selectorReference.opsPerSecond), ""],
+    ],
+  );
 
   const random100 = results.find((r) => r.mode === "random" && r.interval === 100)!.decisionsPerSecond as number;
   console.log(`\nrandom at N = 100: ${rate(random100)} decisions/s (target ≥ 1 G/s: ${random100 >= 1e9 ? "met" : "NOT met"})`);
@@ -183,7 +215,8 @@ export async function run(): Promise<Record<string, unknown>> {
     modes: results,
     native: native.skipped ? { skipped: native.skipped } : native.rates,
     selector: {
-      inPlacePacketsPerSecond: selectorInPlace.opsPerSecond, wasmPacketsPerSecond: selectorWasm.opsPerSecond,
+      inPlacePacketsPerSecond: selectorInPlace.opsPerSecond,
+      wasmPacketsPerSecond: selectorWasm.opsPerSecond,
       referencePacketsPerSecond: selectorReference.opsPerSecond,
     },
   };

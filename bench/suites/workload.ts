@@ -10,7 +10,16 @@ import { PacketBatch } from "../../src/packet/batch.js";
 import { readTableFile, sharedTablePath } from "../../src/node/table-file.js";
 import { generateIPv4Table } from "../../src/sim/table.js";
 import {
-  CodeRedI, CodeRedII, Slammer, BackgroundTraffic, BgpUpdateStream, fillMixed, simulateSpread, CODE_RED_V2_SPREAD, type Workload, type DestinationTable,
+  CodeRedI,
+  CodeRedII,
+  Slammer,
+  BackgroundTraffic,
+  BgpUpdateStream,
+  fillMixed,
+  simulateSpread,
+  CODE_RED_V2_SPREAD,
+  type Workload,
+  type DestinationTable,
 } from "../../src/sim/workload/index.js";
 import { measureCase, printTable, rate, keep } from "../lib/measure.js";
 
@@ -52,10 +61,22 @@ export async function run(): Promise<Record<string, unknown>> {
     ["Code Red I, 10,000 hosts, columns", () => new CodeRedI({ hosts: hosts(10_000) }), false],
     ["Code Red I, 1,000 hosts, frames", () => new CodeRedI({ hosts: hosts(1000), frames: true }), true],
     ["Code Red II, 1,000 hosts, columns", () => new CodeRedII({ hosts: hosts(1000) }), false],
-    ["Slammer, 1,000 hosts at 10/100/1000 Mb/s, columns", () => new Slammer({ hosts: hosts(1000), bandwidthBitsPerSecond: hosts(1000).map((_, i) => [10e6, 100e6, 1e9][i % 3]!) }), false],
+    [
+      "Slammer, 1,000 hosts at 10/100/1000 Mb/s, columns",
+      () => new Slammer({ hosts: hosts(1000), bandwidthBitsPerSecond: hosts(1000).map((_, i) => [10e6, 100e6, 1e9][i % 3]!) }),
+      false,
+    ],
     ["background, 10,000 Zipf flows, columns", () => new BackgroundTraffic({ table: destinations, packetsPerSecond: 1e6 }), false],
-    ["background, 10,000 Zipf flows, frames", () => new BackgroundTraffic({ table: destinations, packetsPerSecond: 1e6, frames: true }), true],
-    ["fillMixed: background + Code Red I (1,000 hosts)", () => [new BackgroundTraffic({ table: destinations, packetsPerSecond: 50_000 }), new CodeRedI({ hosts: hosts(1000) })], false],
+    [
+      "background, 10,000 Zipf flows, frames",
+      () => new BackgroundTraffic({ table: destinations, packetsPerSecond: 1e6, frames: true }),
+      true,
+    ],
+    [
+      "fillMixed: background + Code Red I (1,000 hosts)",
+      () => [new BackgroundTraffic({ table: destinations, packetsPerSecond: 50_000 }), new CodeRedI({ hosts: hosts(1000) })],
+      false,
+    ],
   ];
   const rows: (string | number)[][] = [];
   const results: Record<string, unknown> = { tableSource: source };
@@ -67,22 +88,32 @@ export async function run(): Promise<Record<string, unknown>> {
   }
   printTable("Packets generated per second (4,096-packet batches, mitata p50)", ["workload", "packets/s", "ns/packet"], rows);
 
-  const times = new Float64Array(BATCH), prefixes = new Uint32Array(BATCH), withdrawals = new Uint8Array(BATCH);
+  const times = new Float64Array(BATCH),
+    prefixes = new Uint32Array(BATCH),
+    withdrawals = new Uint8Array(BATCH);
   const stream = new BgpUpdateStream({ baselinePerBin: 1e6 });
   let until = 0;
-  const bgp = await measureCase("BGP updates", () => {
-    let n = 0;
-    while (n < BATCH) {
-      until += 1000;
-      n += stream.fill(times.subarray(n), prefixes.subarray(n), withdrawals.subarray(n), until);
-    }
-    keep(n);
-  }, BATCH);
+  const bgp = await measureCase(
+    "BGP updates",
+    () => {
+      let n = 0;
+      while (n < BATCH) {
+        until += 1000;
+        n += stream.fill(times.subarray(n), prefixes.subarray(n), withdrawals.subarray(n), until);
+      }
+      keep(n);
+    },
+    BATCH,
+  );
   const spread = await measureCase("spread", () => keep(simulateSpread(CODE_RED_V2_SPREAD, { seconds: 14 * 3600 })), 1, { minCpuMs: 300 });
-  printTable("Other generators", ["generator", "rate"], [
-    ["BGP updates (100,000 prefixes, Zipf)", rate(bgp.opsPerSecond)],
-    ["Code Red v2 spread, 14 h in ≈ 2,270 steps (runs)", rate(spread.opsPerSecond)],
-  ]);
+  printTable(
+    "Other generators",
+    ["generator", "rate"],
+    [
+      ["BGP updates (100,000 prefixes, Zipf)", rate(bgp.opsPerSecond)],
+      ["Code Red v2 spread, 14 h in ≈ 2,270 steps (runs)", rate(spread.opsPerSecond)],
+    ],
+  );
   results.bgpUpdatesPerSecond = bgp.opsPerSecond;
   results.spreadRunsPerSecond = spread.opsPerSecond;
   return results;

@@ -64,7 +64,11 @@ function checkOptions(options: EstimateOptions): { interval: number; confidence:
   }
   const confidence = options.confidence ?? 0.95;
   if (typeof confidence !== "number" || !(confidence > 0 && confidence < 1)) {
-    throw new ConfigError("estimate-confidence", `invalid confidence ${describe(confidence)}: expected a number strictly between 0 and 1`, confidence);
+    throw new ConfigError(
+      "estimate-confidence",
+      `invalid confidence ${describe(confidence)}: expected a number strictly between 0 and 1`,
+      confidence,
+    );
   }
   return { interval, confidence, warning: options.mode === "deterministic" && interval > 1 ? DETERMINISTIC_WARNING : undefined };
 }
@@ -76,7 +80,16 @@ function checkCount(name: string, value: unknown): number {
   return value;
 }
 
-function finish(estimate: number, variance: number, ciLow: number, ciHigh: number, confidence: number, method: Estimate["method"], samplesUsed: number, warning: string | undefined): Estimate {
+function finish(
+  estimate: number,
+  variance: number,
+  ciLow: number,
+  ciHigh: number,
+  confidence: number,
+  method: Estimate["method"],
+  samplesUsed: number,
+  warning: string | undefined,
+): Estimate {
   const standardError = Math.sqrt(variance);
   const result: Estimate = {
     estimate,
@@ -137,7 +150,7 @@ export function estimateTotal(sums: SampledSums, options: EstimateOptions & { ma
   const variance = n * (n - 1) * squares;
   if (k < SMALL_COUNT) {
     const [low, high] = poissonInterval(k, confidence);
-    const mean = k > 0 ? sum / k : options.maxValue ?? Infinity;
+    const mean = k > 0 ? sum / k : (options.maxValue ?? Infinity);
     return finish(n * sum, variance, n * low * (k > 0 ? mean : 0), n * high * mean, confidence, "garwood", k, warning);
   }
   const z = normalQuantile(1 - (1 - confidence) / 2);
@@ -152,14 +165,21 @@ export function estimateTotal(sums: SampledSums, options: EstimateOptions & { ma
  * for small counts, normal with variance population²·p̂(1−p̂)/k otherwise (the sFlow
  * "packet sampling basics" rule). Exact when every packet was sampled.
  */
-export function estimateShare(counts: { population: number; sampled: number; sampledInClass: number }, options: { confidence?: number; mode?: SamplerMode; interval?: number } = {}): Estimate {
+export function estimateShare(
+  counts: { population: number; sampled: number; sampledInClass: number },
+  options: { confidence?: number; mode?: SamplerMode; interval?: number } = {},
+): Estimate {
   const population = checkCount("population", counts?.population);
   const k = checkCount("sampled count", counts.sampled);
   const kc = checkCount("sampled count in class", counts.sampledInClass);
   if (kc > k || k > population) {
     throw new ConfigError("estimate-input", `inconsistent counts ${describe(counts)}: need sampledInClass ≤ sampled ≤ population`, counts);
   }
-  const { confidence, warning } = checkOptions({ interval: options.interval ?? 1, confidence: options.confidence ?? 0.95, ...(options.mode ? { mode: options.mode } : {}) });
+  const { confidence, warning } = checkOptions({
+    interval: options.interval ?? 1,
+    confidence: options.confidence ?? 0.95,
+    ...(options.mode ? { mode: options.mode } : {}),
+  });
   if (k === population) return finish(kc, 0, kc, kc, confidence, "exact", k, undefined);
   if (k === 0) return finish(0, 0, 0, population, confidence, "ratio", 0, warning);
   const p = kc / k;
@@ -181,13 +201,21 @@ export function estimateShare(counts: { population: number; sampled: number; sam
  * packets, with the linearised variance population²·s²/k·(1 − k/population). Corrects for a
  * realised sampling rate that differs from 1/N (dropped samples, rate changes).
  */
-export function estimateRatioTotal(population: number, sums: SampledSums, options: { confidence?: number; mode?: SamplerMode } = {}): Estimate {
+export function estimateRatioTotal(
+  population: number,
+  sums: SampledSums,
+  options: { confidence?: number; mode?: SamplerMode } = {},
+): Estimate {
   const pop = checkCount("population", population);
   const k = checkCount("sampled count", sums?.count);
   const sum = checkCount("sampled sum", sums.sum);
   const squares = checkCount("sampled sum of squares", sums.sumOfSquares);
   if (k > pop) throw new ConfigError("estimate-input", `inconsistent counts: ${k} sampled out of a population of ${pop}`, k);
-  const { confidence, warning } = checkOptions({ interval: 1, confidence: options.confidence ?? 0.95, ...(options.mode ? { mode: options.mode } : {}) });
+  const { confidence, warning } = checkOptions({
+    interval: 1,
+    confidence: options.confidence ?? 0.95,
+    ...(options.mode ? { mode: options.mode } : {}),
+  });
   if (k === pop) return finish(sum, 0, sum, sum, confidence, "exact", k, undefined);
   if (k === 0) return finish(0, 0, 0, Infinity, confidence, "ratio", 0, warning);
   const mean = sum / k;

@@ -110,7 +110,8 @@ export function estimateTopTalkers(flows: Iterable<SampledFlow>, options: TopTal
     throw new ConfigError("estimate-interval", `invalid sampling interval ${describe(interval)}: expected a number ≥ 1`, interval);
   }
   const top = options.top ?? 10;
-  if (!Number.isInteger(top) || top < 1) throw new ConfigError("top-talkers-top", `invalid top ${describe(top)}: expected an integer ≥ 1`, top);
+  if (!Number.isInteger(top) || top < 1)
+    throw new ConfigError("top-talkers-top", `invalid top ${describe(top)}: expected an integer ≥ 1`, top);
   const sortBy = options.sortBy ?? "bytes";
   if (sortBy !== "bytes" && sortBy !== "packets") throw new ConfigError("top-talkers-sort", `invalid sortBy ${describe(sortBy)}`, sortBy);
   const confidence = options.confidence ?? 0.95;
@@ -130,7 +131,9 @@ export function estimateTopTalkers(flows: Iterable<SampledFlow>, options: TopTal
   }
   // Ties: the other measure, then the key, so the order never depends on the input's.
   const other = sortBy === "bytes" ? "packets" : "bytes";
-  const sorted = [...byKey.values()].sort((a, b) => b[sortBy] - a[sortBy] || b[other] - a[other] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const sorted = [...byKey.values()].sort(
+    (a, b) => b[sortBy] - a[sortBy] || b[other] - a[other] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
   const shown = sorted.slice(0, top);
   const firstLeftOut = sorted[top];
   const alpha = 1 - confidence;

@@ -38,7 +38,11 @@ export function checkTime(now: number): number {
 /** Checks an interface index against the table's interface count. */
 export function checkInterface(ifIndex: number, count: number): number {
   if (typeof ifIndex !== "number" || !Number.isInteger(ifIndex) || ifIndex < 0 || ifIndex >= count) {
-    throw new InterfaceError("arp-interface", `invalid interface ${describe(ifIndex)}: the table has interfaces 0 to ${count - 1}`, ifIndex);
+    throw new InterfaceError(
+      "arp-interface",
+      `invalid interface ${describe(ifIndex)}: the table has interfaces 0 to ${count - 1}`,
+      ifIndex,
+    );
   }
   return ifIndex;
 }
@@ -93,7 +97,11 @@ export interface ParsedArpPacket {
 /** Checks a received packet; throws typed errors naming the bad field. */
 export function parseArpPacket(packet: ArpPacket, interfaces: number): ParsedArpPacket {
   if (packet === null || typeof packet !== "object") {
-    throw new InterfaceError("arp-packet", `invalid ARP packet ${describe(packet)}: expected { ifIndex, op, senderIp, senderMac, targetIp, targetMac }`, packet);
+    throw new InterfaceError(
+      "arp-packet",
+      `invalid ARP packet ${describe(packet)}: expected { ifIndex, op, senderIp, senderMac, targetIp, targetMac }`,
+      packet,
+    );
   }
   return {
     ifIndex: checkInterface(packet.ifIndex, interfaces),
@@ -106,4 +114,3 @@ export function parseArpPacket(packet: ArpPacket, interfaces: number): ParsedArp
     ethernetDestination: packet.ethernetDestination === undefined ? -1 : toMacValue(packet.ethernetDestination),
   };
 }
-

@@ -8,6 +8,7 @@ import { ConfigError, describe } from "../errors.js";
 import { tryParseIPv4 } from "../net/address.js";
 import { type MacInput, parseMac } from "../net/mac.js";
 import { type PrefixInput, parsePrefix } from "../net/prefix.js";
+import type { Core } from "../wasm/core.js";
 
 /** How INCOMPLETE entries retry: on a timer (RFC 4861, Linux) or only when traffic asks (BSD, NANOG 2001). */
 export type ArpRetryMode = "timer" | "demand";
@@ -106,6 +107,8 @@ export interface ArpOptions extends Partial<ArpParameters> {
   interfaces: ArpInterfaceOptions[];
   /** Key of the index hash (default: random). Fix it for reproducible runs. */
   seed?: number | bigint;
+  /** The core to live on (default: a new one of its own). */
+  core?: Core;
   /** Memory budget for the whole table, bytes (default 1 GiB); creation fails beyond it. */
   maxBytes?: number;
 }
@@ -144,7 +147,10 @@ export const ARP_DEFAULTS: Readonly<Omit<ArpParameters, "requestRing">> = Object
   seenWindowMs: 60_000,
 });
 
-const RANGES: Record<Exclude<keyof ArpParameters, "retryMode" | "nexistBackoff" | "acceptUnsolicited" | "learnOnNexistClear">, [number, number]> = {
+const RANGES: Record<
+  Exclude<keyof ArpParameters, "retryMode" | "nexistBackoff" | "acceptUnsolicited" | "learnOnNexistClear">,
+  [number, number]
+> = {
   retransmitMs: [100, 5000],
   requestsPerResolution: [1, 5],
   nexistHoldMs: [20_000, 1_800_000],
@@ -208,7 +214,8 @@ function parseInterfaceAddress(text: unknown, where: string): { address: number;
   const address = tryParseIPv4(slash === -1 ? text : text.slice(0, slash));
   const lengthText = slash === -1 ? "32" : text.slice(slash + 1);
   const length = /^\d{1,2}$/.test(lengthText) ? Number(lengthText) : NaN;
-  if (address === undefined || !(length >= 0 && length <= 32)) fail(where, text, "expected an IPv4 address with its subnet length, like 192.0.2.1/24");
+  if (address === undefined || !(length >= 0 && length <= 32))
+    fail(where, text, "expected an IPv4 address with its subnet length, like 192.0.2.1/24");
   return { address, length };
 }
 
@@ -219,11 +226,13 @@ export function normalizeArpOptions(options: ArpOptions): ArpConfig {
   }
   if (options.interfaces.length > 4096) fail("interfaces", options.interfaces.length, "at most 4096 interfaces");
   const maxBytes = options.maxBytes ?? 1024 ** 3;
-  if (typeof maxBytes !== "number" || !(maxBytes > 0) || maxBytes > 3.5 * 1024 ** 3) fail("maxBytes", maxBytes, "expected a number of bytes up to 3.5 GiB");
+  if (typeof maxBytes !== "number" || !(maxBytes > 0) || maxBytes > 3.5 * 1024 ** 3)
+    fail("maxBytes", maxBytes, "expected a number of bytes up to 3.5 GiB");
   const interfaces = options.interfaces.map((raw, ifIndex) => {
     const where = `interfaces[${ifIndex}]`;
     if (raw === null || typeof raw !== "object") fail(where, raw, "expected { mac, addresses?, onLink? }");
-    const pick = <K extends keyof ArpParameters>(key: K): ArpParameters[K] | undefined => (raw[key] ?? options[key]) as ArpParameters[K] | undefined;
+    const pick = <K extends keyof ArpParameters>(key: K): ArpParameters[K] | undefined =>
+      (raw[key] ?? options[key]) as ArpParameters[K] | undefined;
     const params = { ...ARP_DEFAULTS } as ArpParameters;
     for (const key of Object.keys(ARP_DEFAULTS) as (keyof ArpParameters)[]) {
       const value = pick(key);
@@ -239,9 +248,14 @@ export function normalizeArpOptions(options: ArpOptions): ArpConfig {
     for (const key of ["nexistBackoff", "acceptUnsolicited", "learnOnNexistClear"] as const) {
       if (typeof params[key] !== "boolean") fail(`${where}.${key}`, params[key], "expected true or false");
     }
-    if (params.retryMode !== "timer" && params.retryMode !== "demand") fail(`${where}.retryMode`, params.retryMode, 'expected "timer" or "demand"');
+    if (params.retryMode !== "timer" && params.retryMode !== "demand")
+      fail(`${where}.retryMode`, params.retryMode, 'expected "timer" or "demand"');
     if (params.requestBurst < params.requestsPerResolution + params.refreshReserve) {
-      fail(`${where}.requestBurst`, params.requestBurst, `must be at least requestsPerResolution + refreshReserve (${params.requestsPerResolution + params.refreshReserve}), or nothing could ever be admitted`);
+      fail(
+        `${where}.requestBurst`,
+        params.requestBurst,
+        `must be at least requestsPerResolution + refreshReserve (${params.requestsPerResolution + params.refreshReserve}), or nothing could ever be admitted`,
+      );
     }
     if (params.icmpRate > 0 && params.icmpBurst < 1) fail(`${where}.icmpBurst`, params.icmpBurst, "must be at least 1 when icmpRate > 0");
     let mac: number;
@@ -273,12 +287,39 @@ export const CONFIG_WORDS = 67;
 /** Writes one interface's configuration block. */
 export function writeConfigBlock(target: Float64Array, offset: number, c: ArpInterfaceConfig): void {
   const words = [
-    c.retransmitMs, c.requestsPerResolution, c.retryMode === "demand" ? 1 : 0, c.nexistHoldMs, c.nexistBackoff ? 1 : 0,
-    c.backoffBaseMs, c.backoffMaxMs, c.presentLifetimeMs, c.refreshWindowMs, c.refreshProbes, c.recentUseMs, c.locktimeMs,
-    c.incompleteEntries, c.nexistEntries, c.presentEntries, c.staticEntries, c.idleEvictMs, c.queuePerEntry,
-    c.queuePerInterface, c.requestRate, c.requestBurst, c.refreshReserve, c.icmpRate, c.icmpBurst, c.tickWork,
-    c.acceptUnsolicited ? 1 : 0, c.learnOnNexistClear ? 1 : 0, c.requestRing, c.replyRing,
-    Math.floor(c.mac / 2 ** 32), c.mac % 2 ** 32, c.addresses.length, c.onLink.length,
+    c.retransmitMs,
+    c.requestsPerResolution,
+    c.retryMode === "demand" ? 1 : 0,
+    c.nexistHoldMs,
+    c.nexistBackoff ? 1 : 0,
+    c.backoffBaseMs,
+    c.backoffMaxMs,
+    c.presentLifetimeMs,
+    c.refreshWindowMs,
+    c.refreshProbes,
+    c.recentUseMs,
+    c.locktimeMs,
+    c.incompleteEntries,
+    c.nexistEntries,
+    c.presentEntries,
+    c.staticEntries,
+    c.idleEvictMs,
+    c.queuePerEntry,
+    c.queuePerInterface,
+    c.requestRate,
+    c.requestBurst,
+    c.refreshReserve,
+    c.icmpRate,
+    c.icmpBurst,
+    c.tickWork,
+    c.acceptUnsolicited ? 1 : 0,
+    c.learnOnNexistClear ? 1 : 0,
+    c.requestRing,
+    c.replyRing,
+    Math.floor(c.mac / 2 ** 32),
+    c.mac % 2 ** 32,
+    c.addresses.length,
+    c.onLink.length,
   ];
   target.fill(0, offset, offset + CONFIG_WORDS);
   target.set(words, offset);

@@ -1,6 +1,6 @@
 /** Small text helpers shared by the CLI commands. */
 
-import type { Fib } from "../fib.js";
+import type { Fib } from "../fib/fib.js";
 
 /** "192.0.2.1 (table), adjacency 7", or the special adjacency's name. */
 export function describeAdjacency(fib: Fib, id: number): string {

@@ -30,7 +30,8 @@ export class Progress {
     const width = 30;
     const fraction = this.#total > 0 ? Math.min(1, done / this.#total) : 0;
     const filled = Math.round(fraction * width);
-    const bar = this.#total > 0 ? `[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%` : `${done}`;
+    const bar =
+      this.#total > 0 ? `[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%` : `${done}`;
     const seconds = ((now - this.#start) / 1000).toFixed(1);
     this.#stream.write(`\r${this.#label} ${bar} ${seconds}s`);
     this.#drawn = true;

@@ -7,7 +7,11 @@
 import { Progress } from "./progress.js";
 
 /** A bar labelled `simulate NAME` over `simulatedSeconds`; call `report(done)` as time passes and `finish()` at the end. */
-export function scenarioProgress(name: string, simulatedSeconds: number, stream: NodeJS.WriteStream = process.stderr): { report: (secondsDone: number) => void; finish: () => void } {
+export function scenarioProgress(
+  name: string,
+  simulatedSeconds: number,
+  stream: NodeJS.WriteStream = process.stderr,
+): { report: (secondsDone: number) => void; finish: () => void } {
   const bar = new Progress(`simulate ${name}`, simulatedSeconds, stream);
   return { report: (secondsDone) => bar.update(secondsDone), finish: () => bar.finish() };
 }

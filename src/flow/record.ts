@@ -291,4 +291,3 @@ export function writeExportRecordJson(view: DataView, at: number, out: Uint8Arra
   if (outputVlan !== NO_VLAN) pos = putUint(out, put(out, pos, J_OUT_VLAN), outputVlan);
   return put(out, pos, J_REASONS[view.getUint32(at + 44, true)] ?? J_REASONS[4]!);
 }
-

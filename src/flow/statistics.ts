@@ -54,8 +54,7 @@ export interface FlowCacheCounters {
 
 /** Labels of the 26 buckets of the IP packet size distribution (upper bounds in bytes). */
 export const PACKET_SIZE_BUCKETS: readonly number[] = [
-  32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448, 480, 512, 544, 576,
-  1024, 1536, 2048, 2560, 3072, 3584, 4096, 4608,
+  32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448, 480, 512, 544, 576, 1024, 1536, 2048, 2560, 3072, 3584, 4096, 4608,
 ];
 
 /** The bucket index of an IP packet of `length` bytes (first label ≥ the length; longer ones in the last). */
@@ -67,12 +66,42 @@ export function packetSizeBucket(length: number): number {
 
 /** The protocol categories of `show ip cache flow`, in table order. */
 export const PROTOCOL_CATEGORY_NAMES: readonly string[] = [
-  "TCP-Telnet", "TCP-FTP", "TCP-FTPD", "TCP-WWW", "TCP-SMTP", "TCP-X", "TCP-BGP", "TCP-NNTP", "TCP-Frag", "TCP-other",
-  "UDP-DNS", "UDP-NTP", "UDP-TFTP", "UDP-Frag", "UDP-other", "ICMP", "IGMP", "IPINIP", "GRE", "IP-other",
+  "TCP-Telnet",
+  "TCP-FTP",
+  "TCP-FTPD",
+  "TCP-WWW",
+  "TCP-SMTP",
+  "TCP-X",
+  "TCP-BGP",
+  "TCP-NNTP",
+  "TCP-Frag",
+  "TCP-other",
+  "UDP-DNS",
+  "UDP-NTP",
+  "UDP-TFTP",
+  "UDP-Frag",
+  "UDP-other",
+  "ICMP",
+  "IGMP",
+  "IPINIP",
+  "GRE",
+  "IP-other",
 ];
 
-const TCP_PORTS: ReadonlyMap<number, number> = new Map([[23, 0], [21, 1], [20, 2], [80, 3], [25, 4], [179, 6], [119, 7]]);
-const UDP_PORTS: ReadonlyMap<number, number> = new Map([[53, 10], [123, 11], [69, 12]]);
+const TCP_PORTS: ReadonlyMap<number, number> = new Map([
+  [23, 0],
+  [21, 1],
+  [20, 2],
+  [80, 3],
+  [25, 4],
+  [179, 6],
+  [119, 7],
+]);
+const UDP_PORTS: ReadonlyMap<number, number> = new Map([
+  [53, 10],
+  [123, 11],
+  [69, 12],
+]);
 
 function portCategory(protocol: number, port: number): number | undefined {
   if (protocol === 6) return port >= 6000 && port <= 6063 ? 5 : TCP_PORTS.get(port);

@@ -103,7 +103,7 @@ function tryParseIPv6Groups(text: string): number[] | undefined {
     const v4 = tryParseIPv4(lastPart);
     if (v4 === undefined || lastColon < 1) return undefined;
     embedded = [v4 >>> 16, v4 & 0xffff];
-    body = text.slice(0, text.endsWith("::" + lastPart) ? lastColon + 1 : lastColon);
+    body = text.slice(0, text.endsWith(`::${lastPart}`) ? lastColon + 1 : lastColon);
   }
   const gap = body.indexOf("::");
   if (gap === -1) {

@@ -53,7 +53,7 @@ export function parsePrefix(input: PrefixInput, family?: Family): Prefix {
       words = Uint32Array.of(value);
     }
   } else if (input !== null && typeof input === "object" && "address" in input && "length" in input) {
-    let address;
+    let address: ReturnType<typeof parseAddress>;
     try {
       address = parseAddress(input.address);
     } catch (error) {

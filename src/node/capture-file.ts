@@ -45,7 +45,11 @@ export async function* readPacketFile(path: string, options: PacketFileOptions =
  */
 export function* readPacketFileSync(path: string, options: PacketFileOptions = {}): Generator<PacketBatch, void, undefined> {
   if (path.endsWith(".gz")) {
-    throw new ConfigError("capture-file-compressed", `readPacketFileSync cannot read the compressed file ${JSON.stringify(path)}: use readPacketFile`, path);
+    throw new ConfigError(
+      "capture-file-compressed",
+      `readPacketFileSync cannot read the compressed file ${JSON.stringify(path)}: use readPacketFile`,
+      path,
+    );
   }
   const { onBytes, ...readerOptions } = options;
   const reader = new CaptureReader(readerOptions);

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { PrefixError } from "../errors.js";
 import { tryParseIPv4, parseIPv6 } from "../net/address.js";
 import { hasHostBits } from "../net/prefix.js";
-import { Fib, SpecialAdjacency } from "../fib.js";
+import { type Fib, SpecialAdjacency } from "../fib/fib.js";
 
 /** The routes of one family as typed arrays, with each route's adjacency column (or ""). */
 export interface TableColumns {
@@ -91,14 +91,19 @@ export async function readTableFile(path: string): Promise<RouteTable> {
       } catch {
         throw new PrefixError("prefix-syntax", `${where}: invalid prefix ${JSON.stringify(prefix)}: bad IPv6 address`, prefix);
       }
-      if (length > 128) throw new PrefixError("prefix-length", `${where}: invalid prefix ${JSON.stringify(prefix)}: length must be 0 to 128`, prefix);
-      if (hasHostBits(words6, length)) throw new PrefixError("prefix-host-bits", `${where}: invalid prefix ${JSON.stringify(prefix)}: host bits are set`, prefix);
+      if (length > 128)
+        throw new PrefixError("prefix-length", `${where}: invalid prefix ${JSON.stringify(prefix)}: length must be 0 to 128`, prefix);
+      if (hasHostBits(words6, length))
+        throw new PrefixError("prefix-host-bits", `${where}: invalid prefix ${JSON.stringify(prefix)}: host bits are set`, prefix);
       v6.push(words6, length, target);
     } else {
       const address = tryParseIPv4(text);
-      if (address === undefined) throw new PrefixError("prefix-syntax", `${where}: invalid prefix ${JSON.stringify(prefix)}: bad IPv4 address`, prefix);
-      if (length > 32) throw new PrefixError("prefix-length", `${where}: invalid prefix ${JSON.stringify(prefix)}: length must be 0 to 32`, prefix);
-      if (hasHostBits([address], length)) throw new PrefixError("prefix-host-bits", `${where}: invalid prefix ${JSON.stringify(prefix)}: host bits are set`, prefix);
+      if (address === undefined)
+        throw new PrefixError("prefix-syntax", `${where}: invalid prefix ${JSON.stringify(prefix)}: bad IPv4 address`, prefix);
+      if (length > 32)
+        throw new PrefixError("prefix-length", `${where}: invalid prefix ${JSON.stringify(prefix)}: length must be 0 to 32`, prefix);
+      if (hasHostBits([address], length))
+        throw new PrefixError("prefix-host-bits", `${where}: invalid prefix ${JSON.stringify(prefix)}: host bits are set`, prefix);
       v4.push([address], length, target);
     }
   }

@@ -5,8 +5,9 @@
  */
 
 import { CapacityError, ConfigError, describe } from "../errors.js";
-import { instantiate } from "../wasm/instance.js";
 import type { WasmExports } from "../wasm/exports.js";
+import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
+import { checkOptionNames } from "../common/validation.js";
 import { COLUMN_NAMES, PACKET_COLUMNS, type ColumnName, type PacketColumns, columnViews, elementsPerPacket } from "./columns.js";
 import { type Packet, type PacketInit, packetFromColumns, writePacketInit } from "./packet.js";
 import { STATUS_SLOTS, statusName } from "./status.js";
@@ -18,11 +19,10 @@ export interface PacketBatchOptions {
   /** Bytes of captured frames the batch holds (default 2 MiB; readers need at least 256 KiB + 64). */
   frameBytes?: number;
   /**
-   * The WebAssembly instance to allocate the batch in (default: a new one). Components that
-   * consume batches inside WebAssembly create theirs in their own instance.
-   * @internal
+   * The core to allocate the batch on (default: a new one of its own). Every component of that
+   * core reads the batch in place, with no copy.
    */
-  instance?: WasmExports;
+  core?: Core;
 }
 
 /** Default packets per batch. */
@@ -51,8 +51,12 @@ export class PacketBatch {
   readonly capacity: number;
   /** Bytes of the frame area. */
   readonly frameBytes: number;
-  /** @internal The WebAssembly instance the batch lives in. */
+  /** The core the batch lives on. */
+  readonly core: Core;
+  /** @internal The WebAssembly instance the batch lives in (its core's). */
   readonly wasm: WasmExports;
+  readonly #attachment: CoreAttachment;
+  #disposed = false;
   /** @internal The batch's address in WebAssembly memory. */
   readonly handle: number;
   /** @internal Where the frame area starts in WebAssembly memory. */
@@ -65,22 +69,35 @@ export class PacketBatch {
   #appendOffset = 0;
 
   constructor(options: PacketBatchOptions = {}) {
+    checkOptionNames(options, ["capacity", "frameBytes", "core"], "PacketBatch");
     const capacity = options.capacity ?? DEFAULT_BATCH_CAPACITY;
     const frameBytes = options.frameBytes ?? DEFAULT_FRAME_BYTES;
     if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_CAPACITY) {
       throw new ConfigError("batch-capacity", `invalid batch capacity ${describe(capacity)}: expected 1 to ${MAX_CAPACITY}`, capacity);
     }
     if (!Number.isInteger(frameBytes) || frameBytes < 0 || frameBytes > MAX_FRAME_BYTES) {
-      throw new ConfigError("batch-frame-bytes", `invalid frameBytes ${describe(frameBytes)}: expected 0 to ${MAX_FRAME_BYTES}`, frameBytes);
+      throw new ConfigError(
+        "batch-frame-bytes",
+        `invalid frameBytes ${describe(frameBytes)}: expected 0 to ${MAX_FRAME_BYTES}`,
+        frameBytes,
+      );
     }
     this.capacity = capacity;
     this.frameBytes = frameBytes;
-    this.wasm = options.instance ?? instantiate();
+    this.core = coreFrom(options);
+    this.wasm = this.core.wasm;
+    const bytes = this.wasm.packetBatchBytes(capacity, frameBytes);
+    this.#attachment = this.core.attach("packet-batch", bytes, () => bytes, "capacity and frameBytes");
     try {
       this.handle = this.wasm.packetBatchCreate(capacity, frameBytes);
     } catch (error) {
       // The WebAssembly memory could not grow to hold the batch.
-      throw new CapacityError("batch-memory", `cannot allocate a batch of ${capacity} packets and ${frameBytes} frame bytes: ${(error as Error).message}`, { capacity, frameBytes });
+      this.core.detach(this.#attachment);
+      throw new CapacityError(
+        "batch-memory",
+        `cannot allocate a batch of ${capacity} packets and ${frameBytes} frame bytes: ${(error as Error).message}`,
+        { capacity, frameBytes },
+      );
     }
     this.framesPointer = this.wasm.packetBatchFrames(this.handle);
     this.#countsPointer = this.wasm.packetBatchStatusCounts(this.handle);
@@ -101,6 +118,21 @@ export class PacketBatch {
     }
     for (const init of list) batch.push(init);
     return batch;
+  }
+
+  /**
+   * Frees the batch's memory on its core (it is reusable by other components there); the
+   * batch must not be used afterwards. Also `Symbol.dispose`, so `using` works.
+   */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.wasm.packetBatchFree(this.handle);
+    this.core.detach(this.#attachment);
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   /** Packets in the batch. */

@@ -50,7 +50,11 @@ export const PACKET_COLUMNS = {
   fragmentFlags: column(23, "u8", "0x80 reserved, 0x40 don't fragment, 0x20 more fragments (IPFIX IE 197 layout)"),
   srcPort: column(24, "u16", "TCP/UDP source port"),
   dstPort: column(25, "u16", "TCP/UDP destination port"),
-  tcpFlags: column(26, "u16", "the 12 TCP flag bits (0x001 FIN, 0x002 SYN, 0x004 RST, 0x008 PSH, 0x010 ACK, 0x020 URG, 0x040 ECE, 0x080 CWR, 0x100 AE/NS)"),
+  tcpFlags: column(
+    26,
+    "u16",
+    "the 12 TCP flag bits (0x001 FIN, 0x002 SYN, 0x004 RST, 0x008 PSH, 0x010 ACK, 0x020 URG, 0x040 ECE, 0x080 CWR, 0x100 AE/NS)",
+  ),
   icmpType: column(27, "u8", "ICMP or ICMPv6 type"),
   icmpCode: column(28, "u8", "ICMP or ICMPv6 code"),
   arpOperation: column(29, "u16", "ARP opcode: 1 request, 2 reply"),
@@ -66,10 +70,13 @@ export type ColumnName = keyof typeof PACKET_COLUMNS;
 /** Column names in id order. */
 export const COLUMN_NAMES = (Object.keys(PACKET_COLUMNS) as ColumnName[]).sort((a, b) => PACKET_COLUMNS[a].id - PACKET_COLUMNS[b].id);
 
-type ArrayOf<K extends ColumnKind> = K extends "f64" ? Float64Array
-  : K extends "u32" | "address" ? Uint32Array
-  : K extends "u16" ? Uint16Array
-  : Uint8Array;
+type ArrayOf<K extends ColumnKind> = K extends "f64"
+  ? Float64Array
+  : K extends "u32" | "address"
+    ? Uint32Array
+    : K extends "u16"
+      ? Uint16Array
+      : Uint8Array;
 
 /** The typed array of each column, over the batch's whole capacity ({@link elementsPerPacket} elements per packet). */
 export type PacketColumns = { [K in ColumnName]: ArrayOf<(typeof PACKET_COLUMNS)[K]["kind"]> };
@@ -88,10 +95,18 @@ export function columnViews(buffer: ArrayBuffer, pointers: readonly number[], ca
     const at = pointers[spec.id]!;
     const n = capacity * elementsPerPacket(name);
     switch (spec.kind) {
-      case "f64": views[name] = new Float64Array(buffer, at, n); break;
-      case "u32": case "address": views[name] = new Uint32Array(buffer, at, n); break;
-      case "u16": views[name] = new Uint16Array(buffer, at, n); break;
-      default: views[name] = new Uint8Array(buffer, at, n);
+      case "f64":
+        views[name] = new Float64Array(buffer, at, n);
+        break;
+      case "u32":
+      case "address":
+        views[name] = new Uint32Array(buffer, at, n);
+        break;
+      case "u16":
+        views[name] = new Uint16Array(buffer, at, n);
+        break;
+      default:
+        views[name] = new Uint8Array(buffer, at, n);
     }
   }
   return views as PacketColumns;

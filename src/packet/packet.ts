@@ -88,7 +88,9 @@ export interface PacketInit {
 
 const PROTOCOLS: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58 };
 const L4_FIELDS_SET = new Set<number>([
-  PACKET_STATUSES.ok.code, PACKET_STATUSES["bad-tcp-header-length"].code, PACKET_STATUSES["bad-udp-length"].code,
+  PACKET_STATUSES.ok.code,
+  PACKET_STATUSES["bad-tcp-header-length"].code,
+  PACKET_STATUSES["bad-udp-length"].code,
 ]);
 
 function macAt(bytes: Uint8Array, i: number): string {
@@ -111,12 +113,18 @@ export function packetFromColumns(c: PacketColumns, i: number): Packet {
     linkType: link,
     status: statusName(status) as Packet["status"],
   };
-  const hasLinkHeader = status !== PACKET_STATUSES["truncated-link-header"].code && status !== PACKET_STATUSES["unsupported-link-type"].code
-    && status !== PACKET_STATUSES["frame-out-of-bounds"].code;
+  const hasLinkHeader =
+    status !== PACKET_STATUSES["truncated-link-header"].code &&
+    status !== PACKET_STATUSES["unsupported-link-type"].code &&
+    status !== PACKET_STATUSES["frame-out-of-bounds"].code;
   if (hasLinkHeader && link === LinkType.ethernet) {
     packet.srcMac = macAt(c.srcMac, i);
     packet.dstMac = macAt(c.dstMac, i);
-  } else if (hasLinkHeader && (link === LinkType.linuxSll || link === LinkType.linuxSll2) && c.srcMac.subarray(i * 8, i * 8 + 6).some((b) => b !== 0)) {
+  } else if (
+    hasLinkHeader &&
+    (link === LinkType.linuxSll || link === LinkType.linuxSll2) &&
+    c.srcMac.subarray(i * 8, i * 8 + 6).some((b) => b !== 0)
+  ) {
     packet.srcMac = macAt(c.srcMac, i);
   }
   if (c.etherType[i] !== 0) packet.etherType = c.etherType[i]!;
@@ -161,7 +169,11 @@ function integer(init: PacketInit, name: keyof PacketInit, max: number, fallback
   const value = init[name];
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > max) {
-    throw new DataplaneError("packet-field", `invalid packet field ${name}: ${describe(value)} (expected an integer from 0 to ${max})`, value);
+    throw new DataplaneError(
+      "packet-field",
+      `invalid packet field ${name}: ${describe(value)} (expected an integer from 0 to ${max})`,
+      value,
+    );
   }
   return value;
 }
@@ -202,7 +214,11 @@ export function writePacketInit(c: PacketColumns, i: number, init: PacketInit): 
   const inferred = src?.family ?? dst?.family ?? 0;
   const version = integer(init, "ipVersion", 6, inferred);
   if ((version !== 0 && version !== 4 && version !== 6) || (src && src.family !== version) || (dst && dst.family !== version)) {
-    throw new DataplaneError("packet-field", `invalid packet: ipVersion ${version} does not match src ${describe(init.src)} / dst ${describe(init.dst)}`, init);
+    throw new DataplaneError(
+      "packet-field",
+      `invalid packet: ipVersion ${version} does not match src ${describe(init.src)} / dst ${describe(init.dst)}`,
+      init,
+    );
   }
   c.ipVersion[i] = version;
   c.src.fill(0, i * 4, i * 4 + 4);

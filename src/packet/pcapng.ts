@@ -83,7 +83,15 @@ export class PcapngIndexer {
    * up to `capacity`. `base` is the file offset of area[0] (for error offsets). Returns the
    * new position (and the new count through `counter`).
    */
-  index(area: Uint8Array, pos: number, fill: number, base: number, c: PacketColumns, counter: { count: number }, capacity: number): IndexStep {
+  index(
+    area: Uint8Array,
+    pos: number,
+    fill: number,
+    base: number,
+    c: PacketColumns,
+    counter: { count: number },
+    capacity: number,
+  ): IndexStep {
     let n = counter.count;
     const fail = (code: string, message: string, at: number): IndexStep => {
       counter.count = n;
@@ -97,18 +105,31 @@ export class PcapngIndexer {
         const magic = readU32(area, pos + 8, true);
         if (magic === BYTE_ORDER_MAGIC) little = true;
         else if (magic === 0x4d3c2b1a) little = false;
-        else return fail("pcapng-byte-order", `pcapng section header with an invalid byte-order magic 0x${magic.toString(16).padStart(8, "0")}`, pos + 8);
+        else
+          return fail(
+            "pcapng-byte-order",
+            `pcapng section header with an invalid byte-order magic 0x${magic.toString(16).padStart(8, "0")}`,
+            pos + 8,
+          );
       } else if (little === undefined) {
         return fail("pcapng-first-block", "not a pcapng file: the first block is not a section header", pos);
       }
       const length = readU32(area, pos + 4, little!);
       if (length < 12 || length % 4 !== 0) {
-        return fail("pcapng-block-length", `pcapng block of type 0x${(type >>> 0).toString(16)} has an invalid length ${length} (a multiple of 4, at least 12)`, pos);
+        return fail(
+          "pcapng-block-length",
+          `pcapng block of type 0x${(type >>> 0).toString(16)} has an invalid length ${length} (a multiple of 4, at least 12)`,
+          pos,
+        );
       }
       const isPacket = type === ENHANCED_PACKET || type === SIMPLE_PACKET || type === OBSOLETE_PACKET;
       if (length > this.#maxBlock) {
         if (isPacket || type === SECTION_HEADER || type === INTERFACE_DESCRIPTION) {
-          return fail("pcapng-block-too-large", `pcapng block of type 0x${(type >>> 0).toString(16)} is ${length} bytes, more than the ${this.#maxBlock} a reader holds`, pos);
+          return fail(
+            "pcapng-block-too-large",
+            `pcapng block of type 0x${(type >>> 0).toString(16)} is ${length} bytes, more than the ${this.#maxBlock} a reader holds`,
+            pos,
+          );
         }
         // A large block we do not need (name resolution, custom, ...): skip it as it streams by.
         if (pos + length <= fill) {
@@ -120,12 +141,17 @@ export class PcapngIndexer {
       }
       if (fill - pos < length) break;
       if (readU32(area, pos + length - 4, little!) !== length) {
-        return fail("pcapng-block-trailer", `pcapng block of length ${length} ends with a different length ${readU32(area, pos + length - 4, little!)}`, pos);
+        return fail(
+          "pcapng-block-trailer",
+          `pcapng block of length ${length} ends with a different length ${readU32(area, pos + length - 4, little!)}`,
+          pos,
+        );
       }
       if (type === SECTION_HEADER) {
         if (length < 28) return fail("pcapng-block-length", `pcapng section header of length ${length} (at least 28)`, pos);
         const major = readU16(area, pos + 12, little!);
-        if (major !== 1) return fail("pcapng-version", `unsupported pcapng version ${major}.${readU16(area, pos + 14, little!)} (expected 1.x)`, pos + 12);
+        if (major !== 1)
+          return fail("pcapng-version", `unsupported pcapng version ${major}.${readU16(area, pos + 14, little!)} (expected 1.x)`, pos + 12);
         this.little = little;
         this.interfaces = [];
       } else if (type === INTERFACE_DESCRIPTION) {
@@ -143,7 +169,8 @@ export class PcapngIndexer {
         let iface: number, high: number, low: number, captured: number, original: number, data: number;
         if (type === SIMPLE_PACKET) {
           if (length < 16) return fail("pcapng-block-length", `pcapng simple packet block of length ${length} (at least 16)`, pos);
-          if (this.interfaces.length === 0) return fail("pcapng-interface", "pcapng simple packet block before any interface description", pos);
+          if (this.interfaces.length === 0)
+            return fail("pcapng-interface", "pcapng simple packet block before any interface description", pos);
           iface = 0;
           high = low = 0;
           original = readU32(area, pos + 8, little!);
@@ -159,14 +186,22 @@ export class PcapngIndexer {
           original = readU32(area, pos + 24, little!);
           data = pos + 28;
           if (iface >= this.interfaces.length) {
-            return fail("pcapng-interface", `pcapng packet on interface ${iface}, but the section describes ${this.interfaces.length}`, pos + 8);
+            return fail(
+              "pcapng-interface",
+              `pcapng packet on interface ${iface}, but the section describes ${this.interfaces.length}`,
+              pos + 8,
+            );
           }
           if (captured > length - 32) {
             return fail("pcapng-packet-length", `pcapng packet claims ${captured} captured bytes in a block of ${length}`, pos + 20);
           }
         }
         if (captured > this.#maxCaptured) {
-          return fail("pcapng-packet-length", `pcapng packet claims ${captured} captured bytes, more than the maximum ${this.#maxCaptured}`, pos);
+          return fail(
+            "pcapng-packet-length",
+            `pcapng packet claims ${captured} captured bytes, more than the maximum ${this.#maxCaptured}`,
+            pos,
+          );
         }
         const description = this.interfaces[iface]!;
         let time = this.#lastTime;

@@ -8,9 +8,7 @@
 
 import { CaptureFileError, ConfigError, describe } from "../errors.js";
 import { PacketBatch, type PacketBatchOptions } from "./batch.js";
-import {
-  DEFAULT_MAX_CAPTURED_LENGTH, PCAP_HEADER_BYTES, type PcapHeader, detectFormat, parsePcapHeader, readU32,
-} from "./pcap.js";
+import { DEFAULT_MAX_CAPTURED_LENGTH, PCAP_HEADER_BYTES, type PcapHeader, detectFormat, parsePcapHeader, readU32 } from "./pcap.js";
 import { PcapngIndexer, type IndexStep } from "./pcapng.js";
 
 /** Options of a capture reader. */
@@ -78,9 +76,15 @@ export class CaptureReader {
     }
     const frameBytes = options.frameBytes ?? Math.max(DEFAULT_READER_FRAME_BYTES, maxCaptured + 64 * 1024);
     if (frameBytes < maxCaptured + BLOCK_SLACK) {
-      throw new ConfigError("reader-frame-bytes", `frameBytes ${describe(frameBytes)} must be at least maxCapturedLength + ${BLOCK_SLACK} (${maxCaptured + BLOCK_SLACK})`, frameBytes);
+      throw new ConfigError(
+        "reader-frame-bytes",
+        `frameBytes ${describe(frameBytes)} must be at least maxCapturedLength + ${BLOCK_SLACK} (${maxCaptured + BLOCK_SLACK})`,
+        frameBytes,
+      );
     }
-    this.batch = new PacketBatch({ capacity: DEFAULT_READER_CAPACITY, ...options, frameBytes });
+    const batchOptions: PacketBatchOptions = { capacity: options.capacity ?? DEFAULT_READER_CAPACITY, frameBytes };
+    if (options.core !== undefined) batchOptions.core = options.core;
+    this.batch = new PacketBatch(batchOptions);
     this.#interface = options.interface ?? 0;
     this.#maxCaptured = maxCaptured;
     this.#parse = options.parse ?? true;
@@ -157,7 +161,11 @@ export class CaptureReader {
       yield* this.#flush();
       this.#compact();
       if (this.#fill === frameBytes) {
-        throw new CaptureFileError("capture-record-too-large", `a record does not fit the reader's ${frameBytes}-byte buffer`, this.bytesRead);
+        throw new CaptureFileError(
+          "capture-record-too-large",
+          `a record does not fit the reader's ${frameBytes}-byte buffer`,
+          this.bytesRead,
+        );
       }
     }
     return this.batch.frames.subarray(this.#fill);
@@ -189,11 +197,16 @@ export class CaptureReader {
     if (this.batch.length > 0) yield* this.#flush();
     if (this.#format === undefined || (this.#format === "pcap" && this.#pcap === undefined)) {
       const have = this.#fill - this.#pos;
-      throw new CaptureFileError("capture-too-short", have === 0 ? "empty capture file" : `capture file of ${have} bytes is too short for a file header`, 0);
+      throw new CaptureFileError(
+        "capture-too-short",
+        have === 0 ? "empty capture file" : `capture file of ${have} bytes is too short for a file header`,
+        0,
+      );
     }
     if (this.#skip > 0 || this.#fill > this.#pos) {
       const what = this.#format === "pcap" ? "record" : "block";
-      const missing = this.#skip > 0 ? `${this.#skip} bytes of a skipped block are missing` : `${this.#fill - this.#pos} bytes of a ${what} are there`;
+      const missing =
+        this.#skip > 0 ? `${this.#skip} bytes of a skipped block are missing` : `${this.#fill - this.#pos} bytes of a ${what} are there`;
       throw new CaptureFileError("capture-truncated", `the file ends inside a ${what} (${missing})`, this.bytesRead);
     }
   }
@@ -245,16 +258,30 @@ export class CaptureReader {
       const index = this.#parse ? wasm.packetIndexPcapAndParse : wasm.packetIndexPcap;
       const next = index(this.batch.handle, this.#pos, this.#fill, flags, header.linkType, this.#interface, this.#maxCaptured);
       this.#parsed = this.batch.length;
-      const error = (wasm.pcapIndexError.value as number) === PCAP_RECORD_TOO_LARGE;
+      const error = wasm.packetBatchIndexError(this.batch.handle) === PCAP_RECORD_TOO_LARGE;
       this.#pos = next;
       if (error) {
         const captured = readU32(frames, next + 8, !header.swapped);
-        return { error: new CaptureFileError("pcap-record-too-large", `pcap record claims ${captured} captured bytes, more than the maximum ${this.#maxCaptured}`, this.#base + next) };
+        return {
+          error: new CaptureFileError(
+            "pcap-record-too-large",
+            `pcap record claims ${captured} captured bytes, more than the maximum ${this.#maxCaptured}`,
+            this.#base + next,
+          ),
+        };
       }
       return {};
     }
     const counter = { count: this.batch.length };
-    const step: IndexStep = this.#pcapng!.index(frames, this.#pos, this.#fill, this.#base, this.batch.columns, counter, this.batch.capacity);
+    const step: IndexStep = this.#pcapng!.index(
+      frames,
+      this.#pos,
+      this.#fill,
+      this.#base,
+      this.batch.columns,
+      counter,
+      this.batch.capacity,
+    );
     this.batch.length = counter.count;
     this.#pos = step.pos;
     if (step.skip > 0) {

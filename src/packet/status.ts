@@ -6,10 +6,10 @@
 
 /** Every parse status: its number and what it means. Statuses from 32 on are errors. */
 export const PACKET_STATUSES = {
-  "ok": { code: 0, description: "IPv4/IPv6 parsed, with TCP/UDP/ICMP/ICMPv6 fields when it carries one" },
-  "fragment": { code: 1, description: "a non-first IP fragment: network fields only" },
-  "arp": { code: 2, description: "an Ethernet/IPv4 ARP packet (arp* fields set)" },
-  "llc": { code: 3, description: "an IEEE 802.3 (LLC/SNAP) frame: counted, not parsed" },
+  ok: { code: 0, description: "IPv4/IPv6 parsed, with TCP/UDP/ICMP/ICMPv6 fields when it carries one" },
+  fragment: { code: 1, description: "a non-first IP fragment: network fields only" },
+  arp: { code: 2, description: "an Ethernet/IPv4 ARP packet (arp* fields set)" },
+  llc: { code: 3, description: "an IEEE 802.3 (LLC/SNAP) frame: counted, not parsed" },
   "non-ip": { code: 4, description: "another EtherType or link protocol: counted, not parsed" },
   "unsupported-link-type": { code: 32, description: "the link type is not one the parser knows" },
   "truncated-link-header": { code: 33, description: "the frame is shorter than its link-layer header" },

@@ -33,7 +33,10 @@ class Output {
   bytes: Uint8Array;
   view: DataView;
   at = 0;
-  constructor(size: number, readonly little: boolean) {
+  constructor(
+    size: number,
+    readonly little: boolean,
+  ) {
     this.bytes = new Uint8Array(size);
     this.view = new DataView(this.bytes.buffer);
   }
@@ -97,7 +100,11 @@ export interface PcapngInterfaceOptions {
 }
 
 /** A pcapng file: one section with the given interfaces, each record in an enhanced packet block. */
-export function writePcapng(records: Iterable<CaptureRecord>, interfaces: PcapngInterfaceOptions[], options: { bigEndian?: boolean } = {}): Uint8Array {
+export function writePcapng(
+  records: Iterable<CaptureRecord>,
+  interfaces: PcapngInterfaceOptions[],
+  options: { bigEndian?: boolean } = {},
+): Uint8Array {
   const list = [...records];
   const size = 28 + interfaces.length * 32 + list.reduce((sum, r) => sum + 32 + ((r.bytes.length + 3) & ~3), 0);
   const out = new Output(size, !options.bigEndian);

@@ -14,8 +14,20 @@ import type { MacInput } from "../net/mac.js";
 import { CapacityError, ConfigError, describe } from "../errors.js";
 import { type ArpOptions, type ArpInterfaceConfig, normalizeArpOptions } from "../arp/options.js";
 import {
-  type ArpResolveResult, type ArpOutput, type ArpRelease, type ArpCounters, type ArpCounterName, type ArpReceiveResult,
-  type ArpOccupancy, type ArpEntry, ArpVerdict, ARP_COUNTER_NAMES, COUNTER_INDEX, dropReason, releaseReason, sortEntries,
+  type ArpResolveResult,
+  type ArpOutput,
+  type ArpRelease,
+  type ArpCounters,
+  type ArpCounterName,
+  type ArpReceiveResult,
+  type ArpOccupancy,
+  type ArpEntry,
+  ArpVerdict,
+  ARP_COUNTER_NAMES,
+  COUNTER_INDEX,
+  dropReason,
+  releaseReason,
+  sortEntries,
 } from "../arp/types.js";
 import { type ArpPacket, checkTime, checkInterface, toMacValue, macText, macBytes, parseArpPacket } from "../arp/input.js";
 import { arpInterfaceBytes } from "../arp/memory.js";
@@ -200,12 +212,14 @@ class RefInterface {
   }
 
   static prefixHas(network: number, length: number, ip: number): boolean {
-    return length === 0 || ((network ^ ip) >>> (32 - length)) === 0;
+    return length === 0 || (network ^ ip) >>> (32 - length) === 0;
   }
 
   isOnLink(ip: number): boolean {
-    return this.c.addresses.some((a) => RefInterface.prefixHas(a.address, a.length, ip))
-      || this.c.onLink.some((p) => RefInterface.prefixHas(p.network, p.length, ip));
+    return (
+      this.c.addresses.some((a) => RefInterface.prefixHas(a.address, a.length, ip)) ||
+      this.c.onLink.some((p) => RefInterface.prefixHas(p.network, p.length, ip))
+    );
   }
 
   isSpecial(ip: number): boolean {
@@ -320,7 +334,7 @@ class RefInterface {
     if (!c.nexistBackoff) return c.nexistHoldMs;
     const shift = failures > 41 ? 40 : failures === 0 ? 0 : failures - 1;
     const hold = c.backoffBaseMs * 2 ** shift;
-    return hold > c.backoffMaxMs ? c.backoffMaxMs : hold;
+    return Math.min(hold, c.backoffMaxMs);
   }
 
   remembers(x: Nexist): boolean {
@@ -342,7 +356,14 @@ class RefInterface {
     }
     let position = this.xHead + this.xUsed;
     if (position >= cap) position -= cap;
-    const x: Nexist = { kind: "nexist", ip, expires: now + (full ? this.c.nexistHoldMs : this.holdFor(failures)), failures: Math.min(failures, 0xffff), full, position };
+    const x: Nexist = {
+      kind: "nexist",
+      ip,
+      expires: now + (full ? this.c.nexistHoldMs : this.holdFor(failures)),
+      failures: Math.min(failures, 0xffff),
+      full,
+      position,
+    };
     this.ring[position] = x;
     this.xUsed++;
     this.xLive++;
@@ -394,8 +415,19 @@ class RefInterface {
 
   presentCreate(ip: number, mac: number, now: number, flags: number, lastUsed: number): Present {
     const p: Present = {
-      kind: "present", ip, mac, lastUsed, expires: now + this.c.presentLifetimeMs, updated: now, due: 0, flags, probes: 0,
-      prev: null, next: null, refPrev: null, refNext: null,
+      kind: "present",
+      ip,
+      mac,
+      lastUsed,
+      expires: now + this.c.presentLifetimeMs,
+      updated: now,
+      due: 0,
+      flags,
+      probes: 0,
+      prev: null,
+      next: null,
+      refPrev: null,
+      refNext: null,
     };
     if (flags & STATIC) this.sCount++;
     else {
@@ -455,7 +487,18 @@ class RefInterface {
       this.refusal = ArpVerdict.rateLimited;
       return null;
     }
-    const e: Incomplete = { kind: "incomplete", ip, created: now, due: 0, lastSent: now, sent: 1, failures: Math.min(failures, 0xffff), queue: [], prev: null, next: null };
+    const e: Incomplete = {
+      kind: "incomplete",
+      ip,
+      created: now,
+      due: 0,
+      lastSent: now,
+      sent: 1,
+      failures: Math.min(failures, 0xffff),
+      queue: [],
+      prev: null,
+      next: null,
+    };
     this.iCount++;
     if (this.iCount > this.peakIncomplete) this.peakIncomplete = this.iCount;
     this.retryAppend(e, c.retryMode === "demand" ? now + c.requestsPerResolution * c.retransmitMs : now + c.retransmitMs);
@@ -547,7 +590,12 @@ class RefInterface {
       this.count("incompleteQueued");
       const verdict = this.enqueue(e);
       if (c.retryMode === "demand") {
-        if (e.sent < c.requestsPerResolution && now - e.lastSent >= c.retransmitMs && now + c.retransmitMs <= e.created + c.requestsPerResolution * c.retransmitMs && this.freeTokens() >= 1000) {
+        if (
+          e.sent < c.requestsPerResolution &&
+          now - e.lastSent >= c.retransmitMs &&
+          now + c.retransmitMs <= e.created + c.requestsPerResolution * c.retransmitMs &&
+          this.freeTokens() >= 1000
+        ) {
           if (this.requestRoom()) {
             this.emitRequest(now, ip, 0);
             e.sent++;
@@ -591,7 +639,16 @@ class RefInterface {
     return this.enqueue(admitted);
   }
 
-  receiveArp(op: number, spa: number, sha: number, tpa: number, tha: number, ethSource: number, ethDestination: number, now: number): number {
+  receiveArp(
+    op: number,
+    spa: number,
+    sha: number,
+    tpa: number,
+    tha: number,
+    ethSource: number,
+    ethDestination: number,
+    now: number,
+  ): number {
     const c = this.c;
     this.count("arpReceived");
     const code = (name: ArpCounterName, replied = false) => COUNTER_INDEX[name] | (replied ? 0x100 : 0);
@@ -901,11 +958,17 @@ export class ReferenceArpTable {
       return f;
     });
     const bytes = this.#ifaces.reduce((s, f) => s + f.bytes, 0);
-    if (bytes > config.maxBytes) throw new CapacityError("arp-budget", `the ARP table's pools do not fit in maxBytes ${describe(config.maxBytes)}`, config.maxBytes);
+    if (bytes > config.maxBytes)
+      throw new CapacityError("arp-budget", `the ARP table's pools do not fit in maxBytes ${describe(config.maxBytes)}`, config.maxBytes);
     this.handleCount = base;
-    this.interfaces = Object.freeze(config.interfaces.map((c, ifIndex) => ({
-      ifIndex, name: c.name, mac: macText(c.mac), addresses: c.addresses.map((a) => `${formatIPv4(a.address)}/${a.length}`),
-    })));
+    this.interfaces = Object.freeze(
+      config.interfaces.map((c, ifIndex) => ({
+        ifIndex,
+        name: c.name,
+        mac: macText(c.mac),
+        addresses: c.addresses.map((a) => `${formatIPv4(a.address)}/${a.length}`),
+      })),
+    );
   }
 
   /** The last time the table has seen (ms). */
@@ -942,7 +1005,8 @@ export class ReferenceArpTable {
   /** See {@link ArpTable.resolveBatch}. */
   resolveBatch(ifIndex: number, ips: Uint32Array, now: number, verdicts: Uint8Array, macs?: Uint8Array, handles?: Uint32Array): Uint8Array {
     const f = this.#iface(ifIndex);
-    if (verdicts.length < ips.length) throw new RangeError(`resolveBatch: ${ips.length} addresses need ${ips.length} verdicts, got ${verdicts.length}`);
+    if (verdicts.length < ips.length)
+      throw new RangeError(`resolveBatch: ${ips.length} addresses need ${ips.length} verdicts, got ${verdicts.length}`);
     const t = this.#time(now);
     f.refill(t);
     for (let i = 0; i < ips.length; i++) {
@@ -997,10 +1061,26 @@ export class ReferenceArpTable {
     for (const f of this.#ifaces) {
       const senderMac = macText(f.c.mac);
       for (const o of f.requests) {
-        out.push({ ifIndex: f.ifIndex, op: "request", targetIp: formatIPv4(o.target), targetMac: o.mac === 0 ? null : macText(o.mac), senderIp: formatIPv4(o.sender), senderMac, time: o.time });
+        out.push({
+          ifIndex: f.ifIndex,
+          op: "request",
+          targetIp: formatIPv4(o.target),
+          targetMac: o.mac === 0 ? null : macText(o.mac),
+          senderIp: formatIPv4(o.sender),
+          senderMac,
+          time: o.time,
+        });
       }
       for (const o of f.replies) {
-        out.push({ ifIndex: f.ifIndex, op: "reply", targetIp: formatIPv4(o.target), targetMac: macText(o.mac), senderIp: formatIPv4(o.sender), senderMac, time: o.time });
+        out.push({
+          ifIndex: f.ifIndex,
+          op: "reply",
+          targetIp: formatIPv4(o.target),
+          targetMac: macText(o.mac),
+          senderIp: formatIPv4(o.sender),
+          senderMac,
+          time: o.time,
+        });
       }
       f.requests.length = 0;
       f.replies.length = 0;
@@ -1031,8 +1111,14 @@ export class ReferenceArpTable {
     const t = this.#time(now);
     f.refill(t);
     const status = f.staticAdd(address, value, t);
-    if (status === -2) throw new ConfigError("arp-static-address", `cannot add a static entry for ${describe(ip)}: not a neighbour address`, ip);
-    if (status === -3) throw new CapacityError("arp-static-full", `cannot add a static entry for ${describe(ip)}: the interface's ${f.c.staticEntries} static entries are in use`, ip);
+    if (status === -2)
+      throw new ConfigError("arp-static-address", `cannot add a static entry for ${describe(ip)}: not a neighbour address`, ip);
+    if (status === -3)
+      throw new CapacityError(
+        "arp-static-full",
+        `cannot add a static entry for ${describe(ip)}: the interface's ${f.c.staticEntries} static entries are in use`,
+        ip,
+      );
   }
 
   /** See {@link ArpTable.removeStatic}. */
@@ -1058,7 +1144,9 @@ export class ReferenceArpTable {
   /** See {@link ArpTable.counters}. */
   counters(ifIndex?: number): ArpCounters {
     const list = ifIndex === undefined ? this.#ifaces : [this.#iface(ifIndex)];
-    const result = Object.fromEntries(ARP_COUNTER_NAMES.map((name, c) => [name, list.reduce((s, f) => s + f.counters[c]!, 0)])) as ArpCounters;
+    const result = Object.fromEntries(
+      ARP_COUNTER_NAMES.map((name, c) => [name, list.reduce((s, f) => s + f.counters[c]!, 0)]),
+    ) as ArpCounters;
     result.badInterface = this.#badInterface;
     result.clockBackwards = this.#clockBackwards;
     return result;
@@ -1067,15 +1155,41 @@ export class ReferenceArpTable {
   /** See {@link ArpTable.occupancy}. */
   occupancy(): ArpOccupancy {
     const interfaces = this.#ifaces.map((f) => ({
-      ifIndex: f.ifIndex, name: f.c.name, present: f.pCount, static: f.sCount, incomplete: f.iCount, nexist: f.xLive,
-      nexistPositions: f.xUsed, queued: f.queued, pendingReleases: f.released.length, pendingRequests: f.requests.length,
-      pendingReplies: f.replies.length, bytes: f.bytes,
-      capacity: { present: f.c.presentEntries, static: f.c.staticEntries, incomplete: f.c.incompleteEntries, nexist: f.c.nexistEntries, queue: f.c.queuePerInterface },
+      ifIndex: f.ifIndex,
+      name: f.c.name,
+      present: f.pCount,
+      static: f.sCount,
+      incomplete: f.iCount,
+      nexist: f.xLive,
+      nexistPositions: f.xUsed,
+      queued: f.queued,
+      pendingReleases: f.released.length,
+      pendingRequests: f.requests.length,
+      pendingReplies: f.replies.length,
+      bytes: f.bytes,
+      capacity: {
+        present: f.c.presentEntries,
+        static: f.c.staticEntries,
+        incomplete: f.c.incompleteEntries,
+        nexist: f.c.nexistEntries,
+        queue: f.c.queuePerInterface,
+      },
       peak: { present: f.peakPresent, incomplete: f.peakIncomplete, nexist: f.peakNexist, queued: f.peakQueued },
-      freeTokens: f.freeTokens() / 1000, obligations: f.obligations, seen: f.seen.size, seenCapacity: f.c.seenEntries,
+      freeTokens: f.freeTokens() / 1000,
+      obligations: f.obligations,
+      seen: f.seen.size,
+      seenCapacity: f.c.seenEntries,
     }));
     const sum = (key: "present" | "static" | "incomplete" | "nexist" | "queued" | "bytes") => interfaces.reduce((s, i) => s + i[key], 0);
-    return { interfaces, present: sum("present"), static: sum("static"), incomplete: sum("incomplete"), nexist: sum("nexist"), queued: sum("queued"), bytes: sum("bytes") };
+    return {
+      interfaces,
+      present: sum("present"),
+      static: sum("static"),
+      incomplete: sum("incomplete"),
+      nexist: sum("nexist"),
+      queued: sum("queued"),
+      bytes: sum("bytes"),
+    };
   }
 
   /** See {@link ArpTable.state}. */
@@ -1097,12 +1211,30 @@ export class ReferenceArpTable {
           if (e.flags & STATIC) out.push({ ifIndex: f.ifIndex, ip, state: "static", mac: macText(e.mac), updatedAt: e.updated });
           else {
             out.push({
-              ifIndex: f.ifIndex, ip, state: "present", mac: macText(e.mac), unconfirmed: (e.flags & UNCONFIRMED) !== 0,
-              refreshing: (e.flags & REFRESHING) !== 0, expiresAt: e.expires, updatedAt: e.updated, lastUsedAt: e.lastUsed, requests: e.probes,
+              ifIndex: f.ifIndex,
+              ip,
+              state: "present",
+              mac: macText(e.mac),
+              unconfirmed: (e.flags & UNCONFIRMED) !== 0,
+              refreshing: (e.flags & REFRESHING) !== 0,
+              expiresAt: e.expires,
+              updatedAt: e.updated,
+              lastUsedAt: e.lastUsed,
+              requests: e.probes,
             });
           }
         } else if (e.kind === "incomplete") {
-          out.push({ ifIndex: f.ifIndex, ip, state: "incomplete", expiresAt: e.due, updatedAt: e.created, lastUsedAt: e.lastSent, requests: e.sent, queued: e.queue.length, failures: e.failures });
+          out.push({
+            ifIndex: f.ifIndex,
+            ip,
+            state: "incomplete",
+            expiresAt: e.due,
+            updatedAt: e.created,
+            lastUsedAt: e.lastSent,
+            requests: e.sent,
+            queued: e.queue.length,
+            failures: e.failures,
+          });
         } else {
           out.push({ ifIndex: f.ifIndex, ip, state: "nexist", expiresAt: e.expires, failures: e.failures, full: e.full });
         }

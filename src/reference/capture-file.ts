@@ -31,7 +31,12 @@ interface Interface {
 }
 
 /** Reads a capture file; `maxCaptured` and `maxBlock` are the reader's limits. */
-export function referenceReadCapture(bytes: Uint8Array, maxCaptured = DEFAULT_MAX_CAPTURED_LENGTH, maxBlock = Infinity, pcapInterface = 0): ReferenceCapture {
+export function referenceReadCapture(
+  bytes: Uint8Array,
+  maxCaptured = DEFAULT_MAX_CAPTURED_LENGTH,
+  maxBlock = Infinity,
+  pcapInterface = 0,
+): ReferenceCapture {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const records: ReferenceRecord[] = [];
   const fail = (code: string, offset: number): ReferenceCapture => ({ records, error: { code, offset } });
@@ -39,7 +44,10 @@ export function referenceReadCapture(bytes: Uint8Array, maxCaptured = DEFAULT_MA
   const magic = view.getUint32(0, true);
   if (magic === 0x0a0d0d0a) return readPcapng(bytes, view, records, maxCaptured, maxBlock);
   const kinds: Record<number, [boolean, number]> = {
-    0xa1b2c3d4: [true, 1e6], 0xd4c3b2a1: [false, 1e6], 0xa1b23c4d: [true, 1e9], 0x4d3cb2a1: [false, 1e9],
+    2712847316: [true, 1e6],
+    3569595041: [false, 1e6],
+    2712812621: [true, 1e9],
+    1295823521: [false, 1e9],
   };
   const kind = kinds[magic];
   if (kind === undefined) return fail("capture-magic", 0);
@@ -65,7 +73,13 @@ export function referenceReadCapture(bytes: Uint8Array, maxCaptured = DEFAULT_MA
   return { records };
 }
 
-function readPcapng(bytes: Uint8Array, view: DataView, records: ReferenceRecord[], maxCaptured: number, maxBlock: number): ReferenceCapture {
+function readPcapng(
+  bytes: Uint8Array,
+  view: DataView,
+  records: ReferenceRecord[],
+  maxCaptured: number,
+  maxBlock: number,
+): ReferenceCapture {
   const fail = (code: string, offset: number): ReferenceCapture => ({ records, error: { code, offset } });
   let little = true;
   let interfaces: Interface[] = [];
@@ -103,7 +117,12 @@ function readPcapng(bytes: Uint8Array, view: DataView, records: ReferenceRecord[
       first = false;
     } else if (type === 1) {
       if (length < 20) return fail("pcapng-block-length", at);
-      const description: Interface = { linkType: view.getUint16(at + 8, little), snapLength: view.getUint32(at + 12, little), unitsPerSecond: 1e6, offsetSeconds: 0 };
+      const description: Interface = {
+        linkType: view.getUint16(at + 8, little),
+        snapLength: view.getUint32(at + 12, little),
+        unitsPerSecond: 1e6,
+        offsetSeconds: 0,
+      };
       let option = at + 16;
       const end = at + length - 4;
       while (end - option >= 4) {
@@ -132,7 +151,13 @@ function readPcapng(bytes: Uint8Array, view: DataView, records: ReferenceRecord[
       const snap = interfaces[0]!.snapLength || Infinity;
       const captured = Math.min(original, length - 16, snap);
       if (captured > maxCaptured) return fail("pcapng-packet-length", at);
-      records.push({ time: lastTime, interface: 0, linkType: interfaces[0]!.linkType, wireLength: original, bytes: bytes.subarray(at + 12, at + 12 + captured) });
+      records.push({
+        time: lastTime,
+        interface: 0,
+        linkType: interfaces[0]!.linkType,
+        wireLength: original,
+        bytes: bytes.subarray(at + 12, at + 12 + captured),
+      });
     } else if (type === 6 || type === 2) {
       if (length < 32) return fail("pcapng-block-length", at);
       const id = type === 6 ? view.getUint32(at + 8, little) : view.getUint16(at + 8, little);
@@ -141,9 +166,19 @@ function readPcapng(bytes: Uint8Array, view: DataView, records: ReferenceRecord[
       if (captured > length - 32) return fail("pcapng-packet-length", at + 20);
       if (captured > maxCaptured) return fail("pcapng-packet-length", at);
       const description = interfaces[id]!;
-      const [seconds, fraction] = splitTimestamp(view.getUint32(at + 12, little), view.getUint32(at + 16, little), description.unitsPerSecond);
+      const [seconds, fraction] = splitTimestamp(
+        view.getUint32(at + 12, little),
+        view.getUint32(at + 16, little),
+        description.unitsPerSecond,
+      );
       lastTime = timestampMs(seconds + description.offsetSeconds, fraction, description.unitsPerSecond);
-      records.push({ time: lastTime, interface: id, linkType: description.linkType, wireLength: view.getUint32(at + 24, little), bytes: bytes.subarray(at + 28, at + 28 + captured) });
+      records.push({
+        time: lastTime,
+        interface: id,
+        linkType: description.linkType,
+        wireLength: view.getUint32(at + 24, little),
+        bytes: bytes.subarray(at + 28, at + 28 + captured),
+      });
     }
     at += length;
   }

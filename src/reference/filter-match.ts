@@ -84,7 +84,8 @@ export function referenceCriterionMatches(criterion: FilterCriterion, p: Referen
   else if ("tos" in c) hit = (p.tos & ((c.mask as number | undefined) ?? 0xff)) === c.tos;
   else if ("dscp" in c) hit = p.tos >> 2 === c.dscp;
   else if ("precedence" in c) hit = p.tos >> 5 === c.precedence;
-  else if ("tcpFlags" in c) hit = transport && p.protocol === 6 && (p.tcpFlags & ((c.mask as number | undefined) ?? (c.tcpFlags as number))) === c.tcpFlags;
+  else if ("tcpFlags" in c)
+    hit = transport && p.protocol === 6 && (p.tcpFlags & ((c.mask as number | undefined) ?? (c.tcpFlags as number))) === c.tcpFlags;
   else throw new Error(`unknown criterion ${JSON.stringify(c)}`);
   return c.not === true ? !hit : hit;
 }

@@ -9,11 +9,19 @@ import type { PacketBatch } from "../packet/batch.js";
 import { formatIPv4, formatIPv6 } from "../net/address.js";
 import { formatMac } from "../net/mac.js";
 import {
-  type FlowCacheOptions, type ResolvedFlowCacheOptions, type FlowUpdateOptions, checkTime, resolveFlowCacheOptions,
-} from "../flow-cache.js";
+  type FlowCacheOptions,
+  type ResolvedFlowCacheOptions,
+  type FlowUpdateOptions,
+  checkTime,
+  resolveFlowCacheOptions,
+} from "../flow/options.js";
 import type { ExpiredFlow, FlowDirection, FlowEndReason, FlowRecord } from "../flow/record.js";
 import {
-  type FlowCacheCounters, type FlowStatistics, PROTOCOL_CATEGORY_NAMES, packetSizeBucket, protocolCategory,
+  type FlowCacheCounters,
+  type FlowStatistics,
+  PROTOCOL_CATEGORY_NAMES,
+  packetSizeBucket,
+  protocolCategory,
 } from "../flow/statistics.js";
 
 /** One packet as the flow cache reads it: the raw batch columns it uses. */
@@ -55,11 +63,26 @@ export function flowPacketsFromBatch(batch: PacketBatch): FlowPacket[] {
     const words = (column: Uint32Array) => Array.from(column.subarray(i * 4, i * 4 + 4));
     const address = (column: Uint32Array) => (version === 6 ? formatIPv6(words(column)) : formatIPv4(column[i * 4]!));
     out.push({
-      time: c.time[i]!, interface: c.interface[i]!, status: c.status[i]!, ipVersion: version,
-      src: address(c.src), dst: address(c.dst), protocol: c.protocol[i]!, tos: c.tos[i]!, ttl: c.ttl[i]!,
-      ipLength: c.ipLength[i]!, ipId: c.ipId[i]!, fragmentOffset: c.fragmentOffset[i]!, fragmentFlags: c.fragmentFlags[i]!,
-      srcPort: c.srcPort[i]!, dstPort: c.dstPort[i]!, tcpFlags: c.tcpFlags[i]!, icmpType: c.icmpType[i]!, icmpCode: c.icmpCode[i]!,
-      srcMac: formatMac(c.srcMac.subarray(i * 8, i * 8 + 6)), dstMac: formatMac(c.dstMac.subarray(i * 8, i * 8 + 6)),
+      time: c.time[i]!,
+      interface: c.interface[i]!,
+      status: c.status[i]!,
+      ipVersion: version,
+      src: address(c.src),
+      dst: address(c.dst),
+      protocol: c.protocol[i]!,
+      tos: c.tos[i]!,
+      ttl: c.ttl[i]!,
+      ipLength: c.ipLength[i]!,
+      ipId: c.ipId[i]!,
+      fragmentOffset: c.fragmentOffset[i]!,
+      fragmentFlags: c.fragmentFlags[i]!,
+      srcPort: c.srcPort[i]!,
+      dstPort: c.dstPort[i]!,
+      tcpFlags: c.tcpFlags[i]!,
+      icmpType: c.icmpType[i]!,
+      icmpCode: c.icmpCode[i]!,
+      srcMac: formatMac(c.srcMac.subarray(i * 8, i * 8 + 6)),
+      dstMac: formatMac(c.dstMac.subarray(i * 8, i * 8 + 6)),
       vlanOuter: c.vlanOuter[i]!,
     });
   }
@@ -71,15 +94,33 @@ interface Flow extends FlowRecord {
   key: string;
 }
 
-type FlowKey = Pick<Flow, "key" | "ipVersion" | "src" | "dst" | "protocol" | "srcPort" | "dstPort" | "tos" | "direction" | "inputInterface">;
+type FlowKey = Pick<
+  Flow,
+  "key" | "ipVersion" | "src" | "dst" | "protocol" | "srcPort" | "dstPort" | "tos" | "direction" | "inputInterface"
+>;
 
 function emptyCounters(): Omit<FlowCacheCounters, "activeFlows" | "queuedFlows"> {
   return {
-    packetsIn: 0, bytesIn: 0, packetsAccounted: 0, bytesAccounted: 0, packetsRefused: 0, bytesRefused: 0,
+    packetsIn: 0,
+    bytesIn: 0,
+    packetsAccounted: 0,
+    bytesAccounted: 0,
+    packetsRefused: 0,
+    bytesRefused: 0,
     refused: { notIp: 0, noRoom: 0, probeLimit: 0, counterFull: 0 },
-    flowsAdded: 0, allocFailures: 0, agerPolls: 0, agerEntriesExamined: 0, exportStalls: 0,
-    flowsExpired: 0, expired: { inactive: 0, active: 0, "tcp-end": 0, "cache-full": 0, flush: 0, "counter-full": 0 },
-    packetsExpired: 0, bytesExpired: 0, unselected: 0, lookups: 0, probes: 0, longestProbe: 0,
+    flowsAdded: 0,
+    allocFailures: 0,
+    agerPolls: 0,
+    agerEntriesExamined: 0,
+    exportStalls: 0,
+    flowsExpired: 0,
+    expired: { inactive: 0, active: 0, "tcp-end": 0, "cache-full": 0, flush: 0, "counter-full": 0 },
+    packetsExpired: 0,
+    bytesExpired: 0,
+    unselected: 0,
+    lookups: 0,
+    probes: 0,
+    longestProbe: 0,
   };
 }
 
@@ -243,8 +284,11 @@ export class ReferenceFlowCache {
   counters(): FlowCacheCounters {
     const c = this.#counters;
     return {
-      ...c, refused: { ...c.refused }, expired: { ...c.expired },
-      activeFlows: this.#live.size, queuedFlows: this.#queue.length,
+      ...c,
+      refused: { ...c.refused },
+      expired: { ...c.expired },
+      activeFlows: this.#live.size,
+      queuedFlows: this.#queue.length,
     };
   }
 
@@ -284,7 +328,7 @@ export class ReferenceFlowCache {
     row.bytes += flow.bytes;
     row.activeMs += flow.lastMs - flow.firstMs;
     const idle = now - flow.lastMs;
-    row.idleMs += idle > 0 ? idle : 0;
+    row.idleMs += Math.max(idle, 0);
     this.#live.delete(flow.entry);
     if (release) {
       this.#byKey.delete(flow.key);
@@ -298,7 +342,10 @@ export class ReferenceFlowCache {
     const version = p.ipVersion as 4 | 6;
     const zero = version === 4 ? "0.0.0.0" : "::";
     const src = mask === "destination" ? zero : p.src;
-    let protocol = 0, srcPort = 0, dstPort = 0, tos = 0;
+    let protocol = 0,
+      srcPort = 0,
+      dstPort = 0,
+      tos = 0;
     if (mask === "full") {
       protocol = p.protocol;
       tos = p.tos;
@@ -314,8 +361,18 @@ export class ReferenceFlowCache {
 
   #start(key: FlowKey, id: number, p: FlowPacket, time: number): Flow {
     return {
-      ...key, entry: id, packets: 0, bytes: 0, firstMs: time, lastMs: time, tcpFlags: 0,
-      minLength: 0xffff, maxLength: 0, minTtl: 255, maxTtl: 0, ipId: p.ipId,
+      ...key,
+      entry: id,
+      packets: 0,
+      bytes: 0,
+      firstMs: time,
+      lastMs: time,
+      tcpFlags: 0,
+      minLength: 0xffff,
+      maxLength: 0,
+      minTtl: 255,
+      maxTtl: 0,
+      ipId: p.ipId,
     };
   }
 
@@ -351,11 +408,26 @@ export class ReferenceFlowCache {
 /** The record without the reference's bookkeeping, with fields in the same order as the cache's. */
 function publicRecord(flow: Flow): FlowRecord {
   const record: FlowRecord = {
-    entry: flow.entry, ipVersion: flow.ipVersion, src: flow.src, dst: flow.dst, protocol: flow.protocol,
-    srcPort: flow.srcPort, dstPort: flow.dstPort, tos: flow.tos, direction: flow.direction,
-    inputInterface: flow.inputInterface, packets: flow.packets, bytes: flow.bytes, firstMs: flow.firstMs,
-    lastMs: flow.lastMs, tcpFlags: flow.tcpFlags, minLength: flow.minLength, maxLength: flow.maxLength,
-    minTtl: flow.minTtl, maxTtl: flow.maxTtl, ipId: flow.ipId,
+    entry: flow.entry,
+    ipVersion: flow.ipVersion,
+    src: flow.src,
+    dst: flow.dst,
+    protocol: flow.protocol,
+    srcPort: flow.srcPort,
+    dstPort: flow.dstPort,
+    tos: flow.tos,
+    direction: flow.direction,
+    inputInterface: flow.inputInterface,
+    packets: flow.packets,
+    bytes: flow.bytes,
+    firstMs: flow.firstMs,
+    lastMs: flow.lastMs,
+    tcpFlags: flow.tcpFlags,
+    minLength: flow.minLength,
+    maxLength: flow.maxLength,
+    minTtl: flow.minTtl,
+    maxTtl: flow.maxTtl,
+    ipId: flow.ipId,
   };
   if (flow.icmpType !== undefined) {
     record.icmpType = flow.icmpType;

@@ -60,7 +60,10 @@ class Bytes {
   }
   hex(at: number, count: number): string {
     let text = "";
-    for (let i = 0; i < count; i++) text += this.u8(at + i).toString(16).padStart(2, "0");
+    for (let i = 0; i < count; i++)
+      text += this.u8(at + i)
+        .toString(16)
+        .padStart(2, "0");
     return text;
   }
 }
@@ -72,11 +75,34 @@ const EXTENSION_LIMIT = 16;
 
 function emptyFields(): ReferenceFields {
   return {
-    status: 0, srcMac: NO_MAC, dstMac: NO_MAC, etherType: 0, vlanOuter: 0xffff, vlanInner: 0xffff,
-    l3Offset: 0, l4Offset: 0, ipVersion: 0, src: [0, 0, 0, 0], dst: [0, 0, 0, 0], protocol: 0, tos: 0, ttl: 0,
-    ipLength: 0, ipId: 0, fragmentOffset: 0, fragmentFlags: 0, srcPort: 0, dstPort: 0, tcpFlags: 0,
-    icmpType: 0, icmpCode: 0, arpOperation: 0, arpSenderMac: NO_MAC, arpTargetMac: NO_MAC,
-    arpSenderAddress: 0, arpTargetAddress: 0,
+    status: 0,
+    srcMac: NO_MAC,
+    dstMac: NO_MAC,
+    etherType: 0,
+    vlanOuter: 0xffff,
+    vlanInner: 0xffff,
+    l3Offset: 0,
+    l4Offset: 0,
+    ipVersion: 0,
+    src: [0, 0, 0, 0],
+    dst: [0, 0, 0, 0],
+    protocol: 0,
+    tos: 0,
+    ttl: 0,
+    ipLength: 0,
+    ipId: 0,
+    fragmentOffset: 0,
+    fragmentFlags: 0,
+    srcPort: 0,
+    dstPort: 0,
+    tcpFlags: 0,
+    icmpType: 0,
+    icmpCode: 0,
+    arpOperation: 0,
+    arpSenderMac: NO_MAC,
+    arpTargetMac: NO_MAC,
+    arpSenderAddress: 0,
+    arpTargetAddress: 0,
   };
 }
 

@@ -10,11 +10,11 @@
  * whose interface, policy, class and sampler-map definition are unchanged is kept as it is.
  */
 
-import { Xoshiro128 } from "../sim/random.js";
+import { Xoshiro128 } from "../common/random.js";
 import type { SamplerMode } from "../sampling/modes.js";
 import type { ClassMapConfig } from "../sampling/filter-criteria.js";
 import type { FilterInput } from "../sampling/filter-input.js";
-import type { InterfaceNetflow, PolicyMapClass } from "../packet-selector.js";
+import type { InterfaceNetflow, PolicyMapClass } from "../sampling/packet-selector.js";
 import { ReferenceSampler } from "./sampler.js";
 import { referenceClassMatches, referencePacket } from "./filter-match.js";
 
@@ -72,7 +72,10 @@ export class ReferencePacketSelector {
 
   /** Defines a policy map; class-default is tried last. */
   policyMap(name: string, classes: PolicyMapClass[]): void {
-    this.#policies.set(name, [...classes.filter((c) => c.class !== "class-default"), ...classes.filter((c) => c.class === "class-default")]);
+    this.#policies.set(name, [
+      ...classes.filter((c) => c.class !== "class-default"),
+      ...classes.filter((c) => c.class === "class-default"),
+    ]);
     this.#rebuild();
   }
 
@@ -90,7 +93,8 @@ export class ReferencePacketSelector {
       const wanted: [string, string][] = [];
       if ("sampler" in setting) wanted.push([`${ifIndex}|sampler`, setting.sampler]);
       else if ("servicePolicy" in setting) {
-        for (const c of this.#policies.get(setting.servicePolicy) ?? []) wanted.push([`${ifIndex}|${setting.servicePolicy}|${c.class}`, c.sampler]);
+        for (const c of this.#policies.get(setting.servicePolicy) ?? [])
+          wanted.push([`${ifIndex}|${setting.servicePolicy}|${c.class}`, c.sampler]);
       }
       for (const [key, mapName] of wanted) {
         const map = this.#maps.get(mapName)!;
@@ -138,7 +142,9 @@ export class ReferencePacketSelector {
       let key: string | undefined;
       if ("sampler" in setting) key = `${p.inputInterface}|sampler`;
       else {
-        const entry = this.#policies.get(setting.servicePolicy)!.find((c) => c.class === "class-default" || referenceClassMatches(this.#classes.get(c.class)!, p));
+        const entry = this.#policies
+          .get(setting.servicePolicy)!
+          .find((c) => c.class === "class-default" || referenceClassMatches(this.#classes.get(c.class)!, p));
         if (entry !== undefined) key = `${p.inputInterface}|${setting.servicePolicy}|${entry.class}`;
       }
       if (key === undefined) {

@@ -8,8 +8,8 @@
  * - `deterministic`: a packet counter, selecting when it is ≡ 0 (mod N).
  */
 
-import { Xoshiro128 } from "../sim/random.js";
-import { geometricInverseLog, geometricSkip, uniformSkip, uniformSkipEquilibriumDelay } from "../sim/skips.js";
+import { Xoshiro128 } from "../common/random.js";
+import { geometricInverseLog, geometricSkip, uniformSkip, uniformSkipEquilibriumDelay } from "../common/skips.js";
 import { type SamplerMode, modeNumber, checkInterval, checkStream } from "../sampling/modes.js";
 
 /** Options of a {@link ReferenceSampler}: as a `Sampler`'s, with the seed required. */

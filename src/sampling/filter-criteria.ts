@@ -10,7 +10,17 @@ import { type Family, parseAddress } from "../net/address.js";
 import { type PrefixInput, parsePrefix } from "../net/prefix.js";
 
 /** Protocol names accepted where a protocol number is expected. */
-export const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = { icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, icmpv6: 58, sctp: 132 };
+export const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = {
+  icmp: 1,
+  igmp: 2,
+  tcp: 6,
+  udp: 17,
+  gre: 47,
+  esp: 50,
+  ah: 51,
+  icmpv6: 58,
+  sctp: 132,
+};
 
 /** TCP flag bits, for `tcpFlags` criteria. */
 export const TcpFlag = { fin: 0x01, syn: 0x02, rst: 0x04, psh: 0x08, ack: 0x10, urg: 0x20, ece: 0x40, cwr: 0x80, ns: 0x100 } as const;
@@ -89,21 +99,33 @@ export interface NormalizedClass {
 /** Most criteria per class map. */
 export const MAX_CRITERIA = 64;
 
-const FIELDS = ["source", "destination", "protocol", "sourcePort", "destinationPort", "tos", "dscp", "precedence", "tcpFlags", "inputInterface"] as const;
+const FIELDS = [
+  "source",
+  "destination",
+  "protocol",
+  "sourcePort",
+  "destinationPort",
+  "tos",
+  "dscp",
+  "precedence",
+  "tcpFlags",
+  "inputInterface",
+] as const;
 
 function bad(criterion: unknown, why: string): never {
   throw new ConfigError("filter-criterion", `invalid filter criterion ${describe(criterion)}: ${why}`, criterion);
 }
 
 function integer(criterion: unknown, value: unknown, name: string, max: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > max) bad(criterion, `${name} must be an integer from 0 to ${max}`);
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > max)
+    bad(criterion, `${name} must be an integer from 0 to ${max}`);
   return value;
 }
 
 function prefixMasks(criterion: unknown, input: PrefixInput): { family: Family; network: Uint32Array; mask: Uint32Array } {
   let family: Family, words: Uint32Array, length: number;
   if (typeof input === "string" && !input.includes("/")) {
-    let address;
+    let address: ReturnType<typeof parseAddress>;
     try {
       address = parseAddress(input);
     } catch (error) {
@@ -113,7 +135,7 @@ function prefixMasks(criterion: unknown, input: PrefixInput): { family: Family; 
     words = address.words;
     length = family === 4 ? 32 : 128;
   } else {
-    let prefix;
+    let prefix: ReturnType<typeof parsePrefix>;
     try {
       prefix = parsePrefix(input);
     } catch (error) {
@@ -149,7 +171,7 @@ function portRange(criterion: unknown, value: unknown): [number, number] {
 
 /** Validates one criterion. @throws ConfigError naming it. */
 export function normalizeCriterion(criterion: FilterCriterion): NormalizedCriterion {
-  if (criterion === null || typeof criterion !== "object") bad(criterion, "expected an object such as { protocol: \"tcp\" }");
+  if (criterion === null || typeof criterion !== "object") bad(criterion, 'expected an object such as { protocol: "tcp" }');
   const keys = Object.keys(criterion);
   const fields = keys.filter((k) => (FIELDS as readonly string[]).includes(k));
   if (fields.length !== 1) bad(criterion, `expected exactly one of ${FIELDS.join(", ")}`);
@@ -161,7 +183,13 @@ export function normalizeCriterion(criterion: FilterCriterion): NormalizedCriter
   const not = record.not;
   if (not !== undefined && typeof not !== "boolean") bad(criterion, "`not` must be a boolean");
   const result: NormalizedCriterion = {
-    kind: CriterionKind.protocol, negate: not === true, family: 0, network: new Uint32Array(4), mask: new Uint32Array(4), a: 0, b: 0,
+    kind: CriterionKind.protocol,
+    negate: not === true,
+    family: 0,
+    network: new Uint32Array(4),
+    mask: new Uint32Array(4),
+    a: 0,
+    b: 0,
   };
   const value = record[field];
   switch (field) {
@@ -217,14 +245,22 @@ export function normalizeCriterion(criterion: FilterCriterion): NormalizedCriter
 /** Validates a class map. @throws ConfigError naming the bad part. */
 export function normalizeClass(config: ClassMapConfig): NormalizedClass {
   if (config === null || typeof config !== "object" || !Array.isArray(config.criteria)) {
-    throw new ConfigError("class-map", `invalid class map ${describe(config)}: expected { match?: "all" | "any", criteria: [...] }`, config);
+    throw new ConfigError(
+      "class-map",
+      `invalid class map ${describe(config)}: expected { match?: "all" | "any", criteria: [...] }`,
+      config,
+    );
   }
   const match = config.match ?? "all";
   if (match !== "all" && match !== "any") {
     throw new ConfigError("class-map", `invalid class map match ${describe(match)}: expected "all" or "any"`, match);
   }
   if (config.criteria.length > MAX_CRITERIA) {
-    throw new ConfigError("class-map", `a class map has at most ${MAX_CRITERIA} criteria, got ${config.criteria.length}`, config.criteria.length);
+    throw new ConfigError(
+      "class-map",
+      `a class map has at most ${MAX_CRITERIA} criteria, got ${config.criteria.length}`,
+      config.criteria.length,
+    );
   }
   return { matchAll: match === "all", criteria: config.criteria.map(normalizeCriterion) };
 }

@@ -65,15 +65,24 @@ export function filterInputLength(input: FilterInput, count?: number): number {
   const packets = count ?? input.ipVersion.length;
   if (!Number.isInteger(packets) || packets < 0) throw new RangeError(`invalid packet count ${describe(count)}`);
   const expect: [keyof FilterInput, new (n: number) => ArrayBufferView, number][] = [
-    ["ipVersion", Uint8Array, 1], ["src", Uint32Array, 4], ["dst", Uint32Array, 4], ["protocol", Uint8Array, 1], ["srcPort", Uint16Array, 1],
-    ["dstPort", Uint16Array, 1], ["tos", Uint8Array, 1], ["tcpFlags", Uint16Array, 1], ["interface", Uint32Array, 1],
+    ["ipVersion", Uint8Array, 1],
+    ["src", Uint32Array, 4],
+    ["dst", Uint32Array, 4],
+    ["protocol", Uint8Array, 1],
+    ["srcPort", Uint16Array, 1],
+    ["dstPort", Uint16Array, 1],
+    ["tos", Uint8Array, 1],
+    ["tcpFlags", Uint16Array, 1],
+    ["interface", Uint32Array, 1],
   ];
   if (input.status !== undefined) expect.push(["status", Uint8Array, 1]);
   for (const [name, type, per] of expect) {
     const column = input[name] as unknown;
     if (!(column instanceof type)) throw new TypeError(`filter input column ${name} must be a ${type.name}`);
     if ((column as Uint8Array).length < packets * per) {
-      throw new RangeError(`filter input column ${name} has ${(column as Uint8Array).length} entries; ${packets} packets need ${packets * per}`);
+      throw new RangeError(
+        `filter input column ${name} has ${(column as Uint8Array).length} entries; ${packets} packets need ${packets * per}`,
+      );
     }
   }
   return packets;

@@ -37,7 +37,11 @@ export function modeNumber(mode: unknown): number {
 /** Checks an interval N: an integer from 1 to 65535. */
 export function checkInterval(interval: unknown): number {
   if (typeof interval !== "number" || !Number.isInteger(interval) || interval < 1 || interval > MAX_SAMPLING_INTERVAL) {
-    throw new ConfigError("sampler-interval", `invalid sampling interval ${describe(interval)}: expected an integer from 1 to ${MAX_SAMPLING_INTERVAL}`, interval);
+    throw new ConfigError(
+      "sampler-interval",
+      `invalid sampling interval ${describe(interval)}: expected an integer from 1 to ${MAX_SAMPLING_INTERVAL}`,
+      interval,
+    );
   }
   return interval;
 }

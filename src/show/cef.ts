@@ -4,7 +4,7 @@
  * sharing, the resolution timer) are printed as the zeros they are.
  */
 
-import type { FibFamilySummary, FibSummary } from "../fib.js";
+import type { FibFamilySummary, FibSummary } from "../fib/fib.js";
 
 function familyBlock(title: string, version: number, s: FibFamilySummary, summary: FibSummary): string[] {
   return [
@@ -30,5 +30,5 @@ export function renderCefSummary(summary: FibSummary): string {
     lines.push("", ...familyBlock("IPv6 CEF", summary.tableVersion, summary.ipv6, summary));
   }
   lines.push("", `Adjacency Table has ${summary.adjacencies} adjacencies`);
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

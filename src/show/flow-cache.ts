@@ -46,7 +46,7 @@ export function renderPacketSizeDistribution(sizes: readonly number[]): string[]
   const total = sizes.reduce((a, b) => a + b, 0);
   const labels = PACKET_SIZE_BUCKETS.map((label, i) => (i === 0 ? "1-32" : String(label)));
   const row = (from: number, to: number, cells: (i: number) => string) =>
-    "   " + Array.from({ length: to - from }, (_, k) => cells(from + k).padStart(4)).join(" ");
+    `   ${Array.from({ length: to - from }, (_, k) => cells(from + k).padStart(4)).join(" ")}`;
   return [
     `IP packet size distribution (${total} total packets):`,
     row(0, 15, (i) => labels[i]!),
@@ -65,13 +65,14 @@ function timeoutText(ms: number): string {
 export function renderProtocolTable(statistics: FlowStatistics, seconds: number): string[] {
   const perSecond = (n: number) => (seconds > 0 ? n / seconds : 0).toFixed(1);
   const line = (name: string, flows: number, packets: number, bytes: number, activeMs: number, idleMs: number) =>
-    name.padEnd(17) + String(flows).padStart(5)
-    + perSecond(flows).padStart(9)
-    + String(flows > 0 ? Math.trunc(packets / flows) : 0).padStart(10)
-    + String(packets > 0 ? Math.trunc(bytes / packets) : 0).padStart(6)
-    + perSecond(packets).padStart(9)
-    + (flows > 0 ? activeMs / flows / 1000 : 0).toFixed(1).padStart(10)
-    + (flows > 0 ? idleMs / flows / 1000 : 0).toFixed(1).padStart(10);
+    name.padEnd(17) +
+    String(flows).padStart(5) +
+    perSecond(flows).padStart(9) +
+    String(flows > 0 ? Math.trunc(packets / flows) : 0).padStart(10) +
+    String(packets > 0 ? Math.trunc(bytes / packets) : 0).padStart(6) +
+    perSecond(packets).padStart(9) +
+    (flows > 0 ? activeMs / flows / 1000 : 0).toFixed(1).padStart(10) +
+    (flows > 0 ? idleMs / flows / 1000 : 0).toFixed(1).padStart(10);
   const lines = [
     "Protocol         Total    Flows   Packets Bytes  Packets Active(Sec) Idle(Sec)",
     "--------         Flows     /Sec     /Flow  /Pkt     /Sec     /Flow     /Flow",
@@ -127,15 +128,22 @@ export function renderFlowRecord(flow: FlowRecord, names: FlowRecordNames = {}):
   const dstIf = egress ? `${name(flow.inputInterface)}*` : (names.outputInterface?.(flow) ?? "-");
   const bytesPerPacket = flow.packets > 0 ? Math.trunc(flow.bytes / flow.packets) : 0;
   const lines = [
-    srcIf.padEnd(15) + flow.src.padEnd(16) + dstIf.padEnd(15) + flow.dst.padEnd(16)
-      + `${hex(flow.protocol, 2)} ${hex(flow.tos, 2)}  ${hex(flow.tcpFlags & 0xff, 2)}` + String(flow.packets).padStart(8),
-    `${hex(flow.srcPort, 4)} /0  0`.padEnd(31) + `${hex(flow.dstPort, 4)} /0  0`.padEnd(15) + "0.0.0.0"
-      + String(bytesPerPacket).padStart(18) + ((flow.lastMs - flow.firstMs) / 1000).toFixed(1).padStart(8),
+    srcIf.padEnd(15) +
+      flow.src.padEnd(16) +
+      dstIf.padEnd(15) +
+      flow.dst.padEnd(16) +
+      `${hex(flow.protocol, 2)} ${hex(flow.tos, 2)}  ${hex(flow.tcpFlags & 0xff, 2)}` +
+      String(flow.packets).padStart(8),
+    `${hex(flow.srcPort, 4)} /0  0`.padEnd(31) +
+      `${hex(flow.dstPort, 4)} /0  0`.padEnd(15) +
+      "0.0.0.0" +
+      String(bytesPerPacket).padStart(18) +
+      ((flow.lastMs - flow.firstMs) / 1000).toFixed(1).padStart(8),
   ];
   if (flow.srcMac !== undefined || flow.inputVlan !== undefined || flow.outputVlan !== undefined) {
     const mac = (text: string | undefined) => formatMacCisco(parseMac(text ?? "00:00:00:00:00:00"));
     const vlan = (id: number | undefined) => `(${String(id ?? 0).padStart(3, "0")})`;
-    lines.push("MAC: (VLAN id) " + `${mac(flow.srcMac)}  ${vlan(flow.inputVlan)}`.padEnd(31) + `${mac(flow.dstMac)}  ${vlan(flow.outputVlan)}`);
+    lines.push(`MAC: (VLAN id) ${`${mac(flow.srcMac)}  ${vlan(flow.inputVlan)}`.padEnd(31)}${mac(flow.dstMac)}  ${vlan(flow.outputVlan)}`);
   }
   lines.push(captureLine("Min plen:", flow.minLength, "Max plen:", flow.maxLength));
   lines.push(captureLine("Min TTL:", flow.minTtl, "Max TTL:", flow.maxTtl));
@@ -146,16 +154,33 @@ export function renderFlowRecord(flow: FlowRecord, names: FlowRecordNames = {}):
 
 /** The whole `show ip cache verbose flow` display. */
 export function renderFlowCacheVerbose(display: FlowCacheDisplay, flows: readonly FlowRecord[], names?: FlowRecordNames): string {
-  return [...renderFlowCacheStatistics(display), ...FLOW_RECORD_HEADER, ...flows.flatMap((flow) => renderFlowRecord(flow, names))].join("\n");
+  return [...renderFlowCacheStatistics(display), ...FLOW_RECORD_HEADER, ...flows.flatMap((flow) => renderFlowRecord(flow, names))].join(
+    "\n",
+  );
 }
 
 /** A flow as one JSON object of `dataplane flows --json` (snake_case field names). */
 export function flowJson(flow: FlowRecord | ExpiredFlow): Record<string, unknown> {
   const out: Record<string, unknown> = {
-    src: flow.src, dst: flow.dst, proto: flow.protocol, sport: flow.srcPort, dport: flow.dstPort, tos: flow.tos,
-    in_if: flow.inputInterface, packets: flow.packets, bytes: flow.bytes, first_ms: flow.firstMs, last_ms: flow.lastMs,
-    ip_version: flow.ipVersion, direction: flow.direction, tcp_flags: flow.tcpFlags, min_len: flow.minLength,
-    max_len: flow.maxLength, min_ttl: flow.minTtl, max_ttl: flow.maxTtl, ip_id: flow.ipId,
+    src: flow.src,
+    dst: flow.dst,
+    proto: flow.protocol,
+    sport: flow.srcPort,
+    dport: flow.dstPort,
+    tos: flow.tos,
+    in_if: flow.inputInterface,
+    packets: flow.packets,
+    bytes: flow.bytes,
+    first_ms: flow.firstMs,
+    last_ms: flow.lastMs,
+    ip_version: flow.ipVersion,
+    direction: flow.direction,
+    tcp_flags: flow.tcpFlags,
+    min_len: flow.minLength,
+    max_len: flow.maxLength,
+    min_ttl: flow.minTtl,
+    max_ttl: flow.maxTtl,
+    ip_id: flow.ipId,
   };
   if (flow.icmpType !== undefined) {
     out.icmp_type = flow.icmpType;

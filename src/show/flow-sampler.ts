@@ -1,6 +1,6 @@
 /** `show flow-sampler` (seed 003:L2034–L2037): one entry per sampler map. */
 
-import type { SamplerMapStatus } from "../packet-selector.js";
+import type { SamplerMapStatus } from "../sampling/packet-selector.js";
 
 /**
  * Renders sampler maps in the IOS `show flow-sampler` layout:
@@ -15,6 +15,9 @@ import type { SamplerMapStatus } from "../packet-selector.js";
  */
 export function renderFlowSampler(maps: readonly SamplerMapStatus[]): string {
   return maps
-    .map((m) => `Sampler : ${m.name}, id : ${m.id}, packets matched : ${m.seen}, mode : ${m.mode} sampling mode\n  sampling interval is : ${m.interval}\n`)
+    .map(
+      (m) =>
+        `Sampler : ${m.name}, id : ${m.id}, packets matched : ${m.seen}, mode : ${m.mode} sampling mode\n  sampling interval is : ${m.interval}\n`,
+    )
     .join("");
 }

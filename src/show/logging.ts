@@ -16,8 +16,8 @@ export interface LoggingSnapshot {
 
 /** Renders `show logging`'s two counter lines as the seed shows them. */
 export function renderLogging(s: LoggingSnapshot): string {
-  return [
+  return `${[
     `Syslog logging: enabled (${s.dropped} messages dropped, ${s.flushes} flushes, ${s.overruns} overruns)`,
     `    Console logging: level ${s.consoleLevel}, ${s.consoleMessages} messages logged`,
-  ].join("\n") + "\n";
+  ].join("\n")}\n`;
 }

@@ -7,9 +7,31 @@ import type { Packet } from "../packet/packet.js";
 import { PACKET_STATUSES } from "../packet/status.js";
 
 const TCP_FLAG_LETTERS: [number, string][] = [
-  [0x002, "S"], [0x001, "F"], [0x004, "R"], [0x008, "P"], [0x010, "."], [0x020, "U"], [0x040, "E"], [0x080, "W"], [0x100, "A"],
+  [0x002, "S"],
+  [0x001, "F"],
+  [0x004, "R"],
+  [0x008, "P"],
+  [0x010, "."],
+  [0x020, "U"],
+  [0x040, "E"],
+  [0x080, "W"],
+  [0x100, "A"],
 ];
-const PROTOCOL_NAMES: Record<number, string> = { 1: "ICMP", 2: "IGMP", 4: "IPIP", 6: "TCP", 17: "UDP", 41: "IPv6", 47: "GRE", 50: "ESP", 51: "AH", 58: "ICMPv6", 89: "OSPF", 103: "PIM", 132: "SCTP" };
+const PROTOCOL_NAMES: Record<number, string> = {
+  1: "ICMP",
+  2: "IGMP",
+  4: "IPIP",
+  6: "TCP",
+  17: "UDP",
+  41: "IPv6",
+  47: "GRE",
+  50: "ESP",
+  51: "AH",
+  58: "ICMPv6",
+  89: "OSPF",
+  103: "PIM",
+  132: "SCTP",
+};
 
 /** ISO-8601 UTC time with microseconds: 2012-11-23T16:20:39.425111Z. */
 export function formatPacketTime(ms: number): string {
@@ -22,7 +44,9 @@ export function formatPacketTime(ms: number): string {
 
 /** TCP flags as tcpdump prints them: [S.] for SYN+ACK. */
 export function formatTcpFlags(flags: number): string {
-  const letters = TCP_FLAG_LETTERS.filter(([bit]) => flags & bit).map(([, letter]) => letter).join("");
+  const letters = TCP_FLAG_LETTERS.filter(([bit]) => flags & bit)
+    .map(([, letter]) => letter)
+    .join("");
   return `[${letters || "none"}]`;
 }
 
@@ -46,9 +70,13 @@ export function formatPacketLine(index: number, p: Packet): string {
     if (flags & 0x40) parts.push("DF");
     if (flags & 0x20 || p.fragmentOffset) parts.push(`frag ${p.fragmentOffset! * 8}${flags & 0x20 ? "+" : ""}`);
   } else if (p.arpSenderAddress !== undefined) {
-    parts.push(p.arpOperation === 1
-      ? `ARP who-has ${p.arpTargetAddress} tell ${p.arpSenderAddress} (${p.arpSenderMac})`
-      : p.arpOperation === 2 ? `ARP reply ${p.arpSenderAddress} is-at ${p.arpSenderMac}` : `ARP op ${p.arpOperation} ${p.arpSenderAddress} > ${p.arpTargetAddress}`);
+    parts.push(
+      p.arpOperation === 1
+        ? `ARP who-has ${p.arpTargetAddress} tell ${p.arpSenderAddress} (${p.arpSenderMac})`
+        : p.arpOperation === 2
+          ? `ARP reply ${p.arpSenderAddress} is-at ${p.arpSenderMac}`
+          : `ARP op ${p.arpOperation} ${p.arpSenderAddress} > ${p.arpTargetAddress}`,
+    );
   } else if (p.status === "llc") {
     parts.push("802.3/LLC");
   } else if (p.etherType !== undefined) {
@@ -62,6 +90,8 @@ export function formatPacketLine(index: number, p: Packet): string {
 /** "12 packets: ok 10, arp 2" (statuses in their numeric order). */
 export function formatStatusCounts(total: number, counts: Record<string, number>): string {
   const order = (name: string) => (PACKET_STATUSES as Record<string, { code: number }>)[name]?.code ?? 99;
-  const listed = Object.entries(counts).sort((a, b) => order(a[0]) - order(b[0])).map(([name, n]) => `${name} ${n}`);
+  const listed = Object.entries(counts)
+    .sort((a, b) => order(a[0]) - order(b[0]))
+    .map(([name, n]) => `${name} ${n}`);
   return `${total} packets${listed.length ? `: ${listed.join(", ")}` : ""}`;
 }

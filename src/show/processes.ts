@@ -47,12 +47,18 @@ export function renderProcessesCpu(s: ProcessesCpuSnapshot, options: { sorted?: 
   ];
   for (const p of rows) {
     lines.push(
-      String(p.pid).padStart(4) + String(Math.floor(p.runtimeMs)).padStart(12) + String(p.invoked).padStart(10) +
-        String(Math.floor(p.microsecondsPerInvocation)).padStart(11) + percent(p.fiveSecondPercent).padStart(7) +
-        percent(p.oneMinutePercent).padStart(7) + percent(p.fiveMinutePercent).padStart(7) + String(p.tty).padStart(4) + ` ${p.name}`,
+      String(p.pid).padStart(4) +
+        String(Math.floor(p.runtimeMs)).padStart(12) +
+        String(p.invoked).padStart(10) +
+        String(Math.floor(p.microsecondsPerInvocation)).padStart(11) +
+        percent(p.fiveSecondPercent).padStart(7) +
+        percent(p.oneMinutePercent).padStart(7) +
+        percent(p.fiveMinutePercent).padStart(7) +
+        String(p.tty).padStart(4) +
+        ` ${p.name}`,
     );
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 /** One row of `show processes memory`, bytes. */
@@ -81,14 +87,20 @@ export interface ProcessesMemorySnapshot {
  * through `| include`), the seed's column header and rows (000:L291–308), and the holding total.
  */
 export function renderProcessesMemory(s: ProcessesMemorySnapshot): string {
-  const lines = [`Total: ${s.total}, Used: ${s.used}, Free: ${s.free}`, " PID TTY  Allocated      Freed    Holding    Getbufs    Retbufs Process"];
+  const lines = [
+    `Total: ${s.total}, Used: ${s.used}, Free: ${s.free}`,
+    " PID TTY  Allocated      Freed    Holding    Getbufs    Retbufs Process",
+  ];
   let holding = 0;
   for (const p of s.processes) {
     holding += p.holding;
     lines.push(
-      String(p.pid).padStart(4) + String(p.tty).padStart(4) + [p.allocated, p.freed, p.holding, p.getbufs, p.retbufs].map((v) => String(v).padStart(11)).join("") + ` ${p.name}`,
+      String(p.pid).padStart(4) +
+        String(p.tty).padStart(4) +
+        [p.allocated, p.freed, p.holding, p.getbufs, p.retbufs].map((v) => String(v).padStart(11)).join("") +
+        ` ${p.name}`,
     );
   }
   lines.push(`${String(holding).padStart(41)} Total`);
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

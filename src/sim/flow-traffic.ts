@@ -5,8 +5,8 @@
  */
 
 import type { PacketBatch } from "../packet/batch.js";
-import type { FlowCache } from "../flow-cache.js";
-import { Xoshiro128 } from "./random.js";
+import type { FlowCache } from "../flow/cache.js";
+import { Xoshiro128 } from "../common/random.js";
 
 /** Draws flow indices in [0, flows): uniform, or Zipf with exponent `s` (index 0 most frequent). */
 export function flowIndexSampler(flows: number, distribution: "uniform" | "zipf", seed: number, s = 1): () => number {
@@ -18,7 +18,8 @@ export function flowIndexSampler(flows: number, distribution: "uniform" | "zipf"
   for (let k = 0; k < flows; k++) cdf[k] = sum += 1 / (k + 1) ** s;
   return () => {
     const u = (random.next() / 2 ** 32) * sum;
-    let lo = 0, hi = flows - 1;
+    let lo = 0,
+      hi = flows - 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (cdf[mid]! < u) lo = mid + 1;

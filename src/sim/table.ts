@@ -5,21 +5,85 @@
  * for a given seed. Used by `npm start`, and by tests and benchmarks when the real table is absent.
  */
 
-import { Xoshiro128 } from "./random.js";
+import { Xoshiro128 } from "../common/random.js";
 
 /** Prefix counts per length of the real IPv4 table (lengths 8..32; /25../31 spread evenly). */
 export const IPV4_LENGTH_COUNTS: Readonly<Record<number, number>> = {
-  8: 16, 9: 13, 10: 38, 11: 103, 12: 299, 13: 581, 14: 1203, 15: 2100, 16: 13490, 17: 8235, 18: 13798,
-  19: 24870, 20: 42611, 21: 50750, 22: 108623, 23: 96510, 24: 537698, 25: 11, 26: 11, 27: 11, 28: 11,
-  29: 11, 30: 10, 31: 10, 32: 886,
+  8: 16,
+  9: 13,
+  10: 38,
+  11: 103,
+  12: 299,
+  13: 581,
+  14: 1203,
+  15: 2100,
+  16: 13490,
+  17: 8235,
+  18: 13798,
+  19: 24870,
+  20: 42611,
+  21: 50750,
+  22: 108623,
+  23: 96510,
+  24: 537698,
+  25: 11,
+  26: 11,
+  27: 11,
+  28: 11,
+  29: 11,
+  30: 10,
+  31: 10,
+  32: 886,
 };
 
 /** Prefix counts per length of the real IPv6 table. */
 export const IPV6_LENGTH_COUNTS: Readonly<Record<number, number>> = {
-  16: 1, 19: 1, 20: 16, 21: 3, 22: 7, 23: 8, 24: 30, 25: 8, 26: 15, 27: 20, 28: 193, 29: 4371, 30: 650,
-  31: 284, 32: 22548, 33: 2926, 34: 2603, 35: 1043, 36: 5996, 37: 880, 38: 1617, 39: 1377, 40: 13418,
-  41: 903, 42: 2301, 43: 1001, 44: 14365, 45: 1553, 46: 3039, 47: 3153, 48: 75488, 49: 11, 50: 3, 52: 1,
-  55: 1, 56: 24, 58: 20, 60: 2, 64: 184, 112: 2, 122: 1, 124: 4, 125: 9, 126: 19, 127: 42, 128: 6,
+  16: 1,
+  19: 1,
+  20: 16,
+  21: 3,
+  22: 7,
+  23: 8,
+  24: 30,
+  25: 8,
+  26: 15,
+  27: 20,
+  28: 193,
+  29: 4371,
+  30: 650,
+  31: 284,
+  32: 22548,
+  33: 2926,
+  34: 2603,
+  35: 1043,
+  36: 5996,
+  37: 880,
+  38: 1617,
+  39: 1377,
+  40: 13418,
+  41: 903,
+  42: 2301,
+  43: 1001,
+  44: 14365,
+  45: 1553,
+  46: 3039,
+  47: 3153,
+  48: 75488,
+  49: 11,
+  50: 3,
+  52: 1,
+  55: 1,
+  56: 24,
+  58: 20,
+  60: 2,
+  64: 184,
+  112: 2,
+  122: 1,
+  124: 4,
+  125: 9,
+  126: 19,
+  127: 42,
+  128: 6,
 };
 
 /** A generated table: prefixes as typed arrays, ready for `insertBatch`. */
@@ -48,8 +112,19 @@ export interface TableOptions {
  * with more-specifics inside: 43.6 % of the IPv4 /16s, 18.1 % of the IPv6 /32s). Measured on
  * the tier1 table of research/lpm.md §3.
  */
-const IPV4_BLOCKS: BlockLevel[] = [[16, 25_398, 0.436], [24, 451, 0.0003]];
-const IPV6_BLOCKS: BlockLevel[] = [[16, 59, 0], [24, 7_224, 0.267], [32, 10_906, 0.181], [40, 19_078, 0.069], [48, 104, 0.0003], [56, 125, 0], [64, 82, 0]];
+const IPV4_BLOCKS: BlockLevel[] = [
+  [16, 25_398, 0.436],
+  [24, 451, 0.0003],
+];
+const IPV6_BLOCKS: BlockLevel[] = [
+  [16, 59, 0],
+  [24, 7_224, 0.267],
+  [32, 10_906, 0.181],
+  [40, 19_078, 0.069],
+  [48, 104, 0.0003],
+  [56, 125, 0],
+  [64, 82, 0],
+];
 
 /** A clustering level: prefix length, distinct blocks there, share of that length's prefixes that are blocks. */
 type BlockLevel = [length: number, blocks: number, prefixShare: number];
@@ -147,7 +222,16 @@ function clearBeyond(words: Uint32Array, length: number): void {
  * the rest is one of the blocks of its length (an aggregate), and the others fall inside a
  * block of the deepest level above their length (or anywhere in `space` when there is none).
  */
-function generate(words: number, lengthCounts: Readonly<Record<number, number>>, blockLevels: BlockLevel[], realTotal: number, defaultNested: number, options: TableOptions, defaultSeed: number, space: (out: Uint32Array, random: Xoshiro128) => void): GeneratedTable {
+function generate(
+  words: number,
+  lengthCounts: Readonly<Record<number, number>>,
+  blockLevels: BlockLevel[],
+  realTotal: number,
+  defaultNested: number,
+  options: TableOptions,
+  defaultSeed: number,
+  space: (out: Uint32Array, random: Xoshiro128) => void,
+): GeneratedTable {
   const count = options.count ?? realTotal;
   const nested = options.nested ?? defaultNested;
   const random = new Xoshiro128(options.seed ?? defaultSeed);
@@ -210,7 +294,9 @@ function generate(words: number, lengthCounts: Readonly<Record<number, number>>,
 
 function scaledCounts(base: Readonly<Record<number, number>>, count: number): [number, number][] {
   const total = Object.values(base).reduce((a, b) => a + b, 0);
-  const lengths = Object.keys(base).map(Number).sort((a, b) => a - b);
+  const lengths = Object.keys(base)
+    .map(Number)
+    .sort((a, b) => a - b);
   const counts = lengths.map((l) => [l, Math.floor((base[l]! * count) / total)] as [number, number]);
   // Hand out the rounding remainder to the most common lengths.
   let missing = count - counts.reduce((a, [, c]) => a + c, 0);

@@ -13,7 +13,13 @@ import { chromium, type Browser, type Page } from "playwright-core";
 /** Where Debian installs the browser. */
 export const CHROMIUM_PATH = "/usr/bin/chromium";
 /** Flags that keep the browser from calling home or doing background work during tests. */
-export const CHROMIUM_ARGS = ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+export const CHROMIUM_ARGS = [
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 
 /** Why browser tests cannot run here, or undefined when they can. */
 export function chromiumMissing(): string | undefined {
@@ -38,7 +44,11 @@ export interface PageLog {
 }
 
 /** Opens `url` in a fresh page, runs `use`, and closes the page (and the browser it launched). */
-export async function withPage<T>(url: string, use: (page: Page, log: PageLog) => Promise<T>, options: { width?: number; height?: number } = {}): Promise<T> {
+export async function withPage<T>(
+  url: string,
+  use: (page: Page, log: PageLog) => Promise<T>,
+  options: { width?: number; height?: number } = {},
+): Promise<T> {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: options.width ?? 1200, height: options.height ?? 900 } });
@@ -56,7 +66,15 @@ export async function withPage<T>(url: string, use: (page: Page, log: PageLog) =
   }
 }
 
-const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json", ".wasm": "application/wasm", ".svg": "image/svg+xml", ".css": "text/css" };
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".mjs": "text/javascript",
+  ".json": "application/json",
+  ".wasm": "application/wasm",
+  ".svg": "image/svg+xml",
+  ".css": "text/css",
+};
 
 /** Serves `directory` on 127.0.0.1 (a free port), for pages file:// cannot load (modules, fetch). */
 export async function serveDirectory(directory: string): Promise<{ url: string; close: () => Promise<void> }> {
@@ -91,7 +109,9 @@ export interface Image {
 /** Decodes a screenshot, to check what it shows. */
 export function decodePng(png: Uint8Array): Image {
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
-  let width = 0, height = 0, channels = 0;
+  let width = 0,
+    height = 0,
+    channels = 0;
   const data: Uint8Array[] = [];
   for (let at = 8; at < png.length; ) {
     const length = view.getUint32(at);
@@ -101,7 +121,8 @@ export function decodePng(png: Uint8Array): Image {
       width = view.getUint32(at + 8);
       height = view.getUint32(at + 12);
       const colorType = chunk[9]!;
-      if (chunk[8] !== 8 || (colorType !== 2 && colorType !== 6) || chunk[12] !== 0) throw new Error(`unsupported PNG (depth ${chunk[8]}, colour type ${colorType}, interlace ${chunk[12]})`);
+      if (chunk[8] !== 8 || (colorType !== 2 && colorType !== 6) || chunk[12] !== 0)
+        throw new Error(`unsupported PNG (depth ${chunk[8]}, colour type ${colorType}, interlace ${chunk[12]})`);
       channels = colorType === 6 ? 4 : 3;
     } else if (type === "IDAT") data.push(chunk);
     at += 12 + length;
@@ -115,13 +136,22 @@ export function decodePng(png: Uint8Array): Image {
     const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
     const row = new Uint8Array(stride);
     for (let x = 0; x < stride; x++) {
-      const a = x >= channels ? row[x - channels]! : 0, b = previous[x]!, c = x >= channels ? previous[x - channels]! : 0;
-      const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
-      const predictor = filter === 0 ? 0 : filter === 1 ? a : filter === 2 ? b : filter === 3 ? (a + b) >> 1 : pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      const a = x >= channels ? row[x - channels]! : 0,
+        b = previous[x]!,
+        c = x >= channels ? previous[x - channels]! : 0;
+      const p = a + b - c,
+        pa = Math.abs(p - a),
+        pb = Math.abs(p - b),
+        pc = Math.abs(p - c);
+      const predictor =
+        filter === 0 ? 0 : filter === 1 ? a : filter === 2 ? b : filter === 3 ? (a + b) >> 1 : pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
       row[x] = (line[x]! + predictor) & 0xff;
     }
     for (let x = 0; x < width; x++) {
-      out.set([row[x * channels]!, row[x * channels + 1]!, row[x * channels + 2]!, channels === 4 ? row[x * channels + 3]! : 255], (y * width + x) * 4);
+      out.set(
+        [row[x * channels]!, row[x * channels + 1]!, row[x * channels + 2]!, channels === 4 ? row[x * channels + 3]! : 255],
+        (y * width + x) * 4,
+      );
     }
     previous = row;
   }

@@ -14,7 +14,10 @@ function variant(name: string, arpPerProbe: number, seconds: number): VariantRes
   const cpu = new CpuModel();
   const console = new ConsoleLog({ cpu, queueMessages: 20 });
   const batch = new PacketBatch({ capacity: 4096, frameBytes: 0 });
-  const t: number[] = [], arp: number[] = [], memory: number[] = [], loss: number[] = [];
+  const t: number[] = [],
+    arp: number[] = [],
+    memory: number[] = [],
+    loss: number[] = [];
   const seen = new Set<number>();
   let reload: number | undefined;
   for (let s = 1; s <= seconds; s++) {
@@ -48,9 +51,19 @@ function variant(name: string, arpPerProbe: number, seconds: number): VariantRes
     { chart: "memory", name: "route cache", unit: "bytes", seconds: t, values: memory.map((m) => m / 2) },
     { chart: "loss", name: "established lost", unit: "/s", seconds: t, values: loss },
     ...names.map((process) => ({
-      chart: "cpu", name: process, unit: "%", seconds: cpu.history.map((p) => p.endMs / 1000), values: cpu.history.map((p) => p.processPercent[pids.indexOf(process)]!),
+      chart: "cpu",
+      name: process,
+      unit: "%",
+      seconds: cpu.history.map((p) => p.endMs / 1000),
+      values: cpu.history.map((p) => p.processPercent[pids.indexOf(process)]!),
     })),
-    { chart: "cpu", name: "interrupt level", unit: "%", seconds: cpu.history.map((p) => p.endMs / 1000), values: cpu.history.map((p) => p.interruptPercent) },
+    {
+      chart: "cpu",
+      name: "interrupt level",
+      unit: "%",
+      seconds: cpu.history.map((p) => p.endMs / 1000),
+      values: cpu.history.map((p) => p.interruptPercent),
+    },
   ];
   return {
     name,
@@ -65,7 +78,10 @@ function variant(name: string, arpPerProbe: number, seconds: number): VariantRes
     },
     series,
     events: reload === undefined ? [] : [{ seconds: reload, label: "reload" }],
-    displays: [{ title: "show processes cpu", text: renderProcessesCpu(cpu.snapshot()) }, { title: "show logging", text: renderLogging(console.snapshot()) }],
+    displays: [
+      { title: "show processes cpu", text: renderProcessesCpu(cpu.snapshot()) },
+      { title: "show logging", text: renderLogging(console.snapshot()) },
+    ],
   };
 }
 

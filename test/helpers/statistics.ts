@@ -4,7 +4,7 @@
 // Every assertion uses α = 1e-6 (research: sampling.md §4): with fixed seeds the outcome is
 // deterministic, and a legitimate change of the random streams flips one with probability ~1e-6.
 
-import { Xoshiro128 } from "../../src/sim/random.js";
+import { Xoshiro128 } from "../../src/common/random.js";
 
 /** Per-assertion significance level. */
 export const ALPHA = 1e-6;
@@ -21,7 +21,7 @@ export const KS_CRITICAL = Math.sqrt(-Math.log(ALPHA / 2) / 2);
  */
 export function chiSquareCritical(df: number): number {
   const v = 2 / (9 * df);
-  return df * Math.pow(1 - v + Z_ONE_SIDED * Math.sqrt(v), 3);
+  return df * (1 - v + Z_ONE_SIDED * Math.sqrt(v)) ** 3;
 }
 
 /** Pearson's χ² of observed counts against expected counts. */
@@ -62,7 +62,7 @@ export function randomizedPit(values: number[], cdf: (g: number) => number, seed
 /** Gap laws of the sampling designs at interval N (research §1.6). */
 export const gapLaws = {
   /** Bernoulli: geometric, P(G ≤ g) = 1 − (1 − 1/N)^g. */
-  geometric: (n: number) => (g: number) => (g < 1 ? 0 : 1 - Math.pow(1 - 1 / n, Math.floor(g))),
+  geometric: (n: number) => (g: number) => (g < 1 ? 0 : 1 - (1 - 1 / n) ** Math.floor(g)),
   /** sFlow: uniform on 1 … 2N − 1. */
   uniform: (n: number) => (g: number) => Math.min(1, Math.max(0, Math.floor(g)) / (2 * n - 1)),
   /** Random (one per window): triangular on 1 … 2N − 1, P(g) = (N − |g − N|)/N². */

@@ -8,7 +8,8 @@ import { runArpScan, arpScanChecks, type ArpScanResult } from "../../sim/arp-sca
 import { type Command, UsageError, parseOptions, numberOption } from "../command.js";
 import { Progress } from "../progress.js";
 
-const fmt = (v: number | null | undefined, digits = 0) => (v === null || v === undefined ? "-" : v.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const fmt = (v: number | null | undefined, digits = 0) =>
+  v === null || v === undefined ? "-" : v.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** Renders the metrics as a side-by-side table. */
 export function renderArpScan(r: ArpScanResult): string {
@@ -38,23 +39,38 @@ export function renderArpScan(r: ArpScanResult): string {
   for (const state of states) add(`M3 peak entries: ${state}`, (m) => fmt(m.m3.peakEntries[state]));
   add("M3 table bytes (allocated at creation)", (m) => fmt(m.m3.bytes));
   add("M3 WebAssembly memory start → end", (m) => (m.m3.memoryStart === null ? "-" : `${fmt(m.m3.memoryStart)} → ${fmt(m.m3.memoryEnd)}`));
-  add("M4 established: packets lost", (m) => `${fmt(m.m4.establishedLost)} of ${fmt(m.m4.establishedPackets)} (${fmt(m.m4.establishedLossPercent, 2)} %)`);
+  add(
+    "M4 established: packets lost",
+    (m) => `${fmt(m.m4.establishedLost)} of ${fmt(m.m4.establishedPackets)} (${fmt(m.m4.establishedLossPercent, 2)} %)`,
+  );
   add("M4 established: extra ARP exchanges", (m) => fmt(m.m4.extraArpExchanges));
-  add("M4 new announced: delivered, TTFD p50/p99 ms", (m) => `${m.m4.newAnnounced.delivered}/${m.m4.newAnnounced.count}, ${fmt(m.m4.newAnnounced.ttfdP50)}/${fmt(m.m4.newAnnounced.ttfdP99)}`);
-  add("M4 new silent: delivered, TTFD p50/p99 ms", (m) => `${m.m4.newSilent.delivered}/${m.m4.newSilent.count}, ${fmt(m.m4.newSilent.ttfdP50)}/${fmt(m.m4.newSilent.ttfdP99)}`);
+  add(
+    "M4 new announced: delivered, TTFD p50/p99 ms",
+    (m) => `${m.m4.newAnnounced.delivered}/${m.m4.newAnnounced.count}, ${fmt(m.m4.newAnnounced.ttfdP50)}/${fmt(m.m4.newAnnounced.ttfdP99)}`,
+  );
+  add(
+    "M4 new silent: delivered, TTFD p50/p99 ms",
+    (m) => `${m.m4.newSilent.delivered}/${m.m4.newSilent.count}, ${fmt(m.m4.newSilent.ttfdP50)}/${fmt(m.m4.newSilent.ttfdP99)}`,
+  );
   add("M5 CPU seconds per scan second (model)", (m) => fmt(m.m5.cpuSecondsPerScanSecond, 4));
   const dropNames = [...new Set(r.models.flatMap((m) => Object.keys(m.m6)))];
   for (const name of dropNames) add(`M6 ${name}`, (m) => (name in m.m6 ? fmt(m.m6[name]) : ""));
   const width = Math.max(...rows.map((row) => row[0].length));
   const widths = names.map((n, i) => Math.max(n.length, ...rows.map((row) => row[i + 1]!.length)));
   lines.push(`${"".padEnd(width)}  ${names.map((n, i) => n.padStart(widths[i]!)).join("  ")}`);
-  for (const row of rows) lines.push(`${row[0].padEnd(width)}  ${row.slice(1).map((c, i) => c.padStart(widths[i]!)).join("  ")}`);
+  for (const row of rows)
+    lines.push(
+      `${row[0].padEnd(width)}  ${row
+        .slice(1)
+        .map((c, i) => c.padStart(widths[i]!))
+        .join("  ")}`,
+    );
   const checks = arpScanChecks(r);
   if (checks.length > 0) {
     lines.push("", "Checks (dataplane ArpTable):");
     for (const c of checks) lines.push(`  ${c.pass ? "PASS" : "FAIL"}  ${c.check}: ${c.value}`);
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 export const arpScanCommand: Command = {
@@ -78,27 +94,38 @@ defaults driven by the same packets, then the acceptance checks.
 
 Exit status 1 when a check fails.`,
   async run(args) {
-    const { values } = parseOptions(args, {
-      rate: { type: "string" },
-      seconds: { type: "string" },
-      pattern: { type: "string" },
-      rescan: { type: "string" },
-      models: { type: "string" },
-      "retry-mode": { type: "string" },
-      json: { type: "boolean" },
-    }, false);
+    const { values } = parseOptions(
+      args,
+      {
+        rate: { type: "string" },
+        seconds: { type: "string" },
+        pattern: { type: "string" },
+        rescan: { type: "string" },
+        models: { type: "string" },
+        "retry-mode": { type: "string" },
+        json: { type: "boolean" },
+      },
+      false,
+    );
     const pattern = values.pattern ?? "syn";
     if (pattern !== "udp" && pattern !== "syn") throw new UsageError(`--pattern must be udp or syn, got ${JSON.stringify(pattern)}`);
     const models = (values.models ?? "ours,linux,rfc826").split(",").map((m) => m.trim());
-    for (const m of models) if (m !== "ours" && m !== "linux" && m !== "rfc826") throw new UsageError(`--models takes ours, linux and rfc826, got ${JSON.stringify(m)}`);
+    for (const m of models)
+      if (m !== "ours" && m !== "linux" && m !== "rfc826")
+        throw new UsageError(`--models takes ours, linux and rfc826, got ${JSON.stringify(m)}`);
     const rate = numberOption(values.rate, "rate", 500, { min: 1 });
     const seconds = numberOption(values.seconds, "seconds", 480, { integer: true, min: 1 });
     if (rate * seconds > 2 ** 28) throw new UsageError(`--rate × --seconds must stay below ${2 ** 28} destinations`);
     const retryMode = values["retry-mode"] ?? "timer";
-    if (retryMode !== "timer" && retryMode !== "demand") throw new UsageError(`--retry-mode must be timer or demand, got ${JSON.stringify(retryMode)}`);
+    if (retryMode !== "timer" && retryMode !== "demand")
+      throw new UsageError(`--retry-mode must be timer or demand, got ${JSON.stringify(retryMode)}`);
     const progress = new Progress("arp-scan", 1);
     const result = runArpScan({
-      rate, seconds, pattern, models: models as ("ours" | "linux" | "rfc826")[], parameters: { retryMode },
+      rate,
+      seconds,
+      pattern,
+      models: models as ("ours" | "linux" | "rfc826")[],
+      parameters: { retryMode },
       ...(values.rescan === undefined ? {} : { rescan: numberOption(values.rescan, "rescan", 0, { min: 1 }) }),
       progress: (f) => progress.update(f),
     });

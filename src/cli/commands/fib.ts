@@ -1,6 +1,6 @@
 /** `dataplane fib --table FILE [--lookup ADDR ...] [--json]`: load a table, show the CEF summary and lookups. */
 
-import { Fib } from "../../fib.js";
+import { Fib } from "../../fib/fib.js";
 import { renderCefSummary } from "../../show/cef.js";
 import { readTableFile, installTable } from "../../node/table-file.js";
 import { type Command, UsageError, parseOptions, numberOption } from "../command.js";
@@ -20,16 +20,22 @@ longest match for each --lookup address.
   --next-hops N     routes without a next hop get one of N synthetic ones (default 254)
   --json            print the summary and lookups as JSON`,
   async run(args) {
-    const { values } = parseOptions(args, {
-      table: { type: "string" },
-      lookup: { type: "string", multiple: true },
-      "next-hops": { type: "string" },
-      json: { type: "boolean" },
-    }, false);
+    const { values } = parseOptions(
+      args,
+      {
+        table: { type: "string" },
+        lookup: { type: "string", multiple: true },
+        "next-hops": { type: "string" },
+        json: { type: "boolean" },
+      },
+      false,
+    );
     if (!values.table) throw new UsageError("--table FILE is required");
     const table = await readTableFile(values.table);
     const fib = new Fib();
-    const report = installTable(fib, table, { syntheticNextHops: numberOption(values["next-hops"], "next-hops", 254, { integer: true, min: 1 }) });
+    const report = installTable(fib, table, {
+      syntheticNextHops: numberOption(values["next-hops"], "next-hops", 254, { integer: true, min: 1 }),
+    });
     const lookups = (values.lookup ?? []).map((address) => {
       const match = fib.match(address);
       return { address, adjacency: match?.adjacency ?? 0, prefix: match?.prefix ?? null };

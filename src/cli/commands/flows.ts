@@ -6,7 +6,7 @@
 
 import { writeSync } from "node:fs";
 import { CaptureFileError } from "../../errors.js";
-import { FlowCache } from "../../flow-cache.js";
+import { FlowCache } from "../../flow/cache.js";
 import { FLOW_MASKS, type FlowMask, decodeExpiredFlow } from "../../flow/record.js";
 import { FLOW_RECORD_HEADER, renderFlowCacheStatistics, renderFlowRecord } from "../../show/flow-cache.js";
 import { type Command, UsageError, parseOptions, numberOption } from "../command.js";
@@ -103,7 +103,8 @@ table), or as JSON lines; then the packets per second achieved (on stderr with -
     if (positionals.length !== 1) throw new UsageError("expected exactly one FILE");
     const path = positionals[0]!;
     const mask = (values.mask ?? "full") as FlowMask;
-    if (!FLOW_MASKS.includes(mask)) throw new UsageError(`--mask must be one of ${FLOW_MASKS.join(", ")}, got ${JSON.stringify(values.mask)}`);
+    if (!FLOW_MASKS.includes(mask))
+      throw new UsageError(`--mask must be one of ${FLOW_MASKS.join(", ")}, got ${JSON.stringify(values.mask)}`);
     const activeTimeout = numberOption(values["active-timeout"], "active-timeout", 1800, { min: 0.001 }) * 1000;
     const inactiveTimeout = numberOption(values["inactive-timeout"], "inactive-timeout", 15, { min: 0.001 }) * 1000;
     const capacity = numberOption(values.capacity, "capacity", 65536, { integer: true, min: 1 });
@@ -112,7 +113,14 @@ table), or as JSON lines; then the packets per second achieved (on stderr with -
     const json = values.json === true;
     // The ager runs once per second of capture time, as IOS's does, and sweeps the whole table
     // in four polls (a quarter of the entries each).
-    const cache = new FlowCache({ capacity, activeTimeout, inactiveTimeout, mask, exportQueueCapacity, agerBatch: Math.ceil(capacity / 4) });
+    const cache = new FlowCache({
+      capacity,
+      activeTimeout,
+      inactiveTimeout,
+      mask,
+      exportQueueCapacity,
+      agerBatch: Math.ceil(capacity / 4),
+    });
     const progress = captureProgress(path, size);
     const output = new Output();
     const writeRecord = (view: DataView, at: number) => {
@@ -170,16 +178,33 @@ table), or as JSON lines; then the packets per second achieved (on stderr with -
     const rate = packets / Math.max(seconds, 1e-9);
     const summary = `${packets} packets, ${flows} flows in ${seconds.toFixed(3)} s: ${formatRate(rate, " packets/s")} (${formatRate(packets / Math.max(cpuSeconds, 1e-9), " packets per CPU-second")})`;
     if (json) {
-      output.line(JSON.stringify({
-        summary: { packets, flows, seconds, packets_per_second: rate, cpu_seconds: cpuSeconds, memory_bytes_per_flow: cache.bytesPerFlow, counters },
-      }));
+      output.line(
+        JSON.stringify({
+          summary: {
+            packets,
+            flows,
+            seconds,
+            packets_per_second: rate,
+            cpu_seconds: cpuSeconds,
+            memory_bytes_per_flow: cache.bytesPerFlow,
+            counters,
+          },
+        }),
+      );
       output.flush();
       console.error(summary);
     } else {
       const span = Number.isNaN(firstTime) ? 0 : (lastTime - firstTime) / 1000;
       for (const line of renderFlowCacheStatistics({
-        statistics: cache.statistics(), counters, capacity, tableBytes: cache.tableBytes, activeTimeout, inactiveTimeout, seconds: span,
-      })) output.line(line);
+        statistics: cache.statistics(),
+        counters,
+        capacity,
+        tableBytes: cache.tableBytes,
+        activeTimeout,
+        inactiveTimeout,
+        seconds: span,
+      }))
+        output.line(line);
       output.line(summary);
       output.flush();
     }

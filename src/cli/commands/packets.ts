@@ -49,7 +49,7 @@ the byte offset of the damage, after the packets before it (exit code 1).
           lines.push(json ? JSON.stringify(packet) : formatPacketLine(total + i + 1, packet));
         }
         total += n;
-        if (!closed && lines.length > 0 && !process.stdout.write(lines.join("\n") + "\n")) await once(process.stdout, "drain");
+        if (!closed && lines.length > 0 && !process.stdout.write(`${lines.join("\n")}\n`)) await once(process.stdout, "drain");
         if (total >= limit || closed) break;
       }
     } catch (error) {
@@ -59,7 +59,7 @@ the byte offset of the damage, after the packets before it (exit code 1).
       progress?.finish();
     }
     if (!closed) {
-      process.stdout.write(json ? JSON.stringify({ packets: total, statuses: counts }) + "\n" : formatStatusCounts(total, counts) + "\n");
+      process.stdout.write(json ? `${JSON.stringify({ packets: total, statuses: counts })}\n` : `${formatStatusCounts(total, counts)}\n`);
     }
     if (failure) {
       console.error(`dataplane packets: ${path}: ${failure.message}`);

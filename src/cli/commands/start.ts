@@ -3,11 +3,11 @@
  * table with the real prefix-length distribution, prints its summary and the measured lookup rate.
  */
 
-import { Fib } from "../../fib.js";
+import { Fib } from "../../fib/fib.js";
 import { renderCefSummary } from "../../show/cef.js";
 import { generateIPv4Table, generateIPv6Table } from "../../sim/table.js";
 import { installTable } from "../../node/table-file.js";
-import { Xoshiro128 } from "../../sim/random.js";
+import { Xoshiro128 } from "../../common/random.js";
 import { type Command, parseOptions, numberOption } from "../command.js";
 import { formatRate } from "../format.js";
 
@@ -20,12 +20,16 @@ Generates a routing table with the prefix-length distribution of today's Interne
 (default 901,899 IPv4 and 160,147 IPv6 routes), loads it, prints "show ip cef summary"
 and measures batch lookups of random addresses.`,
   async run(args) {
-    const { values } = parseOptions(args, {
-      routes: { type: "string" },
-      routes6: { type: "string" },
-      lookups: { type: "string" },
-      seed: { type: "string" },
-    }, false);
+    const { values } = parseOptions(
+      args,
+      {
+        routes: { type: "string" },
+        routes6: { type: "string" },
+        lookups: { type: "string" },
+        seed: { type: "string" },
+      },
+      false,
+    );
     const seed = numberOption(values.seed, "seed", 1, { integer: true });
     const v4 = generateIPv4Table({ count: numberOption(values.routes, "routes", 901_899, { integer: true }), seed });
     const v6 = generateIPv6Table({ count: numberOption(values.routes6, "routes6", 160_147, { integer: true }), seed: seed + 1 });
@@ -36,7 +40,9 @@ and measures batch lookups of random addresses.`,
       ipv6: { ...v6, targets: new Array<string>(v6.count).fill("") },
     });
     process.stdout.write(renderCefSummary(fib.summary()));
-    console.log(`\nGenerated table: ${report.ipv4Routes} IPv4 + ${report.ipv6Routes} IPv6 routes, loaded in ${report.insertMs.toFixed(0)} ms.`);
+    console.log(
+      `\nGenerated table: ${report.ipv4Routes} IPv4 + ${report.ipv6Routes} IPv6 routes, loaded in ${report.insertMs.toFixed(0)} ms.`,
+    );
 
     const random = new Xoshiro128(seed);
     const addresses = new Uint32Array(lookups);
@@ -52,7 +58,9 @@ and measures batch lookups of random addresses.`,
     runs.sort((a, b) => a - b);
     let routed = 0;
     for (let i = 0; i < lookups; i++) if (out[i] !== 0) routed++;
-    console.log(`IPv4 lookupBatch, ${lookups} random addresses (${((100 * routed) / lookups).toFixed(1)}% routed): ${formatRate(runs[2]!, " lookups/s")} (median of 5)`);
+    console.log(
+      `IPv4 lookupBatch, ${lookups} random addresses (${((100 * routed) / lookups).toFixed(1)}% routed): ${formatRate(runs[2]!, " lookups/s")} (median of 5)`,
+    );
 
     // IPv6: addresses inside random routes of the table (random IPv6 addresses almost never match).
     const count6 = Math.max(1, lookups >> 2);

@@ -13,7 +13,7 @@
  */
 
 import { type ScanModel, SENT, QUEUED, DROPPED } from "./model.js";
-import { Xoshiro128 } from "../random.js";
+import { Xoshiro128 } from "../../common/random.js";
 
 const INCOMPLETE = 1;
 const REACHABLE = 2;
@@ -152,9 +152,18 @@ export class LinuxModel implements ScanModel {
       if (this.#forcedGc(now) === 0 && entries >= this.#p.gcThresh3) return null;
     }
     const n: Neigh = {
-      ip, state: 0, updated: now, confirmed: now - 1e9, used: now, probes: 0, timerAt: Infinity,
-      reachableMs: Math.floor(this.#p.baseReachableMs * (0.5 + this.#random.next() / 2 ** 32)), queued: 0,
-      prev: this.#gcTail, next: null, alive: true,
+      ip,
+      state: 0,
+      updated: now,
+      confirmed: now - 1e9,
+      used: now,
+      probes: 0,
+      timerAt: Infinity,
+      reachableMs: Math.floor(this.#p.baseReachableMs * (0.5 + this.#random.next() / 2 ** 32)),
+      queued: 0,
+      prev: this.#gcTail,
+      next: null,
+      alive: true,
     };
     if (this.#gcTail === null) this.#gcHead = n;
     else this.#gcTail.next = n;

@@ -1,6 +1,6 @@
 /** Our {@link ArpTable} as a scenario model (interface 0). */
 
-import { ArpTable } from "../../arp.js";
+import { ArpTable } from "../../arp/table.js";
 import type { ArpOptions } from "../../arp/options.js";
 import { ArpVerdict, ARP_COUNTER_NAMES } from "../../arp/types.js";
 import { parseIPv4 } from "../../net/address.js";
@@ -61,4 +61,3 @@ export class OursModel implements ScanModel {
     return out;
   }
 }
-

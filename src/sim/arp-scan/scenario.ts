@@ -14,7 +14,7 @@ import { OursModel } from "./ours-model.js";
 import { LinuxModel } from "./linux-model.js";
 import { Rfc826Model } from "./rfc826-model.js";
 import type { ArpParameters } from "../../arp/options.js";
-import { Xoshiro128 } from "../random.js";
+import { Xoshiro128 } from "../../common/random.js";
 
 /** Scenario parameters. */
 export interface ArpScanOptions {
@@ -51,7 +51,14 @@ export interface ArpScanMetrics {
     perRescanned: number;
   };
   /** M2: request load. */
-  m2: { total: number; meanPerSecond: number; peak1s: number; peak100msPerSecond: number; broadcastBytesPerSecond: number; unicast: number };
+  m2: {
+    total: number;
+    meanPerSecond: number;
+    peak1s: number;
+    peak100msPerSecond: number;
+    broadcastBytesPerSecond: number;
+    unicast: number;
+  };
   /** M3: peak entries per state and bytes; WebAssembly memory at start and end. */
   m3: { peakEntries: Record<string, number>; bytes: number | null; memoryStart: number | null; memoryEnd: number | null };
   /** M4: established and new neighbours. */
@@ -71,17 +78,29 @@ export interface ArpScanMetrics {
 
 /** Result of a run. */
 export interface ArpScanResult {
-  scenario: { rate: number; seconds: number; pattern: "udp" | "syn"; rescan: number | null; destinations: number; liveHosts: number; established: number; runMs: number };
+  scenario: {
+    rate: number;
+    seconds: number;
+    pattern: "udp" | "syn";
+    rescan: number | null;
+    destinations: number;
+    liveHosts: number;
+    established: number;
+    runMs: number;
+  };
   /** Our table's budget, for the checks. */
   budget: {
-    requestRate: number; requestBurst: number; requestsPerResolution: number; nexistHoldMs: number;
-    capacity: { present: number; incomplete: number; nexist: number; queue: number } | null; bytes: number | null;
+    requestRate: number;
+    requestBurst: number;
+    requestsPerResolution: number;
+    nexistHoldMs: number;
+    capacity: { present: number; incomplete: number; nexist: number; queue: number } | null;
+    bytes: number | null;
   };
   models: ArpScanMetrics[];
 }
 
 const LOCAL = 0x0a000000; // 10.0.0.0/16
-const OUR_IP = LOCAL + 1;
 const SCAN_BASE = 0x10000000; // destinations in 16.0.0.0 – 31.255.255.255: unicast, dead
 const LIVE_HOSTS = 6000;
 const ESTABLISHED = 50;
@@ -141,9 +160,15 @@ export function runArpScan(options: ArpScanOptions = {}): ArpScanResult {
   const runMs = SCAN_START + seconds * 1000 + (rescanMs ?? 0) + 12_000;
 
   const parameters: Partial<ArpParameters> = options.parameters ?? {};
-  const oursOptions = { seed: 2001, ...parameters, interfaces: [{ name: "Vlan3", mac: "00:00:0c:07:ac:03", addresses: ["10.0.0.1/16"], onLink: ["0.0.0.0/0"] }] };
+  const oursOptions = {
+    seed: 2001,
+    ...parameters,
+    interfaces: [{ name: "Vlan3", mac: "00:00:0c:07:ac:03", addresses: ["10.0.0.1/16"], onLink: ["0.0.0.0/0"] }],
+  };
   const wanted = options.models ?? ["ours", "linux", "rfc826"];
-  const models: ScanModel[] = wanted.map((m) => (m === "ours" ? new OursModel(oursOptions) : m === "linux" ? new LinuxModel() : new Rfc826Model()));
+  const models: ScanModel[] = wanted.map((m) =>
+    m === "ours" ? new OursModel(oursOptions) : m === "linux" ? new LinuxModel() : new Rfc826Model(),
+  );
   const ours = models.find((m): m is OursModel => m instanceof OursModel);
 
   // The local /16.
@@ -151,8 +176,10 @@ export function runArpScan(options: ArpScanOptions = {}): ArpScanResult {
   for (let k = 0; k < LIVE_HOSTS; k++) kind[hostAddress(k) - LOCAL] = k < ESTABLISHED ? ESTABLISHED_HOST : OTHER_LIVE;
   // New neighbours: announced ones one a second from host 50 on, silent ones one a minute from host 3000 on.
   const newcomers: { ip: number; at: number; announced: boolean }[] = [];
-  for (let s = 1; s < seconds + (rescanMs ?? 0) / 1000 && 50 + s < 3000; s++) newcomers.push({ ip: hostAddress(50 + s), at: SCAN_START + s * 1000, announced: true });
-  for (let m = 1; m * 60 < seconds + (rescanMs ?? 0) / 1000 && 3000 + m < LIVE_HOSTS; m++) newcomers.push({ ip: hostAddress(3000 + m), at: SCAN_START + m * 60_000 + 500, announced: false });
+  for (let s = 1; s < seconds + (rescanMs ?? 0) / 1000 && 50 + s < 3000; s++)
+    newcomers.push({ ip: hostAddress(50 + s), at: SCAN_START + s * 1000, announced: true });
+  for (let m = 1; m * 60 < seconds + (rescanMs ?? 0) / 1000 && 3000 + m < LIVE_HOSTS; m++)
+    newcomers.push({ ip: hostAddress(3000 + m), at: SCAN_START + m * 60_000 + 500, announced: false });
   for (const n of newcomers) kind[n.ip - LOCAL] = n.announced ? NEW_ANNOUNCED : NEW_SILENT;
   const newcomerAt = new Map(newcomers.map((n) => [n.ip, n.at]));
   const appearing = new Map<number, { ip: number; at: number; announced: boolean }[]>();
@@ -201,7 +228,7 @@ export function runArpScan(options: ArpScanOptions = {}): ArpScanResult {
     for (let k = 0; k < count; k++) rescanOf[k] = -1;
     for (const n of newcomers) {
       const since = t - n.at - 100;
-      if (since >= 0 && since < newTrafficMs && since % 100 === 0) rescanOf[count] = -1, packets[count++] = n.ip;
+      if (since >= 0 && since < newTrafficMs && since % 100 === 0) (rescanOf[count] = -1), (packets[count++] = n.ip);
     }
     allOffsets.forEach((o, k) => {
       const rescan = k >= offsets.length;
@@ -348,33 +375,47 @@ export function runArpScan(options: ArpScanOptions = {}): ArpScanResult {
     // M4
     const ttfd = (announced: boolean) => {
       const list = newcomers.filter((n) => n.announced === announced);
-      const times = list.flatMap((n) => {
-        const d = s.firstDelivery.get(n.ip);
-        return d === undefined ? [] : [d - (n.at + 100)];
-      }).sort((a, b) => a - b);
+      const times = list
+        .flatMap((n) => {
+          const d = s.firstDelivery.get(n.ip);
+          return d === undefined ? [] : [d - (n.at + 100)];
+        })
+        .sort((a, b) => a - b);
       return { count: list.length, delivered: times.length, ttfdP50: percentile(times, 50), ttfdP99: percentile(times, 99) };
     };
     return {
       model: model.name,
       m1: {
-        scanned: destinations, admitted,
+        scanned: destinations,
+        admitted,
         perAdmitted: { mean: admitted ? firstTotal / admitted : 0, p99, max },
         perScanned: destinations ? firstTotal / destinations : 0,
-        rescanRequests: againTotal, rescanRequestsForAdmitted: againAdmitted, rescanTriggered: s.rescanAdmitted,
+        rescanRequests: againTotal,
+        rescanRequestsForAdmitted: againAdmitted,
+        rescanTriggered: s.rescanAdmitted,
         perRescanned: rescanMs === null || destinations === 0 ? 0 : againTotal / destinations,
       },
       m2: {
-        total, meanPerSecond: inScan / seconds, peak1s: peak1, peak100msPerSecond: peak100 * 10,
-        broadcastBytesPerSecond: (inScan / seconds) * WIRE_BYTES, unicast: s.unicast,
+        total,
+        meanPerSecond: inScan / seconds,
+        peak1s: peak1,
+        peak100msPerSecond: peak100 * 10,
+        broadcastBytesPerSecond: (inScan / seconds) * WIRE_BYTES,
+        unicast: s.unicast,
       },
       m3: {
-        peakEntries, bytes: o.bytes,
-        memoryStart: s.memoryStart, memoryEnd: model instanceof OursModel ? model.table.memoryBytes() : null,
+        peakEntries,
+        bytes: o.bytes,
+        memoryStart: s.memoryStart,
+        memoryEnd: model instanceof OursModel ? model.table.memoryBytes() : null,
       },
       m4: {
-        establishedPackets: s.established.packets, establishedLost: s.established.lost,
+        establishedPackets: s.established.packets,
+        establishedLost: s.established.lost,
         establishedLossPercent: s.established.packets ? (100 * s.established.lost) / s.established.packets : 0,
-        extraArpExchanges: s.established.extra, newAnnounced: ttfd(true), newSilent: ttfd(false),
+        extraArpExchanges: s.established.extra,
+        newAnnounced: ttfd(true),
+        newSilent: ttfd(false),
       },
       m5: { cpuSeconds: s.cpu / 1000, cpuSecondsPerScanSecond: s.cpu / 1000 / seconds },
       m6: model.drops(),
@@ -383,10 +424,23 @@ export function runArpScan(options: ArpScanOptions = {}): ArpScanResult {
 
   const p = { ...{ requestRate: 200, requestBurst: 400, requestsPerResolution: 3, nexistHoldMs: 300_000 }, ...parameters };
   return {
-    scenario: { rate, seconds, pattern, rescan: options.rescan ?? null, destinations, liveHosts: LIVE_HOSTS, established: ESTABLISHED, runMs },
+    scenario: {
+      rate,
+      seconds,
+      pattern,
+      rescan: options.rescan ?? null,
+      destinations,
+      liveHosts: LIVE_HOSTS,
+      established: ESTABLISHED,
+      runMs,
+    },
     budget: {
-      requestRate: p.requestRate, requestBurst: p.requestBurst, requestsPerResolution: p.requestsPerResolution, nexistHoldMs: p.nexistHoldMs,
-      capacity: ours ? ours.table.occupancy().interfaces[0]!.capacity : null, bytes: ours ? ours.table.occupancy().bytes : null,
+      requestRate: p.requestRate,
+      requestBurst: p.requestBurst,
+      requestsPerResolution: p.requestsPerResolution,
+      nexistHoldMs: p.nexistHoldMs,
+      capacity: ours ? ours.table.occupancy().interfaces[0]!.capacity : null,
+      bytes: ours ? ours.table.occupancy().bytes : null,
     },
     models: results,
   };
@@ -400,17 +454,52 @@ export function arpScanChecks(result: ArpScanResult): { check: string; pass: boo
   const insideT2 = result.scenario.rescan !== null && result.scenario.rescan * 1000 < b.nexistHoldMs;
   const mem = ours.m3;
   return [
-    { check: `at most N = ${b.requestsPerResolution} requests per admitted dead address`, pass: ours.m1.perAdmitted.max <= b.requestsPerResolution, value: `max ${ours.m1.perAdmitted.max}` },
-    ...(insideT2 ? [{ check: "no requests for re-scans inside t2", pass: ours.m1.rescanTriggered === 0, value: `${ours.m1.rescanTriggered} requests triggered by re-scans of ${ours.m1.admitted} admitted addresses` }] : []),
-    { check: `requests/s never above budget + burst (${b.requestRate} + ${b.requestBurst})`, pass: ours.m2.peak1s <= b.requestRate + b.requestBurst, value: `peak ${ours.m2.peak1s} in 1 s` },
-    ...(b.capacity ? [{
-      check: "entries within the budgets",
-      pass: (mem.peakEntries.present ?? 0) <= b.capacity.present && (mem.peakEntries.incomplete ?? 0) <= b.capacity.incomplete
-        && (mem.peakEntries.nexist ?? 0) <= b.capacity.nexist && (mem.peakEntries.queued ?? 0) <= b.capacity.queue,
-      value: `peak present ${mem.peakEntries.present}/${b.capacity.present}, incomplete ${mem.peakEntries.incomplete}/${b.capacity.incomplete}, nexist ${mem.peakEntries.nexist}/${b.capacity.nexist}, queued ${mem.peakEntries.queued}/${b.capacity.queue}`,
-    }] : []),
-    { check: "bytes within the budget, constant memory", pass: mem.memoryStart === mem.memoryEnd && mem.bytes === b.bytes, value: `tables ${mem.bytes} bytes; WebAssembly memory ${mem.memoryStart} → ${mem.memoryEnd} bytes` },
-    { check: "zero loss for established neighbours", pass: ours.m4.establishedLost === 0, value: `${ours.m4.establishedLost} of ${ours.m4.establishedPackets}` },
-    { check: "zero extra ARP exchanges for established neighbours", pass: ours.m4.extraArpExchanges === 0, value: `${ours.m4.extraArpExchanges}` },
+    {
+      check: `at most N = ${b.requestsPerResolution} requests per admitted dead address`,
+      pass: ours.m1.perAdmitted.max <= b.requestsPerResolution,
+      value: `max ${ours.m1.perAdmitted.max}`,
+    },
+    ...(insideT2
+      ? [
+          {
+            check: "no requests for re-scans inside t2",
+            pass: ours.m1.rescanTriggered === 0,
+            value: `${ours.m1.rescanTriggered} requests triggered by re-scans of ${ours.m1.admitted} admitted addresses`,
+          },
+        ]
+      : []),
+    {
+      check: `requests/s never above budget + burst (${b.requestRate} + ${b.requestBurst})`,
+      pass: ours.m2.peak1s <= b.requestRate + b.requestBurst,
+      value: `peak ${ours.m2.peak1s} in 1 s`,
+    },
+    ...(b.capacity
+      ? [
+          {
+            check: "entries within the budgets",
+            pass:
+              (mem.peakEntries.present ?? 0) <= b.capacity.present &&
+              (mem.peakEntries.incomplete ?? 0) <= b.capacity.incomplete &&
+              (mem.peakEntries.nexist ?? 0) <= b.capacity.nexist &&
+              (mem.peakEntries.queued ?? 0) <= b.capacity.queue,
+            value: `peak present ${mem.peakEntries.present}/${b.capacity.present}, incomplete ${mem.peakEntries.incomplete}/${b.capacity.incomplete}, nexist ${mem.peakEntries.nexist}/${b.capacity.nexist}, queued ${mem.peakEntries.queued}/${b.capacity.queue}`,
+          },
+        ]
+      : []),
+    {
+      check: "bytes within the budget, constant memory",
+      pass: mem.memoryStart === mem.memoryEnd && mem.bytes === b.bytes,
+      value: `tables ${mem.bytes} bytes; WebAssembly memory ${mem.memoryStart} → ${mem.memoryEnd} bytes`,
+    },
+    {
+      check: "zero loss for established neighbours",
+      pass: ours.m4.establishedLost === 0,
+      value: `${ours.m4.establishedLost} of ${ours.m4.establishedPackets}`,
+    },
+    {
+      check: "zero extra ARP exchanges for established neighbours",
+      pass: ours.m4.extraArpExchanges === 0,
+      value: `${ours.m4.extraArpExchanges}`,
+    },
   ];
 }

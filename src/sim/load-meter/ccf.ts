@@ -30,10 +30,16 @@ export interface Ccf {
 
 /** The cross-correlation of x and y over ±`maxLag` (default 10, the paper's figures). */
 export function crossCorrelation(x: ArrayLike<number>, y: ArrayLike<number>, maxLag = 10, options: CcfOptions = {}): Ccf {
-  if (x.length !== y.length) throw new ConfigError("ccf-length", `the series must have the same length, got ${x.length} and ${y.length}`, [x.length, y.length]);
-  if (!Number.isInteger(maxLag) || maxLag < 0 || maxLag >= x.length) throw new ConfigError("ccf-lag", `maxLag must be an integer from 0 to n − 1 (${x.length - 1}), got ${describe(maxLag)}`, maxLag);
-  for (const series of [x, y]) for (let i = 0; i < series.length; i++) if (!Number.isFinite(series[i]!)) throw new ConfigError("ccf-value", `series value ${describe(series[i])} at ${i} is not finite`, series[i]);
-  let xs = Array.from(x), ys = Array.from(y);
+  if (x.length !== y.length)
+    throw new ConfigError("ccf-length", `the series must have the same length, got ${x.length} and ${y.length}`, [x.length, y.length]);
+  if (!Number.isInteger(maxLag) || maxLag < 0 || maxLag >= x.length)
+    throw new ConfigError("ccf-lag", `maxLag must be an integer from 0 to n − 1 (${x.length - 1}), got ${describe(maxLag)}`, maxLag);
+  for (const series of [x, y])
+    for (let i = 0; i < series.length; i++)
+      if (!Number.isFinite(series[i]!))
+        throw new ConfigError("ccf-value", `series value ${describe(series[i])} at ${i} is not finite`, series[i]);
+  let xs = Array.from(x),
+    ys = Array.from(y);
   const order = options.prewhiten ?? 0;
   if (order > 0) {
     const phi = yuleWalker(xs, order);
@@ -41,7 +47,8 @@ export function crossCorrelation(x: ArrayLike<number>, y: ArrayLike<number>, max
     ys = applyFilter(ys, phi);
   }
   const n = xs.length;
-  const mx = mean(xs), my = mean(ys);
+  const mx = mean(xs),
+    my = mean(ys);
   const sx = Math.sqrt(xs.reduce((a, v) => a + (v - mx) ** 2, 0) / n);
   const sy = Math.sqrt(ys.reduce((a, v) => a + (v - my) ** 2, 0) / n);
   const lags: number[] = [];
@@ -64,7 +71,8 @@ function mean(v: number[]): number {
 /** AR(p) coefficients of a series by the Yule–Walker equations (Levinson–Durbin recursion). */
 export function yuleWalker(series: ArrayLike<number>, order: number): number[] {
   const n = series.length;
-  if (!Number.isInteger(order) || order < 1 || order >= n) throw new ConfigError("ccf-prewhiten", `the AR order must be an integer from 1 to n − 1, got ${describe(order)}`, order);
+  if (!Number.isInteger(order) || order < 1 || order >= n)
+    throw new ConfigError("ccf-prewhiten", `the AR order must be an integer from 1 to n − 1, got ${describe(order)}`, order);
   const m = Array.from(series).reduce((a, b) => a + b, 0) / n;
   const acov = (k: number) => {
     let s = 0;

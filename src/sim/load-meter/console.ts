@@ -61,11 +61,14 @@ export class ConsoleLog {
   constructor(options: ConsoleLogOptions = {}) {
     const baud = options.baud ?? 9600;
     const bits = options.bitsPerCharacter ?? 10;
-    if (!(baud > 0) || !Number.isFinite(baud)) throw new ConfigError("console-baud", `baud must be a positive number, got ${describe(baud)}`, baud);
-    if (!(bits > 0) || !Number.isFinite(bits)) throw new ConfigError("console-bits", `bitsPerCharacter must be a positive number, got ${describe(bits)}`, bits);
+    if (!(baud > 0) || !Number.isFinite(baud))
+      throw new ConfigError("console-baud", `baud must be a positive number, got ${describe(baud)}`, baud);
+    if (!(bits > 0) || !Number.isFinite(bits))
+      throw new ConfigError("console-bits", `bitsPerCharacter must be a positive number, got ${describe(bits)}`, bits);
     this.charactersPerSecond = baud / bits;
     this.#capacity = options.queueMessages ?? 100;
-    if (!Number.isInteger(this.#capacity) || this.#capacity < 1) throw new ConfigError("console-queue", `queueMessages must be a positive integer, got ${describe(this.#capacity)}`, this.#capacity);
+    if (!Number.isInteger(this.#capacity) || this.#capacity < 1)
+      throw new ConfigError("console-queue", `queueMessages must be a positive integer, got ${describe(this.#capacity)}`, this.#capacity);
     this.#flush = options.flush ?? true;
     this.#level = options.level ?? "debugging";
     this.#cpu = options.cpu;
@@ -78,7 +81,8 @@ export class ConsoleLog {
 
   /** Sends queued characters up to `nowMs` (each costs its transmit interrupt). */
   advance(nowMs: number): void {
-    if (!Number.isFinite(nowMs) || nowMs < this.#now) throw new TimeError("time-backwards", `console time ${describe(nowMs)} is before ${this.#now}`, nowMs);
+    if (!Number.isFinite(nowMs) || nowMs < this.#now)
+      throw new TimeError("time-backwards", `console time ${describe(nowMs)} is before ${this.#now}`, nowMs);
     // The CPU's open period must be the one the console's work falls in.
     if (this.#cpu !== undefined && nowMs >= this.#cpu.periodStartMs) this.#cpu.advance(nowMs);
     let budget = ((nowMs - Math.max(this.#now, this.#blockedUntil)) / 1000) * this.charactersPerSecond;
@@ -147,6 +151,12 @@ export class ConsoleLog {
 
   /** The counters `show logging` prints. */
   snapshot(): LoggingSnapshot {
-    return { dropped: this.dropped, flushes: this.flushes, overruns: this.overruns, consoleLevel: this.#level, consoleMessages: this.logged };
+    return {
+      dropped: this.dropped,
+      flushes: this.flushes,
+      overruns: this.overruns,
+      consoleLevel: this.#level,
+      consoleMessages: this.logged,
+    };
   }
 }

@@ -129,19 +129,32 @@ export class CpuModel {
 
   constructor(options: CpuModelOptions = {}) {
     this.periodMs = options.periodMs ?? 5000;
-    if (!(this.periodMs > 0) || !Number.isFinite(this.periodMs)) throw new ConfigError("cpu-period", `periodMs must be a positive number, got ${describe(this.periodMs)}`, this.periodMs);
+    if (!(this.periodMs > 0) || !Number.isFinite(this.periodMs))
+      throw new ConfigError("cpu-period", `periodMs must be a positive number, got ${describe(this.periodMs)}`, this.periodMs);
     const averaging = options.averaging ?? "unix";
-    if (averaging !== "unix" && averaging !== "dell") throw new ConfigError("cpu-averaging", `averaging must be "unix" or "dell", got ${describe(averaging)}`, averaging);
+    if (averaging !== "unix" && averaging !== "dell")
+      throw new ConfigError("cpu-averaging", `averaging must be "unix" or "dell", got ${describe(averaging)}`, averaging);
     this.oneMinuteDecay = decayFactor(averaging, 60, this.periodMs / 1000);
     this.fiveMinuteDecay = decayFactor(averaging, 300, this.periodMs / 1000);
     this.#loadMeterUs = options.loadMeterMicroseconds ?? 3;
     this.#keepHistory = options.history ?? true;
     this.#processes = (options.processes ?? ROUTER_PROCESSES).map((p) => {
-      if (!Number.isInteger(p.pid) || p.pid < 0) throw new ConfigError("cpu-pid", `a process id must be an integer ≥ 0, got ${describe(p.pid)}`, p.pid);
-      if (this.#byPid.has(p.pid) || this.#byName.has(p.name)) throw new ConfigError("cpu-process-duplicate", `process ${describe(p.name)} (PID ${p.pid}) is listed twice`, p.name);
+      if (!Number.isInteger(p.pid) || p.pid < 0)
+        throw new ConfigError("cpu-pid", `a process id must be an integer ≥ 0, got ${describe(p.pid)}`, p.pid);
+      if (this.#byPid.has(p.pid) || this.#byName.has(p.name))
+        throw new ConfigError("cpu-process-duplicate", `process ${describe(p.name)} (PID ${p.pid}) is listed twice`, p.name);
       const priority = p.priority ?? "medium";
       if (!PRIORITIES.includes(priority)) throw new ConfigError("cpu-priority", `unknown priority ${describe(priority)}`, priority);
-      const state: ProcessState = { spec: { pid: p.pid, name: p.name, tty: p.tty ?? 0, priority }, runtimeUs: 0, invoked: 0, demandUs: 0, backlogUs: 0, fiveSecond: 0, oneMinute: 0, fiveMinute: 0 };
+      const state: ProcessState = {
+        spec: { pid: p.pid, name: p.name, tty: p.tty ?? 0, priority },
+        runtimeUs: 0,
+        invoked: 0,
+        demandUs: 0,
+        backlogUs: 0,
+        fiveSecond: 0,
+        oneMinute: 0,
+        fiveMinute: 0,
+      };
       this.#byPid.set(p.pid, state);
       this.#byName.set(p.name, state);
       return state;
@@ -214,7 +227,8 @@ export class CpuModel {
     }
     this.#busy = ((interrupt + processTotal) / capacity) * 100;
     this.#interrupt = (interrupt / capacity) * 100;
-    const a1 = this.oneMinuteDecay, a5 = this.fiveMinuteDecay;
+    const a1 = this.oneMinuteDecay,
+      a5 = this.fiveMinuteDecay;
     this.#oneMinute = a1 * this.#oneMinute + (1 - a1) * this.#busy;
     this.#fiveMinute = a5 * this.#fiveMinute + (1 - a5) * this.#busy;
     for (const p of this.#processes) {
@@ -224,8 +238,12 @@ export class CpuModel {
     this.#periodStart += this.periodMs;
     if (this.#keepHistory) {
       this.history.push({
-        endMs: this.#periodStart, busyPercent: this.#busy, interruptPercent: this.#interrupt, oneMinutePercent: this.#oneMinute,
-        fiveMinutePercent: this.#fiveMinute, processPercent: Float64Array.from(this.#processes, (p) => p.fiveSecond),
+        endMs: this.#periodStart,
+        busyPercent: this.#busy,
+        interruptPercent: this.#interrupt,
+        oneMinutePercent: this.#oneMinute,
+        fiveMinutePercent: this.#fiveMinute,
+        processPercent: Float64Array.from(this.#processes, (p) => p.fiveSecond),
       });
     }
   }

@@ -1,7 +1,14 @@
 /** The load meter and CPU model, processor memory, the console log, the cost table and the CCF. */
 
 export {
-  CpuModel, type CpuModelOptions, type CpuPeriod, type ProcessSpec, type ProcessPriority, type Averaging, ROUTER_PROCESSES, decayFactor,
+  CpuModel,
+  type CpuModelOptions,
+  type CpuPeriod,
+  type ProcessSpec,
+  type ProcessPriority,
+  type Averaging,
+  ROUTER_PROCESSES,
+  decayFactor,
 } from "./cpu.js";
 export { MemoryPool, type MemoryPoolOptions, mallocFailMessage } from "./memory.js";
 export { ConsoleLog, type ConsoleLogOptions } from "./console.js";

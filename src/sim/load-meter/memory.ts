@@ -47,10 +47,16 @@ export class MemoryPool {
 
   constructor(options: MemoryPoolOptions) {
     const { totalBytes } = options;
-    if (!Number.isInteger(totalBytes) || totalBytes < 1) throw new ConfigError("memory-total", `totalBytes must be a positive integer, got ${describe(totalBytes)}`, totalBytes);
+    if (!Number.isInteger(totalBytes) || totalBytes < 1)
+      throw new ConfigError("memory-total", `totalBytes must be a positive integer, got ${describe(totalBytes)}`, totalBytes);
     this.totalBytes = totalBytes;
     this.#used = options.systemBytes ?? 0;
-    if (!Number.isInteger(this.#used) || this.#used < 0 || this.#used > totalBytes) throw new ConfigError("memory-system", `systemBytes must be an integer from 0 to totalBytes, got ${describe(this.#used)}`, this.#used);
+    if (!Number.isInteger(this.#used) || this.#used < 0 || this.#used > totalBytes)
+      throw new ConfigError(
+        "memory-system",
+        `systemBytes must be an integer from 0 to totalBytes, got ${describe(this.#used)}`,
+        this.#used,
+      );
     this.#onFailure = options.onFailure;
     this.#processes = options.processes.map((p) => {
       const state = { pid: p.pid, tty: p.tty ?? 0, name: p.name, allocated: 0, freed: 0, holding: 0, getbufs: 0, retbufs: 0 };
@@ -127,10 +133,13 @@ export class MemoryPool {
  * IOS's, not in the seeds, which name only the message).
  */
 export function mallocFailMessage(bytes: number, free: number, processName: string, pid: number): string {
-  return `%SYS-2-MALLOCFAIL: Memory allocation of ${bytes} bytes failed, alignment 0 Pool: Processor  Free: ${free}  Cause: Not enough free memory ` +
-    `Alternate Pool: None  Free: 0  Cause: No Alternate pool -Process= "${processName}", ipl= 0, pid= ${pid}`;
+  return (
+    `%SYS-2-MALLOCFAIL: Memory allocation of ${bytes} bytes failed, alignment 0 Pool: Processor  Free: ${free}  Cause: Not enough free memory ` +
+    `Alternate Pool: None  Free: 0  Cause: No Alternate pool -Process= "${processName}", ipl= 0, pid= ${pid}`
+  );
 }
 
 function checkBytes(bytes: number): void {
-  if (!Number.isInteger(bytes) || bytes < 0) throw new ConfigError("memory-bytes", `bytes must be an integer ≥ 0, got ${describe(bytes)}`, bytes);
+  if (!Number.isInteger(bytes) || bytes < 0)
+    throw new ConfigError("memory-bytes", `bytes must be an integer ≥ 0, got ${describe(bytes)}`, bytes);
 }

@@ -23,13 +23,20 @@ const WIDTH = 640;
 const HEIGHT = 220;
 
 /** A series cut to at most `max` points: bucket means of time and value. */
-export function downsample(seconds: ArrayLike<number>, values: ArrayLike<number>, max = MAX_POINTS): { seconds: number[]; values: number[] } {
+export function downsample(
+  seconds: ArrayLike<number>,
+  values: ArrayLike<number>,
+  max = MAX_POINTS,
+): { seconds: number[]; values: number[] } {
   const n = seconds.length;
   if (n <= max) return { seconds: Array.from(seconds), values: Array.from(values) };
-  const outS: number[] = [], outV: number[] = [];
+  const outS: number[] = [],
+    outV: number[] = [];
   for (let b = 0; b < max; b++) {
-    const from = Math.floor((b * n) / max), to = Math.floor(((b + 1) * n) / max);
-    let s = 0, v = 0;
+    const from = Math.floor((b * n) / max),
+      to = Math.floor(((b + 1) * n) / max);
+    let s = 0,
+      v = 0;
     for (let i = from; i < to; i++) {
       s += seconds[i]!;
       v += values[i]!;
@@ -44,12 +51,19 @@ function rows(series: TimeSeries[], label: (s: TimeSeries) => string): { t: numb
   const out: { t: number; value: number; series: string }[] = [];
   for (const s of series) {
     const d = downsample(s.seconds, s.values);
-    for (let i = 0; i < d.seconds.length; i++) if (Number.isFinite(d.values[i]!)) out.push({ t: d.seconds[i]!, value: d.values[i]!, series: label(s) });
+    for (let i = 0; i < d.seconds.length; i++)
+      if (Number.isFinite(d.values[i]!)) out.push({ t: d.seconds[i]!, value: d.values[i]!, series: label(s) });
   }
   return out;
 }
 
-function lineChart(title: string, axis: string, data: { t: number; value: number; series: string }[], events: { t: number; label: string }[], names: string[]): TopLevelSpec {
+function lineChart(
+  title: string,
+  axis: string,
+  data: { t: number; value: number; series: string }[],
+  events: { t: number; label: string }[],
+  names: string[],
+): TopLevelSpec {
   const line = {
     data: { values: data },
     mark: { type: "line" as const, interpolate: "step-after" as const, strokeWidth: 1.5 },
@@ -57,17 +71,38 @@ function lineChart(title: string, axis: string, data: { t: number; value: number
       x: { field: "t", type: "quantitative" as const, title: "time (s)" },
       y: { field: "value", type: "quantitative" as const, title: axis },
       // The legend keeps the scenario's order (variants as listed), not vega's alphabetical one.
-      color: { field: "series", type: "nominal" as const, title: null, scale: { domain: names }, legend: { orient: "bottom" as const, columns: 4 } },
+      color: {
+        field: "series",
+        type: "nominal" as const,
+        title: null,
+        scale: { domain: names },
+        legend: { orient: "bottom" as const, columns: 4 },
+      },
     },
   };
   const layers: object[] = [line];
   if (events.length > 0) {
     layers.push(
-      { data: { values: events }, mark: { type: "rule", color: "#b00", strokeDash: [4, 3] }, encoding: { x: { field: "t", type: "quantitative" } } },
-      { data: { values: events }, mark: { type: "text", color: "#b00", align: "left", dx: 3, dy: -4, baseline: "top", fontSize: 10 }, encoding: { x: { field: "t", type: "quantitative" }, y: { value: 0 }, text: { field: "label" } } },
+      {
+        data: { values: events },
+        mark: { type: "rule", color: "#b00", strokeDash: [4, 3] },
+        encoding: { x: { field: "t", type: "quantitative" } },
+      },
+      {
+        data: { values: events },
+        mark: { type: "text", color: "#b00", align: "left", dx: 3, dy: -4, baseline: "top", fontSize: 10 },
+        encoding: { x: { field: "t", type: "quantitative" }, y: { value: 0 }, text: { field: "label" } },
+      },
     );
   }
-  return { $schema: "https://vega.github.io/schema/vega-lite/v6.json", title, width: WIDTH, height: HEIGHT, layer: layers, config: CONFIG } as TopLevelSpec;
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title,
+    width: WIDTH,
+    height: HEIGHT,
+    layer: layers,
+    config: CONFIG,
+  } as TopLevelSpec;
 }
 
 const CONFIG = { font: "Helvetica, Arial, sans-serif", view: { stroke: "#ddd" }, axis: { labelFontSize: 10, titleFontSize: 11 } };
@@ -89,12 +124,32 @@ export function chartSpecs(result: ScenarioResult): ChartSpec[] {
     if (single) {
       const data = perVariant.flatMap((p) => rows(p.series, () => p.v.name));
       const axis = known?.axis ?? perVariant.find((p) => p.series.length > 0)!.series[0]!.unit;
-      charts.push({ id: key, title, spec: lineChart(title, axis, data, [], perVariant.filter((p) => p.series.length > 0).map((p) => p.v.name)) });
+      charts.push({
+        id: key,
+        title,
+        spec: lineChart(
+          title,
+          axis,
+          data,
+          [],
+          perVariant.filter((p) => p.series.length > 0).map((p) => p.v.name),
+        ),
+      });
     } else {
       for (const { v, series } of perVariant) {
         if (series.length === 0) continue;
         const events = (v.events ?? []).map((e) => ({ t: e.seconds, label: e.label }));
-        charts.push({ id: `${key}-${slug(v.name)}`, title: `${title} — ${v.name}`, spec: lineChart(`${title} — ${v.name}`, known?.axis ?? series[0]!.unit, rows(series, (s) => s.name), events, [...new Set(series.map((s) => s.name))]) });
+        charts.push({
+          id: `${key}-${slug(v.name)}`,
+          title: `${title} — ${v.name}`,
+          spec: lineChart(
+            `${title} — ${v.name}`,
+            known?.axis ?? series[0]!.unit,
+            rows(series, (s) => s.name),
+            events,
+            [...new Set(series.map((s) => s.name))],
+          ),
+        });
       }
     }
   }
@@ -108,16 +163,24 @@ function order(key: string): number {
 }
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 }
 
 function ccfChart(ccf: NonNullable<ScenarioResult["ccf"]>): TopLevelSpec {
   const values = ccf.flatMap((c) => c.lags.map((lag, i) => ({ lag, r: c.r[i]!, series: c.name })));
-  const bands = ccf.flatMap((c) => [{ y: c.ci95, series: c.name }, { y: -c.ci95, series: c.name }]);
+  const bands = ccf.flatMap((c) => [
+    { y: c.ci95, series: c.name },
+    { y: -c.ci95, series: c.name },
+  ]);
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: "Cross-correlation of BGP updates and CPU (lag in 5-minute samples; dashed: 95 % white-noise band)",
-    width: WIDTH, height: HEIGHT, config: CONFIG,
+    width: WIDTH,
+    height: HEIGHT,
+    config: CONFIG,
     layer: [
       {
         data: { values },
@@ -128,7 +191,11 @@ function ccfChart(ccf: NonNullable<ScenarioResult["ccf"]>): TopLevelSpec {
           color: { field: "series", type: "nominal", title: null, legend: { orient: "bottom" } },
         },
       },
-      { data: { values: bands }, mark: { type: "rule", strokeDash: [4, 3] }, encoding: { y: { field: "y", type: "quantitative" }, color: { field: "series", type: "nominal" } } },
+      {
+        data: { values: bands },
+        mark: { type: "rule", strokeDash: [4, 3] },
+        encoding: { y: { field: "y", type: "quantitative" }, color: { field: "series", type: "nominal" } },
+      },
     ],
   } as TopLevelSpec;
 }

@@ -27,14 +27,25 @@ export async function renderHtmlReport(result: ScenarioResult): Promise<string> 
   validateScenarioResult(result);
   const parts: string[] = [];
   parts.push(`<h1>${escapeHtml(result.title)}</h1>`);
-  parts.push(`<p class="muted">scenario <code>${escapeHtml(result.scenario)}</code>, ${result.simulatedSeconds.toLocaleString("en-US")} s simulated, seed ${result.seed}</p>`);
+  parts.push(
+    `<p class="muted">scenario <code>${escapeHtml(result.scenario)}</code>, ${result.simulatedSeconds.toLocaleString("en-US")} s simulated, seed ${result.seed}</p>`,
+  );
   const parameters = Object.entries(result.parameters);
   if (parameters.length > 0) {
-    parts.push(`<table class="parameters"><tr><th>parameter</th><th>value</th></tr>${parameters.map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${escapeHtml(String(v))}</td></tr>`).join("")}</table>`);
+    parts.push(
+      `<table class="parameters"><tr><th>parameter</th><th>value</th></tr>${parameters.map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${escapeHtml(String(v))}</td></tr>`).join("")}</table>`,
+    );
   }
   parts.push("<h2>Summary</h2>");
-  const head = ["variant", ...result.metrics.map((m) => (m.unit ? `${m.label} (${m.unit})` : m.label))].map((h) => `<th>${escapeHtml(h)}</th>`).join("");
-  const body = result.variants.map((v) => `<tr><td title="${escapeHtml(v.description ?? "")}">${escapeHtml(v.name)}</td>${result.metrics.map((m) => `<td class="n">${escapeHtml(formatMetric(v.summary[m.key], m))}</td>`).join("")}</tr>`).join("");
+  const head = ["variant", ...result.metrics.map((m) => (m.unit ? `${m.label} (${m.unit})` : m.label))]
+    .map((h) => `<th>${escapeHtml(h)}</th>`)
+    .join("");
+  const body = result.variants
+    .map(
+      (v) =>
+        `<tr><td title="${escapeHtml(v.description ?? "")}">${escapeHtml(v.name)}</td>${result.metrics.map((m) => `<td class="n">${escapeHtml(formatMetric(v.summary[m.key], m))}</td>`).join("")}</tr>`,
+    )
+    .join("");
   parts.push(`<table class="summary"><tr>${head}</tr>${body}</table>`);
   parts.push("<h2>Charts</h2>");
   for (const chart of chartSpecs(result)) {
@@ -44,7 +55,10 @@ export async function renderHtmlReport(result: ScenarioResult): Promise<string> 
   const displays = result.variants.flatMap((v) => (v.displays ?? []).map((d) => ({ variant: v.name, ...d })));
   if (displays.length > 0) {
     parts.push("<h2>IOS displays</h2>");
-    for (const d of displays) parts.push(`<details><summary>${escapeHtml(d.variant)} — <code>${escapeHtml(d.title)}</code></summary><pre>${escapeHtml(d.text)}</pre></details>`);
+    for (const d of displays)
+      parts.push(
+        `<details><summary>${escapeHtml(d.variant)} — <code>${escapeHtml(d.title)}</code></summary><pre>${escapeHtml(d.text)}</pre></details>`,
+      );
   }
   if (result.notes !== undefined && result.notes.length > 0) {
     parts.push("<h2>Notes</h2>", `<ul>${result.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>`);

@@ -92,21 +92,28 @@ export interface ScenarioResult {
  * @throws ConfigError naming the first problem.
  */
 export function validateScenarioResult(result: ScenarioResult): void {
-  if (result.variants.length === 0) throw new ConfigError("report-variants", `scenario ${describe(result.scenario)} has no variants`, result.scenario);
+  if (result.variants.length === 0)
+    throw new ConfigError("report-variants", `scenario ${describe(result.scenario)} has no variants`, result.scenario);
   const names = new Set<string>();
   for (const v of result.variants) {
     if (names.has(v.name)) throw new ConfigError("report-variant-name", `variant name ${describe(v.name)} is used twice`, v.name);
     names.add(v.name);
     for (const s of v.series) {
       if (s.seconds.length !== s.values.length) {
-        throw new ConfigError("report-series", `series ${describe(`${v.name}/${s.name}`)} has ${s.seconds.length} times and ${s.values.length} values`, s.name);
+        throw new ConfigError(
+          "report-series",
+          `series ${describe(`${v.name}/${s.name}`)} has ${s.seconds.length} times and ${s.values.length} values`,
+          s.name,
+        );
       }
     }
     for (const m of result.metrics) {
-      if (!(m.key in v.summary)) throw new ConfigError("report-metric", `variant ${describe(v.name)} has no value for metric ${describe(m.key)}`, m.key);
+      if (!(m.key in v.summary))
+        throw new ConfigError("report-metric", `variant ${describe(v.name)} has no value for metric ${describe(m.key)}`, m.key);
     }
   }
   for (const c of result.ccf ?? []) {
-    if (c.lags.length !== c.r.length) throw new ConfigError("report-ccf", `CCF ${describe(c.name)} has ${c.lags.length} lags and ${c.r.length} values`, c.name);
+    if (c.lags.length !== c.r.length)
+      throw new ConfigError("report-ccf", `CCF ${describe(c.name)} has ${c.lags.length} lags and ${c.r.length} values`, c.name);
   }
 }

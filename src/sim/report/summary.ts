@@ -19,12 +19,16 @@ export function renderSummaryTable(result: ScenarioResult): string {
   const headings = ["variant", ...result.metrics.map((m) => (m.unit ? `${m.label} (${m.unit})` : m.label))];
   const rows = result.variants.map((v) => [v.name, ...result.metrics.map((m) => formatMetric(v.summary[m.key], m))]);
   const widths = headings.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
-  return [
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  return `${[
     `${result.title} — ${result.simulatedSeconds.toLocaleString("en-US")} s simulated, seed ${result.seed}`,
     "",
     line(headings),
     line(widths.map((w) => "-".repeat(w))),
     ...rows.map(line),
-  ].join("\n") + "\n";
+  ].join("\n")}\n`;
 }

@@ -7,9 +7,18 @@
 
 import { ConfigError, describe } from "../../errors.js";
 import type { PacketBatch } from "../../packet/batch.js";
-import { Xoshiro128 } from "../random.js";
+import { Xoshiro128 } from "../../common/random.js";
 import { draw32 } from "./hash.js";
-import { CAPTURED_HEADER_BYTES, TCP, TCP_ACK, UDP, workloadColumns, writeConstantColumns, writePacketColumns, writePacketFrame } from "./packet-writer.js";
+import {
+  CAPTURED_HEADER_BYTES,
+  TCP,
+  TCP_ACK,
+  UDP,
+  workloadColumns,
+  writeConstantColumns,
+  writePacketColumns,
+  writePacketFrame,
+} from "./packet-writer.js";
 import type { Workload } from "./workload.js";
 
 /** IPv4 prefixes to send toward: network addresses and lengths, as `generateIPv4Table` returns them. */
@@ -45,7 +54,12 @@ export interface BackgroundOptions {
 }
 
 /** Destination ports and their shares: web, TLS, DNS (UDP), mail. */
-const SERVICES: readonly [port: number, protocol: number, share: number][] = [[80, TCP, 0.5], [443, TCP, 0.3], [53, UDP, 0.1], [25, TCP, 0.1]];
+const SERVICES: readonly [port: number, protocol: number, share: number][] = [
+  [80, TCP, 0.5],
+  [443, TCP, 0.3],
+  [53, UDP, 0.1],
+  [25, TCP, 0.1],
+];
 /** Packet sizes of the classic 7:4:1 IMIX (IP total length). */
 const IMIX: readonly number[] = [40, 40, 40, 40, 40, 40, 40, 576, 576, 576, 576, 1500];
 
@@ -63,7 +77,8 @@ export class AliasTable {
     let total = 0;
     for (let i = 0; i < n; i++) {
       const w = weights[i]!;
-      if (!(w >= 0) || !Number.isFinite(w)) throw new ConfigError("alias-weight", `weights must be finite and ≥ 0, got ${describe(w)} at ${i}`, w);
+      if (!(w >= 0) || !Number.isFinite(w))
+        throw new ConfigError("alias-weight", `weights must be finite and ≥ 0, got ${describe(w)} at ${i}`, w);
       total += w;
     }
     if (!(total > 0)) throw new ConfigError("alias-weight", "the weights sum to 0", total);
@@ -122,16 +137,23 @@ export class BackgroundTraffic implements Workload {
   constructor(options: BackgroundOptions) {
     const { table } = options;
     if (table.count < 1 || table.addresses.length < table.count || table.lengths.length < table.count) {
-      throw new ConfigError("workload-table", `the destination table needs at least one IPv4 prefix (count ${describe(table.count)})`, table.count);
+      throw new ConfigError(
+        "workload-table",
+        `the destination table needs at least one IPv4 prefix (count ${describe(table.count)})`,
+        table.count,
+      );
     }
     const flows = options.flows ?? 10_000;
-    if (!Number.isInteger(flows) || flows < 1 || flows > 1 << 24) throw new ConfigError("workload-flows", `flows must be an integer from 1 to 2^24, got ${describe(flows)}`, flows);
+    if (!Number.isInteger(flows) || flows < 1 || flows > 1 << 24)
+      throw new ConfigError("workload-flows", `flows must be an integer from 1 to 2^24, got ${describe(flows)}`, flows);
     const rate = options.packetsPerSecond ?? 10_000;
-    if (!(rate > 0) || !Number.isFinite(rate)) throw new ConfigError("workload-rate", `packetsPerSecond must be a positive number, got ${describe(rate)}`, rate);
+    if (!(rate > 0) || !Number.isFinite(rate))
+      throw new ConfigError("workload-rate", `packetsPerSecond must be a positive number, got ${describe(rate)}`, rate);
     const s = options.zipf ?? 1;
     if (!(s >= 0) || !Number.isFinite(s)) throw new ConfigError("workload-zipf", `zipf must be a finite number ≥ 0, got ${describe(s)}`, s);
     const clientLength = options.clientLength ?? 16;
-    if (!Number.isInteger(clientLength) || clientLength < 1 || clientLength > 30) throw new ConfigError("workload-clients", `clientLength must be 1 to 30, got ${describe(clientLength)}`, clientLength);
+    if (!Number.isInteger(clientLength) || clientLength < 1 || clientLength > 30)
+      throw new ConfigError("workload-clients", `clientLength must be 1 to 30, got ${describe(clientLength)}`, clientLength);
     const clientNetwork = (options.clientNetwork ?? 0x0a010000) >>> 0;
     const seed = (options.seed ?? 1) >>> 0;
     this.#popularity = new AliasTable(zipfWeights(flows, s));
@@ -197,10 +219,14 @@ export class BackgroundTraffic implements Workload {
       const f = popularity.sample(random.next(), random.next());
       const protocol = this.flowProtocol[f]!;
       const size = protocol === UDP ? 80 : IMIX[random.next() % IMIX.length]!;
-      const src = this.flowSrc[f]!, dst = this.flowDst[f]!, srcPort = this.flowSrcPort[f]!, dstPort = this.flowDstPort[f]!;
+      const src = this.flowSrc[f]!,
+        dst = this.flowDst[f]!,
+        srcPort = this.flowSrcPort[f]!,
+        dstPort = this.flowDstPort[f]!;
       const ipId = (this.emitted + i - start) & 0xffff;
       writePacketColumns(c, i, this.#originMs + t, src, dst, protocol, srcPort, dstPort, size, ipId, 64, TCP_ACK);
-      if (frames !== undefined) offset = writePacketFrame(frames, c, i, offset, src, dst, protocol, srcPort, dstPort, size, ipId, 64, TCP_ACK);
+      if (frames !== undefined)
+        offset = writePacketFrame(frames, c, i, offset, src, dst, protocol, srcPort, dstPort, size, ipId, 64, TCP_ACK);
       i++;
       t += this.#gap();
     }

@@ -8,8 +8,8 @@
  */
 
 import { ConfigError, describe } from "../../errors.js";
-import { Xoshiro128 } from "../random.js";
-import { portableLog } from "../portable-log.js";
+import { Xoshiro128 } from "../../common/random.js";
+import { portableLog } from "../../common/portable-log.js";
 import { AliasTable, zipfWeights } from "./background.js";
 import { standardNormal } from "./spread.js";
 
@@ -98,13 +98,17 @@ export class BgpUpdateStream {
 
   constructor(options: BgpUpdateOptions = {}) {
     const prefixes = options.prefixes ?? 100_000;
-    if (!Number.isInteger(prefixes) || prefixes < 1) throw new ConfigError("bgp-prefixes", `prefixes must be a positive integer, got ${describe(prefixes)}`, prefixes);
+    if (!Number.isInteger(prefixes) || prefixes < 1)
+      throw new ConfigError("bgp-prefixes", `prefixes must be a positive integer, got ${describe(prefixes)}`, prefixes);
     this.#baseline = options.baselinePerBin ?? TYPICAL_CHANGES_PER_BIN;
-    if (!(this.#baseline >= 0) || !Number.isFinite(this.#baseline)) throw new ConfigError("bgp-rate", `baselinePerBin must be a finite number ≥ 0, got ${describe(this.#baseline)}`, this.#baseline);
+    if (!(this.#baseline >= 0) || !Number.isFinite(this.#baseline))
+      throw new ConfigError("bgp-rate", `baselinePerBin must be a finite number ≥ 0, got ${describe(this.#baseline)}`, this.#baseline);
     this.#noise = options.noise ?? 0.5;
-    if (!(this.#noise >= 0) || !Number.isFinite(this.#noise)) throw new ConfigError("bgp-noise", `noise must be a finite number ≥ 0, got ${describe(this.#noise)}`, this.#noise);
+    if (!(this.#noise >= 0) || !Number.isFinite(this.#noise))
+      throw new ConfigError("bgp-noise", `noise must be a finite number ≥ 0, got ${describe(this.#noise)}`, this.#noise);
     this.#withdrawShare = options.withdrawShare ?? 0.3;
-    if (!(this.#withdrawShare >= 0 && this.#withdrawShare <= 1)) throw new ConfigError("bgp-withdraw", `withdrawShare must be in [0, 1], got ${describe(this.#withdrawShare)}`, this.#withdrawShare);
+    if (!(this.#withdrawShare >= 0 && this.#withdrawShare <= 1))
+      throw new ConfigError("bgp-withdraw", `withdrawShare must be in [0, 1], got ${describe(this.#withdrawShare)}`, this.#withdrawShare);
     this.#episodes = options.episodes ?? [];
     this.#prefixes = new AliasTable(zipfWeights(prefixes, options.zipf ?? 1));
     this.#random = new Xoshiro128(options.seed ?? 1);

@@ -52,11 +52,19 @@ abstract class CodeRedBase extends ScanWorkload {
 
   constructor(options: CodeRedOptions) {
     const rate = options.probesPerSecond ?? CODE_RED_PROBES_PER_SECOND;
-    if (!(rate > 0) || !Number.isFinite(rate)) throw new ConfigError("workload-rate", `probesPerSecond must be a positive number, got ${describe(rate)}`, rate);
+    if (!(rate > 0) || !Number.isFinite(rate))
+      throw new ConfigError("workload-rate", `probesPerSecond must be a positive number, got ${describe(rate)}`, rate);
     const retransmit = options.retransmitMs ?? SYN_RETRANSMIT_MS;
-    for (const r of retransmit) if (!(r > 0) || !Number.isFinite(r)) throw new ConfigError("workload-retransmit", `retransmission times must be positive ms, got ${describe(r)}`, r);
+    for (const r of retransmit)
+      if (!(r > 0) || !Number.isFinite(r))
+        throw new ConfigError("workload-retransmit", `retransmission times must be positive ms, got ${describe(r)}`, r);
     const seed = (options.seed ?? 1) >>> 0;
-    super(options, [0, ...retransmit], () => 1000 / rate, (h) => draw32(seed, h, 0xffffffff, 1) / 2 ** 32);
+    super(
+      options,
+      [0, ...retransmit],
+      () => 1000 / rate,
+      (h) => draw32(seed, h, 0xffffffff, 1) / 2 ** 32,
+    );
     const n = this.hosts.length;
     this.#portBase = new Uint32Array(n);
     this.#ipId = new Uint16Array(n);
@@ -69,7 +77,15 @@ abstract class CodeRedBase extends ScanWorkload {
   /** The target of host `h`'s probe number `k`. */
   abstract target(h: number, k: number): number;
 
-  protected emit(c: WorkloadColumns, frames: Uint8Array | undefined, i: number, s: number, k: number, time: number, offset: number): number {
+  protected emit(
+    c: WorkloadColumns,
+    frames: Uint8Array | undefined,
+    i: number,
+    s: number,
+    k: number,
+    time: number,
+    offset: number,
+  ): number {
     const h = this.streamHost[s]!;
     const src = this.hosts[h]!;
     const dst = this.target(h, k);
@@ -79,7 +95,9 @@ abstract class CodeRedBase extends ScanWorkload {
     const ipId = this.#ipId[h]!;
     this.#ipId[h] = ipId + 1;
     writePacketColumns(c, i, time, src, dst, TCP, srcPort, HTTP_PORT, CODE_RED_SYN_BYTES, ipId, WINDOWS_TTL, TCP_SYN);
-    return frames === undefined ? offset : writePacketFrame(frames, c, i, offset, src, dst, TCP, srcPort, HTTP_PORT, CODE_RED_SYN_BYTES, ipId, WINDOWS_TTL, TCP_SYN);
+    return frames === undefined
+      ? offset
+      : writePacketFrame(frames, c, i, offset, src, dst, TCP, srcPort, HTTP_PORT, CODE_RED_SYN_BYTES, ipId, WINDOWS_TTL, TCP_SYN);
   }
 }
 

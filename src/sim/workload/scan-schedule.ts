@@ -130,7 +130,11 @@ export abstract class ScanWorkload implements Workload {
     const n = options.hosts.length;
     if (n === 0) throw new ConfigError("workload-hosts", "a scanning workload needs at least one host", n);
     if (options.startMs !== undefined && options.startMs.length !== n) {
-      throw new ConfigError("workload-start", `startMs must have one time per host (${n}), got ${describe(options.startMs.length)}`, options.startMs.length);
+      throw new ConfigError(
+        "workload-start",
+        `startMs must have one time per host (${n}), got ${describe(options.startMs.length)}`,
+        options.startMs.length,
+      );
     }
     this.hosts = Uint32Array.from(options.hosts, (a, i) => checkAddress(a, i));
     this.originMs = finite(options.originMs ?? 0, "originMs");
@@ -145,7 +149,8 @@ export abstract class ScanWorkload implements Workload {
     const byPeriod = new Map<number, number[]>();
     for (let h = 0; h < n; h++) {
       const period = periodMs(h);
-      if (!(period > 0) || !Number.isFinite(period)) throw new ConfigError("workload-rate", `host ${h}: scan period must be a positive number of ms, got ${describe(period)}`, period);
+      if (!(period > 0) || !Number.isFinite(period))
+        throw new ConfigError("workload-rate", `host ${h}: scan period must be a positive number of ms, got ${describe(period)}`, period);
       const start = finite(options.startMs?.[h] ?? 0, "startMs") + phase(h) * period;
       for (let j = 0; j < offsetsMs.length; j++) {
         const s = h * offsetsMs.length + j;
@@ -161,7 +166,15 @@ export abstract class ScanWorkload implements Workload {
   }
 
   /** Writes stream `s`'s emission number `k` (at absolute time `time`) as packet `i`; returns the frame offset after it. */
-  protected abstract emit(c: WorkloadColumns, frames: Uint8Array | undefined, i: number, s: number, k: number, time: number, frameOffset: number): number;
+  protected abstract emit(
+    c: WorkloadColumns,
+    frames: Uint8Array | undefined,
+    i: number,
+    s: number,
+    k: number,
+    time: number,
+    frameOffset: number,
+  ): number;
 
   get nextTime(): number {
     let t = Infinity;
@@ -197,7 +210,8 @@ export abstract class ScanWorkload implements Workload {
       const until = Math.min(limit, other);
       if (ring.next > until && ring.next > limit) break;
       // A measured hot loop: the due ring's emissions until another ring is due.
-      const streams = ring.streams, firstRound = ring.firstRound;
+      const streams = ring.streams,
+        firstRound = ring.firstRound;
       do {
         if (frames !== undefined && offset > frameLimit) break;
         const s = streams[ring.position]!;
@@ -216,11 +230,13 @@ export abstract class ScanWorkload implements Workload {
 }
 
 function checkAddress(a: number, index: number): number {
-  if (!Number.isInteger(a) || a < 0 || a > 0xffffffff) throw new ConfigError("workload-host-address", `host ${index}: not an IPv4 address as a 32-bit number: ${describe(a)}`, a);
+  if (!Number.isInteger(a) || a < 0 || a > 0xffffffff)
+    throw new ConfigError("workload-host-address", `host ${index}: not an IPv4 address as a 32-bit number: ${describe(a)}`, a);
   return a;
 }
 
 function finite(v: number, name: string): number {
-  if (!Number.isFinite(v) || v < 0) throw new ConfigError("workload-time", `${name} must be a finite number of ms ≥ 0, got ${describe(v)}`, v);
+  if (!Number.isFinite(v) || v < 0)
+    throw new ConfigError("workload-time", `${name} must be a finite number of ms ≥ 0, got ${describe(v)}`, v);
   return v;
 }

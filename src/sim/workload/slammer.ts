@@ -93,23 +93,52 @@ export class Slammer extends ScanWorkload {
     const bandwidth = options.bandwidthBitsPerSecond ?? 100e6;
     const bandwidthOf = (h: number) => (typeof bandwidth === "number" ? bandwidth : bandwidth[h]!);
     if (typeof bandwidth !== "number" && bandwidth.length !== n) {
-      throw new ConfigError("workload-bandwidth", `bandwidthBitsPerSecond must have one value per host (${n}), got ${describe(bandwidth.length)}`, bandwidth.length);
+      throw new ConfigError(
+        "workload-bandwidth",
+        `bandwidthBitsPerSecond must have one value per host (${n}), got ${describe(bandwidth.length)}`,
+        bandwidth.length,
+      );
     }
-    for (const [name, list] of [["states", options.states], ["increments", options.increments]] as const) {
-      if (list !== undefined && list.length !== n) throw new ConfigError("workload-lcg", `${name} must have one value per host (${n}), got ${describe(list.length)}`, list.length);
+    for (const [name, list] of [
+      ["states", options.states],
+      ["increments", options.increments],
+    ] as const) {
+      if (list !== undefined && list.length !== n)
+        throw new ConfigError("workload-lcg", `${name} must have one value per host (${n}), got ${describe(list.length)}`, list.length);
     }
-    super(options, [0], (h) => {
-      const bits = bandwidthOf(h);
-      if (!(bits > 0) || !Number.isFinite(bits)) throw new ConfigError("workload-bandwidth", `host ${h}: bandwidth must be a positive number of bits/s, got ${describe(bits)}`, bits);
-      return (1000 * SLAMMER_WIRE_BITS) / bits;
-    }, (h) => draw32(seed, h, 0xffffffff, 1) / 2 ** 32);
+    super(
+      options,
+      [0],
+      (h) => {
+        const bits = bandwidthOf(h);
+        if (!(bits > 0) || !Number.isFinite(bits))
+          throw new ConfigError(
+            "workload-bandwidth",
+            `host ${h}: bandwidth must be a positive number of bits/s, got ${describe(bits)}`,
+            bits,
+          );
+        return (1000 * SLAMMER_WIRE_BITS) / bits;
+      },
+      (h) => draw32(seed, h, 0xffffffff, 1) / 2 ** 32,
+    );
     this.states = Uint32Array.from({ length: n }, (_, h) => (options.states?.[h] ?? draw32(seed, h, 0xffffffff, 2)) >>> 0);
-    this.increments = Uint32Array.from({ length: n }, (_, h) => (options.increments?.[h] ?? slammerIncrement(draw32(seed, h, 0xffffffff, 3) & ~3)) >>> 0);
+    this.increments = Uint32Array.from(
+      { length: n },
+      (_, h) => (options.increments?.[h] ?? slammerIncrement(draw32(seed, h, 0xffffffff, 3) & ~3)) >>> 0,
+    );
     this.#srcPort = Uint16Array.from({ length: n }, (_, h) => 1024 + (draw32(seed, h, 0xffffffff, 4) % 64512));
     this.#ipId = Uint16Array.from({ length: n }, (_, h) => draw32(seed, h, 0xffffffff, 5));
   }
 
-  protected emit(c: WorkloadColumns, frames: Uint8Array | undefined, i: number, s: number, _k: number, time: number, offset: number): number {
+  protected emit(
+    c: WorkloadColumns,
+    frames: Uint8Array | undefined,
+    i: number,
+    s: number,
+    _k: number,
+    time: number,
+    offset: number,
+  ): number {
     const h = this.streamHost[s]!;
     const x = slammerNext(this.states[h]!, this.increments[h]!);
     this.states[h] = x;
@@ -119,6 +148,8 @@ export class Slammer extends ScanWorkload {
     const ipId = this.#ipId[h]!;
     this.#ipId[h] = ipId + 1;
     writePacketColumns(c, i, time, src, dst, UDP, srcPort, SLAMMER_PORT, SLAMMER_DATAGRAM_BYTES, ipId, 128, 0);
-    return frames === undefined ? offset : writePacketFrame(frames, c, i, offset, src, dst, UDP, srcPort, SLAMMER_PORT, SLAMMER_DATAGRAM_BYTES, ipId, 128, 0);
+    return frames === undefined
+      ? offset
+      : writePacketFrame(frames, c, i, offset, src, dst, UDP, srcPort, SLAMMER_PORT, SLAMMER_DATAGRAM_BYTES, ipId, 128, 0);
   }
 }

@@ -12,8 +12,8 @@
  */
 
 import { ConfigError, describe } from "../../errors.js";
-import { Xoshiro128 } from "../random.js";
-import { portableLog } from "../portable-log.js";
+import { Xoshiro128 } from "../../common/random.js";
+import { portableLog } from "../../common/portable-log.js";
 
 /** The IPv4 address space the worms scan. */
 export const ADDRESS_SPACE = 2 ** 32;
@@ -61,7 +61,10 @@ export const CODE_RED_V2_SPREAD: SpreadModel = { population: 359_000, initial: 6
  * research/seq.md §4). The cap on total scans is that peak.
  */
 export const SLAMMER_SPREAD: SpreadModel = {
-  population: 75_000, initial: 1, scansPerSecond: scanRateForDoubling(75_000, 8.5), maxTotalScansPerSecond: 55e6,
+  population: 75_000,
+  initial: 1,
+  scansPerSecond: scanRateForDoubling(75_000, 8.5),
+  maxTotalScansPerSecond: 55e6,
 };
 
 /** A simulated spread: per step, time, infected hosts and total scans per second. */
@@ -91,14 +94,20 @@ export function simulateSpread(model: SpreadModel, options: SpreadSimulationOpti
   checkModel(model);
   const k = growthRate(model);
   const dt = options.stepSeconds ?? Math.LN2 / k / 100;
-  if (!(options.seconds > 0) || !Number.isFinite(options.seconds)) throw new ConfigError("spread-seconds", `seconds must be a positive number, got ${describe(options.seconds)}`, options.seconds);
-  if (!(dt > 0) || !Number.isFinite(dt)) throw new ConfigError("spread-step", `stepSeconds must be a positive number, got ${describe(dt)}`, dt);
+  if (!(options.seconds > 0) || !Number.isFinite(options.seconds))
+    throw new ConfigError("spread-seconds", `seconds must be a positive number, got ${describe(options.seconds)}`, options.seconds);
+  if (!(dt > 0) || !Number.isFinite(dt))
+    throw new ConfigError("spread-step", `stepSeconds must be a positive number, got ${describe(dt)}`, dt);
   const steps = Math.ceil(options.seconds / dt);
   if (steps > 10_000_000) throw new ConfigError("spread-step", `${steps} steps are too many: raise stepSeconds`, steps);
   const random = new Xoshiro128(options.seed ?? 1);
   const stochastic = (options.mode ?? "stochastic") === "stochastic";
   const cap = model.maxTotalScansPerSecond ?? Infinity;
-  const out: SpreadSeries = { seconds: new Float64Array(steps + 1), infected: new Float64Array(steps + 1), scansPerSecond: new Float64Array(steps + 1) };
+  const out: SpreadSeries = {
+    seconds: new Float64Array(steps + 1),
+    infected: new Float64Array(steps + 1),
+    scansPerSecond: new Float64Array(steps + 1),
+  };
   let infected = model.initial;
   for (let s = 0; ; s++) {
     const scans = Math.min(model.scansPerSecond * infected, cap);
@@ -115,11 +124,15 @@ export function simulateSpread(model: SpreadModel, options: SpreadSimulationOpti
 
 function checkModel(model: SpreadModel): void {
   const { population, initial, scansPerSecond } = model;
-  if (!Number.isInteger(population) || population < 1) throw new ConfigError("spread-population", `population must be a positive integer, got ${describe(population)}`, population);
-  if (!Number.isInteger(initial) || initial < 1 || initial > population) throw new ConfigError("spread-initial", `initial must be an integer from 1 to the population, got ${describe(initial)}`, initial);
-  if (!(scansPerSecond > 0) || !Number.isFinite(scansPerSecond)) throw new ConfigError("spread-rate", `scansPerSecond must be a positive number, got ${describe(scansPerSecond)}`, scansPerSecond);
+  if (!Number.isInteger(population) || population < 1)
+    throw new ConfigError("spread-population", `population must be a positive integer, got ${describe(population)}`, population);
+  if (!Number.isInteger(initial) || initial < 1 || initial > population)
+    throw new ConfigError("spread-initial", `initial must be an integer from 1 to the population, got ${describe(initial)}`, initial);
+  if (!(scansPerSecond > 0) || !Number.isFinite(scansPerSecond))
+    throw new ConfigError("spread-rate", `scansPerSecond must be a positive number, got ${describe(scansPerSecond)}`, scansPerSecond);
   const cap = model.maxTotalScansPerSecond;
-  if (cap !== undefined && !(cap > 0)) throw new ConfigError("spread-cap", `maxTotalScansPerSecond must be positive, got ${describe(cap)}`, cap);
+  if (cap !== undefined && !(cap > 0))
+    throw new ConfigError("spread-cap", `maxTotalScansPerSecond must be positive, got ${describe(cap)}`, cap);
 }
 
 /**

@@ -26,9 +26,14 @@ export interface Workload {
  * packet's workload into `labels` (same indices as the batch). Returns how many it appended.
  */
 export function fillMixed(batch: PacketBatch, workloads: readonly Workload[], untilMs: number, labels?: Uint8Array): number {
-  if (workloads.length > 255) throw new ConfigError("workload-count", `at most 255 workloads can be mixed, got ${describe(workloads.length)}`, workloads.length);
+  if (workloads.length > 255)
+    throw new ConfigError("workload-count", `at most 255 workloads can be mixed, got ${describe(workloads.length)}`, workloads.length);
   if (labels !== undefined && labels.length < batch.capacity) {
-    throw new ConfigError("workload-labels", `labels must hold the batch's capacity (${batch.capacity}), got ${describe(labels.length)}`, labels.length);
+    throw new ConfigError(
+      "workload-labels",
+      `labels must hold the batch's capacity (${batch.capacity}), got ${describe(labels.length)}`,
+      labels.length,
+    );
   }
   const start = batch.length;
   for (;;) {

@@ -6,13 +6,15 @@
  * multibit trie (see assembly/fib/ply-trie.ts).
  */
 
-import { AdjacencyError, CapacityError, ConfigError, DataplaneError, PrefixError, describe } from "./errors.js";
-import { type AddressInput, type Family, parseAddress, formatIPv4, formatIPv6, toIPv4 } from "./net/address.js";
-import { type PrefixInput, parsePrefix, formatPrefix, networkWords } from "./net/prefix.js";
-import { type MacInput, parseMac, formatMac } from "./net/mac.js";
-import { instantiate } from "./wasm/instance.js";
-import type { WasmExports } from "./wasm/exports.js";
-import { HeapViews, randomSeed, seedHalves } from "./wasm/views.js";
+import { AdjacencyError, CapacityError, ConfigError, DataplaneError, PrefixError, describe } from "../errors.js";
+import { type AddressInput, type Family, parseAddress, formatIPv4, formatIPv6, toIPv4 } from "../net/address.js";
+import { type PrefixInput, parsePrefix, formatPrefix, networkWords } from "../net/prefix.js";
+import { type MacInput, parseMac, formatMac } from "../net/mac.js";
+import type { WasmExports } from "../wasm/exports.js";
+import type { HeapViews } from "../wasm/views.js";
+import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
+import { checkOptionNames } from "../common/validation.js";
+import { PacketBatch } from "../packet/batch.js";
 
 /** The special adjacencies of CEF, present in every FIB with these ids. */
 export const SpecialAdjacency = {
@@ -31,7 +33,6 @@ export const SpecialAdjacency = {
 /** The kind of an adjacency. */
 export type AdjacencyKind = keyof typeof SpecialAdjacency | "neighbor";
 
-const KIND_NAMES: AdjacencyKind[] = ["null", "null", "punt", "drop", "glean", "discard", "neighbor"];
 const NEIGHBOR_KIND = 6;
 
 /** What `addAdjacency` takes: the outgoing interface, the next hop, and its MAC address. */
@@ -62,8 +63,10 @@ export interface FibOptions {
    * would exceed it is refused with a {@link CapacityError} and changes nothing.
    */
   maxBytes?: number;
-  /** Key of the route tables' hash (default: random). Fix it for reproducible layouts. */
+  /** Key of the route tables' hash (default: random, or derived from the core's seed). Fix it for reproducible layouts. */
   seed?: number | bigint;
+  /** The core to live on (default: a new one of its own). */
+  core?: Core;
 }
 
 /** Counters of one address family, as `show ip cef summary` reports them. */
@@ -149,6 +152,9 @@ const HOST_BITS = -4;
  * ```
  */
 export class Fib {
+  /** The core the FIB lives on. */
+  readonly core: Core;
+  readonly #attachment: CoreAttachment;
   readonly #wasm: WasmExports;
   readonly #handle: number;
   readonly #views: HeapViews;
@@ -159,16 +165,20 @@ export class Fib {
   #staging = 0;
 
   constructor(options: FibOptions = {}) {
-    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-    if (!Number.isFinite(maxBytes) || maxBytes < 0 || maxBytes > 3.5 * 1024 ** 3) {
+    checkOptionNames(options, ["maxBytes", "seed", "core"], "Fib");
+    const core = coreFrom(options);
+    const maxBytes = options.maxBytes ?? Math.min(DEFAULT_MAX_BYTES, core.availableBytes);
+    if (typeof maxBytes !== "number" || !Number.isFinite(maxBytes) || maxBytes < 0 || maxBytes > 3.5 * 1024 ** 3) {
       throw new ConfigError("fib-max-bytes", `invalid maxBytes ${describe(maxBytes)}: expected 0 to 3.5 GiB`, maxBytes);
     }
-    const [low, high] = options.seed === undefined ? randomSeed() : seedHalves(options.seed);
-    this.#wasm = instantiate();
+    const [low, high] = core.componentSeed(options.seed);
+    this.core = core;
+    this.#attachment = core.attach("fib", maxBytes, () => this.#usedBytes());
+    this.#wasm = core.wasm;
     this.#handle = this.#wasm.fibCreate(maxBytes, low, high);
     this.#scratch = this.#wasm.alloc(128);
-    this.#views = new HeapViews(this.#wasm.memory);
-    this.#hashId = ((Math.imul(low ^ high, 0x9e3779b1) >>> 0).toString(16).toUpperCase()).padStart(8, "0");
+    this.#views = core.views;
+    this.#hashId = (Math.imul(low ^ high, 0x9e3779b1) >>> 0).toString(16).toUpperCase().padStart(8, "0");
     for (const [kind, id] of Object.entries(SpecialAdjacency)) this.#adjacencies.set(id, { kind: kind as AdjacencyKind });
   }
 
@@ -181,13 +191,20 @@ export class Fib {
    */
   addAdjacency(options: AdjacencyOptions): number {
     if (options === null || typeof options !== "object") {
-      throw new AdjacencyError("adjacency-options", `invalid adjacency ${describe(options)}: expected { interface, nextHop?, mac? }`, options);
+      throw new AdjacencyError(
+        "adjacency-options",
+        `invalid adjacency ${describe(options)}: expected { interface, nextHop?, mac? }`,
+        options,
+      );
     }
     const name = options.interface;
     if (!(typeof name === "string" && name.length > 0) && !(typeof name === "number" && Number.isInteger(name) && name >= 0)) {
       throw new AdjacencyError("adjacency-interface", `invalid adjacency interface ${describe(name)}: expected a name or an index`, name);
     }
-    const record: { kind: AdjacencyKind; interface: string | number; nextHop?: string; mac?: string } = { kind: "neighbor", interface: name };
+    const record: { kind: AdjacencyKind; interface: string | number; nextHop?: string; mac?: string } = {
+      kind: "neighbor",
+      interface: name,
+    };
     if (options.nextHop !== undefined) {
       const address = parseAddress(options.nextHop);
       record.nextHop = address.family === 4 ? formatIPv4(address.words[0]!) : formatIPv6(address.words);
@@ -269,7 +286,11 @@ export class Fib {
     const families: Family[] = family === undefined ? [4, 6] : [family];
     for (const f of families) {
       const w = this.#wasm;
-      for (let cursor = w.fibRouteNext(this.#handle, f, 0); cursor < w.fibRouteCapacity(this.#handle, f); cursor = w.fibRouteNext(this.#handle, f, cursor + 1)) {
+      for (
+        let cursor = w.fibRouteNext(this.#handle, f, 0);
+        cursor < w.fibRouteCapacity(this.#handle, f);
+        cursor = w.fibRouteNext(this.#handle, f, cursor + 1)
+      ) {
         const meta = w.fibRouteMeta();
         const words = f === 4 ? Uint32Array.of(w.fibKey(0)) : Uint32Array.of(w.fibKey(0), w.fibKey(1), w.fibKey(2), w.fibKey(3));
         yield { prefix: formatPrefix({ family: f, words, length: meta >>> 24 }), family: f, adjacency: meta & 0xffffff };
@@ -305,6 +326,33 @@ export class Fib {
   lookupBatch(addresses: Uint32Array, out: Uint32Array = new Uint32Array(addresses.length)): Uint32Array {
     checkBatch("lookupBatch", addresses, 1, out, addresses.length);
     this.#lookupChunks(addresses, out, 1, (a, o, n) => this.#wasm.fibLookup4Batch(this.#handle, a, o, n));
+    return out;
+  }
+
+  /**
+   * Looks up the destination of every packet of a {@link PacketBatch} on this FIB's core, reading
+   * its columns in place (no copy): `out[i]` gets the adjacency of packet i (IPv4 or IPv6), 0 for
+   * no route and for packets that are not IP.
+   * @throws ConfigError (code `batch-core`) when the batch lives on another core.
+   */
+  lookupPackets(batch: PacketBatch, out: Uint32Array = new Uint32Array(batch.length)): Uint32Array {
+    if (!(batch instanceof PacketBatch) || batch.core !== this.core) {
+      throw new ConfigError(
+        "batch-core",
+        "the batch must live on the FIB's core: create it with new PacketBatch({ core: fib.core })",
+        batch,
+      );
+    }
+    const count = batch.length;
+    if (!(out instanceof Uint32Array) || out.length < count) {
+      throw new RangeError(`lookupPackets: out must be a Uint32Array of at least ${count} entries`);
+    }
+    const staging = this.#stagingArea() + CHUNK * 16;
+    for (let start = 0; start < count; start += CHUNK) {
+      const n = Math.min(CHUNK, count - start);
+      this.#wasm.fibLookupPacketBatch(this.#handle, batch.handle, start, n, staging);
+      out.set(this.#views.refresh().u32.subarray(staging >>> 2, (staging >>> 2) + n), start);
+    }
     return out;
   }
 
@@ -374,6 +422,24 @@ export class Fib {
     };
   }
 
+  #usedBytes(): number {
+    const v4 = this.#familyCounters(4, false);
+    const v6 = this.#familyCounters(6, false);
+    return v4[2]! + v4[3]! + v6[2]! + v6[3]!;
+  }
+
+  /**
+   * Gives the FIB's reservation back to its core; the FIB must not be used afterwards.
+   * Also `Symbol.dispose`, so `using fib = new Fib({ core })` works.
+   */
+  dispose(): void {
+    this.core.detach(this.#attachment);
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
   #familyCounters(family: Family, countRefs: boolean): Float64Array {
     this.#wasm.fibFamilyStats(this.#handle, family, this.#scratch + 16, countRefs);
     return this.#views.refresh().f64.slice((this.#scratch + 16) >>> 3, ((this.#scratch + 16) >>> 3) + 12);
@@ -403,7 +469,11 @@ export class Fib {
   #updateFailed(status: number, prefix: unknown, adjacency: unknown): never {
     switch (status) {
       case NO_MEMORY:
-        throw new CapacityError("fib-full", `cannot insert ${describe(prefix)}: the FIB's memory budget is exhausted (nothing changed)`, prefix);
+        throw new CapacityError(
+          "fib-full",
+          `cannot insert ${describe(prefix)}: the FIB's memory budget is exhausted (nothing changed)`,
+          prefix,
+        );
       case BAD_ADJACENCY:
         throw new AdjacencyError("adjacency-unknown", `cannot insert ${describe(prefix)}: no adjacency ${describe(adjacency)}`, adjacency);
       case BAD_LENGTH:
@@ -421,7 +491,12 @@ export class Fib {
     return this.#staging;
   }
 
-  #lookupChunks(addresses: Uint32Array, out: Uint32Array, words: number, run: (input: number, output: number, count: number) => void): void {
+  #lookupChunks(
+    addresses: Uint32Array,
+    out: Uint32Array,
+    words: number,
+    run: (input: number, output: number, count: number) => void,
+  ): void {
     const staging = this.#stagingArea();
     const input = staging >>> 2;
     const output = (staging + CHUNK * 16) >>> 2;
@@ -443,20 +518,25 @@ export class Fib {
       throw new TypeError(`${name}: expected (Uint32Array, Uint8Array, Uint32Array)`);
     }
     if (addresses.length !== count * words || adjacencies.length !== count) {
-      throw new RangeError(`${name}: ${count} lengths need ${count * words} address words and ${count} adjacencies, got ${addresses.length} and ${adjacencies.length}`);
+      throw new RangeError(
+        `${name}: ${count} lengths need ${count * words} address words and ${count} adjacencies, got ${addresses.length} and ${adjacencies.length}`,
+      );
     }
     if (count === 0) return;
     const w = this.#wasm;
     const block = w.alloc(count * (words * 4 + 9));
     try {
-      const a = block, v = block + count * words * 4, prev = v + count * 4, l = prev + count * 4;
+      const a = block,
+        v = block + count * words * 4,
+        prev = v + count * 4,
+        l = prev + count * 4;
       const views = this.#views.refresh();
       views.u32.set(addresses, a >>> 2);
       views.u32.set(adjacencies, v >>> 2);
       views.u8.set(lengths, l);
       const bad = w.fibValidateBatch(this.#handle, family, a, l, v, count);
       if (bad >= 0) {
-        const reason = w.fibInvalidReason.value as number;
+        const reason = w.fibInvalidReason(this.#handle);
         const text = formatPrefixLoose(family, addresses.subarray(bad * words, bad * words + words), lengths[bad]!);
         const where = `${name}: route ${bad} (${text} -> ${adjacencies[bad]})`;
         if (reason === BAD_ADJACENCY) throw new AdjacencyError("adjacency-unknown", `${where}: no such adjacency`, adjacencies[bad]);
@@ -482,7 +562,9 @@ export class Fib {
     const w = this.#wasm;
     const block = w.alloc(count * (words * 4 + 2));
     try {
-      const a = block, l = block + count * words * 4, r = l + count;
+      const a = block,
+        l = block + count * words * 4,
+        r = l + count;
       const views = this.#views.refresh();
       views.u32.set(addresses, a >>> 2);
       views.u8.set(lengths, l);
@@ -498,7 +580,9 @@ function checkBatch(name: string, addresses: Uint32Array, words: number, out: Ui
     throw new TypeError(`${name}: expected (Uint32Array, Uint32Array)`);
   }
   if (addresses.length !== count * words || out.length < count) {
-    throw new RangeError(`${name}: ${addresses.length} address words need room for ${Math.floor(addresses.length / words)} results (and a multiple of ${words} words), out has ${out.length}`);
+    throw new RangeError(
+      `${name}: ${addresses.length} address words need room for ${Math.floor(addresses.length / words)} results (and a multiple of ${words} words), out has ${out.length}`,
+    );
   }
 }
 

@@ -7,26 +7,41 @@
  * WebAssembly with all of its memory allocated at construction.
  */
 
-import { CapacityError, ConfigError, describe } from "./errors.js";
-import { type IPv4Input, toIPv4, formatIPv4 } from "./net/address.js";
-import type { MacInput } from "./net/mac.js";
-import { instantiate } from "./wasm/instance.js";
-import type { WasmExports } from "./wasm/exports.js";
-import { HeapViews, randomSeed, seedHalves } from "./wasm/views.js";
-import { type ArpOptions, type ArpInterfaceConfig, normalizeArpOptions, writeConfigBlock, CONFIG_WORDS } from "./arp/options.js";
+import { CapacityError, ConfigError, describe } from "../errors.js";
+import { type IPv4Input, toIPv4, formatIPv4 } from "../net/address.js";
+import type { MacInput } from "../net/mac.js";
+import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
+import type { WasmExports } from "../wasm/exports.js";
+import type { HeapViews } from "../wasm/views.js";
+import { type ArpOptions, type ArpInterfaceConfig, normalizeArpOptions, writeConfigBlock, CONFIG_WORDS } from "./options.js";
 import {
-  type ArpResolveResult, type ArpOutput, type ArpRelease, type ArpCounters, type ArpCounterName, type ArpReceiveResult,
-  type ArpOccupancy, type ArpInterfaceOccupancy, type ArpEntry, ArpVerdict, ARP_COUNTER_NAMES, dropReason, releaseReason, sortEntries,
-} from "./arp/types.js";
-import { type ArpPacket, checkTime, checkInterface, toMacValue, macText, macBytes, parseArpPacket } from "./arp/input.js";
-import { renderArp, type ArpShowOptions } from "./show/arp.js";
+  type ArpResolveResult,
+  type ArpOutput,
+  type ArpRelease,
+  type ArpCounters,
+  type ArpCounterName,
+  type ArpReceiveResult,
+  type ArpOccupancy,
+  type ArpInterfaceOccupancy,
+  type ArpEntry,
+  ArpVerdict,
+  ARP_COUNTER_NAMES,
+  dropReason,
+  releaseReason,
+  sortEntries,
+} from "./types.js";
+import { type ArpPacket, checkTime, checkInterface, toMacValue, macText, macBytes, parseArpPacket } from "./input.js";
+import { renderArp, type ArpShowOptions } from "./show.js";
 
 /** Addresses per `resolveBatch` call into the core. */
 const CHUNK = 16384;
+const DEFAULT_ARP_BYTES = 1024 ** 3;
 /** Records per drain call into the core. */
 const DRAIN = 1024;
 const ENTRY_WORDS = 10;
 const SCAN = 512;
+/** The staging areas the table allocates beside its budget (batch and scratch). */
+const STAGING_BYTES = CHUNK * 17 + 64 * 1024;
 const OCCUPANCY_WORDS = 26;
 
 /** The interfaces as the table sees them. */
@@ -57,6 +72,9 @@ export type ArpState = "absent" | "present" | "static" | "incomplete" | "nexist"
  * ```
  */
 export class ArpTable {
+  /** The core the table lives on. */
+  readonly core: Core;
+  readonly #attachment: CoreAttachment;
   readonly #wasm: WasmExports;
   readonly #handle: number;
   readonly #views: HeapViews;
@@ -72,10 +90,17 @@ export class ArpTable {
   readonly handleCount: number;
 
   constructor(options: ArpOptions) {
-    const config = normalizeArpOptions(options);
+    const core = coreFrom(options ?? undefined);
+    const config = normalizeArpOptions(
+      options !== null && typeof options === "object" && options.maxBytes === undefined && options.core !== undefined
+        ? { ...options, maxBytes: Math.min(DEFAULT_ARP_BYTES, core.availableBytes - STAGING_BYTES) }
+        : options,
+    );
     this.#config = config.interfaces;
-    const [low, high] = options.seed === undefined ? randomSeed() : seedHalves(options.seed);
-    this.#wasm = instantiate();
+    const [low, high] = core.componentSeed(options.seed);
+    this.core = core;
+    this.#attachment = core.attach("arp", config.maxBytes + STAGING_BYTES, () => this.#wasm.arpUsedBytes(this.#handle) + STAGING_BYTES);
+    this.#wasm = core.wasm;
     const w = this.#wasm;
     const count = config.interfaces.length;
     const block = w.alloc(count * CONFIG_WORDS * 8);
@@ -88,11 +113,16 @@ export class ArpTable {
     w.free(block);
     this.#batch = w.alloc(CHUNK * 17);
     this.#scratch = w.alloc(Math.max(DRAIN * 24, SCAN * ENTRY_WORDS * 8, ARP_COUNTER_NAMES.length * 8, OCCUPANCY_WORDS * 8));
-    this.#views = new HeapViews(w.memory);
+    this.#views = core.views;
     this.handleCount = w.arpHandleCount(this.#handle);
-    this.interfaces = Object.freeze(config.interfaces.map((c, ifIndex) => ({
-      ifIndex, name: c.name, mac: macText(c.mac), addresses: c.addresses.map((a) => `${formatIPv4(a.address)}/${a.length}`),
-    })));
+    this.interfaces = Object.freeze(
+      config.interfaces.map((c, ifIndex) => ({
+        ifIndex,
+        name: c.name,
+        mac: macText(c.mac),
+        addresses: c.addresses.map((a) => `${formatIPv4(a.address)}/${a.length}`),
+      })),
+    );
   }
 
   /** The last time the table has seen (ms). */
@@ -119,9 +149,12 @@ export class ArpTable {
     const address = toIPv4(ip);
     const verdict = this.#wasm.arpResolve(this.#handle, ifIndex, address, this.#time(now));
     if (verdict === ArpVerdict.found) {
-      return { status: "found", mac: macText(this.#wasm.arpResultMacHigh() * 2 ** 32 + (this.#wasm.arpResultMacLow() >>> 0)) };
+      return {
+        status: "found",
+        mac: macText(this.#wasm.arpResultMacHigh(this.#handle) * 2 ** 32 + (this.#wasm.arpResultMacLow(this.#handle) >>> 0)),
+      };
     }
-    if (verdict === ArpVerdict.queued) return { status: "queued", handle: this.#wasm.arpResultHandle() >>> 0 };
+    if (verdict === ArpVerdict.queued) return { status: "queued", handle: this.#wasm.arpResultHandle(this.#handle) >>> 0 };
     return { status: "dropped", reason: dropReason(verdict), icmp: (verdict & ArpVerdict.icmpFlag) !== 0 };
   }
 
@@ -132,11 +165,14 @@ export class ArpTable {
    */
   resolveBatch(ifIndex: number, ips: Uint32Array, now: number, verdicts: Uint8Array, macs?: Uint8Array, handles?: Uint32Array): Uint8Array {
     checkInterface(ifIndex, this.#config.length);
-    if (!(ips instanceof Uint32Array) || !(verdicts instanceof Uint8Array)) throw new TypeError("resolveBatch: expected (ifIndex, Uint32Array, now, Uint8Array)");
+    if (!(ips instanceof Uint32Array) || !(verdicts instanceof Uint8Array))
+      throw new TypeError("resolveBatch: expected (ifIndex, Uint32Array, now, Uint8Array)");
     const count = ips.length;
     if (verdicts.length < count) throw new RangeError(`resolveBatch: ${count} addresses need ${count} verdicts, got ${verdicts.length}`);
-    if (macs !== undefined && (!(macs instanceof Uint8Array) || macs.length < count * 6)) throw new RangeError(`resolveBatch: macs needs ${count * 6} bytes`);
-    if (handles !== undefined && (!(handles instanceof Uint32Array) || handles.length < count)) throw new RangeError(`resolveBatch: handles needs ${count} entries`);
+    if (macs !== undefined && (!(macs instanceof Uint8Array) || macs.length < count * 6))
+      throw new RangeError(`resolveBatch: macs needs ${count * 6} bytes`);
+    if (handles !== undefined && (!(handles instanceof Uint32Array) || handles.length < count))
+      throw new RangeError(`resolveBatch: handles needs ${count} entries`);
     const t = this.#time(now);
     const w = this.#wasm;
     const base = this.#batch;
@@ -178,7 +214,22 @@ export class ArpTable {
     const [th, tl] = split(p.targetMac);
     const [eh, el] = split(p.ethernetSource);
     const [dh, dl] = split(p.ethernetDestination);
-    const code = this.#wasm.arpReceiveArp(this.#handle, p.ifIndex, p.op, p.senderIp, sh, sl, p.targetIp, th, tl, eh, el, dh, dl, this.#time(now));
+    const code = this.#wasm.arpReceiveArp(
+      this.#handle,
+      p.ifIndex,
+      p.op,
+      p.senderIp,
+      sh,
+      sl,
+      p.targetIp,
+      th,
+      tl,
+      eh,
+      el,
+      dh,
+      dl,
+      this.#time(now),
+    );
     return { decision: ARP_COUNTER_NAMES[code & 0xff]!, replied: (code & 0x100) !== 0 };
   }
 
@@ -279,8 +330,14 @@ export class ArpTable {
     const address = toIPv4(ip);
     const value = toMacValue(mac);
     const status = this.#wasm.arpStaticAdd(this.#handle, ifIndex, address, Math.floor(value / 2 ** 32), value >>> 0, this.#time(now));
-    if (status === -2) throw new ConfigError("arp-static-address", `cannot add a static entry for ${describe(ip)}: not a neighbour address`, ip);
-    if (status === -3) throw new CapacityError("arp-static-full", `cannot add a static entry for ${describe(ip)}: the interface's ${this.#config[ifIndex]!.staticEntries} static entries are in use`, ip);
+    if (status === -2)
+      throw new ConfigError("arp-static-address", `cannot add a static entry for ${describe(ip)}: not a neighbour address`, ip);
+    if (status === -3)
+      throw new CapacityError(
+        "arp-static-full",
+        `cannot add a static entry for ${describe(ip)}: the interface's ${this.#config[ifIndex]!.staticEntries} static entries are in use`,
+        ip,
+      );
   }
 
   /** Removes a static entry; returns whether there was one. */
@@ -328,15 +385,36 @@ export class ArpTable {
       const f = this.#views.refresh().f64;
       const o = (k: number) => f[(this.#scratch >>> 3) + k]!;
       return {
-        ifIndex, name: c.name, present: o(0), static: o(1), incomplete: o(2), nexist: o(3), nexistPositions: o(4),
-        queued: o(5), pendingReleases: o(6), pendingRequests: o(7), pendingReplies: o(8), bytes: o(9),
+        ifIndex,
+        name: c.name,
+        present: o(0),
+        static: o(1),
+        incomplete: o(2),
+        nexist: o(3),
+        nexistPositions: o(4),
+        queued: o(5),
+        pendingReleases: o(6),
+        pendingRequests: o(7),
+        pendingReplies: o(8),
+        bytes: o(9),
         capacity: { present: o(10), static: o(11), incomplete: o(12), nexist: o(13), queue: o(14) },
         peak: { present: o(15), incomplete: o(16), nexist: o(17), queued: o(18) },
-        freeTokens: o(22), obligations: o(23), seen: o(24), seenCapacity: o(25),
+        freeTokens: o(22),
+        obligations: o(23),
+        seen: o(24),
+        seenCapacity: o(25),
       };
     });
     const sum = (key: "present" | "static" | "incomplete" | "nexist" | "queued" | "bytes") => interfaces.reduce((s, i) => s + i[key], 0);
-    return { interfaces, present: sum("present"), static: sum("static"), incomplete: sum("incomplete"), nexist: sum("nexist"), queued: sum("queued"), bytes: sum("bytes") };
+    return {
+      interfaces,
+      present: sum("present"),
+      static: sum("static"),
+      incomplete: sum("incomplete"),
+      nexist: sum("nexist"),
+      queued: sum("queued"),
+      bytes: sum("bytes"),
+    };
   }
 
   /** Index statistics of one interface: entries, capacity and the longest probe sequence seen. */
@@ -367,7 +445,7 @@ export class ArpTable {
         let cursor = 0;
         for (;;) {
           const next = w.arpEntryScan(this.#handle, i, kind, cursor, this.#scratch, SCAN);
-          const n = w.arpScanCount.value as number;
+          const n = w.arpScanCount(this.#handle);
           const f = this.#views.refresh().f64;
           for (let k = 0; k < n; k++) {
             const v = (j: number) => f[(this.#scratch >>> 3) + k * ENTRY_WORDS + j]!;
@@ -386,7 +464,16 @@ export class ArpTable {
     return renderArp(this.entries(options.ifIndex), this.interfaces, this.occupancy(), { now: this.#now, ...options });
   }
 
-  /** Bytes of the WebAssembly memory (constant after construction). */
+  /** Gives the table's reservation back to its core; it must not be used afterwards. Also `Symbol.dispose`. */
+  dispose(): void {
+    this.core.detach(this.#attachment);
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  /** Bytes of the WebAssembly memory of the table's core (constant after construction when the table has a core of its own). */
   memoryBytes(): number {
     return this.#wasm.memory.buffer.byteLength;
   }
@@ -394,7 +481,9 @@ export class ArpTable {
   /** Whether the core's one-word SipHash agrees with its general SipHash-1-3 (a self-test). */
   hashSelfTest(word: bigint, k0: bigint, k1: bigint): boolean {
     const half = (v: bigint, high: boolean) => Number(BigInt.asUintN(32, high ? v >> 32n : v));
-    return this.#wasm.arpHashAgrees(half(word, false), half(word, true), half(k0, false), half(k0, true), half(k1, false), half(k1, true)) === 1;
+    return (
+      this.#wasm.arpHashAgrees(half(word, false), half(word, true), half(k0, false), half(k0, true), half(k1, false), half(k1, true)) === 1
+    );
   }
 }
 
@@ -406,10 +495,29 @@ function entryFromWords(ifIndex: number, kind: number, v: (j: number) => number)
     const mac = macText(v(1) * 2 ** 32 + v(2));
     if (flags & 1) return { ifIndex, ip, state: "static", mac, updatedAt: v(5) };
     return {
-      ifIndex, ip, state: "present", mac, unconfirmed: (flags & 2) !== 0, refreshing: (flags & 16) !== 0,
-      expiresAt: v(4), updatedAt: v(5), lastUsedAt: v(6), requests: v(7),
+      ifIndex,
+      ip,
+      state: "present",
+      mac,
+      unconfirmed: (flags & 2) !== 0,
+      refreshing: (flags & 16) !== 0,
+      expiresAt: v(4),
+      updatedAt: v(5),
+      lastUsedAt: v(6),
+      requests: v(7),
     };
   }
-  if (kind === 2) return { ifIndex, ip, state: "incomplete", expiresAt: v(4), updatedAt: v(5), lastUsedAt: v(6), requests: v(7), queued: v(8), failures: v(9) };
+  if (kind === 2)
+    return {
+      ifIndex,
+      ip,
+      state: "incomplete",
+      expiresAt: v(4),
+      updatedAt: v(5),
+      lastUsedAt: v(6),
+      requests: v(7),
+      queued: v(8),
+      failures: v(9),
+    };
   return { ifIndex, ip, state: "nexist", expiresAt: v(4), failures: v(9), full: (v(3) & 1) !== 0 };
 }

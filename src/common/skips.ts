@@ -19,7 +19,7 @@ export function geometricInverseLog(interval: number): number {
 export function geometricSkip(rng: Xoshiro128, inverseLog: number): number {
   const u = (rng.next() + 1.0) * TWO_POW_MINUS_32;
   const g = Math.floor(portableLog(u) * inverseLog) + 1.0;
-  return g > MAX_SKIP ? MAX_SKIP : g;
+  return Math.min(g, MAX_SKIP);
 }
 
 /** A skip uniform on 1 … 2N − 1 (the sFlow reference rule). One bounded draw. */

@@ -4,14 +4,15 @@
  * the packets selected, not the packets seen.
  */
 
-import { ConfigError, DataplaneError, describe } from "./errors.js";
-import { type SamplerMode, SAMPLER_MODES, modeNumber, checkInterval, checkStream, checkSeed } from "./sampling/modes.js";
-import { type SamplingExportInfo, samplingExportInfo } from "./sampling/export-info.js";
-import { instantiate } from "./wasm/instance.js";
-import type { WasmExports } from "./wasm/exports.js";
-import { HeapViews, randomSeed, seedHalves } from "./wasm/views.js";
+import { ConfigError, DataplaneError, describe } from "../errors.js";
+import { type SamplerMode, SAMPLER_MODES, modeNumber, checkInterval, checkStream, checkSeed } from "./modes.js";
+import { type SamplingExportInfo, samplingExportInfo } from "./export-info.js";
+import type { WasmExports } from "../wasm/exports.js";
+import { type HeapViews, seedHalves } from "../wasm/views.js";
+import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
+import { checkOptionNames } from "../common/validation.js";
 
-export type { SamplerMode } from "./sampling/modes.js";
+export type { SamplerMode } from "./modes.js";
 
 /** Options of a {@link Sampler}. */
 export interface SamplerOptions {
@@ -26,6 +27,8 @@ export interface SamplerOptions {
    * draw disjoint parts of the generator's sequence (2^64 numbers apart).
    */
   stream?: number;
+  /** The core to live on (default: a new one of its own). */
+  core?: Core;
 }
 
 /**
@@ -47,6 +50,8 @@ export interface SamplerSavedState {
 }
 
 const CHUNK = 65536;
+/** The sampler's state and its staging area (CHUNK positions, indices and mask bytes). */
+const SAMPLER_RESERVED_BYTES = 256 + CHUNK * 9;
 const SAVED_WORDS = 11;
 const STATUS_OK = 0;
 
@@ -66,6 +71,9 @@ const STATUS_OK = 0;
  * ```
  */
 export class Sampler {
+  /** The core the sampler lives on. */
+  readonly core: Core;
+  readonly #attachment: CoreAttachment;
   readonly #wasm: WasmExports;
   readonly #views: HeapViews;
   readonly #handle: number;
@@ -84,15 +92,28 @@ export class Sampler {
     const modeIndex = modeNumber(mode);
     const interval = checkInterval(options.interval ?? 100);
     const stream = checkStream(options.stream ?? 0);
-    const [low, high] = options.seed === undefined ? randomSeed() : seedHalves(checkSeed(options.seed));
-    this.#wasm = instantiate();
-    this.#views = new HeapViews(this.#wasm.memory);
+    checkOptionNames(options, ["mode", "interval", "seed", "stream", "core"], "Sampler");
+    const core = coreFrom(options);
+    const [low, high] = core.componentSeed(options.seed === undefined ? undefined : checkSeed(options.seed));
+    this.core = core;
+    this.#attachment = core.attach("sampler", SAMPLER_RESERVED_BYTES, () => SAMPLER_RESERVED_BYTES);
+    this.#wasm = core.wasm;
+    this.#views = core.views;
     this.#handle = this.#wasm.samplerCreate(modeIndex, interval, low, high, stream);
     if (this.#handle === 0) throw new DataplaneError("sampler-create", "the WebAssembly core refused the sampler configuration", options);
     this.#mode = mode;
     this.#interval = interval;
     this.#seed = (BigInt(high) << 32n) | BigInt(low);
     this.#stream = stream;
+  }
+
+  /** Gives the sampler's reservation back to its core; it must not be used afterwards. Also `Symbol.dispose`. */
+  dispose(): void {
+    this.core.detach(this.#attachment);
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   /** The sampling mode. */
@@ -262,7 +283,8 @@ export class Sampler {
     const interval = checkInterval(state.interval);
     const at = this.#stagingArea() + CHUNK * 9;
     const values = [...state.stream, modeIndex, interval, state.target, state.skip, state.seen, state.selected, 0];
-    if (values.some((v) => typeof v !== "number")) throw new ConfigError("sampler-state", `invalid sampler state ${describe(state)}`, state);
+    if (values.some((v) => typeof v !== "number"))
+      throw new ConfigError("sampler-state", `invalid sampler state ${describe(state)}`, state);
     this.#views.refresh().f64.set(values, at >>> 3);
     if (this.#wasm.samplerRestoreState(this.#handle, at) !== STATUS_OK) {
       throw new ConfigError("sampler-state", `invalid sampler state ${describe(state)}: not a state a sampler can be in`, state);
@@ -280,7 +302,12 @@ export class Sampler {
       throw new ConfigError("sampler-id", `invalid sampler id ${describe(samplerId)}: expected 1 to 255`, samplerId);
     }
     return samplingExportInfo({
-      samplerId, samplerName, mode: this.#mode, interval: this.#interval, packetsObserved: this.seen, packetsSelected: this.selected,
+      samplerId,
+      samplerName,
+      mode: this.#mode,
+      interval: this.#interval,
+      packetsObserved: this.seen,
+      packetsSelected: this.selected,
     });
   }
 

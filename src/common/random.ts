@@ -83,8 +83,10 @@ function rotl(x: number, k: number): number {
 }
 
 function mul64(a: number, b: number): { high: number; low: number } {
-  const aLow = a & 0xffff, aHigh = a >>> 16;
-  const bLow = b & 0xffff, bHigh = Math.floor(b / 65536);
+  const aLow = a & 0xffff,
+    aHigh = a >>> 16;
+  const bLow = b & 0xffff,
+    bHigh = Math.floor(b / 65536);
   const low = aLow * bLow;
   const mid = aHigh * bLow + aLow * bHigh;
   const high = aHigh * bHigh;

@@ -7,16 +7,17 @@
  * per call.
  */
 
-import { CapacityError, ConfigError, DataplaneError, describe } from "./errors.js";
-import { type SamplerMode, modeNumber, checkInterval, checkSeed } from "./sampling/modes.js";
-import { type ClassMapConfig, type NormalizedClass, normalizeClass } from "./sampling/filter-criteria.js";
-import { type FilterInput, filterInputLength } from "./sampling/filter-input.js";
-import { type InterfaceProgram, compileProgram } from "./sampling/filter-program.js";
-import { type SamplingExportInfo, samplingExportInfo } from "./sampling/export-info.js";
-import { PacketBatch, type PacketBatchOptions } from "./packet/batch.js";
-import { instantiate } from "./wasm/instance.js";
-import type { WasmExports } from "./wasm/exports.js";
-import { HeapViews, randomSeed, seedHalves } from "./wasm/views.js";
+import { CapacityError, ConfigError, DataplaneError, describe } from "../errors.js";
+import { type SamplerMode, modeNumber, checkInterval, checkSeed } from "./modes.js";
+import { type ClassMapConfig, type NormalizedClass, normalizeClass } from "./filter-criteria.js";
+import { type FilterInput, filterInputLength } from "./filter-input.js";
+import { type InterfaceProgram, compileProgram } from "./filter-program.js";
+import { type SamplingExportInfo, samplingExportInfo } from "./export-info.js";
+import { PacketBatch, type PacketBatchOptions } from "../packet/batch.js";
+import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
+import { checkOptionNames } from "../common/validation.js";
+import type { WasmExports } from "../wasm/exports.js";
+import type { HeapViews } from "../wasm/views.js";
 
 /** A sampler map: `flow-sampler-map NAME` / `mode random one-out-of N`. */
 export interface SamplerMapConfig {
@@ -53,6 +54,8 @@ export interface PacketSelectorOptions {
   maxSamplers?: number;
   /** Packets per call into WebAssembly (default 16384); larger inputs are processed in chunks. */
   maxBatch?: number;
+  /** The core to live on (default: a new one of its own). */
+  core?: Core;
 }
 
 /** What {@link PacketSelector.select} returns: the packets to account, in order. */
@@ -121,7 +124,7 @@ export interface SelectorCounters {
 }
 
 const MAX_SAMPLER_MAPS = 8;
-const NAME_PATTERN = /^[A-Za-z0-9_.\-]{1,40}$/;
+const NAME_PATTERN = /^[A-Za-z0-9_.-]{1,40}$/;
 const CLASS_DEFAULT = "class-default";
 const INTERFACES = 65536;
 const FULL_SLOT = 0xffff;
@@ -206,6 +209,9 @@ export class PacketSelector {
   /** At most this many sampler maps (seed 003:L837). */
   static readonly MAX_SAMPLER_MAPS = MAX_SAMPLER_MAPS;
 
+  /** The core the selector lives on. */
+  readonly core: Core;
+  readonly #attachment: CoreAttachment;
   readonly #wasm: WasmExports;
   readonly #views: HeapViews;
   readonly #handle: number;
@@ -222,6 +228,7 @@ export class PacketSelector {
   readonly #slotSamplerIds: Uint8Array;
 
   constructor(options: PacketSelectorOptions = {}) {
+    checkOptionNames(options, ["seed", "maxSamplers", "maxBatch", "core"], "PacketSelector");
     const maxSlots = options.maxSamplers ?? 256;
     if (!Number.isInteger(maxSlots) || maxSlots < 1 || maxSlots > 4096) {
       throw new ConfigError("selector-max-samplers", `invalid maxSamplers ${describe(maxSlots)}: expected 1 to 4096`, maxSlots);
@@ -230,8 +237,13 @@ export class PacketSelector {
     if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > 1 << 20) {
       throw new ConfigError("selector-max-batch", `invalid maxBatch ${describe(maxBatch)}: expected 1 to 1048576`, maxBatch);
     }
-    const [low, high] = options.seed === undefined ? randomSeed() : seedHalves(checkSeed(options.seed));
-    this.#wasm = instantiate();
+    const core = coreFrom(options);
+    const [low, high] = core.componentSeed(options.seed === undefined ? undefined : checkSeed(options.seed));
+    this.core = core;
+    // The columns staged per batch (~52 bytes a packet), the slots' samplers and the filter program.
+    const reserved = maxBatch * 52 + maxSlots * 256 + PROGRAM_BYTES + 4096;
+    this.#attachment = core.attach("packet-selector", reserved, () => reserved, "maxBatch and maxSamplers");
+    this.#wasm = core.wasm;
     this.#handle = this.#wasm.selectorCreate(maxSlots, maxBatch, low, high, PROGRAM_BYTES);
     if (this.#handle === 0) throw new DataplaneError("selector-create", "the WebAssembly core refused the selector", options);
     this.#maxSlots = maxSlots;
@@ -255,12 +267,14 @@ export class PacketSelector {
       outSlots: area(maxBatch * 2),
       scratch: area(128),
     };
-    this.#views = new HeapViews(w.memory);
+    this.#views = core.views;
     const c = this.#columns;
-    this.#views.refresh().u32.set(
-      [c.ipVersion, c.source, c.destination, c.protocol, c.sourcePort, c.destinationPort, c.tos, c.tcpFlags, c.inputInterface, c.status],
-      c.descriptor >>> 2,
-    );
+    this.#views
+      .refresh()
+      .u32.set(
+        [c.ipVersion, c.source, c.destination, c.protocol, c.sourcePort, c.destinationPort, c.tos, c.tcpFlags, c.inputInterface, c.status],
+        c.descriptor >>> 2,
+      );
   }
 
   // -------------------------------------------------------------------------------------------
@@ -281,7 +295,11 @@ export class PacketSelector {
     const interval = checkInterval(config.interval);
     const existing = this.#samplerMaps.get(name);
     if (existing === undefined && this.#samplerMaps.size >= MAX_SAMPLER_MAPS) {
-      throw new ConfigError("sampler-map-limit", `cannot define sampler map ${describe(name)}: at most ${MAX_SAMPLER_MAPS} sampler maps`, name);
+      throw new ConfigError(
+        "sampler-map-limit",
+        `cannot define sampler map ${describe(name)}: at most ${MAX_SAMPLER_MAPS} sampler maps`,
+        name,
+      );
     }
     let id = existing?.id;
     if (id === undefined) {
@@ -289,7 +307,15 @@ export class PacketSelector {
       id = 1;
       while (used.has(id)) id++;
     }
-    const record: SamplerMapRecord = { name, id, mode, interval, generation: (existing?.generation ?? 0) + 1, retiredSeen: 0, retiredSampled: 0 };
+    const record: SamplerMapRecord = {
+      name,
+      id,
+      mode,
+      interval,
+      generation: (existing?.generation ?? 0) + 1,
+      retiredSeen: 0,
+      retiredSampled: 0,
+    };
     this.#applySet(this.#samplerMaps, name, record);
     return id;
   }
@@ -317,7 +343,8 @@ export class PacketSelector {
   removeClassMap(name: string): void {
     if (!this.#classMaps.has(name)) throw new ConfigError("class-map-unknown", `no class map ${describe(name)}`, name);
     const users = [...this.#policyMaps].filter(([, classes]) => classes.some((c) => c.class === name)).map(([p]) => p);
-    if (users.length > 0) throw new ConfigError("class-map-in-use", `class map ${describe(name)} is used by policy map ${users.join(", ")}`, name);
+    if (users.length > 0)
+      throw new ConfigError("class-map-in-use", `class map ${describe(name)} is used by policy map ${users.join(", ")}`, name);
     this.#classMaps.delete(name);
   }
 
@@ -329,21 +356,26 @@ export class PacketSelector {
    */
   policyMap(name: string, classes: readonly PolicyMapClass[]): void {
     checkName("policy-map", name);
-    if (!Array.isArray(classes)) throw new ConfigError("policy-map", `invalid policy map ${describe(classes)}: expected [{ class, sampler }]`, classes);
+    if (!Array.isArray(classes))
+      throw new ConfigError("policy-map", `invalid policy map ${describe(classes)}: expected [{ class, sampler }]`, classes);
     const seen = new Set<string>();
     for (const entry of classes) {
-      if (entry === null || typeof entry !== "object") throw new ConfigError("policy-map", `invalid policy map class ${describe(entry)}`, entry);
+      if (entry === null || typeof entry !== "object")
+        throw new ConfigError("policy-map", `invalid policy map class ${describe(entry)}`, entry);
       if (entry.class !== CLASS_DEFAULT && !this.#classMaps.has(entry.class)) {
         throw new ConfigError("class-map-unknown", `policy map ${name}: no class map ${describe(entry.class)}`, entry.class);
       }
       if (!this.#samplerMaps.has(entry.sampler)) {
         throw new ConfigError("sampler-map-unknown", `policy map ${name}: no sampler map ${describe(entry.sampler)}`, entry.sampler);
       }
-      if (seen.has(entry.class)) throw new ConfigError("policy-map", `policy map ${name}: class ${entry.class} is listed twice`, entry.class);
+      if (seen.has(entry.class))
+        throw new ConfigError("policy-map", `policy map ${name}: class ${entry.class} is listed twice`, entry.class);
       seen.add(entry.class);
     }
-    const ordered = [...classes.filter((c) => c.class !== CLASS_DEFAULT), ...classes.filter((c) => c.class === CLASS_DEFAULT)]
-      .map((c) => ({ class: c.class, sampler: c.sampler }));
+    const ordered = [...classes.filter((c) => c.class !== CLASS_DEFAULT), ...classes.filter((c) => c.class === CLASS_DEFAULT)].map((c) => ({
+      class: c.class,
+      sampler: c.sampler,
+    }));
     this.#applySet(this.#policyMaps, name, ordered);
   }
 
@@ -351,7 +383,8 @@ export class PacketSelector {
   removePolicyMap(name: string): void {
     if (!this.#policyMaps.has(name)) throw new ConfigError("policy-map-unknown", `no policy map ${describe(name)}`, name);
     const users = [...this.#interfaces].filter(([, s]) => "servicePolicy" in s && s.servicePolicy === name).map(([i]) => i);
-    if (users.length > 0) throw new ConfigError("policy-map-in-use", `policy map ${describe(name)} is used by interface ${users.join(", ")}`, name);
+    if (users.length > 0)
+      throw new ConfigError("policy-map-in-use", `policy map ${describe(name)} is used by interface ${users.join(", ")}`, name);
     this.#policyMaps.delete(name);
   }
 
@@ -373,10 +406,12 @@ export class PacketSelector {
     if (typeof setting !== "object") throw new ConfigError("interface-netflow", `invalid NetFlow setting ${describe(setting)}`, setting);
     let normalized: InterfaceNetflow;
     if ("flow" in setting) {
-      if (setting.flow !== "full") throw new ConfigError("interface-netflow", `invalid NetFlow setting ${describe(setting)}: flow must be "full"`, setting);
+      if (setting.flow !== "full")
+        throw new ConfigError("interface-netflow", `invalid NetFlow setting ${describe(setting)}: flow must be "full"`, setting);
       normalized = { flow: "full" };
     } else if ("sampler" in setting) {
-      if (!this.#samplerMaps.has(setting.sampler)) throw new ConfigError("sampler-map-unknown", `no sampler map ${describe(setting.sampler)}`, setting.sampler);
+      if (!this.#samplerMaps.has(setting.sampler))
+        throw new ConfigError("sampler-map-unknown", `no sampler map ${describe(setting.sampler)}`, setting.sampler);
       normalized = { sampler: setting.sampler };
     } else if ("servicePolicy" in setting) {
       if (!this.#policyMaps.has(setting.servicePolicy)) {
@@ -384,9 +419,13 @@ export class PacketSelector {
       }
       normalized = { servicePolicy: setting.servicePolicy };
     } else {
-      throw new ConfigError("interface-netflow", `invalid NetFlow setting ${describe(setting)}: expected { flow: "full" }, { sampler } or { servicePolicy }`, setting);
+      throw new ConfigError(
+        "interface-netflow",
+        `invalid NetFlow setting ${describe(setting)}: expected { flow: "full" }, { sampler } or { servicePolicy }`,
+        setting,
+      );
     }
-    if (current !== undefined && ("flow" in current) !== ("flow" in normalized)) {
+    if (current !== undefined && "flow" in current !== "flow" in normalized) {
       throw new ConfigError(
         "netflow-conflict",
         `interface ${ifIndex} has ${describeSetting(current)}: full and sampled NetFlow cannot both be active on one interface; turn it off first (setInterface(${ifIndex}, null))`,
@@ -438,22 +477,31 @@ export class PacketSelector {
     return this.#selection(indices, slots, total);
   }
 
-  /**
-   * A packet batch in this selector's WebAssembly instance: {@link selectBatch} reads its
-   * columns in place, with no copy (readers and the parser fill it as any batch).
-   */
-  createBatch(options: Omit<PacketBatchOptions, "instance"> = {}): PacketBatch {
-    return new PacketBatch({ ...options, instance: this.#wasm });
+  /** Gives the selector's reservation back to its core; it must not be used afterwards. Also `Symbol.dispose`. */
+  dispose(): void {
+    this.core.detach(this.#attachment);
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   /**
-   * Runs a packet batch (its `length` packets): in place when it was made by
-   * {@link createBatch}, otherwise by copying its columns, with the same result.
+   * A packet batch on this selector's core (the same as `new PacketBatch({ ...options, core })`):
+   * {@link selectBatch} reads its columns in place, with no copy.
+   */
+  createBatch(options: Omit<PacketBatchOptions, "core"> = {}): PacketBatch {
+    return new PacketBatch({ ...options, core: this.core });
+  }
+
+  /**
+   * Runs a packet batch (its `length` packets): in place when it lives on this selector's core,
+   * otherwise by copying its columns, with the same result.
    */
   selectBatch(batch: PacketBatch): Selection {
     if (!(batch instanceof PacketBatch)) throw new TypeError("selectBatch: expected a PacketBatch");
     const count = batch.length;
-    if (batch.wasm !== this.#wasm) return this.select(batch.columns, count);
+    if (batch.core !== this.core) return this.select(batch.columns, count);
     const indices = new Uint32Array(count);
     const slots = new Uint16Array(count);
     const c = this.#columns;
@@ -516,8 +564,16 @@ export class PacketSelector {
       .map((r) => {
         const [seen, sampled] = this.#slotCounters(r.slot);
         return {
-          slot: r.slot, interface: r.interface, policy: r.policy, class: r.class, samplerMap: r.map.name, samplerId: r.map.id,
-          mode: r.map.mode, interval: r.map.interval, seen, sampled,
+          slot: r.slot,
+          interface: r.interface,
+          policy: r.policy,
+          class: r.class,
+          samplerMap: r.map.name,
+          samplerId: r.map.id,
+          mode: r.map.mode,
+          interval: r.map.interval,
+          seen,
+          sampled,
         };
       });
   }
@@ -534,14 +590,28 @@ export class PacketSelector {
       .sort((a, b) => a.id - b.id)
       .map((m) => {
         const [seen, sampled] = totals.get(m.name) ?? [0, 0];
-        return { name: m.name, id: m.id, mode: m.mode, interval: m.interval, seen: seen + m.retiredSeen, sampled: sampled + m.retiredSampled };
+        return {
+          name: m.name,
+          id: m.id,
+          mode: m.mode,
+          interval: m.interval,
+          seen: seen + m.retiredSeen,
+          sampled: sampled + m.retiredSampled,
+        };
       });
   }
 
   /** For each sampler map, what a NetFlow v9 / IPFIX exporter reports (options records). */
   exportInfo(): SamplingExportInfo[] {
     return this.samplerMaps().map((m) =>
-      samplingExportInfo({ samplerId: m.id, samplerName: m.name, mode: m.mode, interval: m.interval, packetsObserved: m.seen, packetsSelected: m.sampled }),
+      samplingExportInfo({
+        samplerId: m.id,
+        samplerName: m.name,
+        mode: m.mode,
+        interval: m.interval,
+        packetsObserved: m.seen,
+        packetsSelected: m.sampled,
+      }),
     );
   }
 
@@ -565,11 +635,10 @@ export class PacketSelector {
   }
 
   /**
-   * Applies a configuration change: `change` edits the maps, then the samplers and the program
-   * are rebuilt. If that fails (no room for the samplers), `undo` restores the maps and the
-   * error propagates: nothing changed.
+   * Applies a configuration change: sets `key` in `map` (deletes it for undefined), then rebuilds
+   * the samplers and the program. If the rebuild fails (no room for the samplers), the old value
+   * is put back and the error propagates: nothing changed.
    */
-  /** Sets `key` in `map` (deletes it for undefined) and rebuilds; puts the old value back if the rebuild fails. */
   #applySet<K, V>(map: Map<K, V>, key: K, value: V | undefined): void {
     const previous = map.get(key);
     const put = (v: V | undefined) => (v === undefined ? map.delete(key) : map.set(key, v));
@@ -589,7 +658,14 @@ export class PacketSelector {
    * frees the slots no longer needed.
    */
   #rebuild(): void {
-    const wanted: { key: string; interface: number; policy: string | undefined; class: string | undefined; map: SamplerMapRecord; cls: NormalizedClass }[] = [];
+    const wanted: {
+      key: string;
+      interface: number;
+      policy: string | undefined;
+      class: string | undefined;
+      map: SamplerMapRecord;
+      cls: NormalizedClass;
+    }[] = [];
     const programs = new Map<number, InterfaceProgram>();
     const rulesOf = new Map<number, { class: NormalizedClass; slot: number }[]>();
     for (const ifIndex of [...this.#interfaces.keys()].sort((a, b) => a - b)) {
@@ -597,12 +673,23 @@ export class PacketSelector {
       if ("flow" in setting) {
         programs.set(ifIndex, { kind: "full" });
       } else if ("sampler" in setting) {
-        wanted.push({ key: `${ifIndex}|sampler`, interface: ifIndex, policy: undefined, class: undefined, map: this.#samplerMaps.get(setting.sampler)!, cls: MATCH_EVERYTHING });
+        wanted.push({
+          key: `${ifIndex}|sampler`,
+          interface: ifIndex,
+          policy: undefined,
+          class: undefined,
+          map: this.#samplerMaps.get(setting.sampler)!,
+          cls: MATCH_EVERYTHING,
+        });
       } else {
         for (const entry of this.#policyMaps.get(setting.servicePolicy)!) {
           wanted.push({
-            key: `${ifIndex}|${setting.servicePolicy}|${entry.class}`, interface: ifIndex, policy: setting.servicePolicy, class: entry.class,
-            map: this.#samplerMaps.get(entry.sampler)!, cls: entry.class === CLASS_DEFAULT ? MATCH_EVERYTHING : this.#classMaps.get(entry.class)!,
+            key: `${ifIndex}|${setting.servicePolicy}|${entry.class}`,
+            interface: ifIndex,
+            policy: setting.servicePolicy,
+            class: entry.class,
+            map: this.#samplerMaps.get(entry.sampler)!,
+            cls: entry.class === CLASS_DEFAULT ? MATCH_EVERYTHING : this.#classMaps.get(entry.class)!,
           });
         }
       }
@@ -635,7 +722,8 @@ export class PacketSelector {
       if (record === undefined) {
         const slot = free[f++]!;
         const status = this.#wasm.selectorConfigureSlot(this.#handle, slot, modeNumber(w.map.mode), w.map.interval, w.map.id);
-        if (status !== STATUS_OK) throw new DataplaneError("selector-slot", `the WebAssembly core refused sampler slot ${slot} (status ${status})`, slot);
+        if (status !== STATUS_OK)
+          throw new DataplaneError("selector-slot", `the WebAssembly core refused sampler slot ${slot} (status ${status})`, slot);
         record = { slot, key: w.key, interface: w.interface, policy: w.policy, class: w.class, map: w.map, generation: w.map.generation };
       }
       next.set(w.key, record);
@@ -644,7 +732,11 @@ export class PacketSelector {
     const words = compileProgram(programs);
     if (words.length * 4 > PROGRAM_BYTES) {
       this.#releaseSlots(new Set(fresh.map((w) => next.get(w.key)!.slot)));
-      throw new CapacityError("selector-program", `the filter program needs ${words.length * 4} bytes, more than ${PROGRAM_BYTES}`, words.length);
+      throw new CapacityError(
+        "selector-program",
+        `the filter program needs ${words.length * 4} bytes, more than ${PROGRAM_BYTES}`,
+        words.length,
+      );
     }
     const w = this.#wasm;
     const at = w.alloc(words.length * 4);

@@ -7,123 +7,62 @@
  * plain-TypeScript oracle with the same semantics.
  */
 
-import { CapacityError, ConfigError, describe } from "./errors.js";
-import { instantiate } from "./wasm/instance.js";
-import type { WasmExports } from "./wasm/exports.js";
-import { randomSeed, seedHalves } from "./wasm/views.js";
-import { PacketBatch, type PacketBatchOptions } from "./packet/batch.js";
+import { CapacityError, ConfigError, describe } from "../errors.js";
+import type { WasmExports } from "../wasm/exports.js";
+import { seedHalves } from "../wasm/views.js";
+import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
+import { checkOptionNames } from "../common/validation.js";
+import { PacketBatch, type PacketBatchOptions } from "../packet/batch.js";
 import {
-  type ExpiredFlow, type FlowDirection, type FlowEndReason, type FlowMask, type FlowRecord, EXPORT_RECORD_BYTES,
-  FLOW_END_REASONS, FLOW_MASKS, FLOW_RECORD_BYTES, decodeExpiredFlow, decodeFlowRecord,
-} from "./flow/record.js";
-import { type FlowCacheCounters, type FlowStatistics, PROTOCOL_CATEGORY_NAMES } from "./flow/statistics.js";
-import { type JsonLinesSink, writeJsonLines } from "./flow/json-lines.js";
+  type ExpiredFlow,
+  type FlowDirection,
+  type FlowEndReason,
+  type FlowRecord,
+  EXPORT_RECORD_BYTES,
+  FLOW_END_REASONS,
+  FLOW_MASKS,
+  decodeExpiredFlow,
+  decodeFlowRecord,
+} from "./record.js";
+import { type FlowCacheCounters, type FlowStatistics, PROTOCOL_CATEGORY_NAMES } from "./statistics.js";
+import { type JsonLinesSink, writeJsonLines } from "./json-lines.js";
+import {
+  type FlowCacheOptions,
+  type FlowSamplingConfig,
+  type FlowUpdateOptions,
+  type ResolvedFlowCacheOptions,
+  checkTime,
+  resolveFlowCacheOptions,
+} from "./options.js";
 
-/** How the packets fed to a cache were sampled (recorded as given, for export and display). */
-export interface FlowSamplingConfig {
-  /** "random" 1-out-of-N, "deterministic" every N-th, or "none". */
-  mode: "random" | "deterministic" | "none";
-  /** N. */
-  interval: number;
-}
+export {
+  type FlowCacheOptions,
+  type FlowSamplingConfig,
+  type FlowUpdateOptions,
+  type ResolvedFlowCacheOptions,
+  checkTime,
+  resolveFlowCacheOptions,
+} from "./options.js";
 
-/** Options of a {@link FlowCache}. */
-export interface FlowCacheOptions {
-  /** Flows the cache holds (default 65536, at most 16,777,215). All memory is allocated at creation. */
-  capacity?: number;
-  /** Ended flows the export queue holds until drained (default 4096). */
-  exportQueueCapacity?: number;
-  /** Active timeout: a flow ends this many ms after its first packet (default 30 minutes). */
-  activeTimeout?: number;
-  /** Inactive timeout: a flow ends this many ms after its last packet (default 15 s). */
-  inactiveTimeout?: number;
-  /** Flow mask (default "full"). */
-  mask?: FlowMask;
-  /** Packets per flow before the flow is ended and a new one started (default 2^32 − 1). */
-  maxPacketsPerFlow?: number;
-  /** Entries the ager looks at per poll (default capacity / 32, at least 1). */
-  agerBatch?: number;
-  /** Key of the flow hash (default: random). Fix it for reproducible runs; a known key forfeits HashDoS resistance. */
-  seed?: number | bigint;
-  /** How the packets offered to this cache were sampled (plain data, kept for display and export). */
-  sampling?: FlowSamplingConfig;
-}
-
-/** Options of {@link FlowCache.update}. */
-export interface FlowUpdateOptions {
-  /** Direction of the packets (default "ingress"). */
-  direction?: FlowDirection;
-  /** One byte per packet of the batch: packets whose byte is 0 are not offered (sampled out, filtered). */
-  selection?: Uint8Array;
-  /** First packet (default 0) and number of packets (default: to the end of the batch). */
-  from?: number;
-  count?: number;
-}
-
-const DEFAULT_CAPACITY = 65536;
-const DEFAULT_QUEUE = 4096;
-const MAX_CAPACITY = (1 << 24) - 1;
-const MAX_QUEUE = 1 << 20;
 /** WebAssembly memory for drainJsonLines' lines, allocated on first use: ~100 lines and more. */
 const JSON_SCRATCH_BYTES = 64 * 1024;
 const NONE = 0xffffffff;
 const COUNTER_SLOTS = 32;
 const SIZE_BUCKETS = 26;
 const PROTOCOL_CATEGORIES = 20;
-/** Largest timeout accepted: 100 years in ms (times are f64 ms, exact far beyond that). */
-const MAX_TIMEOUT = 100 * 365.25 * 86400e3;
 
-function checkInteger(value: number, name: string, code: string, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(code, `invalid ${name} ${describe(value)}: expected an integer from ${min} to ${max}`, value);
-  }
-  return value;
-}
-
-function checkTimeout(value: number, name: string, code: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT) {
-    throw new ConfigError(code, `invalid ${name} ${describe(value)}: expected milliseconds, more than 0 and at most 100 years`, value);
-  }
-  return value;
-}
-
-/** Checks a time argument (`now`): finite milliseconds. */
-export function checkTime(now: number): number {
-  if (typeof now !== "number" || !Number.isFinite(now)) {
-    throw new ConfigError("flow-time", `invalid time ${describe(now)}: expected milliseconds since the epoch`, now);
-  }
-  return now;
-}
-
-/** The validated options of a flow cache, as the cache and its reference use them. */
-export interface ResolvedFlowCacheOptions {
-  capacity: number;
-  exportQueueCapacity: number;
-  activeTimeout: number;
-  inactiveTimeout: number;
-  mask: FlowMask;
-  maxPacketsPerFlow: number;
-  agerBatch: number;
-}
-
-/** Validates options and fills in the defaults. */
-export function resolveFlowCacheOptions(options: FlowCacheOptions): ResolvedFlowCacheOptions {
-  if (options === null || typeof options !== "object") throw new ConfigError("flow-options", `invalid flow cache options ${describe(options)}`, options);
-  const capacity = checkInteger(options.capacity ?? DEFAULT_CAPACITY, "capacity", "flow-capacity", 1, MAX_CAPACITY);
-  const mask = options.mask ?? "full";
-  if (!FLOW_MASKS.includes(mask)) {
-    throw new ConfigError("flow-mask", `invalid flow mask ${describe(mask)}: expected ${FLOW_MASKS.join(", ")}`, mask);
-  }
-  return {
-    capacity,
-    exportQueueCapacity: checkInteger(options.exportQueueCapacity ?? DEFAULT_QUEUE, "exportQueueCapacity", "flow-queue-capacity", 1, MAX_QUEUE),
-    activeTimeout: checkTimeout(options.activeTimeout ?? 30 * 60e3, "activeTimeout", "flow-active-timeout"),
-    inactiveTimeout: checkTimeout(options.inactiveTimeout ?? 15e3, "inactiveTimeout", "flow-inactive-timeout"),
-    mask,
-    maxPacketsPerFlow: checkInteger(options.maxPacketsPerFlow ?? 0xffffffff, "maxPacketsPerFlow", "flow-max-packets", 1, 0xffffffff),
-    agerBatch: checkInteger(options.agerBatch ?? Math.max(1, Math.ceil(capacity / 32)), "agerBatch", "flow-ager-batch", 1, capacity),
-  };
-}
+const FLOW_CACHE_OPTION_NAMES = [
+  "capacity",
+  "exportQueueCapacity",
+  "activeTimeout",
+  "inactiveTimeout",
+  "mask",
+  "maxPacketsPerFlow",
+  "agerBatch",
+  "seed",
+  "sampling",
+  "core",
+];
 
 /** Decodes the counter slots (u64) of assembly/flow/state.ts. */
 export function decodeCounters(slots: ArrayLike<bigint>, activeFlows: number, queuedFlows: number): FlowCacheCounters {
@@ -131,11 +70,28 @@ export function decodeCounters(slots: ArrayLike<bigint>, activeFlows: number, qu
   const expired = {} as Record<FlowEndReason, number>;
   FLOW_END_REASONS.forEach((reason, k) => (expired[reason] = n(22 + k)));
   return {
-    packetsIn: n(0), bytesIn: n(1), packetsAccounted: n(2), bytesAccounted: n(3), packetsRefused: n(4), bytesRefused: n(5),
+    packetsIn: n(0),
+    bytesIn: n(1),
+    packetsAccounted: n(2),
+    bytesAccounted: n(3),
+    packetsRefused: n(4),
+    bytesRefused: n(5),
     refused: { notIp: n(6), noRoom: n(7), probeLimit: n(8), counterFull: n(9) },
-    flowsAdded: n(10), allocFailures: n(11), agerPolls: n(12), agerEntriesExamined: n(13), exportStalls: n(14),
-    flowsExpired: n(15), expired, packetsExpired: n(16), bytesExpired: n(17), unselected: n(18),
-    lookups: n(19), probes: n(20), longestProbe: n(21), activeFlows, queuedFlows,
+    flowsAdded: n(10),
+    allocFailures: n(11),
+    agerPolls: n(12),
+    agerEntriesExamined: n(13),
+    exportStalls: n(14),
+    flowsExpired: n(15),
+    expired,
+    packetsExpired: n(16),
+    bytesExpired: n(17),
+    unselected: n(18),
+    lookups: n(19),
+    probes: n(20),
+    longestProbe: n(21),
+    activeFlows,
+    queuedFlows,
   };
 }
 
@@ -145,7 +101,7 @@ export function decodeCounters(slots: ArrayLike<bigint>, activeFlows: number, qu
  * @example
  * ```ts
  * const cache = new FlowCache({ capacity: 100_000, inactiveTimeout: 15_000 });
- * for (const batch of readPacketFileSync("trace.pcap", cache.readerOptions())) {
+ * for (const batch of readPacketFileSync("trace.pcap", { core: cache.core })) {
  *   cache.update(batch);
  *   cache.age(batch.columns.time[batch.length - 1]!);
  *   for (const flow of cache.drain()) console.log(flow.src, flow.dst, flow.packets, flow.endReason);
@@ -158,8 +114,12 @@ export class FlowCache {
   readonly options: Readonly<ResolvedFlowCacheOptions>;
   /** How the packets fed to this cache were sampled, as given at creation. */
   readonly sampling: FlowSamplingConfig;
-  /** @internal The WebAssembly instance the cache lives in. */
+  /** The core the cache lives on. */
+  readonly core: Core;
+  /** @internal The WebAssembly instance the cache lives in (its core's). */
   readonly wasm: WasmExports;
+  readonly #attachment: CoreAttachment;
+  #disposed = false;
   /** @internal */
   readonly handle: number;
   readonly #queue: number;
@@ -169,18 +129,40 @@ export class FlowCache {
 
   constructor(options: FlowCacheOptions = {}) {
     const resolved = resolveFlowCacheOptions(options);
+    checkOptionNames(options, FLOW_CACHE_OPTION_NAMES, "FlowCache");
     this.options = Object.freeze(resolved);
     this.sampling = { ...(options.sampling ?? { mode: "none", interval: 1 }) };
-    const [k0, k1] = options.seed === undefined ? randomSeed() : seedHalves(options.seed);
-    const [k2, k3] = options.seed === undefined ? randomSeed() : seedHalves(BigInt.asUintN(64, BigInt(k0) * 0x9e3779b97f4a7c15n + BigInt(k1) + 1n));
-    this.wasm = instantiate();
+    const core = coreFrom(options);
+    const [k0, k1] = core.componentSeed(options.seed);
+    const [k2, k3] =
+      options.seed === undefined
+        ? core.componentSeed(undefined)
+        : seedHalves(BigInt.asUintN(64, BigInt(k0) * 0x9e3779b97f4a7c15n + BigInt(k1) + 1n));
+    this.core = core;
+    this.wasm = core.wasm;
+    const bytes = this.wasm.flowCacheBytes(resolved.capacity, resolved.exportQueueCapacity);
+    this.#attachment = core.attach("flow-cache", bytes, () => bytes, "capacity and exportQueueCapacity");
     try {
       this.handle = this.wasm.flowCacheCreate(
-        resolved.capacity, resolved.exportQueueCapacity, resolved.activeTimeout, resolved.inactiveTimeout,
-        FLOW_MASKS.indexOf(resolved.mask), resolved.maxPacketsPerFlow >>> 0, resolved.agerBatch, k0, k1, k2, k3,
+        resolved.capacity,
+        resolved.exportQueueCapacity,
+        resolved.activeTimeout,
+        resolved.inactiveTimeout,
+        FLOW_MASKS.indexOf(resolved.mask),
+        resolved.maxPacketsPerFlow >>> 0,
+        resolved.agerBatch,
+        k0,
+        k1,
+        k2,
+        k3,
       );
     } catch (error) {
-      throw new CapacityError("flow-memory", `cannot allocate a flow cache of ${resolved.capacity} flows: ${(error as Error).message}`, resolved.capacity);
+      core.detach(this.#attachment);
+      throw new CapacityError(
+        "flow-memory",
+        `cannot allocate a flow cache of ${resolved.capacity} flows: ${(error as Error).message}`,
+        resolved.capacity,
+      );
     }
     this.#queue = this.wasm.flowCacheQueue(this.handle);
   }
@@ -205,14 +187,31 @@ export class FlowCache {
     return this.wasm.flowCacheQueueCount(this.handle);
   }
 
-  /** A packet batch in this cache's WebAssembly instance (only those can be fed to {@link update}). */
-  createBatch(options: Omit<PacketBatchOptions, "instance"> = {}): PacketBatch {
-    return new PacketBatch({ ...options, instance: this.wasm });
+  /** A packet batch on this cache's core (the same as `new PacketBatch({ ...options, core: cache.core })`). */
+  createBatch(options: Omit<PacketBatchOptions, "core"> = {}): PacketBatch {
+    return new PacketBatch({ ...options, core: this.core });
   }
 
-  /** Options that make a capture reader fill its batches in this cache's instance (no copy). */
-  readerOptions(): { instance: WasmExports } {
-    return { instance: this.wasm };
+  /** Options that make a capture reader fill its batches on this cache's core: `{ core }`. */
+  readerOptions(): { core: Core } {
+    return { core: this.core };
+  }
+
+  /**
+   * Frees the cache's memory on its core (reusable by other components there); the cache must
+   * not be used afterwards. Also `Symbol.dispose`, so `using` works.
+   */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    if (this.#jsonScratch !== 0) this.wasm.free(this.#jsonScratch);
+    if (this.#selection !== 0) this.wasm.free(this.#selection);
+    this.wasm.flowCacheFree(this.handle);
+    this.core.detach(this.#attachment);
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   /**
@@ -220,8 +219,12 @@ export class FlowCache {
    * {@link readerOptions}). Returns the packets added to flows; the others are counted.
    */
   update(batch: PacketBatch, options: FlowUpdateOptions = {}): number {
-    if (!(batch instanceof PacketBatch) || batch.wasm !== this.wasm) {
-      throw new ConfigError("flow-batch-instance", "the batch must live in the flow cache's instance: create it with cache.createBatch() or a reader given cache.readerOptions()", batch);
+    if (!(batch instanceof PacketBatch) || batch.core !== this.core) {
+      throw new ConfigError(
+        "batch-core",
+        "the batch must live on the flow cache's core: create it with new PacketBatch({ core: cache.core }) or a reader given { core: cache.core }",
+        batch,
+      );
     }
     const length = batch.length;
     const from = options.from ?? 0;
@@ -269,7 +272,10 @@ export class FlowCache {
     let done = 0;
     while (done < count) {
       const run = Math.min(count - done, capacity - head);
-      out.set(new Uint8Array(wasm.memory.buffer, this.#queue + head * EXPORT_RECORD_BYTES, run * EXPORT_RECORD_BYTES), done * EXPORT_RECORD_BYTES);
+      out.set(
+        new Uint8Array(wasm.memory.buffer, this.#queue + head * EXPORT_RECORD_BYTES, run * EXPORT_RECORD_BYTES),
+        done * EXPORT_RECORD_BYTES,
+      );
       done += run;
       head = (head + run) % capacity;
     }
@@ -316,7 +322,16 @@ export class FlowCache {
     const count = Math.min(wasm.flowCacheQueueCount(this.handle), max);
     if (count === 0) return 0;
     if (this.#jsonScratch === 0) this.#jsonScratch = wasm.alloc(JSON_SCRATCH_BYTES);
-    writeJsonLines(wasm, this.#queue, this.options.exportQueueCapacity, wasm.flowCacheQueueHead(this.handle), count, this.#jsonScratch, JSON_SCRATCH_BYTES, write);
+    writeJsonLines(
+      wasm,
+      this.#queue,
+      this.options.exportQueueCapacity,
+      wasm.flowCacheQueueHead(this.handle),
+      count,
+      this.#jsonScratch,
+      JSON_SCRATCH_BYTES,
+      write,
+    );
     wasm.flowCacheQueuePop(this.handle, count);
     return count;
   }
@@ -398,5 +413,3 @@ export class FlowCache {
     return this.#selection;
   }
 }
-
-
