@@ -145,7 +145,8 @@ export function writeConstantColumns(c: WorkloadColumns, from: number, to: numbe
   c.l4Offset.fill(ETHERNET_HEADER + IPV4_HEADER, from, to);
   c.ipVersion.fill(4, from, to);
   // Address words 1–3 (IPv6 only); word 0 holds the packet's IPv4 address, already written.
-  const src = c.src, dst = c.dst;
+  const src = c.src;
+  const dst = c.dst;
   for (let i = from; i < to; i++) {
     const a = i << 2;
     src[a + 1] = 0;
