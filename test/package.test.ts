@@ -1,6 +1,7 @@
 // The package as a user installs it: `npm pack`, then `npm install dataplane-*.tgz` into an
 // empty project needs no build step and no install script (dist/ ships in the tarball), carries
-// the LICENSE, and its `dataplane` bin runs.
+// the LICENSE, and its `dataplane` bin runs. (Its runtime dependencies come from the npm cache or
+// the registry.)
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -22,7 +23,7 @@ test("npm pack + npm install of the tarball: dist/ and LICENSE inside, no instal
     const project = join(directory, "project");
     spawnSync("mkdir", [project]);
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
-    const install = spawnSync("npm", ["install", "--offline", "--no-audit", "--no-fund", join(directory, tarball)], {
+    const install = spawnSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", join(directory, tarball)], {
       cwd: project,
       encoding: "utf8",
     });
