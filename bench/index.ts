@@ -17,6 +17,7 @@ const suites: Record<string, () => Promise<{ run: SuiteRun }>> = {
   packets: () => import("./suites/packets.js"),
   arp: () => import("./suites/arp.js"),
   flows: () => import("./suites/flows.js"),
+  workload: () => import("./suites/workload.js"),
   "top-talkers": () => import("./suites/top-talkers.js"),
   "route-cache": () => import("./suites/route-cache.js"),
   nat: () => import("./suites/nat.js"),

@@ -1,0 +1,291 @@
+/**
+ * Writes generated IPv4 packets into a {@link PacketBatch}: straight into the columns (what the
+ * pipeline reads; the fast path), and optionally also as Ethernet frames in the frame area (so
+ * that `batch.parse()` recovers the same columns, and a capture writer can save them). Only the
+ * headers are captured; `wireLength` is the frame's full length on the wire.
+ */
+
+import type { PacketBatch } from "../../packet/batch.js";
+import type { PacketColumns } from "../../packet/columns.js";
+import { LinkType } from "../../packet/link-type.js";
+
+/** Transport protocol numbers the generators use. */
+export const TCP = 6;
+/** UDP's protocol number. */
+export const UDP = 17;
+/** The TCP SYN flag bit. */
+export const TCP_SYN = 0x002;
+/** The TCP ACK flag bit. */
+export const TCP_ACK = 0x010;
+
+const ETHERNET = LinkType.ethernet;
+const ETHERNET_HEADER = 14;
+const IPV4_HEADER = 20;
+const TCP_HEADER = 20;
+/** A Windows 2000 SYN's options: MSS 1460, NOP, NOP, SACK permitted (the 48-byte SYN). */
+const SYN_OPTIONS = [0x02, 0x04, 0x05, 0xb4, 0x01, 0x01, 0x04, 0x02];
+const UDP_HEADER = 8;
+/** Most bytes captured per frame: Ethernet + IPv4 + a TCP SYN header with its 8 bytes of options. */
+export const CAPTURED_HEADER_BYTES = ETHERNET_HEADER + IPV4_HEADER + TCP_HEADER + SYN_OPTIONS.length;
+
+/** Bytes of headers a generated frame captures: a SYN carries options, other TCP segments none. */
+function capturedBytes(protocol: number, tcpFlags: number): number {
+  if (protocol !== TCP) return ETHERNET_HEADER + IPV4_HEADER + UDP_HEADER;
+  return ETHERNET_HEADER + IPV4_HEADER + TCP_HEADER + ((tcpFlags & TCP_SYN) !== 0 ? SYN_OPTIONS.length : 0);
+}
+
+/** Where a generator writes: a batch, and whether to write frames as well as columns. */
+export interface PacketTarget {
+  batch: PacketBatch;
+  /** Also write Ethernet frames into the frame area (up to 62 bytes of frame area per packet). */
+  frames: boolean;
+}
+
+/**
+ * The columns a generator writes, copied out of `PacketBatch.columns` once per fill into a class
+ * with fixed fields: that object is built property by property and V8 keeps it in dictionary
+ * mode, where each of the ~35 column reads per packet is a hash lookup (measured: ~1 µs per
+ * packet through it, ~60 ns through this).
+ */
+export class WorkloadColumns {
+  readonly time: Float64Array;
+  readonly interface: Uint32Array;
+  readonly capturedLength: Uint32Array;
+  readonly wireLength: Uint32Array;
+  readonly frameOffset: Uint32Array;
+  readonly linkType: Uint16Array;
+  readonly status: Uint8Array;
+  readonly etherType: Uint16Array;
+  readonly vlanOuter: Uint16Array;
+  readonly vlanInner: Uint16Array;
+  readonly l3Offset: Uint32Array;
+  readonly l4Offset: Uint32Array;
+  readonly ipVersion: Uint8Array;
+  readonly src: Uint32Array;
+  readonly dst: Uint32Array;
+  readonly protocol: Uint8Array;
+  readonly tos: Uint8Array;
+  readonly ttl: Uint8Array;
+  readonly ipLength: Uint32Array;
+  readonly ipId: Uint32Array;
+  readonly fragmentOffset: Uint16Array;
+  readonly fragmentFlags: Uint8Array;
+  readonly srcPort: Uint16Array;
+  readonly dstPort: Uint16Array;
+  readonly tcpFlags: Uint16Array;
+  readonly icmpType: Uint8Array;
+  readonly icmpCode: Uint8Array;
+  readonly arpOperation: Uint16Array;
+
+  constructor(c: PacketColumns) {
+    this.time = c.time;
+    this.interface = c.interface;
+    this.capturedLength = c.capturedLength;
+    this.wireLength = c.wireLength;
+    this.frameOffset = c.frameOffset;
+    this.linkType = c.linkType;
+    this.status = c.status;
+    this.etherType = c.etherType;
+    this.vlanOuter = c.vlanOuter;
+    this.vlanInner = c.vlanInner;
+    this.l3Offset = c.l3Offset;
+    this.l4Offset = c.l4Offset;
+    this.ipVersion = c.ipVersion;
+    this.src = c.src;
+    this.dst = c.dst;
+    this.protocol = c.protocol;
+    this.tos = c.tos;
+    this.ttl = c.ttl;
+    this.ipLength = c.ipLength;
+    this.ipId = c.ipId;
+    this.fragmentOffset = c.fragmentOffset;
+    this.fragmentFlags = c.fragmentFlags;
+    this.srcPort = c.srcPort;
+    this.dstPort = c.dstPort;
+    this.tcpFlags = c.tcpFlags;
+    this.icmpType = c.icmpType;
+    this.icmpCode = c.icmpCode;
+    this.arpOperation = c.arpOperation;
+  }
+}
+
+const cache = new WeakMap<PacketColumns, WorkloadColumns>();
+
+/**
+ * The {@link WorkloadColumns} of a batch, made once per column set (a batch's columns are the
+ * same object until its memory grows): `fill` runs once per packet when workloads interleave
+ * finely, so it must not rebuild them.
+ */
+export function workloadColumns(batch: PacketBatch): WorkloadColumns {
+  const columns = batch.columns;
+  let c = cache.get(columns);
+  if (c === undefined) {
+    c = new WorkloadColumns(columns);
+    cache.set(columns, c);
+  }
+  return c;
+}
+
+/**
+ * Writes the columns that are the same for every generated packet (IPv4 over Ethernet, no
+ * VLAN, not fragmented, no ICMP/ARP fields, address words 1–3 zero) for packets [from, to),
+ * after {@link writePacketColumns} wrote the rest:
+ * a generator calls it once per fill for the packets it wrote, so that the per-packet
+ * {@link writePacketColumns} stores only what varies (measured: 35 stores per packet cost
+ * ~45 ns on the shared 2-core machine, 13 stores ~15 ns).
+ */
+export function writeConstantColumns(c: WorkloadColumns, from: number, to: number, iface: number): void {
+  if (to - from < 64) {
+    // A few packets (workloads interleaving in fillMixed): stores beat fifteen fill() calls.
+    for (let i = from; i < to; i++) {
+      c.interface[i] = iface;
+      c.linkType[i] = ETHERNET;
+      c.status[i] = 0;
+      c.etherType[i] = 0x0800;
+      c.vlanOuter[i] = 0xffff;
+      c.vlanInner[i] = 0xffff;
+      c.l3Offset[i] = ETHERNET_HEADER;
+      c.l4Offset[i] = ETHERNET_HEADER + IPV4_HEADER;
+      c.ipVersion[i] = 4;
+      c.tos[i] = 0;
+      c.fragmentOffset[i] = 0;
+      c.fragmentFlags[i] = 0;
+      c.icmpType[i] = 0;
+      c.icmpCode[i] = 0;
+      c.arpOperation[i] = 0;
+    }
+  } else {
+    c.interface.fill(iface, from, to);
+    c.linkType.fill(ETHERNET, from, to);
+    c.status.fill(0, from, to);
+    c.etherType.fill(0x0800, from, to);
+    c.vlanOuter.fill(0xffff, from, to);
+    c.vlanInner.fill(0xffff, from, to);
+    c.l3Offset.fill(ETHERNET_HEADER, from, to);
+    c.l4Offset.fill(ETHERNET_HEADER + IPV4_HEADER, from, to);
+    c.ipVersion.fill(4, from, to);
+    c.tos.fill(0, from, to);
+    c.fragmentOffset.fill(0, from, to);
+    c.fragmentFlags.fill(0, from, to);
+    c.icmpType.fill(0, from, to);
+    c.icmpCode.fill(0, from, to);
+    c.arpOperation.fill(0, from, to);
+  }
+  // Address words 1–3 (IPv6 only); word 0 holds the packet's IPv4 address, already written.
+  const src = c.src;
+  const dst = c.dst;
+  for (let i = from; i < to; i++) {
+    const a = i << 2;
+    src[a + 1] = 0;
+    src[a + 2] = 0;
+    src[a + 3] = 0;
+    dst[a + 1] = 0;
+    dst[a + 2] = 0;
+    dst[a + 3] = 0;
+  }
+}
+
+/**
+ * Writes packet `i`'s varying columns ({@link writeConstantColumns} then fills in the rest). A
+ * measured hot loop: every generator calls it per packet, so it takes the fields as arguments
+ * (no object) and writes each column once.
+ */
+export function writePacketColumns(
+  c: WorkloadColumns,
+  i: number,
+  time: number,
+  src: number,
+  dst: number,
+  protocol: number,
+  srcPort: number,
+  dstPort: number,
+  ipLength: number,
+  ipId: number,
+  ttl: number,
+  tcpFlags: number,
+): void {
+  c.time[i] = time;
+  c.capturedLength[i] = capturedBytes(protocol, tcpFlags);
+  c.wireLength[i] = ETHERNET_HEADER + ipLength;
+  c.src[i << 2] = src;
+  c.dst[i << 2] = dst;
+  c.protocol[i] = protocol;
+  c.ttl[i] = ttl;
+  c.ipLength[i] = ipLength;
+  c.ipId[i] = ipId;
+  c.srcPort[i] = srcPort;
+  c.dstPort[i] = dstPort;
+  c.tcpFlags[i] = protocol === TCP ? tcpFlags : 0;
+}
+
+/** MAC addresses of generated frames: a locally administered pair (02:00:00:00:00:01 → :02). */
+const FRAME_TEMPLATE = (() => {
+  const t = new Uint8Array(CAPTURED_HEADER_BYTES);
+  t.set([0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x08, 0x00], 0);
+  t[14] = 0x45;
+  t.set(SYN_OPTIONS, ETHERNET_HEADER + IPV4_HEADER + TCP_HEADER);
+  return t;
+})();
+
+/**
+ * Writes packet `i`'s Ethernet frame (headers only) at `offset` of the frame area and points
+ * the packet's `frameOffset` at it; returns the next free offset. The IPv4 checksum is computed;
+ * the TCP/UDP checksums are left zero (the payload is not captured).
+ */
+export function writePacketFrame(
+  frames: Uint8Array,
+  c: WorkloadColumns,
+  i: number,
+  offset: number,
+  src: number,
+  dst: number,
+  protocol: number,
+  srcPort: number,
+  dstPort: number,
+  ipLength: number,
+  ipId: number,
+  ttl: number,
+  tcpFlags: number,
+): number {
+  frames.set(FRAME_TEMPLATE, offset);
+  const ip = offset + ETHERNET_HEADER;
+  frames[ip + 2] = ipLength >>> 8;
+  frames[ip + 3] = ipLength & 0xff;
+  frames[ip + 4] = ipId >>> 8;
+  frames[ip + 5] = ipId & 0xff;
+  frames[ip + 8] = ttl;
+  frames[ip + 9] = protocol;
+  put32(frames, ip + 12, src);
+  put32(frames, ip + 16, dst);
+  let sum = 0x4500 + ipLength + ipId + ((ttl << 8) | protocol) + (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff);
+  sum = (sum & 0xffff) + (sum >>> 16);
+  sum = (sum & 0xffff) + (sum >>> 16);
+  const checksum = ~sum & 0xffff;
+  frames[ip + 10] = checksum >>> 8;
+  frames[ip + 11] = checksum & 0xff;
+  const l4 = ip + IPV4_HEADER;
+  frames[l4] = srcPort >>> 8;
+  frames[l4 + 1] = srcPort & 0xff;
+  frames[l4 + 2] = dstPort >>> 8;
+  frames[l4 + 3] = dstPort & 0xff;
+  const captured = capturedBytes(protocol, tcpFlags);
+  if (protocol === TCP) {
+    frames[l4 + 12] = (((captured - ETHERNET_HEADER - IPV4_HEADER) >>> 2) << 4) | ((tcpFlags >>> 8) & 0x0f);
+    frames[l4 + 13] = tcpFlags & 0xff;
+    frames[l4 + 14] = 0xff;
+    frames[l4 + 15] = 0xff;
+  } else {
+    const udpLength = ipLength - IPV4_HEADER;
+    frames[l4 + 4] = udpLength >>> 8;
+    frames[l4 + 5] = udpLength & 0xff;
+  }
+  c.frameOffset[i] = offset;
+  return offset + captured;
+}
+
+function put32(bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value >>> 24;
+  bytes[at + 1] = (value >>> 16) & 0xff;
+  bytes[at + 2] = (value >>> 8) & 0xff;
+  bytes[at + 3] = value & 0xff;
+}

@@ -1,0 +1,59 @@
+/**
+ * What every packet workload provides, and {@link fillMixed}, which merges several workloads into
+ * one batch in time order and labels each packet with the workload it came from (the ground
+ * truth that scenarios score detection and loss against).
+ */
+
+import { ConfigError, describe } from "../../errors.js";
+import type { PacketBatch } from "../../packet/batch.js";
+
+/** A deterministic packet source. Times are milliseconds (the batch's `time` column). */
+export interface Workload {
+  /** A short name, e.g. `"code-red-1"`. */
+  readonly name: string;
+  /** Time of the next packet, `Infinity` when the workload has no more. */
+  readonly nextTime: number;
+  /**
+   * Appends packets with `time ≤ untilMs` to `batch` (after its current `length`), in time
+   * order, until the batch (or its frame area) is full. Returns how many it appended.
+   */
+  fill(batch: PacketBatch, untilMs: number): number;
+}
+
+/**
+ * Fills `batch` (after its current length) with the packets of `workloads` up to `untilMs`, in
+ * time order (ties go to the earlier workload in the list), and writes the index of each
+ * packet's workload into `labels` (same indices as the batch). Returns how many it appended.
+ */
+export function fillMixed(batch: PacketBatch, workloads: readonly Workload[], untilMs: number, labels?: Uint8Array): number {
+  if (workloads.length > 255)
+    throw new ConfigError("workload-count", `at most 255 workloads can be mixed, got ${describe(workloads.length)}`, workloads.length);
+  if (labels !== undefined && labels.length < batch.capacity) {
+    throw new ConfigError(
+      "workload-labels",
+      `labels must hold the batch's capacity (${batch.capacity}), got ${describe(labels.length)}`,
+      labels.length,
+    );
+  }
+  const start = batch.length;
+  for (;;) {
+    let first = -1;
+    let firstTime = Infinity;
+    let secondTime = Infinity;
+    for (let w = 0; w < workloads.length; w++) {
+      const t = workloads[w]!.nextTime;
+      if (t < firstTime) {
+        secondTime = firstTime;
+        firstTime = t;
+        first = w;
+      } else if (t < secondTime) secondTime = t;
+    }
+    if (first < 0 || firstTime > untilMs) break;
+    // The earliest workload runs until the next one's first packet (ties stay with it).
+    const before = batch.length;
+    const added = workloads[first]!.fill(batch, Math.min(untilMs, secondTime));
+    if (labels !== undefined) labels.fill(first, before, before + added);
+    if (added === 0) break; // the batch is full
+  }
+  return batch.length - start;
+}
