@@ -58,6 +58,10 @@ const DEFINITIONS = new Set([
   "flow/options.ts",
   "flow/record.ts",
   "flow/statistics.ts",
+  "flow/layout.ts",
+  "fib/layout.ts",
+  "arp/layout.ts",
+  "sampling/layout.ts",
 ]);
 
 function sourceFiles(dir: string): string[] {
