@@ -11,7 +11,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { releaseSimd } from "../src/wasm/generated/release.js";
+import * as arpLayout from "../src/arp/layout.js";
 import { ENTRY_WORDS, OCCUPANCY_WORDS } from "../src/arp/layout.js";
+import { ARP_COUNTER_NAMES } from "../src/arp/types.js";
 import { EXPORT_RECORD_BYTES, OFF_SEQUENCE, RECORD_BYTES } from "../src/flow/layout.js";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "../..");
@@ -93,6 +95,15 @@ test("the layouts agree with what the built core reports and with the record siz
   assert.ok(OFF_SEQUENCE + 8 <= EXPORT_RECORD_BYTES && RECORD_BYTES <= EXPORT_RECORD_BYTES);
 });
 
+test("the ARP counter names are the assembly's counter slots, in order", () => {
+  const layout = arpLayout as unknown as Record<string, number>;
+  assert.equal(ARP_COUNTER_NAMES.length, layout.COUNTERS);
+  ARP_COUNTER_NAMES.forEach((name, slot) => {
+    const constant = `C_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+    assert.equal(layout[constant], slot, `${name}: ${constant}`);
+  });
+});
+
 test("the wrappers read records and counters through named offsets, not literals", () => {
   const wrappers = [
     "src/flow/record.ts",
@@ -101,6 +112,7 @@ test("the wrappers read records and counters through named offsets, not literals
     "src/fib/fib.ts",
     "src/arp/table.ts",
     "src/arp/memory.ts",
+    "src/arp/options.ts",
     "src/sampling/sampler.ts",
     "src/sampling/packet-selector.ts",
   ];

@@ -153,6 +153,7 @@ export const TABLE_COUNTER_WORDS: u32 = 4;
 /** Own addresses and extra on-link prefixes per interface. */
 export const MAX_ADDRESSES: u32 = 8;
 
+// @layout src/arp/layout.ts
 // Parameters, in the order of the f64 configuration block the host writes (one per interface).
 export const CFG_RETRANSMIT_MS: i32 = 0;
 export const CFG_REQUESTS: i32 = 1;
@@ -254,6 +255,7 @@ export const C_NEXIST_FULL_KEPT: i32 = 56;
 export const C_SEEN_RECORDED: i32 = 57;
 export const C_ADMITTED_SEEN: i32 = 58;
 export const COUNTERS: i32 = 59;
+// @end-layout
 
 /** One interface: parameters, identity, token buckets, index, pools, queues and rings. */
 @unmanaged export class ArpIface {

@@ -7,12 +7,10 @@
  */
 
 import type { ArpInterfaceConfig } from "./options.js";
-import { I_BYTES, OUT_BYTES, P_BYTES, REL_BYTES, S_BYTES, X_BYTES } from "./layout.js";
+import { COUNTERS, I_BYTES, OUT_BYTES, P_BYTES, REL_BYTES, S_BYTES, X_BYTES } from "./layout.js";
 
 /** Bytes of the interface record itself (`offsetof<ArpIface>()`). */
 export const INTERFACE_RECORD_BYTES = 501;
-/** Per-interface counters (8 bytes each). */
-const COUNTERS = 59;
 
 /** Bytes one interface holds, from its configuration. */
 export function arpInterfaceBytes(

@@ -183,8 +183,8 @@ export class Core {
  */
 export function disposedCore<T extends object>(component: string): T {
   return new Proxy({} as T, {
-    get(_target, property) {
-      throw new ConfigError("disposed", `this ${component} has been disposed: it cannot be used (${String(property)})`, component);
+    get() {
+      throw new ConfigError("disposed", `this ${component} has been disposed and cannot be used`, component);
     },
   });
 }
