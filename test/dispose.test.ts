@@ -164,6 +164,21 @@ test("a disposed component refuses every call with a ConfigError naming it; disp
   refusesAsDisposed("PacketSelector", () => selector.counters());
   refusesAsDisposed("PacketSelector", () => selector.samplerMap("other", { interval: 4 }));
 
+  const cache = new FlowCache({ core, capacity: 1000 });
+  const batch = new PacketBatch({ core, capacity: 16, frameBytes: 4096 });
+  cache.dispose();
+  refusesAsDisposed("FlowCache", () => cache.counters());
+  refusesAsDisposed("FlowCache", () => cache.drain());
+  refusesAsDisposed("FlowCache", () => cache.update(batch));
+  batch.dispose();
+  refusesAsDisposed("PacketBatch", () => batch.parse());
+  const live = new FlowCache({ core, capacity: 1000 });
+  refusesAsDisposed("PacketBatch", () => live.update(batch));
+  const reader = fibRound(core, 10);
+  refusesAsDisposed("PacketBatch", () => reader.lookupPackets(batch));
+  live.dispose();
+  reader.dispose();
+
   // The core goes on serving the components made after.
   const fresh = fibRound(core, 100);
   assert.equal(fresh.lookup("10.0.0.1"), fresh.lookup("10.0.0.1"));

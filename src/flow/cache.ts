@@ -10,7 +10,7 @@
 import { CapacityError, ConfigError, describe } from "../errors.js";
 import type { WasmExports } from "../wasm/exports.js";
 import { seedHalves } from "../wasm/views.js";
-import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
+import { type Core, type CoreAttachment, coreFrom, disposedCore } from "../wasm/core.js";
 import { checkOptionNames } from "../common/validation.js";
 import { PacketBatch, type PacketBatchOptions } from "../packet/batch.js";
 import {
@@ -243,6 +243,7 @@ export class FlowCache {
     if (this.#jsonScratch !== 0) this.wasm.free(this.#jsonScratch);
     if (this.#selection !== 0) this.wasm.free(this.#selection);
     this.wasm.flowCacheFree(this.handle);
+    (this as { wasm: WasmExports }).wasm = disposedCore("FlowCache");
     this.core.detach(this.#attachment);
   }
 
