@@ -25,3 +25,4 @@ export function alloc(bytes: usize): usize {
 export function free(ptr: usize): void {
   heap.free(ptr);
 }
+export * from "./analysis";

@@ -152,6 +152,10 @@ export interface Route {
 /** Bytes of a trie root: 65536 entries and their start masks, u32 each. */
 const ROOT_BYTES = 65536 * 8;
 const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
+/** The special adjacencies every FIB holds (null, punt, drop, glean, discard). */
+const SPECIAL_ADJACENCIES = 5;
+/** The least budget that holds the special adjacencies (measured on the core's allocator). */
+const MIN_FIB_BYTES = 320;
 const CHUNK = 16384;
 const STATUS_NEW = 0;
 const NO_MEMORY = -1;
@@ -194,9 +198,19 @@ export class Fib {
     }
     const [low, high] = core.componentSeed(options.seed);
     this.core = core;
-    this.#attachment = core.attach("fib", maxBytes, () => this.#usedBytes());
+    this.#attachment = core.attach("fib", maxBytes, () => this.#usedBytes(), "maxBytes", maxBytes);
     this.#wasm = core.wasm;
     this.#handle = this.#wasm.fibCreate(maxBytes, low, high);
+    if (this.#wasm.fibAdjacencyCount(this.#handle) < SPECIAL_ADJACENCIES) {
+      // The budget cannot even hold the five special adjacencies (320 bytes): refuse it here
+      // rather than let every later call fail with a puzzling "no adjacency".
+      core.detach(this.#attachment);
+      throw new CapacityError(
+        "fib-max-bytes",
+        `maxBytes ${describe(maxBytes)} cannot hold the FIB's special adjacencies: give at least ${MIN_FIB_BYTES} bytes`,
+        maxBytes,
+      );
+    }
     this.#scratch = this.#wasm.alloc(128);
     this.#views = core.views;
     this.#hashId = (Math.imul(low ^ high, 0x9e3779b1) >>> 0).toString(16).toUpperCase().padStart(8, "0");
@@ -218,6 +232,7 @@ export class Fib {
         options,
       );
     }
+    checkOptionNames(options, ["interface", "nextHop", "mac"], "Fib.addAdjacency");
     const name = options.interface;
     if (!(typeof name === "string" && name.length > 0) && !(typeof name === "number" && Number.isInteger(name) && name >= 0)) {
       throw new AdjacencyError("adjacency-interface", `invalid adjacency interface ${describe(name)}: expected a name or an index`, name);
@@ -546,11 +561,13 @@ export class Fib {
     const name = family === 4 ? "insertBatch" : "insertBatch6";
     const count = lengths.length;
     if (!(addresses instanceof Uint32Array) || !(lengths instanceof Uint8Array) || !(adjacencies instanceof Uint32Array)) {
-      throw new TypeError(`${name}: expected (Uint32Array, Uint8Array, Uint32Array)`);
+      throw new ConfigError("argument", `${name}: expected (Uint32Array, Uint8Array, Uint32Array)`, addresses);
     }
     if (addresses.length !== count * words || adjacencies.length !== count) {
-      throw new RangeError(
+      throw new ConfigError(
+        "argument",
         `${name}: ${count} lengths need ${count * words} address words and ${count} adjacencies, got ${addresses.length} and ${adjacencies.length}`,
+        addresses,
       );
     }
     if (count === 0) return;
@@ -587,7 +604,11 @@ export class Fib {
     const words = family === 4 ? 1 : 4;
     const count = lengths.length;
     if (addresses.length !== count * words) {
-      throw new RangeError(`deleteBatch: ${count} lengths need ${count * words} address words, got ${addresses.length}`);
+      throw new ConfigError(
+        "argument",
+        `deleteBatch: ${count} lengths need ${count * words} address words, got ${addresses.length}`,
+        addresses,
+      );
     }
     if (count === 0) return 0;
     const w = this.#wasm;
@@ -608,11 +629,13 @@ export class Fib {
 
 function checkBatch(name: string, addresses: Uint32Array, words: number, out: Uint32Array, count: number): void {
   if (!(addresses instanceof Uint32Array) || !(out instanceof Uint32Array)) {
-    throw new TypeError(`${name}: expected (Uint32Array, Uint32Array)`);
+    throw new ConfigError("argument", `${name}: expected (Uint32Array, Uint32Array)`, addresses);
   }
   if (addresses.length !== count * words || out.length < count) {
-    throw new RangeError(
+    throw new ConfigError(
+      "argument",
       `${name}: ${addresses.length} address words need room for ${Math.floor(addresses.length / words)} results (and a multiple of ${words} words), out has ${out.length}`,
+      addresses,
     );
   }
 }

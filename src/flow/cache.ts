@@ -11,7 +11,6 @@ import { CapacityError, ConfigError, describe } from "../errors.js";
 import type { WasmExports } from "../wasm/exports.js";
 import { seedHalves } from "../wasm/views.js";
 import { type Core, type CoreAttachment, coreFrom, disposedCore } from "../wasm/core.js";
-import { checkOptionNames } from "../common/validation.js";
 import { PacketBatch, type PacketBatchOptions } from "../packet/batch.js";
 import {
   type ExpiredFlow,
@@ -66,16 +65,16 @@ import {
   type FlowSamplingConfig,
   type FlowUpdateOptions,
   type ResolvedFlowCacheOptions,
-  checkTime,
   resolveFlowCacheOptions,
 } from "./options.js";
+import { checkOptionNames, checkTime } from "../common/validation.js";
 
 export {
   type FlowCacheOptions,
   type FlowSamplingConfig,
   type FlowUpdateOptions,
   type ResolvedFlowCacheOptions,
-  checkTime,
+  MAX_FLOW_CAPACITY,
   resolveFlowCacheOptions,
 } from "./options.js";
 
@@ -177,7 +176,10 @@ export class FlowCache {
     this.core = core;
     this.wasm = core.wasm;
     const bytes = this.wasm.flowCacheBytes(resolved.capacity, resolved.exportQueueCapacity);
-    this.#attachment = core.attach("flow-cache", bytes, () => bytes, "capacity and exportQueueCapacity");
+    this.#attachment = core.attach("flow-cache", bytes, () => bytes, "capacity and exportQueueCapacity", {
+      capacity: resolved.capacity,
+      exportQueueCapacity: resolved.exportQueueCapacity,
+    });
     try {
       this.handle = this.wasm.flowCacheCreate(
         resolved.capacity,
@@ -256,6 +258,7 @@ export class FlowCache {
    * {@link readerOptions}). Returns the packets added to flows; the others are counted.
    */
   update(batch: PacketBatch, options: FlowUpdateOptions = {}): number {
+    checkOptionNames(options, ["direction", "selection", "from", "count"], "FlowCache.update");
     if (!(batch instanceof PacketBatch) || batch.core !== this.core) {
       throw new ConfigError(
         "batch-core",
@@ -267,7 +270,7 @@ export class FlowCache {
     const from = options.from ?? 0;
     const count = options.count ?? length - from;
     if (!Number.isInteger(from) || from < 0 || !Number.isInteger(count) || count < 0) {
-      throw new RangeError(`invalid packet range from ${describe(from)} count ${describe(count)}`);
+      throw new ConfigError("argument", `invalid packet range from ${describe(from)} count ${describe(count)}`, { from, count });
     }
     const direction = options.direction ?? "ingress";
     if (direction !== "ingress" && direction !== "egress") {

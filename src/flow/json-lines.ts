@@ -5,6 +5,7 @@
  * `JSON.stringify(flowJson(decodeExpiredFlow(record)))` and a newline.
  */
 
+import { ConfigError } from "../errors.js";
 import type { WasmExports } from "../wasm/exports.js";
 import { EXPORT_RECORD_BYTES, EXPORT_RECORD_JSON_MAX_BYTES, writeExportRecordJson } from "./record.js";
 
@@ -29,7 +30,7 @@ export function writeJsonLines(
 ): void {
   const lineMax = wasm.FLOW_JSON_LINE_MAX.value as number;
   if (scratchBytes < lineMax + 8)
-    throw new RangeError(`scratch of ${scratchBytes} bytes is smaller than a line (${lineMax}) and its count`);
+    throw new ConfigError("argument", `scratch of ${scratchBytes} bytes is smaller than a line (${lineMax}) and its count`, scratchBytes);
   const counted = scratch;
   scratch += 8;
   scratchBytes -= 8;

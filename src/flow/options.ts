@@ -4,6 +4,7 @@
  */
 
 import { ConfigError, describe } from "../errors.js";
+import { checkInteger } from "../common/validation.js";
 import type { Core } from "../wasm/core.js";
 import { type FlowDirection, type FlowMask, FLOW_MASKS } from "./record.js";
 
@@ -17,7 +18,7 @@ export interface FlowSamplingConfig {
 
 /** Options of a {@link FlowCache}. */
 export interface FlowCacheOptions {
-  /** Flows the cache holds (default 65536, at most 16,777,215). All memory is allocated at creation. */
+  /** Flows the cache holds (default 65536, at most 8,388,608). All memory is allocated at creation. */
   capacity?: number;
   /** Ended flows the export queue holds until drained (default 4096). */
   exportQueueCapacity?: number;
@@ -52,31 +53,17 @@ export interface FlowUpdateOptions {
 
 const DEFAULT_CAPACITY = 65536;
 const DEFAULT_QUEUE = 4096;
-const MAX_CAPACITY = (1 << 24) - 1;
+/** Most flows a cache holds: its entries (112 bytes each) are one allocation, which must stay below 1 GiB. */
+export const MAX_FLOW_CAPACITY = 1 << 23;
 const MAX_QUEUE = 1 << 20;
 /** Largest timeout accepted: 100 years in ms (times are f64 ms, exact far beyond that). */
 const MAX_TIMEOUT = 100 * 365.25 * 86400e3;
-
-function checkInteger(value: number, name: string, code: string, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(code, `invalid ${name} ${describe(value)}: expected an integer from ${min} to ${max}`, value);
-  }
-  return value;
-}
 
 function checkTimeout(value: number, name: string, code: string): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT) {
     throw new ConfigError(code, `invalid ${name} ${describe(value)}: expected milliseconds, more than 0 and at most 100 years`, value);
   }
   return value;
-}
-
-/** Checks a time argument (`now`): finite milliseconds. */
-export function checkTime(now: number): number {
-  if (typeof now !== "number" || !Number.isFinite(now)) {
-    throw new ConfigError("flow-time", `invalid time ${describe(now)}: expected milliseconds since the epoch`, now);
-  }
-  return now;
 }
 
 /** The validated options of a flow cache, as the cache and its reference use them. */
@@ -94,7 +81,7 @@ export interface ResolvedFlowCacheOptions {
 export function resolveFlowCacheOptions(options: FlowCacheOptions): ResolvedFlowCacheOptions {
   if (options === null || typeof options !== "object")
     throw new ConfigError("flow-options", `invalid flow cache options ${describe(options)}`, options);
-  const capacity = checkInteger(options.capacity ?? DEFAULT_CAPACITY, "capacity", "flow-capacity", 1, MAX_CAPACITY);
+  const capacity = checkInteger(options.capacity ?? DEFAULT_CAPACITY, "capacity", "flow-capacity", 1, MAX_FLOW_CAPACITY);
   const mask = options.mask ?? "full";
   if (!FLOW_MASKS.includes(mask)) {
     throw new ConfigError("flow-mask", `invalid flow mask ${describe(mask)}: expected ${FLOW_MASKS.join(", ")}`, mask);

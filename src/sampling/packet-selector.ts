@@ -29,7 +29,7 @@ import {
   SLOT_SEEN,
   SLOT_SELECTED,
 } from "./layout.js";
-import { checkOptionNames } from "../common/validation.js";
+import { checkInterface, checkOptionNames } from "../common/validation.js";
 import type { WasmExports } from "../wasm/exports.js";
 import type { HeapViews } from "../wasm/views.js";
 
@@ -192,11 +192,9 @@ function checkName(kind: string, name: unknown): string {
   return name;
 }
 
-function checkInterface(ifIndex: unknown): number {
-  if (typeof ifIndex !== "number" || !Number.isInteger(ifIndex) || ifIndex < 0 || ifIndex >= INTERFACES) {
-    throw new ConfigError("interface-index", `invalid interface index ${describe(ifIndex)}: expected an integer from 0 to 65535`, ifIndex);
-  }
-  return ifIndex;
+/** Interface indexes a selector takes: 0 to 65535 (the one interface check, common/validation). */
+function checkSelectorInterface(ifIndex: unknown): number {
+  return checkInterface(ifIndex, INTERFACES);
 }
 
 function describeSetting(setting: InterfaceNetflow): string {
@@ -257,7 +255,10 @@ export class PacketSelector {
     this.core = core;
     // The columns staged per batch (~52 bytes a packet), the slots' samplers and the filter program.
     const reserved = maxBatch * 52 + maxSlots * 256 + PROGRAM_BYTES + 4096;
-    this.#attachment = core.attach("packet-selector", reserved, () => reserved, "maxBatch and maxSamplers");
+    this.#attachment = core.attach("packet-selector", reserved, () => reserved, "maxBatch and maxSamplers", {
+      maxBatch,
+      maxSamplers: maxSlots,
+    });
     this.#wasm = core.wasm;
     this.#handle = this.#wasm.selectorCreate(maxSlots, maxBatch, low, high, PROGRAM_BYTES);
     if (this.#handle === 0) throw new DataplaneError("selector-create", "the WebAssembly core refused the selector", options);
@@ -412,7 +413,7 @@ export class PacketSelector {
    * @throws ConfigError `netflow-conflict`, or for an unknown sampler or policy map.
    */
   setInterface(ifIndex: number, setting: InterfaceNetflow | null): void {
-    checkInterface(ifIndex);
+    checkSelectorInterface(ifIndex);
     const current = this.#interfaces.get(ifIndex);
     if (setting === null) {
       if (current !== undefined) this.#applySet(this.#interfaces, ifIndex, undefined);
@@ -525,7 +526,7 @@ export class PacketSelector {
    * otherwise by copying its columns, with the same result.
    */
   selectBatch(batch: PacketBatch): Selection {
-    if (!(batch instanceof PacketBatch)) throw new TypeError("selectBatch: expected a PacketBatch");
+    if (!(batch instanceof PacketBatch)) throw new ConfigError("argument", "selectBatch: expected a PacketBatch", batch);
     const count = batch.length;
     if (batch.core !== this.core) return this.select(batch.columns, count);
     const indices = new Uint32Array(count);

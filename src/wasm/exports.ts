@@ -268,4 +268,41 @@ export interface FlowExports {
 }
 
 /** Everything the module exports. */
-export type WasmExports = CoreExports & FibExports & SamplerExports & SelectorExports & PacketExports & ArpExports & FlowExports;
+/** assembly/analysis.ts: top talkers over a flow cache, IP accounting. */
+export interface AnalysisExports {
+  topTalkersBytes(maxGroups: number): number;
+  topTalkersCreate(maxGroups: number, seedLow: number, seedHigh: number): number;
+  topTalkersFree(top: number): void;
+  topTalkersQuery(top: number): number;
+  topTalkersRun(top: number, cache: number): number;
+  topTalkersGroups(top: number): number;
+  topTalkersTop(top: number): number;
+  topTalkersCount(top: number, which: number): number;
+  ipAccountingBytes(threshold: number): number;
+  ipAccountingCreate(threshold: number, seedLow: number, seedHigh: number, seedLow2: number, seedHigh2: number): number;
+  ipAccountingFree(table: number): void;
+  ipAccountingUpdate(table: number, batch: number, from: number, count: number, selection: number): number;
+  ipAccountingColumns(
+    table: number,
+    version: number,
+    src: number,
+    dst: number,
+    length: number,
+    selection: number,
+    from: number,
+    count: number,
+  ): number;
+  ipAccountingClear(table: number): void;
+  ipAccountingEntries(table: number, checkpoint: boolean): number;
+  ipAccountingCount(table: number, which: number): number;
+  ipAccountingCounter(table: number, which: number): number;
+}
+
+export type WasmExports = CoreExports &
+  FibExports &
+  SamplerExports &
+  SelectorExports &
+  PacketExports &
+  ArpExports &
+  FlowExports &
+  AnalysisExports;

@@ -142,8 +142,8 @@ export const arpanet1980Scenario: SimulationScenario = {
     const pattern = o.pattern ?? "spread";
     if (pattern !== "spread" && pattern !== "single")
       throw new UsageError(`--pattern must be spread or single, got ${JSON.stringify(pattern)}`);
-    const nodes = numberOption(o.nodes, "nodes", 64, { integer: true, min: 3 });
-    const seconds = numberOption(o.seconds, "seconds", 60, { min: 0.001 });
+    const nodes = numberOption(o.nodes, "nodes", 64, { integer: true, min: 3, max: 1024 });
+    const seconds = numberOption(o.seconds, "seconds", 60, { min: 0.001, max: 86_400 });
     const seed = numberOption(o.seed, "seed", 1, { integer: true });
     const flooding: Partial<FloodingOptions> = {};
     if (o["max-age"] !== undefined) flooding.maxAgeMs = numberOption(o["max-age"], "max-age", 0, { min: 0.001 }) * 1000;
