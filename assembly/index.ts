@@ -6,6 +6,7 @@ export * from "./sampler";
 export * from "./packet";
 export * from "./arp";
 export * from "./flow";
+export * from "./route-cache";
 
 import { sipHash13 } from "./common/hash";
 

@@ -18,6 +18,7 @@ const suites: Record<string, () => Promise<{ run: SuiteRun }>> = {
   arp: () => import("./suites/arp.js"),
   flows: () => import("./suites/flows.js"),
   "top-talkers": () => import("./suites/top-talkers.js"),
+  "route-cache": () => import("./suites/route-cache.js"),
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));

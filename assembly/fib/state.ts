@@ -27,7 +27,10 @@ export const FIB_STAT_BUDGET_LIMIT: u32 = 3;
 export const FIB_STAT_BUDGET_REFUSALS: u32 = 4;
 export const FIB_STAT_BUDGET_PEAK: u32 = 5;
 export const FIB_STAT_ADJACENCIES: u32 = 6;
-export const FIB_STAT_SLOTS: u32 = 7;
+export const FIB_STAT_LOAD_SHARES: u32 = 7;
+export const FIB_STAT_LOAD_SHARE_BYTES: u32 = 8;
+export const FIB_STAT_LOAD_SHARE_ROUTES: u32 = 9;
+export const FIB_STAT_SLOTS: u32 = 10;
 // @end-layout
 
 /** Counters per family, in the order `fibStats` writes them. */
@@ -59,6 +62,16 @@ export const STATS_BYTES: i32 = 40;
   adjLive: u32;
   /** No id below this (and above the special ones) is free. */
   adjFreeHint: u32;
+  /** Per id: the load-sharing element's block (u32 address), 0 for adjacencies. */
+  adjData: usize;
+  /** Live load-sharing elements, the routes pointing at them, and elements freed so far. */
+  loadShareLive: u32;
+  loadShareFrees: u32;
+  loadShareRefs: u64;
+  /** Set when an element may have lost its last route (swept at the end of the update). */
+  loadSharePending: u32;
+  /** Key of the per-destination path choice. */
+  loadShareKey: u64;
   /** Adjacency the last update replaced or deleted (valid when it returned FIB_REPLACED or 1). */
   previous: u32;
   /** Why the route that the last `fibValidateBatch` named is invalid (a negative FIB_ status). */
