@@ -4,7 +4,7 @@
 // allocated by `arpCreate`; no call after it allocates. All arguments are plain numbers, so the
 // pipeline can call `arpResolve` from inside the module after a FIB lookup.
 
-import { Budget, budgetCreate, budgetAlloc } from "./common/budget";
+import { Budget, budgetCreate, budgetAlloc, budgetRelease } from "./common/budget";
 import { splitMix64 } from "./common/prng";
 import { reduceRange, sipHash13, sipHashWord } from "./common/hash";
 import {
@@ -20,6 +20,13 @@ import {
   CFG_QUEUE_PER_ENTRY, CFG_QUEUE_PER_INTERFACE, CFG_REQUEST_RATE, CFG_REQUEST_BURST, CFG_REFRESH_RESERVE,
   CFG_ICMP_RATE, CFG_ICMP_BURST, CFG_TICK_WORK, CFG_ACCEPT_UNSOLICITED, CFG_LEARN_ON_CLEAR, CFG_REQUEST_RING,
   CFG_REPLY_RING, CFG_SEEN_ENTRIES, CFG_SEEN_WINDOW_MS, S_BYTES, CFG_MAC_HIGH, CFG_MAC_LOW, CFG_OWN_COUNT, CFG_ON_LINK_COUNT, CFG_OWN, CFG_ON_LINK, CFG_WORDS,
+  OCC_PRESENT, OCC_STATIC, OCC_INCOMPLETE, OCC_NEXIST, OCC_NEXIST_POSITIONS, OCC_QUEUED, OCC_PENDING_RELEASES,
+  OCC_PENDING_REQUESTS, OCC_PENDING_REPLIES, OCC_BYTES, OCC_PRESENT_CAPACITY, OCC_STATIC_CAPACITY,
+  OCC_INCOMPLETE_CAPACITY, OCC_NEXIST_CAPACITY, OCC_QUEUE_CAPACITY, OCC_PEAK_PRESENT, OCC_PEAK_INCOMPLETE,
+  OCC_PEAK_NEXIST, OCC_PEAK_QUEUED, OCC_INDEX_ENTRIES, OCC_INDEX_CAPACITY, OCC_LONGEST_PROBE, OCC_FREE_TOKENS,
+  OCC_OBLIGATIONS, OCC_SEEN, OCC_SEEN_CAPACITY, OCCUPANCY_WORDS, ENTRY_IP, ENTRY_MAC_HIGH, ENTRY_MAC_LOW, ENTRY_FLAGS,
+  ENTRY_EXPIRES, ENTRY_UPDATED, ENTRY_LAST_USED, ENTRY_REQUESTS, ENTRY_QUEUED, ENTRY_FAILURES, ENTRY_WORDS,
+  TABLE_BAD_INTERFACE, TABLE_CLOCK_BACKWARDS, TABLE_LAST_NOW, TABLE_BYTES,
 } from "./arp/state";
 import { indexGet } from "./arp/index-table";
 import { count, countBy, refill, presentRecord, incompleteRecord, nexistRecord, freeTokens, returnHandle } from "./arp/pools";
@@ -174,17 +181,33 @@ export function arpCreate(count: u32, config: usize, seedLow: u32, seedHigh: u32
   table.clockBackwards = 0;
   table.budget = budgetCreate(<u64>limitBytes);
   table.ifaces = budgetAlloc(table.budget, <usize>count * sizeof<usize>());
-  if (count > 0 && !table.ifaces) return 0;
+  if (count > 0 && !table.ifaces) return arpCreateFailed(table);
   let handles: u32 = 0;
   for (let i: u32 = 0; i < count; i++) {
     const f = changetype<ArpIface>(budgetAlloc(table.budget, offsetof<ArpIface>()));
-    if (!changetype<usize>(f)) return 0;
+    if (!changetype<usize>(f)) return arpCreateFailed(table);
     store<usize>(table.ifaces + (<usize>i * sizeof<usize>()), changetype<usize>(f));
-    if (!createIface(table, f, i, config + <usize>i * (<usize>CFG_WORDS << 3), handles)) return 0;
+    if (!createIface(table, f, i, config + <usize>i * (<usize>CFG_WORDS << 3), handles)) return arpCreateFailed(table);
     handles += f.qCap;
   }
   table.handles = handles;
   return changetype<usize>(table);
+}
+
+/** A table that could not be made whole is freed; its creator returns 0. */
+function arpCreateFailed(table: ArpTableState): usize {
+  arpDestroy(changetype<usize>(table));
+  return 0;
+}
+
+/**
+ * Frees everything the table holds (interfaces, pools, rings, staging: all blocks of its
+ * budget) and the table itself. The handle must not be used afterwards.
+ */
+export function arpDestroy(handle: usize): void {
+  const table = changetype<ArpTableState>(handle);
+  budgetRelease(table.budget);
+  heap.free(handle);
 }
 
 // @ts-ignore: decorator
@@ -476,14 +499,14 @@ export function arpCounters(tableHandle: usize, ifIndex: u32, out: usize): void 
 /** Table-wide counters as f64: calls naming no interface, clock steps back, the last time seen. */
 export function arpTableCounters(tableHandle: usize, out: usize): void {
   const table = changetype<ArpTableState>(tableHandle);
-  store<f64>(out, <f64>table.badInterface);
-  store<f64>(out, <f64>table.clockBackwards, 8);
-  store<f64>(out, <f64>table.lastNow, 16);
-  store<f64>(out, <f64>table.budget.used, 24);
+  store<f64>(out, <f64>table.badInterface, TABLE_BAD_INTERFACE << 3);
+  store<f64>(out, <f64>table.clockBackwards, TABLE_CLOCK_BACKWARDS << 3);
+  store<f64>(out, <f64>table.lastNow, TABLE_LAST_NOW << 3);
+  store<f64>(out, <f64>table.budget.used, TABLE_BYTES << 3);
 }
 
 /** Number of f64 that `arpOccupancy` writes. */
-export const ARP_OCCUPANCY_WORDS: i32 = 26;
+export const ARP_OCCUPANCY_WORDS: i32 = <i32>OCCUPANCY_WORDS;
 
 /**
  * Occupancy of one interface as f64: present, static, incomplete, nexist (live), nexist ring
@@ -497,32 +520,32 @@ export function arpOccupancy(tableHandle: usize, ifIndex: u32, out: usize): void
   if (ifIndex >= table.count) return;
   const f = iface(table, ifIndex);
   // Plain stores: an array literal would allocate, and nothing may allocate after creation.
-  store<f64>(out, <f64>f.pCount);
-  store<f64>(out, <f64>f.sCount, 8);
-  store<f64>(out, <f64>f.iCount, 16);
-  store<f64>(out, <f64>f.xLive, 24);
-  store<f64>(out, <f64>f.xUsed, 32);
-  store<f64>(out, <f64>f.queued, 40);
-  store<f64>(out, <f64>f.relCount, 48);
-  store<f64>(out, <f64>f.reqCount, 56);
-  store<f64>(out, <f64>f.repCount, 64);
-  store<f64>(out, <f64>f.bytes, 72);
-  store<f64>(out, <f64>f.pCap, 80);
-  store<f64>(out, <f64>f.sCap, 88);
-  store<f64>(out, <f64>f.iCap, 96);
-  store<f64>(out, <f64>f.xCap, 104);
-  store<f64>(out, <f64>f.qCap, 112);
-  store<f64>(out, <f64>f.peakPresent, 120);
-  store<f64>(out, <f64>f.peakIncomplete, 128);
-  store<f64>(out, <f64>f.peakNexist, 136);
-  store<f64>(out, <f64>f.peakQueued, 144);
-  store<f64>(out, <f64>f.indexCount, 152);
-  store<f64>(out, <f64>f.indexCap, 160);
-  store<f64>(out, <f64>f.maxProbe, 168);
-  store<f64>(out, <f64>freeTokens(f) / 1000, 176);
-  store<f64>(out, <f64>f.obligations, 184);
-  store<f64>(out, <f64>f.seenLive, 192);
-  store<f64>(out, <f64>f.seenCap, 200);
+  store<f64>(out, <f64>f.pCount, OCC_PRESENT << 3);
+  store<f64>(out, <f64>f.sCount, OCC_STATIC << 3);
+  store<f64>(out, <f64>f.iCount, OCC_INCOMPLETE << 3);
+  store<f64>(out, <f64>f.xLive, OCC_NEXIST << 3);
+  store<f64>(out, <f64>f.xUsed, OCC_NEXIST_POSITIONS << 3);
+  store<f64>(out, <f64>f.queued, OCC_QUEUED << 3);
+  store<f64>(out, <f64>f.relCount, OCC_PENDING_RELEASES << 3);
+  store<f64>(out, <f64>f.reqCount, OCC_PENDING_REQUESTS << 3);
+  store<f64>(out, <f64>f.repCount, OCC_PENDING_REPLIES << 3);
+  store<f64>(out, <f64>f.bytes, OCC_BYTES << 3);
+  store<f64>(out, <f64>f.pCap, OCC_PRESENT_CAPACITY << 3);
+  store<f64>(out, <f64>f.sCap, OCC_STATIC_CAPACITY << 3);
+  store<f64>(out, <f64>f.iCap, OCC_INCOMPLETE_CAPACITY << 3);
+  store<f64>(out, <f64>f.xCap, OCC_NEXIST_CAPACITY << 3);
+  store<f64>(out, <f64>f.qCap, OCC_QUEUE_CAPACITY << 3);
+  store<f64>(out, <f64>f.peakPresent, OCC_PEAK_PRESENT << 3);
+  store<f64>(out, <f64>f.peakIncomplete, OCC_PEAK_INCOMPLETE << 3);
+  store<f64>(out, <f64>f.peakNexist, OCC_PEAK_NEXIST << 3);
+  store<f64>(out, <f64>f.peakQueued, OCC_PEAK_QUEUED << 3);
+  store<f64>(out, <f64>f.indexCount, OCC_INDEX_ENTRIES << 3);
+  store<f64>(out, <f64>f.indexCap, OCC_INDEX_CAPACITY << 3);
+  store<f64>(out, <f64>f.maxProbe, OCC_LONGEST_PROBE << 3);
+  store<f64>(out, <f64>freeTokens(f) / 1000, OCC_FREE_TOKENS << 3);
+  store<f64>(out, <f64>f.obligations, OCC_OBLIGATIONS << 3);
+  store<f64>(out, <f64>f.seenLive, OCC_SEEN << 3);
+  store<f64>(out, <f64>f.seenCap, OCC_SEEN_CAPACITY << 3);
 }
 
 /** The kind of the entry for `ip`: 0 none, 1 PRESENT (or STATIC), 2 INCOMPLETE, 3 NEXIST. */
@@ -536,7 +559,7 @@ export function arpKindOf(tableHandle: usize, ifIndex: u32, ip: u32): u32 {
 export const ARP_INTERFACE_RECORD_BYTES: u32 = <u32>offsetof<ArpIface>();
 
 /** Number of f64 per record that `arpEntryScan` writes. */
-export const ARP_ENTRY_WORDS: i32 = 10;
+export const ARP_ENTRY_WORDS: i32 = <i32>ENTRY_WORDS;
 /** Records written by the table's last `arpEntryScan`. */
 export function arpScanCount(tableHandle: usize): u32 {
   return changetype<ArpTableState>(tableHandle).scanCount;
@@ -566,32 +589,32 @@ export function arpEntryScan(tableHandle: usize, ifIndex: u32, kind: u32, cursor
       const ip = load<u32>(r + P_IP);
       if (ip != 0) {
         const mac = load<u64>(r + P_MAC);
-        store<f64>(o, <f64>ip);
-        store<f64>(o, <f64>(mac >> 32), 8);
-        store<f64>(o, <f64>(<u32>mac), 16);
-        store<f64>(o, <f64>load<u8>(r + P_FLAGS), 24);
-        store<f64>(o, <f64>load<i64>(r + P_EXPIRES), 32);
-        store<f64>(o, <f64>load<i64>(r + P_UPDATED), 40);
-        store<f64>(o, <f64>load<i64>(r + P_LAST_USED), 48);
-        store<f64>(o, <f64>load<u8>(r + P_PROBES), 56);
-        store<f64>(o, 0, 64);
-        store<f64>(o, 0, 72);
+        store<f64>(o, <f64>ip, ENTRY_IP << 3);
+        store<f64>(o, <f64>(mac >> 32), ENTRY_MAC_HIGH << 3);
+        store<f64>(o, <f64>(<u32>mac), ENTRY_MAC_LOW << 3);
+        store<f64>(o, <f64>load<u8>(r + P_FLAGS), ENTRY_FLAGS << 3);
+        store<f64>(o, <f64>load<i64>(r + P_EXPIRES), ENTRY_EXPIRES << 3);
+        store<f64>(o, <f64>load<i64>(r + P_UPDATED), ENTRY_UPDATED << 3);
+        store<f64>(o, <f64>load<i64>(r + P_LAST_USED), ENTRY_LAST_USED << 3);
+        store<f64>(o, <f64>load<u8>(r + P_PROBES), ENTRY_REQUESTS << 3);
+        store<f64>(o, 0, ENTRY_QUEUED << 3);
+        store<f64>(o, 0, ENTRY_FAILURES << 3);
         n++;
       }
     } else if (kind == KIND_INCOMPLETE) {
       const r = incompleteRecord(f, slot);
       const ip = load<u32>(r + I_IP);
       if (ip != 0) {
-        store<f64>(o, <f64>ip);
-        store<f64>(o, 0, 8);
-        store<f64>(o, 0, 16);
-        store<f64>(o, 0, 24);
-        store<f64>(o, <f64>load<i64>(r + I_DUE), 32);
-        store<f64>(o, <f64>load<i64>(r + I_CREATED), 40);
-        store<f64>(o, <f64>load<i64>(r + I_LAST_SENT), 48);
-        store<f64>(o, <f64>load<u16>(r + I_SENT), 56);
-        store<f64>(o, <f64>load<u32>(r + I_Q_COUNT), 64);
-        store<f64>(o, <f64>load<u16>(r + I_FAILURES), 72);
+        store<f64>(o, <f64>ip, ENTRY_IP << 3);
+        store<f64>(o, 0, ENTRY_MAC_HIGH << 3);
+        store<f64>(o, 0, ENTRY_MAC_LOW << 3);
+        store<f64>(o, 0, ENTRY_FLAGS << 3);
+        store<f64>(o, <f64>load<i64>(r + I_DUE), ENTRY_EXPIRES << 3);
+        store<f64>(o, <f64>load<i64>(r + I_CREATED), ENTRY_UPDATED << 3);
+        store<f64>(o, <f64>load<i64>(r + I_LAST_SENT), ENTRY_LAST_USED << 3);
+        store<f64>(o, <f64>load<u16>(r + I_SENT), ENTRY_REQUESTS << 3);
+        store<f64>(o, <f64>load<u32>(r + I_Q_COUNT), ENTRY_QUEUED << 3);
+        store<f64>(o, <f64>load<u16>(r + I_FAILURES), ENTRY_FAILURES << 3);
         n++;
       }
     } else {
@@ -600,16 +623,16 @@ export function arpEntryScan(tableHandle: usize, ifIndex: u32, kind: u32, cursor
       // Positions outside the used part of the ring are stale.
       const offset = slot >= f.xHead ? slot - f.xHead : slot + f.xCap - f.xHead;
       if (ip != 0 && offset < f.xUsed) {
-        store<f64>(o, <f64>ip);
-        store<f64>(o, 0, 8);
-        store<f64>(o, 0, 16);
-        store<f64>(o, <f64>load<u8>(x + X_FLAGS), 24);
-        store<f64>(o, <f64>load<i64>(x + X_EXPIRES), 32);
-        store<f64>(o, 0, 40);
-        store<f64>(o, 0, 48);
-        store<f64>(o, 0, 56);
-        store<f64>(o, 0, 64);
-        store<f64>(o, <f64>load<u16>(x + X_FAILURES), 72);
+        store<f64>(o, <f64>ip, ENTRY_IP << 3);
+        store<f64>(o, 0, ENTRY_MAC_HIGH << 3);
+        store<f64>(o, 0, ENTRY_MAC_LOW << 3);
+        store<f64>(o, <f64>load<u8>(x + X_FLAGS), ENTRY_FLAGS << 3);
+        store<f64>(o, <f64>load<i64>(x + X_EXPIRES), ENTRY_EXPIRES << 3);
+        store<f64>(o, 0, ENTRY_UPDATED << 3);
+        store<f64>(o, 0, ENTRY_LAST_USED << 3);
+        store<f64>(o, 0, ENTRY_REQUESTS << 3);
+        store<f64>(o, 0, ENTRY_QUEUED << 3);
+        store<f64>(o, <f64>load<u16>(x + X_FAILURES), ENTRY_FAILURES << 3);
         n++;
       }
     }

@@ -2,7 +2,7 @@
 // forwarding trie (longest match), plus the adjacency table the routes point to. Everything
 // is allocated through one budget; an update that does not fit is refused whole.
 
-import { budgetCreate, budgetAlloc, budgetFree } from "./common/budget";
+import { budgetCreate, budgetAlloc, budgetFree, budgetRelease } from "./common/budget";
 import {
   PrefixTable, prefixTableCreate, prefixTableFind, prefixTableGet, prefixTableInsert, prefixTableInsertAt, prefixTableReserve, prefixTableTouch, vacantSlot,
   prefixTableRemoveSlot, prefixTableSetValue, prefixTableBytes, prefixTableClear, prefixTableNext,
@@ -14,7 +14,13 @@ import {
   plyTrieLongestWithin4,
 } from "./fib/ply-trie";
 import { lookup4, lookup4Batch, lookup6, lookup6Batch } from "./fib/lookup";
-import { Fib, FamilyStats, STATS_BYTES } from "./fib/state";
+import {
+  Fib, FamilyStats, STATS_BYTES, FAMILY_ROUTES, FAMILY_PLIES, FAMILY_TRIE_BYTES, FAMILY_TABLE_BYTES, FAMILY_INSERTS,
+  FAMILY_INVALIDATIONS, FAMILY_REVISIONS, FAMILY_ABORTED, FAMILY_PEAK_ROUTES, FAMILY_WIDENINGS, FAMILY_LEAF_REFS,
+  FAMILY_NODE_REFS, FIB_STAT_VERSION, FIB_STAT_RESETS, FIB_STAT_BUDGET_USED, FIB_STAT_BUDGET_LIMIT,
+  FIB_STAT_BUDGET_REFUSALS, FIB_STAT_BUDGET_PEAK, FIB_STAT_ADJACENCIES, FIB_STAT_LOAD_SHARES, FIB_STAT_LOAD_SHARE_BYTES,
+  FIB_STAT_LOAD_SHARE_ROUTES,
+} from "./fib/state";
 import { fmix64 } from "./common/hash";
 import {
   ELEMENT_BYTES, MAX_PATHS, ADJ_LOADSHARE, elementFill, elementPathCount, elementPath, bucketOf6, elementChoose,
@@ -591,19 +597,19 @@ export function fibFamilyStats(fib: Fib, family: u32, out: usize, countRefs: boo
   const trie = familyTrie(fib, family);
   const routes = familyRoutes(fib, family);
   const stats = familyStats(fib, family);
-  store<f64>(out, <f64>routes.count);
-  store<f64>(out, <f64>trie.live, 8);
-  store<f64>(out, <f64>plyTrieBytes(trie), 16);
-  store<f64>(out, <f64>prefixTableBytes(routes), 24);
-  store<f64>(out, <f64>stats.inserts, 32);
-  store<f64>(out, <f64>stats.invalidations, 40);
-  store<f64>(out, <f64>stats.revisions, 48);
-  store<f64>(out, <f64>stats.aborted, 56);
-  store<f64>(out, <f64>stats.peakRoutes, 64);
-  store<f64>(out, <f64>trie.widenings, 72);
+  store<f64>(out, <f64>routes.count, FAMILY_ROUTES << 3);
+  store<f64>(out, <f64>trie.live, FAMILY_PLIES << 3);
+  store<f64>(out, <f64>plyTrieBytes(trie), FAMILY_TRIE_BYTES << 3);
+  store<f64>(out, <f64>prefixTableBytes(routes), FAMILY_TABLE_BYTES << 3);
+  store<f64>(out, <f64>stats.inserts, FAMILY_INSERTS << 3);
+  store<f64>(out, <f64>stats.invalidations, FAMILY_INVALIDATIONS << 3);
+  store<f64>(out, <f64>stats.revisions, FAMILY_REVISIONS << 3);
+  store<f64>(out, <f64>stats.aborted, FAMILY_ABORTED << 3);
+  store<f64>(out, <f64>stats.peakRoutes, FAMILY_PEAK_ROUTES << 3);
+  store<f64>(out, <f64>trie.widenings, FAMILY_WIDENINGS << 3);
   if (countRefs) plyTrieCountRefs(trie);
-  store<f64>(out, countRefs ? <f64>countLeafRefs : -1, 80);
-  store<f64>(out, countRefs ? <f64>countNodeRefs : -1, 88);
+  store<f64>(out, countRefs ? <f64>countLeafRefs : -1, FAMILY_LEAF_REFS << 3);
+  store<f64>(out, countRefs ? <f64>countNodeRefs : -1, FAMILY_NODE_REFS << 3);
 }
 
 /**
@@ -611,14 +617,32 @@ export function fibFamilyStats(fib: Fib, family: u32, out: usize, countRefs: boo
  * bytes, adjacencies, load-sharing elements, their bytes, the routes that use them.
  */
 export function fibStats(fib: Fib, out: usize): void {
-  store<f64>(out, <f64>fib.loadShareLive, 56);
-  store<f64>(out, <f64>fib.loadShareLive * ELEMENT_BYTES, 64);
-  store<f64>(out, <f64>fib.loadShareRefs, 72);
-  store<f64>(out, <f64>fib.version);
-  store<f64>(out, <f64>fib.resets, 8);
-  store<f64>(out, <f64>fib.budget.used, 16);
-  store<f64>(out, <f64>fib.budget.limit, 24);
-  store<f64>(out, <f64>fib.budget.refusals, 32);
-  store<f64>(out, <f64>fib.budget.peak, 40);
-  store<f64>(out, <f64>fib.adjLive, 48);
+  store<f64>(out, <f64>fib.version, FIB_STAT_VERSION << 3);
+  store<f64>(out, <f64>fib.resets, FIB_STAT_RESETS << 3);
+  store<f64>(out, <f64>fib.budget.used, FIB_STAT_BUDGET_USED << 3);
+  store<f64>(out, <f64>fib.budget.limit, FIB_STAT_BUDGET_LIMIT << 3);
+  store<f64>(out, <f64>fib.budget.refusals, FIB_STAT_BUDGET_REFUSALS << 3);
+  store<f64>(out, <f64>fib.budget.peak, FIB_STAT_BUDGET_PEAK << 3);
+  store<f64>(out, <f64>fib.adjLive, FIB_STAT_ADJACENCIES << 3);
+  store<f64>(out, <f64>fib.loadShareLive, FIB_STAT_LOAD_SHARES << 3);
+  store<f64>(out, <f64>fib.loadShareLive * ELEMENT_BYTES, FIB_STAT_LOAD_SHARE_BYTES << 3);
+  store<f64>(out, <f64>fib.loadShareRefs, FIB_STAT_LOAD_SHARE_ROUTES << 3);
+}
+
+/**
+ * Frees everything the FIB holds: the blocks of its budget (plies, image heaps, route tables,
+ * adjacency arrays), then its records (tries, image heaps, route tables, counters) and itself.
+ * The handle must not be used afterwards.
+ */
+export function fibDestroy(fib: Fib): void {
+  budgetRelease(fib.budget);
+  heap.free(changetype<usize>(fib.trie4.images));
+  heap.free(changetype<usize>(fib.trie6.images));
+  heap.free(changetype<usize>(fib.trie4));
+  heap.free(changetype<usize>(fib.trie6));
+  heap.free(changetype<usize>(fib.routes4));
+  heap.free(changetype<usize>(fib.routes6));
+  heap.free(changetype<usize>(fib.stats4));
+  heap.free(changetype<usize>(fib.stats6));
+  heap.free(changetype<usize>(fib));
 }

@@ -9,7 +9,10 @@
 // `stream` times, so samplers sharing a seed never share random numbers.
 
 import { xoshiroSeed, xoshiroJump, xoshiroNext } from "./common/prng";
-import { SamplerState, SAMPLER_BYTES, MAX_INTERVAL, MODE_BERNOULLI, MODE_SFLOW } from "./sampler/state";
+import {
+  SamplerState, SAMPLER_BYTES, MAX_INTERVAL, MODE_BERNOULLI, MODE_SFLOW, SAVED_RNG0, SAVED_RNG1, SAVED_RNG2, SAVED_RNG3,
+  SAVED_MODE, SAVED_INTERVAL, SAVED_TARGET, SAVED_SKIP, SAVED_SEEN, SAVED_SELECTED, SAVED_RESERVED,
+} from "./sampler/state";
 import { geometricInverseLog } from "./common/skips";
 import { samplerConfigure, samplerDecide, samplerDecideGather, samplerDecideMask } from "./sampler/decide";
 
@@ -50,6 +53,11 @@ export function samplerCreate(mode: u32, interval: u32, seedLow: u32, seedHigh: 
   s.live = 1;
   samplerConfigure(s, mode, interval);
   return s;
+}
+
+/** Frees the sampler. The handle must not be used afterwards. */
+export function samplerDestroy(s: SamplerState): void {
+  heap.free(changetype<usize>(s));
 }
 
 /**
@@ -115,17 +123,17 @@ export function samplerClearCounters(s: SamplerState): void {
  * mode, interval, target, skip, seen, selected, and 0 (reserved).
  */
 export function samplerSaveState(s: SamplerState, out: usize): void {
-  store<f64>(out, <f64>s.rng0);
-  store<f64>(out, <f64>s.rng1, 8);
-  store<f64>(out, <f64>s.rng2, 16);
-  store<f64>(out, <f64>s.rng3, 24);
-  store<f64>(out, <f64>s.mode, 32);
-  store<f64>(out, <f64>s.interval, 40);
-  store<f64>(out, <f64>s.target, 48);
-  store<f64>(out, <f64>s.skip, 56);
-  store<f64>(out, <f64>s.seen, 64);
-  store<f64>(out, <f64>s.selected, 72);
-  store<f64>(out, 0, 80);
+  store<f64>(out, <f64>s.rng0, SAVED_RNG0 << 3);
+  store<f64>(out, <f64>s.rng1, SAVED_RNG1 << 3);
+  store<f64>(out, <f64>s.rng2, SAVED_RNG2 << 3);
+  store<f64>(out, <f64>s.rng3, SAVED_RNG3 << 3);
+  store<f64>(out, <f64>s.mode, SAVED_MODE << 3);
+  store<f64>(out, <f64>s.interval, SAVED_INTERVAL << 3);
+  store<f64>(out, <f64>s.target, SAVED_TARGET << 3);
+  store<f64>(out, <f64>s.skip, SAVED_SKIP << 3);
+  store<f64>(out, <f64>s.seen, SAVED_SEEN << 3);
+  store<f64>(out, <f64>s.selected, SAVED_SELECTED << 3);
+  store<f64>(out, 0, SAVED_RESERVED << 3);
 }
 
 /**
@@ -134,23 +142,23 @@ export function samplerSaveState(s: SamplerState, out: usize): void {
  * (nothing changed then).
  */
 export function samplerRestoreState(s: SamplerState, input: usize): i32 {
-  const mode = load<f64>(input, 32);
-  const interval = load<f64>(input, 40);
-  const target = load<f64>(input, 48);
-  const skip = load<f64>(input, 56);
+  const mode = load<f64>(input, SAVED_MODE << 3);
+  const interval = load<f64>(input, SAVED_INTERVAL << 3);
+  const target = load<f64>(input, SAVED_TARGET << 3);
+  const skip = load<f64>(input, SAVED_SKIP << 3);
   if (!(mode >= 0 && mode <= <f64>MODE_SFLOW && mode == Math.floor(mode))) return SAMPLER_BAD_MODE;
   if (!(interval >= 1 && interval <= <f64>MAX_INTERVAL && interval == Math.floor(interval))) return SAMPLER_BAD_INTERVAL;
   // A skip beyond 2^32 or a target outside the window cannot come from a real sampler.
   if (!(target >= 0 && target < interval && skip >= 1 && skip <= 4294967296.0 && skip == Math.floor(skip))) return SAMPLER_BAD_STATE;
-  const seen = load<f64>(input, 64);
-  const selected = load<f64>(input, 72);
+  const seen = load<f64>(input, SAVED_SEEN << 3);
+  const selected = load<f64>(input, SAVED_SELECTED << 3);
   if (!(seen >= 0 && seen <= 9007199254740992.0 && selected >= 0 && selected <= seen)) return SAMPLER_BAD_STATE;
   for (let i = 0; i < 4; i++) {
-    const w = load<f64>(input + (<usize>i << 3));
+    const w = load<f64>(input + ((<usize>SAVED_RNG0 + <usize>i) << 3));
     if (!(w >= 0 && w <= 4294967295.0 && w == Math.floor(w))) return SAMPLER_BAD_STATE;
   }
-  const w0 = <u32>load<f64>(input), w1 = <u32>load<f64>(input, 8);
-  const w2 = <u32>load<f64>(input, 16), w3 = <u32>load<f64>(input, 24);
+  const w0 = <u32>load<f64>(input, SAVED_RNG0 << 3), w1 = <u32>load<f64>(input, SAVED_RNG1 << 3);
+  const w2 = <u32>load<f64>(input, SAVED_RNG2 << 3), w3 = <u32>load<f64>(input, SAVED_RNG3 << 3);
   // The all-zero state is the generator's fixed point: never a real stream.
   if ((w0 | w1 | w2 | w3) == 0) return SAMPLER_BAD_STATE;
   s.rng0 = w0;

@@ -68,6 +68,10 @@ const DEFINITIONS = new Set([
   "dataplane/plan.ts",
   "dataplane/acl.ts",
   "dataplane/verdicts.ts",
+  "flow/layout.ts",
+  "fib/layout.ts",
+  "arp/layout.ts",
+  "sampling/layout.ts",
 ]);
 
 function sourceFiles(dir: string): string[] {

@@ -29,6 +29,7 @@ export const VERDICT_BAD_INTERFACE: u8 = 7;
 /** Or'ed into a drop verdict when the ICMP bucket allows a host-unreachable. */
 export const VERDICT_ICMP: u8 = 0x80;
 
+// @layout src/arp/layout.ts
 // Why a queued packet handle was released.
 export const RELEASE_SENT: u8 = 0;
 export const RELEASE_RESOLVE_FAILED: u8 = 1;
@@ -101,9 +102,58 @@ export const OUT_MAC: usize = 8; // u64 target MAC, 0 = broadcast
 export const OUT_TARGET: usize = 16; // u32 target IP
 export const OUT_SENDER: usize = 20; // u32 sender (our) IP
 
+/** Words (f64) of one interface's occupancy (`arpOccupancy`). */
+export const OCC_PRESENT: u32 = 0;
+export const OCC_STATIC: u32 = 1;
+export const OCC_INCOMPLETE: u32 = 2;
+export const OCC_NEXIST: u32 = 3;
+export const OCC_NEXIST_POSITIONS: u32 = 4;
+export const OCC_QUEUED: u32 = 5;
+export const OCC_PENDING_RELEASES: u32 = 6;
+export const OCC_PENDING_REQUESTS: u32 = 7;
+export const OCC_PENDING_REPLIES: u32 = 8;
+export const OCC_BYTES: u32 = 9;
+export const OCC_PRESENT_CAPACITY: u32 = 10;
+export const OCC_STATIC_CAPACITY: u32 = 11;
+export const OCC_INCOMPLETE_CAPACITY: u32 = 12;
+export const OCC_NEXIST_CAPACITY: u32 = 13;
+export const OCC_QUEUE_CAPACITY: u32 = 14;
+export const OCC_PEAK_PRESENT: u32 = 15;
+export const OCC_PEAK_INCOMPLETE: u32 = 16;
+export const OCC_PEAK_NEXIST: u32 = 17;
+export const OCC_PEAK_QUEUED: u32 = 18;
+export const OCC_INDEX_ENTRIES: u32 = 19;
+export const OCC_INDEX_CAPACITY: u32 = 20;
+export const OCC_LONGEST_PROBE: u32 = 21;
+export const OCC_FREE_TOKENS: u32 = 22;
+export const OCC_OBLIGATIONS: u32 = 23;
+export const OCC_SEEN: u32 = 24;
+export const OCC_SEEN_CAPACITY: u32 = 25;
+export const OCCUPANCY_WORDS: u32 = 26;
+/** Words (f64) of one entry record of `arpEntryScan` (INCOMPLETE: updated = created, last used = last request; PRESENT: requests = refresh probes). */
+export const ENTRY_IP: u32 = 0;
+export const ENTRY_MAC_HIGH: u32 = 1;
+export const ENTRY_MAC_LOW: u32 = 2;
+export const ENTRY_FLAGS: u32 = 3;
+export const ENTRY_EXPIRES: u32 = 4;
+export const ENTRY_UPDATED: u32 = 5;
+export const ENTRY_LAST_USED: u32 = 6;
+export const ENTRY_REQUESTS: u32 = 7;
+export const ENTRY_QUEUED: u32 = 8;
+export const ENTRY_FAILURES: u32 = 9;
+export const ENTRY_WORDS: u32 = 10;
+/** Words (f64) of the table-wide counters (`arpTableCounters`). */
+export const TABLE_BAD_INTERFACE: u32 = 0;
+export const TABLE_CLOCK_BACKWARDS: u32 = 1;
+export const TABLE_LAST_NOW: u32 = 2;
+export const TABLE_BYTES: u32 = 3;
+export const TABLE_COUNTER_WORDS: u32 = 4;
+// @end-layout
+
 /** Own addresses and extra on-link prefixes per interface. */
 export const MAX_ADDRESSES: u32 = 8;
 
+// @layout src/arp/layout.ts
 // Parameters, in the order of the f64 configuration block the host writes (one per interface).
 export const CFG_RETRANSMIT_MS: i32 = 0;
 export const CFG_REQUESTS: i32 = 1;
@@ -205,6 +255,7 @@ export const C_NEXIST_FULL_KEPT: i32 = 56;
 export const C_SEEN_RECORDED: i32 = 57;
 export const C_ADMITTED_SEEN: i32 = 58;
 export const COUNTERS: i32 = 59;
+// @end-layout
 
 /** One interface: parameters, identity, token buckets, index, pools, queues and rings. */
 @unmanaged export class ArpIface {

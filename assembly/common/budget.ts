@@ -3,6 +3,12 @@
 // counted as a refusal; the caller applies its own policy (refuse the route, evict, ...).
 //
 // The module is built with the minimal runtime (TLSF), so freed blocks are reused.
+//
+// A budget also keeps a ledger of its blocks: each one is preceded by a BLOCK_HEADER_BYTES
+// header linking it to the budget's other blocks, so that `budgetRelease` frees every block a
+// table ever took and still holds, whatever structure the table keeps them in (component
+// destroy functions call it). The headers are bookkeeping like the allocator's own and are not
+// counted in `used`; a table has few blocks (its arrays grow by doubling), so they cost little.
 
 @unmanaged export class Budget {
   /** Upper bound on `used`, in bytes. */
@@ -13,7 +19,12 @@
   peak: u64;
   /** Allocations refused because they would have exceeded `limit`. */
   refusals: u64;
+  /** Header of the most recently allocated block still held (0 when none): the ledger's head. */
+  blocks: usize;
 }
+
+/** Bytes before every budget block: the previous and next block's headers (keeps 16-byte alignment). */
+export const BLOCK_HEADER_BYTES: usize = 16;
 
 export function budgetCreate(limit: u64): Budget {
   const budget = changetype<Budget>(heap.alloc(offsetof<Budget>()));
@@ -21,6 +32,7 @@ export function budgetCreate(limit: u64): Budget {
   budget.used = 0;
   budget.peak = 0;
   budget.refusals = 0;
+  budget.blocks = 0;
   return budget;
 }
 
@@ -39,7 +51,13 @@ export function budgetAlloc(budget: Budget, bytes: usize, zeroed: bool = true): 
     budget.refusals++;
     return 0;
   }
-  const ptr = heap.alloc(bytes);
+  const header = heap.alloc(bytes + BLOCK_HEADER_BYTES);
+  const head = budget.blocks;
+  store<usize>(header, 0); // previous
+  store<usize>(header, head, sizeof<usize>()); // next
+  if (head != 0) store<usize>(head, header);
+  budget.blocks = header;
+  const ptr = header + BLOCK_HEADER_BYTES;
   if (zeroed) memory.fill(ptr, 0, bytes);
   budget.used += <u64>bytes;
   if (budget.used > budget.peak) budget.peak = budget.used;
@@ -49,8 +67,28 @@ export function budgetAlloc(budget: Budget, bytes: usize, zeroed: bool = true): 
 /** Returns a block of `bytes` obtained from `budgetAlloc`. */
 export function budgetFree(budget: Budget, ptr: usize, bytes: usize): void {
   if (ptr == 0) return;
-  heap.free(ptr);
+  const header = ptr - BLOCK_HEADER_BYTES;
+  const previous = load<usize>(header);
+  const next = load<usize>(header, sizeof<usize>());
+  if (previous != 0) store<usize>(previous, next, sizeof<usize>());
+  else budget.blocks = next;
+  if (next != 0) store<usize>(next, previous);
+  heap.free(header);
   budget.used -= <u64>bytes;
+}
+
+/**
+ * Frees every block the budget still holds and the budget itself: what a table's destroy
+ * function calls after freeing the records it allocated outside its budget.
+ */
+export function budgetRelease(budget: Budget): void {
+  let header = budget.blocks;
+  while (header != 0) {
+    const next = load<usize>(header, sizeof<usize>());
+    heap.free(header);
+    header = next;
+  }
+  heap.free(changetype<usize>(budget));
 }
 
 /**

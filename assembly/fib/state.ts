@@ -4,6 +4,35 @@ import { Budget } from "../common/budget";
 import { PlyTrie } from "./ply-trie";
 import { PrefixTable } from "./prefix-table";
 
+// @layout src/fib/layout.ts
+/** Slots (f64) of the counters `fibFamilyStats` writes for one family. */
+export const FAMILY_ROUTES: u32 = 0;
+export const FAMILY_PLIES: u32 = 1;
+export const FAMILY_TRIE_BYTES: u32 = 2;
+export const FAMILY_TABLE_BYTES: u32 = 3;
+export const FAMILY_INSERTS: u32 = 4;
+export const FAMILY_INVALIDATIONS: u32 = 5;
+export const FAMILY_REVISIONS: u32 = 6;
+export const FAMILY_ABORTED: u32 = 7;
+export const FAMILY_PEAK_ROUTES: u32 = 8;
+export const FAMILY_WIDENINGS: u32 = 9;
+export const FAMILY_LEAF_REFS: u32 = 10;
+export const FAMILY_NODE_REFS: u32 = 11;
+export const FAMILY_STAT_SLOTS: u32 = 12;
+/** Slots (f64) of the FIB-wide counters `fibStats` writes. */
+export const FIB_STAT_VERSION: u32 = 0;
+export const FIB_STAT_RESETS: u32 = 1;
+export const FIB_STAT_BUDGET_USED: u32 = 2;
+export const FIB_STAT_BUDGET_LIMIT: u32 = 3;
+export const FIB_STAT_BUDGET_REFUSALS: u32 = 4;
+export const FIB_STAT_BUDGET_PEAK: u32 = 5;
+export const FIB_STAT_ADJACENCIES: u32 = 6;
+export const FIB_STAT_LOAD_SHARES: u32 = 7;
+export const FIB_STAT_LOAD_SHARE_BYTES: u32 = 8;
+export const FIB_STAT_LOAD_SHARE_ROUTES: u32 = 9;
+export const FIB_STAT_SLOTS: u32 = 10;
+// @end-layout
+
 /** Counters per family, in the order `fibStats` writes them. */
 @unmanaged export class FamilyStats {
   inserts: u64;

@@ -31,6 +31,7 @@ import {
   C_ALLOC_FAILURES, C_AGER_POLLS, C_AGER_EXAMINED, C_EXPORT_STALLS, C_FLOWS_EXPIRED, C_PACKETS_EXPIRED,
   C_BYTES_EXPIRED, C_UNSELECTED, C_EXPIRED_BY_REASON, REASON_INACTIVE, REASON_ACTIVE, REASON_TCP_END,
   REASON_CACHE_FULL, REASON_FLUSH, REASON_COUNTER_FULL, REASON_NONE, MASK_FULL, MASK_DESTINATION, PROTOCOL_FIELDS,
+  PROTOCOL_FLOWS, PROTOCOL_PACKETS, PROTOCOL_BYTES, PROTOCOL_ACTIVE_MS, PROTOCOL_IDLE_MS, NO_VLAN,
 } from "./state";
 import {
   entryAt, keyHash, indexFind, indexPut, indexRemove, entryTake, listAppend, listRemove, entryRelease, foundEmptySlot,
@@ -40,7 +41,6 @@ import { protocolCategory, sizeBucket } from "./statistics";
 import { reduceRange } from "../common/hash";
 
 const TCP_FIN_RST: u16 = 0x005;
-const NO_VLAN: u16 = 0xffff;
 const MORE_FRAGMENTS: u8 = 0x20;
 
 // @ts-ignore: decorator
@@ -90,12 +90,12 @@ function expire(c: FlowCache, id: u32, reason: u32, now: f64, release: bool): vo
   const first = load<f64>(e, OFF_FIRST);
   const last = load<f64>(e, OFF_LAST);
   const stats = c.protocols + <usize>protocolCategory(e) * (PROTOCOL_FIELDS << 3);
-  store<u64>(stats, load<u64>(stats) + 1);
-  store<u64>(stats, load<u64>(stats, 8) + packets, 8);
-  store<u64>(stats, load<u64>(stats, 16) + bytes, 16);
-  store<f64>(stats, load<f64>(stats, 24) + (last - first), 24);
+  store<u64>(stats, load<u64>(stats, PROTOCOL_FLOWS << 3) + 1, PROTOCOL_FLOWS << 3);
+  store<u64>(stats, load<u64>(stats, PROTOCOL_PACKETS << 3) + packets, PROTOCOL_PACKETS << 3);
+  store<u64>(stats, load<u64>(stats, PROTOCOL_BYTES << 3) + bytes, PROTOCOL_BYTES << 3);
+  store<f64>(stats, load<f64>(stats, PROTOCOL_ACTIVE_MS << 3) + (last - first), PROTOCOL_ACTIVE_MS << 3);
   const idle = now - last;
-  store<f64>(stats, load<f64>(stats, 32) + (idle > 0 ? idle : 0), 32);
+  store<f64>(stats, load<f64>(stats, PROTOCOL_IDLE_MS << 3) + (idle > 0 ? idle : 0), PROTOCOL_IDLE_MS << 3);
 
   listRemove(c, id);
   if (release) {

@@ -6,18 +6,15 @@
 // spelling of every number. Addresses are written as formatIPv4 / formatIPv6 (RFC 5952) write
 // them. Offsets are those of flow/state.ts's export record.
 
-import { EXPORT_RECORD_BYTES } from "./state";
+import {
+  EXPORT_RECORD_BYTES, CAPTURED_FRAGMENT, CAPTURED_ICMP, CAPTURED_MAC, NO_VLAN, TCP_FLAG_BITS, REASON_COUNT, REASON_FLUSH,
+  OFF_BYTES, OFF_DIRECTION, OFF_DST, OFF_DST_MAC, OFF_DST_PORT, OFF_END_REASON, OFF_FIRST, OFF_FRAGMENT_OFFSET, OFF_ICMP_CODE, OFF_ICMP_TYPE, OFF_INPUT_VLAN, OFF_INTERFACE, OFF_IP_ID, OFF_LAST, OFF_MAX_LENGTH, OFF_MAX_TTL, OFF_MIN_LENGTH, OFF_MIN_TTL, OFF_OUTPUT_VLAN, OFF_PACKETS, OFF_PROTOCOL, OFF_SRC, OFF_SRC_MAC, OFF_SRC_PORT, OFF_TCP_FLAGS, OFF_TOS, OFF_VERSION,
+} from "./state";
 
 /** The most bytes one line takes here: every field, the longest values, the newline. */
 export const JSON_LINE_MAX: u32 = 768;
 
 
-const CAPTURED_FRAGMENT: u16 = 0x1000;
-const CAPTURED_ICMP: u16 = 0x2000;
-const CAPTURED_MAC: u16 = 0x4000;
-const NO_VLAN: u16 = 0xffff;
-const REASONS_KNOWN: u32 = 6;
-const REASON_FLUSH: u32 = 4;
 const SAFE_INTEGER_MAX: f64 = 9007199254740991;
 const EXACT_THOUSANDTHS_BELOW: f64 = 8796093022208; // 2^43: three-decimal numbers are > 1 ulp apart below it
 
@@ -172,7 +169,7 @@ function putMac(p: usize, mac: usize): usize {
 }
 
 function putReason(p: usize, reason: u32): usize {
-  if (reason >= REASONS_KNOWN) reason = REASON_FLUSH;
+  if (reason >= REASON_COUNT) reason = REASON_FLUSH;
   if (reason == 0) return putAscii(p, "inactive");
   if (reason == 1) return putAscii(p, "active");
   if (reason == 2) return putAscii(p, "tcp-end");
@@ -183,54 +180,54 @@ function putReason(p: usize, reason: u32): usize {
 
 /** Writes record `r`'s line (without the newline) at `p`; returns its end, or 0 to decline it. */
 function writeRecord(r: usize, p: usize): usize {
-  const v6 = load<u8>(r, 38) == 6;
-  const bytes = load<u64>(r, 56);
+  const v6 = load<u8>(r, OFF_VERSION) == 6;
+  const bytes = load<u64>(r, OFF_BYTES);
   if (bytes > <u64>SAFE_INTEGER_MAX) return 0;
-  const flags = load<u16>(r, 106);
+  const flags = load<u16>(r, OFF_TCP_FLAGS);
   p = putAscii(p, "{\"src\":\"");
-  p = v6 ? putIPv6(p, r) : putIPv4(p, load<u32>(r));
+  p = v6 ? putIPv6(p, r + OFF_SRC) : putIPv4(p, load<u32>(r, OFF_SRC));
   p = putAscii(p, "\",\"dst\":\"");
-  p = v6 ? putIPv6(p, r + 16) : putIPv4(p, load<u32>(r, 16));
-  p = putField(p, "\",\"proto\":", load<u8>(r, 36));
-  p = putField(p, ",\"sport\":", load<u16>(r, 32));
-  p = putField(p, ",\"dport\":", load<u16>(r, 34));
-  p = putField(p, ",\"tos\":", load<u8>(r, 37));
-  p = putField(p, ",\"in_if\":", load<u32>(r, 40));
-  p = putField(p, ",\"packets\":", load<u32>(r, 52));
+  p = v6 ? putIPv6(p, r + OFF_DST) : putIPv4(p, load<u32>(r, OFF_DST));
+  p = putField(p, "\",\"proto\":", load<u8>(r, OFF_PROTOCOL));
+  p = putField(p, ",\"sport\":", load<u16>(r, OFF_SRC_PORT));
+  p = putField(p, ",\"dport\":", load<u16>(r, OFF_DST_PORT));
+  p = putField(p, ",\"tos\":", load<u8>(r, OFF_TOS));
+  p = putField(p, ",\"in_if\":", load<u32>(r, OFF_INTERFACE));
+  p = putField(p, ",\"packets\":", load<u32>(r, OFF_PACKETS));
   p = putAscii(p, ",\"bytes\":");
   p = putU64(p, bytes);
   p = putAscii(p, ",\"first_ms\":");
-  p = putNumber(p, load<f64>(r, 64));
+  p = putNumber(p, load<f64>(r, OFF_FIRST));
   if (p == 0) return 0;
   p = putAscii(p, ",\"last_ms\":");
-  p = putNumber(p, load<f64>(r, 72));
+  p = putNumber(p, load<f64>(r, OFF_LAST));
   if (p == 0) return 0;
   p = putAscii(p, v6 ? ",\"ip_version\":6,\"direction\":\"" : ",\"ip_version\":4,\"direction\":\"");
-  p = load<u8>(r, 39) == 1 ? putAscii(p, "egress") : putAscii(p, "ingress");
-  p = putField(p, "\",\"tcp_flags\":", flags & 0x0fff);
-  p = putField(p, ",\"min_len\":", load<u16>(r, 84));
-  p = putField(p, ",\"max_len\":", load<u16>(r, 86));
-  p = putField(p, ",\"min_ttl\":", load<u8>(r, 108));
-  p = putField(p, ",\"max_ttl\":", load<u8>(r, 109));
-  p = putField(p, ",\"ip_id\":", load<u32>(r, 80));
+  p = load<u8>(r, OFF_DIRECTION) == 1 ? putAscii(p, "egress") : putAscii(p, "ingress");
+  p = putField(p, "\",\"tcp_flags\":", flags & TCP_FLAG_BITS);
+  p = putField(p, ",\"min_len\":", load<u16>(r, OFF_MIN_LENGTH));
+  p = putField(p, ",\"max_len\":", load<u16>(r, OFF_MAX_LENGTH));
+  p = putField(p, ",\"min_ttl\":", load<u8>(r, OFF_MIN_TTL));
+  p = putField(p, ",\"max_ttl\":", load<u8>(r, OFF_MAX_TTL));
+  p = putField(p, ",\"ip_id\":", load<u32>(r, OFF_IP_ID));
   if (flags & CAPTURED_ICMP) {
-    p = putField(p, ",\"icmp_type\":", load<u8>(r, 110));
-    p = putField(p, ",\"icmp_code\":", load<u8>(r, 111));
+    p = putField(p, ",\"icmp_type\":", load<u8>(r, OFF_ICMP_TYPE));
+    p = putField(p, ",\"icmp_code\":", load<u8>(r, OFF_ICMP_CODE));
   }
-  if (flags & CAPTURED_FRAGMENT) p = putField(p, ",\"frag_offset\":", load<u16>(r, 104));
+  if (flags & CAPTURED_FRAGMENT) p = putField(p, ",\"frag_offset\":", load<u16>(r, OFF_FRAGMENT_OFFSET));
   if (flags & CAPTURED_MAC) {
     p = putAscii(p, ",\"src_mac\":\"");
-    p = putMac(p, r + 88);
+    p = putMac(p, r + OFF_SRC_MAC);
     p = putAscii(p, "\",\"dst_mac\":\"");
-    p = putMac(p, r + 94);
+    p = putMac(p, r + OFF_DST_MAC);
     p = putAscii(p, "\"");
   }
-  const inputVlan = load<u16>(r, 100);
+  const inputVlan = load<u16>(r, OFF_INPUT_VLAN);
   if (inputVlan != NO_VLAN) p = putField(p, ",\"in_vlan\":", inputVlan);
-  const outputVlan = load<u16>(r, 102);
+  const outputVlan = load<u16>(r, OFF_OUTPUT_VLAN);
   if (outputVlan != NO_VLAN) p = putField(p, ",\"out_vlan\":", outputVlan);
   p = putAscii(p, ",\"end_reason\":\"");
-  p = putReason(p, load<u32>(r, 44));
+  p = putReason(p, load<u32>(r, OFF_END_REASON));
   return putAscii(p, "\"}");
 }
 

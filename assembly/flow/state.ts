@@ -1,8 +1,9 @@
 // The flow cache's state record and the byte layout of its flow records (kept apart from
 // flow.ts so that only functions and constants become module exports).
 //
-// A FLOW RECORD IS 112 BYTES. The layout is a contract with src/flow-cache.ts (which reads the
-// records in place) and must only ever be extended in the export record's spare bytes:
+// A FLOW RECORD IS 112 BYTES. The layout is a contract with src/flow/ (which reads the records
+// in place through src/flow/layout.ts, generated from the @layout block below by
+// scripts/layouts.mjs) and must only ever be extended in the export record's spare bytes:
 //
 //  off  size  field
 //    0   16   source address (four u32 words, most significant first; IPv4 in word 0)   ┐
@@ -32,6 +33,8 @@
 // end reason and the entry id, then the time the flow was expired (f64 at 112) and its export
 // sequence number (u64 at 120).
 
+// @layout src/flow/layout.ts
+// Flow records and export records: sizes and byte offsets of the fields (the table at the top).
 export const RECORD_BYTES: u32 = 112;
 export const EXPORT_RECORD_BYTES: u32 = 128;
 export const KEY_BYTES: u32 = 44;
@@ -74,11 +77,13 @@ export const CAPTURED_FRAGMENT: u16 = 0x1000;
 export const CAPTURED_ICMP: u16 = 0x2000;
 export const CAPTURED_MAC: u16 = 0x4000;
 export const TCP_FLAG_BITS: u16 = 0x0fff;
+/** VLAN id field value: no VLAN tag seen. */
+export const NO_VLAN: u16 = 0xffff;
 
 /** "No flow" in the creation-order links and the free list. */
 export const NONE: u32 = 0xffffffff;
 
-/** Counter slots (u64 each), in the order src/flow-cache.ts names them. */
+/** Counter slots (u64 each) of `flowCacheCounters`. */
 export const C_PACKETS_IN: u32 = 0;
 export const C_BYTES_IN: u32 = 1;
 export const C_PACKETS_ACCOUNTED: u32 = 2;
@@ -126,6 +131,13 @@ export const SIZE_BUCKETS: u32 = 26;
 /** Protocol categories of `show ip cache flow`, and the u64/f64 fields kept for each. */
 export const PROTOCOL_CATEGORIES: u32 = 20;
 export const PROTOCOL_FIELDS: u32 = 5;
+/** The fields of a protocol category, in slots of 8 bytes: u64 flows, packets, bytes; f64 active and idle ms summed. */
+export const PROTOCOL_FLOWS: u32 = 0;
+export const PROTOCOL_PACKETS: u32 = 1;
+export const PROTOCOL_BYTES: u32 = 2;
+export const PROTOCOL_ACTIVE_MS: u32 = 3;
+export const PROTOCOL_IDLE_MS: u32 = 4;
+// @end-layout
 
 /** Longest linear-probe run an insertion may make; beyond it the flow is refused (counted). */
 export const MAX_PROBE: u32 = 256;

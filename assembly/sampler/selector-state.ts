@@ -14,6 +14,25 @@ export const MAX_SLOTS: u32 = 4096;
 /** Class bitmaps kept per batch, so that a class shared by several interfaces is evaluated once. */
 export const CLASS_CACHE_ENTRIES: u32 = 16;
 
+// @layout src/sampling/layout.ts
+/** Slots (f64) of the counters `selectorStats` writes. */
+export const SELECTOR_PACKETS: u32 = 0;
+export const SELECTOR_NOT_CONFIGURED: u32 = 1;
+export const SELECTOR_FILTERED_OUT: u32 = 2;
+export const SELECTOR_FULL_ACCOUNTED: u32 = 3;
+export const SELECTOR_SAMPLED_POPULATION: u32 = 4;
+export const SELECTOR_SAMPLED: u32 = 5;
+export const SELECTOR_MEMORY_BYTES: u32 = 6;
+export const SELECTOR_BUDGET_BYTES: u32 = 7;
+export const SELECTOR_LIVE_SLOTS: u32 = 8;
+export const SELECTOR_MALFORMED: u32 = 9;
+export const SELECTOR_NOT_IP: u32 = 10;
+export const SELECTOR_STAT_SLOTS: u32 = 11;
+/** Slots (f64) of one sampler slot's counters (`selectorSlotCounters`). */
+export const SLOT_SEEN: u32 = 0;
+export const SLOT_SELECTED: u32 = 1;
+// @end-layout
+
 @unmanaged export class Selector {
   budget: Budget;
   /** Sampler records, SAMPLER_BYTES each. */

@@ -10,12 +10,15 @@
 //   program  [kind (1 full, 2 classes), ruleCount R, R × (class offset, slot)]
 //   class    see filter-match.ts
 
-import { budgetCreate, budgetAlloc, budgetFree } from "../common/budget";
+import { budgetCreate, budgetAlloc, budgetFree, budgetRelease } from "../common/budget";
 import { xoshiroSeed, xoshiroJump } from "../common/prng";
 import { classBits, CLASS_HEADER_WORDS, CRITERION_WORDS, CRITERION_LAST, CRITERION_SOURCE_PREFIX, CRITERION_DESTINATION_PREFIX } from "./filter-match";
 import { SamplerState, SAMPLER_BYTES, MAX_INTERVAL, MODE_SFLOW } from "./state";
 import { samplerConfigure, samplerDecideGather } from "./decide";
-import { Selector, INTERFACE_SLOTS, FULL_ACCOUNTING, MAX_SLOTS, CLASS_CACHE_ENTRIES } from "./selector-state";
+import {
+  Selector, INTERFACE_SLOTS, FULL_ACCOUNTING, MAX_SLOTS, CLASS_CACHE_ENTRIES, SLOT_SEEN, SLOT_SELECTED,
+  SELECTOR_PACKETS, SELECTOR_NOT_CONFIGURED, SELECTOR_FILTERED_OUT, SELECTOR_FULL_ACCOUNTED, SELECTOR_SAMPLED_POPULATION, SELECTOR_SAMPLED, SELECTOR_MEMORY_BYTES, SELECTOR_BUDGET_BYTES, SELECTOR_LIVE_SLOTS, SELECTOR_MALFORMED, SELECTOR_NOT_IP,
+} from "./selector-state";
 import {
   COLUMN_INPUT_INTERFACE, COLUMN_IP_VERSION, COLUMN_STATUS, COLUMN_SOURCE, COLUMN_DESTINATION, COLUMN_PROTOCOL,
   COLUMN_SOURCE_PORT, COLUMN_DESTINATION_PORT, COLUMN_TOS, COLUMN_TCP_FLAGS, COLUMN_DESCRIPTOR_BYTES, STATUS_FIRST_ERROR,
@@ -93,6 +96,12 @@ export function selectorCreate(maxSlots: u32, maxBatch: u32, seedLow: u32, seedH
  * sampler id reported for its packets. A slot that was live hands its counters to the
  * released totals first.
  */
+/** Frees everything the selector holds (all blocks of its budget) and the selector itself. */
+export function selectorDestroy(sel: Selector): void {
+  budgetRelease(sel.budget);
+  heap.free(changetype<usize>(sel));
+}
+
 export function selectorConfigureSlot(sel: Selector, slot: u32, mode: u32, interval: u32, samplerId: u32): i32 {
   if (slot >= sel.maxSlots) return SELECTOR_BAD_SLOT;
   if (mode > MODE_SFLOW || interval < 1 || interval > MAX_INTERVAL || samplerId > 255) return SELECTOR_BAD_CONFIGURATION;
@@ -154,8 +163,8 @@ export function selectorSlotCounters(sel: Selector, slot: u32, out: usize): void
     seen = s.seen;
     selected = s.selected;
   }
-  store<f64>(out, <f64>seen);
-  store<f64>(out, <f64>selected, 8);
+  store<f64>(out, <f64>seen, SLOT_SEEN << 3);
+  store<f64>(out, <f64>selected, SLOT_SELECTED << 3);
 }
 
 /**
@@ -419,17 +428,17 @@ export function selectorStats(sel: Selector, out: usize): void {
     seen += s.seen;
     selected += s.selected;
   }
-  store<f64>(out, <f64>sel.packetsIn);
-  store<f64>(out, <f64>sel.notConfigured, 8);
-  store<f64>(out, <f64>sel.filteredOut, 16);
-  store<f64>(out, <f64>sel.fullAccounted, 24);
-  store<f64>(out, <f64>seen, 32);
-  store<f64>(out, <f64>selected, 40);
-  store<f64>(out, <f64>sel.budget.used, 48);
-  store<f64>(out, <f64>sel.budget.limit, 56);
-  store<f64>(out, <f64>live, 64);
-  store<f64>(out, <f64>sel.malformed, 72);
-  store<f64>(out, <f64>sel.notIp, 80);
+  store<f64>(out, <f64>sel.packetsIn, SELECTOR_PACKETS << 3);
+  store<f64>(out, <f64>sel.notConfigured, SELECTOR_NOT_CONFIGURED << 3);
+  store<f64>(out, <f64>sel.filteredOut, SELECTOR_FILTERED_OUT << 3);
+  store<f64>(out, <f64>sel.fullAccounted, SELECTOR_FULL_ACCOUNTED << 3);
+  store<f64>(out, <f64>seen, SELECTOR_SAMPLED_POPULATION << 3);
+  store<f64>(out, <f64>selected, SELECTOR_SAMPLED << 3);
+  store<f64>(out, <f64>sel.budget.used, SELECTOR_MEMORY_BYTES << 3);
+  store<f64>(out, <f64>sel.budget.limit, SELECTOR_BUDGET_BYTES << 3);
+  store<f64>(out, <f64>live, SELECTOR_LIVE_SLOTS << 3);
+  store<f64>(out, <f64>sel.malformed, SELECTOR_MALFORMED << 3);
+  store<f64>(out, <f64>sel.notIp, SELECTOR_NOT_IP << 3);
 }
 
 /** Zeroes every counter of the selector and its slots (decisions go on unchanged). */

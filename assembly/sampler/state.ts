@@ -36,3 +36,19 @@ export const MAX_INTERVAL: u32 = 65535;
 
 /** Bytes of one record (a multiple of 8, so arrays of records stay aligned). */
 export const SAMPLER_BYTES: usize = 64;
+
+// @layout src/sampling/layout.ts
+/** Words (f64) of a saved sampler state (`samplerSaveState`, `samplerRestoreState`); the last is reserved (0). */
+export const SAVED_RNG0: u32 = 0;
+export const SAVED_RNG1: u32 = 1;
+export const SAVED_RNG2: u32 = 2;
+export const SAVED_RNG3: u32 = 3;
+export const SAVED_MODE: u32 = 4;
+export const SAVED_INTERVAL: u32 = 5;
+export const SAVED_TARGET: u32 = 6;
+export const SAVED_SKIP: u32 = 7;
+export const SAVED_SEEN: u32 = 8;
+export const SAVED_SELECTED: u32 = 9;
+export const SAVED_RESERVED: u32 = 10;
+export const SAVED_WORDS: u32 = 11;
+// @end-layout

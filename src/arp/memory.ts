@@ -7,11 +7,10 @@
  */
 
 import type { ArpInterfaceConfig } from "./options.js";
+import { COUNTERS, I_BYTES, OUT_BYTES, P_BYTES, REL_BYTES, S_BYTES, X_BYTES } from "./layout.js";
 
 /** Bytes of the interface record itself (`offsetof<ArpIface>()`). */
 export const INTERFACE_RECORD_BYTES = 501;
-/** Per-interface counters (8 bytes each). */
-const COUNTERS = 59;
 
 /** Bytes one interface holds, from its configuration. */
 export function arpInterfaceBytes(
@@ -33,12 +32,12 @@ export function arpInterfaceBytes(
     INTERFACE_RECORD_BYTES +
     4 * 32 +
     indexSlots * 8 +
-    (c.presentEntries + c.staticEntries) * 64 +
-    c.incompleteEntries * 56 +
-    c.nexistEntries * 16 +
-    c.seenEntries * 16 +
-    c.queuePerInterface * (4 + 4 + 24) +
-    (c.requestRing + c.replyRing) * 24 +
+    (c.presentEntries + c.staticEntries) * P_BYTES +
+    c.incompleteEntries * I_BYTES +
+    c.nexistEntries * X_BYTES +
+    c.seenEntries * S_BYTES +
+    c.queuePerInterface * (4 + 4 + REL_BYTES) +
+    (c.requestRing + c.replyRing) * OUT_BYTES +
     COUNTERS * 8
   );
 }

@@ -5,6 +5,46 @@
  */
 
 import { ConfigError, describe } from "../errors.js";
+import {
+  CFG_ACCEPT_UNSOLICITED,
+  CFG_BACKOFF,
+  CFG_BACKOFF_BASE_MS,
+  CFG_BACKOFF_MAX_MS,
+  CFG_DEMAND,
+  CFG_ICMP_BURST,
+  CFG_ICMP_RATE,
+  CFG_IDLE_EVICT_MS,
+  CFG_INCOMPLETE_ENTRIES,
+  CFG_LEARN_ON_CLEAR,
+  CFG_LOCKTIME_MS,
+  CFG_MAC_HIGH,
+  CFG_MAC_LOW,
+  CFG_NEXIST_ENTRIES,
+  CFG_NEXIST_HOLD_MS,
+  CFG_ON_LINK,
+  CFG_ON_LINK_COUNT,
+  CFG_OWN,
+  CFG_OWN_COUNT,
+  CFG_PRESENT_ENTRIES,
+  CFG_PRESENT_LIFETIME_MS,
+  CFG_QUEUE_PER_ENTRY,
+  CFG_QUEUE_PER_INTERFACE,
+  CFG_RECENT_USE_MS,
+  CFG_REFRESH_PROBES,
+  CFG_REFRESH_RESERVE,
+  CFG_REFRESH_WINDOW_MS,
+  CFG_REPLY_RING,
+  CFG_REQUESTS,
+  CFG_REQUEST_BURST,
+  CFG_REQUEST_RATE,
+  CFG_REQUEST_RING,
+  CFG_RETRANSMIT_MS,
+  CFG_SEEN_ENTRIES,
+  CFG_SEEN_WINDOW_MS,
+  CFG_STATIC_ENTRIES,
+  CFG_TICK_WORK,
+  CFG_WORDS,
+} from "./layout.js";
 import { checkOptionNames } from "../common/validation.js";
 import { tryParseIPv4 } from "../net/address.js";
 import { type MacInput, parseMac } from "../net/mac.js";
@@ -286,55 +326,52 @@ export function normalizeArpOptions(options: ArpOptions): ArpConfig {
 }
 
 /** Words of one interface's configuration block for the WebAssembly core (CFG_ order in assembly/arp/state.ts). */
-export const CONFIG_WORDS = 67;
+export const CONFIG_WORDS = CFG_WORDS;
 
 /** Writes one interface's configuration block. */
 export function writeConfigBlock(target: Float64Array, offset: number, c: ArpInterfaceConfig): void {
-  const words = [
-    c.retransmitMs,
-    c.requestsPerResolution,
-    c.retryMode === "demand" ? 1 : 0,
-    c.nexistHoldMs,
-    c.nexistBackoff ? 1 : 0,
-    c.backoffBaseMs,
-    c.backoffMaxMs,
-    c.presentLifetimeMs,
-    c.refreshWindowMs,
-    c.refreshProbes,
-    c.recentUseMs,
-    c.locktimeMs,
-    c.incompleteEntries,
-    c.nexistEntries,
-    c.presentEntries,
-    c.staticEntries,
-    c.idleEvictMs,
-    c.queuePerEntry,
-    c.queuePerInterface,
-    c.requestRate,
-    c.requestBurst,
-    c.refreshReserve,
-    c.icmpRate,
-    c.icmpBurst,
-    c.tickWork,
-    c.acceptUnsolicited ? 1 : 0,
-    c.learnOnNexistClear ? 1 : 0,
-    c.requestRing,
-    c.replyRing,
-    Math.floor(c.mac / 2 ** 32),
-    c.mac % 2 ** 32,
-    c.addresses.length,
-    c.onLink.length,
-  ];
-  target.fill(0, offset, offset + CONFIG_WORDS);
-  target.set(words, offset);
+  target.fill(0, offset, offset + CFG_WORDS);
+  target[offset + CFG_RETRANSMIT_MS] = c.retransmitMs;
+  target[offset + CFG_REQUESTS] = c.requestsPerResolution;
+  target[offset + CFG_DEMAND] = c.retryMode === "demand" ? 1 : 0;
+  target[offset + CFG_NEXIST_HOLD_MS] = c.nexistHoldMs;
+  target[offset + CFG_BACKOFF] = c.nexistBackoff ? 1 : 0;
+  target[offset + CFG_BACKOFF_BASE_MS] = c.backoffBaseMs;
+  target[offset + CFG_BACKOFF_MAX_MS] = c.backoffMaxMs;
+  target[offset + CFG_PRESENT_LIFETIME_MS] = c.presentLifetimeMs;
+  target[offset + CFG_REFRESH_WINDOW_MS] = c.refreshWindowMs;
+  target[offset + CFG_REFRESH_PROBES] = c.refreshProbes;
+  target[offset + CFG_RECENT_USE_MS] = c.recentUseMs;
+  target[offset + CFG_LOCKTIME_MS] = c.locktimeMs;
+  target[offset + CFG_INCOMPLETE_ENTRIES] = c.incompleteEntries;
+  target[offset + CFG_NEXIST_ENTRIES] = c.nexistEntries;
+  target[offset + CFG_PRESENT_ENTRIES] = c.presentEntries;
+  target[offset + CFG_STATIC_ENTRIES] = c.staticEntries;
+  target[offset + CFG_IDLE_EVICT_MS] = c.idleEvictMs;
+  target[offset + CFG_QUEUE_PER_ENTRY] = c.queuePerEntry;
+  target[offset + CFG_QUEUE_PER_INTERFACE] = c.queuePerInterface;
+  target[offset + CFG_REQUEST_RATE] = c.requestRate;
+  target[offset + CFG_REQUEST_BURST] = c.requestBurst;
+  target[offset + CFG_REFRESH_RESERVE] = c.refreshReserve;
+  target[offset + CFG_ICMP_RATE] = c.icmpRate;
+  target[offset + CFG_ICMP_BURST] = c.icmpBurst;
+  target[offset + CFG_TICK_WORK] = c.tickWork;
+  target[offset + CFG_ACCEPT_UNSOLICITED] = c.acceptUnsolicited ? 1 : 0;
+  target[offset + CFG_LEARN_ON_CLEAR] = c.learnOnNexistClear ? 1 : 0;
+  target[offset + CFG_REQUEST_RING] = c.requestRing;
+  target[offset + CFG_REPLY_RING] = c.replyRing;
+  target[offset + CFG_MAC_HIGH] = Math.floor(c.mac / 2 ** 32);
+  target[offset + CFG_MAC_LOW] = c.mac % 2 ** 32;
+  target[offset + CFG_OWN_COUNT] = c.addresses.length;
+  target[offset + CFG_ON_LINK_COUNT] = c.onLink.length;
   c.addresses.forEach((a, k) => {
-    target[offset + 33 + 2 * k] = a.address;
-    target[offset + 34 + 2 * k] = a.length;
+    target[offset + CFG_OWN + 2 * k] = a.address;
+    target[offset + CFG_OWN + 2 * k + 1] = a.length;
   });
   c.onLink.forEach((p, k) => {
-    target[offset + 49 + 2 * k] = p.network;
-    target[offset + 50 + 2 * k] = p.length;
+    target[offset + CFG_ON_LINK + 2 * k] = p.network;
+    target[offset + CFG_ON_LINK + 2 * k + 1] = p.length;
   });
-  target[offset + 65] = c.seenEntries;
-  target[offset + 66] = c.seenWindowMs;
+  target[offset + CFG_SEEN_ENTRIES] = c.seenEntries;
+  target[offset + CFG_SEEN_WINDOW_MS] = c.seenWindowMs;
 }

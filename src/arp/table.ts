@@ -10,7 +10,65 @@
 import { CapacityError, ConfigError, describe } from "../errors.js";
 import { type IPv4Input, toIPv4, formatIPv4 } from "../net/address.js";
 import type { MacInput } from "../net/mac.js";
-import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
+import { type Core, type CoreAttachment, coreFrom, disposedCore } from "../wasm/core.js";
+import {
+  ENTRY_EXPIRES,
+  ENTRY_FAILURES,
+  ENTRY_FLAGS,
+  ENTRY_IP,
+  ENTRY_LAST_USED,
+  ENTRY_MAC_HIGH,
+  ENTRY_MAC_LOW,
+  ENTRY_QUEUED,
+  ENTRY_REQUESTS,
+  ENTRY_UPDATED,
+  ENTRY_WORDS,
+  FLAG_REFRESHING,
+  FLAG_STATIC,
+  FLAG_UNCONFIRMED,
+  OCCUPANCY_WORDS,
+  OCC_BYTES,
+  OCC_FREE_TOKENS,
+  OCC_INCOMPLETE,
+  OCC_INCOMPLETE_CAPACITY,
+  OCC_INDEX_CAPACITY,
+  OCC_INDEX_ENTRIES,
+  OCC_LONGEST_PROBE,
+  OCC_NEXIST,
+  OCC_NEXIST_CAPACITY,
+  OCC_NEXIST_POSITIONS,
+  OCC_OBLIGATIONS,
+  OCC_PEAK_INCOMPLETE,
+  OCC_PEAK_NEXIST,
+  OCC_PEAK_PRESENT,
+  OCC_PEAK_QUEUED,
+  OCC_PENDING_RELEASES,
+  OCC_PENDING_REPLIES,
+  OCC_PENDING_REQUESTS,
+  OCC_PRESENT,
+  OCC_PRESENT_CAPACITY,
+  OCC_QUEUED,
+  OCC_QUEUE_CAPACITY,
+  OCC_SEEN,
+  OCC_SEEN_CAPACITY,
+  OCC_STATIC,
+  OCC_STATIC_CAPACITY,
+  OUT_BYTES,
+  OUT_MAC,
+  OUT_SENDER,
+  OUT_TARGET,
+  OUT_TIME,
+  RELEASE_SENT,
+  REL_BYTES,
+  REL_HANDLE,
+  REL_ICMP,
+  REL_IP,
+  REL_MAC,
+  REL_REASON,
+  TABLE_BAD_INTERFACE,
+  TABLE_CLOCK_BACKWARDS,
+  XFLAG_FULL,
+} from "./layout.js";
 import type { WasmExports } from "../wasm/exports.js";
 import type { HeapViews } from "../wasm/views.js";
 import { type ArpOptions, type ArpInterfaceConfig, normalizeArpOptions, writeConfigBlock, CONFIG_WORDS } from "./options.js";
@@ -40,11 +98,9 @@ const CHUNK = 16384;
 const DEFAULT_ARP_BYTES = 1024 ** 3;
 /** Records per drain call into the core. */
 const DRAIN = 1024;
-const ENTRY_WORDS = 10;
 const SCAN = 512;
 /** The staging areas the table allocates beside its budget (batch and scratch). */
 const STAGING_BYTES = CHUNK * 17 + 64 * 1024;
-const OCCUPANCY_WORDS = 26;
 
 /** The interfaces as the table sees them. */
 export interface ArpInterfaceInfo {
@@ -77,15 +133,16 @@ export class ArpTable {
   /** The core the table lives on. */
   readonly core: Core;
   readonly #attachment: CoreAttachment;
-  readonly #wasm: WasmExports;
+  #wasm: WasmExports;
   readonly #handle: number;
-  readonly #views: HeapViews;
+  #views: HeapViews;
   readonly #config: ArpInterfaceConfig[];
   /** Staging: CHUNK addresses (u32), verdicts (u8), MACs (u64), handles (u32). */
-  readonly #batch: number;
+  #batch: number;
   /** Staging for drains, counters, occupancy and entry scans. */
-  readonly #scratch: number;
+  #scratch: number;
   #now = 0;
+  #disposed = false;
   /** Interfaces as the table sees them. */
   readonly interfaces: readonly ArpInterfaceInfo[];
   /** Total packet handles: handles are 0 … handleCount − 1 (interface i's follow those of 0 … i − 1). */
@@ -131,7 +188,9 @@ export class ArpTable {
     }
     w.free(block);
     this.#batch = w.alloc(CHUNK * 17);
-    this.#scratch = w.alloc(Math.max(DRAIN * 24, SCAN * ENTRY_WORDS * 8, ARP_COUNTER_NAMES.length * 8, OCCUPANCY_WORDS * 8));
+    this.#scratch = w.alloc(
+      Math.max(DRAIN * Math.max(OUT_BYTES, REL_BYTES), SCAN * ENTRY_WORDS * 8, ARP_COUNTER_NAMES.length * 8, OCCUPANCY_WORDS * 8),
+    );
     this.#views = core.views;
     this.handleCount = w.arpHandleCount(this.#handle);
     this.interfaces = Object.freeze(
@@ -302,16 +361,16 @@ export class ArpTable {
           const n = w.arpOutputTake(this.#handle, ifIndex, which, this.#scratch, DRAIN);
           const views = this.#views.refresh();
           for (let k = 0; k < n; k++) {
-            const at = this.#scratch + k * 24;
-            const mac = views.u32[(at + 12) >>> 2]! * 2 ** 32 + views.u32[(at + 8) >>> 2]!;
+            const at = this.#scratch + k * OUT_BYTES;
+            const mac = views.u32[(at + OUT_MAC + 4) >>> 2]! * 2 ** 32 + views.u32[(at + OUT_MAC) >>> 2]!;
             out.push({
               ifIndex,
               op: which === 0 ? "request" : "reply",
-              targetIp: formatIPv4(views.u32[(at + 16) >>> 2]!),
+              targetIp: formatIPv4(views.u32[(at + OUT_TARGET) >>> 2]!),
               targetMac: which === 0 && mac === 0 ? null : macText(mac),
-              senderIp: formatIPv4(views.u32[(at + 20) >>> 2]!),
+              senderIp: formatIPv4(views.u32[(at + OUT_SENDER) >>> 2]!),
               senderMac,
-              time: views.u32[(at + 4) >>> 2]! * 2 ** 32 + views.u32[at >>> 2]!,
+              time: views.u32[(at + OUT_TIME + 4) >>> 2]! * 2 ** 32 + views.u32[(at + OUT_TIME) >>> 2]!,
             });
           }
           if (n < DRAIN) break;
@@ -330,14 +389,15 @@ export class ArpTable {
         const n = w.arpReleasedTake(this.#handle, ifIndex, this.#scratch, DRAIN);
         const views = this.#views.refresh();
         for (let k = 0; k < n; k++) {
-          const at = this.#scratch + k * 24;
-          const handle = views.u32[(at + 8) >>> 2]!;
-          const ip = formatIPv4(views.u32[(at + 12) >>> 2]!);
-          const reason = views.u8[at + 16]!;
-          if (reason === 0) {
-            out.push({ handle, ifIndex, ip, status: "sent", mac: macText(views.u32[(at + 4) >>> 2]! * 2 ** 32 + views.u32[at >>> 2]!) });
+          const at = this.#scratch + k * REL_BYTES;
+          const handle = views.u32[(at + REL_HANDLE) >>> 2]!;
+          const ip = formatIPv4(views.u32[(at + REL_IP) >>> 2]!);
+          const reason = views.u8[at + REL_REASON]!;
+          if (reason === RELEASE_SENT) {
+            const mac = views.u32[(at + REL_MAC + 4) >>> 2]! * 2 ** 32 + views.u32[(at + REL_MAC) >>> 2]!;
+            out.push({ handle, ifIndex, ip, status: "sent", mac: macText(mac) });
           } else {
-            out.push({ handle, ifIndex, ip, status: "dropped", reason: releaseReason(reason), icmp: views.u8[at + 17] === 1 });
+            out.push({ handle, ifIndex, ip, status: "dropped", reason: releaseReason(reason), icmp: views.u8[at + REL_ICMP] === 1 });
           }
         }
         if (n < DRAIN) break;
@@ -399,8 +459,8 @@ export class ArpTable {
     this.#wasm.arpTableCounters(this.#handle, this.#scratch);
     const f64 = this.#views.refresh().f64;
     const result = Object.fromEntries(ARP_COUNTER_NAMES.map((name, c) => [name, totals[c]!])) as ArpCounters;
-    result.badInterface = f64[this.#scratch >>> 3]!;
-    result.clockBackwards = f64[(this.#scratch >>> 3) + 1]!;
+    result.badInterface = f64[(this.#scratch >>> 3) + TABLE_BAD_INTERFACE]!;
+    result.clockBackwards = f64[(this.#scratch >>> 3) + TABLE_CLOCK_BACKWARDS]!;
     return result;
   }
 
@@ -413,22 +473,28 @@ export class ArpTable {
       return {
         ifIndex,
         name: c.name,
-        present: o(0),
-        static: o(1),
-        incomplete: o(2),
-        nexist: o(3),
-        nexistPositions: o(4),
-        queued: o(5),
-        pendingReleases: o(6),
-        pendingRequests: o(7),
-        pendingReplies: o(8),
-        bytes: o(9),
-        capacity: { present: o(10), static: o(11), incomplete: o(12), nexist: o(13), queue: o(14) },
-        peak: { present: o(15), incomplete: o(16), nexist: o(17), queued: o(18) },
-        freeTokens: o(22),
-        obligations: o(23),
-        seen: o(24),
-        seenCapacity: o(25),
+        present: o(OCC_PRESENT),
+        static: o(OCC_STATIC),
+        incomplete: o(OCC_INCOMPLETE),
+        nexist: o(OCC_NEXIST),
+        nexistPositions: o(OCC_NEXIST_POSITIONS),
+        queued: o(OCC_QUEUED),
+        pendingReleases: o(OCC_PENDING_RELEASES),
+        pendingRequests: o(OCC_PENDING_REQUESTS),
+        pendingReplies: o(OCC_PENDING_REPLIES),
+        bytes: o(OCC_BYTES),
+        capacity: {
+          present: o(OCC_PRESENT_CAPACITY),
+          static: o(OCC_STATIC_CAPACITY),
+          incomplete: o(OCC_INCOMPLETE_CAPACITY),
+          nexist: o(OCC_NEXIST_CAPACITY),
+          queue: o(OCC_QUEUE_CAPACITY),
+        },
+        peak: { present: o(OCC_PEAK_PRESENT), incomplete: o(OCC_PEAK_INCOMPLETE), nexist: o(OCC_PEAK_NEXIST), queued: o(OCC_PEAK_QUEUED) },
+        freeTokens: o(OCC_FREE_TOKENS),
+        obligations: o(OCC_OBLIGATIONS),
+        seen: o(OCC_SEEN),
+        seenCapacity: o(OCC_SEEN_CAPACITY),
       };
     });
     const sum = (key: "present" | "static" | "incomplete" | "nexist" | "queued" | "bytes") => interfaces.reduce((s, i) => s + i[key], 0);
@@ -449,7 +515,7 @@ export class ArpTable {
     this.#wasm.arpOccupancy(this.#handle, ifIndex, this.#scratch);
     const f = this.#views.refresh().f64;
     const o = (k: number) => f[(this.#scratch >>> 3) + k]!;
-    return { entries: o(19), capacity: o(20), longestProbe: o(21) };
+    return { entries: o(OCC_INDEX_ENTRIES), capacity: o(OCC_INDEX_CAPACITY), longestProbe: o(OCC_LONGEST_PROBE) };
   }
 
   /** The state of the entry for `ip` on `ifIndex`. */
@@ -491,8 +557,20 @@ export class ArpTable {
     return renderArp(this.entries(options.ifIndex), this.interfaces, this.occupancy(), { now: this.#now, ...options });
   }
 
-  /** Gives the table's reservation back to its core; it must not be used afterwards. Also `Symbol.dispose`. */
+  /**
+   * Frees the table's memory in its core (interfaces, pools, rings, staging) and gives its
+   * reservation back (idempotent). Any later use throws a ConfigError (code "disposed").
+   * Also `Symbol.dispose`.
+   */
   dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    const w = this.#wasm;
+    w.arpDestroy(this.#handle);
+    w.free(this.#batch);
+    w.free(this.#scratch);
+    this.#wasm = disposedCore("ArpTable");
+    this.#views = disposedCore("ArpTable");
     this.core.detach(this.#attachment);
   }
 
@@ -516,22 +594,22 @@ export class ArpTable {
 
 /** An entry from the core's scan record (see arpEntryScan). */
 function entryFromWords(ifIndex: number, kind: number, v: (j: number) => number): ArpEntry {
-  const ip = formatIPv4(v(0));
+  const ip = formatIPv4(v(ENTRY_IP));
   if (kind === 1) {
-    const flags = v(3);
-    const mac = macText(v(1) * 2 ** 32 + v(2));
-    if (flags & 1) return { ifIndex, ip, state: "static", mac, updatedAt: v(5) };
+    const flags = v(ENTRY_FLAGS);
+    const mac = macText(v(ENTRY_MAC_HIGH) * 2 ** 32 + v(ENTRY_MAC_LOW));
+    if (flags & FLAG_STATIC) return { ifIndex, ip, state: "static", mac, updatedAt: v(ENTRY_UPDATED) };
     return {
       ifIndex,
       ip,
       state: "present",
       mac,
-      unconfirmed: (flags & 2) !== 0,
-      refreshing: (flags & 16) !== 0,
-      expiresAt: v(4),
-      updatedAt: v(5),
-      lastUsedAt: v(6),
-      requests: v(7),
+      unconfirmed: (flags & FLAG_UNCONFIRMED) !== 0,
+      refreshing: (flags & FLAG_REFRESHING) !== 0,
+      expiresAt: v(ENTRY_EXPIRES),
+      updatedAt: v(ENTRY_UPDATED),
+      lastUsedAt: v(ENTRY_LAST_USED),
+      requests: v(ENTRY_REQUESTS),
     };
   }
   if (kind === 2)
@@ -539,12 +617,19 @@ function entryFromWords(ifIndex: number, kind: number, v: (j: number) => number)
       ifIndex,
       ip,
       state: "incomplete",
-      expiresAt: v(4),
-      updatedAt: v(5),
-      lastUsedAt: v(6),
-      requests: v(7),
-      queued: v(8),
-      failures: v(9),
+      expiresAt: v(ENTRY_EXPIRES),
+      updatedAt: v(ENTRY_UPDATED),
+      lastUsedAt: v(ENTRY_LAST_USED),
+      requests: v(ENTRY_REQUESTS),
+      queued: v(ENTRY_QUEUED),
+      failures: v(ENTRY_FAILURES),
     };
-  return { ifIndex, ip, state: "nexist", expiresAt: v(4), failures: v(9), full: (v(3) & 1) !== 0 };
+  return {
+    ifIndex,
+    ip,
+    state: "nexist",
+    expiresAt: v(ENTRY_EXPIRES),
+    failures: v(ENTRY_FAILURES),
+    full: (v(ENTRY_FLAGS) & XFLAG_FULL) !== 0,
+  };
 }

@@ -12,7 +12,30 @@ import { type PrefixInput, parsePrefix, formatPrefix, networkWords } from "../ne
 import { type MacInput, parseMac, formatMac } from "../net/mac.js";
 import type { WasmExports } from "../wasm/exports.js";
 import type { HeapViews } from "../wasm/views.js";
-import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
+import { type Core, type CoreAttachment, coreFrom, disposedCore } from "../wasm/core.js";
+import {
+  FAMILY_ABORTED,
+  FAMILY_INSERTS,
+  FAMILY_INVALIDATIONS,
+  FAMILY_LEAF_REFS,
+  FAMILY_NODE_REFS,
+  FAMILY_PEAK_ROUTES,
+  FAMILY_PLIES,
+  FAMILY_REVISIONS,
+  FAMILY_ROUTES,
+  FAMILY_STAT_SLOTS,
+  FAMILY_TABLE_BYTES,
+  FAMILY_TRIE_BYTES,
+  FAMILY_WIDENINGS,
+  FIB_STAT_ADJACENCIES,
+  FIB_STAT_BUDGET_LIMIT,
+  FIB_STAT_BUDGET_USED,
+  FIB_STAT_LOAD_SHARE_BYTES,
+  FIB_STAT_LOAD_SHARE_ROUTES,
+  FIB_STAT_LOAD_SHARES,
+  FIB_STAT_RESETS,
+  FIB_STAT_VERSION,
+} from "./layout.js";
 import { checkOptionNames } from "../common/validation.js";
 import { fmix64 } from "../common/mix.js";
 import { PacketBatch } from "../packet/batch.js";
@@ -175,14 +198,15 @@ export class Fib {
   /** The core the FIB lives on. */
   readonly core: Core;
   readonly #attachment: CoreAttachment;
-  readonly #wasm: WasmExports;
+  #wasm: WasmExports;
   readonly #handle: number;
-  readonly #views: HeapViews;
+  #views: HeapViews;
   readonly #adjacencies = new Map<number, { kind: AdjacencyKind; interface?: string | number; nextHop?: string; mac?: string }>();
   readonly #hashId: string;
   /** Scratch: 16 bytes for one IPv6 address, then 96 bytes of counters. */
   readonly #scratch: number;
   #staging = 0;
+  #disposed = false;
   /** Load-sharing elements by their sorted path list, and the count of frees last seen. */
   readonly #elements = new Map<string, number>();
   #elementFrees = 0;
@@ -355,8 +379,8 @@ export class Fib {
   /** Number of routes (of one family, or of both). */
   size(family?: Family): number {
     const stats = this.#familyCounters(family ?? 4, false);
-    if (family !== undefined) return stats[0]!;
-    return stats[0]! + this.#familyCounters(6, false)[0]!;
+    if (family !== undefined) return stats[FAMILY_ROUTES]!;
+    return stats[FAMILY_ROUTES]! + this.#familyCounters(6, false)[FAMILY_ROUTES]!;
   }
 
   /** Every route of one family (or both), in no particular order. */
@@ -509,20 +533,24 @@ export class Fib {
     const f = this.#views.refresh().f64;
     const base = (this.#scratch + 16) >>> 3;
     return {
-      tableVersion: f[base]!,
+      tableVersion: f[base + FIB_STAT_VERSION]!,
       routes: ipv4.routes + ipv6.routes,
       leaves: ipv4.leaves + ipv6.leaves,
       nodes: ipv4.nodes + ipv6.nodes,
-      bytes: f[base + 2]!,
+      bytes: f[base + FIB_STAT_BUDGET_USED]!,
       inserts: ipv4.inserts + ipv6.inserts,
       invalidations: ipv4.invalidations + ipv6.invalidations,
       revisions: ipv4.revisions + ipv6.revisions,
       aborted: ipv4.aborted + ipv6.aborted,
-      resets: f[base + 1]!,
-      adjacencies: f[base + 6]!,
-      budgetBytes: f[base + 3]!,
+      resets: f[base + FIB_STAT_RESETS]!,
+      adjacencies: f[base + FIB_STAT_ADJACENCIES]!,
+      budgetBytes: f[base + FIB_STAT_BUDGET_LIMIT]!,
       hashId: this.#hashId,
-      loadSharing: { elements: f[base + 7]!, bytes: f[base + 8]!, references: f[base + 9]! },
+      loadSharing: {
+        elements: f[base + FIB_STAT_LOAD_SHARES]!,
+        bytes: f[base + FIB_STAT_LOAD_SHARE_BYTES]!,
+        references: f[base + FIB_STAT_LOAD_SHARE_ROUTES]!,
+      },
       refcounts: { leaf: ipv4.refcounts.leaf + ipv6.refcounts.leaf, node: ipv4.refcounts.node + ipv6.refcounts.node },
       ipv4,
       ipv6,
@@ -532,14 +560,24 @@ export class Fib {
   #usedBytes(): number {
     const v4 = this.#familyCounters(4, false);
     const v6 = this.#familyCounters(6, false);
-    return v4[2]! + v4[3]! + v6[2]! + v6[3]!;
+    return v4[FAMILY_TRIE_BYTES]! + v4[FAMILY_TABLE_BYTES]! + v6[FAMILY_TRIE_BYTES]! + v6[FAMILY_TABLE_BYTES]!;
   }
 
   /**
-   * Gives the FIB's reservation back to its core; the FIB must not be used afterwards.
+   * Frees the FIB's memory in its core (tries, route tables, adjacencies, staging) and gives its
+   * reservation back (idempotent). Any later use throws a ConfigError (code "disposed").
    * Also `Symbol.dispose`, so `using fib = new Fib({ core })` works.
    */
   dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    const w = this.#wasm;
+    w.fibDestroy(this.#handle);
+    w.free(this.#scratch);
+    if (this.#staging !== 0) w.free(this.#staging);
+    this.#staging = 0;
+    this.#wasm = disposedCore("Fib");
+    this.#views = disposedCore("Fib");
     this.core.detach(this.#attachment);
   }
 
@@ -549,24 +587,24 @@ export class Fib {
 
   #familyCounters(family: Family, countRefs: boolean): Float64Array {
     this.#wasm.fibFamilyStats(this.#handle, family, this.#scratch + 16, countRefs);
-    return this.#views.refresh().f64.slice((this.#scratch + 16) >>> 3, ((this.#scratch + 16) >>> 3) + 12);
+    return this.#views.refresh().f64.slice((this.#scratch + 16) >>> 3, ((this.#scratch + 16) >>> 3) + FAMILY_STAT_SLOTS);
   }
 
   #familySummary(family: Family): FibFamilySummary {
     const c = this.#familyCounters(family, true);
-    const hasRoot = c[2]! >= ROOT_BYTES;
+    const hasRoot = c[FAMILY_TRIE_BYTES]! >= ROOT_BYTES;
     return {
-      routes: c[0]!,
-      leaves: c[0]!,
-      nodes: c[1]! + (hasRoot ? 1 : 0),
-      bytes: c[2]! + c[3]!,
-      inserts: c[4]!,
-      invalidations: c[5]!,
-      revisions: c[6]!,
-      aborted: c[7]!,
-      peak: c[8]!,
-      entryBits: c[9]! > 0 ? 32 : 16,
-      refcounts: { leaf: c[10]!, node: c[11]! },
+      routes: c[FAMILY_ROUTES]!,
+      leaves: c[FAMILY_ROUTES]!,
+      nodes: c[FAMILY_PLIES]! + (hasRoot ? 1 : 0),
+      bytes: c[FAMILY_TRIE_BYTES]! + c[FAMILY_TABLE_BYTES]!,
+      inserts: c[FAMILY_INSERTS]!,
+      invalidations: c[FAMILY_INVALIDATIONS]!,
+      revisions: c[FAMILY_REVISIONS]!,
+      aborted: c[FAMILY_ABORTED]!,
+      peak: c[FAMILY_PEAK_ROUTES]!,
+      entryBits: c[FAMILY_WIDENINGS]! > 0 ? 32 : 16,
+      refcounts: { leaf: c[FAMILY_LEAF_REFS]!, node: c[FAMILY_NODE_REFS]! },
     };
   }
 

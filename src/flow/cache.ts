@@ -10,7 +10,7 @@
 import { CapacityError, ConfigError, describe } from "../errors.js";
 import type { WasmExports } from "../wasm/exports.js";
 import { seedHalves } from "../wasm/views.js";
-import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
+import { type Core, type CoreAttachment, coreFrom, disposedCore } from "../wasm/core.js";
 import { PacketBatch, type PacketBatchOptions } from "../packet/batch.js";
 import {
   type ExpiredFlow,
@@ -25,6 +25,41 @@ import {
 } from "./record.js";
 import { type FlowCacheCounters, type FlowStatistics, PROTOCOL_CATEGORY_NAMES } from "./statistics.js";
 import { type JsonLinesSink, writeJsonLines } from "./json-lines.js";
+import {
+  C_PACKETS_IN,
+  C_BYTES_IN,
+  C_PACKETS_ACCOUNTED,
+  C_BYTES_ACCOUNTED,
+  C_PACKETS_REFUSED,
+  C_BYTES_REFUSED,
+  C_REFUSED_NOT_IP,
+  C_REFUSED_NO_ROOM,
+  C_REFUSED_PROBE_LIMIT,
+  C_REFUSED_COUNTER_FULL,
+  C_FLOWS_ADDED,
+  C_ALLOC_FAILURES,
+  C_AGER_POLLS,
+  C_AGER_EXAMINED,
+  C_EXPORT_STALLS,
+  C_FLOWS_EXPIRED,
+  C_PACKETS_EXPIRED,
+  C_BYTES_EXPIRED,
+  C_UNSELECTED,
+  C_LOOKUPS,
+  C_PROBES,
+  C_LONGEST_PROBE,
+  C_EXPIRED_BY_REASON,
+  COUNTER_SLOTS,
+  NONE,
+  SIZE_BUCKETS,
+  PROTOCOL_CATEGORIES,
+  PROTOCOL_FIELDS,
+  PROTOCOL_FLOWS,
+  PROTOCOL_PACKETS,
+  PROTOCOL_BYTES,
+  PROTOCOL_ACTIVE_MS,
+  PROTOCOL_IDLE_MS,
+} from "./layout.js";
 import {
   type FlowCacheOptions,
   type FlowSamplingConfig,
@@ -45,10 +80,6 @@ export {
 
 /** WebAssembly memory for drainJsonLines' lines, allocated on first use: ~100 lines and more. */
 const JSON_SCRATCH_BYTES = 64 * 1024;
-const NONE = 0xffffffff;
-const COUNTER_SLOTS = 32;
-const SIZE_BUCKETS = 26;
-const PROTOCOL_CATEGORIES = 20;
 
 const FLOW_CACHE_OPTION_NAMES = [
   "capacity",
@@ -67,28 +98,33 @@ const FLOW_CACHE_OPTION_NAMES = [
 export function decodeCounters(slots: ArrayLike<bigint>, activeFlows: number, queuedFlows: number): FlowCacheCounters {
   const n = (i: number) => Number(slots[i]!);
   const expired = {} as Record<FlowEndReason, number>;
-  FLOW_END_REASONS.forEach((reason, k) => (expired[reason] = n(22 + k)));
+  FLOW_END_REASONS.forEach((reason, k) => (expired[reason] = n(C_EXPIRED_BY_REASON + k)));
   return {
-    packetsIn: n(0),
-    bytesIn: n(1),
-    packetsAccounted: n(2),
-    bytesAccounted: n(3),
-    packetsRefused: n(4),
-    bytesRefused: n(5),
-    refused: { notIp: n(6), noRoom: n(7), probeLimit: n(8), counterFull: n(9) },
-    flowsAdded: n(10),
-    allocFailures: n(11),
-    agerPolls: n(12),
-    agerEntriesExamined: n(13),
-    exportStalls: n(14),
-    flowsExpired: n(15),
+    packetsIn: n(C_PACKETS_IN),
+    bytesIn: n(C_BYTES_IN),
+    packetsAccounted: n(C_PACKETS_ACCOUNTED),
+    bytesAccounted: n(C_BYTES_ACCOUNTED),
+    packetsRefused: n(C_PACKETS_REFUSED),
+    bytesRefused: n(C_BYTES_REFUSED),
+    refused: {
+      notIp: n(C_REFUSED_NOT_IP),
+      noRoom: n(C_REFUSED_NO_ROOM),
+      probeLimit: n(C_REFUSED_PROBE_LIMIT),
+      counterFull: n(C_REFUSED_COUNTER_FULL),
+    },
+    flowsAdded: n(C_FLOWS_ADDED),
+    allocFailures: n(C_ALLOC_FAILURES),
+    agerPolls: n(C_AGER_POLLS),
+    agerEntriesExamined: n(C_AGER_EXAMINED),
+    exportStalls: n(C_EXPORT_STALLS),
+    flowsExpired: n(C_FLOWS_EXPIRED),
     expired,
-    packetsExpired: n(16),
-    bytesExpired: n(17),
-    unselected: n(18),
-    lookups: n(19),
-    probes: n(20),
-    longestProbe: n(21),
+    packetsExpired: n(C_PACKETS_EXPIRED),
+    bytesExpired: n(C_BYTES_EXPIRED),
+    unselected: n(C_UNSELECTED),
+    lookups: n(C_LOOKUPS),
+    probes: n(C_PROBES),
+    longestProbe: n(C_LONGEST_PROBE),
     activeFlows,
     queuedFlows,
   };
@@ -209,6 +245,7 @@ export class FlowCache {
     if (this.#jsonScratch !== 0) this.wasm.free(this.#jsonScratch);
     if (this.#selection !== 0) this.wasm.free(this.#selection);
     this.wasm.flowCacheFree(this.handle);
+    (this as { wasm: WasmExports }).wasm = disposedCore("FlowCache");
     this.core.detach(this.#attachment);
   }
 
@@ -372,17 +409,17 @@ export class FlowCache {
     const buffer = this.wasm.memory.buffer;
     const sizes = new BigUint64Array(buffer, this.wasm.flowCacheSizes(this.handle), SIZE_BUCKETS);
     const at = this.wasm.flowCacheProtocols(this.handle);
-    const counts = new BigUint64Array(buffer, at, PROTOCOL_CATEGORIES * 5);
-    const times = new Float64Array(buffer, at, PROTOCOL_CATEGORIES * 5);
+    const counts = new BigUint64Array(buffer, at, PROTOCOL_CATEGORIES * PROTOCOL_FIELDS);
+    const times = new Float64Array(buffer, at, PROTOCOL_CATEGORIES * PROTOCOL_FIELDS);
     return {
       sizeDistribution: Array.from(sizes, Number),
       protocols: PROTOCOL_CATEGORY_NAMES.map((name, k) => ({
         name,
-        flows: Number(counts[k * 5]!),
-        packets: Number(counts[k * 5 + 1]!),
-        bytes: Number(counts[k * 5 + 2]!),
-        activeMs: times[k * 5 + 3]!,
-        idleMs: times[k * 5 + 4]!,
+        flows: Number(counts[k * PROTOCOL_FIELDS + PROTOCOL_FLOWS]!),
+        packets: Number(counts[k * PROTOCOL_FIELDS + PROTOCOL_PACKETS]!),
+        bytes: Number(counts[k * PROTOCOL_FIELDS + PROTOCOL_BYTES]!),
+        activeMs: times[k * PROTOCOL_FIELDS + PROTOCOL_ACTIVE_MS]!,
+        idleMs: times[k * PROTOCOL_FIELDS + PROTOCOL_IDLE_MS]!,
       })),
     };
   }

@@ -1,9 +1,49 @@
 /**
  * Flow records: what the flow cache keeps per flow and hands to the export queue, as plain
- * objects; and the 112/128-byte layout they have in WebAssembly memory (assembly/flow/state.ts).
+ * objects; and the layout they have in WebAssembly memory (src/flow/layout.ts, generated from assembly/flow/state.ts).
  */
 
 import { formatIPv4, formatIPv6 } from "../net/address.js";
+import {
+  CAPTURED_FRAGMENT,
+  CAPTURED_ICMP,
+  CAPTURED_MAC,
+  EXPORT_RECORD_BYTES,
+  NO_VLAN,
+  RECORD_BYTES,
+  REASON_FLUSH,
+  TCP_FLAG_BITS,
+  OFF_BYTES,
+  OFF_DIRECTION,
+  OFF_DST,
+  OFF_DST_MAC,
+  OFF_DST_PORT,
+  OFF_END_REASON,
+  OFF_ENTRY_ID,
+  OFF_EXPIRED_AT,
+  OFF_FIRST,
+  OFF_FRAGMENT_OFFSET,
+  OFF_ICMP_CODE,
+  OFF_ICMP_TYPE,
+  OFF_INPUT_VLAN,
+  OFF_INTERFACE,
+  OFF_IP_ID,
+  OFF_LAST,
+  OFF_MAX_LENGTH,
+  OFF_MAX_TTL,
+  OFF_MIN_LENGTH,
+  OFF_MIN_TTL,
+  OFF_OUTPUT_VLAN,
+  OFF_PACKETS,
+  OFF_PROTOCOL,
+  OFF_SEQUENCE,
+  OFF_SRC,
+  OFF_SRC_MAC,
+  OFF_SRC_PORT,
+  OFF_TCP_FLAGS,
+  OFF_TOS,
+  OFF_VERSION,
+} from "./layout.js";
 
 /** Which key fields identify a flow, as the Catalyst MLS flow masks do. */
 export type FlowMask = "full" | "destination-source" | "destination";
@@ -76,65 +116,62 @@ export interface ExpiredFlow extends FlowRecord {
   sequence: number;
 }
 
-/** Bytes of a flow record and of an export record in WebAssembly memory. */
-export const FLOW_RECORD_BYTES = 112;
-export const EXPORT_RECORD_BYTES = 128;
-const CAPTURED_FRAGMENT = 0x1000;
-const CAPTURED_ICMP = 0x2000;
-const CAPTURED_MAC = 0x4000;
-const NO_VLAN = 0xffff;
+/** Bytes of a flow record in WebAssembly memory (an export record is EXPORT_RECORD_BYTES). */
+export const FLOW_RECORD_BYTES = RECORD_BYTES;
+export { EXPORT_RECORD_BYTES };
 
-function address(view: DataView, at: number, version: number): string {
-  const w0 = view.getUint32(at, true);
+/** The address field at byte `field` (four u32 words, most significant first; IPv4 in word 0). */
+function address(view: DataView, field: number, version: number): string {
+  const w0 = view.getUint32(field, true);
   if (version === 4) return formatIPv4(w0);
-  return formatIPv6([w0, view.getUint32(at + 4, true), view.getUint32(at + 8, true), view.getUint32(at + 12, true)]);
+  return formatIPv6([w0, view.getUint32(field + 4, true), view.getUint32(field + 8, true), view.getUint32(field + 12, true)]);
 }
 
 const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 
 /** `aa:bb:cc:dd:ee:ff` (as formatMac writes it), from six bytes of `view`. */
-function mac(view: DataView, at: number): string {
+function mac(view: DataView, field: number): string {
   const h = HEX_BYTE;
-  return `${h[view.getUint8(at)]}:${h[view.getUint8(at + 1)]}:${h[view.getUint8(at + 2)]}:${h[view.getUint8(at + 3)]}:${h[view.getUint8(at + 4)]}:${h[view.getUint8(at + 5)]}`;
+  return `${h[view.getUint8(field)]}:${h[view.getUint8(field + 1)]}:${h[view.getUint8(field + 2)]}:${h[view.getUint8(field + 3)]}:${h[view.getUint8(field + 4)]}:${h[view.getUint8(field + 5)]}`;
 }
 
 /** Decodes the flow record at byte `at` of `view` (layout of assembly/flow/state.ts). */
 export function decodeFlowRecord(view: DataView, at: number, entry: number): FlowRecord {
-  const version = view.getUint8(at + 38) === 6 ? 6 : 4;
-  const flags = view.getUint16(at + 106, true);
+  const version = view.getUint8(at + OFF_VERSION) === 6 ? 6 : 4;
+  const flags = view.getUint16(at + OFF_TCP_FLAGS, true);
   const record: FlowRecord = {
     entry,
     ipVersion: version,
-    src: address(view, at, version),
-    dst: address(view, at + 16, version),
-    protocol: view.getUint8(at + 36),
-    srcPort: view.getUint16(at + 32, true),
-    dstPort: view.getUint16(at + 34, true),
-    tos: view.getUint8(at + 37),
-    direction: view.getUint8(at + 39) === 1 ? "egress" : "ingress",
-    inputInterface: view.getUint32(at + 40, true),
-    packets: view.getUint32(at + 52, true),
-    bytes: Number(view.getBigUint64(at + 56, true)),
-    firstMs: view.getFloat64(at + 64, true),
-    lastMs: view.getFloat64(at + 72, true),
-    tcpFlags: flags & 0x0fff,
-    minLength: view.getUint16(at + 84, true),
-    maxLength: view.getUint16(at + 86, true),
-    minTtl: view.getUint8(at + 108),
-    maxTtl: view.getUint8(at + 109),
-    ipId: view.getUint32(at + 80, true),
+    src: address(view, at + OFF_SRC, version),
+    dst: address(view, at + OFF_DST, version),
+    protocol: view.getUint8(at + OFF_PROTOCOL),
+    srcPort: view.getUint16(at + OFF_SRC_PORT, true),
+    dstPort: view.getUint16(at + OFF_DST_PORT, true),
+    tos: view.getUint8(at + OFF_TOS),
+    direction: view.getUint8(at + OFF_DIRECTION) === 1 ? "egress" : "ingress",
+    inputInterface: view.getUint32(at + OFF_INTERFACE, true),
+    packets: view.getUint32(at + OFF_PACKETS, true),
+    bytes: Number(view.getBigUint64(at + OFF_BYTES, true)),
+    firstMs: view.getFloat64(at + OFF_FIRST, true),
+    lastMs: view.getFloat64(at + OFF_LAST, true),
+    tcpFlags: flags & TCP_FLAG_BITS,
+    minLength: view.getUint16(at + OFF_MIN_LENGTH, true),
+    maxLength: view.getUint16(at + OFF_MAX_LENGTH, true),
+    minTtl: view.getUint8(at + OFF_MIN_TTL),
+    maxTtl: view.getUint8(at + OFF_MAX_TTL),
+    ipId: view.getUint32(at + OFF_IP_ID, true),
   };
   if (flags & CAPTURED_ICMP) {
-    record.icmpType = view.getUint8(at + 110);
-    record.icmpCode = view.getUint8(at + 111);
+    record.icmpType = view.getUint8(at + OFF_ICMP_TYPE);
+    record.icmpCode = view.getUint8(at + OFF_ICMP_CODE);
   }
-  if (flags & CAPTURED_FRAGMENT) record.fragmentOffset = view.getUint16(at + 104, true);
+  if (flags & CAPTURED_FRAGMENT) record.fragmentOffset = view.getUint16(at + OFF_FRAGMENT_OFFSET, true);
   if (flags & CAPTURED_MAC) {
-    record.srcMac = mac(view, at + 88);
-    record.dstMac = mac(view, at + 94);
+    record.srcMac = mac(view, at + OFF_SRC_MAC);
+    record.dstMac = mac(view, at + OFF_DST_MAC);
   }
-  const inputVlan = view.getUint16(at + 100, true);
-  const outputVlan = view.getUint16(at + 102, true);
+  const inputVlan = view.getUint16(at + OFF_INPUT_VLAN, true);
+  const outputVlan = view.getUint16(at + OFF_OUTPUT_VLAN, true);
   if (inputVlan !== NO_VLAN) record.inputVlan = inputVlan;
   if (outputVlan !== NO_VLAN) record.outputVlan = outputVlan;
   return record;
@@ -142,10 +179,10 @@ export function decodeFlowRecord(view: DataView, at: number, entry: number): Flo
 
 /** Decodes the export record at byte `at` of `view`. */
 export function decodeExpiredFlow(view: DataView, at: number): ExpiredFlow {
-  const record = decodeFlowRecord(view, at, view.getUint32(at + 48, true)) as ExpiredFlow;
-  record.endReason = FLOW_END_REASONS[view.getUint32(at + 44, true)] ?? "flush";
-  record.expiredMs = view.getFloat64(at + 112, true);
-  record.sequence = Number(view.getBigUint64(at + 120, true));
+  const record = decodeFlowRecord(view, at, view.getUint32(at + OFF_ENTRY_ID, true)) as ExpiredFlow;
+  record.endReason = FLOW_END_REASONS[view.getUint32(at + OFF_END_REASON, true)] ?? "flush";
+  record.expiredMs = view.getFloat64(at + OFF_EXPIRED_AT, true);
+  record.sequence = Number(view.getBigUint64(at + OFF_SEQUENCE, true));
   return record;
 }
 
@@ -245,49 +282,49 @@ function putNumber(out: Uint8Array, pos: number, value: number): number {
  * most lines in WebAssembly instead and calls this for the records whose numbers it declines.
  */
 export function writeExportRecordJson(view: DataView, at: number, out: Uint8Array, pos: number): number {
-  const version = view.getUint8(at + 38) === 6 ? 6 : 4;
-  const flags = view.getUint16(at + 106, true);
+  const version = view.getUint8(at + OFF_VERSION) === 6 ? 6 : 4;
+  const flags = view.getUint16(at + OFF_TCP_FLAGS, true);
   pos = put(out, pos, J_SRC);
-  pos = putText(out, pos, address(view, at, version));
+  pos = putText(out, pos, address(view, at + OFF_SRC, version));
   pos = put(out, pos, J_DST);
-  pos = putText(out, pos, address(view, at + 16, version));
-  pos = putUint(out, put(out, pos, J_PROTO), view.getUint8(at + 36));
-  pos = putUint(out, put(out, pos, J_SPORT), view.getUint16(at + 32, true));
-  pos = putUint(out, put(out, pos, J_DPORT), view.getUint16(at + 34, true));
-  pos = putUint(out, put(out, pos, J_TOS), view.getUint8(at + 37));
-  pos = putUint(out, put(out, pos, J_IN_IF), view.getUint32(at + 40, true));
-  pos = putUint(out, put(out, pos, J_PACKETS), view.getUint32(at + 52, true));
+  pos = putText(out, pos, address(view, at + OFF_DST, version));
+  pos = putUint(out, put(out, pos, J_PROTO), view.getUint8(at + OFF_PROTOCOL));
+  pos = putUint(out, put(out, pos, J_SPORT), view.getUint16(at + OFF_SRC_PORT, true));
+  pos = putUint(out, put(out, pos, J_DPORT), view.getUint16(at + OFF_DST_PORT, true));
+  pos = putUint(out, put(out, pos, J_TOS), view.getUint8(at + OFF_TOS));
+  pos = putUint(out, put(out, pos, J_IN_IF), view.getUint32(at + OFF_INTERFACE, true));
+  pos = putUint(out, put(out, pos, J_PACKETS), view.getUint32(at + OFF_PACKETS, true));
   pos = put(out, pos, J_BYTES);
-  pos = putNumber(out, pos, Number(view.getBigUint64(at + 56, true)));
+  pos = putNumber(out, pos, Number(view.getBigUint64(at + OFF_BYTES, true)));
   pos = put(out, pos, J_FIRST);
-  pos = putNumber(out, pos, view.getFloat64(at + 64, true));
+  pos = putNumber(out, pos, view.getFloat64(at + OFF_FIRST, true));
   pos = put(out, pos, J_LAST);
-  pos = putNumber(out, pos, view.getFloat64(at + 72, true));
+  pos = putNumber(out, pos, view.getFloat64(at + OFF_LAST, true));
   pos = put(out, pos, version === 6 ? J_VERSION_6 : J_VERSION_4);
-  pos = put(out, pos, view.getUint8(at + 39) === 1 ? J_EGRESS : J_INGRESS);
-  pos = putUint(out, pos, flags & 0x0fff);
-  pos = putUint(out, put(out, pos, J_MIN_LEN), view.getUint16(at + 84, true));
-  pos = putUint(out, put(out, pos, J_MAX_LEN), view.getUint16(at + 86, true));
-  pos = putUint(out, put(out, pos, J_MIN_TTL), view.getUint8(at + 108));
-  pos = putUint(out, put(out, pos, J_MAX_TTL), view.getUint8(at + 109));
-  pos = putUint(out, put(out, pos, J_IP_ID), view.getUint32(at + 80, true));
+  pos = put(out, pos, view.getUint8(at + OFF_DIRECTION) === 1 ? J_EGRESS : J_INGRESS);
+  pos = putUint(out, pos, flags & TCP_FLAG_BITS);
+  pos = putUint(out, put(out, pos, J_MIN_LEN), view.getUint16(at + OFF_MIN_LENGTH, true));
+  pos = putUint(out, put(out, pos, J_MAX_LEN), view.getUint16(at + OFF_MAX_LENGTH, true));
+  pos = putUint(out, put(out, pos, J_MIN_TTL), view.getUint8(at + OFF_MIN_TTL));
+  pos = putUint(out, put(out, pos, J_MAX_TTL), view.getUint8(at + OFF_MAX_TTL));
+  pos = putUint(out, put(out, pos, J_IP_ID), view.getUint32(at + OFF_IP_ID, true));
   if (flags & CAPTURED_ICMP) {
-    pos = putUint(out, put(out, pos, J_ICMP_TYPE), view.getUint8(at + 110));
-    pos = putUint(out, put(out, pos, J_ICMP_CODE), view.getUint8(at + 111));
+    pos = putUint(out, put(out, pos, J_ICMP_TYPE), view.getUint8(at + OFF_ICMP_TYPE));
+    pos = putUint(out, put(out, pos, J_ICMP_CODE), view.getUint8(at + OFF_ICMP_CODE));
   }
   if (flags & CAPTURED_FRAGMENT) {
-    pos = putUint(out, put(out, pos, J_FRAG), view.getUint16(at + 104, true));
+    pos = putUint(out, put(out, pos, J_FRAG), view.getUint16(at + OFF_FRAGMENT_OFFSET, true));
   }
   if (flags & CAPTURED_MAC) {
     pos = put(out, pos, J_SRC_MAC);
-    pos = putText(out, pos, mac(view, at + 88));
+    pos = putText(out, pos, mac(view, at + OFF_SRC_MAC));
     pos = put(out, pos, J_DST_MAC);
-    pos = putText(out, pos, mac(view, at + 94));
+    pos = putText(out, pos, mac(view, at + OFF_DST_MAC));
     pos = put(out, pos, J_QUOTE);
   }
-  const inputVlan = view.getUint16(at + 100, true);
-  const outputVlan = view.getUint16(at + 102, true);
+  const inputVlan = view.getUint16(at + OFF_INPUT_VLAN, true);
+  const outputVlan = view.getUint16(at + OFF_OUTPUT_VLAN, true);
   if (inputVlan !== NO_VLAN) pos = putUint(out, put(out, pos, J_IN_VLAN), inputVlan);
   if (outputVlan !== NO_VLAN) pos = putUint(out, put(out, pos, J_OUT_VLAN), outputVlan);
-  return put(out, pos, J_REASONS[view.getUint32(at + 44, true)] ?? J_REASONS[4]!);
+  return put(out, pos, J_REASONS[view.getUint32(at + OFF_END_REASON, true)] ?? J_REASONS[REASON_FLUSH]!);
 }

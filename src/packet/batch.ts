@@ -6,7 +6,7 @@
 
 import { CapacityError, ConfigError, describe } from "../errors.js";
 import type { WasmExports } from "../wasm/exports.js";
-import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
+import { type Core, type CoreAttachment, coreFrom, disposedCore } from "../wasm/core.js";
 import { checkOptionNames } from "../common/validation.js";
 import { COLUMN_NAMES, PACKET_COLUMNS, type ColumnName, type PacketColumns, columnViews, elementsPerPacket } from "./columns.js";
 import { type Packet, type PacketInit, packetFromColumns, writePacketInit } from "./packet.js";
@@ -60,7 +60,12 @@ export class PacketBatch {
   readonly #attachment: CoreAttachment;
   #disposed = false;
   /** @internal The batch's address in WebAssembly memory. */
-  readonly handle: number;
+  readonly #handle: number;
+  /** @internal The batch's handle in its core, for the components that read it in place. */
+  get handle(): number {
+    if (this.#disposed) throw new ConfigError("disposed", "this PacketBatch has been disposed and cannot be used", "PacketBatch");
+    return this.#handle;
+  }
   /** @internal Where the frame area starts in WebAssembly memory. */
   readonly framesPointer: number;
   readonly #pointers: number[];
@@ -95,7 +100,7 @@ export class PacketBatch {
     const bytes = this.wasm.packetBatchBytes(capacity, frameBytes);
     this.#attachment = this.core.attach("packet-batch", bytes, () => bytes, "capacity and frameBytes", { capacity, frameBytes });
     try {
-      this.handle = this.wasm.packetBatchCreate(capacity, frameBytes);
+      this.#handle = this.wasm.packetBatchCreate(capacity, frameBytes);
     } catch (error) {
       // The WebAssembly memory could not grow to hold the batch.
       this.core.detach(this.#attachment);
@@ -127,13 +132,15 @@ export class PacketBatch {
   }
 
   /**
-   * Frees the batch's memory on its core (it is reusable by other components there); the
-   * batch must not be used afterwards. Also `Symbol.dispose`, so `using` works.
+   * Frees the batch's memory on its core (it is reusable by other components there)
+   * (idempotent). Any later use of the batch, or passing it to a component, throws a
+   * ConfigError (code "disposed"). Also `Symbol.dispose`, so `using` works.
    */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.wasm.packetBatchFree(this.handle);
+    this.wasm.packetBatchFree(this.#handle);
+    (this as { wasm: WasmExports }).wasm = disposedCore("PacketBatch");
     this.core.detach(this.#attachment);
   }
 

@@ -14,7 +14,21 @@ import { type FilterInput, filterInputLength } from "./filter-input.js";
 import { type InterfaceProgram, compileProgram } from "./filter-program.js";
 import { type SamplingExportInfo, samplingExportInfo } from "./export-info.js";
 import { PacketBatch, type PacketBatchOptions } from "../packet/batch.js";
-import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
+import { type Core, type CoreAttachment, coreFrom, disposedCore } from "../wasm/core.js";
+import {
+  SELECTOR_BUDGET_BYTES,
+  SELECTOR_FILTERED_OUT,
+  SELECTOR_FULL_ACCOUNTED,
+  SELECTOR_MALFORMED,
+  SELECTOR_MEMORY_BYTES,
+  SELECTOR_NOT_CONFIGURED,
+  SELECTOR_NOT_IP,
+  SELECTOR_PACKETS,
+  SELECTOR_SAMPLED,
+  SELECTOR_SAMPLED_POPULATION,
+  SLOT_SEEN,
+  SLOT_SELECTED,
+} from "./layout.js";
 import { checkInterface, checkOptionNames } from "../common/validation.js";
 import type { WasmExports } from "../wasm/exports.js";
 import type { HeapViews } from "../wasm/views.js";
@@ -210,8 +224,8 @@ export class PacketSelector {
   /** The core the selector lives on. */
   readonly core: Core;
   readonly #attachment: CoreAttachment;
-  readonly #wasm: WasmExports;
-  readonly #views: HeapViews;
+  #wasm: WasmExports;
+  #views: HeapViews;
   readonly #handle: number;
   readonly #maxSlots: number;
   readonly #maxBatch: number;
@@ -222,6 +236,7 @@ export class PacketSelector {
   readonly #interfaces = new Map<number, InterfaceNetflow>();
   /** Live slots by key (`interface|policy|class` or `interface|sampler`). */
   #slots = new Map<string, SlotRecord>();
+  #disposed = false;
   /** Sampler id per slot, for `select` results. */
   readonly #slotSamplerIds: Uint8Array;
 
@@ -483,8 +498,19 @@ export class PacketSelector {
     return this.#selection(indices, slots, total);
   }
 
-  /** Gives the selector's reservation back to its core; it must not be used afterwards. Also `Symbol.dispose`. */
+  /**
+   * Frees the selector's memory in its core (its samplers, program and column staging) and
+   * gives its reservation back (idempotent). Any later use throws a ConfigError (code
+   * "disposed"). Also `Symbol.dispose`.
+   */
   dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    const w = this.#wasm;
+    w.selectorDestroy(this.#handle);
+    for (const area of Object.values(this.#columns)) w.free(area);
+    this.#wasm = disposedCore("PacketSelector");
+    this.#views = disposedCore("PacketSelector");
     this.core.detach(this.#attachment);
   }
 
@@ -550,16 +576,16 @@ export class PacketSelector {
     const f = this.#views.refresh().f64;
     const w = at >>> 3;
     return {
-      packets: f[w]!,
-      malformed: f[w + 9]!,
-      notIp: f[w + 10]!,
-      notConfigured: f[w + 1]!,
-      filteredOut: f[w + 2]!,
-      fullAccounted: f[w + 3]!,
-      sampledPopulation: f[w + 4]!,
-      sampled: f[w + 5]!,
-      memoryBytes: f[w + 6]!,
-      budgetBytes: f[w + 7]!,
+      packets: f[w + SELECTOR_PACKETS]!,
+      malformed: f[w + SELECTOR_MALFORMED]!,
+      notIp: f[w + SELECTOR_NOT_IP]!,
+      notConfigured: f[w + SELECTOR_NOT_CONFIGURED]!,
+      filteredOut: f[w + SELECTOR_FILTERED_OUT]!,
+      fullAccounted: f[w + SELECTOR_FULL_ACCOUNTED]!,
+      sampledPopulation: f[w + SELECTOR_SAMPLED_POPULATION]!,
+      sampled: f[w + SELECTOR_SAMPLED]!,
+      memoryBytes: f[w + SELECTOR_MEMORY_BYTES]!,
+      budgetBytes: f[w + SELECTOR_BUDGET_BYTES]!,
     };
   }
 
@@ -637,7 +663,7 @@ export class PacketSelector {
     const at = this.#columns.scratch;
     this.#wasm.selectorSlotCounters(this.#handle, slot, at);
     const f = this.#views.refresh().f64;
-    return [f[at >>> 3]!, f[(at >>> 3) + 1]!];
+    return [f[(at >>> 3) + SLOT_SEEN]!, f[(at >>> 3) + SLOT_SELECTED]!];
   }
 
   /**

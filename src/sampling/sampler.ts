@@ -9,7 +9,20 @@ import { type SamplerMode, SAMPLER_MODES, modeNumber, checkInterval, checkStream
 import { type SamplingExportInfo, samplingExportInfo } from "./export-info.js";
 import type { WasmExports } from "../wasm/exports.js";
 import { type HeapViews, seedHalves } from "../wasm/views.js";
-import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
+import { type Core, type CoreAttachment, coreFrom, disposedCore } from "../wasm/core.js";
+import {
+  SAVED_INTERVAL,
+  SAVED_MODE,
+  SAVED_RNG0,
+  SAVED_RNG1,
+  SAVED_RNG2,
+  SAVED_RNG3,
+  SAVED_SEEN,
+  SAVED_SELECTED,
+  SAVED_SKIP,
+  SAVED_TARGET,
+  SAVED_WORDS,
+} from "./layout.js";
 import { checkBytes, checkOptionNames } from "../common/validation.js";
 
 export type { SamplerMode } from "./modes.js";
@@ -57,7 +70,6 @@ const CHUNK = 65536;
 export const MAX_SELECT_COUNT = 2 ** 24;
 /** The sampler's state and its staging area (CHUNK positions, indices and mask bytes). */
 const SAMPLER_RESERVED_BYTES = 256 + CHUNK * 9;
-const SAVED_WORDS = 11;
 const STATUS_OK = 0;
 
 /**
@@ -79,8 +91,8 @@ export class Sampler {
   /** The core the sampler lives on. */
   readonly core: Core;
   readonly #attachment: CoreAttachment;
-  readonly #wasm: WasmExports;
-  readonly #views: HeapViews;
+  #wasm: WasmExports;
+  #views: HeapViews;
   readonly #handle: number;
   #seed: bigint;
   #stream: number;
@@ -88,6 +100,7 @@ export class Sampler {
   #interval: number;
   /** Staging: CHUNK u32 positions, CHUNK u32 indices, CHUNK bytes of mask, saved-state words. */
   #staging = 0;
+  #disposed = false;
 
   constructor(options: SamplerOptions = {}) {
     if (options === null || typeof options !== "object") {
@@ -112,8 +125,19 @@ export class Sampler {
     this.#stream = stream;
   }
 
-  /** Gives the sampler's reservation back to its core; it must not be used afterwards. Also `Symbol.dispose`. */
+  /**
+   * Frees the sampler's memory in its core (its state and staging) and gives its reservation
+   * back (idempotent). Any later use throws a ConfigError (code "disposed"). Also `Symbol.dispose`.
+   */
   dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    const w = this.#wasm;
+    w.samplerDestroy(this.#handle);
+    if (this.#staging !== 0) w.free(this.#staging);
+    this.#staging = 0;
+    this.#wasm = disposedCore("Sampler");
+    this.#views = disposedCore("Sampler");
     this.core.detach(this.#attachment);
   }
 
@@ -291,13 +315,13 @@ export class Sampler {
     const f = this.#views.refresh().f64;
     const w = at >>> 3;
     return {
-      mode: SAMPLER_MODES[f[w + 4]!]!,
-      interval: f[w + 5]!,
-      stream: [f[w]!, f[w + 1]!, f[w + 2]!, f[w + 3]!],
-      target: f[w + 6]!,
-      skip: f[w + 7]!,
-      seen: f[w + 8]!,
-      selected: f[w + 9]!,
+      mode: SAMPLER_MODES[f[w + SAVED_MODE]!]!,
+      interval: f[w + SAVED_INTERVAL]!,
+      stream: [f[w + SAVED_RNG0]!, f[w + SAVED_RNG1]!, f[w + SAVED_RNG2]!, f[w + SAVED_RNG3]!],
+      target: f[w + SAVED_TARGET]!,
+      skip: f[w + SAVED_SKIP]!,
+      seen: f[w + SAVED_SEEN]!,
+      selected: f[w + SAVED_SELECTED]!,
     };
   }
 
@@ -309,8 +333,15 @@ export class Sampler {
     const modeIndex = modeNumber(state.mode);
     const interval = checkInterval(state.interval);
     const at = this.#stagingArea() + CHUNK * 9;
-    const values = [...state.stream, modeIndex, interval, state.target, state.skip, state.seen, state.selected, 0];
-    if (values.some((v) => typeof v !== "number"))
+    const values = new Array<unknown>(SAVED_WORDS).fill(0);
+    [values[SAVED_RNG0], values[SAVED_RNG1], values[SAVED_RNG2], values[SAVED_RNG3]] = state.stream;
+    values[SAVED_MODE] = modeIndex;
+    values[SAVED_INTERVAL] = interval;
+    values[SAVED_TARGET] = state.target;
+    values[SAVED_SKIP] = state.skip;
+    values[SAVED_SEEN] = state.seen;
+    values[SAVED_SELECTED] = state.selected;
+    if (!values.every((v): v is number => typeof v === "number"))
       throw new ConfigError("sampler-state", `invalid sampler state ${describe(state)}`, state);
     this.#views.refresh().f64.set(values, at >>> 3);
     if (this.#wasm.samplerRestoreState(this.#handle, at) !== STATUS_OK) {

@@ -178,6 +178,20 @@ export class Core {
 }
 
 /**
+ * @internal What a disposed component holds in place of its core's exports and heap views: any
+ * use throws a ConfigError (code "disposed") naming the component, instead of reading or
+ * writing the memory it freed (which another component may hold by then). Swapping the objects
+ * at dispose costs a live component nothing on its hot paths.
+ */
+export function disposedCore<T extends object>(component: string): T {
+  return new Proxy({} as T, {
+    get() {
+      throw new ConfigError("disposed", `this ${component} has been disposed and cannot be used`, component);
+    },
+  });
+}
+
+/**
  * The core a component works on: the one in its options, or a new one of its own.
  * @throws ConfigError when `core` is given and is not a {@link Core}.
  */

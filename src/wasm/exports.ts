@@ -28,6 +28,8 @@ export interface FibExports {
   ADJ_DISCARD: WebAssembly.Global;
   ADJ_NEIGHBOR: WebAssembly.Global;
   fibCreate(limitBytes: number, seedLow: number, seedHigh: number): number;
+  /** Frees the FIB and everything it holds. */
+  fibDestroy(fib: number): void;
   fibAdjacencyAdd(fib: number, kind: number): number;
   fibAdjacencyRemove(fib: number, id: number): number;
   fibAdjacencyRefs(fib: number, id: number): number;
@@ -68,6 +70,8 @@ export interface SamplerExports {
   SAMPLER_SAVED_WORDS: WebAssembly.Global;
   samplerSeedStream(sampler: number, seedLow: number, seedHigh: number, stream: number): void;
   samplerCreate(mode: number, interval: number, seedLow: number, seedHigh: number, stream: number): number;
+  /** Frees the sampler. */
+  samplerDestroy(sampler: number): void;
   samplerReconfigure(sampler: number, mode: number, interval: number): number;
   samplerReseed(sampler: number, seedLow: number, seedHigh: number, stream: number): void;
   samplerSelect(sampler: number, count: number, out: number, base: number): number;
@@ -95,6 +99,8 @@ export interface SelectorExports {
   SELECTOR_BATCH_TOO_LARGE: WebAssembly.Global;
   SELECTOR_STATS_WORDS: WebAssembly.Global;
   selectorCreate(maxSlots: number, maxBatch: number, seedLow: number, seedHigh: number, programBytes: number): number;
+  /** Frees the selector and everything it holds. */
+  selectorDestroy(selector: number): void;
   selectorConfigureSlot(selector: number, slot: number, mode: number, interval: number, samplerId: number): number;
   selectorReleaseSlot(selector: number, slot: number): number;
   selectorSlotSamplerId(selector: number, slot: number): number;
@@ -166,6 +172,8 @@ export interface PacketExports {
 /** assembly/arp.ts */
 export interface ArpExports {
   arpCreate(count: number, config: number, seedLow: number, seedHigh: number, limitBytes: number): number;
+  /** Frees the table and everything it holds. */
+  arpDestroy(table: number): void;
   arpResolve(table: number, ifIndex: number, ip: number, now: number): number;
   arpResultMacHigh(table: number): number;
   arpResultMacLow(table: number): number;
