@@ -6,6 +6,7 @@ export * from "./sampler";
 export * from "./packet";
 export * from "./arp";
 export * from "./flow";
+export * from "./export";
 
 /** Allocates `bytes` of zeroed memory for a host-side staging buffer. */
 export function alloc(bytes: usize): usize {

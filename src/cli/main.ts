@@ -9,8 +9,9 @@ import { startCommand } from "./commands/start.js";
 import { packetsCommand } from "./commands/packets.js";
 import { arpScanCommand } from "./commands/arp-scan.js";
 import { flowsCommand } from "./commands/flows.js";
+import { collectCommand } from "./commands/collect.js";
 
-const commands: Command[] = [startCommand, fibCommand, packetsCommand, arpScanCommand, flowsCommand];
+const commands: Command[] = [startCommand, fibCommand, packetsCommand, arpScanCommand, flowsCommand, collectCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

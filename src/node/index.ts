@@ -4,3 +4,5 @@
  */
 
 export { readPacketFile, readPacketFileSync, type PacketFileOptions } from "./capture-file.js";
+export { UdpTransport, parseCollector, type Collector, type UdpTransportOptions } from "./udp-transport.js";
+export { PcapTransport, type PcapTransportOptions } from "./pcap-transport.js";

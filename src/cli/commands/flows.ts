@@ -1,7 +1,8 @@
 /**
  * `dataplane flows FILE [--json] [--active-timeout S] [--inactive-timeout S] [--capacity N]
- * [--mask full|destination-source|destination]`: runs a capture through the flow cache and
- * prints every flow.
+ * [--mask full|destination-source|destination] [--export udp://HOST:PORT ...] [--format
+ * ipfix|v9|v5] [--export-file out.pcap] [--rate RECORDS_PER_S]`: runs a capture through the
+ * flow cache and prints every flow, or exports them (NetFlow / IPFIX, see ./flows-export.ts).
  */
 
 import { writeSync } from "node:fs";
@@ -12,6 +13,7 @@ import { FLOW_RECORD_HEADER, renderFlowCacheStatistics, renderFlowRecord } from 
 import { type Command, UsageError, parseOptions, numberOption } from "../command.js";
 import { captureBatches, captureProgress, captureSize } from "../capture.js";
 import { formatRate } from "../format.js";
+import { EXPORT_OPTIONS, EXPORT_USAGE, type FlowExport, startFlowExport } from "./flows-export.js";
 
 // eslint-disable-next-line no-control-regex
 const ASCII = /^[\x00-\x7f]*$/;
@@ -90,7 +92,8 @@ table), or as JSON lines; then the packets per second achieved (on stderr with -
   --inactive-timeout S    inactive timeout in seconds (default 15)
   --capacity N            flows the cache holds (default 65536)
   --mask M                flow mask: full (default), destination-source or destination
-  --export-queue N        ended flows buffered between drains (default 4096)`,
+  --export-queue N        ended flows buffered between drains (default 4096)
+${EXPORT_USAGE}`,
   async run(args) {
     const { values, positionals } = parseOptions(args, {
       json: { type: "boolean" },
@@ -99,6 +102,7 @@ table), or as JSON lines; then the packets per second achieved (on stderr with -
       capacity: { type: "string" },
       mask: { type: "string" },
       "export-queue": { type: "string" },
+      ...EXPORT_OPTIONS,
     });
     if (positionals.length !== 1) throw new UsageError("expected exactly one FILE");
     const path = positionals[0]!;
@@ -127,8 +131,12 @@ table), or as JSON lines; then the packets per second achieved (on stderr with -
       for (const line of renderFlowRecord(decodeExpiredFlow(view, at))) output.line(line);
     };
     const writeBytes = (bytes: Uint8Array) => output.bytes(bytes);
-    const drain = json ? () => cache.drainJsonLines(writeBytes) : () => cache.drainVisit(writeRecord);
-    if (!json) for (const line of FLOW_RECORD_HEADER) output.line(line);
+    const flowExport: FlowExport | undefined = startFlowExport(values, cache);
+    const print = json ? (max?: number) => cache.drainJsonLines(writeBytes, max) : () => cache.drainVisit(writeRecord);
+    // Exporting, the queue drains through the exporter (which waits for the pace and the
+    // sockets: back-pressure into the queue), the same records then printed with --json.
+    const drain = flowExport === undefined ? print : () => flowExport.drain(lastTime, json ? print : undefined);
+    if (!json && flowExport === undefined) for (const line of FLOW_RECORD_HEADER) output.line(line);
     const started = performance.now();
     const cpuStart = process.cpuUsage();
     let packets = 0;
@@ -158,7 +166,7 @@ table), or as JSON lines; then the packets per second achieved (on stderr with -
           nextPoll += 1000;
         }
         if (lastTime >= nextPoll) nextPoll = lastTime + 1000;
-        flows += drain();
+        flows += await drain();
       }
     } catch (error) {
       if (!(error instanceof CaptureFileError)) throw error;
@@ -169,8 +177,9 @@ table), or as JSON lines; then the packets per second achieved (on stderr with -
     // Flush a queue-full at a time, so that the records die young.
     for (let left = Infinity; left > 0; ) {
       left = cache.flushStep(Number.isNaN(lastTime) ? 0 : lastTime);
-      flows += drain();
+      flows += await drain();
     }
+    const exported = flowExport === undefined ? undefined : await flowExport.close();
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuStart);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -188,11 +197,16 @@ table), or as JSON lines; then the packets per second achieved (on stderr with -
             cpu_seconds: cpuSeconds,
             memory_bytes_per_flow: cache.bytesPerFlow,
             counters,
+            ...(exported === undefined ? {} : { export: exported.counters }),
           },
         }),
       );
       output.flush();
       console.error(summary);
+      if (exported !== undefined) console.error(exported.line);
+    } else if (exported !== undefined) {
+      console.error(summary);
+      console.error(exported.line);
     } else {
       const span = Number.isNaN(firstTime) ? 0 : (lastTime - firstTime) / 1000;
       for (const line of renderFlowCacheStatistics({
