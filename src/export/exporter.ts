@@ -96,7 +96,7 @@ export interface FlowExporterOptions {
   /** NetFlow v5 engine type and id (default 0, 0). */
   engineType?: number;
   engineId?: number;
-  /** Default `{ recordsPerSecond: 200_000 }`; `false` turns pacing off. */
+  /** Default `{ recordsPerSecond: 20_000 }` (what nfacctd takes without loss); `false` turns pacing off. */
   pacing?: ExportPacing | false;
   /** Monotonic clock in ms for pacing only (default `performance.now`); export times come in as `now`. */
   clock?: () => number;
@@ -139,7 +139,9 @@ export interface FlowExporterCounters {
 const FORMAT_NUMBER: Record<ExportFormat, number> = { v5: 5, v9: 9, ipfix: 10 };
 const SLOTS = 64;
 const OPTIONS_CAPACITY = 16 * 1024;
-const DEFAULT_RATE = 200_000;
+// Measured on loopback (2-core machine): nfacctd 1.7.7 at its defaults loses 5 % of the records at
+// 50,000 records/s and none at 20,000; nfcapd 1.7.1 loses none at 200,000.
+const DEFAULT_RATE = 20_000;
 const DAY_MS = 86_400_000;
 const V5_MODE_DETERMINISTIC = 1;
 const V5_MODE_RANDOM = 2;
