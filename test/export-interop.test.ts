@@ -274,7 +274,7 @@ test("tshark dissects every exported datagram with no malformed field and shows 
           .trim()
           .split("\n")
           .slice(0, -1)
-          .map((l) => JSON.parse(l) as Record<string, number>)
+          .map((l) => JSON.parse(l) as { packets: number; bytes: number; ip_version: number })
           .filter((r) => format !== "v5" || r.ip_version === 4);
         const bad = spawnSync(
           "tshark",
@@ -379,7 +379,7 @@ test("pmacct's nfacctd receives the same packet and byte totals (v5, v9, IPFIX)"
           .trim()
           .split("\n")
           .slice(0, -1)
-          .map((l) => JSON.parse(l) as Record<string, number>)
+          .map((l) => JSON.parse(l) as { packets: number; bytes: number; ip_version: number })
           .filter((r) => format !== "v5" || r.ip_version === 4);
         await new Promise((resolve) => setTimeout(resolve, 2500)); // two print refreshes
         child.kill("SIGINT");
