@@ -17,6 +17,7 @@ const suites: Record<string, () => Promise<{ run: SuiteRun }>> = {
   packets: () => import("./suites/packets.js"),
   arp: () => import("./suites/arp.js"),
   flows: () => import("./suites/flows.js"),
+  export: () => import("./suites/export.js"),
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));

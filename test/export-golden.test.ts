@@ -40,20 +40,15 @@ const base: RecordSpec = {
   expiredMs: NOW,
   sequence: 0,
 };
+function withoutMacs(spec: RecordSpec): RecordSpec {
+  const copy = { ...spec };
+  delete copy.srcMac;
+  delete copy.dstMac;
+  return copy;
+}
 const RECORDS: RecordSpec[] = [
   base,
-  {
-    ...base,
-    protocol: 1,
-    srcPort: 0,
-    dstPort: 0x0800,
-    icmpType: 8,
-    icmpCode: 0,
-    tcpFlags: 0,
-    srcMac: undefined,
-    dstMac: undefined,
-    endReason: 0,
-  } as RecordSpec,
+  { ...withoutMacs(base), protocol: 1, srcPort: 0, dstPort: 0x0800, icmpType: 8, icmpCode: 0, tcpFlags: 0, endReason: 0 },
   {
     ...base,
     ipVersion: 6,
@@ -66,7 +61,6 @@ const RECORDS: RecordSpec[] = [
     endReason: 4,
   },
 ];
-for (const r of RECORDS) for (const k of Object.keys(r) as (keyof RecordSpec)[]) if (r[k] === undefined) delete r[k];
 
 function encode(format: ExportFormat): Uint8Array[] {
   const sink = new MemorySink();
