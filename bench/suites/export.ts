@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { FlowCache } from "../../src/flow/cache.js";
 import { FlowExporter, type ExportFormat } from "../../src/export/exporter.js";
 import { fillFlowBatch } from "../../src/sim/flow-traffic.js";
-import { measureCase, printTable, rate, ratio } from "../lib/measure.js";
+import { keep, measureCase, printTable, rate, ratio } from "../lib/measure.js";
 import { cpuSeconds, largeCapture } from "./flows.js";
 
 const T0 = 1.7e12;
@@ -90,6 +90,7 @@ export async function run(): Promise<Record<string, unknown>> {
     rows.push([format, rate(c.opsPerSecond), (1e9 / c.opsPerSecond).toFixed(1), ratio(c.opsPerSecond / 20e6), rate(copied.opsPerSecond)]);
     encoding[format] = c.opsPerSecond;
     encoding[`${format}FromBytes`] = copied.opsPerSecond;
+    keep(bytes);
     exporter.dispose();
   }
   printTable(
