@@ -405,3 +405,31 @@ test("malformed datagrams are counted, never thrown", () => {
     }),
   );
 });
+
+test("observation domains: two exporters (domains 1 and 2) into one collector keep their templates and sequences apart", () => {
+  const sinks = [new MemorySink(), new MemorySink()];
+  const exporters = [1, 2].map(
+    (domain, k) =>
+      new FlowExporter({
+        format: "ipfix",
+        sinks: [sinks[k]!],
+        pacing: false,
+        observationDomainId: domain,
+        templateRefresh: { datagrams: 3 },
+      }),
+  );
+  exporters[0]!.exportRecords(recordBytes(specs(200)), NOW);
+  exporters[1]!.exportRecords(recordBytes(specs(120, 2)), NOW);
+  const decoder = new ExportDecoder();
+  const interleaved = sinks[0]!.datagrams.flatMap((d, k) => [
+    d,
+    ...(sinks[1]!.datagrams[k] === undefined ? [] : [sinks[1]!.datagrams[k]!]),
+  ]);
+  interleaved.push(...sinks[1]!.datagrams.slice(sinks[0]!.datagrams.length));
+  const flows = interleaved.flatMap((d) => decoder.decode(d, "192.0.2.9")!.flows);
+  assert.equal(flows.length, 320);
+  assert.equal(decoder.counters().sequenceErrors, 0);
+  assert.equal(decoder.templates("192.0.2.9", 10, 1).length, 4);
+  assert.equal(decoder.templates("192.0.2.9", 10, 2).length, 4);
+  for (const e of exporters) e.dispose();
+});
