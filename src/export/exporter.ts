@@ -7,7 +7,7 @@
  * then keeps expiring flows in place and refuses new ones, counted), never dropped.
  */
 
-import { ConfigError, describe } from "../errors.js";
+import { CapacityError, ConfigError, describe } from "../errors.js";
 import { checkOptionNames } from "../common/validation.js";
 import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
 import type { WasmExports } from "../wasm/exports.js";
@@ -340,20 +340,25 @@ export class FlowExporter {
     const useTable = tableEntries.length > 0;
     const bytes = wasm.exportEncoderBytes(SLOTS, maxBytes, OPTIONS_CAPACITY, useTable);
     this.#attachment = core.attach("flow-exporter", bytes, () => bytes, "mtu");
-    this.#handle = wasm.exportEncoderCreate(
-      formatNumber,
-      SLOTS,
-      maxBytes,
-      OPTIONS_CAPACITY,
-      useTable,
-      domain,
-      (engineType << 8) | engineId,
-      v5Sampling,
-      flowSamplerId,
-      refreshMs,
-      refreshDatagrams,
-      this.#systemInit ?? 0,
-    );
+    try {
+      this.#handle = wasm.exportEncoderCreate(
+        formatNumber,
+        SLOTS,
+        maxBytes,
+        OPTIONS_CAPACITY,
+        useTable,
+        domain,
+        (engineType << 8) | engineId,
+        v5Sampling,
+        flowSamplerId,
+        refreshMs,
+        refreshDatagrams,
+        this.#systemInit ?? 0,
+      );
+    } catch (error) {
+      core.detach(this.#attachment);
+      throw new CapacityError("export-memory", `cannot allocate an exporter of ${bytes} bytes: ${(error as Error).message}`, bytes);
+    }
     if (optionsSets !== undefined && optionsSets.bytes.length > 0) {
       new Uint8Array(wasm.memory.buffer, wasm.exportOptions(this.#handle), optionsSets.bytes.length).set(optionsSets.bytes);
       wasm.exportSetOptions(
