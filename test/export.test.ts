@@ -319,6 +319,26 @@ test("a sink without room holds the records back; a failing sink counts send err
   assert.equal(failing.counters().sendErrors, failing.counters().datagrams);
 });
 
+test("force: everything is sent at once, past the pace and the sinks' room", () => {
+  const room = 0;
+  const kept = new MemorySink();
+  const sink = { send: (d: Uint8Array, now: number) => kept.send(d, now), room: () => room };
+  const core = new Core();
+  using cache = new FlowCache({ core, capacity: 512, exportQueueCapacity: 512, seed: 4 });
+  const batch = cache.createBatch({ capacity: 300 });
+  for (let i = 0; i < 300; i++)
+    batch.push({ time: NOW, src: 0x0a000000 + i, dst: "10.0.0.1", protocol: "udp", srcPort: i, dstPort: 9, ipLength: 28 });
+  cache.update(batch);
+  cache.flushStep(NOW);
+  using exporter = new FlowExporter({ core, format: "v9", sinks: [sink], pacing: { recordsPerSecond: 1 }, clock: () => 0 });
+  assert.equal(exporter.exportFrom(cache, NOW), 0);
+  assert.equal(exporter.exportFrom(cache, NOW, { force: true }), 300);
+  assert.equal(cache.queuedFlows, 0);
+  const decoder = new ExportDecoder();
+  assert.equal(kept.datagrams.flatMap((d) => decoder.decode(d)!.flows).length, 300);
+  assert.equal(room, 0);
+});
+
 test("keep: the records stay queued for another consumer (the CLI's --json with --export)", () => {
   const core = new Core();
   using cache = new FlowCache({ core, capacity: 64, exportQueueCapacity: 64, seed: 2 });

@@ -111,6 +111,12 @@ export interface ExportFromOptions {
    * count returned (e.g. `cache.drainJsonLines(write, sent)`).
    */
   keep?: boolean;
+  /**
+   * Send everything now, past the pace and the sinks' room (counted as usual), for a caller
+   * that cannot wait (a synchronous loop whose queue must make room): the records then wait
+   * in the sinks (e.g. the socket's send queue) instead of the flow cache's queue.
+   */
+  force?: boolean;
 }
 
 /** The exporter's counters. */
@@ -400,6 +406,7 @@ export class FlowExporter {
     const handle = cache.handle;
     const ring = wasm.flowCacheQueue(handle);
     const ringRecords = cache.options.exportQueueCapacity;
+    const force = options.force === true;
     if (options.keep === true) {
       let offset = 0;
       return this.#run(
@@ -409,6 +416,7 @@ export class FlowExporter {
         ring,
         ringRecords,
         (n) => (offset += n),
+        force,
       );
     }
     return this.#run(
@@ -418,6 +426,7 @@ export class FlowExporter {
       ring,
       ringRecords,
       (n) => wasm.flowCacheQueuePop(handle, n),
+      force,
     );
   }
 
@@ -519,7 +528,15 @@ export class FlowExporter {
     this.dispose();
   }
 
-  #run(now: number, count: () => number, head: () => number, ring: number, ringRecords: number, pop: (n: number) => void): number {
+  #run(
+    now: number,
+    count: () => number,
+    head: () => number,
+    ring: number,
+    ringRecords: number,
+    pop: (n: number) => void,
+    force = false,
+  ): number {
     checkExportTime(now);
     if (this.#disposed) throw new ConfigError("export-disposed", "the exporter was disposed", this);
     const wasm = this.#wasm;
@@ -532,13 +549,16 @@ export class FlowExporter {
       const waiting = count();
       let maxDatagrams = SLOTS;
       let maxRecords = 0xffffffff;
-      if (this.#pacer !== undefined) {
+      if (this.#pacer !== undefined && !force) {
         const tokens = this.#pacer.available();
         if (this.#pacedRecords) maxRecords = tokens;
         else maxDatagrams = Math.min(maxDatagrams, tokens);
       }
-      for (const sink of this.sinks)
-        if (sink.room !== undefined) maxDatagrams = Math.min(maxDatagrams, Math.max(0, Math.floor(sink.room())));
+      if (!force) {
+        for (const sink of this.sinks) {
+          if (sink.room !== undefined) maxDatagrams = Math.min(maxDatagrams, Math.max(0, Math.floor(sink.room())));
+        }
+      }
       if (maxDatagrams <= 0 || maxRecords <= 0) {
         if (waiting > 0) this.#stalls++;
         return sent;

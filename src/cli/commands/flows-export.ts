@@ -31,6 +31,11 @@ export const EXPORT_USAGE = `  --export udp://HOST:PORT  send the flows to a Net
 export interface FlowExport {
   /** Exports what the cache's queue holds (printing the same records with `print`), waiting when paced. */
   drain(now: number, print?: (max: number) => number): Promise<number>;
+  /**
+   * Exports everything the queue holds now, past the pace (for a synchronous caller whose
+   * queue must make room; the datagrams wait in the socket instead). Returns the records.
+   */
+  drainNow(now: number, print?: (max: number) => number): number;
   /** Waits for the last sends and closes the transports; returns the counters and a summary line. */
   close(): Promise<{ counters: FlowExporterCounters; line: string }>;
 }
@@ -81,6 +86,13 @@ export function startFlowExport(values: Record<string, unknown>, cache: FlowCach
         if (udp !== undefined && udp.room() === 0) await udp.whenRoom();
         else await sleep(Math.max(1, exporter.waitMs()));
       }
+    },
+    drainNow(time, print) {
+      const now = Number.isNaN(time) ? lastNow : time;
+      lastNow = now;
+      const sent = exporter.exportFrom(cache, now, { keep: print !== undefined, force: true });
+      if (print !== undefined && sent > 0) print(sent);
+      return sent;
     },
     async close() {
       await udp?.close();
