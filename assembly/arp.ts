@@ -24,7 +24,7 @@ import {
 import { indexGet } from "./arp/index-table";
 import { count, countBy, refill, presentRecord, incompleteRecord, nexistRecord, freeTokens, returnHandle } from "./arp/pools";
 import {
-  resolveSlow, receiveArp, receiveIp, tickIface, clearIface, staticAdd, staticRemove, resultMac, resultHandle, NO_MAC,
+  resolveSlow, receiveArp, receiveIp, tickIface, clearIface, staticAdd, staticRemove, NO_MAC,
 } from "./arp/transitions";
 
 // ---------------------------------------------------------------------------------------------
@@ -164,6 +164,7 @@ function createIface(table: ArpTableState, f: ArpIface, ifIndex: u32, config: us
  */
 export function arpCreate(count: u32, config: usize, seedLow: u32, seedHigh: u32, limitBytes: f64): usize {
   const table = changetype<ArpTableState>(heap.alloc(offsetof<ArpTableState>()));
+  memory.fill(changetype<usize>(table), 0, offsetof<ArpTableState>());
   const seed = ((<u64>seedHigh) << 32) | seedLow;
   table.count = count;
   table.k0 = splitMix64(seed);
@@ -207,8 +208,8 @@ function timeOf(table: ArpTableState, now: f64): i64 {
 
 /**
  * Resolves `ip` on interface `ifIndex` for one packet: a VERDICT_ code (with VERDICT_ICMP or'ed
- * into drops that may send a host-unreachable). FOUND leaves the MAC in `arpResultMac*`, QUEUED
- * the packet's handle in `arpResultHandle`.
+ * into drops that may send a host-unreachable). FOUND leaves the MAC in the table's result
+ * (`arpResultMacHigh/Low(table)`), QUEUED the packet's handle (`arpResultHandle(table)`).
  */
 export function arpResolve(tableHandle: usize, ifIndex: u32, ip: u32, now: f64): u32 {
   const table = changetype<ArpTableState>(tableHandle);
@@ -219,17 +220,23 @@ export function arpResolve(tableHandle: usize, ifIndex: u32, ip: u32, now: f64):
   const t = timeOf(table, now);
   const f = iface(table, ifIndex);
   refill(f, t);
-  return resolveSlow(table, f, ip, t, indexGet(table, f, ip));
+  const verdict = resolveSlow(table, f, ip, t, indexGet(table, f, ip));
+  table.resultMac = f.resultMac;
+  table.resultHandle = f.resultHandle;
+  return verdict;
 }
 
-export function arpResultMacHigh(): u32 {
-  return <u32>(resultMac >> 32);
+/** The MAC (high 16 bits) of the table's last FOUND `arpResolve`. */
+export function arpResultMacHigh(tableHandle: usize): u32 {
+  return <u32>(changetype<ArpTableState>(tableHandle).resultMac >> 32);
 }
-export function arpResultMacLow(): u32 {
-  return <u32>resultMac;
+/** The MAC (low 32 bits) of the table's last FOUND `arpResolve`. */
+export function arpResultMacLow(tableHandle: usize): u32 {
+  return <u32>changetype<ArpTableState>(tableHandle).resultMac;
 }
-export function arpResultHandle(): u32 {
-  return resultHandle;
+/** The packet handle of the table's last QUEUED `arpResolve`. */
+export function arpResultHandle(tableHandle: usize): u32 {
+  return changetype<ArpTableState>(tableHandle).resultHandle;
 }
 
 /**
@@ -298,8 +305,8 @@ export function arpResolveBatch(tableHandle: usize, ifIndex: u32, ips: usize, co
     }
     const verdict = resolveSlow(table, f, ip, t, found);
     store<u8>(verdicts + i, verdict);
-    if (verdict == VERDICT_QUEUED && handles) store<u32>(handles + (<usize>i << 2), resultHandle);
-    if (verdict == VERDICT_FOUND && macs) store<u64>(macs + (<usize>i << 3), resultMac);
+    if (verdict == VERDICT_QUEUED && handles) store<u32>(handles + (<usize>i << 2), f.resultHandle);
+    if (verdict == VERDICT_FOUND && macs) store<u64>(macs + (<usize>i << 3), f.resultMac);
   }
   countBy(f, C_RESOLVE_CALLS, presentHits + nexistHits);
   countBy(f, C_PRESENT_HITS, presentHits);
@@ -525,22 +532,27 @@ export function arpKindOf(tableHandle: usize, ifIndex: u32, ip: u32): u32 {
   return indexGet(table, iface(table, ifIndex), ip) >>> KIND_SHIFT;
 }
 
+/** Bytes of one interface record (src/arp/memory.ts INTERFACE_RECORD_BYTES must equal it; test/abi.test.ts checks). */
+export const ARP_INTERFACE_RECORD_BYTES: u32 = <u32>offsetof<ArpIface>();
+
 /** Number of f64 per record that `arpEntryScan` writes. */
 export const ARP_ENTRY_WORDS: i32 = 10;
-/** Records written by the last `arpEntryScan`. */
-export let arpScanCount: u32 = 0;
+/** Records written by the table's last `arpEntryScan`. */
+export function arpScanCount(tableHandle: usize): u32 {
+  return changetype<ArpTableState>(tableHandle).scanCount;
+}
 
 /**
  * Lists entries of one kind (1 PRESENT/STATIC, 2 INCOMPLETE, 3 NEXIST) from pool slot (or ring
  * position) `cursor` on, up to `max` records of ARP_ENTRY_WORDS f64 at `out`: ip, MAC high,
  * MAC low, flags, expires, updated (INCOMPLETE: created), last used (INCOMPLETE: last request),
  * refresh probes or requests sent, queued packets, failures. Returns the next cursor (the pool
- * size at the end); the count is in `arpScanCount`.
+ * size at the end); the count is in `arpScanCount(table)`.
  */
 export function arpEntryScan(tableHandle: usize, ifIndex: u32, kind: u32, cursor: u32, out: usize, max: u32): u32 {
   const table = changetype<ArpTableState>(tableHandle);
   if (ifIndex >= table.count) {
-    arpScanCount = 0;
+    table.scanCount = 0;
     return cursor;
   }
   const f = iface(table, ifIndex);
@@ -603,7 +615,7 @@ export function arpEntryScan(tableHandle: usize, ifIndex: u32, kind: u32, cursor
     }
     slot++;
   }
-  arpScanCount = n;
+  table.scanCount = n;
   return slot;
 }
 

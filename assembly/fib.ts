@@ -14,6 +14,7 @@ import {
 } from "./fib/ply-trie";
 import { lookup4, lookup4Batch, lookup6, lookup6Batch } from "./fib/lookup";
 import { Fib, FamilyStats, STATS_BYTES } from "./fib/state";
+import { PacketBatch } from "./packet/batch";
 
 /** Update outcomes (negative: refused, nothing changed). */
 export const FIB_NEW: i32 = 0;
@@ -71,6 +72,8 @@ export function fibCreate(limitBytes: f64, seedLow: u32, seedHigh: u32): Fib {
   fib.adjCount = 1; // id 0 means "no route"
   fib.adjLive = 0;
   fib.adjFreeHint = ADJ_DISCARD + 1;
+  fib.previous = 0;
+  fib.invalidReason = 0;
   for (let kind = ADJ_NULL; kind <= ADJ_DISCARD; kind++) fibAdjacencyAdd(fib, kind);
   return fib;
 }
@@ -174,9 +177,6 @@ function hostBitsSet(family: u32, length: u32): bool {
 // ---------------------------------------------------------------------------------------------
 // Updates
 
-/** Adjacency the last update replaced or deleted (valid when it returned FIB_REPLACED or 1). */
-export let fibPrevious: u32 = 0;
-
 function insertKey(fib: Fib, family: u32, length: u32, value: u32): i32 {
   const status = check(fib, family, length, value);
   if (status < 0) return status;
@@ -186,7 +186,7 @@ function insertKey(fib: Fib, family: u32, length: u32, value: u32): i32 {
   const slot = prefixTableFind(routes, length);
   if (slot != 0) {
     const old = load<u32>(slot + (<usize>routes.words << 2)) & MAX_ROUTE_VALUE;
-    fibPrevious = old;
+    fib.previous = old;
     if (old == value) return FIB_UNCHANGED;
     if (!plyTrieReserve(trie, 0, value, plyTrieTouched(trie, length))) {
       stats.aborted++;
@@ -241,19 +241,19 @@ function deleteKey(fib: Fib, family: u32, length: u32): i32 {
   }
   plyTrieRemove(trie, length, replacement);
   addRef(fib, value, -1);
-  fibPrevious = value;
+  fib.previous = value;
   familyStats(fib, family).invalidations++;
   fib.version++;
   return 1;
 }
 
-/** Inserts or replaces one route. Returns a FIB_ status; `fibPrevious` holds a replaced value. */
+/** Inserts or replaces one route. Returns a FIB_ status; the FIB's `previous` holds a replaced value. */
 export function fibInsert(fib: Fib, family: u32, w0: u32, w1: u32, w2: u32, w3: u32, length: u32, value: u32): i32 {
   setKey(w0, w1, w2, w3);
   return insertKey(fib, family, length, value);
 }
 
-/** Deletes one route: 1 deleted (its value in `fibPrevious`), 0 absent, negative if invalid. */
+/** Deletes one route: 1 deleted (its value in the FIB's `previous`), 0 absent, negative if invalid. */
 export function fibDelete(fib: Fib, family: u32, w0: u32, w1: u32, w2: u32, w3: u32, length: u32): i32 {
   setKey(w0, w1, w2, w3);
   return deleteKey(fib, family, length);
@@ -276,8 +276,10 @@ export function fibGet(fib: Fib, family: u32, w0: u32, w1: u32, w2: u32, w3: u32
   } else setKey(load<u32>(addresses + (<usize>i << 2)), 0, 0, 0);
 }
 
-/** Why the route named by `fibValidateBatch` is invalid (a negative FIB_ status). */
-export let fibInvalidReason: i32 = 0;
+/** Why the route that the FIB's last `fibValidateBatch` named is invalid (a negative FIB_ status). */
+export function fibInvalidReason(fib: Fib): i32 {
+  return fib.invalidReason;
+}
 
 /** Index of the first invalid route of a batch, or -1 when all are valid. */
 export function fibValidateBatch(fib: Fib, family: u32, addresses: usize, lengths: usize, values: usize, count: u32): i32 {
@@ -285,7 +287,7 @@ export function fibValidateBatch(fib: Fib, family: u32, addresses: usize, length
     loadKey(family, addresses, i);
     const status = check(fib, family, load<u8>(lengths + i), load<u32>(values + (<usize>i << 2)));
     if (status < 0) {
-      fibInvalidReason = status;
+      fib.invalidReason = status;
       return <i32>i;
     }
   }
@@ -315,7 +317,7 @@ export function fibInsertBatch(fib: Fib, family: u32, addresses: usize, lengths:
       fib.version = version;
       return i;
     }
-    store<u32>(previous + (<usize>i << 2), status == FIB_NEW ? EMPTY_SLOT : fibPrevious);
+    store<u32>(previous + (<usize>i << 2), status == FIB_NEW ? EMPTY_SLOT : fib.previous);
   }
   return count;
 }
@@ -388,6 +390,23 @@ export function fibLookup6(fib: Fib, address: usize): u32 {
 }
 export function fibLookup6Batch(fib: Fib, addresses: usize, out: usize, count: u32): void {
   lookup6Batch(fib.trie6, addresses, out, count);
+}
+
+/**
+ * Looks up the destination of packets `from` … `from + count − 1` of a batch in place (its ipVersion
+ * and dst columns): `out` gets one u32 adjacency per packet, 0 for no route and for non-IP packets.
+ */
+export function fibLookupPacketBatch(fib: Fib, batch: PacketBatch, from: u32, count: u32, out: usize): void {
+  const versions = batch.ipVersion;
+  const dst = batch.dst;
+  for (let i: u32 = 0; i < count; i++) {
+    const row = <usize>(from + i);
+    const version = load<u8>(versions + row);
+    let adjacency: u32 = 0;
+    if (version == 4) adjacency = lookup4(fib.trie4, load<u32>(dst + (row << 4)));
+    else if (version == 6) adjacency = lookup6(fib.trie6, dst + (row << 4));
+    store<u32>(out + (<usize>i << 2), adjacency);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import { cacheUpdate, cacheAge, cacheFlush, queuePop, packetKeyHash, READ_AHEAD_
 import { entryAt } from "./flow/table";
 import { sipHash13, sipHash13Words3 } from "./common/hash";
 import { jsonLines } from "./flow/json";
-export { JSON_LINE_MAX as FLOW_JSON_LINE_MAX, jsonBytesWritten as flowJsonBytesWritten } from "./flow/json";
+export { JSON_LINE_MAX as FLOW_JSON_LINE_MAX } from "./flow/json";
 
 export {
   RECORD_BYTES as FLOW_RECORD_BYTES, EXPORT_RECORD_BYTES as FLOW_EXPORT_RECORD_BYTES, COUNTER_SLOTS as FLOW_COUNTER_SLOTS,
@@ -141,10 +141,10 @@ export function flowCacheQueueCount(c: FlowCache): u32 {
 /**
  * JSON lines of up to `count` records of a ring of export records (the export queue, or any
  * array of records), from record `head`, into `out`; see flow/json.ts. Returns the records
- * written; `flowJsonBytesWritten` holds the bytes.
+ * written and stores the bytes written as a u32 at `bytesOut`.
  */
-export function flowJsonLines(ring: usize, ringRecords: u32, head: u32, count: u32, out: usize, outBytes: u32): u32 {
-  return jsonLines(ring, ringRecords, head, count, out, outBytes);
+export function flowJsonLines(ring: usize, ringRecords: u32, head: u32, count: u32, out: usize, outBytes: u32, bytesOut: usize): u32 {
+  return jsonLines(ring, ringRecords, head, count, out, outBytes, bytesOut);
 }
 
 /** Drops the `count` oldest export records (after the host read them). */

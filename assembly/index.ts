@@ -8,6 +8,13 @@ export * from "./arp";
 export * from "./flow";
 export * from "./export";
 
+import { sipHash13 } from "./common/hash";
+
+/** SipHash-1-3 of `length` bytes at `ptr` under the key (k0, k1): the keyed hash every traffic-fed table uses (known-answer tests call it). */
+export function hashSipHash13(ptr: usize, length: usize, k0: u64, k1: u64): u64 {
+  return sipHash13(ptr, length, k0, k1);
+}
+
 /** Allocates `bytes` of zeroed memory for a host-side staging buffer. */
 export function alloc(bytes: usize): usize {
   const ptr = heap.alloc(bytes);
@@ -19,3 +26,4 @@ export function alloc(bytes: usize): usize {
 export function free(ptr: usize): void {
   heap.free(ptr);
 }
+export * from "./analysis";

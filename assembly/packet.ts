@@ -15,7 +15,12 @@ export {
   PACKET_STATUS_BAD_TCP_HEADER_LENGTH, PACKET_STATUS_TRUNCATED_UDP, PACKET_STATUS_BAD_UDP_LENGTH,
   PACKET_STATUS_TRUNCATED_ICMP, PACKET_STATUS_FRAME_OUT_OF_BOUNDS, IPV6_EXTENSION_LIMIT,
 } from "./packet/status";
-export { PCAP_SWAPPED, PCAP_NANOSECONDS, PCAP_ERROR_RECORD_TOO_LARGE, pcapIndexError } from "./packet/pcap";
+export { PCAP_SWAPPED, PCAP_NANOSECONDS, PCAP_ERROR_RECORD_TOO_LARGE } from "./packet/pcap";
+
+/** Why the batch's last pcap indexing call stopped before its end: 0 or PCAP_ERROR_RECORD_TOO_LARGE. */
+export function packetBatchIndexError(batch: PacketBatch): u32 {
+  return batch.indexError;
+}
 
 /** Number of columns of a packet batch, and of per-status counters. */
 export const PACKET_COLUMN_COUNT: u32 = COLUMN_COUNT;
@@ -75,7 +80,7 @@ export function packetParse(batch: PacketBatch, from: u32, count: u32): u32 {
 
 /**
  * Appends the classic-pcap records in frame-area bytes [start, end) to the batch; returns the
- * offset after the last record indexed. `pcapIndexError` tells whether a bad record stopped it.
+ * offset after the last record indexed. `packetBatchIndexError` tells whether a bad record stopped it.
  */
 export function packetIndexPcap(batch: PacketBatch, start: u32, end: u32, flags: u32, linkType: u32, iface: u32, maxCaptured: u32): u32 {
   return indexPcap(batch, start, end, flags, linkType, iface, maxCaptured);

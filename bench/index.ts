@@ -18,6 +18,7 @@ const suites: Record<string, () => Promise<{ run: SuiteRun }>> = {
   arp: () => import("./suites/arp.js"),
   flows: () => import("./suites/flows.js"),
   export: () => import("./suites/export.js"),
+  "top-talkers": () => import("./suites/top-talkers.js"),
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -47,18 +47,37 @@ export class CaptureFileError extends DataplaneError {
   }
 }
 
-/** A configuration option out of range. */
+/**
+ * A file that cannot be read at all: missing, a directory, not permitted. `value` is the path;
+ * `code` is `file-missing`, `file-directory`, `file-permission` or `file-read`.
+ */
+export class FileError extends DataplaneError {}
+
+/** A configuration option or an argument out of range, of the wrong type or misspelled. */
 export class ConfigError extends DataplaneError {}
 
-/** Renders a value for an error message (strings quoted, long values cut). */
+/** JSON.stringify replacer that keeps NaN, ±Infinity and bigints readable inside objects. */
+function readable(_key: string, value: unknown): unknown {
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  if (typeof value === "bigint") return `${value}n`;
+  return value;
+}
+
+/**
+ * Renders a value for an error message: strings quoted, NaN and Infinity by name, bigints with
+ * their `n`, long values cut.
+ */
 export function describe(value: unknown): string {
   let text: string;
   if (typeof value === "string") text = JSON.stringify(value);
+  else if (typeof value === "number") text = Object.is(value, -0) ? "-0" : String(value);
   else if (typeof value === "bigint") text = `${value}n`;
-  else if (value instanceof Uint32Array || value instanceof Uint8Array) text = `[${Array.from(value).join(", ")}]`;
+  else if (value === undefined || typeof value === "function" || typeof value === "symbol") text = String(value);
+  else if (value instanceof Uint32Array || value instanceof Uint8Array)
+    text = `[${Array.from(value.subarray(0, 32)).join(", ")}${value.length > 32 ? ", ..." : ""}]`;
   else {
     try {
-      text = JSON.stringify(value) ?? String(value);
+      text = JSON.stringify(value, readable) ?? String(value);
     } catch {
       text = String(value);
     }

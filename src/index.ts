@@ -22,6 +22,7 @@ export {
   CaptureFileError,
   InterfaceError,
   TimeError,
+  FileError,
 } from "./errors.js";
 export {
   type Family,
@@ -142,6 +143,7 @@ export {
   readPackets,
   readPacketsFromBytes,
   type CaptureReaderOptions,
+  type ReadPacketsOptions,
   type ByteSource,
   DEFAULT_READER_CAPACITY,
   DEFAULT_READER_FRAME_BYTES,
@@ -182,6 +184,7 @@ export {
   type FlowSamplingConfig,
   type ResolvedFlowCacheOptions,
 } from "./flow/cache.js";
+export { CaptureTimeAger, type CaptureTimeAgerOptions } from "./flow/capture-time.js";
 export {
   type FlowRecord,
   type ExpiredFlow,
@@ -240,3 +243,114 @@ export {
   type FlowCacheDisplay,
   type FlowRecordNames,
 } from "./show/flow-cache.js";
+export {
+  type SequenceRuleName,
+  type SequenceOrder,
+  type SequenceRule,
+  type SerialOrder,
+  type LsaInstance,
+  type LsaCompareOptions,
+  type LsaOrder,
+  SEQUENCE_RULE_NAMES,
+  MIN_SEQUENCE_BITS,
+  MAX_SEQUENCE_BITS,
+  later789,
+  laterStrict,
+  later1982,
+  compareSerialNumbers,
+  laterLollipop,
+  laterLinear,
+  compareLsaInstances,
+  sequenceRule,
+  defaultSequenceBits,
+  signedSequence,
+} from "./flooding/sequence.js";
+export {
+  type RelationCounts,
+  type ThreeCycle,
+  MAX_BRUTE_FORCE_BITS,
+  countRelation,
+  findThreeCycle,
+  evenlySpreadCycle,
+  longestChain,
+} from "./flooding/cycles.js";
+export { fletcher16, updateChecksum } from "./flooding/checksum.js";
+export { type TopologySpec, type Topology, MAX_FLOODING_NODES, buildTopology } from "./flooding/topology.js";
+export {
+  type FloodingOptions,
+  type FloodInjection,
+  type NodeFailure,
+  type AlarmOptions,
+  type ResolvedFloodingOptions,
+  FLOODING_DEFAULTS,
+  resolveFloodingOptions,
+} from "./flooding/options.js";
+export { type FloodingResult, simulateFlooding } from "./flooding/simulator.js";
+export {
+  type Arpanet1980Options,
+  type InjectionPattern,
+  ARPANET_1980_VALUES,
+  arpanet1980,
+  arpanet1980Injections,
+} from "./flooding/arpanet-1980.js";
+export { type FloodingReportRun, renderCpuChartSvg, renderFloodingReportHtml, floodingSummary } from "./flooding/report.js";
+export {
+  FlowTopTalkers,
+  ConfiguredTopTalkers,
+  TOP_TALKERS_MAX,
+  type TopTalker,
+  type TopTalkersResult,
+  type TopTalkersConfig,
+  type TopTalkersOptions,
+  type ConfiguredTopTalkersResult,
+} from "./analysis/top-talkers.js";
+export {
+  parseTopQuery,
+  parseMatchValue,
+  TOP_MAX_LIMIT,
+  type TopQuery,
+  type TopMatch,
+  type TopSortKey,
+  type TopOrder,
+} from "./analysis/top-query.js";
+export {
+  TOP_FIELDS,
+  TOP_FIELD_NAMES,
+  FLOW_CAPTURES,
+  topField,
+  unavailableField,
+  type TopFieldName,
+  type TopFieldSpec,
+  type TopFieldKind,
+  type FlowCapture,
+  type TopFieldAvailability,
+} from "./analysis/top-fields.js";
+export {
+  IpAccounting,
+  IP_ACCOUNTING_MAX_THRESHOLD,
+  type IpAccountingOptions,
+  type IpAccountingEntry,
+  type IpAccountingTable,
+} from "./analysis/ip-accounting.js";
+export { parseAnalysisConfig, type AnalysisConfig } from "./analysis/config.js";
+export {
+  renderTopTalkers,
+  topTalkersJson,
+  renderConfiguredTopTalkers,
+  configuredTopTalkersJson,
+  type TopTalkersNames,
+  type ConfiguredTopTalkersNames,
+} from "./show/top-talkers.js";
+export { renderIpAccounting, ipAccountingJson } from "./show/ip-accounting.js";
+export { renderShowMlsIp, renderShowMlsEntry, renderSetMlsFlow } from "./show/mls.js";
+export { splitOutputFilter, applyOutputFilter, type OutputFilter } from "./show/output-filter.js";
+export {
+  ShowRegistry,
+  showCommands,
+  registerFlowShowCommands,
+  type ShowContext,
+  type ShowOutput,
+  type ShowCommandDefinition,
+  type ResolvedShowCommand,
+} from "./show/commands.js";
+export { renderFlowBrief, renderFlowCacheBrief, FLOW_BRIEF_HEADER, type FlowRecordLayout } from "./show/flow-cache.js";

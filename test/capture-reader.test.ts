@@ -10,14 +10,7 @@ import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  CaptureReader,
-  CaptureFileError,
-  ConfigError,
-  readPackets,
-  readPacketsFromBytes,
-  type CaptureReaderOptions,
-} from "../src/index.js";
+import { CaptureReader, CaptureFileError, readPackets, readPacketsFromBytes, type CaptureReaderOptions } from "../src/index.js";
 import { readPacketFile, readPacketFileSync } from "../src/node/capture-file.js";
 import { writePcap, writePcapng, type CaptureRecord } from "../src/packet/writer.js";
 import { referenceReadCapture } from "../src/reference/capture-file.js";
@@ -313,10 +306,8 @@ test("files by path (plain and gzip), Node streams and web streams give the same
     assert.deepEqual(await collect(readPacketFile(join(directory, "a.pcapng"))), expected);
     assert.deepEqual(await collect(readPacketFile(join(directory, "a.pcapng.gz"))), expected);
     assert.deepEqual(await collect(toAsync(readPacketFileSync(join(directory, "a.pcapng")))), expected);
-    assert.throws(
-      () => [...readPacketFileSync(join(directory, "a.pcapng.gz"))],
-      (e: unknown) => e instanceof ConfigError,
-    );
+    // gzip is recognised by its magic bytes, by the sync reader too (inflated as it streams).
+    assert.deepEqual(await collect(toAsync(readPacketFileSync(join(directory, "a.pcapng.gz")))), expected);
     assert.deepEqual(await collect(readPackets(Readable.from([file.subarray(0, 999), file.subarray(999)]))), expected);
     assert.deepEqual(await collect(readPackets(new Blob([Uint8Array.from(file)]).stream())), expected);
   } finally {

@@ -313,6 +313,11 @@ export const COUNTERS: i32 = 59;
   peakQueued: u32;
   counters: usize;
   bytes: u64;
+  /** The last resolution's answer: the MAC of a FOUND, the packet handle of a QUEUED. */
+  resultMac: u64;
+  resultHandle: u32;
+  /** Verdict of the last refused admission (read right after `admit` returns NIL). */
+  refusal: u8;
 }
 
 /** The whole table: its interfaces, the hash key and the clock. */
@@ -326,4 +331,9 @@ export const COUNTERS: i32 = 59;
   clockBackwards: u64;
   budget: Budget;
   handles: u32;
+  /** The last `arpResolve`'s answer (copied from its interface). */
+  resultMac: u64;
+  resultHandle: u32;
+  /** Entries written by the last `arpScan` (its out count). */
+  scanCount: u32;
 }

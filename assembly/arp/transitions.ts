@@ -28,10 +28,6 @@ import {
   incompleteAlloc, incompleteFree, retryAppend, retryRemove,
 } from "./pools";
 
-/** MAC of the last FOUND resolution, global handle of the last QUEUED one. */
-export let resultMac: u64 = 0;
-export let resultHandle: u32 = 0;
-
 /** "No MAC given" for the optional Ethernet addresses of a received ARP packet. */
 export const NO_MAC: u64 = 0xffffffffffffffff;
 
@@ -218,9 +214,6 @@ function presentRenew(f: ArpIface, slot: u32, now: i64, clearFlags: u8, setFlags
 // ---------------------------------------------------------------------------------------------
 // INCOMPLETE
 
-/** Verdict of the last refused admission. */
-let refusal: u8 = 0;
-
 /**
  * Rows 1/2: admits `ip` as INCOMPLETE[1] and broadcasts the first request, or refuses (NIL,
  * reason in `refusal`). Timer mode reserves the N − 1 retries (obligations) so that they always
@@ -229,19 +222,19 @@ let refusal: u8 = 0;
 function admit(f: ArpIface, ip: u32, now: i64, failures: u32, priority: bool): u32 {
   if (f.iCount >= f.iCap) {
     count(f, C_ADMIT_REFUSED_SLOTS);
-    refusal = VERDICT_NO_SLOT;
+    f.refusal = VERDICT_NO_SLOT;
     return NIL;
   }
   const cost: i64 = f.demand ? 1 : <i64>f.n;
   if (freeTokens(f) < (cost + (priority ? 0 : f.reserve)) * 1000) {
     count(f, C_ADMIT_REFUSED_RATE);
-    refusal = VERDICT_RATE;
+    f.refusal = VERDICT_RATE;
     return NIL;
   }
   if (f.reqCount >= f.reqCap) {
     count(f, C_REQUEST_RING_FULL);
     count(f, C_ADMIT_REFUSED_RATE);
-    refusal = VERDICT_RATE;
+    f.refusal = VERDICT_RATE;
     return NIL;
   }
   const slot = incompleteAlloc(f);
@@ -292,7 +285,7 @@ function enqueue(f: ArpIface, r: usize, ip: u32): u8 {
   f.queued++;
   if (f.queued > f.peakQueued) f.peakQueued = f.queued;
   count(f, C_HANDLES_ISSUED);
-  resultHandle = f.handleBase + handle;
+  f.resultHandle = f.handleBase + handle;
   return VERDICT_QUEUED;
 }
 
@@ -400,7 +393,7 @@ export function resolveSlow(table: ArpTableState, f: ArpIface, ip: u32, now: i64
         nexistVacate(table, f, slot, true);
         count(f, C_NEXIST_EXPIRED);
       }
-      return refusal;
+      return f.refusal;
     }
     nexistVacate(table, f, slot, false);
     count(f, C_NEXIST_EXPIRED);
@@ -411,7 +404,7 @@ export function resolveSlow(table: ArpTableState, f: ArpIface, ip: u32, now: i64
     // Only reached from callers that do not inline the hit.
     const r = presentRecord(f, slot);
     store<i64>(r + P_LAST_USED, now);
-    resultMac = load<u64>(r + P_MAC);
+    f.resultMac = load<u64>(r + P_MAC);
     count(f, C_PRESENT_HITS);
     return VERDICT_FOUND;
   }
@@ -422,7 +415,7 @@ export function resolveSlow(table: ArpTableState, f: ArpIface, ip: u32, now: i64
   // ABSENT, or SEEN: a recent sighting lets the admission use the refresh reserve.
   const priority = isSeen(found) && now - load<i64>(seenRecord(f, found - 1) + S_AT) <= f.seenWindow;
   const s = admit(f, ip, now, 0, priority);
-  if (s == NIL) return refusal;
+  if (s == NIL) return f.refusal;
   if (priority) count(f, C_ADMITTED_SEEN);
   indexPlace(table, f, ip, found, ref(KIND_INCOMPLETE, s));
   return enqueue(f, incompleteRecord(f, s), ip);

@@ -33,5 +33,9 @@ export const STATS_BYTES: i32 = 40;
   adjLive: u32;
   /** No id below this (and above the special ones) is free. */
   adjFreeHint: u32;
+  /** Adjacency the last update replaced or deleted (valid when it returned FIB_REPLACED or 1). */
+  previous: u32;
+  /** Why the route that the last `fibValidateBatch` named is invalid (a negative FIB_ status). */
+  invalidReason: i32;
 }
 

@@ -11,8 +11,6 @@ import { EXPORT_RECORD_BYTES } from "./state";
 /** The most bytes one line takes here: every field, the longest values, the newline. */
 export const JSON_LINE_MAX: u32 = 768;
 
-/** Bytes written by the last `jsonLines` call. */
-export let jsonBytesWritten: u32 = 0;
 
 const CAPTURED_FRAGMENT: u16 = 0x1000;
 const CAPTURED_ICMP: u16 = 0x2000;
@@ -239,10 +237,10 @@ function writeRecord(r: usize, p: usize): usize {
 /**
  * Writes the JSON lines of up to `count` export records of a ring of `ringRecords` records at
  * `ring`, from record `head`, into `out` (`outBytes` bytes). Stops early when the next line
- * might not fit, or at a record it declines (see the file header). Returns the records written;
- * `jsonBytesWritten` holds the bytes.
+ * might not fit, or at a record it declines (see the file header). Returns the records written
+ * and stores the bytes written as a u32 at `bytesOut`.
  */
-export function jsonLines(ring: usize, ringRecords: u32, head: u32, count: u32, out: usize, outBytes: u32): u32 {
+export function jsonLines(ring: usize, ringRecords: u32, head: u32, count: u32, out: usize, outBytes: u32, bytesOut: usize): u32 {
   let p = out;
   const end = out + <usize>outBytes;
   let written: u32 = 0;
@@ -256,6 +254,6 @@ export function jsonLines(ring: usize, ringRecords: u32, head: u32, count: u32, 
     index++;
     if (index == ringRecords) index = 0;
   }
-  jsonBytesWritten = <u32>(p - out);
+  store<u32>(bytesOut, <u32>(p - out));
   return written;
 }

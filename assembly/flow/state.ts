@@ -129,8 +129,11 @@ export const PROTOCOL_FIELDS: u32 = 5;
 
 /** Longest linear-probe run an insertion may make; beyond it the flow is refused (counted). */
 export const MAX_PROBE: u32 = 256;
-/** Largest capacity: entry ids must fit 24 bits of headroom below the "empty slot" encoding. */
-export const MAX_CAPACITY: u32 = (1 << 24) - 1;
+/**
+ * Largest capacity: entry ids must fit 24 bits of headroom below the "empty slot" encoding, and
+ * the entries are one allocation (capacity × RECORD_BYTES), which must stay below 1 GiB.
+ */
+export const MAX_CAPACITY: u32 = 1 << 23;
 
 @unmanaged export class FlowCache {
   /** Flow entries (RECORD_BYTES each). */

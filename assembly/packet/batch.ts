@@ -101,6 +101,8 @@ export function columnWidth(id: u32): u32 {
   arpTargetAddress: usize;
   /** The heap block the batch was laid out in (for batchFree). */
   block: usize;
+  /** Why the last pcap indexing call stopped before its end: 0 (batch full or record incomplete) or a PCAP_ERROR_. */
+  indexError: u32;
 }
 
 // @ts-ignore: decorator

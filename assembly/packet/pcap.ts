@@ -12,15 +12,13 @@ import { PACKET_STATUS_OK } from "./status";
 export const PCAP_SWAPPED: u32 = 1;
 export const PCAP_NANOSECONDS: u32 = 2;
 
-/** Why the last pcapIndex call stopped before `end`: 0 (batch full or record incomplete) or an error. */
-export let pcapIndexError: u32 = 0;
 /** A record claims more captured bytes than the reader allows. */
 export const PCAP_ERROR_RECORD_TOO_LARGE: u32 = 1;
 
 /**
  * Reads the record header at frame-area offset `pos` and fills row `n`'s time, captured and
  * wire lengths and frame offset. Returns the captured length, or -1 when the record is not
- * whole before `end` or is larger than `maxCaptured` (then `pcapIndexError` says so).
+ * whole before `end` or is larger than `maxCaptured` (then the batch's `indexError` says so).
  */
 // @ts-ignore: decorator
 @inline function indexRecord(b: PacketBatch, n: u32, pos: u32, end: u32, swapped: bool, unitsPerSecond: f64, maxCaptured: u32): i64 {
@@ -33,7 +31,7 @@ export const PCAP_ERROR_RECORD_TOO_LARGE: u32 = 1;
     original = bswap<u32>(original);
   }
   if (captured > maxCaptured) {
-    pcapIndexError = PCAP_ERROR_RECORD_TOO_LARGE;
+    b.indexError = PCAP_ERROR_RECORD_TOO_LARGE;
     return -1;
   }
   if (end - pos - 16 < captured) return -1;
@@ -50,7 +48,7 @@ export const PCAP_ERROR_RECORD_TOO_LARGE: u32 = 1;
  * not indexed (a partial record, or one that did not fit in the batch).
  */
 export function indexPcap(b: PacketBatch, start: u32, end: u32, flags: u32, linkType: u32, iface: u32, maxCaptured: u32): u32 {
-  pcapIndexError = 0;
+  b.indexError = 0;
   if (end > b.frameBytes || start > end) return start;
   const swapped = (flags & PCAP_SWAPPED) != 0;
   const unitsPerSecond: f64 = (flags & PCAP_NANOSECONDS) != 0 ? 1e9 : 1e6;
@@ -75,7 +73,7 @@ export function indexPcap(b: PacketBatch, start: u32, end: u32, flags: u32, link
  * its bytes are in cache. Returns like indexPcap; the packets appended are parsed and counted.
  */
 export function indexPcapAndParse(b: PacketBatch, start: u32, end: u32, flags: u32, linkType: u32, iface: u32, maxCaptured: u32): u32 {
-  pcapIndexError = 0;
+  b.indexError = 0;
   if (end > b.frameBytes || start > end) return start;
   const swapped = (flags & PCAP_SWAPPED) != 0;
   const unitsPerSecond: f64 = (flags & PCAP_NANOSECONDS) != 0 ? 1e9 : 1e6;

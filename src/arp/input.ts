@@ -3,7 +3,8 @@
  * table and the reference, so that both refuse the same input with the same errors.
  */
 
-import { InterfaceError, TimeError, describe } from "../errors.js";
+import { InterfaceError, describe } from "../errors.js";
+import { checkInterface } from "../common/validation.js";
 import { type IPv4Input, toIPv4 } from "../net/address.js";
 import { type MacInput, parseMac } from "../net/mac.js";
 import { macValue } from "./options.js";
@@ -22,29 +23,6 @@ export interface ArpPacket {
   ethernetSource?: MacInput | number;
   /** Ethernet destination address, when known: a solicited reply must be unicast to us. */
   ethernetDestination?: MacInput | number;
-}
-
-/** Largest `now` accepted: 2^53 ms (≈ 285,000 years), exact in a double. */
-export const MAX_TIME = 2 ** 53;
-
-/** Checks `now` and returns it in whole milliseconds. */
-export function checkTime(now: number): number {
-  if (typeof now !== "number" || !(now >= 0 && now <= MAX_TIME)) {
-    throw new TimeError("arp-time", `invalid time ${describe(now)}: expected milliseconds from 0 to 2^53`, now);
-  }
-  return Math.floor(now);
-}
-
-/** Checks an interface index against the table's interface count. */
-export function checkInterface(ifIndex: number, count: number): number {
-  if (typeof ifIndex !== "number" || !Number.isInteger(ifIndex) || ifIndex < 0 || ifIndex >= count) {
-    throw new InterfaceError(
-      "arp-interface",
-      `invalid interface ${describe(ifIndex)}: the table has interfaces 0 to ${count - 1}`,
-      ifIndex,
-    );
-  }
-  return ifIndex;
 }
 
 /** A MAC given as text, bytes or a 48-bit number, as a 48-bit number. */

@@ -9,7 +9,7 @@
 import type { ArpInterfaceConfig } from "./options.js";
 
 /** Bytes of the interface record itself (`offsetof<ArpIface>()`). */
-export const INTERFACE_RECORD_BYTES = 488;
+export const INTERFACE_RECORD_BYTES = 501;
 /** Per-interface counters (8 bytes each). */
 const COUNTERS = 59;
 

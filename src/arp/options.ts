@@ -5,6 +5,7 @@
  */
 
 import { ConfigError, describe } from "../errors.js";
+import { checkOptionNames } from "../common/validation.js";
 import { tryParseIPv4 } from "../net/address.js";
 import { type MacInput, parseMac } from "../net/mac.js";
 import { type PrefixInput, parsePrefix } from "../net/prefix.js";
@@ -225,12 +226,15 @@ export function normalizeArpOptions(options: ArpOptions): ArpConfig {
     fail("interfaces", options?.interfaces, "expected a non-empty list of interfaces");
   }
   if (options.interfaces.length > 4096) fail("interfaces", options.interfaces.length, "at most 4096 interfaces");
+  const parameterNames = [...Object.keys(ARP_DEFAULTS), "requestRing"];
+  checkOptionNames(options, [...parameterNames, "interfaces", "seed", "core", "maxBytes"], "ArpTable");
   const maxBytes = options.maxBytes ?? 1024 ** 3;
   if (typeof maxBytes !== "number" || !(maxBytes > 0) || maxBytes > 3.5 * 1024 ** 3)
     fail("maxBytes", maxBytes, "expected a number of bytes up to 3.5 GiB");
   const interfaces = options.interfaces.map((raw, ifIndex) => {
     const where = `interfaces[${ifIndex}]`;
     if (raw === null || typeof raw !== "object") fail(where, raw, "expected { mac, addresses?, onLink? }");
+    checkOptionNames(raw, [...parameterNames, "name", "mac", "addresses", "onLink"], `ArpTable ${where}`);
     const pick = <K extends keyof ArpParameters>(key: K): ArpParameters[K] | undefined =>
       (raw[key] ?? options[key]) as ArpParameters[K] | undefined;
     const params = { ...ARP_DEFAULTS } as ArpParameters;

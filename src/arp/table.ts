@@ -30,8 +30,10 @@ import {
   releaseReason,
   sortEntries,
 } from "./types.js";
-import { type ArpPacket, checkTime, checkInterface, toMacValue, macText, macBytes, parseArpPacket } from "./input.js";
-import { renderArp, type ArpShowOptions } from "../show/arp.js";
+import { checkBytes, checkTime, checkInterface, checkOptionNames } from "../common/validation.js";
+import { arpInterfaceBytes } from "./memory.js";
+import { type ArpPacket, toMacValue, macText, macBytes, parseArpPacket } from "./input.js";
+import { renderArp, type ArpShowOptions } from "./show.js";
 
 /** Addresses per `resolveBatch` call into the core. */
 const CHUNK = 16384;
@@ -97,9 +99,26 @@ export class ArpTable {
         : options,
     );
     this.#config = config.interfaces;
+    // Every pool is allocated at creation: refuse up front what the budget cannot hold, before
+    // the core allocates anything.
+    const needed = config.interfaces.reduce((sum, c) => sum + arpInterfaceBytes(c), config.interfaces.length * 8);
+    checkBytes(
+      "arp-budget",
+      "interfaces",
+      config.interfaces.length,
+      needed,
+      config.maxBytes,
+      `bytes of the table's maxBytes (each interface's pools need ${Math.round(needed / config.interfaces.length)} bytes)`,
+    );
     const [low, high] = core.componentSeed(options.seed);
     this.core = core;
-    this.#attachment = core.attach("arp", config.maxBytes + STAGING_BYTES, () => this.#wasm.arpUsedBytes(this.#handle) + STAGING_BYTES);
+    this.#attachment = core.attach(
+      "arp",
+      config.maxBytes + STAGING_BYTES,
+      () => this.#wasm.arpUsedBytes(this.#handle) + STAGING_BYTES,
+      "maxBytes",
+      config.maxBytes,
+    );
     this.#wasm = core.wasm;
     const w = this.#wasm;
     const count = config.interfaces.length;
@@ -131,7 +150,7 @@ export class ArpTable {
   }
 
   #time(now: number): number {
-    const t = checkTime(now);
+    const t = Math.floor(checkTime(now));
     if (t > this.#now) this.#now = t;
     return t;
   }
@@ -149,9 +168,12 @@ export class ArpTable {
     const address = toIPv4(ip);
     const verdict = this.#wasm.arpResolve(this.#handle, ifIndex, address, this.#time(now));
     if (verdict === ArpVerdict.found) {
-      return { status: "found", mac: macText(this.#wasm.arpResultMacHigh() * 2 ** 32 + (this.#wasm.arpResultMacLow() >>> 0)) };
+      return {
+        status: "found",
+        mac: macText(this.#wasm.arpResultMacHigh(this.#handle) * 2 ** 32 + (this.#wasm.arpResultMacLow(this.#handle) >>> 0)),
+      };
     }
-    if (verdict === ArpVerdict.queued) return { status: "queued", handle: this.#wasm.arpResultHandle() >>> 0 };
+    if (verdict === ArpVerdict.queued) return { status: "queued", handle: this.#wasm.arpResultHandle(this.#handle) >>> 0 };
     return { status: "dropped", reason: dropReason(verdict), icmp: (verdict & ArpVerdict.icmpFlag) !== 0 };
   }
 
@@ -163,13 +185,14 @@ export class ArpTable {
   resolveBatch(ifIndex: number, ips: Uint32Array, now: number, verdicts: Uint8Array, macs?: Uint8Array, handles?: Uint32Array): Uint8Array {
     checkInterface(ifIndex, this.#config.length);
     if (!(ips instanceof Uint32Array) || !(verdicts instanceof Uint8Array))
-      throw new TypeError("resolveBatch: expected (ifIndex, Uint32Array, now, Uint8Array)");
+      throw new ConfigError("argument", "resolveBatch: expected (ifIndex, Uint32Array, now, Uint8Array)", ips);
     const count = ips.length;
-    if (verdicts.length < count) throw new RangeError(`resolveBatch: ${count} addresses need ${count} verdicts, got ${verdicts.length}`);
+    if (verdicts.length < count)
+      throw new ConfigError("argument", `resolveBatch: ${count} addresses need ${count} verdicts, got ${verdicts.length}`, verdicts);
     if (macs !== undefined && (!(macs instanceof Uint8Array) || macs.length < count * 6))
-      throw new RangeError(`resolveBatch: macs needs ${count * 6} bytes`);
+      throw new ConfigError("argument", `resolveBatch: macs needs ${count * 6} bytes`, macs);
     if (handles !== undefined && (!(handles instanceof Uint32Array) || handles.length < count))
-      throw new RangeError(`resolveBatch: handles needs ${count} entries`);
+      throw new ConfigError("argument", `resolveBatch: handles needs ${count} entries`, handles);
     const t = this.#time(now);
     const w = this.#wasm;
     const base = this.#batch;
@@ -243,7 +266,7 @@ export class ArpTable {
   /** {@link receiveIp} for a batch of source addresses. */
   receiveIpBatch(ifIndex: number, srcIps: Uint32Array, now: number): void {
     checkInterface(ifIndex, this.#config.length);
-    if (!(srcIps instanceof Uint32Array)) throw new TypeError("receiveIpBatch: expected a Uint32Array");
+    if (!(srcIps instanceof Uint32Array)) throw new ConfigError("argument", "receiveIpBatch: expected a Uint32Array", srcIps);
     const t = this.#time(now);
     for (let start = 0; start < srcIps.length || start === 0; start += CHUNK) {
       const n = Math.min(CHUNK, srcIps.length - start);
@@ -349,6 +372,7 @@ export class ArpTable {
    * the number of entries removed.
    */
   clear(options: { ifIndex?: number; ip?: IPv4Input; now?: number } = {}): number {
+    checkOptionNames(options, ["ifIndex", "ip", "now"], "ArpTable.clear");
     const ifIndex = options.ifIndex === undefined ? 0xffffffff : checkInterface(options.ifIndex, this.#config.length);
     const ip = options.ip === undefined ? 0 : toIPv4(options.ip);
     if (options.ip !== undefined && ip === 0) return 0;
@@ -442,7 +466,7 @@ export class ArpTable {
         let cursor = 0;
         for (;;) {
           const next = w.arpEntryScan(this.#handle, i, kind, cursor, this.#scratch, SCAN);
-          const n = w.arpScanCount.value as number;
+          const n = w.arpScanCount(this.#handle);
           const f = this.#views.refresh().f64;
           for (let k = 0; k < n; k++) {
             const v = (j: number) => f[(this.#scratch >>> 3) + k * ENTRY_WORDS + j]!;
@@ -458,6 +482,7 @@ export class ArpTable {
 
   /** `show arp` (IOS layout) followed by the INCOMPLETE and NEXIST state. */
   show(options: ArpShowOptions = {}): string {
+    checkOptionNames(options, ["now", "ifIndex", "limit"], "ArpTable.show");
     return renderArp(this.entries(options.ifIndex), this.interfaces, this.occupancy(), { now: this.#now, ...options });
   }
 

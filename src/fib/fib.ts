@@ -14,6 +14,7 @@ import type { WasmExports } from "../wasm/exports.js";
 import type { HeapViews } from "../wasm/views.js";
 import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
 import { checkOptionNames } from "../common/validation.js";
+import { PacketBatch } from "../packet/batch.js";
 
 /** The special adjacencies of CEF, present in every FIB with these ids. */
 export const SpecialAdjacency = {
@@ -131,6 +132,10 @@ export interface Route {
 /** Bytes of a trie root: 65536 entries and their start masks, u32 each. */
 const ROOT_BYTES = 65536 * 8;
 const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
+/** The special adjacencies every FIB holds (null, punt, drop, glean, discard). */
+const SPECIAL_ADJACENCIES = 5;
+/** The least budget that holds the special adjacencies (measured on the core's allocator). */
+const MIN_FIB_BYTES = 320;
 const CHUNK = 16384;
 const STATUS_NEW = 0;
 const NO_MEMORY = -1;
@@ -172,9 +177,19 @@ export class Fib {
     }
     const [low, high] = core.componentSeed(options.seed);
     this.core = core;
-    this.#attachment = core.attach("fib", maxBytes, () => this.#usedBytes());
+    this.#attachment = core.attach("fib", maxBytes, () => this.#usedBytes(), "maxBytes", maxBytes);
     this.#wasm = core.wasm;
     this.#handle = this.#wasm.fibCreate(maxBytes, low, high);
+    if (this.#wasm.fibAdjacencyCount(this.#handle) < SPECIAL_ADJACENCIES) {
+      // The budget cannot even hold the five special adjacencies (320 bytes): refuse it here
+      // rather than let every later call fail with a puzzling "no adjacency".
+      core.detach(this.#attachment);
+      throw new CapacityError(
+        "fib-max-bytes",
+        `maxBytes ${describe(maxBytes)} cannot hold the FIB's special adjacencies: give at least ${MIN_FIB_BYTES} bytes`,
+        maxBytes,
+      );
+    }
     this.#scratch = this.#wasm.alloc(128);
     this.#views = core.views;
     this.#hashId = (Math.imul(low ^ high, 0x9e3779b1) >>> 0).toString(16).toUpperCase().padStart(8, "0");
@@ -196,6 +211,7 @@ export class Fib {
         options,
       );
     }
+    checkOptionNames(options, ["interface", "nextHop", "mac"], "Fib.addAdjacency");
     const name = options.interface;
     if (!(typeof name === "string" && name.length > 0) && !(typeof name === "number" && Number.isInteger(name) && name >= 0)) {
       throw new AdjacencyError("adjacency-interface", `invalid adjacency interface ${describe(name)}: expected a name or an index`, name);
@@ -325,6 +341,33 @@ export class Fib {
   lookupBatch(addresses: Uint32Array, out: Uint32Array = new Uint32Array(addresses.length)): Uint32Array {
     checkBatch("lookupBatch", addresses, 1, out, addresses.length);
     this.#lookupChunks(addresses, out, 1, (a, o, n) => this.#wasm.fibLookup4Batch(this.#handle, a, o, n));
+    return out;
+  }
+
+  /**
+   * Looks up the destination of every packet of a {@link PacketBatch} on this FIB's core, reading
+   * its columns in place (no copy): `out[i]` gets the adjacency of packet i (IPv4 or IPv6), 0 for
+   * no route and for packets that are not IP.
+   * @throws ConfigError (code `batch-core`) when the batch lives on another core.
+   */
+  lookupPackets(batch: PacketBatch, out: Uint32Array = new Uint32Array(batch.length)): Uint32Array {
+    if (!(batch instanceof PacketBatch) || batch.core !== this.core) {
+      throw new ConfigError(
+        "batch-core",
+        "the batch must live on the FIB's core: create it with new PacketBatch({ core: fib.core })",
+        batch,
+      );
+    }
+    const count = batch.length;
+    if (!(out instanceof Uint32Array) || out.length < count) {
+      throw new RangeError(`lookupPackets: out must be a Uint32Array of at least ${count} entries`);
+    }
+    const staging = this.#stagingArea() + CHUNK * 16;
+    for (let start = 0; start < count; start += CHUNK) {
+      const n = Math.min(CHUNK, count - start);
+      this.#wasm.fibLookupPacketBatch(this.#handle, batch.handle, start, n, staging);
+      out.set(this.#views.refresh().u32.subarray(staging >>> 2, (staging >>> 2) + n), start);
+    }
     return out;
   }
 
@@ -487,11 +530,13 @@ export class Fib {
     const name = family === 4 ? "insertBatch" : "insertBatch6";
     const count = lengths.length;
     if (!(addresses instanceof Uint32Array) || !(lengths instanceof Uint8Array) || !(adjacencies instanceof Uint32Array)) {
-      throw new TypeError(`${name}: expected (Uint32Array, Uint8Array, Uint32Array)`);
+      throw new ConfigError("argument", `${name}: expected (Uint32Array, Uint8Array, Uint32Array)`, addresses);
     }
     if (addresses.length !== count * words || adjacencies.length !== count) {
-      throw new RangeError(
+      throw new ConfigError(
+        "argument",
         `${name}: ${count} lengths need ${count * words} address words and ${count} adjacencies, got ${addresses.length} and ${adjacencies.length}`,
+        addresses,
       );
     }
     if (count === 0) return;
@@ -508,7 +553,7 @@ export class Fib {
       views.u8.set(lengths, l);
       const bad = w.fibValidateBatch(this.#handle, family, a, l, v, count);
       if (bad >= 0) {
-        const reason = w.fibInvalidReason.value as number;
+        const reason = w.fibInvalidReason(this.#handle);
         const text = formatPrefixLoose(family, addresses.subarray(bad * words, bad * words + words), lengths[bad]!);
         const where = `${name}: route ${bad} (${text} -> ${adjacencies[bad]})`;
         if (reason === BAD_ADJACENCY) throw new AdjacencyError("adjacency-unknown", `${where}: no such adjacency`, adjacencies[bad]);
@@ -528,7 +573,11 @@ export class Fib {
     const words = family === 4 ? 1 : 4;
     const count = lengths.length;
     if (addresses.length !== count * words) {
-      throw new RangeError(`deleteBatch: ${count} lengths need ${count * words} address words, got ${addresses.length}`);
+      throw new ConfigError(
+        "argument",
+        `deleteBatch: ${count} lengths need ${count * words} address words, got ${addresses.length}`,
+        addresses,
+      );
     }
     if (count === 0) return 0;
     const w = this.#wasm;
@@ -549,11 +598,13 @@ export class Fib {
 
 function checkBatch(name: string, addresses: Uint32Array, words: number, out: Uint32Array, count: number): void {
   if (!(addresses instanceof Uint32Array) || !(out instanceof Uint32Array)) {
-    throw new TypeError(`${name}: expected (Uint32Array, Uint32Array)`);
+    throw new ConfigError("argument", `${name}: expected (Uint32Array, Uint32Array)`, addresses);
   }
   if (addresses.length !== count * words || out.length < count) {
-    throw new RangeError(
+    throw new ConfigError(
+      "argument",
       `${name}: ${addresses.length} address words need room for ${Math.floor(addresses.length / words)} results (and a multiple of ${words} words), out has ${out.length}`,
+      addresses,
     );
   }
 }

@@ -11,13 +11,11 @@ import { CapacityError, ConfigError, describe } from "../errors.js";
 import type { WasmExports } from "../wasm/exports.js";
 import { seedHalves } from "../wasm/views.js";
 import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
-import { checkOptionNames } from "../common/validation.js";
 import { PacketBatch, type PacketBatchOptions } from "../packet/batch.js";
 import {
   type ExpiredFlow,
   type FlowDirection,
   type FlowEndReason,
-  type FlowMask,
   type FlowRecord,
   EXPORT_RECORD_BYTES,
   FLOW_END_REASONS,
@@ -27,121 +25,30 @@ import {
 } from "./record.js";
 import { type FlowCacheCounters, type FlowStatistics, PROTOCOL_CATEGORY_NAMES } from "./statistics.js";
 import { type JsonLinesSink, writeJsonLines } from "./json-lines.js";
+import {
+  type FlowCacheOptions,
+  type FlowSamplingConfig,
+  type FlowUpdateOptions,
+  type ResolvedFlowCacheOptions,
+  resolveFlowCacheOptions,
+} from "./options.js";
+import { checkOptionNames, checkTime } from "../common/validation.js";
 
-/** How the packets fed to a cache were sampled (recorded as given, for export and display). */
-export interface FlowSamplingConfig {
-  /** "random" 1-out-of-N, "deterministic" every N-th, or "none". */
-  mode: "random" | "deterministic" | "none";
-  /** N. */
-  interval: number;
-}
+export {
+  type FlowCacheOptions,
+  type FlowSamplingConfig,
+  type FlowUpdateOptions,
+  type ResolvedFlowCacheOptions,
+  MAX_FLOW_CAPACITY,
+  resolveFlowCacheOptions,
+} from "./options.js";
 
-/** Options of a {@link FlowCache}. */
-export interface FlowCacheOptions {
-  /** Flows the cache holds (default 65536, at most 16,777,215). All memory is allocated at creation. */
-  capacity?: number;
-  /** Ended flows the export queue holds until drained (default 4096). */
-  exportQueueCapacity?: number;
-  /** Active timeout: a flow ends this many ms after its first packet (default 30 minutes). */
-  activeTimeout?: number;
-  /** Inactive timeout: a flow ends this many ms after its last packet (default 15 s). */
-  inactiveTimeout?: number;
-  /** Flow mask (default "full"). */
-  mask?: FlowMask;
-  /** Packets per flow before the flow is ended and a new one started (default 2^32 − 1). */
-  maxPacketsPerFlow?: number;
-  /** Entries the ager looks at per poll (default capacity / 32, at least 1). */
-  agerBatch?: number;
-  /** Key of the flow hash (default: random). Fix it for reproducible runs; a known key forfeits HashDoS resistance. */
-  seed?: number | bigint;
-  /** The core to live on (default: a new one of its own). */
-  core?: Core;
-  /** How the packets offered to this cache were sampled (plain data, kept for display and export). */
-  sampling?: FlowSamplingConfig;
-}
-
-/** Options of {@link FlowCache.update}. */
-export interface FlowUpdateOptions {
-  /** Direction of the packets (default "ingress"). */
-  direction?: FlowDirection;
-  /** One byte per packet of the batch: packets whose byte is 0 are not offered (sampled out, filtered). */
-  selection?: Uint8Array;
-  /** First packet (default 0) and number of packets (default: to the end of the batch). */
-  from?: number;
-  count?: number;
-}
-
-const DEFAULT_CAPACITY = 65536;
-const DEFAULT_QUEUE = 4096;
-const MAX_CAPACITY = (1 << 24) - 1;
-const MAX_QUEUE = 1 << 20;
 /** WebAssembly memory for drainJsonLines' lines, allocated on first use: ~100 lines and more. */
 const JSON_SCRATCH_BYTES = 64 * 1024;
 const NONE = 0xffffffff;
 const COUNTER_SLOTS = 32;
 const SIZE_BUCKETS = 26;
 const PROTOCOL_CATEGORIES = 20;
-/** Largest timeout accepted: 100 years in ms (times are f64 ms, exact far beyond that). */
-const MAX_TIMEOUT = 100 * 365.25 * 86400e3;
-
-function checkInteger(value: number, name: string, code: string, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(code, `invalid ${name} ${describe(value)}: expected an integer from ${min} to ${max}`, value);
-  }
-  return value;
-}
-
-function checkTimeout(value: number, name: string, code: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT) {
-    throw new ConfigError(code, `invalid ${name} ${describe(value)}: expected milliseconds, more than 0 and at most 100 years`, value);
-  }
-  return value;
-}
-
-/** Checks a time argument (`now`): finite milliseconds. */
-export function checkTime(now: number): number {
-  if (typeof now !== "number" || !Number.isFinite(now)) {
-    throw new ConfigError("flow-time", `invalid time ${describe(now)}: expected milliseconds since the epoch`, now);
-  }
-  return now;
-}
-
-/** The validated options of a flow cache, as the cache and its reference use them. */
-export interface ResolvedFlowCacheOptions {
-  capacity: number;
-  exportQueueCapacity: number;
-  activeTimeout: number;
-  inactiveTimeout: number;
-  mask: FlowMask;
-  maxPacketsPerFlow: number;
-  agerBatch: number;
-}
-
-/** Validates options and fills in the defaults. */
-export function resolveFlowCacheOptions(options: FlowCacheOptions): ResolvedFlowCacheOptions {
-  if (options === null || typeof options !== "object")
-    throw new ConfigError("flow-options", `invalid flow cache options ${describe(options)}`, options);
-  const capacity = checkInteger(options.capacity ?? DEFAULT_CAPACITY, "capacity", "flow-capacity", 1, MAX_CAPACITY);
-  const mask = options.mask ?? "full";
-  if (!FLOW_MASKS.includes(mask)) {
-    throw new ConfigError("flow-mask", `invalid flow mask ${describe(mask)}: expected ${FLOW_MASKS.join(", ")}`, mask);
-  }
-  return {
-    capacity,
-    exportQueueCapacity: checkInteger(
-      options.exportQueueCapacity ?? DEFAULT_QUEUE,
-      "exportQueueCapacity",
-      "flow-queue-capacity",
-      1,
-      MAX_QUEUE,
-    ),
-    activeTimeout: checkTimeout(options.activeTimeout ?? 30 * 60e3, "activeTimeout", "flow-active-timeout"),
-    inactiveTimeout: checkTimeout(options.inactiveTimeout ?? 15e3, "inactiveTimeout", "flow-inactive-timeout"),
-    mask,
-    maxPacketsPerFlow: checkInteger(options.maxPacketsPerFlow ?? 0xffffffff, "maxPacketsPerFlow", "flow-max-packets", 1, 0xffffffff),
-    agerBatch: checkInteger(options.agerBatch ?? Math.max(1, Math.ceil(capacity / 32)), "agerBatch", "flow-ager-batch", 1, capacity),
-  };
-}
 
 const FLOW_CACHE_OPTION_NAMES = [
   "capacity",
@@ -193,7 +100,7 @@ export function decodeCounters(slots: ArrayLike<bigint>, activeFlows: number, qu
  * @example
  * ```ts
  * const cache = new FlowCache({ capacity: 100_000, inactiveTimeout: 15_000 });
- * for (const batch of readPacketFileSync("trace.pcap", cache.readerOptions())) {
+ * for (const batch of readPacketFileSync("trace.pcap", { core: cache.core })) {
  *   cache.update(batch);
  *   cache.age(batch.columns.time[batch.length - 1]!);
  *   for (const flow of cache.drain()) console.log(flow.src, flow.dst, flow.packets, flow.endReason);
@@ -233,7 +140,10 @@ export class FlowCache {
     this.core = core;
     this.wasm = core.wasm;
     const bytes = this.wasm.flowCacheBytes(resolved.capacity, resolved.exportQueueCapacity);
-    this.#attachment = core.attach("flow-cache", bytes, () => bytes, "capacity and exportQueueCapacity");
+    this.#attachment = core.attach("flow-cache", bytes, () => bytes, "capacity and exportQueueCapacity", {
+      capacity: resolved.capacity,
+      exportQueueCapacity: resolved.exportQueueCapacity,
+    });
     try {
       this.handle = this.wasm.flowCacheCreate(
         resolved.capacity,
@@ -311,6 +221,7 @@ export class FlowCache {
    * {@link readerOptions}). Returns the packets added to flows; the others are counted.
    */
   update(batch: PacketBatch, options: FlowUpdateOptions = {}): number {
+    checkOptionNames(options, ["direction", "selection", "from", "count"], "FlowCache.update");
     if (!(batch instanceof PacketBatch) || batch.core !== this.core) {
       throw new ConfigError(
         "batch-core",
@@ -322,7 +233,7 @@ export class FlowCache {
     const from = options.from ?? 0;
     const count = options.count ?? length - from;
     if (!Number.isInteger(from) || from < 0 || !Number.isInteger(count) || count < 0) {
-      throw new RangeError(`invalid packet range from ${describe(from)} count ${describe(count)}`);
+      throw new ConfigError("argument", `invalid packet range from ${describe(from)} count ${describe(count)}`, { from, count });
     }
     const direction = options.direction ?? "ingress";
     if (direction !== "ingress" && direction !== "egress") {

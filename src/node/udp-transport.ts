@@ -41,16 +41,27 @@ export function parseCollector(text: string): Collector {
 
 const isIPv6 = (host: string) => host.includes(":");
 
-/** Sends export datagrams to UDP collectors. */
+/**
+ * Sends export datagrams to UDP collectors.
+ *
+ * Each collector has its own connected socket, so that a send from a synchronous loop goes
+ * straight to the kernel (Node tries the send at once on a connected, bound socket; only when
+ * the kernel's buffer is full does libuv queue it, in order). The room is therefore read from
+ * the sockets' send queues ({@link Socket.getSendQueueCount}), which needs no callback to run.
+ * Datagrams sent before the sockets are connected wait, in order, and leave when they are
+ * ({@link UdpTransport.ready}).
+ */
 export class UdpTransport implements ExportSink {
   readonly collectors: readonly Collector[];
-  readonly #sockets: { socket: Socket; collector: Collector }[] = [];
+  readonly #sockets: Socket[] = [];
   readonly #maxQueued: number;
+  readonly #ready: Promise<void>;
+  #connected = false;
+  #backlog: Buffer[] = [];
   #pending = 0;
   #errors = 0;
   #sent = 0;
   #closed = false;
-  #drained: (() => void)[] = [];
 
   constructor(options: UdpTransportOptions) {
     if (options === null || typeof options !== "object" || !Array.isArray(options.collectors) || options.collectors.length === 0) {
@@ -58,18 +69,34 @@ export class UdpTransport implements ExportSink {
     }
     this.collectors = options.collectors.map((c) => (typeof c === "string" ? parseCollector(c) : { host: c.host, port: c.port }));
     this.#maxQueued = options.maxQueued ?? 256;
-    const byFamily = new Map<string, Socket>();
+    const connecting: Promise<boolean>[] = [];
     for (const collector of this.collectors) {
       const type = isIPv6(collector.host) ? "udp6" : "udp4";
-      let socket = byFamily.get(type);
-      if (socket === undefined) {
-        socket = createSocket({ type, ...(options.sendBufferBytes === undefined ? {} : { sendBufferSize: options.sendBufferBytes }) });
-        socket.on("error", () => this.#errors++);
-        socket.unref();
-        byFamily.set(type, socket);
-      }
-      this.#sockets.push({ socket, collector });
+      const socket = createSocket({ type, ...(options.sendBufferBytes === undefined ? {} : { sendBufferSize: options.sendBufferBytes }) });
+      socket.on("error", () => this.#errors++);
+      socket.unref();
+      this.#sockets.push(socket);
+      connecting.push(
+        new Promise<boolean>((resolve) => {
+          const failed = () => resolve(false);
+          socket.once("error", failed);
+          socket.connect(collector.port, collector.host, () => {
+            socket.off("error", failed);
+            resolve(true);
+          });
+        }),
+      );
     }
+    this.#ready = Promise.all(connecting).then((connected) => {
+      this.#connected = true;
+      const backlog = this.#backlog.splice(0);
+      for (const datagram of backlog) this.#sendNow(datagram, connected);
+    });
+  }
+
+  /** Resolves when every socket is connected (or failed to: its sends then count as errors) and the datagrams sent before have left. */
+  ready(): Promise<void> {
+    return this.#ready;
   }
 
   /** Datagrams sent, and sends that failed (reported asynchronously). */
@@ -83,34 +110,45 @@ export class UdpTransport implements ExportSink {
   send(datagram: Uint8Array): boolean {
     if (this.#closed) return false;
     const copy = Buffer.from(datagram);
-    for (const { socket, collector } of this.#sockets) {
-      this.#pending++;
-      socket.send(copy, collector.port, collector.host, (error) => {
-        this.#pending--;
-        if (error) this.#errors++;
-        else this.#sent++;
-        if (this.#pending <= this.#maxQueued / 2) for (const wake of this.#drained.splice(0)) wake();
-      });
-    }
+    if (!this.#connected) this.#backlog.push(copy);
+    else this.#sendNow(copy);
     return true;
   }
 
+  #sendNow(datagram: Buffer, connected?: readonly boolean[]): void {
+    for (let i = 0; i < this.#sockets.length; i++) {
+      if (connected !== undefined && !connected[i]) {
+        this.#errors++;
+        continue;
+      }
+      this.#pending++;
+      this.#sockets[i]!.send(datagram, (error) => {
+        this.#pending--;
+        if (error) this.#errors++;
+        else this.#sent++;
+      });
+    }
+  }
+
+  /** Datagrams each socket's send queue can still take (from libuv's queue, read synchronously). */
   room(): number {
-    return Math.max(0, Math.floor((this.#maxQueued - this.#pending) / this.#sockets.length));
+    if (!this.#connected) return Math.max(0, this.#maxQueued - this.#backlog.length);
+    let queued = 0;
+    for (const socket of this.#sockets) queued = Math.max(queued, socket.getSendQueueCount());
+    return Math.max(0, this.#maxQueued - queued);
   }
 
   /** Resolves when the sockets' queues are at most half full. */
-  whenRoom(): Promise<void> {
-    if (this.#pending <= this.#maxQueued / 2) return Promise.resolve();
-    return new Promise((resolve) => this.#drained.push(resolve));
+  async whenRoom(): Promise<void> {
+    while (this.room() < this.#maxQueued / 2) await new Promise((resolve) => setTimeout(resolve, 1));
   }
 
   /** Waits for every pending send, then closes the sockets. */
   async close(): Promise<void> {
     if (this.#closed) return;
-    while (this.#pending > 0) await new Promise<void>((resolve) => this.#drained.push(resolve));
+    await this.#ready;
+    while (this.#pending > 0) await new Promise((resolve) => setTimeout(resolve, 1));
     this.#closed = true;
-    const sockets = new Set(this.#sockets.map((s) => s.socket));
-    await Promise.all([...sockets].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    await Promise.all(this.#sockets.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   }
 }

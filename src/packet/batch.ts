@@ -14,9 +14,9 @@ import { STATUS_SLOTS, statusName } from "./status.js";
 
 /** Options of a {@link PacketBatch}. */
 export interface PacketBatchOptions {
-  /** Packets the batch holds (default 4096). */
+  /** Packets the batch holds (default 4096, at most 1,048,576). */
   capacity?: number;
-  /** Bytes of captured frames the batch holds (default 2 MiB; readers need at least 256 KiB + 64). */
+  /** Bytes of captured frames the batch holds (default 2 MiB, at most 512 MiB; readers need at least 256 KiB + 1 KiB). */
   frameBytes?: number;
   /**
    * The core to allocate the batch on (default: a new one of its own). Every component of that
@@ -29,8 +29,10 @@ export interface PacketBatchOptions {
 export const DEFAULT_BATCH_CAPACITY = 4096;
 /** Default bytes of the frame area. */
 export const DEFAULT_FRAME_BYTES = 2 * 1024 * 1024;
-const MAX_CAPACITY = 1 << 20;
-const MAX_FRAME_BYTES = 1 << 30;
+/** Most packets a batch holds. */
+export const MAX_BATCH_CAPACITY = 1 << 20;
+/** Most bytes of frames a batch holds (the batch is one allocation, which must stay below 1 GiB). */
+export const MAX_FRAME_BYTES = 1 << 29;
 
 /**
  * A batch of packets as columns (structure of arrays) in WebAssembly memory, with the captured
@@ -72,8 +74,12 @@ export class PacketBatch {
     checkOptionNames(options, ["capacity", "frameBytes", "core"], "PacketBatch");
     const capacity = options.capacity ?? DEFAULT_BATCH_CAPACITY;
     const frameBytes = options.frameBytes ?? DEFAULT_FRAME_BYTES;
-    if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_CAPACITY) {
-      throw new ConfigError("batch-capacity", `invalid batch capacity ${describe(capacity)}: expected 1 to ${MAX_CAPACITY}`, capacity);
+    if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_BATCH_CAPACITY) {
+      throw new ConfigError(
+        "batch-capacity",
+        `invalid batch capacity ${describe(capacity)}: expected 1 to ${MAX_BATCH_CAPACITY}`,
+        capacity,
+      );
     }
     if (!Number.isInteger(frameBytes) || frameBytes < 0 || frameBytes > MAX_FRAME_BYTES) {
       throw new ConfigError(
@@ -87,7 +93,7 @@ export class PacketBatch {
     this.core = coreFrom(options);
     this.wasm = this.core.wasm;
     const bytes = this.wasm.packetBatchBytes(capacity, frameBytes);
-    this.#attachment = this.core.attach("packet-batch", bytes, () => bytes, "capacity and frameBytes");
+    this.#attachment = this.core.attach("packet-batch", bytes, () => bytes, "capacity and frameBytes", { capacity, frameBytes });
     try {
       this.handle = this.wasm.packetBatchCreate(capacity, frameBytes);
     } catch (error) {
@@ -143,7 +149,7 @@ export class PacketBatch {
   /** Sets the number of packets (at most the capacity), e.g. after filling the columns directly. */
   set length(count: number) {
     if (!Number.isInteger(count) || count < 0 || count > this.capacity) {
-      throw new RangeError(`batch length ${describe(count)} outside 0..${this.capacity}`);
+      throw new ConfigError("argument", `batch length ${describe(count)} outside 0..${this.capacity}`, count);
     }
     this.wasm.packetBatchSetCount(this.handle, count);
     if (count === 0) this.#appendOffset = 0;
@@ -253,7 +259,7 @@ export class PacketBatch {
 
   #check(i: number): void {
     if (!Number.isInteger(i) || i < 0 || i >= this.length) {
-      throw new RangeError(`packet index ${describe(i)} outside 0..${this.length - 1}`);
+      throw new ConfigError("argument", `packet index ${describe(i)} outside 0..${this.length - 1}`, i);
     }
   }
 }

@@ -9,6 +9,7 @@
 import { CaptureFileError } from "../errors.js";
 import type { PacketColumns } from "./columns.js";
 import { readU16, readU32, timestampMs } from "./pcap.js";
+import { MAX_DATE_TIME } from "../common/validation.js";
 
 const SECTION_HEADER = 0x0a0d0d0a;
 const INTERFACE_DESCRIPTION = 1;
@@ -67,6 +68,8 @@ export class PcapngIndexer {
   little: boolean | undefined;
   /** The interfaces the current section has described so far, by id. */
   interfaces: PcapngInterface[] = [];
+  /** Packets whose timestamp fell outside 0 … MAX_DATE_TIME ms (each took the time before it). */
+  timestampsOutOfRange = 0;
   /** Time of the last packet, given to simple packet blocks (which carry none). */
   #lastTime = 0;
   readonly #maxCaptured: number;
@@ -207,8 +210,13 @@ export class PcapngIndexer {
         let time = this.#lastTime;
         if (type !== SIMPLE_PACKET) {
           const [seconds, fraction] = splitTimestamp(high, low, description.unitsPerSecond);
-          time = timestampMs(seconds + description.offsetSeconds, fraction, description.unitsPerSecond);
-          this.#lastTime = time;
+          const stamped = timestampMs(seconds + description.offsetSeconds, fraction, description.unitsPerSecond);
+          // if_tsresol and if_tsoffset can put a time anywhere in ±2^64 units: outside the date
+          // range the packet keeps the time before it, and is counted.
+          if (stamped >= 0 && stamped <= MAX_DATE_TIME) {
+            time = stamped;
+            this.#lastTime = time;
+          } else this.timestampsOutOfRange++;
         }
         c.time[n] = time;
         c.interface[n] = iface;

@@ -6,7 +6,8 @@
  * one batch whatever the file's size.
  */
 
-import { CaptureFileError, ConfigError, describe } from "../errors.js";
+import { CaptureFileError, ConfigError, DataplaneError, describe } from "../errors.js";
+import { checkInteger, checkOptionNames } from "../common/validation.js";
 import { PacketBatch, type PacketBatchOptions } from "./batch.js";
 import { DEFAULT_MAX_CAPTURED_LENGTH, PCAP_HEADER_BYTES, type PcapHeader, detectFormat, parsePcapHeader, readU32 } from "./pcap.js";
 import { PcapngIndexer, type IndexStep } from "./pcapng.js";
@@ -70,6 +71,7 @@ export class CaptureReader {
   #ended = false;
 
   constructor(options: CaptureReaderOptions = {}) {
+    checkOptionNames(options, CAPTURE_READER_OPTION_NAMES, "CaptureReader");
     const maxCaptured = options.maxCapturedLength ?? DEFAULT_MAX_CAPTURED_LENGTH;
     if (!Number.isInteger(maxCaptured) || maxCaptured < 1 || maxCaptured > 64 * 1024 * 1024) {
       throw new ConfigError("reader-max-captured", `invalid maxCapturedLength ${describe(maxCaptured)}`, maxCaptured);
@@ -85,9 +87,11 @@ export class CaptureReader {
     const batchOptions: PacketBatchOptions = { capacity: options.capacity ?? DEFAULT_READER_CAPACITY, frameBytes };
     if (options.core !== undefined) batchOptions.core = options.core;
     this.batch = new PacketBatch(batchOptions);
-    this.#interface = options.interface ?? 0;
+    this.#interface = checkInteger(options.interface ?? 0, "interface", "reader-interface", 0, 0xffffffff);
     this.#maxCaptured = maxCaptured;
     this.#parse = options.parse ?? true;
+    if (typeof this.#parse !== "boolean")
+      throw new ConfigError("reader-parse", `invalid parse ${describe(this.#parse)}: expected true or false`, this.#parse);
   }
 
   /** "pcap" or "pcapng" once the first bytes have been seen. */
@@ -108,6 +112,15 @@ export class CaptureReader {
   /** Bytes of input consumed so far (indexed or skipped). */
   get bytesRead(): number {
     return this.#base + this.#pos;
+  }
+
+  /**
+   * Packets whose timestamp was out of range (before 1970 or after the year 275760, from a
+   * pcapng interface's if_tsresol and if_tsoffset): each was given the time of the packet before
+   * it (0 for the first), so that times stay usable; the count says how many.
+   */
+  get timestampsOutOfRange(): number {
+    return this.#pcapng?.timestampsOutOfRange ?? 0;
   }
 
   /** The most bytes the reader ever held at once: never more than the batch's frame area. */
@@ -174,7 +187,8 @@ export class CaptureReader {
   /** Takes the `bytes` a source wrote at the start of {@link room}; yields the batch whenever it fills up. */
   *commit(bytes: number): Generator<PacketBatch, void, undefined> {
     const free = this.batch.frameBytes - this.#fill;
-    if (!Number.isInteger(bytes) || bytes < 0 || bytes > free) throw new RangeError(`commit(${bytes}): expected 0 to ${free} bytes`);
+    if (!Number.isInteger(bytes) || bytes < 0 || bytes > free)
+      throw new ConfigError("argument", `commit(${bytes}): expected 0 to ${free} bytes`, bytes);
     let n = bytes;
     if (this.#skip > 0) {
       // Bytes of a block being skipped: drop them from the front of what was written.
@@ -211,6 +225,18 @@ export class CaptureReader {
     }
   }
 
+  /**
+   * Ends the input because its source failed (a damaged gzip stream, a read error): yields the
+   * packets complete before the failure, then throws `error`. A corrupt block before the failure
+   * is reported instead (it comes first in the file).
+   */
+  *abort(error: Error): Generator<PacketBatch, never, undefined> {
+    this.#ended = true;
+    yield* this.#indexAll();
+    if (this.batch.length > 0) yield* this.#flush();
+    throw error;
+  }
+
   /** Indexes what is buffered; yields the batch each time it is full. */
   *#indexAll(): Generator<PacketBatch, void, undefined> {
     for (;;) {
@@ -233,6 +259,15 @@ export class CaptureReader {
     if (this.#format === undefined) {
       if (this.#fill - this.#pos < 4) return {};
       this.#format = detectFormat(frames.subarray(this.#pos, this.#pos + 4));
+      if (this.#format === undefined && isGzip(frames.subarray(this.#pos, this.#pos + 4))) {
+        return {
+          error: new CaptureFileError(
+            "capture-gzip",
+            "the capture is gzip-compressed: read it with readPackets or readPacketFile, which decompress it",
+            0,
+          ),
+        };
+      }
       if (this.#format === undefined) {
         const magic = readU32(frames, this.#pos, false).toString(16).padStart(8, "0");
         return { error: new CaptureFileError("capture-magic", `not a pcap or pcapng file (starts with 0x${magic})`, 0) };
@@ -258,7 +293,7 @@ export class CaptureReader {
       const index = this.#parse ? wasm.packetIndexPcapAndParse : wasm.packetIndexPcap;
       const next = index(this.batch.handle, this.#pos, this.#fill, flags, header.linkType, this.#interface, this.#maxCaptured);
       this.#parsed = this.batch.length;
-      const error = (wasm.pcapIndexError.value as number) === PCAP_RECORD_TOO_LARGE;
+      const error = wasm.packetBatchIndexError(this.batch.handle) === PCAP_RECORD_TOO_LARGE;
       this.#pos = next;
       if (error) {
         const captured = readU32(frames, next + 8, !header.swapped);
@@ -318,10 +353,84 @@ export class CaptureReader {
 /** A source of capture bytes: a web ReadableStream, a Node stream, or any (async) iterable of chunks. */
 export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array> | ReadableStream<Uint8Array>;
 
+/** Whether bytes start with the gzip magic (RFC 1952: 0x1f 0x8b). */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Options of {@link readPackets} and {@link readPacketsFromBytes}: a reader's, and a callback given the reader. */
+export interface ReadPacketsOptions extends CaptureReaderOptions {
+  /** Called once with the reader, e.g. to read its `timestampsOutOfRange` or `format` afterwards. */
+  onReader?: (reader: CaptureReader) => void;
+}
+
+function readerFor(options: ReadPacketsOptions): CaptureReader {
+  if (options === null || typeof options !== "object") return new CaptureReader(options);
+  const { onReader, ...rest } = options;
+  if (onReader !== undefined && typeof onReader !== "function") {
+    throw new ConfigError("reader-on-reader", `invalid onReader ${describe(onReader)}: expected a function`, onReader);
+  }
+  const reader = new CaptureReader(rest);
+  onReader?.(reader);
+  return reader;
+}
+
+const CAPTURE_READER_OPTION_NAMES = ["capacity", "frameBytes", "core", "interface", "maxCapturedLength", "parse"];
+
+/**
+ * The error for a source that failed while a capture was read from it: a damaged or cut gzip
+ * stream becomes a {@link CaptureFileError} (code `capture-gzip`) at `offset` (the compressed
+ * bytes consumed); typed errors pass through; anything else is a `capture-read` error.
+ */
+export function captureSourceError(error: unknown, offset: number): DataplaneError {
+  if (error instanceof DataplaneError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === "Z_BUF_ERROR" || /unexpected end|truncat|ended early|end of (the )?(file|stream)/i.test(message)) {
+    return new CaptureFileError("capture-gzip", "the gzip stream ends early: the file is truncated", offset);
+  }
+  if (typeof code === "string" && code.startsWith("Z_")) {
+    return new CaptureFileError("capture-gzip", `the gzip data is corrupt (${message})`, offset);
+  }
+  if (/compress|gzip|inflate|zlib/i.test(message))
+    return new CaptureFileError("capture-gzip", `the gzip data is corrupt (${message})`, offset);
+  return new CaptureFileError("capture-read", `cannot read the capture (${message})`, offset);
+}
+
+function chunksOf(source: ByteSource): AsyncIterable<Uint8Array> | Iterable<Uint8Array> {
+  if (source === null || typeof source !== "object") {
+    throw new ConfigError(
+      "capture-source",
+      `invalid capture source ${describe(source)}: expected a stream or an iterable of Uint8Array chunks`,
+      source,
+    );
+  }
+  if (typeof (source as ReadableStream<Uint8Array>).getReader === "function" && !(Symbol.asyncIterator in source)) {
+    return readableStreamChunks(source as ReadableStream<Uint8Array>);
+  }
+  if (!(Symbol.asyncIterator in source) && !(Symbol.iterator in source)) {
+    throw new ConfigError(
+      "capture-source",
+      `invalid capture source ${describe(source)}: expected a stream or an iterable of Uint8Array chunks`,
+      source,
+    );
+  }
+  return source as AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+}
+
+function checkChunk(chunk: unknown): Uint8Array {
+  if (!(chunk instanceof Uint8Array)) {
+    throw new ConfigError("capture-source", `invalid capture chunk ${describe(chunk)}: expected a Uint8Array`, chunk);
+  }
+  return chunk;
+}
+
 /**
  * Reads a pcap or pcapng file from a stream, yielding parsed batches. The batch is the same
- * object each time, refilled after the loop body returns: copy what you keep. A corrupt file
- * throws a {@link CaptureFileError} (with the byte offset) after the packets before the damage.
+ * object each time, refilled after the loop body returns: copy what you keep. A gzip-compressed
+ * capture (recognised by its magic bytes, not its name) is decompressed on the way with the
+ * platform's `DecompressionStream`. A corrupt file — or a damaged gzip stream — throws a
+ * {@link CaptureFileError} (with the byte offset) after the packets before the damage.
  *
  * @example
  * ```ts
@@ -330,19 +439,90 @@ export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Read
  * }
  * ```
  */
-export async function* readPackets(source: ByteSource, options: CaptureReaderOptions = {}): AsyncGenerator<PacketBatch, void, undefined> {
-  const reader = new CaptureReader(options);
-  const iterable: AsyncIterable<Uint8Array> | Iterable<Uint8Array> =
-    typeof (source as ReadableStream<Uint8Array>).getReader === "function" && !(Symbol.asyncIterator in source)
-      ? readableStreamChunks(source as ReadableStream<Uint8Array>)
-      : (source as AsyncIterable<Uint8Array> | Iterable<Uint8Array>);
-  for await (const chunk of iterable) yield* reader.push(chunk);
-  yield* reader.end();
+export async function* readPackets(source: ByteSource, options: ReadPacketsOptions = {}): AsyncGenerator<PacketBatch, void, undefined> {
+  const reader = readerFor(options);
+  const iterable = chunksOf(source);
+  const iterator: AsyncIterator<Uint8Array> | Iterator<Uint8Array> =
+    Symbol.asyncIterator in iterable ? iterable[Symbol.asyncIterator]() : (iterable as Iterable<Uint8Array>)[Symbol.iterator]();
+  const consumed = { bytes: 0 };
+  let next = async (): Promise<IteratorResult<Uint8Array>> => {
+    const step = await iterator.next();
+    if (!step.done) consumed.bytes += checkChunk(step.value).length;
+    return step;
+  };
+  let inflated: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  try {
+    for (let first = true; ; ) {
+      let step: IteratorResult<Uint8Array>;
+      try {
+        step = await next();
+      } catch (error) {
+        return yield* reader.abort(captureSourceError(error, consumed.bytes));
+      }
+      if (step.done) break;
+      if (first && step.value.length > 0) {
+        first = false;
+        if (isGzip(step.value)) {
+          // From here on the chunks go through the decompressor; its output feeds the reader.
+          inflated = inflate(step.value, iterator, consumed);
+          next = () => inflated!.read() as Promise<IteratorResult<Uint8Array>>;
+          continue;
+        }
+      }
+      yield* reader.push(step.value);
+    }
+    yield* reader.end();
+  } finally {
+    if (inflated !== undefined) await inflated.cancel().catch(() => undefined);
+    else await iterator.return?.();
+  }
 }
 
-/** Reads a whole capture held in memory (see {@link readPackets}). */
-export function* readPacketsFromBytes(bytes: Uint8Array, options: CaptureReaderOptions = {}): Generator<PacketBatch, void, undefined> {
-  const reader = new CaptureReader(options);
+/**
+ * The decompressed bytes of a gzip stream whose first chunk is `first` and the rest come from
+ * `iterator`, through the platform's DecompressionStream (Node ≥ 18 and browsers); `consumed`
+ * counts the compressed bytes taken, for error offsets.
+ */
+function inflate(
+  first: Uint8Array,
+  iterator: AsyncIterator<Uint8Array> | Iterator<Uint8Array>,
+  consumed: { bytes: number },
+): ReadableStreamDefaultReader<Uint8Array> {
+  if (typeof DecompressionStream !== "function") {
+    throw new CaptureFileError("capture-gzip", "the capture is gzip-compressed and this platform has no DecompressionStream", 0);
+  }
+  let pending: Uint8Array | undefined = first;
+  const compressed = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (pending !== undefined) {
+          controller.enqueue(pending);
+          pending = undefined;
+          return;
+        }
+        const step = await iterator.next();
+        if (step.done) {
+          controller.close();
+          return;
+        }
+        consumed.bytes += checkChunk(step.value).length;
+        controller.enqueue(step.value);
+      },
+      async cancel() {
+        await iterator.return?.();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return compressed.pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>).getReader();
+}
+
+/** Reads a whole capture held in memory (see {@link readPackets}; gzip needs the async form). */
+export function* readPacketsFromBytes(bytes: Uint8Array, options: ReadPacketsOptions = {}): Generator<PacketBatch, void, undefined> {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new ConfigError("capture-bytes", `invalid capture ${describe(bytes)}: expected a Uint8Array`, bytes);
+  }
+  const reader = readerFor(options);
   yield* reader.push(bytes);
   yield* reader.end();
 }

@@ -2,7 +2,11 @@
  * Writing capture files: classic pcap (microsecond or nanosecond, little-endian or big-endian)
  * and pcapng (one section, any number of interfaces, enhanced packet blocks). Used to hand
  * generated traffic to other tools (tshark, tcpdump, softflowd) and by the benchmarks.
+ * Arguments of the wrong shape are ConfigErrors naming the record or option.
  */
+
+import { ConfigError, describe } from "../errors.js";
+import { checkInteger, checkOptionNames } from "../common/validation.js";
 
 /** One packet to write. */
 export interface CaptureRecord {
@@ -68,9 +72,47 @@ function splitTime(ms: number, unitsPerSecond: number): [number, number] {
   return [seconds, fraction];
 }
 
+/** Checks the records to write; throws a ConfigError naming the first bad one. */
+function checkRecords(records: Iterable<CaptureRecord>, writer: string, interfaces?: number): CaptureRecord[] {
+  if (records === null || typeof records !== "object" || !(Symbol.iterator in records)) {
+    throw new ConfigError(
+      "writer-records",
+      `${writer}: invalid records ${describe(records)}: expected an iterable of { time, bytes }`,
+      records,
+    );
+  }
+  const list = [...records];
+  list.forEach((record, i) => {
+    const fail = (what: string, value: unknown): never => {
+      throw new ConfigError("writer-record", `${writer}: record ${i}: invalid ${what} ${describe(value)}`, value);
+    };
+    if (record === null || typeof record !== "object") fail("record", record);
+    checkOptionNames(record, ["time", "bytes", "wireLength", "interface", "block"], `${writer} record ${i}`);
+    if (typeof record.time !== "number" || !(record.time >= 0 && record.time <= MAX_WRITE_TIME))
+      fail("time (ms from 0 to 2^32 s)", record.time);
+    if (!(record.bytes instanceof Uint8Array)) fail("bytes (expected a Uint8Array)", record.bytes);
+    if (record.wireLength !== undefined)
+      checkInteger(record.wireLength, `${writer} record ${i} wireLength`, "writer-record", 0, 0xffffffff);
+    if (record.interface !== undefined && interfaces !== undefined)
+      checkInteger(record.interface, `${writer} record ${i} interface`, "writer-record", 0, interfaces - 1);
+    if (record.block !== undefined && record.block !== "enhanced" && record.block !== "simple" && record.block !== "obsolete")
+      fail("block", record.block);
+  });
+  return list;
+}
+
+/** Latest time a classic pcap record can carry: 2^32 − 1 seconds, in ms. */
+const MAX_WRITE_TIME = (2 ** 32 - 1) * 1000;
+
 /** A classic pcap file holding the records. */
 export function writePcap(records: Iterable<CaptureRecord>, options: PcapWriteOptions): Uint8Array {
-  const list = [...records];
+  if (options === null || typeof options !== "object") {
+    throw new ConfigError("writer-options", `writePcap: invalid options ${describe(options)}: expected { linkType }`, options);
+  }
+  checkOptionNames(options, ["linkType", "nanoseconds", "bigEndian", "snapLength"], "writePcap");
+  checkInteger(options.linkType, "writePcap linkType", "writer-link-type", 0, 0xffffffff);
+  if (options.snapLength !== undefined) checkInteger(options.snapLength, "writePcap snapLength", "writer-snap-length", 0, 0xffffffff);
+  const list = checkRecords(records, "writePcap");
   const out = new Output(24 + list.reduce((sum, r) => sum + 16 + r.bytes.length, 0), !options.bigEndian);
   const units = options.nanoseconds ? 1e9 : 1e6;
   out.u32(options.nanoseconds ? 0xa1b23c4d : 0xa1b2c3d4);
@@ -105,7 +147,29 @@ export function writePcapng(
   interfaces: PcapngInterfaceOptions[],
   options: { bigEndian?: boolean } = {},
 ): Uint8Array {
-  const list = [...records];
+  if (!Array.isArray(interfaces) || interfaces.length === 0) {
+    throw new ConfigError(
+      "writer-interfaces",
+      `writePcapng: invalid interfaces ${describe(interfaces)}: expected a non-empty list of { linkType }`,
+      interfaces,
+    );
+  }
+  interfaces.forEach((description, i) => {
+    if (description === null || typeof description !== "object") {
+      throw new ConfigError("writer-interfaces", `writePcapng: invalid interface ${i} ${describe(description)}`, description);
+    }
+    checkOptionNames(description, ["linkType", "snapLength", "timestampDigits"], `writePcapng interface ${i}`);
+    checkInteger(description.linkType, `writePcapng interface ${i} linkType`, "writer-link-type", 0, 0xffff);
+    if (description.snapLength !== undefined)
+      checkInteger(description.snapLength, `writePcapng interface ${i} snapLength`, "writer-snap-length", 0, 0xffffffff);
+    if (description.timestampDigits !== undefined)
+      checkInteger(description.timestampDigits, `writePcapng interface ${i} timestampDigits`, "writer-timestamp-digits", 0, 9);
+  });
+  if (options === null || typeof options !== "object") {
+    throw new ConfigError("writer-options", `writePcapng: invalid options ${describe(options)}`, options);
+  }
+  checkOptionNames(options, ["bigEndian"], "writePcapng");
+  const list = checkRecords(records, "writePcapng", interfaces.length);
   const size = 28 + interfaces.length * 32 + list.reduce((sum, r) => sum + 32 + ((r.bytes.length + 3) & ~3), 0);
   const out = new Output(size, !options.bigEndian);
   out.u32(0x0a0d0d0a);

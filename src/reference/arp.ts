@@ -29,7 +29,8 @@ import {
   releaseReason,
   sortEntries,
 } from "../arp/types.js";
-import { type ArpPacket, checkTime, checkInterface, toMacValue, macText, macBytes, parseArpPacket } from "../arp/input.js";
+import { checkTime, checkInterface } from "../common/validation.js";
+import { type ArpPacket, toMacValue, macText, macBytes, parseArpPacket } from "../arp/input.js";
 import { arpInterfaceBytes } from "../arp/memory.js";
 
 const NEVER = -(2 ** 52);
@@ -977,7 +978,7 @@ export class ReferenceArpTable {
   }
 
   #time(now: number): number {
-    let t = checkTime(now);
+    let t = Math.floor(checkTime(now));
     if (t < this.#lastNow) {
       this.#clockBackwards++;
       t = this.#lastNow;

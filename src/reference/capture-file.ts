@@ -5,6 +5,7 @@
  */
 
 import { splitTimestamp } from "../packet/pcapng.js";
+import { MAX_DATE_TIME } from "../common/validation.js";
 import { timestampMs, DEFAULT_MAX_CAPTURED_LENGTH } from "../packet/pcap.js";
 
 /** One packet record of a capture file. */
@@ -171,7 +172,9 @@ function readPcapng(
         view.getUint32(at + 16, little),
         description.unitsPerSecond,
       );
-      lastTime = timestampMs(seconds + description.offsetSeconds, fraction, description.unitsPerSecond);
+      const time = timestampMs(seconds + description.offsetSeconds, fraction, description.unitsPerSecond);
+      // Out of the date range: the packet keeps the time before it (counted by the reader).
+      if (time >= 0 && time <= MAX_DATE_TIME) lastTime = time;
       records.push({
         time: lastTime,
         interface: id,

@@ -8,13 +8,8 @@
 import type { PacketBatch } from "../packet/batch.js";
 import { formatIPv4, formatIPv6 } from "../net/address.js";
 import { formatMac } from "../net/mac.js";
-import {
-  type FlowCacheOptions,
-  type ResolvedFlowCacheOptions,
-  type FlowUpdateOptions,
-  checkTime,
-  resolveFlowCacheOptions,
-} from "../flow/cache.js";
+import { type FlowCacheOptions, type ResolvedFlowCacheOptions, type FlowUpdateOptions, resolveFlowCacheOptions } from "../flow/options.js";
+import { checkTime } from "../common/validation.js";
 import type { ExpiredFlow, FlowDirection, FlowEndReason, FlowRecord } from "../flow/record.js";
 import {
   type FlowCacheCounters,

@@ -6,7 +6,7 @@
  * same columns in its memory (assembly/sampler/filter-columns.ts).
  */
 
-import { describe } from "../errors.js";
+import { describe, ConfigError } from "../errors.js";
 import { type AddressInput, parseAddress } from "../net/address.js";
 import { PROTOCOL_NUMBERS } from "./filter-criteria.js";
 
@@ -60,10 +60,10 @@ export interface FilterPacket {
  */
 export function filterInputLength(input: FilterInput, count?: number): number {
   if (input === null || typeof input !== "object" || !(input.ipVersion instanceof Uint8Array)) {
-    throw new TypeError(`invalid filter input ${describe(input)}: expected columns of typed arrays`);
+    throw new ConfigError("argument", `invalid filter input ${describe(input)}: expected columns of typed arrays`, input);
   }
   const packets = count ?? input.ipVersion.length;
-  if (!Number.isInteger(packets) || packets < 0) throw new RangeError(`invalid packet count ${describe(count)}`);
+  if (!Number.isInteger(packets) || packets < 0) throw new ConfigError("argument", `invalid packet count ${describe(count)}`, count);
   const expect: [keyof FilterInput, new (n: number) => ArrayBufferView, number][] = [
     ["ipVersion", Uint8Array, 1],
     ["src", Uint32Array, 4],
@@ -78,10 +78,12 @@ export function filterInputLength(input: FilterInput, count?: number): number {
   if (input.status !== undefined) expect.push(["status", Uint8Array, 1]);
   for (const [name, type, per] of expect) {
     const column = input[name] as unknown;
-    if (!(column instanceof type)) throw new TypeError(`filter input column ${name} must be a ${type.name}`);
+    if (!(column instanceof type)) throw new ConfigError("argument", `filter input column ${name} must be a ${type.name}`, column);
     if ((column as Uint8Array).length < packets * per) {
-      throw new RangeError(
+      throw new ConfigError(
+        "argument",
         `filter input column ${name} has ${(column as Uint8Array).length} entries; ${packets} packets need ${packets * per}`,
+        column,
       );
     }
   }
@@ -114,13 +116,14 @@ export function filterInputFrom(packets: readonly FilterPacket[]): FilterInput {
     if (p.src !== undefined) {
       const src = parseAddress(p.src);
       const dst = parseAddress(p.dst ?? (src.family === 4 ? "0.0.0.0" : "::"));
-      if (dst.family !== src.family) throw new TypeError(`packet ${i}: source and destination are of different families`);
+      if (dst.family !== src.family) throw new ConfigError("argument", `packet ${i}: source and destination are of different families`, p);
       input.ipVersion[i] = src.family;
       input.src.set(src.words, i * 4);
       input.dst.set(dst.words, i * 4);
     }
     const protocol = typeof p.protocol === "string" ? PROTOCOL_NUMBERS[p.protocol.toLowerCase()] : p.protocol;
-    if (p.protocol !== undefined && protocol === undefined) throw new TypeError(`packet ${i}: unknown protocol ${describe(p.protocol)}`);
+    if (p.protocol !== undefined && protocol === undefined)
+      throw new ConfigError("argument", `packet ${i}: unknown protocol ${describe(p.protocol)}`, p.protocol);
     input.protocol[i] = protocol ?? 0;
     input.srcPort[i] = p.srcPort ?? 0;
     input.dstPort[i] = p.dstPort ?? 0;

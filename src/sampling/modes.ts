@@ -54,9 +54,5 @@ export function checkStream(stream: unknown): number {
   return stream;
 }
 
-/** Checks a 64-bit seed given as a number or a bigint. */
-export function checkSeed(seed: unknown): number | bigint {
-  if (typeof seed === "bigint") return seed;
-  if (typeof seed === "number" && Number.isSafeInteger(seed)) return seed;
-  throw new ConfigError("sampler-seed", `invalid seed ${describe(seed)}: expected a safe integer or a bigint`, seed);
-}
+/** Checks a 64-bit seed (the one check every component uses). */
+export { checkSeed } from "../common/validation.js";

@@ -15,7 +15,7 @@ import { type InterfaceProgram, compileProgram } from "./filter-program.js";
 import { type SamplingExportInfo, samplingExportInfo } from "./export-info.js";
 import { PacketBatch, type PacketBatchOptions } from "../packet/batch.js";
 import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
-import { checkOptionNames } from "../common/validation.js";
+import { checkInterface, checkOptionNames } from "../common/validation.js";
 import type { WasmExports } from "../wasm/exports.js";
 import type { HeapViews } from "../wasm/views.js";
 
@@ -178,11 +178,9 @@ function checkName(kind: string, name: unknown): string {
   return name;
 }
 
-function checkInterface(ifIndex: unknown): number {
-  if (typeof ifIndex !== "number" || !Number.isInteger(ifIndex) || ifIndex < 0 || ifIndex >= INTERFACES) {
-    throw new ConfigError("interface-index", `invalid interface index ${describe(ifIndex)}: expected an integer from 0 to 65535`, ifIndex);
-  }
-  return ifIndex;
+/** Interface indexes a selector takes: 0 to 65535 (the one interface check, common/validation). */
+function checkSelectorInterface(ifIndex: unknown): number {
+  return checkInterface(ifIndex, INTERFACES);
 }
 
 function describeSetting(setting: InterfaceNetflow): string {
@@ -242,7 +240,10 @@ export class PacketSelector {
     this.core = core;
     // The columns staged per batch (~52 bytes a packet), the slots' samplers and the filter program.
     const reserved = maxBatch * 52 + maxSlots * 256 + PROGRAM_BYTES + 4096;
-    this.#attachment = core.attach("packet-selector", reserved, () => reserved, "maxBatch and maxSamplers");
+    this.#attachment = core.attach("packet-selector", reserved, () => reserved, "maxBatch and maxSamplers", {
+      maxBatch,
+      maxSamplers: maxSlots,
+    });
     this.#wasm = core.wasm;
     this.#handle = this.#wasm.selectorCreate(maxSlots, maxBatch, low, high, PROGRAM_BYTES);
     if (this.#handle === 0) throw new DataplaneError("selector-create", "the WebAssembly core refused the selector", options);
@@ -397,7 +398,7 @@ export class PacketSelector {
    * @throws ConfigError `netflow-conflict`, or for an unknown sampler or policy map.
    */
   setInterface(ifIndex: number, setting: InterfaceNetflow | null): void {
-    checkInterface(ifIndex);
+    checkSelectorInterface(ifIndex);
     const current = this.#interfaces.get(ifIndex);
     if (setting === null) {
       if (current !== undefined) this.#applySet(this.#interfaces, ifIndex, undefined);
@@ -477,6 +478,15 @@ export class PacketSelector {
     return this.#selection(indices, slots, total);
   }
 
+  /** Gives the selector's reservation back to its core; it must not be used afterwards. Also `Symbol.dispose`. */
+  dispose(): void {
+    this.core.detach(this.#attachment);
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
   /**
    * A packet batch on this selector's core (the same as `new PacketBatch({ ...options, core })`):
    * {@link selectBatch} reads its columns in place, with no copy.
@@ -490,7 +500,7 @@ export class PacketSelector {
    * otherwise by copying its columns, with the same result.
    */
   selectBatch(batch: PacketBatch): Selection {
-    if (!(batch instanceof PacketBatch)) throw new TypeError("selectBatch: expected a PacketBatch");
+    if (!(batch instanceof PacketBatch)) throw new ConfigError("argument", "selectBatch: expected a PacketBatch", batch);
     const count = batch.length;
     if (batch.core !== this.core) return this.select(batch.columns, count);
     const indices = new Uint32Array(count);
@@ -626,11 +636,10 @@ export class PacketSelector {
   }
 
   /**
-   * Applies a configuration change: `change` edits the maps, then the samplers and the program
-   * are rebuilt. If that fails (no room for the samplers), `undo` restores the maps and the
-   * error propagates: nothing changed.
+   * Applies a configuration change: sets `key` in `map` (deletes it for undefined), then rebuilds
+   * the samplers and the program. If the rebuild fails (no room for the samplers), the old value
+   * is put back and the error propagates: nothing changed.
    */
-  /** Sets `key` in `map` (deletes it for undefined) and rebuilds; puts the old value back if the rebuild fails. */
   #applySet<K, V>(map: Map<K, V>, key: K, value: V | undefined): void {
     const previous = map.get(key);
     const put = (v: V | undefined) => (v === undefined ? map.delete(key) : map.set(key, v));

@@ -10,7 +10,7 @@ import { type SamplingExportInfo, samplingExportInfo } from "./export-info.js";
 import type { WasmExports } from "../wasm/exports.js";
 import { type HeapViews, seedHalves } from "../wasm/views.js";
 import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
-import { checkOptionNames } from "../common/validation.js";
+import { checkBytes, checkOptionNames } from "../common/validation.js";
 
 export type { SamplerMode } from "./modes.js";
 
@@ -50,6 +50,11 @@ export interface SamplerSavedState {
 }
 
 const CHUNK = 65536;
+/**
+ * Most indices one {@link Sampler.select} returns (about count / interval; its result is
+ * allocated, up to 64 MiB), and most packets `selectMask` decides on without a mask of yours.
+ */
+export const MAX_SELECT_COUNT = 2 ** 24;
 /** The sampler's state and its staging area (CHUNK positions, indices and mask bytes). */
 const SAMPLER_RESERVED_BYTES = 256 + CHUNK * 9;
 const SAVED_WORDS = 11;
@@ -152,6 +157,16 @@ export class Sampler {
    */
   select(count: number): Uint32Array {
     checkCount("select", count);
+    // The result is allocated, 4 bytes per selected index (about count / interval of them):
+    // bounded up front.
+    checkBytes(
+      "sampler-select-count",
+      "select count",
+      count,
+      Math.ceil(count / this.#interval) * 4,
+      MAX_SELECT_COUNT * 4,
+      `bytes one select call may return (at most ${MAX_SELECT_COUNT} indices, count / interval; use selectInto with a buffer of your own)`,
+    );
     if (count <= CHUNK) {
       const staging = this.#stagingArea();
       const k = this.#wasm.samplerSelect(this.#handle, count, staging + CHUNK * 4, 0);
@@ -170,14 +185,14 @@ export class Sampler {
    */
   selectInto(count: number, out: Uint32Array, base = 0): number {
     checkCount("selectInto", count);
-    if (!(out instanceof Uint32Array)) throw new TypeError("selectInto: out must be a Uint32Array");
+    if (!(out instanceof Uint32Array)) throw new ConfigError("argument", "selectInto: out must be a Uint32Array", out);
     let k = 0;
     for (let start = 0; start < count; start += CHUNK) {
       const n = Math.min(CHUNK, count - start);
       const staging = this.#stagingArea();
       const got = this.#wasm.samplerSelect(this.#handle, n, staging + CHUNK * 4, (base + start) >>> 0);
       if (k + got > out.length) {
-        throw new RangeError(`selectInto: out has room for ${out.length} indices, ${k + got} were selected so far`);
+        throw new ConfigError("argument", `selectInto: out has room for ${out.length} indices, ${k + got} were selected so far`, out);
       }
       const from = (staging >>> 2) + CHUNK;
       out.set(this.#views.refresh().u32.subarray(from, from + got), k);
@@ -187,10 +202,21 @@ export class Sampler {
   }
 
   /** Decides on the next `count` packets as a mask: `mask[i]` is 1 when packet i is selected. */
-  selectMask(count: number, mask: Uint8Array = new Uint8Array(count)): Uint8Array {
+  selectMask(count: number, mask?: Uint8Array): Uint8Array {
     checkCount("selectMask", count);
+    if (mask === undefined) {
+      checkBytes(
+        "sampler-select-count",
+        "selectMask count",
+        count,
+        count,
+        MAX_SELECT_COUNT,
+        `bytes one selectMask call may allocate (at most ${MAX_SELECT_COUNT} packets; pass a mask of your own)`,
+      );
+      mask = new Uint8Array(count);
+    }
     if (!(mask instanceof Uint8Array) || mask.length < count) {
-      throw new RangeError(`selectMask: mask must be a Uint8Array of at least ${count} bytes`);
+      throw new ConfigError("argument", `selectMask: mask must be a Uint8Array of at least ${count} bytes`, mask);
     }
     for (let start = 0; start < count; start += CHUNK) {
       const n = Math.min(CHUNK, count - start);
@@ -208,7 +234,7 @@ export class Sampler {
    * `positions.length` packets.
    */
   selectFrom(positions: Uint32Array): Uint32Array {
-    if (!(positions instanceof Uint32Array)) throw new TypeError("selectFrom: positions must be a Uint32Array");
+    if (!(positions instanceof Uint32Array)) throw new ConfigError("argument", "selectFrom: positions must be a Uint32Array", positions);
     const parts: Uint32Array[] = [];
     for (let start = 0; start < positions.length; start += CHUNK) {
       const n = Math.min(CHUNK, positions.length - start);
@@ -232,6 +258,7 @@ export class Sampler {
    * the next selection is drawn afresh under the new configuration.
    */
   reconfigure(options: { mode?: SamplerMode; interval?: number }): void {
+    checkOptionNames(options, ["mode", "interval"], "Sampler.reconfigure");
     const mode = options.mode ?? this.#mode;
     const interval = checkInterval(options.interval ?? this.#interval);
     const status = this.#wasm.samplerReconfigure(this.#handle, modeNumber(mode), interval);
@@ -337,6 +364,6 @@ function concatenate(parts: Uint32Array[]): Uint32Array {
 
 function checkCount(name: string, count: number): void {
   if (typeof count !== "number" || !Number.isInteger(count) || count < 0 || count > 0xffffffff) {
-    throw new RangeError(`${name}: count must be an integer from 0 to 2^32 − 1, got ${describe(count)}`);
+    throw new ConfigError("argument", `${name}: count must be an integer from 0 to 2^32 − 1, got ${describe(count)}`, count);
   }
 }

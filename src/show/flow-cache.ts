@@ -120,8 +120,18 @@ function captureLine(left: string, leftValue: number, right?: string, rightValue
   return `${first}${" ".repeat(28)}${right.padEnd(rightWidth)}${String(rightValue).padStart(3)}`;
 }
 
+/** Variants of the verbose flow layout: `show ip flow top-talkers verbose` prints bytes, a trailing space and the sampler line. */
+export interface FlowRecordLayout {
+  /** What the last column of the first data line counts (default packets). */
+  counter?: "packets" | "bytes";
+  /** A space after the first data line, as `show ip flow top-talkers verbose` prints it. */
+  trailingSpace?: boolean;
+  /** A line after the second data line (`Sampler: 1  Class: 1  `). */
+  samplerLine?: string;
+}
+
 /** One flow in the verbose layout: two data lines, then the capture lines it has. */
-export function renderFlowRecord(flow: FlowRecord, names: FlowRecordNames = {}): string[] {
+export function renderFlowRecord(flow: FlowRecord, names: FlowRecordNames = {}, layout: FlowRecordLayout = {}): string[] {
   const name = names.interfaceName ?? ((index: number) => `If${index}`);
   const egress = flow.direction === "egress";
   const srcIf = egress ? "-" : name(flow.inputInterface);
@@ -133,13 +143,15 @@ export function renderFlowRecord(flow: FlowRecord, names: FlowRecordNames = {}):
       dstIf.padEnd(15) +
       flow.dst.padEnd(16) +
       `${hex(flow.protocol, 2)} ${hex(flow.tos, 2)}  ${hex(flow.tcpFlags & 0xff, 2)}` +
-      String(flow.packets).padStart(8),
+      String(layout.counter === "bytes" ? flow.bytes : flow.packets).padStart(8) +
+      (layout.trailingSpace ? " " : ""),
     `${hex(flow.srcPort, 4)} /0  0`.padEnd(31) +
       `${hex(flow.dstPort, 4)} /0  0`.padEnd(15) +
       "0.0.0.0" +
       String(bytesPerPacket).padStart(18) +
       ((flow.lastMs - flow.firstMs) / 1000).toFixed(1).padStart(8),
   ];
+  if (layout.samplerLine !== undefined) lines.push(layout.samplerLine);
   if (flow.srcMac !== undefined || flow.inputVlan !== undefined || flow.outputVlan !== undefined) {
     const mac = (text: string | undefined) => formatMacCisco(parseMac(text ?? "00:00:00:00:00:00"));
     const vlan = (id: number | undefined) => `(${String(id ?? 0).padStart(3, "0")})`;
@@ -195,4 +207,21 @@ export function flowJson(flow: FlowRecord | ExpiredFlow): Record<string, unknown
   if (flow.outputVlan !== undefined) out.out_vlan = flow.outputVlan;
   if ("endReason" in flow) out.end_reason = flow.endReason;
   return out;
+}
+
+/** The flow table header of `show ip cache flow` (the Code Red document's, 000:L63, unscrambled). */
+export const FLOW_BRIEF_HEADER = "SrcIf         SrcIPaddress    DstIf         DstIPaddress    Pr SrcP  DstP  Pkts";
+
+/** One flow of `show ip cache flow`: `Vl1  ...  06 0F9F  0050     2 ` (ports in hex, 000:L64–73). */
+export function renderFlowBrief(flow: FlowRecord, names: FlowRecordNames = {}): string {
+  const name = names.interfaceName ?? ((index: number) => `If${index}`);
+  const egress = flow.direction === "egress";
+  const srcIf = egress ? "-" : name(flow.inputInterface);
+  const dstIf = egress ? `${name(flow.inputInterface)}*` : (names.outputInterface?.(flow) ?? "-");
+  return `${srcIf.padEnd(14)}${flow.src.padEnd(16)}${dstIf.padEnd(14)}${flow.dst.padEnd(16)}${hex(flow.protocol, 2)} ${hex(flow.srcPort, 4)}  ${hex(flow.dstPort, 4)}${String(flow.packets).padStart(6)} `;
+}
+
+/** The whole `show ip cache flow` display: the statistics, then one line per flow. */
+export function renderFlowCacheBrief(display: FlowCacheDisplay, flows: readonly FlowRecord[], names?: FlowRecordNames): string {
+  return [...renderFlowCacheStatistics(display), FLOW_BRIEF_HEADER, ...flows.map((flow) => renderFlowBrief(flow, names))].join("\n");
 }

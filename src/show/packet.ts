@@ -39,6 +39,8 @@ export function formatPacketTime(ms: number): string {
   const whole = Math.floor(ms);
   const micros = Math.round((ms - whole) * 1000);
   const date = new Date(whole + (micros === 1000 ? 1 : 0));
+  // Beyond the date range (±8.64e15 ms) there is no calendar date: the milliseconds as they are.
+  if (Number.isNaN(date.getTime())) return `${ms}ms`;
   return `${date.toISOString().slice(0, -1)}${String(micros % 1000).padStart(3, "0")}Z`;
 }
 

@@ -10,7 +10,7 @@ import { CapacityError, ConfigError, describe } from "../errors.js";
 import type { WasmExports } from "./exports.js";
 import { instantiate } from "./instance.js";
 import { HeapViews, randomSeed, seedHalves } from "./views.js";
-import { checkOptionNames } from "../common/validation.js";
+import { checkOptionNames, checkSeed } from "../common/validation.js";
 
 /** Options of a {@link Core}. */
 export interface CoreOptions {
@@ -101,7 +101,7 @@ export class Core {
       throw new ConfigError("core-max-bytes", `invalid maxBytes ${describe(maxBytes)}: expected 0 to ${MAX_CORE_BYTES} (4 GiB)`, maxBytes);
     }
     if (options.seed !== undefined) {
-      const [low, high] = seedHalves(options.seed);
+      const [low, high] = seedHalves(checkSeed(options.seed));
       this.#seedState = (BigInt(high) << 32n) | BigInt(low);
     }
     this.maxBytes = Math.floor(maxBytes);
@@ -118,13 +118,15 @@ export class Core {
    * @internal Registers a component that reserves `reservedBytes` of the core's budget.
    * @throws CapacityError when the core's remaining budget cannot hold the reservation.
    */
-  attach(kind: string, reservedBytes: number, usedBytes: () => number, parameter = "maxBytes"): CoreAttachment {
+  attach(kind: string, reservedBytes: number, usedBytes: () => number, parameter = "maxBytes", value?: unknown): CoreAttachment {
     const bytes = Math.max(0, Math.ceil(reservedBytes));
     if (this.#reserved + bytes > this.maxBytes) {
+      const available = this.maxBytes - this.#reserved;
+      const given = value === undefined ? "" : ` ${describe(value)}`;
       throw new CapacityError(
         "core-budget",
-        `cannot make a ${kind} with ${parameter} needing ${bytes} bytes: the core has ${this.maxBytes - this.#reserved} of its ${this.maxBytes} bytes left`,
-        { kind, bytes, available: this.maxBytes - this.#reserved },
+        `cannot make a ${kind} with ${parameter}${given} needing ${bytes} bytes: the core has ${available} of its ${this.maxBytes} bytes left`,
+        { kind, parameter, value, bytes, available },
       );
     }
     const id = this.#nextId++;
@@ -146,7 +148,7 @@ export class Core {
    * the core's seed (SplitMix64 steps), else a random one.
    */
   componentSeed(own: number | bigint | undefined): [number, number] {
-    if (own !== undefined) return seedHalves(own);
+    if (own !== undefined) return seedHalves(checkSeed(own));
     if (this.#seedState === undefined) return randomSeed();
     this.#seedState = BigInt.asUintN(64, this.#seedState + 0x9e3779b97f4a7c15n);
     let z = this.#seedState;

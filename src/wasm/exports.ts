@@ -8,17 +8,31 @@ export interface CoreExports {
   memory: WebAssembly.Memory;
   alloc(bytes: number): number;
   free(ptr: number): void;
+  hashSipHash13(ptr: number, length: number, k0: bigint, k1: bigint): bigint;
 }
 
 /** assembly/fib.ts */
 export interface FibExports {
+  FIB_NEW: WebAssembly.Global;
+  FIB_REPLACED: WebAssembly.Global;
+  FIB_UNCHANGED: WebAssembly.Global;
+  FIB_NO_MEMORY: WebAssembly.Global;
+  FIB_BAD_ADJACENCY: WebAssembly.Global;
+  FIB_BAD_LENGTH: WebAssembly.Global;
+  FIB_HOST_BITS: WebAssembly.Global;
+  ADJ_FREE: WebAssembly.Global;
+  ADJ_NULL: WebAssembly.Global;
+  ADJ_PUNT: WebAssembly.Global;
+  ADJ_DROP: WebAssembly.Global;
+  ADJ_GLEAN: WebAssembly.Global;
+  ADJ_DISCARD: WebAssembly.Global;
+  ADJ_NEIGHBOR: WebAssembly.Global;
   fibCreate(limitBytes: number, seedLow: number, seedHigh: number): number;
   fibAdjacencyAdd(fib: number, kind: number): number;
   fibAdjacencyRemove(fib: number, id: number): number;
   fibAdjacencyRefs(fib: number, id: number): number;
   fibAdjacencyCount(fib: number): number;
-  fibPrevious: WebAssembly.Global;
-  fibInvalidReason: WebAssembly.Global;
+  fibInvalidReason(fib: number): number;
   fibInsert(fib: number, family: number, w0: number, w1: number, w2: number, w3: number, length: number, value: number): number;
   fibDelete(fib: number, family: number, w0: number, w1: number, w2: number, w3: number, length: number): number;
   fibGet(fib: number, family: number, w0: number, w1: number, w2: number, w3: number, length: number): number;
@@ -30,6 +44,7 @@ export interface FibExports {
   fibLookup4Batch(fib: number, addresses: number, out: number, count: number): void;
   fibLookup6(fib: number, address: number): number;
   fibLookup6Batch(fib: number, addresses: number, out: number, count: number): void;
+  fibLookupPacketBatch(fib: number, batch: number, from: number, count: number, out: number): void;
   fibRouteNext(fib: number, family: number, cursor: number): number;
   fibRouteCapacity(fib: number, family: number): number;
   fibRouteMeta(): number;
@@ -40,6 +55,12 @@ export interface FibExports {
 
 /** assembly/sampler.ts: one sampler; handles are record addresses. */
 export interface SamplerExports {
+  SAMPLER_OK: WebAssembly.Global;
+  SAMPLER_BAD_MODE: WebAssembly.Global;
+  SAMPLER_BAD_INTERVAL: WebAssembly.Global;
+  SAMPLER_BAD_STATE: WebAssembly.Global;
+  SAMPLER_SAVED_WORDS: WebAssembly.Global;
+  samplerSeedStream(sampler: number, seedLow: number, seedHigh: number, stream: number): void;
   samplerCreate(mode: number, interval: number, seedLow: number, seedHigh: number, stream: number): number;
   samplerReconfigure(sampler: number, mode: number, interval: number): number;
   samplerReseed(sampler: number, seedLow: number, seedHigh: number, stream: number): void;
@@ -57,6 +78,16 @@ export interface SamplerExports {
 
 /** assembly/sampler/selector.ts: input filters and sampler slots per interface. */
 export interface SelectorExports {
+  PROGRAM_FULL: WebAssembly.Global;
+  PROGRAM_CLASSES: WebAssembly.Global;
+  SELECTOR_OK: WebAssembly.Global;
+  SELECTOR_NO_MEMORY: WebAssembly.Global;
+  SELECTOR_BAD_SLOT: WebAssembly.Global;
+  SELECTOR_BAD_CONFIGURATION: WebAssembly.Global;
+  SELECTOR_BAD_PROGRAM: WebAssembly.Global;
+  SELECTOR_SLOT_IN_USE: WebAssembly.Global;
+  SELECTOR_BATCH_TOO_LARGE: WebAssembly.Global;
+  SELECTOR_STATS_WORDS: WebAssembly.Global;
   selectorCreate(maxSlots: number, maxBatch: number, seedLow: number, seedHigh: number, programBytes: number): number;
   selectorConfigureSlot(selector: number, slot: number, mode: number, interval: number, samplerId: number): number;
   selectorReleaseSlot(selector: number, slot: number): number;
@@ -72,6 +103,30 @@ export interface SelectorExports {
 
 /** assembly/packet.ts: packet batches, the frame parser and the classic-pcap indexer. */
 export interface PacketExports {
+  PACKET_STATUS_OK: WebAssembly.Global;
+  PACKET_STATUS_FRAGMENT: WebAssembly.Global;
+  PACKET_STATUS_ARP: WebAssembly.Global;
+  PACKET_STATUS_LLC: WebAssembly.Global;
+  PACKET_STATUS_NON_IP: WebAssembly.Global;
+  PACKET_STATUS_UNSUPPORTED_LINK_TYPE: WebAssembly.Global;
+  PACKET_STATUS_TRUNCATED_LINK: WebAssembly.Global;
+  PACKET_STATUS_TRUNCATED_VLAN: WebAssembly.Global;
+  PACKET_STATUS_TRUNCATED_ARP: WebAssembly.Global;
+  PACKET_STATUS_UNSUPPORTED_ARP: WebAssembly.Global;
+  PACKET_STATUS_TRUNCATED_IP: WebAssembly.Global;
+  PACKET_STATUS_BAD_IP_VERSION: WebAssembly.Global;
+  PACKET_STATUS_BAD_IP_HEADER_LENGTH: WebAssembly.Global;
+  PACKET_STATUS_BAD_IP_TOTAL_LENGTH: WebAssembly.Global;
+  PACKET_STATUS_IP_LENGTH_EXCEEDS_FRAME: WebAssembly.Global;
+  PACKET_STATUS_FRAGMENT_OVERFLOW: WebAssembly.Global;
+  PACKET_STATUS_TRUNCATED_IPV6_EXTENSION: WebAssembly.Global;
+  PACKET_STATUS_IPV6_EXTENSION_LIMIT: WebAssembly.Global;
+  PACKET_STATUS_TRUNCATED_TCP: WebAssembly.Global;
+  PACKET_STATUS_BAD_TCP_HEADER_LENGTH: WebAssembly.Global;
+  PACKET_STATUS_TRUNCATED_UDP: WebAssembly.Global;
+  PACKET_STATUS_BAD_UDP_LENGTH: WebAssembly.Global;
+  PACKET_STATUS_TRUNCATED_ICMP: WebAssembly.Global;
+  PACKET_STATUS_FRAME_OUT_OF_BOUNDS: WebAssembly.Global;
   packetBatchBytes(capacity: number, frameBytes: number): number;
   packetBatchFree(batch: number): void;
   PACKET_COLUMN_COUNT: WebAssembly.Global;
@@ -81,7 +136,7 @@ export interface PacketExports {
   PCAP_SWAPPED: WebAssembly.Global;
   PCAP_NANOSECONDS: WebAssembly.Global;
   PCAP_ERROR_RECORD_TOO_LARGE: WebAssembly.Global;
-  pcapIndexError: WebAssembly.Global;
+  packetBatchIndexError(batch: number): number;
   packetBatchCreate(capacity: number, frameBytes: number): number;
   packetBatchColumn(batch: number, id: number): number;
   packetColumnWidth(id: number): number;
@@ -106,9 +161,9 @@ export interface PacketExports {
 export interface ArpExports {
   arpCreate(count: number, config: number, seedLow: number, seedHigh: number, limitBytes: number): number;
   arpResolve(table: number, ifIndex: number, ip: number, now: number): number;
-  arpResultMacHigh(): number;
-  arpResultMacLow(): number;
-  arpResultHandle(): number;
+  arpResultMacHigh(table: number): number;
+  arpResultMacLow(table: number): number;
+  arpResultHandle(table: number): number;
   arpResolveBatch(
     table: number,
     ifIndex: number,
@@ -149,7 +204,8 @@ export interface ArpExports {
   arpOccupancy(table: number, ifIndex: number, out: number): void;
   arpKindOf(table: number, ifIndex: number, ip: number): number;
   ARP_ENTRY_WORDS: WebAssembly.Global;
-  arpScanCount: WebAssembly.Global;
+  arpScanCount(table: number): number;
+  ARP_INTERFACE_RECORD_BYTES: WebAssembly.Global;
   arpEntryScan(table: number, ifIndex: number, kind: number, cursor: number, out: number, max: number): number;
   arpHandleCount(table: number): number;
   arpUsedBytes(table: number): number;
@@ -191,8 +247,7 @@ export interface FlowExports {
   flowCacheQueueCount(cache: number): number;
   flowCacheQueuePop(cache: number, count: number): void;
   FLOW_JSON_LINE_MAX: WebAssembly.Global;
-  flowJsonBytesWritten: WebAssembly.Global;
-  flowJsonLines(ring: number, ringRecords: number, head: number, count: number, out: number, outBytes: number): number;
+  flowJsonLines(ring: number, ringRecords: number, head: number, count: number, out: number, outBytes: number, bytesOut: number): number;
   flowCacheCounters(cache: number): number;
   flowCacheSizes(cache: number): number;
   flowCacheProtocols(cache: number): number;
@@ -204,7 +259,6 @@ export interface FlowExports {
   flowHashSelfCheck(seedLow: number, seedHigh: number, count: number): number;
 }
 
-/** Everything the module exports. */
 /** assembly/export.ts: NetFlow v5 / v9 / IPFIX encoders. */
 export interface ExportExports {
   EXPORT_TEMPLATE_SET_BYTES: WebAssembly.Global;
@@ -250,6 +304,37 @@ export interface ExportExports {
   exportSetSystemInit(encoder: number, systemInit: number): void;
 }
 
+/** Everything the module exports. */
+/** assembly/analysis.ts: top talkers over a flow cache, IP accounting. */
+export interface AnalysisExports {
+  topTalkersBytes(maxGroups: number): number;
+  topTalkersCreate(maxGroups: number, seedLow: number, seedHigh: number): number;
+  topTalkersFree(top: number): void;
+  topTalkersQuery(top: number): number;
+  topTalkersRun(top: number, cache: number): number;
+  topTalkersGroups(top: number): number;
+  topTalkersTop(top: number): number;
+  topTalkersCount(top: number, which: number): number;
+  ipAccountingBytes(threshold: number): number;
+  ipAccountingCreate(threshold: number, seedLow: number, seedHigh: number, seedLow2: number, seedHigh2: number): number;
+  ipAccountingFree(table: number): void;
+  ipAccountingUpdate(table: number, batch: number, from: number, count: number, selection: number): number;
+  ipAccountingColumns(
+    table: number,
+    version: number,
+    src: number,
+    dst: number,
+    length: number,
+    selection: number,
+    from: number,
+    count: number,
+  ): number;
+  ipAccountingClear(table: number): void;
+  ipAccountingEntries(table: number, checkpoint: boolean): number;
+  ipAccountingCount(table: number, which: number): number;
+  ipAccountingCounter(table: number, which: number): number;
+}
+
 export type WasmExports = CoreExports &
   FibExports &
   SamplerExports &
@@ -257,4 +342,5 @@ export type WasmExports = CoreExports &
   PacketExports &
   ArpExports &
   FlowExports &
+  AnalysisExports &
   ExportExports;

@@ -7,6 +7,7 @@
 import { runArpScan, arpScanChecks, type ArpScanResult } from "../../sim/arp-scan/scenario.js";
 import { type Command, UsageError, parseOptions, numberOption } from "../command.js";
 import { Progress } from "../progress.js";
+import { checkBytes } from "../../common/validation.js";
 
 const fmt = (v: number | null | undefined, digits = 0) =>
   v === null || v === undefined ? "-" : v.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -73,6 +74,13 @@ export function renderArpScan(r: ArpScanResult): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** Longest scan (and re-scan delay) a run simulates: a day. */
+const MAX_SECONDS = 86_400;
+/** Most dead destinations a run scans (the Code Red scenario has 240,000). */
+const MAX_DESTINATIONS = 2 ** 24;
+/** Memory a run may take for its per-destination and per-millisecond records. */
+const MAX_SCENARIO_BYTES = 1024 ** 3;
+
 export const arpScanCommand: Command = {
   name: "arp-scan",
   summary: "the Code Red ARP scan scenario: our table vs RFC 826 and Linux defaults (M1–M6)",
@@ -83,10 +91,10 @@ to its LAN interface (6,000 live hosts, 50 busy neighbours, new hosts arriving),
 metrics M1-M6 for the dataplane ARP table and for models of plain RFC 826 and of Linux's
 defaults driven by the same packets, then the acceptance checks.
 
-  --rate R          new destinations per second (default 500)
-  --seconds S       seconds of scanning (default 480)
+  --rate R          new destinations per second (default 500, at most 1,000,000)
+  --seconds S       seconds of scanning (default 480, at most 86,400; R × S at most 16,777,216)
   --pattern P       udp: one packet per destination; syn: at 0, 3 and 9 s (default syn)
-  --rescan S        scan every destination again S seconds later
+  --rescan S        scan every destination again S seconds later (at most 86,400)
   --retry-mode M    our table's retries: timer (default; N requests t1 apart) or demand
                     (a retry only when another packet arrives: 1 request per single-packet target)
   --models LIST     comma-separated subset of ours,linux,rfc826 (default all)
@@ -113,9 +121,25 @@ Exit status 1 when a check fails.`,
     for (const m of models)
       if (m !== "ours" && m !== "linux" && m !== "rfc826")
         throw new UsageError(`--models takes ours, linux and rfc826, got ${JSON.stringify(m)}`);
-    const rate = numberOption(values.rate, "rate", 500, { min: 1 });
-    const seconds = numberOption(values.seconds, "seconds", 480, { integer: true, min: 1 });
-    if (rate * seconds > 2 ** 28) throw new UsageError(`--rate × --seconds must stay below ${2 ** 28} destinations`);
+    const rate = numberOption(values.rate, "rate", 500, { min: 1, max: 1_000_000 });
+    const seconds = numberOption(values.seconds, "seconds", 480, { integer: true, min: 1, max: MAX_SECONDS });
+    const rescan = values.rescan === undefined ? undefined : numberOption(values.rescan, "rescan", 0, { min: 1, max: MAX_SECONDS });
+    const destinations = Math.round(rate * seconds);
+    if (destinations > MAX_DESTINATIONS) {
+      throw new UsageError(
+        `--rate × --seconds must stay at most ${MAX_DESTINATIONS.toLocaleString("en-US")} destinations, got ${destinations.toLocaleString("en-US")}`,
+      );
+    }
+    // Each model keeps two bytes per destination and a request count per millisecond of the run.
+    const runMs = (seconds + (rescan ?? 0) + 60) * 1000;
+    checkBytes(
+      "arp-scan-memory",
+      "--rate × --seconds",
+      `${rate} × ${seconds}`,
+      models.length * (destinations * 2 + runMs * 4),
+      MAX_SCENARIO_BYTES,
+      "bytes a run may take",
+    );
     const retryMode = values["retry-mode"] ?? "timer";
     if (retryMode !== "timer" && retryMode !== "demand")
       throw new UsageError(`--retry-mode must be timer or demand, got ${JSON.stringify(retryMode)}`);
@@ -126,7 +150,7 @@ Exit status 1 when a check fails.`,
       pattern,
       models: models as ("ours" | "linux" | "rfc826")[],
       parameters: { retryMode },
-      ...(values.rescan === undefined ? {} : { rescan: numberOption(values.rescan, "rescan", 0, { min: 1 }) }),
+      ...(rescan === undefined ? {} : { rescan }),
       progress: (f) => progress.update(f),
     });
     progress.finish();

@@ -2,7 +2,7 @@
  * The export options of `dataplane flows`: `--export udp://HOST:PORT` (repeatable),
  * `--format ipfix|v9|v5`, `--export-file out.pcap`, `--rate RECORDS_PER_S`. The flows leave
  * through a {@link FlowExporter} to UDP collectors and/or a pcap file, paced, with the flow
- * cache's export queue as the buffer (reading waits while the exporter catches up).
+ * cache's export queue as the buffer (reading waits while the exporter catches up; in a synchronous run, the thread sleeps).
  */
 
 import { EXPORT_FORMATS, type ExportFormat, type ExportSink, FlowExporter, type FlowExporterCounters } from "../../export/exporter.js";
@@ -32,15 +32,25 @@ export interface FlowExport {
   /** Exports what the cache's queue holds (printing the same records with `print`), waiting when paced. */
   drain(now: number, print?: (max: number) => number): Promise<number>;
   /**
-   * Exports everything the queue holds now, past the pace (for a synchronous caller whose
-   * queue must make room; the datagrams wait in the socket instead). Returns the records.
+   * Exports everything the queue holds before returning, for a synchronous caller whose queue
+   * must be empty (the capture-time ager): paced all the same, by sleeping the thread between
+   * sends (`Atomics.wait`), since no timer or send callback can run inside a synchronous loop.
+   * Returns the records.
    */
   drainNow(now: number, print?: (max: number) => number): number;
+  /** Resolves when the collectors' sockets are connected: await it before a synchronous run. */
+  ready(): Promise<void>;
+  /** Waits until the pace (and the sockets) allow more: call between batches after `drainNow`. */
+  pace(): Promise<void>;
   /** Waits for the last sends and closes the transports; returns the counters and a summary line. */
   close(): Promise<{ counters: FlowExporterCounters; line: string }>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A cell nobody notifies: `Atomics.wait` on it sleeps the thread for its timeout. */
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+const sleepSync = (ms: number) => Atomics.wait(sleepCell, 0, 0, ms);
 
 /** Starts the export the flags ask for, or returns undefined when there is none. */
 export function startFlowExport(values: Record<string, unknown>, cache: FlowCache): FlowExport | undefined {
@@ -90,9 +100,27 @@ export function startFlowExport(values: Record<string, unknown>, cache: FlowCach
     drainNow(time, print) {
       const now = Number.isNaN(time) ? lastNow : time;
       lastNow = now;
-      const sent = exporter.exportFrom(cache, now, { keep: print !== undefined, force: true });
-      if (print !== undefined && sent > 0) print(sent);
-      return sent;
+      let total = 0;
+      for (;;) {
+        // Full sockets cannot empty while this loop runs (libuv sends them from the event loop):
+        // then the rest goes into their queues, in order, and leaves when the loop yields.
+        const force = udp !== undefined && udp.room() === 0;
+        const sent = exporter.exportFrom(cache, now, { keep: print !== undefined, force });
+        if (print !== undefined && sent > 0) print(sent);
+        total += sent;
+        if (cache.queuedFlows === 0) return total;
+        if (sent === 0) sleepSync(Math.max(1, exporter.waitMs()));
+      }
+    },
+    ready() {
+      return udp?.ready() ?? Promise.resolve();
+    },
+    async pace() {
+      for (;;) {
+        if (udp !== undefined && udp.room() === 0) await udp.whenRoom();
+        else if (exporter.waitMs() > 0) await sleep(Math.max(1, exporter.waitMs()));
+        else return;
+      }
     },
     async close() {
       await udp?.close();

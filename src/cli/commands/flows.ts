@@ -1,17 +1,21 @@
 /**
  * `dataplane flows FILE [--json] [--active-timeout S] [--inactive-timeout S] [--capacity N]
- * [--mask full|destination-source|destination] [--export udp://HOST:PORT ...] [--format
- * ipfix|v9|v5] [--export-file out.pcap] [--rate RECORDS_PER_S]`: runs a capture through the
- * flow cache and prints every flow, or exports them (NetFlow / IPFIX, see ./flows-export.ts).
+ * [--mask full|destination-source|destination] [--export-queue N] [--batch-size N] [--export
+ * udp://HOST:PORT ...] [--format ipfix|v9|v5] [--export-file out.pcap] [--rate RECORDS_PER_S]`:
+ * runs a capture through the flow cache in capture time and prints every flow, or exports them
+ * (NetFlow / IPFIX, see ./flows-export.ts).
  */
 
 import { writeSync } from "node:fs";
-import { CaptureFileError } from "../../errors.js";
-import { FlowCache } from "../../flow/cache.js";
+import { CapacityError, CaptureFileError } from "../../errors.js";
+import { FlowCache, MAX_FLOW_CAPACITY } from "../../flow/cache.js";
+import { CaptureTimeAger } from "../../flow/capture-time.js";
+import { MAX_BATCH_CAPACITY, MAX_FRAME_BYTES } from "../../packet/batch.js";
+import type { CaptureReader } from "../../packet/reader.js";
 import { FLOW_MASKS, type FlowMask, decodeExpiredFlow } from "../../flow/record.js";
 import { FLOW_RECORD_HEADER, renderFlowCacheStatistics, renderFlowRecord } from "../../show/flow-cache.js";
-import { type Command, UsageError, parseOptions, numberOption } from "../command.js";
-import { captureBatches, captureProgress, captureSize } from "../capture.js";
+import { type Command, DataError, UsageError, fileArgument, parseOptions, numberOption } from "../command.js";
+import { captureBatches, captureProgress, captureSize, timestampWarning } from "../capture.js";
 import { formatRate } from "../format.js";
 import { EXPORT_OPTIONS, EXPORT_USAGE, type FlowExport, startFlowExport } from "./flows-export.js";
 
@@ -71,28 +75,36 @@ class Output {
   }
 }
 
+/** Most seconds a timeout may be (100 years, the flow cache's limit). */
+const MAX_TIMEOUT_SECONDS = 100 * 365.25 * 86400;
+
 export const flowsCommand: Command = {
   name: "flows",
   summary: "run a pcap or pcapng file through the NetFlow flow cache and print every flow",
   usage: `usage: dataplane flows FILE [--json] [--active-timeout S] [--inactive-timeout S] [--capacity N]
-                      [--mask full|destination-source|destination]
+                      [--mask full|destination-source|destination] [--export-queue N] [--batch-size N]
 
-Reads FILE (pcap or pcapng, optionally .gz) into the NetFlow flow cache, in capture time:
-flows end by inactive or active timeout, TCP FIN/RST, or emergency expiry when the cache is
-full; the rest are flushed at the end. Prints every flow as it ends, in the layout of IOS
-\`show ip cache verbose flow\` (records first, then the cache statistics and the protocol
-table), or as JSON lines; then the packets per second achieved (on stderr with --json).
+Reads FILE (pcap or pcapng, gzip-compressed or not) into the NetFlow flow cache, in capture
+time: the ager runs once for every second of capture time, before the first packet of that
+second, so flows end by inactive or active timeout, TCP FIN/RST, or emergency expiry when the
+cache is full exactly as they would on a router, whatever the batch size; the rest are flushed
+at the end. Prints every flow as it ends, in the layout of IOS \`show ip cache verbose flow\`
+(records first, then the cache statistics and the protocol table), or as JSON lines; then the
+packets per second achieved (on stderr with --json). A corrupt file is reported after the flows
+before the damage (exit code 1).
 
   --json                  one JSON object per flow: src, dst, proto, sport, dport, tos, in_if,
                           packets, bytes, first_ms, last_ms and the capture fields (tcp_flags,
                           min_len, max_len, min_ttl, max_ttl, ip_id, icmp_type, icmp_code,
                           frag_offset, src_mac, dst_mac, in_vlan, out_vlan, end_reason); the last
                           line is {"summary": {...}} with the counters
-  --active-timeout S      active timeout in seconds (default 1800)
-  --inactive-timeout S    inactive timeout in seconds (default 15)
-  --capacity N            flows the cache holds (default 65536)
+  --active-timeout S      active timeout in seconds (default 1800, at most 100 years)
+  --inactive-timeout S    inactive timeout in seconds (default 15, at most 100 years)
+  --capacity N            flows the cache holds (default 65536, at most ${MAX_FLOW_CAPACITY.toLocaleString("en-US")})
   --mask M                flow mask: full (default), destination-source or destination
-  --export-queue N        ended flows buffered between drains (default 4096)
+  --export-queue N        ended flows buffered between drains (default 4096, at most 1,048,576)
+  --batch-size N          packets read per batch (default 4096, at most 1,048,576); the flows
+                          do not depend on it
 ${EXPORT_USAGE}`,
   async run(args) {
     const { values, positionals } = parseOptions(args, {
@@ -102,71 +114,74 @@ ${EXPORT_USAGE}`,
       capacity: { type: "string" },
       mask: { type: "string" },
       "export-queue": { type: "string" },
+      "batch-size": { type: "string" },
       ...EXPORT_OPTIONS,
     });
-    if (positionals.length !== 1) throw new UsageError("expected exactly one FILE");
-    const path = positionals[0]!;
+    const path = fileArgument(positionals);
     const mask = (values.mask ?? "full") as FlowMask;
     if (!FLOW_MASKS.includes(mask))
       throw new UsageError(`--mask must be one of ${FLOW_MASKS.join(", ")}, got ${JSON.stringify(values.mask)}`);
-    const activeTimeout = numberOption(values["active-timeout"], "active-timeout", 1800, { min: 0.001 }) * 1000;
-    const inactiveTimeout = numberOption(values["inactive-timeout"], "inactive-timeout", 15, { min: 0.001 }) * 1000;
-    const capacity = numberOption(values.capacity, "capacity", 65536, { integer: true, min: 1 });
-    const exportQueueCapacity = numberOption(values["export-queue"], "export-queue", 4096, { integer: true, min: 1 });
+    const timeout = { min: 0.001, max: MAX_TIMEOUT_SECONDS };
+    const activeTimeout = numberOption(values["active-timeout"], "active-timeout", 1800, timeout) * 1000;
+    const inactiveTimeout = numberOption(values["inactive-timeout"], "inactive-timeout", 15, timeout) * 1000;
+    const capacity = numberOption(values.capacity, "capacity", 65536, { integer: true, min: 1, max: MAX_FLOW_CAPACITY });
+    const exportQueueCapacity = numberOption(values["export-queue"], "export-queue", 4096, { integer: true, min: 1, max: 1 << 20 });
+    // Batches of 4096 packets (2 MiB of frames) by default: the per-batch work in JavaScript
+    // (drain) is paid a quarter as often as with the reader's default 1024 (measured ~10 % less
+    // CPU end to end on 5M packets).
+    const batchSize = numberOption(values["batch-size"], "batch-size", 4096, { integer: true, min: 1, max: MAX_BATCH_CAPACITY });
+    const frameBytes = Math.min(MAX_FRAME_BYTES, Math.max(2 * 1024 * 1024, batchSize * 512));
     const size = captureSize(path);
     const json = values.json === true;
-    // The ager runs once per second of capture time, as IOS's does, and sweeps the whole table
-    // in four polls (a quarter of the entries each).
-    const cache = new FlowCache({
-      capacity,
-      activeTimeout,
-      inactiveTimeout,
-      mask,
-      exportQueueCapacity,
-      agerBatch: Math.ceil(capacity / 4),
-    });
+    // The ager sweeps the whole table in four polls (a quarter of the entries each), one a second.
+    let cache: FlowCache;
+    try {
+      cache = new FlowCache({
+        capacity,
+        activeTimeout,
+        inactiveTimeout,
+        mask,
+        exportQueueCapacity,
+        agerBatch: Math.ceil(capacity / 4),
+      });
+    } catch (error) {
+      if (error instanceof CapacityError) {
+        throw new UsageError(`--capacity ${capacity} with --export-queue ${exportQueueCapacity} does not fit in memory: ${error.message}`);
+      }
+      throw error;
+    }
     const progress = captureProgress(path, size);
     const output = new Output();
     const writeRecord = (view: DataView, at: number) => {
       for (const line of renderFlowRecord(decodeExpiredFlow(view, at))) output.line(line);
     };
     const writeBytes = (bytes: Uint8Array) => output.bytes(bytes);
+    let flows = 0;
     const flowExport: FlowExport | undefined = startFlowExport(values, cache);
-    const print = json ? (max?: number) => cache.drainJsonLines(writeBytes, max) : () => cache.drainVisit(writeRecord);
-    // Exporting, the queue drains through the exporter (which waits for the pace and the
-    // sockets: back-pressure into the queue), the same records then printed with --json.
-    const drain = flowExport === undefined ? print : () => flowExport.drain(lastTime, json ? print : undefined);
+    await flowExport?.ready();
+    const printJson = (max?: number) => cache.drainJsonLines(writeBytes, max);
+    // Exporting, the queue drains through the exporter (the same records then printed with
+    // --json); the ager needs it emptied at once, so the drain keeps the pace by sleeping.
+    const drain: () => number =
+      flowExport !== undefined
+        ? () => (flows += flowExport.drainNow(ager.lastTime, json ? printJson : undefined))
+        : json
+          ? () => (flows += printJson())
+          : () => (flows += cache.drainVisit(writeRecord));
     if (!json && flowExport === undefined) for (const line of FLOW_RECORD_HEADER) output.line(line);
     const started = performance.now();
     const cpuStart = process.cpuUsage();
-    let packets = 0;
-    let flows = 0;
-    let firstTime = Number.NaN;
-    let lastTime = Number.NaN;
-    let nextPoll = Number.NaN;
+    // Capture time drives the ager: a poll for each second of it (see CaptureTimeAger).
+    const ager: CaptureTimeAger = new CaptureTimeAger(cache, drain);
     let failure: CaptureFileError | undefined;
+    let reader: CaptureReader | undefined;
     try {
-      // Batches of 4096 packets (2 MiB of frames): the per-batch work in JavaScript (ager
-      // check, drain) is paid a quarter as often as with the reader's default 1024 (measured
-      // ~10 % less CPU end to end on 5M packets).
       // The batches live in the cache's WebAssembly memory: no copy.
-      const batches = captureBatches(path, { ...cache.readerOptions(), capacity: 4096, frameBytes: 2 * 1024 * 1024 }, progress);
-      for await (const batch of batches) {
-        const n = batch.length;
-        packets += n;
-        cache.update(batch);
-        const times = batch.columns.time;
-        if (Number.isNaN(firstTime)) firstTime = times[0]!;
-        // Capture time drives the ager: a poll for each second of capture time that has passed.
-        const last = times[n - 1]!;
-        if (!(last <= lastTime)) lastTime = last;
-        if (Number.isNaN(nextPoll)) nextPoll = lastTime + 1000;
-        for (let polls = 0; lastTime >= nextPoll && polls < 4; polls++) {
-          cache.age(lastTime);
-          nextPoll += 1000;
-        }
-        if (lastTime >= nextPoll) nextPoll = lastTime + 1000;
-        flows += await drain();
+      const batches = captureBatches(path, { core: cache.core, capacity: batchSize, frameBytes }, progress, (r) => (reader = r));
+      for (const batch of batches) {
+        ager.update(batch);
+        drain();
+        if (flowExport !== undefined) await flowExport.pace();
       }
     } catch (error) {
       if (!(error instanceof CaptureFileError)) throw error;
@@ -175,17 +190,16 @@ ${EXPORT_USAGE}`,
       progress?.finish();
     }
     // Flush a queue-full at a time, so that the records die young.
-    for (let left = Infinity; left > 0; ) {
-      left = cache.flushStep(Number.isNaN(lastTime) ? 0 : lastTime);
-      flows += await drain();
-    }
+    ager.finish();
     const exported = flowExport === undefined ? undefined : await flowExport.close();
+    const packets = ager.packets;
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuStart);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const counters = cache.counters();
     const rate = packets / Math.max(seconds, 1e-9);
     const summary = `${packets} packets, ${flows} flows in ${seconds.toFixed(3)} s: ${formatRate(rate, " packets/s")} (${formatRate(packets / Math.max(cpuSeconds, 1e-9), " packets per CPU-second")})`;
+    const problem = failure?.message ?? timestampWarning(reader);
     if (json) {
       output.line(
         JSON.stringify({
@@ -202,13 +216,14 @@ ${EXPORT_USAGE}`,
         }),
       );
       output.flush();
-      console.error(summary);
+      // stderr carries the rate, or the problem with the input (and a line of export counters).
+      if (problem === undefined) console.error(summary);
       if (exported !== undefined) console.error(exported.line);
     } else if (exported !== undefined) {
-      console.error(summary);
+      if (problem === undefined) console.error(summary);
       console.error(exported.line);
     } else {
-      const span = Number.isNaN(firstTime) ? 0 : (lastTime - firstTime) / 1000;
+      const span = Number.isNaN(ager.firstTime) ? 0 : (ager.lastTime - ager.firstTime) / 1000;
       for (const line of renderFlowCacheStatistics({
         statistics: cache.statistics(),
         counters,
@@ -222,10 +237,7 @@ ${EXPORT_USAGE}`,
       output.line(summary);
       output.flush();
     }
-    if (failure) {
-      console.error(`dataplane flows: ${path}: ${failure.message}`);
-      return 1;
-    }
+    if (problem !== undefined) throw new DataError(path, problem);
     return 0;
   },
 };

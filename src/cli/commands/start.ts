@@ -10,6 +10,33 @@ import { installTable } from "../../node/table-file.js";
 import { Xoshiro128 } from "../../common/random.js";
 import { type Command, parseOptions, numberOption } from "../command.js";
 import { formatRate } from "../format.js";
+import { checkBytes } from "../../common/validation.js";
+
+/** Most generated IPv4 routes (about twice today's Internet table; loading takes seconds). */
+const MAX_ROUTES = 2_000_000;
+/** Most generated IPv6 routes. */
+const MAX_ROUTES6 = 1_000_000;
+/** Bytes per IPv4 lookup: its address and result (4 + 4), and a quarter of an IPv6 one (16 + 4). */
+const LOOKUP_BYTES = 8 + 20 / 4;
+/** Memory the lookup arrays may take: 2^24 lookups. */
+const MAX_LOOKUP_BYTES = 2 ** 24 * LOOKUP_BYTES;
+
+/**
+ * A size option (an integer from 1) whose memory, `bytesEach` per unit, must fit `maxBytes`:
+ * a CapacityError (exit 2) naming the option, the value and the bytes it would need.
+ */
+function sizeOption(value: string | undefined, name: string, fallback: number, bytesEach: number, maxBytes: number): number {
+  const n = numberOption(value, name, fallback, { integer: true, min: 1 });
+  checkBytes(
+    `start-${name}`,
+    `--${name}`,
+    n,
+    n * bytesEach,
+    maxBytes,
+    `bytes allowed (at most ${Math.floor(maxBytes / bytesEach).toLocaleString("en-US")})`,
+  );
+  return n;
+}
 
 export const startCommand: Command = {
   name: "start",
@@ -18,7 +45,12 @@ export const startCommand: Command = {
 
 Generates a routing table with the prefix-length distribution of today's Internet
 (default 901,899 IPv4 and 160,147 IPv6 routes), loads it, prints "show ip cef summary"
-and measures batch lookups of random addresses.`,
+and measures batch lookups of random addresses.
+
+  --routes N     IPv4 routes to generate (default 901,899, at most 2,000,000)
+  --routes6 N    IPv6 routes to generate (default 160,147, at most 1,000,000)
+  --lookups N    random addresses looked up per run (default 4,194,304, at most 16,777,216)
+  --seed S       seed of the table and the addresses (default 1)`,
   async run(args) {
     const { values } = parseOptions(
       args,
@@ -30,10 +62,13 @@ and measures batch lookups of random addresses.`,
       },
       false,
     );
-    const seed = numberOption(values.seed, "seed", 1, { integer: true });
-    const v4 = generateIPv4Table({ count: numberOption(values.routes, "routes", 901_899, { integer: true }), seed });
-    const v6 = generateIPv6Table({ count: numberOption(values.routes6, "routes6", 160_147, { integer: true }), seed: seed + 1 });
-    const lookups = numberOption(values.lookups, "lookups", 4_194_304, { integer: true, min: 1 });
+    // Every size is checked before any work starts, against the memory it implies.
+    const seed = numberOption(values.seed, "seed", 1, { integer: true, max: 0xffffffff });
+    const routes = numberOption(values.routes, "routes", 901_899, { integer: true, max: MAX_ROUTES });
+    const routes6 = numberOption(values.routes6, "routes6", 160_147, { integer: true, max: MAX_ROUTES6 });
+    const lookups = sizeOption(values.lookups, "lookups", 4_194_304, LOOKUP_BYTES, MAX_LOOKUP_BYTES);
+    const v4 = generateIPv4Table({ count: routes, seed });
+    const v6 = generateIPv6Table({ count: routes6, seed: seed + 1 });
     const fib = new Fib({ seed });
     const report = installTable(fib, {
       ipv4: { ...v4, targets: new Array<string>(v4.count).fill("") },
