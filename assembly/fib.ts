@@ -11,9 +11,15 @@ import {
 import {
   PlyTrie, plyTrieCreate, plyTrieReserve, plyTrieSet, plyTrieRemove, plyTrieCover, plyTrieInherited,
   plyTrieBytes, plyTrieClear, plyTrieCountRefs, plyTrieTouched, pliesFor, coverLength, countLeafRefs, countNodeRefs,
+  plyTrieLongestWithin4,
 } from "./fib/ply-trie";
 import { lookup4, lookup4Batch, lookup6, lookup6Batch } from "./fib/lookup";
 import { Fib, FamilyStats, STATS_BYTES } from "./fib/state";
+import { fmix64 } from "./common/hash";
+import {
+  ELEMENT_BYTES, MAX_PATHS, ADJ_LOADSHARE, elementFill, elementPathCount, elementPath, bucketOf6, elementChoose,
+  isLoadShare, elementOf, resolve4,
+} from "./fib/load-share";
 import { PacketBatch } from "./packet/batch";
 
 /** Update outcomes (negative: refused, nothing changed). */
@@ -33,6 +39,7 @@ export const ADJ_DROP: u8 = 3;
 export const ADJ_GLEAN: u8 = 4;
 export const ADJ_DISCARD: u8 = 5;
 export const ADJ_NEIGHBOR: u8 = 6;
+
 
 function familyTrie(fib: Fib, family: u32): PlyTrie {
   return family == 6 ? fib.trie6 : fib.trie4;
@@ -72,6 +79,12 @@ export function fibCreate(limitBytes: f64, seedLow: u32, seedHigh: u32): Fib {
   fib.adjCount = 1; // id 0 means "no route"
   fib.adjLive = 0;
   fib.adjFreeHint = ADJ_DISCARD + 1;
+  fib.adjData = 0;
+  fib.loadShareLive = 0;
+  fib.loadShareFrees = 0;
+  fib.loadShareRefs = 0;
+  fib.loadSharePending = 0;
+  fib.loadShareKey = fmix64(seed ^ 0x3c6ef372fe94f82b);
   fib.previous = 0;
   fib.invalidReason = 0;
   for (let kind = ADJ_NULL; kind <= ADJ_DISCARD; kind++) fibAdjacencyAdd(fib, kind);
@@ -83,6 +96,16 @@ export function fibCreate(limitBytes: f64, seedLow: u32, seedHigh: u32): Fib {
 
 /** Adds an adjacency of `kind`; returns its id, or 0 when the budget is exhausted. */
 export function fibAdjacencyAdd(fib: Fib, kind: u8): u32 {
+  if (kind == ADJ_FREE || kind == ADJ_LOADSHARE) return 0;
+  const id = allocateId(fib);
+  if (id == 0) return 0;
+  store<u8>(fib.adjKinds + id, kind);
+  fib.adjLive++;
+  return id;
+}
+
+/** A free id (kind still ADJ_FREE, no references, no data), or 0 when the budget is exhausted. */
+function allocateId(fib: Fib): u32 {
   // Reuse the lowest free id above the special ones, so ids stay small (and narrow).
   let id: u32 = 0;
   let i = fib.adjFreeHint;
@@ -96,27 +119,103 @@ export function fibAdjacencyAdd(fib: Fib, kind: u8): u32 {
       const kinds = budgetAlloc(fib.budget, capacity);
       if (kinds == 0) return 0;
       const refs = budgetAlloc(fib.budget, <usize>capacity << 2);
-      if (refs == 0) {
+      const data: usize = refs == 0 ? <usize>0 : budgetAlloc(fib.budget, <usize>capacity << 2);
+      if (data == 0) {
         budgetFree(fib.budget, kinds, capacity);
+        budgetFree(fib.budget, refs, <usize>capacity << 2);
         return 0;
       }
       if (fib.adjKinds) {
         memory.copy(kinds, fib.adjKinds, fib.adjCapacity);
         memory.copy(refs, fib.adjRefs, <usize>fib.adjCapacity << 2);
+        memory.copy(data, fib.adjData, <usize>fib.adjCapacity << 2);
         budgetFree(fib.budget, fib.adjKinds, fib.adjCapacity);
         budgetFree(fib.budget, fib.adjRefs, <usize>fib.adjCapacity << 2);
+        budgetFree(fib.budget, fib.adjData, <usize>fib.adjCapacity << 2);
       }
       fib.adjKinds = kinds;
       fib.adjRefs = refs;
+      fib.adjData = data;
       fib.adjCapacity = capacity;
     }
     id = fib.adjCount++;
   }
-  store<u8>(fib.adjKinds + id, kind);
   store<u32>(fib.adjRefs + (<usize>id << 2), 0);
-  fib.adjLive++;
+  store<u32>(fib.adjData + (<usize>id << 2), 0);
   return id;
 }
+
+/** The kind of id `id` (ADJ_FREE when it is none). */
+export function fibAdjacencyKind(fib: Fib, id: u32): u8 {
+  return id != 0 && id < fib.adjCount ? load<u8>(fib.adjKinds + id) : ADJ_FREE;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load-sharing elements
+
+
+/**
+ * Adds a load-sharing element over `count` (2..16) adjacencies at `paths` (u32 each); returns
+ * its id, 0 when the budget is exhausted, or -1 (as u32) when a path is not an adjacency. The
+ * element holds a reference on each path; it is freed when its last route goes.
+ */
+export function fibLoadShareCreate(fib: Fib, paths: usize, count: u32): u32 {
+  if (count < 2 || count > MAX_PATHS) return 0xffffffff;
+  for (let i: u32 = 0; i < count; i++) {
+    const path = load<u32>(paths + (<usize>i << 2));
+    if (!adjacencyExists(fib, path) || isLoadShare(fib, path)) return 0xffffffff;
+  }
+  const element = budgetAlloc(fib.budget, ELEMENT_BYTES);
+  if (element == 0) return 0;
+  const id = allocateId(fib);
+  if (id == 0) {
+    budgetFree(fib.budget, element, ELEMENT_BYTES);
+    return 0;
+  }
+  elementFill(element, paths, count);
+  store<u8>(fib.adjKinds + id, ADJ_LOADSHARE);
+  store<u32>(fib.adjData + (<usize>id << 2), <u32>element);
+  for (let i: u32 = 0; i < count; i++) addRef(fib, load<u32>(paths + (<usize>i << 2)), 1);
+  fib.loadShareLive++;
+  // Until a route uses it, the element is garbage: the end of the next update frees it if the
+  // insertion it was made for failed.
+  fib.loadSharePending = 1;
+  return id;
+}
+
+/** Writes the paths of element `id` to `out` (u32 each); returns their number (0: not an element). */
+export function fibLoadSharePaths(fib: Fib, id: u32, out: usize): u32 {
+  if (!isLoadShare(fib, id)) return 0;
+  const element = elementOf(fib, id);
+  const count = elementPathCount(element);
+  for (let i: u32 = 0; i < count; i++) store<u32>(out + (<usize>i << 2), elementPath(element, i));
+  return count;
+}
+
+/** Elements freed so far (the wrapper drops its index entries for them when this moves). */
+export function fibLoadShareFrees(fib: Fib): u32 {
+  return fib.loadShareFrees;
+}
+
+/** Frees the elements no route uses any more (run at the end of every update that may drop one). */
+function sweepLoadShare(fib: Fib): void {
+  if (!fib.loadSharePending) return;
+  fib.loadSharePending = 0;
+  for (let id: u32 = ADJ_DISCARD + 1; id < fib.adjCount; id++) {
+    if (load<u8>(fib.adjKinds + id) != ADJ_LOADSHARE || load<u32>(fib.adjRefs + (<usize>id << 2)) != 0) continue;
+    const element = elementOf(fib, id);
+    const count = elementPathCount(element);
+    for (let i: u32 = 0; i < count; i++) addRef(fib, elementPath(element, i), -1);
+    budgetFree(fib.budget, element, ELEMENT_BYTES);
+    store<u32>(fib.adjData + (<usize>id << 2), 0);
+    store<u8>(fib.adjKinds + id, ADJ_FREE);
+    if (id < fib.adjFreeHint) fib.adjFreeHint = id;
+    fib.loadShareLive--;
+    fib.loadShareFrees++;
+  }
+}
+
+
 
 // @ts-ignore: decorator
 @inline function adjacencyExists(fib: Fib, id: u32): bool {
@@ -125,7 +224,7 @@ export function fibAdjacencyAdd(fib: Fib, kind: u8): u32 {
 
 /** Removes adjacency `id`: 0 done, -1 no such adjacency or a special one, -2 routes use it. */
 export function fibAdjacencyRemove(fib: Fib, id: u32): i32 {
-  if (id <= ADJ_DISCARD || !adjacencyExists(fib, id)) return -1;
+  if (id <= ADJ_DISCARD || !adjacencyExists(fib, id) || isLoadShare(fib, id)) return -1;
   if (load<u32>(fib.adjRefs + (<usize>id << 2)) != 0) return -2;
   store<u8>(fib.adjKinds + id, ADJ_FREE);
   fib.adjLive--;
@@ -145,7 +244,12 @@ export function fibAdjacencyCount(fib: Fib): u32 {
 // @ts-ignore: decorator
 @inline function addRef(fib: Fib, id: u32, delta: i32): void {
   const slot = fib.adjRefs + (<usize>id << 2);
-  store<u32>(slot, load<u32>(slot) + delta);
+  const refs = load<u32>(slot) + delta;
+  store<u32>(slot, refs);
+  if (load<u8>(fib.adjKinds + id) == ADJ_LOADSHARE) {
+    fib.loadShareRefs += delta;
+    if (refs == 0) fib.loadSharePending = 1;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,13 +354,17 @@ function deleteKey(fib: Fib, family: u32, length: u32): i32 {
 /** Inserts or replaces one route. Returns a FIB_ status; the FIB's `previous` holds a replaced value. */
 export function fibInsert(fib: Fib, family: u32, w0: u32, w1: u32, w2: u32, w3: u32, length: u32, value: u32): i32 {
   setKey(w0, w1, w2, w3);
-  return insertKey(fib, family, length, value);
+  const status = insertKey(fib, family, length, value);
+  sweepLoadShare(fib);
+  return status;
 }
 
 /** Deletes one route: 1 deleted (its value in the FIB's `previous`), 0 absent, negative if invalid. */
 export function fibDelete(fib: Fib, family: u32, w0: u32, w1: u32, w2: u32, w3: u32, length: u32): i32 {
   setKey(w0, w1, w2, w3);
-  return deleteKey(fib, family, length);
+  const status = deleteKey(fib, family, length);
+  sweepLoadShare(fib);
+  return status;
 }
 
 /** The adjacency of an exact route, or 0xffffffff. */
@@ -315,10 +423,12 @@ export function fibInsertBatch(fib: Fib, family: u32, addresses: usize, lengths:
       memory.copy(changetype<usize>(stats), changetype<usize>(saved), <usize>STATS_BYTES);
       stats.aborted++;
       fib.version = version;
+      sweepLoadShare(fib);
       return i;
     }
     store<u32>(previous + (<usize>i << 2), status == FIB_NEW ? EMPTY_SLOT : fib.previous);
   }
+  sweepLoadShare(fib);
   return count;
 }
 
@@ -358,6 +468,7 @@ export function fibDeleteBatch(fib: Fib, family: u32, addresses: usize, lengths:
     store<u8>(results + i, done);
     deleted += done;
   }
+  sweepLoadShare(fib);
   return deleted;
 }
 
@@ -374,22 +485,61 @@ export function fibClear(fib: Fib): void {
   }
   fib.resets++;
   fib.version++;
+  sweepLoadShare(fib);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Lookups
 
+// A lookup that lands on a load-sharing element picks its path afterwards, in a second pass
+// that runs only when the FIB has elements, so that the single-path loop stays as it is.
+
 export function fibLookup4(fib: Fib, address: u32): u32 {
-  return lookup4(fib.trie4, address);
+  const value = lookup4(fib.trie4, address);
+  return fib.loadShareLive ? resolve4(fib, value, address, 0) : value;
 }
-export function fibLookup4Batch(fib: Fib, addresses: usize, out: usize, count: u32): void {
+
+/** Per-destination lookups; with `sources` (u32 each, or 0) the path is chosen per source-destination pair. */
+export function fibLookup4Batch(fib: Fib, addresses: usize, out: usize, count: u32, sources: usize): void {
   lookup4Batch(fib.trie4, addresses, out, count);
+  if (fib.loadShareLive) resolveBatch4(fib, addresses, out, count, sources);
 }
+
+function resolveBatch4(fib: Fib, addresses: usize, out: usize, count: u32, sources: usize): void {
+  for (let i: usize = 0; i < <usize>count; i++) {
+    const value = load<u32>(out + (i << 2));
+    if (!isLoadShare(fib, value)) continue;
+    const source = sources ? load<u32>(sources + (i << 2)) : 0;
+    store<u32>(out + (i << 2), resolve4(fib, value, load<u32>(addresses + (i << 2)), source));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function resolve6(fib: Fib, value: u32, address: usize): u32 {
+  if (!isLoadShare(fib, value)) return value;
+  return elementChoose(elementOf(fib, value), bucketOf6(fib.loadShareKey, address));
+}
+
 export function fibLookup6(fib: Fib, address: usize): u32 {
-  return lookup6(fib.trie6, address);
+  const value = lookup6(fib.trie6, address);
+  return fib.loadShareLive ? resolve6(fib, value, address) : value;
 }
 export function fibLookup6Batch(fib: Fib, addresses: usize, out: usize, count: u32): void {
   lookup6Batch(fib.trie6, addresses, out, count);
+  if (!fib.loadShareLive) return;
+  for (let i: usize = 0; i < <usize>count; i++) {
+    store<u32>(out + (i << 2), resolve6(fib, load<u32>(out + (i << 2)), addresses + (i << 4)));
+  }
+}
+
+/** Length of the longest IPv4 route within `network`/`length` (itself included), or −1. */
+export function fibLongestWithin4(fib: Fib, network: u32, length: u32): i32 {
+  return plyTrieLongestWithin4(fib.trie4, network, length);
+}
+
+/** The route value (an adjacency or a load-sharing element) of an IPv4 destination, 0 for none. */
+export function fibRouteValue4(fib: Fib, address: u32): u32 {
+  return lookup4(fib.trie4, address);
 }
 
 /**
@@ -403,8 +553,14 @@ export function fibLookupPacketBatch(fib: Fib, batch: PacketBatch, from: u32, co
     const row = <usize>(from + i);
     const version = load<u8>(versions + row);
     let adjacency: u32 = 0;
-    if (version == 4) adjacency = lookup4(fib.trie4, load<u32>(dst + (row << 4)));
-    else if (version == 6) adjacency = lookup6(fib.trie6, dst + (row << 4));
+    if (version == 4) {
+      const address = load<u32>(dst + (row << 4));
+      adjacency = lookup4(fib.trie4, address);
+      if (fib.loadShareLive) adjacency = resolve4(fib, adjacency, address, 0);
+    } else if (version == 6) {
+      adjacency = lookup6(fib.trie6, dst + (row << 4));
+      if (fib.loadShareLive) adjacency = resolve6(fib, adjacency, dst + (row << 4));
+    }
     store<u32>(out + (<usize>i << 2), adjacency);
   }
 }
@@ -450,8 +606,14 @@ export function fibFamilyStats(fib: Fib, family: u32, out: usize, countRefs: boo
   store<f64>(out, countRefs ? <f64>countNodeRefs : -1, 88);
 }
 
-/** Writes the FIB-wide counters as f64: version, resets, bytes in use, budget, refusals, peak bytes, adjacencies. */
+/**
+ * Writes the FIB-wide counters as f64: version, resets, bytes in use, budget, refusals, peak
+ * bytes, adjacencies, load-sharing elements, their bytes, the routes that use them.
+ */
 export function fibStats(fib: Fib, out: usize): void {
+  store<f64>(out, <f64>fib.loadShareLive, 56);
+  store<f64>(out, <f64>fib.loadShareLive * ELEMENT_BYTES, 64);
+  store<f64>(out, <f64>fib.loadShareRefs, 72);
   store<f64>(out, <f64>fib.version);
   store<f64>(out, <f64>fib.resets, 8);
   store<f64>(out, <f64>fib.budget.used, 16);

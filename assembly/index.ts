@@ -7,6 +7,7 @@ export * from "./packet";
 export * from "./arp";
 export * from "./flow";
 export * from "./export";
+export * from "./route-cache";
 
 import { sipHash13 } from "./common/hash";
 

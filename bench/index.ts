@@ -19,6 +19,7 @@ const suites: Record<string, () => Promise<{ run: SuiteRun }>> = {
   flows: () => import("./suites/flows.js"),
   export: () => import("./suites/export.js"),
   "top-talkers": () => import("./suites/top-talkers.js"),
+  "route-cache": () => import("./suites/route-cache.js"),
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -53,8 +53,36 @@ export {
   type AdjacencyKind,
   type AdjacencyOptions,
   type Route,
+  type FibLoadSharingSummary,
+  MAX_LOAD_SHARE_PATHS,
 } from "./fib/fib.js";
 export { renderCefSummary } from "./show/cef.js";
+export { loadShareBucket, loadShareBucket6, fmix64 } from "./common/mix.js";
+export { RouteCache, ROUTE_CACHE_ENTRY_BYTES, type RouteCacheOptions, type RouteCacheBatchResult } from "./route-cache/cache.js";
+export type {
+  RouteCacheAgerOptions,
+  RouteCacheInvalidateDelayOptions,
+  RouteCacheInterfaceOptions,
+  RouteCacheTimers,
+} from "./route-cache/options.js";
+export {
+  type RouteCacheVerdict,
+  type RouteCacheEntry,
+  type RouteCacheCounters,
+  type RouteCacheStatistics,
+  ROUTE_CACHE_VERDICTS,
+} from "./route-cache/types.js";
+export {
+  renderRouteCache,
+  renderRouteCacheHeader,
+  renderRouteCacheEntry,
+  showIpCache,
+  formatDuration,
+  type RouteCacheView,
+  type RouteCacheShowOptions,
+} from "./show/route-cache.js";
+export { ReferenceRouteCache, type ReferenceRouteCacheOptions, type ReferenceAdjacency } from "./reference/route-cache.js";
+export { ReferenceFib, type ReferenceFibOptions } from "./reference/fib.js";
 export { Sampler, type SamplerOptions, type SamplerSavedState } from "./sampling/sampler.js";
 export { type SamplerMode, SAMPLER_MODES, MAX_SAMPLING_INTERVAL } from "./sampling/modes.js";
 export {

@@ -56,6 +56,8 @@ const DEFINITIONS = new Set([
   "packet/pcap.ts",
   "packet/pcapng.ts",
   "flow/options.ts",
+  "route-cache/options.ts",
+  "route-cache/types.ts",
   "flow/record.ts",
   "flow/statistics.ts",
 ]);

@@ -642,3 +642,87 @@ function countSubtree(trie: PlyTrie, handle: u32): void {
   if (e & PLY_FLAG) countNodeRefs++;
   else if (e != 0) countLeafRefs++;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Granularity queries for the fast-switching route cache: the longest route inside a prefix.
+
+/** Highest set bit of a ply mask byte, as a route length at `depth` (−1 when none). */
+// @ts-ignore: decorator
+@inline function longestInMask(mask: u32, depth: u32): i32 {
+  return mask == 0 ? -1 : <i32>(depth + 1 + (31 - clz(mask)));
+}
+
+/** Longest route starting anywhere in the ply `handle` at `depth` or below it (−1 when none). */
+function longestInPly(trie: PlyTrie, handle: u32, depth: u32): i32 {
+  let best: i32 = -1;
+  const masks = maskAt(trie, indexOf(trie, handle), 0);
+  let any: u32 = 0;
+  for (let i: u32 = 0; i < PLY_ENTRIES; i++) any |= <u32>load<u8>(masks + i);
+  best = longestInMask(any, depth);
+  if (depth + 8 >= trie.addressBits) return best;
+  for (let i: u32 = 0; i < PLY_ENTRIES; i++) {
+    const e = entryOf(trie, handle, i);
+    if (e & PLY_FLAG) {
+      const child = longestInPly(trie, e & ~PLY_FLAG, depth + 8);
+      if (child > best) best = child;
+    }
+  }
+  return best;
+}
+
+/**
+ * The length of the longest IPv4 route lying within `network`/`length` (the prefix itself
+ * included), or −1 when there is none. Used on route-cache misses only: it walks the routes'
+ * start masks under the prefix (up to 256 root entries and their plies for a /8).
+ */
+export function plyTrieLongestWithin4(trie: PlyTrie, network: u32, length: u32): i32 {
+  if (!trie.root) return -1;
+  let best: i32 = -1;
+  if (length <= 16) {
+    const start = network >>> 16;
+    const end = start + (<u32>1 << (16 - length));
+    const keep = (<u32>0x1ffff << length) & 0x1ffff;
+    for (let i = start; i < end; i++) {
+      const m = load<u32>(trie.rootMasks + (<usize>i << 2)) & keep;
+      if (m) {
+        const l = <i32>(31 - clz(m));
+        if (l > best) best = l;
+      }
+      const e = load<u32>(trie.root + (<usize>i << 2));
+      if (e & PLY_FLAG) {
+        const deeper = longestInPly(trie, e & ~PLY_FLAG, 16);
+        if (deeper > best) best = deeper;
+      }
+    }
+    return best;
+  }
+  // Longer prefixes (/17 to /32) lie inside one root entry's ply.
+  let e = load<u32>(trie.root + (<usize>(network >>> 16) << 2));
+  let depth: u32 = 16;
+  while (e & PLY_FLAG) {
+    const handle = e & ~PLY_FLAG;
+    const index = (network >>> (24 - depth)) & 255;
+    if (length <= depth + 8) {
+      // Entries [index, index + span) of this ply; mask bits of lengths ≥ `length` only.
+      const bit = length - depth - 1;
+      const span = <u32>1 << (7 - bit);
+      const masks = maskAt(trie, indexOf(trie, handle), 0);
+      const keep = (<u32>0xff << bit) & 0xff;
+      for (let i = index; i < index + span; i++) {
+        const l = longestInMask(<u32>load<u8>(masks + i) & keep, depth);
+        if (l > best) best = l;
+        if (depth + 8 < trie.addressBits) {
+          const child = entryOf(trie, handle, i);
+          if (child & PLY_FLAG) {
+            const deeper = longestInPly(trie, child & ~PLY_FLAG, depth + 8);
+            if (deeper > best) best = deeper;
+          }
+        }
+      }
+      return best;
+    }
+    e = entryOf(trie, handle, index);
+    depth += 8;
+  }
+  return best;
+}

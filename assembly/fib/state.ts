@@ -33,6 +33,16 @@ export const STATS_BYTES: i32 = 40;
   adjLive: u32;
   /** No id below this (and above the special ones) is free. */
   adjFreeHint: u32;
+  /** Per id: the load-sharing element's block (u32 address), 0 for adjacencies. */
+  adjData: usize;
+  /** Live load-sharing elements, the routes pointing at them, and elements freed so far. */
+  loadShareLive: u32;
+  loadShareFrees: u32;
+  loadShareRefs: u64;
+  /** Set when an element may have lost its last route (swept at the end of the update). */
+  loadSharePending: u32;
+  /** Key of the per-destination path choice. */
+  loadShareKey: u64;
   /** Adjacency the last update replaced or deleted (valid when it returned FIB_REPLACED or 1). */
   previous: u32;
   /** Why the route that the last `fibValidateBatch` named is invalid (a negative FIB_ status). */

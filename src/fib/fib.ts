@@ -14,6 +14,7 @@ import type { WasmExports } from "../wasm/exports.js";
 import type { HeapViews } from "../wasm/views.js";
 import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
 import { checkOptionNames } from "../common/validation.js";
+import { fmix64 } from "../common/mix.js";
 import { PacketBatch } from "../packet/batch.js";
 
 /** The special adjacencies of CEF, present in every FIB with these ids. */
@@ -34,6 +35,9 @@ export const SpecialAdjacency = {
 export type AdjacencyKind = keyof typeof SpecialAdjacency | "neighbor";
 
 const NEIGHBOR_KIND = 6;
+const LOAD_SHARE_KIND = 7;
+/** Most paths a load-shared route may have (CEF's 16 buckets). */
+export const MAX_LOAD_SHARE_PATHS = 16;
 
 /** What `addAdjacency` takes: the outgoing interface, the next hop, and its MAC address. */
 export interface AdjacencyOptions {
@@ -116,6 +120,8 @@ export interface FibSummary {
   budgetBytes: number;
   /** Identifier of this FIB's hash key, shown as the load-sharing id. */
   hashId: string;
+  /** Load-sharing elements (one per distinct set of paths), their bytes and references. */
+  loadSharing: FibLoadSharingSummary;
   /** Trie entries that hold a route, and that point at a child node (IOS "refcounts"). */
   refcounts: { leaf: number; node: number };
   ipv4: FibFamilySummary;
@@ -126,7 +132,17 @@ export interface FibSummary {
 export interface Route {
   prefix: string;
   family: Family;
+  /** The route's adjacency, or the id of its load-sharing element when it has several paths. */
   adjacency: number;
+  /** The paths of a load-shared route (absent for a single path). */
+  paths?: number[];
+}
+
+/** `show ip cef summary`'s load-sharing line: elements, their bytes, the routes that use them. */
+export interface FibLoadSharingSummary {
+  elements: number;
+  bytes: number;
+  references: number;
 }
 
 /** Bytes of a trie root: 65536 entries and their start masks, u32 each. */
@@ -167,6 +183,11 @@ export class Fib {
   /** Scratch: 16 bytes for one IPv6 address, then 96 bytes of counters. */
   readonly #scratch: number;
   #staging = 0;
+  /** Load-sharing elements by their sorted path list, and the count of frees last seen. */
+  readonly #elements = new Map<string, number>();
+  #elementFrees = 0;
+  readonly #listeners: ((id: number) => void)[] = [];
+  readonly #loadSharingKey: bigint;
 
   constructor(options: FibOptions = {}) {
     checkOptionNames(options, ["maxBytes", "seed", "core"], "Fib");
@@ -193,6 +214,7 @@ export class Fib {
     this.#scratch = this.#wasm.alloc(128);
     this.#views = core.views;
     this.#hashId = (Math.imul(low ^ high, 0x9e3779b1) >>> 0).toString(16).toUpperCase().padStart(8, "0");
+    this.#loadSharingKey = loadSharingKeyOf((BigInt(high >>> 0) << 32n) | BigInt(low >>> 0));
     for (const [kind, id] of Object.entries(SpecialAdjacency)) this.#adjacencies.set(id, { kind: kind as AdjacencyKind });
   }
 
@@ -225,10 +247,37 @@ export class Fib {
       record.nextHop = address.family === 4 ? formatIPv4(address.words[0]!) : formatIPv6(address.words);
     }
     if (options.mac !== undefined) record.mac = formatMac(parseMac(options.mac));
+    this.#syncElements();
     const id = this.#wasm.fibAdjacencyAdd(this.#handle, NEIGHBOR_KIND);
     if (id === 0) throw new CapacityError("fib-full", "cannot add an adjacency: the FIB's memory budget is exhausted", options);
     this.#adjacencies.set(id, record);
+    for (const listener of this.#listeners) listener(id);
     return id;
+  }
+
+  /**
+   * The 64-bit key of the per-destination path choice (derived from the FIB's seed): the path
+   * of a load-shared route for destination d is bucket `fmix64(d ^ key) >> 60` of its element
+   * (see {@link loadShareBucket}). Twins and simulators use it to reproduce the choice.
+   */
+  get loadSharingKey(): bigint {
+    return this.#loadSharingKey;
+  }
+
+  /** @internal Calls `listener(id)` whenever an adjacency is added or removed (the route cache's rewrite table). */
+  onAdjacencyChange(listener: (id: number) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /** @internal Stops calling a listener given to {@link onAdjacencyChange}. */
+  offAdjacencyChange(listener: (id: number) => void): void {
+    const at = this.#listeners.indexOf(listener);
+    if (at >= 0) this.#listeners.splice(at, 1);
+  }
+
+  /** @internal The FIB's record in its core's memory (the route cache reads it in place). */
+  get handle(): number {
+    return this.#handle;
   }
 
   /** Removes an adjacency. Refused for special adjacencies and for adjacencies that routes use. */
@@ -242,6 +291,7 @@ export class Fib {
       throw new AdjacencyError("adjacency-in-use", `cannot remove adjacency ${id}: ${routes} routes use it`, id);
     }
     this.#adjacencies.delete(id);
+    for (const listener of this.#listeners) listener(id);
   }
 
   /** An adjacency by id, or undefined. */
@@ -261,12 +311,15 @@ export class Fib {
 
   /**
    * Adds a route, or points an existing one at another adjacency. Returns true when the route
-   * is new.
-   * @throws PrefixError for an invalid prefix; AdjacencyError for an unknown adjacency;
-   *   CapacityError when the memory budget cannot hold it (nothing is changed then).
+   * is new. Given several adjacencies (up to 16), the route is load-shared: each destination
+   * takes one path, chosen by a keyed hash of the address (CEF's universal per-destination
+   * algorithm); routes with the same set of paths share one load-sharing element.
+   * @throws PrefixError for an invalid prefix; AdjacencyError for an unknown adjacency or a bad
+   *   path list; CapacityError when the memory budget cannot hold it (nothing is changed then).
    */
-  insert(prefix: PrefixInput, adjacency: number): boolean {
+  insert(prefix: PrefixInput, adjacency: number | readonly number[]): boolean {
     const p = parsePrefix(prefix);
+    if (Array.isArray(adjacency)) adjacency = this.#element(prefix, adjacency);
     if (typeof adjacency !== "number" || adjacency !== adjacency >>> 0) this.#updateFailed(BAD_ADJACENCY, prefix, adjacency);
     const w = p.words;
     const status = this.#wasm.fibInsert(this.#handle, p.family, w[0]!, w[1] ?? 0, w[2] ?? 0, w[3] ?? 0, p.length, adjacency);
@@ -281,7 +334,17 @@ export class Fib {
     return this.#wasm.fibDelete(this.#handle, p.family, w[0]!, w[1] ?? 0, w[2] ?? 0, w[3] ?? 0, p.length) === 1;
   }
 
-  /** The adjacency of exactly this prefix, or undefined when it is not a route. */
+  /** The paths of exactly this prefix (one adjacency, or the load-shared ones), or undefined when it is not a route. */
+  paths(prefix: PrefixInput): number[] | undefined {
+    const value = this.get(prefix);
+    if (value === undefined) return undefined;
+    return this.#wasm.fibAdjacencyKind(this.#handle, value) === LOAD_SHARE_KIND ? this.#elementPaths(value) : [value];
+  }
+
+  /**
+   * The adjacency of exactly this prefix (for a load-shared route, its load-sharing element's
+   * id; see {@link paths}), or undefined when it is not a route.
+   */
   get(prefix: PrefixInput): number | undefined {
     const p = parsePrefix(prefix);
     const w = p.words;
@@ -308,7 +371,10 @@ export class Fib {
       ) {
         const meta = w.fibRouteMeta();
         const words = f === 4 ? Uint32Array.of(w.fibKey(0)) : Uint32Array.of(w.fibKey(0), w.fibKey(1), w.fibKey(2), w.fibKey(3));
-        yield { prefix: formatPrefix({ family: f, words, length: meta >>> 24 }), family: f, adjacency: meta & 0xffffff };
+        const adjacency = meta & 0xffffff;
+        const route: Route = { prefix: formatPrefix({ family: f, words, length: meta >>> 24 }), family: f, adjacency };
+        if (w.fibAdjacencyKind(this.#handle, adjacency) === LOAD_SHARE_KIND) route.paths = this.#elementPaths(adjacency);
+        yield route;
       }
     }
   }
@@ -337,10 +403,35 @@ export class Fib {
     return undefined;
   }
 
-  /** IPv4 lookups for a batch: `out[i]` gets the adjacency of `addresses[i]`, 0 for no route. */
-  lookupBatch(addresses: Uint32Array, out: Uint32Array = new Uint32Array(addresses.length)): Uint32Array {
+  /**
+   * IPv4 lookups for a batch: `out[i]` gets the adjacency of `addresses[i]`, 0 for no route; a
+   * load-shared route gives the path chosen for that destination, or, with `sources`, for that
+   * source-destination pair.
+   */
+  lookupBatch(addresses: Uint32Array, out: Uint32Array = new Uint32Array(addresses.length), sources?: Uint32Array): Uint32Array {
     checkBatch("lookupBatch", addresses, 1, out, addresses.length);
-    this.#lookupChunks(addresses, out, 1, (a, o, n) => this.#wasm.fibLookup4Batch(this.#handle, a, o, n));
+    if (sources === undefined) {
+      this.#lookupChunks(addresses, out, 1, (a, o, n) => this.#wasm.fibLookup4Batch(this.#handle, a, o, n, 0));
+      return out;
+    }
+    if (!(sources instanceof Uint32Array) || sources.length !== addresses.length) {
+      throw new RangeError(`lookupBatch: sources must be a Uint32Array of ${addresses.length} addresses`);
+    }
+    const w = this.#wasm;
+    const block = w.alloc(Math.min(CHUNK, addresses.length) * 12 + 4);
+    try {
+      for (let start = 0; start < addresses.length; start += CHUNK) {
+        const n = Math.min(CHUNK, addresses.length - start);
+        const u32 = this.#views.refresh().u32;
+        const a = block >>> 2;
+        u32.set(addresses.subarray(start, start + n), a);
+        u32.set(sources.subarray(start, start + n), a + n);
+        w.fibLookup4Batch(this.#handle, block, block + n * 8, n, block + n * 4);
+        out.set(u32.subarray(a + 2 * n, a + 3 * n), start);
+      }
+    } finally {
+      w.free(block);
+    }
     return out;
   }
 
@@ -431,6 +522,7 @@ export class Fib {
       adjacencies: f[base + 6]!,
       budgetBytes: f[base + 3]!,
       hashId: this.#hashId,
+      loadSharing: { elements: f[base + 7]!, bytes: f[base + 8]!, references: f[base + 9]! },
       refcounts: { leaf: ipv4.refcounts.leaf + ipv6.refcounts.leaf, node: ipv4.refcounts.node + ipv6.refcounts.node },
       ipv4,
       ipv6,
@@ -480,6 +572,49 @@ export class Fib {
 
   // -------------------------------------------------------------------------------------------
   // Internals
+
+  /** Drops the index entries of elements the WebAssembly side has freed since the last look. */
+  #syncElements(): void {
+    const frees = this.#wasm.fibLoadShareFrees(this.#handle);
+    if (frees === this.#elementFrees) return;
+    this.#elementFrees = frees;
+    for (const [key, id] of this.#elements) {
+      if (this.#wasm.fibAdjacencyKind(this.#handle, id) !== LOAD_SHARE_KIND) this.#elements.delete(key);
+    }
+  }
+
+  /** The load-sharing element for a path list (found or made); a single path is just that adjacency. */
+  #element(prefix: unknown, paths: readonly number[]): number {
+    if (paths.length < 1 || paths.length > MAX_LOAD_SHARE_PATHS) {
+      throw new AdjacencyError("load-share-paths", `cannot insert ${describe(prefix)}: expected 1 to 16 paths, got ${paths.length}`, paths);
+    }
+    for (const path of paths) {
+      if (typeof path !== "number" || path !== path >>> 0 || this.#wasm.fibAdjacencyKind(this.#handle, path) === LOAD_SHARE_KIND) {
+        this.#updateFailed(BAD_ADJACENCY, prefix, path);
+      }
+    }
+    if (paths.length === 1) return paths[0]!;
+    this.#syncElements();
+    const sorted = [...paths].sort((a, b) => a - b);
+    const key = sorted.join(",");
+    const known = this.#elements.get(key);
+    if (known !== undefined) return known;
+    const block = this.#scratch + 16;
+    this.#views.refresh().u32.set(sorted, block >>> 2);
+    const id = this.#wasm.fibLoadShareCreate(this.#handle, block, sorted.length) >>> 0;
+    if (id === 0) this.#updateFailed(NO_MEMORY, prefix, paths);
+    if (id === 0xffffffff) {
+      const bad = sorted.find((p) => this.#adjacencies.get(p) === undefined);
+      this.#updateFailed(BAD_ADJACENCY, prefix, bad ?? paths);
+    }
+    this.#elements.set(key, id);
+    return id;
+  }
+
+  #elementPaths(id: number): number[] {
+    const count = this.#wasm.fibLoadSharePaths(this.#handle, id, this.#scratch + 16);
+    return [...this.#views.refresh().u32.subarray((this.#scratch + 16) >>> 2, ((this.#scratch + 16) >>> 2) + count)];
+  }
 
   #updateFailed(status: number, prefix: unknown, adjacency: unknown): never {
     switch (status) {
@@ -607,6 +742,11 @@ function checkBatch(name: string, addresses: Uint32Array, words: number, out: Ui
       addresses,
     );
   }
+}
+
+/** The load-sharing key derived from a FIB's 64-bit seed (the WebAssembly side derives the same). */
+function loadSharingKeyOf(seed: bigint): bigint {
+  return fmix64(BigInt.asUintN(64, seed ^ 0x3c6ef372fe94f82bn));
 }
 
 /** Text of a possibly invalid prefix, for error messages. */

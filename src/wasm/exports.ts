@@ -41,7 +41,7 @@ export interface FibExports {
   fibDeleteBatch(fib: number, family: number, addresses: number, lengths: number, count: number, results: number): number;
   fibClear(fib: number): void;
   fibLookup4(fib: number, address: number): number;
-  fibLookup4Batch(fib: number, addresses: number, out: number, count: number): void;
+  fibLookup4Batch(fib: number, addresses: number, out: number, count: number, sources: number): void;
   fibLookup6(fib: number, address: number): number;
   fibLookup6Batch(fib: number, addresses: number, out: number, count: number): void;
   fibLookupPacketBatch(fib: number, batch: number, from: number, count: number, out: number): void;
@@ -51,6 +51,12 @@ export interface FibExports {
   fibKey(word: number): number;
   fibFamilyStats(fib: number, family: number, out: number, countRefs: boolean): void;
   fibStats(fib: number, out: number): void;
+  fibAdjacencyKind(fib: number, id: number): number;
+  fibLoadShareCreate(fib: number, paths: number, count: number): number;
+  fibLoadSharePaths(fib: number, id: number, out: number): number;
+  fibLoadShareFrees(fib: number): number;
+  fibLongestWithin4(fib: number, network: number, length: number): number;
+  fibRouteValue4(fib: number, address: number): number;
 }
 
 /** assembly/sampler.ts: one sampler; handles are record addresses. */
@@ -259,6 +265,40 @@ export interface FlowExports {
   flowHashSelfCheck(seedLow: number, seedHigh: number, count: number): number;
 }
 
+/** assembly/route-cache.ts: the fast-switching route cache; handles are record addresses. */
+export interface RouteCacheExports {
+  routeCacheCreate(
+    fib: number,
+    limitBytes: number,
+    maxEntries: number,
+    maxNeighbors: number,
+    maxAdjacencies: number,
+    seedLow: number,
+    seedHigh: number,
+  ): number;
+  routeCacheMaxEntries(cache: number): number;
+  routeCacheSetAger(cache: number, intervalMs: number, lowDivisor: number, normalDivisor: number, lowMemoryBytes: number): void;
+  routeCacheSetInvalidateDelay(cache: number, minimumMs: number, maximumMs: number, quietSeconds: number, threshold: number): void;
+  routeCacheSetInterface(cache: number, ifIndex: number, encapsulation: number, mac: number): void;
+  routeCacheSetAdjacency(cache: number, id: number, flags: number, ifIndex: number, nextHop: number, mac: number): void;
+  routeCacheAdvance(cache: number, now: number): void;
+  routeCacheSwitchBatch(cache: number, dst: number, count: number, now: number, verdicts: number, adjacencies: number): number;
+  routeCacheLookupBatch(cache: number, dst: number, count: number, now: number, adjacencies: number, entries: number): number;
+  routeCacheFill(cache: number, address: number, now: number): number;
+  routeCacheLastEntry(cache: number): number;
+  routeCacheEntryHeader(cache: number, entry: number): number;
+  routeCacheEntryHeaderBytes(cache: number, entry: number): number;
+  routeCacheEntryInterface(cache: number, entry: number): number;
+  routeCacheRequestInvalidation(cache: number, now: number): void;
+  routeCacheClear(cache: number, network: number, length: number, now: number): number;
+  routeCacheSetNeighbor(cache: number, address: number, mac: number, now: number): number;
+  routeCacheRemoveNeighbor(cache: number, address: number, now: number): number;
+  routeCacheLastInvalidated(cache: number): number;
+  routeCacheStats(cache: number, out: number): void;
+  routeCacheNextEntry(cache: number, entry: number): number;
+  routeCacheEntry(cache: number, entry: number, out: number): void;
+}
+
 /** assembly/export.ts: NetFlow v5 / v9 / IPFIX encoders. */
 export interface ExportExports {
   EXPORT_TEMPLATE_SET_BYTES: WebAssembly.Global;
@@ -307,6 +347,10 @@ export interface ExportExports {
 /** Everything the module exports. */
 /** assembly/analysis.ts: top talkers over a flow cache, IP accounting. */
 export interface AnalysisExports {
+  TOP_QUERY_BYTES: WebAssembly.Global;
+  TOP_GROUP_BYTES: WebAssembly.Global;
+  TOP_MAX_LIMIT: WebAssembly.Global;
+  ACCOUNTING_ENTRY_BYTES: WebAssembly.Global;
   topTalkersBytes(maxGroups: number): number;
   topTalkersCreate(maxGroups: number, seedLow: number, seedHigh: number): number;
   topTalkersFree(top: number): void;
@@ -343,4 +387,5 @@ export type WasmExports = CoreExports &
   ArpExports &
   FlowExports &
   AnalysisExports &
+  RouteCacheExports &
   ExportExports;
