@@ -1,8 +1,9 @@
 /**
  * {@link UdpTransport}: an {@link ExportSink} that sends each export datagram over UDP
- * (`node:dgram`) to one or more collectors, IPv4 and IPv6 alike. Sends are asynchronous; the
- * transport reports its room (datagrams it lets queue in the sockets, default 256) so that the
- * exporter holds records back in the flow cache's queue rather than letting them pile up.
+ * (`node:dgram`) to one or more collectors, IPv4 and IPv6 alike, on one connected socket each.
+ * The transport reports its room (datagrams it lets queue in the sockets, default 256, read from
+ * their send queues) so that the exporter holds records back in the flow cache's queue rather
+ * than letting them pile up; it works from a synchronous loop too.
  */
 
 import { type Socket, createSocket } from "node:dgram";
