@@ -6,6 +6,7 @@ export * from "./sampler";
 export * from "./packet";
 export * from "./arp";
 export * from "./flow";
+export * from "./export";
 export * from "./route-cache";
 export * from "./nat";
 export * from "./bridge";

@@ -18,6 +18,7 @@ const suites: Record<string, () => Promise<{ run: SuiteRun }>> = {
   arp: () => import("./suites/arp.js"),
   flows: () => import("./suites/flows.js"),
   workload: () => import("./suites/workload.js"),
+  export: () => import("./suites/export.js"),
   "top-talkers": () => import("./suites/top-talkers.js"),
   "route-cache": () => import("./suites/route-cache.js"),
   nat: () => import("./suites/nat.js"),

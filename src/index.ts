@@ -235,6 +235,29 @@ export {
   protocolCategory,
 } from "./flow/statistics.js";
 export {
+  FlowExporter,
+  MemorySink,
+  EXPORT_FORMATS,
+  type ExportFormat,
+  type ExportSink,
+  type ExportPacing,
+  type ExportFromOptions,
+  type TemplateRefresh,
+  type FlowExporterOptions,
+  type FlowExporterCounters,
+} from "./export/exporter.js";
+export { buildSamplerOptions, type OptionsSets } from "./export/options.js";
+export {
+  ExportDecoder,
+  type DecodedMessage,
+  type DecodedFlow,
+  type DecodedRecord,
+  type DecodedTemplate,
+  type TemplateField,
+  type FieldValue,
+  type DecoderCounters,
+} from "./export/decoder.js";
+export {
   renderFlowCacheVerbose,
   renderFlowCacheStatistics,
   renderFlowRecord,

@@ -1,4 +1,4 @@
-// Every CLI command (packets, flows, fib, show, start, arp-scan, simulate) on bad inputs (issue 10): a directory, an empty file, text, a truncated and
+// Every CLI command (packets, flows, fib, show, start, arp-scan, simulate, collect) on bad inputs (issue 10): a directory, an empty file, text, a truncated and
 // a corrupt gzip stream, extreme pcapng timestamps, a missing file, and huge and malformed
 // parameter values. Each run must end with exit code 1 (bad data) or 2 (bad usage), exactly one
 // line on stderr naming the input, no stack trace, within a time limit, in bounded memory.
@@ -83,6 +83,12 @@ test("every command on every bad input: exit 1 or 2, one line on stderr naming t
       [["simulate", "arpanet-1980", "--nodes", "1e9"], "--nodes"],
       [["simulate", "arpanet-1980", "--seconds", "1e12"], "--seconds"],
       [["simulate", "no-such-scenario"], "no-such-scenario"],
+      [["flows", good, "--export", "udp://[::1]"], "--export"],
+      [["flows", good, "--export", "udp://127.0.0.1:9", "--format", "v8"], "--format"],
+      [["flows", good, "--export", "udp://127.0.0.1:9", "--rate", "0"], "--rate"],
+      [["collect"], "--listen"],
+      [["collect", "--listen", "udp://x"], "--listen"],
+      [["collect", "--listen", "udp://127.0.0.1:9", "--count", "-1"], "--count"],
       [["show", good, "show ip flow top 1000 aggregate source-address"], "1000"],
       [["show", good, "show ip flow top 10 aggregate no-such-field"], "no-such-field"],
       [["show", good, "show nonsense"], "show nonsense"],

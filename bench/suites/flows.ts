@@ -62,7 +62,7 @@ function workload(flows: number, distribution: "uniform" | "zipf", withReference
 }
 
 /** CPU seconds (user + sys) of a shell command, from bash's `time`. */
-function cpuSeconds(command: string): { cpu: number; ok: boolean; output: string } {
+export function cpuSeconds(command: string): { cpu: number; ok: boolean; output: string } {
   const run = spawnSync("bash", ["-c", `TIMEFORMAT='%3U %3S'; { time ${command} > /dev/null 2>/tmp/dataplane-bench-flows.err ; } 2>&1`], {
     encoding: "utf8",
   });
@@ -71,7 +71,7 @@ function cpuSeconds(command: string): { cpu: number; ok: boolean; output: string
 }
 
 /** A classic pcap of `packets` 64-byte frames of `flows` flows at 1 Mpps, written with writePcap in chunks. */
-function largeCapture(path: string, packets: number, flows: number, distribution: "uniform" | "zipf"): void {
+export function largeCapture(path: string, packets: number, flows: number, distribution: "uniform" | "zipf"): void {
   if (existsSync(path) && statSync(path).size > packets * 80) return;
   const sample = flowIndexSampler(flows, distribution, 42);
   const fd = openSync(path, "w");

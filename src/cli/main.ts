@@ -12,6 +12,7 @@ import { startCommand } from "./commands/start.js";
 import { packetsCommand } from "./commands/packets.js";
 import { arpScanCommand } from "./commands/arp-scan.js";
 import { flowsCommand } from "./commands/flows.js";
+import { collectCommand } from "./commands/collect.js";
 import { simulateCommand } from "./commands/simulate.js";
 import { showCommand } from "./commands/show.js";
 import { routeCommand } from "./commands/route.js";
@@ -23,6 +24,7 @@ const commands: Command[] = [
   arpScanCommand,
   flowsCommand,
   routeCommand,
+  collectCommand,
   showCommand,
   simulateCommand,
 ];

@@ -67,7 +67,7 @@ export class CaptureTimeAger {
     return this.#firstTime;
   }
 
-  /** Latest packet time seen (NaN before any). */
+  /** Latest packet time accounted, kept current during {@link update} for the drain (NaN before any). */
   get lastTime(): number {
     return this.#lastTime;
   }
@@ -129,6 +129,12 @@ export class CaptureTimeAger {
       const room = capacity - cache.queuedFlows;
       const count = Math.min(to - from, Math.max(1, Math.floor(room / RECORDS_PER_PACKET)));
       accounted += cache.update(batch, { from, count });
+      // The latest time accounted, so that a drain during the batch (an export's `now`) is never
+      // older than the records queued.
+      const times = batch.columns.time;
+      let last = this.#lastTime;
+      for (let i = from; i < from + count; i++) if (times[i]! > last) last = times[i]!;
+      this.#lastTime = last;
       from += count;
     }
     return accounted;

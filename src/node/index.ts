@@ -10,3 +10,5 @@ export {
   type ShardedResult,
 } from "./sharded-dataplane.js";
 export { installTableRoutes } from "./dataplane-table.js";
+export { UdpTransport, parseCollector, type Collector, type UdpTransportOptions } from "./udp-transport.js";
+export { PcapTransport, type PcapTransportOptions } from "./pcap-transport.js";

@@ -307,6 +307,51 @@ export interface RouteCacheExports {
   routeCacheEntry(cache: number, entry: number, out: number): void;
 }
 
+/** assembly/export.ts: NetFlow v5 / v9 / IPFIX encoders. */
+export interface ExportExports {
+  EXPORT_TEMPLATE_SET_BYTES: WebAssembly.Global;
+  EXPORT_COUNTER_SLOTS: WebAssembly.Global;
+  exportLargestRecordBytes(format: number): number;
+  exportHeaderBytes(format: number): number;
+  exportEncoderBytes(slots: number, maxBytes: number, optionsCapacity: number, samplerTable: boolean): number;
+  exportEncoderCreate(
+    format: number,
+    slots: number,
+    maxBytes: number,
+    optionsCapacity: number,
+    samplerTable: boolean,
+    domain: number,
+    engine: number,
+    v5Sampling: number,
+    defaultSamplerId: number,
+    refreshMs: number,
+    refreshDatagrams: number,
+    systemInit: number,
+  ): number;
+  exportEncoderFree(encoder: number): void;
+  exportEncode(
+    encoder: number,
+    ring: number,
+    ringRecords: number,
+    head: number,
+    count: number,
+    now: number,
+    maxDatagrams: number,
+    maxRecords: number,
+  ): number;
+  exportWritten(encoder: number): number;
+  exportOut(encoder: number): number;
+  exportSlotBytes(encoder: number): number;
+  exportLengths(encoder: number): number;
+  exportCounters(encoder: number): number;
+  exportSamplerTable(encoder: number): number;
+  exportOptions(encoder: number): number;
+  exportSetOptions(encoder: number, bytes: number, templateRecords: number, dataRecords: number, inSequence: boolean): number;
+  exportForceTemplates(encoder: number): void;
+  exportSequence(encoder: number): number;
+  exportSetSystemInit(encoder: number, systemInit: number): void;
+}
+
 /** assembly/analysis.ts: top talkers over a flow cache, IP accounting. */
 export interface AnalysisExports {
   TOP_QUERY_BYTES: WebAssembly.Global;
@@ -492,4 +537,5 @@ export type WasmExports = CoreExports &
   RouteCacheExports &
   NatExports &
   BridgeExports &
-  PipelineExports;
+  PipelineExports &
+  ExportExports;

@@ -1,7 +1,9 @@
 /**
  * `dataplane flows FILE [--json] [--active-timeout S] [--inactive-timeout S] [--capacity N]
- * [--mask full|destination-source|destination] [--export-queue N] [--batch-size N]`: runs a
- * capture through the flow cache in capture time and prints every flow.
+ * [--mask full|destination-source|destination] [--export-queue N] [--batch-size N] [--export
+ * udp://HOST:PORT ...] [--format ipfix|v9|v5] [--export-file out.pcap] [--rate RECORDS_PER_S]`:
+ * runs a capture through the flow cache in capture time and prints every flow, or exports them
+ * (NetFlow / IPFIX, see ./flows-export.ts).
  */
 
 import { writeSync } from "node:fs";
@@ -15,6 +17,7 @@ import { FLOW_RECORD_HEADER, renderFlowCacheStatistics, renderFlowRecord } from 
 import { type Command, DataError, UsageError, fileArgument, parseOptions, numberOption } from "../command.js";
 import { captureBatches, captureProgress, captureSize, timestampWarning } from "../capture.js";
 import { formatRate } from "../format.js";
+import { EXPORT_OPTIONS, EXPORT_USAGE, type FlowExport, startFlowExport } from "./flows-export.js";
 
 // eslint-disable-next-line no-control-regex
 const ASCII = /^[\x00-\x7f]*$/;
@@ -101,7 +104,8 @@ before the damage (exit code 1).
   --mask M                flow mask: full (default), destination-source or destination
   --export-queue N        ended flows buffered between drains (default 4096, at most 1,048,576)
   --batch-size N          packets read per batch (default 4096, at most 1,048,576); the flows
-                          do not depend on it`,
+                          do not depend on it
+${EXPORT_USAGE}`,
   async run(args) {
     const { values, positionals } = parseOptions(args, {
       json: { type: "boolean" },
@@ -111,6 +115,7 @@ before the damage (exit code 1).
       mask: { type: "string" },
       "export-queue": { type: "string" },
       "batch-size": { type: "string" },
+      ...EXPORT_OPTIONS,
     });
     const path = fileArgument(positionals);
     const mask = (values.mask ?? "full") as FlowMask;
@@ -152,12 +157,22 @@ before the damage (exit code 1).
     };
     const writeBytes = (bytes: Uint8Array) => output.bytes(bytes);
     let flows = 0;
-    const drain = json ? () => (flows += cache.drainJsonLines(writeBytes)) : () => (flows += cache.drainVisit(writeRecord));
-    if (!json) for (const line of FLOW_RECORD_HEADER) output.line(line);
+    const flowExport: FlowExport | undefined = startFlowExport(values, cache);
+    await flowExport?.ready();
+    const printJson = (max?: number) => cache.drainJsonLines(writeBytes, max);
+    // Exporting, the queue drains through the exporter (the same records then printed with
+    // --json); the ager needs it emptied at once, so the drain keeps the pace by sleeping.
+    const drain: () => number =
+      flowExport !== undefined
+        ? () => (flows += flowExport.drainNow(ager.lastTime, json ? printJson : undefined))
+        : json
+          ? () => (flows += printJson())
+          : () => (flows += cache.drainVisit(writeRecord));
+    if (!json && flowExport === undefined) for (const line of FLOW_RECORD_HEADER) output.line(line);
     const started = performance.now();
     const cpuStart = process.cpuUsage();
     // Capture time drives the ager: a poll for each second of it (see CaptureTimeAger).
-    const ager = new CaptureTimeAger(cache, drain);
+    const ager: CaptureTimeAger = new CaptureTimeAger(cache, drain);
     let failure: CaptureFileError | undefined;
     let reader: CaptureReader | undefined;
     try {
@@ -166,6 +181,7 @@ before the damage (exit code 1).
       for (const batch of batches) {
         ager.update(batch);
         drain();
+        if (flowExport !== undefined) await flowExport.pace();
       }
     } catch (error) {
       if (!(error instanceof CaptureFileError)) throw error;
@@ -175,6 +191,7 @@ before the damage (exit code 1).
     }
     // Flush a queue-full at a time, so that the records die young.
     ager.finish();
+    const exported = flowExport === undefined ? undefined : await flowExport.close();
     const packets = ager.packets;
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuStart);
@@ -194,12 +211,17 @@ before the damage (exit code 1).
             cpu_seconds: cpuSeconds,
             memory_bytes_per_flow: cache.bytesPerFlow,
             counters,
+            ...(exported === undefined ? {} : { export: exported.counters }),
           },
         }),
       );
       output.flush();
-      // stderr carries one line: the rate, or the problem with the input.
+      // stderr carries the rate, or the problem with the input (and a line of export counters).
       if (problem === undefined) console.error(summary);
+      if (exported !== undefined) console.error(exported.line);
+    } else if (exported !== undefined) {
+      if (problem === undefined) console.error(summary);
+      console.error(exported.line);
     } else {
       const span = Number.isNaN(ager.firstTime) ? 0 : (ager.lastTime - ager.firstTime) / 1000;
       for (const line of renderFlowCacheStatistics({
