@@ -133,6 +133,10 @@ test("translate refuses a batch of another core and a bad time; dispose gives th
   assert.deepEqual([...nat.translate(batch, { now: 0 })], []);
   nat.dispose();
   nat.dispose();
+  assert.throws(
+    () => nat.translate(batch, { now: 0 }),
+    (e) => e instanceof ConfigError && e.code === "disposed",
+  );
   assert.deepEqual(
     core.memory().components.map((c) => c.kind),
     ["packet-batch"],

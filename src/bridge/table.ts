@@ -10,7 +10,7 @@
 import { CapacityError, ConfigError, describe } from "../errors.js";
 import { type MacInput, formatMac, parseMac } from "../net/mac.js";
 import { checkOptionNames } from "../common/validation.js";
-import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
+import { type Core, type CoreAttachment, coreFrom, disposedCore } from "../wasm/core.js";
 import type { WasmExports } from "../wasm/exports.js";
 import { PacketBatch } from "../packet/batch.js";
 import { type BridgeOptions, type ResolvedBridgeOptions, BRIDGE_OPTION_NAMES, resolveBridgeOptions, macHalves } from "./options.js";
@@ -53,7 +53,7 @@ export interface BridgeDecisions {
 export class BridgeTable {
   readonly core: Core;
   readonly config: Readonly<ResolvedBridgeOptions>;
-  readonly #wasm: WasmExports;
+  #wasm: WasmExports;
   readonly #attachment: CoreAttachment;
   readonly #handle: number;
   readonly #scratch: number;
@@ -239,6 +239,8 @@ export class BridgeTable {
     this.#wasm.free(this.#scratch);
     if (this.#staging !== 0) this.#wasm.free(this.#staging);
     this.core.detach(this.#attachment);
+    // Any later use throws instead of reading freed memory, as the other components do.
+    this.#wasm = disposedCore("BridgeTable");
   }
 
   [Symbol.dispose](): void {

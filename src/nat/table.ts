@@ -11,7 +11,7 @@
 import { CapacityError, ConfigError, describe } from "../errors.js";
 import { formatIPv4 } from "../net/address.js";
 import { checkOptionNames } from "../common/validation.js";
-import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
+import { type Core, type CoreAttachment, coreFrom, disposedCore } from "../wasm/core.js";
 import type { WasmExports } from "../wasm/exports.js";
 import { PacketBatch } from "../packet/batch.js";
 import { type NatOptions, type ResolvedNatOptions, NAT_OPTION_NAMES, resolveNatOptions } from "./options.js";
@@ -68,7 +68,7 @@ export class NatTable {
   readonly core: Core;
   /** The configuration in force (validated, defaults filled in). */
   readonly config: Readonly<ResolvedNatOptions>;
-  readonly #wasm: WasmExports;
+  #wasm: WasmExports;
   readonly #attachment: CoreAttachment;
   readonly #handle: number;
   readonly #scratch: number;
@@ -234,6 +234,8 @@ export class NatTable {
     this.#wasm.free(this.#scratch);
     if (this.#staging !== 0) this.#wasm.free(this.#staging);
     this.core.detach(this.#attachment);
+    // Any later use throws instead of reading freed memory, as the other components do.
+    this.#wasm = disposedCore("NatTable");
   }
 
   [Symbol.dispose](): void {
