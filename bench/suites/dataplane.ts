@@ -21,6 +21,7 @@ import { flowFrame, flowIndexSampler } from "../../src/sim/flow-traffic.js";
 import { readTableFile, sharedTablePath, hashedNextHop, type RouteTable } from "../../src/node/table-file.js";
 import { generateIPv4Table, generateIPv6Table } from "../../src/sim/table.js";
 import { ShardedDataplane } from "../../src/node/sharded-dataplane.js";
+import { Xoshiro128 } from "../../src/common/random.js";
 import { measureCase, printTable, rate, ratio, keep } from "../lib/measure.js";
 
 const PACKETS = 1 << 20;
@@ -30,9 +31,10 @@ const BATCH = 4096;
 const T0 = 1.7e12;
 const HOUR = 3600e3;
 
-/** flowFrame with its IPv4 header checksum filled in (a router drops a bad one). */
-function frame(id: number): Uint8Array {
+/** flowFrame of flow `id` sent to `dst`, with its IPv4 header checksum filled in (a router drops a bad one). */
+function frame(id: number, dst: number): Uint8Array {
   const bytes = flowFrame(id);
+  new DataView(bytes.buffer).setUint32(30, dst);
   let sum = 0;
   for (let k = 14; k < 34; k += 2) sum += (bytes[k]! << 8) | bytes[k + 1]!;
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
@@ -40,6 +42,21 @@ function frame(id: number): Uint8Array {
   bytes[24] = c >> 8;
   bytes[25] = c & 255;
   return bytes;
+}
+
+/**
+ * A destination per flow spread over the table: an address inside a prefix drawn uniformly
+ * from the table's IPv4 routes (host bits random), so that the lookups walk the whole table
+ * rather than one default route.
+ */
+function destinations(routes: RouteTable["ipv4"], flows: number, seed: number): Uint32Array {
+  const random = new Xoshiro128(seed);
+  return Uint32Array.from({ length: flows }, () => {
+    const k = random.below(routes.count);
+    const length = routes.lengths[k]!;
+    const host = length >= 32 ? 0 : random.next() >>> length;
+    return (routes.addresses[k]! | host) >>> 0;
+  });
 }
 
 async function table(): Promise<{ table: RouteTable; source: string }> {
@@ -85,9 +102,11 @@ export async function run(): Promise<Record<string, unknown>> {
     );
   dp.installRoutes(routes, { ipv4: ids(routes.ipv4, 1), ipv6: ids(routes.ipv6, 4) });
 
-  // The capture: PACKETS 64-byte frames of FLOWS flows (uniform), 1 Mpps, in memory.
+  // The capture: PACKETS 64-byte frames of FLOWS flows (uniform), 1 Mpps, in memory, each flow
+  // to its own destination somewhere in the table.
   const sample = flowIndexSampler(FLOWS, "uniform", 7);
-  const frames = Array.from({ length: FLOWS }, (_, id) => frame(id));
+  const flowDestinations = destinations(routes.ipv4, FLOWS, 11);
+  const frames = Array.from({ length: FLOWS }, (_, id) => frame(id, flowDestinations[id]!));
   const records: CaptureRecord[] = Array.from({ length: PACKETS }, (_, i) => ({ time: T0 + i / 1000, bytes: frames[sample()]! }));
   const pcap = writePcap(records, { linkType: 1 });
   const readOptions = { ...dp.readerOptions(), capacity: BATCH, frameBytes: BATCH * 64 + 64 * 1024 };
@@ -110,16 +129,8 @@ export async function run(): Promise<Record<string, unknown>> {
   const after = dp.counters();
   if (after.forwarded !== after.packetsIn) throw new Error(`drops in the measured runs: ${JSON.stringify(after.reasons)}`);
 
-  // The stages alone, on the same packets, each on its own components.
-  const fib = new Fib({ seed: 1 });
-  const fibAdjacencies = Array.from({ length: NEXT_HOPS }, (_, k) => fib.addAdjacency({ interface: 1, nextHop: `198.51.100.${10 + k}` }));
-  const fibIds = (columns: RouteTable["ipv4"], words: number) =>
-    Uint32Array.from(
-      { length: columns.count },
-      (_, i) => fibAdjacencies[hashedNextHop(columns.addresses, words, i, columns.lengths[i]!, NEXT_HOPS)]!,
-    );
-  fib.insertBatch(routes.ipv4.addresses, routes.ipv4.lengths, fibIds(routes.ipv4, 1));
-  fib.insert("0.0.0.0/0", fibAdjacencies[0]!);
+  // The stages alone, on the same packets, each on its own components (on one core, so that
+  // the FIB reads the kept batches in place as the pipeline does).
   const indexParse = await measureCase(
     "capture index + parse",
     () => {
@@ -130,14 +141,14 @@ export async function run(): Promise<Record<string, unknown>> {
     PACKETS,
     { minCpuMs: 2000 },
   );
-  // Columns of the traffic for the per-stage cases.
+  // Columns of the traffic for the per-stage cases: every batch of the capture, so that each
+  // stage sees the same 100k flows and destinations, in the same order, as in the pipeline.
   const cache = new FlowCache({ ...options().flowCache, seed: 1 });
   const selector = new PacketSelector({ core: cache.core, seed: 1, maxBatch: BATCH });
   selector.setInterface(0, { flow: "full" });
   const keptBatches = (() => {
     const list = [];
     for (const batch of readPacketsFromBytes(pcap, { ...cache.readerOptions(), capacity: BATCH, frameBytes: BATCH * 64 + 64 * 1024 })) {
-      // Every batch of the capture: the flow cache sees the same 100k flows as in the pipeline.
       const copy = cache.createBatch({ capacity: BATCH, frameBytes: 0 });
       for (const name of Object.keys(copy.columns) as (keyof typeof copy.columns)[]) copy.columns[name].set(batch.columns[name]);
       copy.length = batch.length;
@@ -146,27 +157,54 @@ export async function run(): Promise<Record<string, unknown>> {
     return list;
   })();
   for (const b of keptBatches) cache.update(b);
+  // The calls the pipeline makes (selectorRunBatch, then flowCacheUpdate with no selection bytes
+  // when every packet is selected), without the JS wrappers' result arrays.
+  const w = cache.wasm;
+  const selectedIndices = w.alloc(BATCH * 4);
+  const selectedSlots = w.alloc(BATCH * 2);
   let f = 0;
   const flows = await measureCase(
     "selector + flow cache update",
     () => {
       const b = keptBatches[f++ % keptBatches.length]!;
-      keep(selector.selectBatch(b));
-      keep(cache.update(b));
+      const k = w.selectorRunBatch(selector.handle, b.handle, 0, b.length, selectedIndices, selectedSlots);
+      if (k !== b.length) throw new Error(`the selector took ${k} of ${b.length} packets`);
+      keep(w.flowCacheUpdate(cache.handle, b.handle, 0, b.length, 0, 0));
     },
     BATCH,
   );
-  const dst = new Uint32Array(BATCH);
-  const columns = keptBatches[0]!.columns;
-  for (let i = 0; i < BATCH; i++) dst[i] = columns.dst[i * 4]!;
-  const out = new Uint32Array(BATCH);
-  const lookups = await measureCase("FIB lookups", () => keep(fib.lookupBatch(dst, out)), BATCH);
+  // The FIB the pipeline holds (the same routes over as many adjacencies), on the batches' core,
+  // looking up each batch's destinations in place.
+  const fib = new Fib({ core: cache.core, seed: 1 });
+  const fibAdjacencies = Array.from({ length: NEXT_HOPS }, (_, k) => fib.addAdjacency({ interface: 1, nextHop: `198.51.100.${10 + k}` }));
+  const fibIds = (columns: RouteTable["ipv4"], words: number) =>
+    Uint32Array.from(
+      { length: columns.count },
+      (_, i) => fibAdjacencies[hashedNextHop(columns.addresses, words, i, columns.lengths[i]!, NEXT_HOPS)]!,
+    );
+  fib.insertBatch(routes.ipv4.addresses, routes.ipv4.lengths, fibIds(routes.ipv4, 1));
+  fib.insert("0.0.0.0/0", fibAdjacencies[0]!);
+  const adjacencyOut = new Uint32Array(BATCH);
+  let l = 0;
+  const lookups = await measureCase(
+    "FIB lookups (each batch's destinations)",
+    () => keep(fib.lookupPackets(keptBatches[l++ % keptBatches.length]!, adjacencyOut)),
+    BATCH,
+  );
+  // The next hop of every packet, as the pipeline resolves them.
+  const nextHopsOf = keptBatches.map((b) =>
+    Uint32Array.from(fib.lookupPackets(b), (a) => (0xc6336400 + 10 + ((a - fibAdjacencies[0]!) % NEXT_HOPS)) >>> 0),
+  );
   const arp = new ArpTable({ interfaces: [{ mac: "02:00:00:00:00:02", addresses: ["198.51.100.1/24"] }], seed: 1 });
   for (let k = 0; k < NEXT_HOPS; k++) arp.addStatic(0, `198.51.100.${10 + k}`, `0a:00:00:00:00:${(16 + k).toString(16)}`, T0);
-  const nextHops = Uint32Array.from(out, (a) => (0xc6336400 + 10 + ((a - fibAdjacencies[0]!) % NEXT_HOPS)) >>> 0);
   const verdicts = new Uint8Array(BATCH);
   const macs = new Uint8Array(BATCH * 8);
-  const resolve = await measureCase("ARP resolutions", () => keep(arp.resolveBatch(0, nextHops, T0 + 5000, verdicts, macs)), BATCH);
+  let r = 0;
+  const resolve = await measureCase(
+    "ARP resolutions (each batch's next hops)",
+    () => keep(arp.resolveBatch(0, nextHopsOf[r++ % nextHopsOf.length]!, T0 + 5000, verdicts, macs)),
+    BATCH,
+  );
   const stageNs = [indexParse, flows, lookups, resolve].map((c) => 1e9 / c.opsPerSecond);
   const sumNs = stageNs.reduce((a, b) => a + b, 0);
   const pipelineNs = 1e9 / pipeline.opsPerSecond;
