@@ -247,10 +247,17 @@ export class Dataplane {
    */
   static fromConfig(
     text: string,
-    options: Pick<DataplaneOptions, "core" | "seed" | "maxBatch" | "outputBytes" | "icmpRate" | "icmpBurst" | "tickIntervalMs"> = {},
+    options: Pick<
+      DataplaneOptions,
+      "core" | "seed" | "maxBatch" | "outputBytes" | "icmpRate" | "icmpBurst" | "tickIntervalMs" | "flowCache"
+    > = {},
   ): Dataplane {
     const config = parseIosConfig(text);
-    return new Dataplane({ ...dataplaneOptionsFromConfig(config), ...options }, config);
+    const fromConfig = dataplaneOptionsFromConfig(config);
+    // Flow cache options given here (e.g. its capacity, which IOS sizes itself) go on top of
+    // the configuration's (`ip flow-cache timeout ...`).
+    const flowCache = options.flowCache === undefined ? fromConfig.flowCache : { ...fromConfig.flowCache, ...options.flowCache };
+    return new Dataplane({ ...fromConfig, ...options, ...(flowCache === undefined ? {} : { flowCache }) }, config);
   }
 
   /** The interface index of `name`. @throws ConfigError for an unknown name. */
