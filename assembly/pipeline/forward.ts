@@ -17,7 +17,7 @@ import {
   PACKET_STATUS_FIRST_ERROR, PACKET_STATUS_ARP, PACKET_STATUS_OK, PACKET_STATUS_FRAGMENT,
 } from "../packet/status";
 import { Fib } from "../fib/state";
-import { lookup4, lookup6 } from "../fib/lookup";
+import { lookup4, lookup6, lookup4Strided } from "../fib/lookup";
 import { ADJ_NULL, ADJ_PUNT, ADJ_DROP, ADJ_GLEAN, ADJ_DISCARD, ADJ_NEIGHBOR } from "../fib";
 import { arpResolve, arpResultMacHigh, arpResultMacLow, arpResultHandle, arpReceiveArp, arpReceiveIp, arpTick, arpKindOf } from "../arp";
 import {
@@ -111,15 +111,14 @@ export function processBatch(p: Pipeline, b: PacketBatch, now: f64, useNow: bool
 function lookupDestinations(p: Pipeline, b: PacketBatch, count: u32): void {
   const fib = changetype<Fib>(p.fib);
   const out = p.destinationAdjacencies;
+  // Every packet's word 0 of the destination as if IPv4 (a level at a time), then the answers
+  // of the packets that are not IPv4 replaced.
+  lookup4Strided(fib.trie4, b.dst, 16, out, count);
   for (let i: u32 = 0; i < count; i++) {
     const n = <usize>i;
     const version = load<u8>(b.ipVersion + n);
-    let adj: u32 = 0;
-    if (load<u8>(b.status + n) <= PACKET_STATUS_FRAGMENT) {
-      if (version == 4) adj = lookup4(fib.trie4, load<u32>(b.dst + (n << 4)));
-      else if (version == 6) adj = lookup6(fib.trie6, b.dst + (n << 4));
-    }
-    store<u32>(out + (n << 2), adj);
+    if (version == 4 && load<u8>(b.status + n) <= PACKET_STATUS_FRAGMENT) continue;
+    store<u32>(out + (n << 2), version == 6 && load<u8>(b.status + n) <= PACKET_STATUS_FRAGMENT ? lookup6(fib.trie6, b.dst + (n << 4)) : 0);
   }
 }
 
