@@ -13,6 +13,11 @@ import { parseIosConfig, renderRunningConfig, ConfigLineError } from "../src/dat
 import { dataplaneOptionsFromConfig } from "../src/dataplane/config/options.js";
 import { PacketBatch } from "../src/packet/batch.js";
 import { ipv4Frame, arpFrame, arpFields } from "./helpers/router-frames.js";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writePcap } from "../src/packet/writer.js";
 
 const TWO = `
 interface GigabitEthernet0/0
@@ -448,4 +453,60 @@ test("Code Red through a static route to a broadcast interface: one /32 entry pe
     ),
     { numRuns: 15 },
   );
+});
+
+// ---------------------------------------------------------------------------------------------
+// The CLI
+
+test("dataplane route prints show interfaces stats and show ip cache; dataplane show runs show ip cache on the router's cache", () => {
+  const directory = mkdtempSync(join(tmpdir(), "dataplane-route-cache-"));
+  try {
+    // 10.1.1.1 every third packet, the others spread over 12 class A networks.
+    const dsts = Array.from({ length: 90 }, (_, i) => (i % 3 === 0 ? "10.1.1.1" : `${20 + (i % 12)}.0.${i}.1`));
+    const records = dsts.map((dst, i) => ({
+      time: 1.7e12 + i * 10,
+      bytes: ipv4Frame({ srcMac: "0a:00:00:00:00:09", dstMac: "00:00:0c:00:00:01", src: "192.0.2.7", dst, protocol: 6, ttl: 64 }),
+    }));
+    const capture = join(directory, "scan.pcap");
+    writeFileSync(capture, writePcap(records, { linkType: 1 }));
+    const config = join(directory, "router.cfg");
+    writeFileSync(config, `no ip cef\n${TWO}ip route 0.0.0.0 0.0.0.0 198.51.100.2\narp 198.51.100.2 0a00.0000.0202 arpa\n`);
+    const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { encoding: "utf8" });
+    const majors = new Set(dsts.map((d) => d.split(".")[0])).size;
+    const route = cli("route", capture, "--config", config, "--ip-cache");
+    assert.equal(route.status, 0, route.stderr);
+    const stats = route.stdout.slice(route.stdout.indexOf("GigabitEthernet0/0\n"));
+    assert.match(stats, /^GigabitEthernet0\/0\n {10}Switching path {4}Pkts In {3}Chars In {3}Pkts Out {2}Chars Out\n/);
+    const row = (label: string) => new RegExp(`^ *${label} +(\\d+) +(\\d+) +(\\d+) +(\\d+)$`, "m").exec(stats)!.slice(1).map(Number);
+    assert.deepEqual(row("Processor").slice(0, 1), [majors], "one process-switched packet per major network");
+    assert.deepEqual(row("Route cache").slice(0, 1), [dsts.length - majors]);
+    assert.match(route.stdout, new RegExp(`Switching: 0 CEF switched, ${dsts.length - majors} fast switched, ${majors} process switched`));
+    assert.match(route.stdout, new RegExp(`^IP routing cache ${majors} entries, ${majors * 64} bytes$`, "m"));
+    assert.match(route.stdout, /^10\.0\.0\.0\/8 +\d\d:\d\d:\d\d {4}GigabitEthernet0\/1 198\.51\.100\.2$/m);
+    const json = cli("route", capture, "--config", config, "--json");
+    assert.equal(json.status, 0, json.stderr);
+    const parsed = JSON.parse(json.stdout) as { counters: { switching: unknown }; routeCache: { statistics: { entries: number } } };
+    assert.deepEqual(parsed.counters.switching, { cef: 0, fast: dsts.length - majors, process: majors });
+    assert.equal(parsed.routeCache.statistics.entries, majors);
+    const show = cli(
+      "show",
+      capture,
+      "show ip cache 10.0.0.0 255.0.0.0",
+      "sh ip cache verb | include ^ +14 ",
+      "show interfaces stats",
+      "--config",
+      config,
+    );
+    assert.equal(show.status, 0, show.stderr);
+    const blocks = show.stdout.split("Router#").slice(1);
+    assert.match(blocks[0]!, new RegExp(`IP routing cache ${majors} entries`));
+    assert.equal(blocks[0]!.match(/^\d+\.\d+\.\d+\.\d+\/\d+ /gm)!.length, 1, "only the entries inside 10/8");
+    assert.equal(blocks[1]!.trim().split("\n").length - 1, majors, "a 14-byte MAC header line per entry");
+    assert.match(blocks[2]!, /Route cache/);
+    const none = cli("show", capture, "show ip cache");
+    assert.equal(none.status, 2);
+    assert.match(none.stdout, /% The route cache is not enabled/);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
 });
