@@ -290,6 +290,7 @@ export class Dataplane {
       this.#wasm.pipelineFree(this.#handle);
       this.core.detach(this.#attachment);
       this.flowCache?.dispose();
+      this.selector?.dispose();
       this.arp.dispose();
       this.fib.dispose();
       throw error;
@@ -518,6 +519,7 @@ export class Dataplane {
     this.core.detach(this.#attachment);
     this.routeCache?.dispose();
     this.flowCache?.dispose();
+    this.selector?.dispose();
     this.arp.dispose();
     this.fib.dispose();
   }
