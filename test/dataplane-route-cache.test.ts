@@ -92,6 +92,11 @@ test("ip cache-invalidate-delay MIN MAX QUIET THRESHOLD and ip cache-ager-interv
     threshold: 3,
   });
   dp.dispose();
+  // A budget given beside the configuration keeps the configured timers.
+  const budgeted = Dataplane.fromConfig(text, { routeCache: { maxBytes: 8 * 1024 * 1024 } });
+  assert.equal(budgeted.routeCache!.timers.agerNormalDivisor, 25);
+  assert.equal(budgeted.core.memory().components.find((c) => c.kind === "route-cache")!.reservedBytes, 8 * 1024 * 1024);
+  budgeted.dispose();
   for (const bad of [
     "ip cache-invalidate-delay 5 4 2 0",
     "ip cache-invalidate-delay 1 4 0 0",
