@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writePcap } from "../src/packet/writer.js";
+import { showCommands } from "../src/show/commands.js";
 
 const TWO = `
 interface GigabitEthernet0/0
@@ -513,5 +514,34 @@ test("dataplane route prints show interfaces stats and show ip cache; dataplane 
     assert.match(none.stdout, /% The route cache is not enabled/);
   } finally {
     rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+test("show registry: show ip cache [verbose] [PREFIX MASK] beside show ip cache flow and show ip cache verbose flow", () => {
+  const words = (line: string) => showCommands.resolve(line).definition.words.join(" ");
+  assert.equal(words("show ip cache"), "show ip cache");
+  assert.equal(words("sh ip cache v"), "show ip cache");
+  assert.equal(words("show ip cache 10.0.0.0 255.0.0.0"), "show ip cache");
+  assert.equal(words("show ip cache flow"), "show ip cache flow");
+  assert.equal(words("sh ip cache verbose flow"), "show ip cache verbose flow");
+  const r = rig(`${FAST}arp 198.51.100.2 0a00.0000.0202 arpa\nip route 20.0.0.0 255.0.0.0 198.51.100.2\n`);
+  try {
+    r.send(["10.1.1.1", "20.1.1.1"], 1000);
+    const context = { now: 61_000, components: { routeCache: r.dp.routeCache, interfaceCounters: r.dp.interfaceCounters() } };
+    const plain = showCommands.run("show ip cache 10.0.0.0 255.0.0.0", context);
+    assert.deepEqual(
+      plain.lines.filter((l) => /^\d/.test(l)),
+      ["10.0.0.0/8             00:01:00    GigabitEthernet0/1 198.51.100.2"],
+    );
+    const verbose = showCommands.run("sh ip cache verb", context);
+    assert.ok(verbose.lines.includes(`${" ".repeat(19)}14  0A000000020200000C0000020800`), verbose.lines.join("\n"));
+    assert.equal((verbose.json as { entries: unknown[] }).entries.length, 2);
+    const stats = showCommands.run("show interfaces stats | include Route cache", context);
+    assert.equal(stats.lines.length, 2, "one Route cache row per interface");
+    assert.throws(() => showCommands.run("show ip cache 10.0.0.0", context), /show ip cache arguments/);
+    assert.throws(() => showCommands.run("show ip cache", { now: 0 }), /route cache is not enabled/);
+    assert.throws(() => showCommands.run("show interfaces stats now", context), /expected show interfaces stats/);
+  } finally {
+    r.dispose();
   }
 });
