@@ -545,3 +545,17 @@ test("show registry: show ip cache [verbose] [PREFIX MASK] beside show ip cache 
     r.dispose();
   }
 });
+
+test("a miss forwarded out of an interface with no ip route-cache leaves no entry (IOS fast-switches by the outgoing interface)", () => {
+  const r = rig(
+    `${TWO}arp 198.51.100.2 0a00.0000.0202 arpa\nip route 10.0.0.0 255.0.0.0 198.51.100.2\ninterface GigabitEthernet0/0\n no ip route-cache cef\ninterface GigabitEthernet0/1\n no ip route-cache\n`,
+  );
+  try {
+    const out = r.send(["10.1.1.1", "10.1.1.1", "10.2.2.2"], 1000);
+    assert.ok(out.verdicts.every((v) => v.verdict === "forwarded"));
+    const s = r.dp.routeCache!.statistics();
+    assert.deepEqual([s.entries, s.adds, s.uncacheable, s.processSwitched, s.fastSwitched], [0, 0, 3, 3, 0]);
+  } finally {
+    r.dispose();
+  }
+});

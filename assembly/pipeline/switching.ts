@@ -3,8 +3,9 @@
 // * CEF (`ip route-cache cef`, the default): the FIB lookup;
 // * fast switching (`no ip route-cache cef`, `ip route-cache`): the route cache first. A hit
 //   is fast switched with the entry's rewrite (no FIB lookup, no ARP); a miss is process
-//   switched — the FIB lookup and ARP of the CEF path — and, when the packet is forwarded, the
-//   entry is built from what the slow path found (route-cache/switching.ts: pipelineFill);
+//   switched — the FIB lookup and ARP of the CEF path — and, when the packet is forwarded out
+//   of an interface that has `ip route-cache` on (as IOS requires of the outgoing interface),
+//   the entry is built from what the slow path found (route-cache/switching.ts: pipelineFill);
 // * process switching (`no ip route-cache`): the FIB lookup, every packet counted as process
 //   switched.
 //
@@ -26,7 +27,7 @@ import {
   pipelineLookup, pipelineMissed, pipelineFill, entryAdjacency, entryDstMac, MISS_NO_ROUTE, MISS_UNRESOLVED, MISS_UNCACHEABLE,
 } from "../route-cache/switching";
 import {
-  Pipeline, IF_BYTES, IF_MAC, IF_FAST_SWITCHING, IF_PROCESS_SWITCHING, ADJ_BYTES, ADJ_IFACE, ADJ_NEXT_HOP, ADJ_MAC, ADJ_FIXED_MAC,
+  Pipeline, IF_BYTES, IF_MAC, IF_FLAGS, IF_FAST_SWITCHING, IF_PROCESS_SWITCHING, ADJ_BYTES, ADJ_IFACE, ADJ_NEXT_HOP, ADJ_MAC, ADJ_FIXED_MAC,
   PATH_CEF, PATH_FAST, PATH_PROCESS, C_SWITCHED, IC_SWITCHING, VERDICT_FORWARDED, VERDICT_QUEUED, REASON_NO_ROUTE,
   REASON_ARP_NEXIST, REASON_ARP_RATE_LIMITED, REASON_ARP_QUEUE_FULL, REASON_ARP_INCOMPLETE_FULL, REASON_ARP_BAD_TARGET,
 } from "./state";
@@ -98,6 +99,11 @@ export function settleMiss(p: Pipeline, i: u32, verdict: u8, reason: u8): void {
     const egress = load<u32>(a + ADJ_IFACE);
     const nextHop = load<u32>(a + ADJ_NEXT_HOP);
     const fixed = (load<u64>(a + ADJ_MAC) & ADJ_FIXED_MAC) != 0;
+    // IOS builds entries for packets out of interfaces with `ip route-cache` on only.
+    if ((load<u32>(p.interfaces + <usize>egress * IF_BYTES + IF_FLAGS) & IF_PROCESS_SWITCHING) != 0) {
+      pipelineMissed(cache, MISS_UNCACHEABLE);
+      return;
+    }
     // Resolved with ARP for the destination itself: one entry per host (its own MAC).
     const host = nextHop == 0 && !fixed;
     pipelineFill(
