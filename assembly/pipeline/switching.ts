@@ -15,8 +15,6 @@
 // expired, was evicted, cleared, replaced, or its MAC moved), every entry whose rewrite came
 // from ARP is checked against the table and invalidated when its MAC is no longer there.
 
-import { Fib } from "../fib/state";
-import { lookup4, lookup6 } from "../fib/lookup";
 import { ArpTableState, ArpIface, KIND_PRESENT, KIND_SHIFT, SLOT_MASK, P_MAC, C_PRESENT_EXPIRED, C_PRESENT_EVICTED, C_MAC_MOVED, C_CLEARED, C_STATIC_ADDED, C_STATIC_REMOVED } from "../arp/state";
 import { indexGet } from "../arp/index-table";
 import { presentRecord } from "../arp/pools";
@@ -41,8 +39,12 @@ import { counterAdd, ifCounterAdd } from "./output";
   ifCounterAdd(p, iface, IC_SWITCHING + (path << 2) + 1, <u64>wire);
 }
 
-/** Switches an IPv4 packet to `dst` that came in on `iface` (IF_ `flags`): its FIB adjacency (0: no route). */
-export function switch4(p: Pipeline, fib: Fib, iface: u32, flags: u32, dst: u32, wire: u32, time: f64): u32 {
+/**
+ * Switches an IPv4 packet to `dst` that came in on `iface` (IF_ `flags`), given `fibAdj`, the
+ * FIB's answer for `dst` (the CEF lookup, however the caller made it): the adjacency it leaves
+ * by (0: no route) — a route-cache hit's own on a fast-switched interface.
+ */
+export function switch4(p: Pipeline, iface: u32, flags: u32, dst: u32, fibAdj: u32, wire: u32, time: f64): u32 {
   p.swEntry = 0;
   if ((flags & IF_FAST_SWITCHING) != 0 && p.routeCache != 0) {
     const cache = changetype<RouteCache>(p.routeCache);
@@ -54,23 +56,23 @@ export function switch4(p: Pipeline, fib: Fib, iface: u32, flags: u32, dst: u32,
       countPath(p, iface, PATH_FAST, wire);
       return entryAdjacency(cache, e);
     }
-    const adj = lookup4(fib.trie4, dst);
+    // A miss: the slow path's FIB lookup.
     p.swPending = 1;
     p.swDst = dst;
-    p.swAdj = adj;
+    p.swAdj = fibAdj;
     p.swTime = time;
     countPath(p, iface, PATH_PROCESS, wire);
-    return adj;
+    return fibAdj;
   }
   countPath(p, iface, (flags & (IF_PROCESS_SWITCHING | IF_FAST_SWITCHING)) != 0 ? PATH_PROCESS : PATH_CEF, wire);
-  return lookup4(fib.trie4, dst);
+  return fibAdj;
 }
 
-/** Switches an IPv6 packet (CEF). */
-export function switch6(p: Pipeline, fib: Fib, iface: u32, dst: usize, wire: u32): u32 {
+/** Switches an IPv6 packet (CEF), given the FIB's answer `fibAdj`. */
+export function switch6(p: Pipeline, iface: u32, fibAdj: u32, wire: u32): u32 {
   p.swEntry = 0;
   countPath(p, iface, PATH_CEF, wire);
-  return lookup6(fib.trie6, dst);
+  return fibAdj;
 }
 
 /** The next hop's MAC of a fast-switched packet, as a fixed rewrite (ADJ_FIXED_MAC set). */
