@@ -288,6 +288,8 @@ export function runBgpChurn(options: BgpChurnOptions = {}): BgpChurnRun {
     let scannerRunning = false;
     let scannerNextMs = 30_000; // the first walk half a minute after the start **(inferred)**
     let nextProgress = HOUR;
+    // Messages of the reset peer's table (those that change nothing) received by time t.
+    const resentBy = (t: number) => Math.round(routes * (1 - RESET_CHANGE_SHARE) * Math.min(1, Math.max(0, t - EVENT_B_MS) / RESET_MS));
     // The Scanner walks the BGP table: every route with the paths of every peer, which a
     // withdrawal from one peer does not shrink **(inferred)**; its size is the routes'.
     const scanMicroseconds = routes * BGP_COSTS.scannerRouteMicroseconds;
@@ -345,12 +347,8 @@ export function runBgpChurn(options: BgpChurnOptions = {}): BgpChurnRun {
         if (ins > 0) fib.insertBatch(insertAddresses.subarray(0, ins), insertLengths.subarray(0, ins), insertAdjacencies.subarray(0, ins));
       }
       // Event B: the reset peer re-sends its whole table over RESET_MS (TCP-paced, evenly).
-      let resent = 0;
-      if (regime === "week" && t0 < EVENT_B_MS + RESET_MS && t1 > EVENT_B_MS) {
-        const overlap = Math.min(t1, EVENT_B_MS + RESET_MS) - Math.max(t0, EVENT_B_MS);
-        resent = Math.round((routes * (1 - RESET_CHANGE_SHARE) * overlap) / RESET_MS);
-        messages += resent;
-      }
+      const resent = regime === "week" ? resentBy(t1) - resentBy(t0) : 0;
+      messages += resent;
       const received = stepUpdates + resent;
       if (received > 0) {
         cpu.charge("BGP I/O", costScale * received * BGP_COSTS.ioMessageMicroseconds, received);

@@ -167,6 +167,7 @@ export class BgpUpdateStream {
           rate += b.count / b.durationMs;
         }
       }
+      if (rate === 0 && this.#silentFrom(t)) return Number.POSITIVE_INFINITY;
       if (rate > 0) {
         const gap = -portableLog((this.#random.next() + 1) / 4294967296) / rate;
         // Memorylessness: an arrival beyond the segment's end is redrawn at the next segment's rate.
@@ -176,7 +177,15 @@ export class BgpUpdateStream {
     }
   }
 
-  /** Time of the next update (ms, with the origin). */
+  /** Whether no update can come at or after t: no baseline, every episode and burst over. */
+  #silentFrom(t: number): boolean {
+    if (this.#baseline > 0) return false;
+    for (const b of this.#bursts) if (b.startMs + b.durationMs > t && b.count > 0) return false;
+    for (const e of this.#episodes) if (e.peakPerBin > 0 && (e.decayMs > 0 || t < e.startMs + e.riseMs + e.holdMs)) return false;
+    return true;
+  }
+
+  /** Time of the next update (ms, with the origin; Infinity when none will come). */
   get nextTime(): number {
     return this.#originMs + this.#next;
   }
