@@ -199,7 +199,19 @@ export class BackgroundTraffic implements Workload {
     return -Math.log((this.#random.next() + 1) / 4294967296) * this.#meanGapMs;
   }
 
+  get interfaceIndex(): number {
+    return this.#iface;
+  }
+
   fill(batch: PacketBatch, untilMs: number): number {
+    return this.#fill(batch, untilMs, true);
+  }
+
+  fillVarying(batch: PacketBatch, untilMs: number): number {
+    return this.#fill(batch, untilMs, false);
+  }
+
+  #fill(batch: PacketBatch, untilMs: number, constants: boolean): number {
     const limit = Math.min(untilMs - this.#originMs, this.#stopMs);
     const c = workloadColumns(batch);
     const frames = this.#frames ? batch.frames : undefined;
@@ -248,7 +260,7 @@ export class BackgroundTraffic implements Workload {
       t += -Math.log((random.next() + 1) / 4294967296) * meanGap;
     }
     this.#next = t;
-    writeConstantColumns(c, start, i, this.#iface);
+    if (constants) writeConstantColumns(c, start, i, this.#iface);
     this.#frameOffset = offset;
     this.emitted += i - start;
     batch.length = i;

@@ -182,7 +182,19 @@ export abstract class ScanWorkload implements Workload {
     return this.originMs + t;
   }
 
+  get interfaceIndex(): number {
+    return this.iface;
+  }
+
   fill(batch: PacketBatch, untilMs: number): number {
+    return this.#fill(batch, untilMs, true);
+  }
+
+  fillVarying(batch: PacketBatch, untilMs: number): number {
+    return this.#fill(batch, untilMs, false);
+  }
+
+  #fill(batch: PacketBatch, untilMs: number, constants: boolean): number {
     const limit = untilMs - this.originMs;
     const capacity = batch.capacity;
     const c = workloadColumns(batch);
@@ -221,7 +233,7 @@ export abstract class ScanWorkload implements Workload {
       } while (i < capacity && ring.next <= until);
       if (frames !== undefined && offset > frameLimit) break;
     }
-    writeConstantColumns(c, start, i, this.iface);
+    if (constants) writeConstantColumns(c, start, i, this.iface);
     this.#frameOffset = offset;
     this.emitted += i - start;
     batch.length = i;

@@ -6,6 +6,7 @@
 
 import { ConfigError, describe } from "../../errors.js";
 import type { PacketBatch } from "../../packet/batch.js";
+import { workloadColumns, writeConstantColumns } from "./packet-writer.js";
 
 /** A deterministic packet source. Times are milliseconds (the batch's `time` column). */
 export interface Workload {
@@ -18,6 +19,14 @@ export interface Workload {
    * order, until the batch (or its frame area) is full. Returns how many it appended.
    */
   fill(batch: PacketBatch, untilMs: number): number;
+  /**
+   * Optional: {@link fill} without the columns every generated packet shares (the Ethernet and
+   * IPv4 constants and the input interface, {@link writeConstantColumns}); the caller writes
+   * them, for {@link fillMixed} once for a whole merged run instead of once per short fill.
+   */
+  fillVarying?(batch: PacketBatch, untilMs: number): number;
+  /** The input interface its packets carry (with {@link fillVarying}). */
+  readonly interfaceIndex?: number;
 }
 
 /**
@@ -36,6 +45,11 @@ export function fillMixed(batch: PacketBatch, workloads: readonly Workload[], un
     );
   }
   const start = batch.length;
+  // When every workload can leave the shared columns out and all use one interface, they are
+  // written once at the end, for every packet merged (the same values as each fill writes).
+  const iface = workloads[0]?.interfaceIndex;
+  const deferred = iface !== undefined && workloads.every((w) => w.fillVarying !== undefined && w.interfaceIndex === iface);
+  let length = start;
   for (;;) {
     let first = -1;
     let firstTime = Infinity;
@@ -50,10 +64,13 @@ export function fillMixed(batch: PacketBatch, workloads: readonly Workload[], un
     }
     if (first < 0 || firstTime > untilMs) break;
     // The earliest workload runs until the next one's first packet (ties stay with it).
-    const before = batch.length;
-    const added = workloads[first]!.fill(batch, Math.min(untilMs, secondTime));
-    if (labels !== undefined) labels.fill(first, before, before + added);
+    const until = Math.min(untilMs, secondTime);
+    const workload = workloads[first]!;
+    const added = deferred ? workload.fillVarying!(batch, until) : workload.fill(batch, until);
+    if (labels !== undefined) for (let i = length; i < length + added; i++) labels[i] = first;
+    length += added;
     if (added === 0) break; // the batch is full
   }
-  return batch.length - start;
+  if (deferred && length > start) writeConstantColumns(workloadColumns(batch), start, length, iface);
+  return length - start;
 }
