@@ -119,7 +119,7 @@ export function bgpChurnResult(runs: readonly BgpChurnRun[], tableSource: string
     notes: [
       "The paper (seed 004): ≈ 600 changes per 5 min on a typical week, Event A > 30,000 in a bin, CPU ≈ 25 % (Event B > 45 %); CCF: week < 0.1, ≈ 0.3 around Event A, ≈ 0.6 around Event B; Slammer ≈ 20,000 per 5 min for hours, CCF 0.5 over 65 h, 0.6 over ±12 h, 0.7 over ±30 min.",
       "Event A is a 90-s burst of 32,000 updates; Event B a peer's session reset (its whole table re-sent over 10 min, 1.5 % of it changing best paths); the times are inferred, the paper gives only the days.",
-      "CPU costs: BGP I/O 1,020 µs per message and BGP Router 260 µs per update (the uSecs of the paper's show process cpu), CEF 12.6 µs per change (this library's FIB churn × 50), BGP Scanner 63.7 µs per route per minute (the paper's Scanner runtime over its table); the rest of the router is a 10 % load with a daily swing and noise (inferred, see src/sim/bgp/costs.ts).",
+      "CPU costs: BGP I/O 1,020 µs per message and BGP Router 260 µs per update (the uSecs of the paper's show process cpu), CEF 12.6 µs per change (this library's FIB churn × 50), BGP Scanner 63.7 µs per route per minute (the paper's Scanner runtime over its table); the rest of the router is an 8 % load with a daily swing and noise (inferred, see src/sim/bgp/costs.ts).",
       "A withdrawn route returns with the next update that names it; the Scanner walks the BGP table (every peer's paths), which keeps its size.",
     ],
   };
