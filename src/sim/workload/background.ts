@@ -131,8 +131,6 @@ export class BackgroundTraffic implements Workload {
   readonly #iface: number;
   readonly #frames: boolean;
   #next: number;
-  #frameOffset = 0;
-  #frameBatch: PacketBatch | undefined;
 
   constructor(options: BackgroundOptions) {
     const { table } = options;
@@ -216,10 +214,6 @@ export class BackgroundTraffic implements Workload {
     const c = workloadColumns(batch);
     const frames = this.#frames ? batch.frames : undefined;
     const start = batch.length;
-    if (frames !== undefined && (this.#frameBatch !== batch || start === 0)) {
-      this.#frameBatch = batch;
-      this.#frameOffset = start === 0 ? 0 : c.frameOffset[start - 1]! + c.capturedLength[start - 1]!;
-    }
     const frameLimit = batch.frameBytes - CAPTURED_HEADER_BYTES;
     const random = this.#random;
     const popularity = this.#popularity;
@@ -236,7 +230,8 @@ export class BackgroundTraffic implements Workload {
     const capacity = batch.capacity;
     const imixCount = IMIX.length;
     const ipIdBase = this.emitted - start;
-    let offset = this.#frameOffset;
+    // Frames go after the batch's last packet, whoever wrote it (fillMixed interleaves workloads).
+    let offset = frames === undefined || start === 0 ? 0 : c.frameOffset[start - 1]! + c.capturedLength[start - 1]!;
     let i = start;
     let t = this.#next;
     while (i < capacity && t <= limit && (frames === undefined || offset <= frameLimit)) {
@@ -261,7 +256,6 @@ export class BackgroundTraffic implements Workload {
     }
     this.#next = t;
     if (constants) writeConstantColumns(c, start, i, this.#iface);
-    this.#frameOffset = offset;
     this.emitted += i - start;
     batch.length = i;
     return i - start;

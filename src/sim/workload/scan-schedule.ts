@@ -116,8 +116,6 @@ export abstract class ScanWorkload implements Workload {
   protected readonly streamKind: Uint8Array;
   readonly #stop: number;
   readonly #rings: Ring[];
-  #frameOffset = 0;
-  #frameBatch: PacketBatch | undefined;
   /** Packets emitted so far. */
   emitted = 0;
 
@@ -200,14 +198,11 @@ export abstract class ScanWorkload implements Workload {
     const c = workloadColumns(batch);
     const frames = this.frames ? batch.frames : undefined;
     const start = batch.length;
-    if (frames !== undefined && (this.#frameBatch !== batch || start === 0)) {
-      this.#frameBatch = batch;
-      this.#frameOffset = start === 0 ? 0 : c.frameOffset[start - 1]! + c.capturedLength[start - 1]!;
-    }
     const frameLimit = batch.frameBytes - CAPTURED_HEADER_BYTES;
     const rings = this.#rings;
     let i = start;
-    let offset = this.#frameOffset;
+    // Frames go after the batch's last packet, whoever wrote it (fillMixed interleaves workloads).
+    let offset = frames === undefined || start === 0 ? 0 : c.frameOffset[start - 1]! + c.capturedLength[start - 1]!;
     while (i < capacity) {
       // The ring due first (ties to the earlier ring), and when the next one is due.
       let ring = rings[0]!;
@@ -234,7 +229,6 @@ export abstract class ScanWorkload implements Workload {
       if (frames !== undefined && offset > frameLimit) break;
     }
     if (constants) writeConstantColumns(c, start, i, this.iface);
-    this.#frameOffset = offset;
     this.emitted += i - start;
     batch.length = i;
     return i - start;
