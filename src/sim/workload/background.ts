@@ -107,6 +107,10 @@ export class AliasTable {
   }
 }
 
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
 /** Zipf weights 1/(k+1)^s for k < n. */
 export function zipfWeights(n: number, s: number): Float64Array {
   return Float64Array.from({ length: n }, (_, k) => 1 / (k + 1) ** s);
@@ -234,12 +238,48 @@ export class BackgroundTraffic implements Workload {
     let offset = frames === undefined || start === 0 ? 0 : c.frameOffset[start - 1]! + c.capturedLength[start - 1]!;
     let i = start;
     let t = this.#next;
+    // Xoshiro128**'s state in locals for the loop (the same outputs as random.next(), stored
+    // back after it): four draws a packet without a typed-array round trip each.
+    const state = random.state;
+    let x0 = state[0]!,
+      x1 = state[1]!,
+      x2 = state[2]!,
+      x3 = state[3]!;
+    const probability = popularity.probability,
+      alias = popularity.alias,
+      flowCount = probability.length;
     while (i < capacity && t <= limit && (frames === undefined || offset <= frameLimit)) {
-      const f = popularity.sample(random.next(), random.next());
+      // Draw 1 and 2: the flow, by the alias table (AliasTable.sample, inline).
+      let r = Math.imul(rotl(Math.imul(x1, 5), 7), 9) >>> 0;
+      let u = x1 << 9;
+      x2 ^= x0;
+      x3 ^= x1;
+      x1 ^= x2;
+      x0 ^= x3;
+      x2 ^= u;
+      x3 = rotl(x3, 11);
+      const column = Math.floor((r / 4294967296) * flowCount);
+      r = Math.imul(rotl(Math.imul(x1, 5), 7), 9) >>> 0;
+      u = x1 << 9;
+      x2 ^= x0;
+      x3 ^= x1;
+      x1 ^= x2;
+      x0 ^= x3;
+      x2 ^= u;
+      x3 = rotl(x3, 11);
+      const f = r / 4294967296 < probability[column]! ? column : alias[column]!;
       const protocol = flowProtocol[f]!;
       let size = 80;
       if (protocol !== UDP) {
-        const r = random.next();
+        // Draw 3: the IMIX size.
+        r = Math.imul(rotl(Math.imul(x1, 5), 7), 9) >>> 0;
+        u = x1 << 9;
+        x2 ^= x0;
+        x3 ^= x1;
+        x1 ^= x2;
+        x0 ^= x3;
+        x2 ^= u;
+        x3 = rotl(x3, 11);
         size = IMIX[r - Math.floor(r / imixCount) * imixCount]!;
       }
       const src = flowSrc[f]!,
@@ -251,9 +291,21 @@ export class BackgroundTraffic implements Workload {
       if (frames !== undefined)
         offset = writePacketFrame(frames, c, i, offset, src, dst, protocol, srcPort, dstPort, size, ipId, 64, TCP_ACK);
       i++;
-      // The gap of #gap(), inline.
-      t += -Math.log((random.next() + 1) / 4294967296) * meanGap;
+      // Draw 4: the gap of #gap(), inline.
+      r = Math.imul(rotl(Math.imul(x1, 5), 7), 9) >>> 0;
+      u = x1 << 9;
+      x2 ^= x0;
+      x3 ^= x1;
+      x1 ^= x2;
+      x0 ^= x3;
+      x2 ^= u;
+      x3 = rotl(x3, 11);
+      t += -Math.log((r + 1) / 4294967296) * meanGap;
     }
+    state[0] = x0;
+    state[1] = x1;
+    state[2] = x2;
+    state[3] = x3;
     this.#next = t;
     if (constants) writeConstantColumns(c, start, i, this.#iface);
     this.emitted += i - start;
