@@ -14,6 +14,7 @@ import {
   TCP,
   TCP_ACK,
   UDP,
+  type WorkloadColumns,
   workloadColumns,
   writeConstantColumns,
   writePacketColumns,
@@ -206,19 +207,25 @@ export class BackgroundTraffic implements Workload {
   }
 
   fill(batch: PacketBatch, untilMs: number): number {
-    return this.#fill(batch, untilMs, true);
-  }
-
-  fillVarying(batch: PacketBatch, untilMs: number): number {
-    return this.#fill(batch, untilMs, false);
-  }
-
-  #fill(batch: PacketBatch, untilMs: number, constants: boolean): number {
-    const limit = Math.min(untilMs - this.#originMs, this.#stopMs);
-    const c = workloadColumns(batch);
-    const frames = this.#frames ? batch.frames : undefined;
     const start = batch.length;
-    const frameLimit = batch.frameBytes - CAPTURED_HEADER_BYTES;
+    const c = workloadColumns(batch);
+    const end = this.fillRange(c, this.#frames ? batch.frames : undefined, batch.frameBytes, start, batch.capacity, untilMs);
+    writeConstantColumns(c, start, end, this.#iface);
+    batch.length = end;
+    return end - start;
+  }
+
+  fillRange(
+    c: WorkloadColumns,
+    batchFrames: Uint8Array | undefined,
+    frameBytes: number,
+    start: number,
+    capacity: number,
+    untilMs: number,
+  ): number {
+    const limit = Math.min(untilMs - this.#originMs, this.#stopMs);
+    const frames = this.#frames ? batchFrames : undefined;
+    const frameLimit = frameBytes - CAPTURED_HEADER_BYTES;
     const random = this.#random;
     const popularity = this.#popularity;
     // A measured hot loop: everything it reads is in a local; one alias draw, one size draw
@@ -231,7 +238,6 @@ export class BackgroundTraffic implements Workload {
       flowProtocol = this.flowProtocol;
     const origin = this.#originMs;
     const meanGap = this.#meanGapMs;
-    const capacity = batch.capacity;
     const imixCount = IMIX.length;
     const ipIdBase = this.emitted - start;
     // Frames go after the batch's last packet, whoever wrote it (fillMixed interleaves workloads).
@@ -307,9 +313,7 @@ export class BackgroundTraffic implements Workload {
     state[2] = x2;
     state[3] = x3;
     this.#next = t;
-    if (constants) writeConstantColumns(c, start, i, this.#iface);
     this.emitted += i - start;
-    batch.length = i;
-    return i - start;
+    return i;
   }
 }

@@ -185,20 +185,25 @@ export abstract class ScanWorkload implements Workload {
   }
 
   fill(batch: PacketBatch, untilMs: number): number {
-    return this.#fill(batch, untilMs, true);
-  }
-
-  fillVarying(batch: PacketBatch, untilMs: number): number {
-    return this.#fill(batch, untilMs, false);
-  }
-
-  #fill(batch: PacketBatch, untilMs: number, constants: boolean): number {
-    const limit = untilMs - this.originMs;
-    const capacity = batch.capacity;
-    const c = workloadColumns(batch);
-    const frames = this.frames ? batch.frames : undefined;
     const start = batch.length;
-    const frameLimit = batch.frameBytes - CAPTURED_HEADER_BYTES;
+    const c = workloadColumns(batch);
+    const end = this.fillRange(c, this.frames ? batch.frames : undefined, batch.frameBytes, start, batch.capacity, untilMs);
+    writeConstantColumns(c, start, end, this.iface);
+    batch.length = end;
+    return end - start;
+  }
+
+  fillRange(
+    c: WorkloadColumns,
+    batchFrames: Uint8Array | undefined,
+    frameBytes: number,
+    start: number,
+    capacity: number,
+    untilMs: number,
+  ): number {
+    const limit = untilMs - this.originMs;
+    const frames = this.frames ? batchFrames : undefined;
+    const frameLimit = frameBytes - CAPTURED_HEADER_BYTES;
     const rings = this.#rings;
     let i = start;
     // Frames go after the batch's last packet, whoever wrote it (fillMixed interleaves workloads).
@@ -228,10 +233,8 @@ export abstract class ScanWorkload implements Workload {
       } while (i < capacity && ring.next <= until);
       if (frames !== undefined && offset > frameLimit) break;
     }
-    if (constants) writeConstantColumns(c, start, i, this.iface);
     this.emitted += i - start;
-    batch.length = i;
-    return i - start;
+    return i;
   }
 }
 

@@ -6,7 +6,7 @@
 
 import { ConfigError, describe } from "../../errors.js";
 import type { PacketBatch } from "../../packet/batch.js";
-import { workloadColumns, writeConstantColumns } from "./packet-writer.js";
+import { type WorkloadColumns, workloadColumns, writeConstantColumns } from "./packet-writer.js";
 
 /** A deterministic packet source. Times are milliseconds (the batch's `time` column). */
 export interface Workload {
@@ -20,12 +20,22 @@ export interface Workload {
    */
   fill(batch: PacketBatch, untilMs: number): number;
   /**
-   * Optional: {@link fill} without the columns every generated packet shares (the Ethernet and
-   * IPv4 constants and the input interface, {@link writeConstantColumns}); the caller writes
-   * them, for {@link fillMixed} once for a whole merged run instead of once per short fill.
+   * Optional, for {@link fillMixed}: {@link fill} on the batch's columns as given, from packet
+   * `start` up to `capacity`, without writing the columns every generated packet shares (the
+   * Ethernet and IPv4 constants and the input interface, {@link writeConstantColumns}) or the
+   * batch's length: the caller does both, once for a whole merged run. `frames` is the batch's
+   * frame area (`frameBytes` long), written when the workload makes frames. Returns the index
+   * after its last packet.
    */
-  fillVarying?(batch: PacketBatch, untilMs: number): number;
-  /** The input interface its packets carry (with {@link fillVarying}). */
+  fillRange?(
+    c: WorkloadColumns,
+    frames: Uint8Array | undefined,
+    frameBytes: number,
+    start: number,
+    capacity: number,
+    untilMs: number,
+  ): number;
+  /** The input interface its packets carry (with {@link fillRange}). */
   readonly interfaceIndex?: number;
 }
 
@@ -45,10 +55,14 @@ export function fillMixed(batch: PacketBatch, workloads: readonly Workload[], un
     );
   }
   const start = batch.length;
-  // When every workload can leave the shared columns out and all use one interface, they are
-  // written once at the end, for every packet merged (the same values as each fill writes).
+  // When every workload can fill a range of the columns and all use one interface, the merge
+  // works on the columns directly: the batch's length is set, and the columns every generated
+  // packet shares are written, once at the end (the same values each fill would write).
   const iface = workloads[0]?.interfaceIndex;
-  const deferred = iface !== undefined && workloads.every((w) => w.fillVarying !== undefined && w.interfaceIndex === iface);
+  const direct = iface !== undefined && workloads.every((w) => w.fillRange !== undefined && w.interfaceIndex === iface);
+  const c = direct ? workloadColumns(batch) : undefined;
+  const frames = direct ? batch.frames : undefined;
+  const capacity = batch.capacity;
   let length = start;
   for (;;) {
     let first = -1;
@@ -66,11 +80,16 @@ export function fillMixed(batch: PacketBatch, workloads: readonly Workload[], un
     // The earliest workload runs until the next one's first packet (ties stay with it).
     const until = Math.min(untilMs, secondTime);
     const workload = workloads[first]!;
-    const added = deferred ? workload.fillVarying!(batch, until) : workload.fill(batch, until);
-    if (labels !== undefined) for (let i = length; i < length + added; i++) labels[i] = first;
-    length += added;
+    const end =
+      c !== undefined ? workload.fillRange!(c, frames, batch.frameBytes, length, capacity, until) : length + workload.fill(batch, until);
+    if (labels !== undefined) for (let i = length; i < end; i++) labels[i] = first;
+    const added = end - length;
+    length = end;
     if (added === 0) break; // the batch is full
   }
-  if (deferred && length > start) writeConstantColumns(workloadColumns(batch), start, length, iface);
+  if (c !== undefined && length > start) {
+    writeConstantColumns(c, start, length, iface!);
+    batch.length = length;
+  }
   return length - start;
 }
