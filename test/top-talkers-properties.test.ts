@@ -274,3 +274,82 @@ test("many aggregates (the index grows from 1024 slots while the sweep runs): We
     else body();
   }
 });
+
+test("engines attached before the packets: the top-talkers column kept by the packet path (new, reused, aged and evicted entries) gives the reference's answers", () => {
+  const sourceQueries = fc.array(
+    fc.record({
+      limit: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.constant(100)),
+      sortBy: fc.constantFrom("aggregate", "bytes", "flows", "packets") as fc.Arbitrary<TopQuery["sortBy"]>,
+      order: fc.constantFrom("ascending", "descending") as fc.Arbitrary<TopQuery["order"]>,
+      flows: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+    }),
+    { minLength: 1, maxLength: 4 },
+  );
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 2, max: 24 }),
+      fc.array(packetArbitrary, { maxLength: 120 }),
+      fc.nat(),
+      fc.integer({ min: 200, max: 3000 }),
+      sourceQueries,
+      (capacity, packets, seed, inactiveTimeout, queries) => {
+        const cache = new FlowCache({ capacity, seed, inactiveTimeout, exportQueueCapacity: 4096 });
+        const early = new FlowTopTalkers({ cache, seed: 5 });
+        const batch = cache.createBatch({ capacity: 64 });
+        let late: FlowTopTalkers | undefined;
+        try {
+          const sorted = [...packets].sort((a, b) => a.time - b.time);
+          for (let i = 0; i < sorted.length; i += 16) {
+            const chunk = sorted.slice(i, i + 16);
+            fillBatch(batch, chunk);
+            cache.update(batch);
+            for (let k = 0; k < capacity; k++) cache.age(chunk[chunk.length - 1]!.time);
+            cache.drain();
+            // A second engine attached midway shares the column; one of them leaving keeps it.
+            if (late === undefined && i >= sorted.length / 2) late = new FlowTopTalkers({ cache, seed: 6 });
+          }
+          const flows = cache.flows().sort((a, b) => a.entry - b.entry);
+          for (const raw of queries) {
+            const query: TopQuery = { limit: raw.limit, aggregate: "source-address", sortBy: raw.sortBy, order: raw.order };
+            if (raw.flows !== undefined) query.match = { field: "flows", min: raw.flows, max: raw.flows + 1 };
+            const expected = referenceTopTalkers(flows, query);
+            assert.deepEqual(early.query(query), expected);
+            if (late !== undefined) {
+              assert.deepEqual(late.query(query), expected);
+              late.dispose();
+              assert.deepEqual(early.query(query), expected);
+              late = new FlowTopTalkers({ cache, seed: 6 });
+            }
+          }
+        } finally {
+          late?.dispose();
+          early.dispose();
+          batch.dispose();
+          cache.dispose();
+        }
+      },
+    ),
+    { numRuns: 120 },
+  );
+});
+
+test("the top-talkers column is reserved on the core while an engine is attached, freed with the last one; a disposed engine refuses calls", () => {
+  const cache = new FlowCache({ capacity: 1000, seed: 1 });
+  const kinds = () => cache.core.memory().components.map((c) => c.kind);
+  assert.ok(!kinds().includes("flow-cache-talkers"));
+  const a = new FlowTopTalkers({ cache });
+  const b = new FlowTopTalkers({ cache });
+  const column = cache.core.memory().components.filter((c) => c.kind === "flow-cache-talkers");
+  assert.equal(column.length, 1);
+  assert.equal(column[0]!.reservedBytes, 1000 * 16);
+  a.dispose();
+  assert.ok(kinds().includes("flow-cache-talkers"));
+  assert.throws(() => a.query("10 aggregate source-address"), { name: "ConfigError", message: /disposed/ });
+  assert.equal(b.query("10 aggregate source-address").seen, 0);
+  b.dispose();
+  assert.ok(!kinds().includes("flow-cache-talkers"));
+  const c = new FlowTopTalkers({ cache });
+  cache.dispose();
+  c.dispose();
+  assert.ok(!kinds().includes("flow-cache-talkers"));
+});

@@ -11,7 +11,7 @@ import { CapacityError, ConfigError, describe } from "../errors.js";
 import { formatIPv4, formatIPv6 } from "../net/address.js";
 import { formatMac } from "../net/mac.js";
 import type { WasmExports } from "../wasm/exports.js";
-import type { CoreAttachment, Core } from "../wasm/core.js";
+import { type CoreAttachment, type Core, disposedCore } from "../wasm/core.js";
 import { checkOptionNames } from "../common/validation.js";
 import type { FlowCache } from "../flow/cache.js";
 import { type FlowRecord, decodeFlowRecord } from "../flow/record.js";
@@ -161,7 +161,7 @@ export class FlowTopTalkers {
   /** `ip flow-capture` features configured (undefined: all). */
   readonly captures: readonly FlowCapture[] | undefined;
   readonly maxGroups: number;
-  readonly #wasm: WasmExports;
+  #wasm: WasmExports;
   readonly #handle: number;
   readonly #attachment: CoreAttachment;
   readonly #interfaceIndex: ((name: string) => number | undefined) | undefined;
@@ -200,14 +200,23 @@ export class FlowTopTalkers {
         maxGroups,
       );
     }
+    try {
+      cache.retainTalkersColumn();
+    } catch (error) {
+      this.#wasm.topTalkersFree(this.#handle);
+      this.core.detach(this.#attachment);
+      throw error;
+    }
   }
 
-  /** Frees the engine's memory on its core. Also `Symbol.dispose`. */
+  /** Frees the engine's memory on its core (and, with the last engine, the cache's top-talkers column). Also `Symbol.dispose`. */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#wasm.topTalkersFree(this.#handle);
+    this.#wasm = disposedCore("FlowTopTalkers");
     this.core.detach(this.#attachment);
+    this.cache.releaseTalkersColumn();
   }
 
   [Symbol.dispose](): void {

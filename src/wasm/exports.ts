@@ -270,6 +270,9 @@ export interface FlowExports {
   flowCacheNext(cache: number, id: number): number;
   flowCacheEntry(cache: number, id: number): number;
   flowCachePacketHash(cache: number, batch: number, i: number, direction: number): number;
+  flowCacheTalkersBytes(capacity: number): number;
+  flowCacheTalkersKeep(cache: number): number;
+  flowCacheTalkersDrop(cache: number): number;
   flowHashSelfCheck(seedLow: number, seedHigh: number, count: number): number;
 }
 
