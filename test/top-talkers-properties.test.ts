@@ -224,8 +224,8 @@ test("the command text parses to the query the data form gives (hex and decimal,
 test("bad commands are ConfigErrors naming the word and what is accepted", () => {
   const cases: [string, RegExp][] = [
     ["10 aggregate source-vlans", /unknown field "source-vlans": expected one of source-address, .*packets/],
-    ["0 aggregate protocol", /expected 1 to 100/],
-    ["101 aggregate protocol", /from 0 to 100/],
+    ["0 aggregate protocol", /from 1 to 100/],
+    ["101 aggregate protocol", /from 1 to 100/],
     ["10 aggregate protocol sorted-by size", /expected one of aggregate, bytes, flows, packets/],
     ["10 aggregate protocol match protocol icmp match tos 0", /only one match criterion/],
     ["10 aggregate protocol match destination-port min 30 max 20", /min 30 is above max 20/],
