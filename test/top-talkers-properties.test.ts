@@ -353,3 +353,43 @@ test("the top-talkers column is reserved on the core while an engine is attached
   c.dispose();
   assert.ok(!kinds().includes("flow-cache-talkers"));
 });
+
+test("aggregates past 32 bits of bytes and packets (the source table's carries), IPv4 and IPv6 sources together", () => {
+  const cache = new FlowCache({ capacity: 64, seed: 4 });
+  const top = new FlowTopTalkers({ cache });
+  const batch = cache.createBatch({ capacity: 1000, frameBytes: 0 });
+  try {
+    const sources = ["10.0.0.1", "2001:db8::1", "10.0.0.2", "2001:db8::2"];
+    // 80,000 packets a source, most of 65,535 bytes (4.6e9 bytes, past 2^32), over 4 flows each.
+    const packets = Array.from({ length: 1000 }, (_, i) => {
+      const src = sources[i % 4]!;
+      const v6 = src.includes(":");
+      return flowPacket({
+        time: 0,
+        src,
+        dst: v6 ? "2001:db8::99" : "192.0.2.1",
+        ipVersion: v6 ? 6 : 4,
+        srcPort: 1000 + (i % 16),
+        ipLength: i % 8 === 2 ? 40 : 65535,
+      });
+    });
+    fillBatch(batch, packets);
+    for (let round = 0; round < 320; round++) cache.update(batch);
+    const flows = cache.flows().sort((a, b) => a.entry - b.entry);
+    for (const command of [
+      "4 aggregate source-address sorted-by bytes",
+      "4 aggregate source-address sorted-by packets ascending",
+      "4 aggregate source-address",
+      "2 aggregate source-address sorted-by flows match flows 16",
+    ]) {
+      const query = parseTopQuery(command);
+      const result = top.query(query);
+      assert.deepEqual(result, referenceTopTalkers(flows, query), command);
+      if (command.endsWith("bytes")) assert.ok(result.talkers[0]!.bytes > 2 ** 32);
+    }
+  } finally {
+    batch.dispose();
+    top.dispose();
+    cache.dispose();
+  }
+});

@@ -92,7 +92,8 @@ export interface TopTalkersOptions {
 
 /** Largest `top N` of `ip flow-top-talkers` (IOS: 1 to 200). */
 export const TOP_TALKERS_MAX = 200;
-const GROUP_BYTES = 40;
+/** A ranked aggregate (assembly/analysis/top.ts): value high, low, bytes, packets (u64), flows, tag, sweep order (u32). */
+const RESULT_BYTES = 48;
 const CRITERION_BYTES = 48;
 const Q_CRITERION = 40;
 const MAX_CRITERIA = 8;
@@ -245,11 +246,10 @@ export class FlowTopTalkers {
     this.#run(field.id, SORT_NUMBER[q.sortBy], q.order === "descending", q.limit, criteria, flows);
     const w = this.#wasm;
     const view = new DataView(w.memory.buffer);
-    const groups = w.topTalkersGroups(this.#handle);
-    const top = w.topTalkersTop(this.#handle);
+    const results = w.topTalkersResults(this.#handle);
     const talkers: TopTalker[] = [];
     for (let k = 0, n = w.topTalkersCount(this.#handle, 3); k < n; k++) {
-      const at = groups + view.getUint32(top + 4 * k, true) * GROUP_BYTES;
+      const at = results + k * RESULT_BYTES;
       talkers.push({
         ...decodeValue(field, view.getBigUint64(at, true), view.getBigUint64(at + 8, true), view.getUint32(at + 36, true)),
         bytes: Number(view.getBigUint64(at + 16, true)),
@@ -280,11 +280,10 @@ export class FlowTopTalkers {
     this.#run(PER_FLOW, SORT_NUMBER[config.sortBy], true, config.top, criteria, undefined);
     const w = this.#wasm;
     const view = new DataView(w.memory.buffer);
-    const groups = w.topTalkersGroups(this.#handle);
-    const top = w.topTalkersTop(this.#handle);
+    const results = w.topTalkersResults(this.#handle);
     const flows: FlowRecord[] = [];
     for (let k = 0, n = w.topTalkersCount(this.#handle, 3); k < n; k++) {
-      const entry = Number(view.getBigUint64(groups + view.getUint32(top + 4 * k, true) * GROUP_BYTES + 8, true));
+      const entry = Number(view.getBigUint64(results + k * RESULT_BYTES + 8, true));
       flows.push(decodeFlowRecord(view, w.flowCacheEntry(this.cache.handle, entry), entry));
     }
     return {

@@ -359,6 +359,7 @@ export interface ExportExports {
 export interface AnalysisExports {
   TOP_QUERY_BYTES: WebAssembly.Global;
   TOP_GROUP_BYTES: WebAssembly.Global;
+  TOP_RESULT_BYTES: WebAssembly.Global;
   TOP_MAX_LIMIT: WebAssembly.Global;
   ACCOUNTING_ENTRY_BYTES: WebAssembly.Global;
   topTalkersBytes(maxGroups: number): number;
@@ -366,8 +367,7 @@ export interface AnalysisExports {
   topTalkersFree(top: number): void;
   topTalkersQuery(top: number): number;
   topTalkersRun(top: number, cache: number): number;
-  topTalkersGroups(top: number): number;
-  topTalkersTop(top: number): number;
+  topTalkersResults(top: number): number;
   topTalkersCount(top: number, which: number): number;
   ipAccountingBytes(threshold: number): number;
   ipAccountingCreate(threshold: number, seedLow: number, seedHigh: number, seedLow2: number, seedHigh2: number): number;
