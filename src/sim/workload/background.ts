@@ -132,7 +132,6 @@ export class BackgroundTraffic implements Workload {
   readonly #frames: boolean;
   #next: number;
   #frameOffset = 0;
-  #frameBatch: PacketBatch | undefined;
 
   constructor(options: BackgroundOptions) {
     const { table } = options;
@@ -204,10 +203,9 @@ export class BackgroundTraffic implements Workload {
     const c = workloadColumns(batch);
     const frames = this.#frames ? batch.frames : undefined;
     const start = batch.length;
-    if (frames !== undefined && (this.#frameBatch !== batch || start === 0)) {
-      this.#frameBatch = batch;
-      this.#frameOffset = start === 0 ? 0 : c.frameOffset[start - 1]! + c.capturedLength[start - 1]!;
-    }
+    // The frame area continues after the batch's last packet, whoever wrote it (fillMixed
+    // interleaves workloads in one batch).
+    if (frames !== undefined) this.#frameOffset = start === 0 ? 0 : c.frameOffset[start - 1]! + c.capturedLength[start - 1]!;
     const frameLimit = batch.frameBytes - CAPTURED_HEADER_BYTES;
     const random = this.#random;
     const popularity = this.#popularity;

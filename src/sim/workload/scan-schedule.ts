@@ -117,7 +117,6 @@ export abstract class ScanWorkload implements Workload {
   readonly #stop: number;
   readonly #rings: Ring[];
   #frameOffset = 0;
-  #frameBatch: PacketBatch | undefined;
   /** Packets emitted so far. */
   emitted = 0;
 
@@ -188,10 +187,9 @@ export abstract class ScanWorkload implements Workload {
     const c = workloadColumns(batch);
     const frames = this.frames ? batch.frames : undefined;
     const start = batch.length;
-    if (frames !== undefined && (this.#frameBatch !== batch || start === 0)) {
-      this.#frameBatch = batch;
-      this.#frameOffset = start === 0 ? 0 : c.frameOffset[start - 1]! + c.capturedLength[start - 1]!;
-    }
+    // The frame area continues after the batch's last packet, whoever wrote it (fillMixed
+    // interleaves workloads in one batch).
+    if (frames !== undefined) this.#frameOffset = start === 0 ? 0 : c.frameOffset[start - 1]! + c.capturedLength[start - 1]!;
     const frameLimit = batch.frameBytes - CAPTURED_HEADER_BYTES;
     const rings = this.#rings;
     let i = start;
