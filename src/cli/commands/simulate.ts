@@ -5,6 +5,8 @@
 
 import { type Command, UsageError } from "../command.js";
 import { arpanet1980Scenario } from "./simulate-arpanet-1980.js";
+import { wormScenario } from "./simulate-worm.js";
+import { runCodeRed } from "../../sim/scenarios/codered.js";
 
 /** What a `dataplane simulate` scenario provides. */
 export interface SimulationScenario {
@@ -19,7 +21,24 @@ export interface SimulationScenario {
 }
 
 /** Every scenario, in the order `--help` lists them. */
-export const SCENARIOS: SimulationScenario[] = [arpanet1980Scenario];
+export const SCENARIOS: SimulationScenario[] = [
+  wormScenario({
+    name: "codered",
+    summary: "Code Red against the Code Red document's router, each of its fixes, and all of them",
+    description: `The router of Cisco's Code Red document (static route to a broadcast interface with proxy
+ARP upstream, RFC 826 ARP, fast switching, full NetFlow, 128 MB) while the IIS servers behind it
+are infected at the rate of Code Red v2's spread (359,000 hosts, doubling every 37 min), against
+the next-hop route, CEF, negative ARP caching, sampled NetFlow 1-in-100 with top talkers, an
+inbound port-80 ACL, and all of them. Per variant: ARP requests/s, memory per table, CPU per
+process, established packets lost, MALLOCFAIL and reload times, and how well
+"show ip flow top" and "show ip cache flow | include 0050" name the infected servers.`,
+    defaultSeconds: 600,
+    maxSeconds: 86_400,
+    terminalVariants: ["vulnerable", "all fixes"],
+    run: ({ seconds, seed, progress }) => runCodeRed({ seconds, seed, progress }).result,
+  }),
+  arpanet1980Scenario,
+];
 
 function scenarioList(): string {
   const width = Math.max(...SCENARIOS.map((s) => s.name.length));

@@ -101,7 +101,7 @@ export function codeRedVariants(): RouterVariant[] {
 
 /** Options of {@link runCodeRed}. */
 export interface CodeRedOptions {
-  /** Simulated seconds (default 1200). */
+  /** Simulated seconds (default 600). */
   seconds?: number;
   seed?: number;
   /** IIS servers on Vlan2 (default 200). */
@@ -181,7 +181,7 @@ export interface VariantRun {
 
 /** Runs the scenario; `keepRouters` leaves each variant's router undisposed in `runs` (tests). */
 export function runCodeRed(options: CodeRedOptions = {}): { result: ScenarioResult; runs: VariantRun[] } {
-  const seconds = options.seconds ?? 1200;
+  const seconds = options.seconds ?? 600;
   const seed = options.seed ?? 1;
   const servers = options.servers ?? 200;
   const a0 = options.startInfected ?? 0.2;
