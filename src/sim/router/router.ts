@@ -319,6 +319,11 @@ export class SimRouter {
               onLink: this.config.routes
                 .filter((r) => r.target === uplink.name && r.nextHop === undefined)
                 .map((r) => `${r.prefix}/${maskLength(r.mask)}`),
+              // A router's table: room for a scan's worth of proxy-answered addresses (research §8.2's
+              // 4,096 is a host's); the other budgets are the defaults.
+              presentEntries: 65_536,
+              // The post's retry rule: another request only when traffic asks after t1 (001:L38–43).
+              retryMode: "demand",
               ...this.#options.negativeArp,
             },
             seed,

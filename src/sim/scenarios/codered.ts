@@ -113,8 +113,9 @@ export interface CodeRedOptions {
   establishedFlows?: number;
   /** Routes of the upstream's table (default 901,899, today's Internet). */
   upstreamRoutes?: number;
-  /** Processor memory of every variant, bytes (default 128 MiB). */
+  /** Processor memory of every variant, bytes (default 128 MiB), and what IOS holds of it from boot (default 64 MiB). */
   memoryBytes?: number;
+  systemBytes?: number;
   /** Which variants to run (default all, by name). */
   variants?: string[];
   /** Called with (simulated seconds done, total) as the run goes. */
@@ -224,6 +225,7 @@ export function runCodeRed(options: CodeRedOptions = {}): { result: ScenarioResu
         seed,
         warmupSeconds: 5,
         ...(options.memoryBytes === undefined ? {} : { memoryBytes: options.memoryBytes }),
+        ...(options.systemBytes === undefined ? {} : { systemBytes: options.systemBytes }),
       } satisfies SimRouterOptions);
       runRouter(router, workloads, seconds, (s) => options.progress?.(index * seconds + s, total));
       const groundTruth = new Set(scanning.filter((_, i) => starts[i]! < seconds * 1000).map((a) => a >>> 0));
@@ -247,7 +249,7 @@ export function runCodeRed(options: CodeRedOptions = {}): { result: ScenarioResu
       "SYNs per infected host": "14/s, retransmitted at +3 s and +9 s",
       "established traffic (Vlan1)": `${options.establishedPacketsPerSecond ?? 1000} packets/s, ${options.establishedFlows ?? 2000} flows`,
       "upstream routes (proxy ARP)": table.count,
-      "processor memory": `${((options.memoryBytes ?? 128 * 1024 * 1024) / 1024 / 1024).toFixed(0)} MB (64 MB held by IOS at boot)`,
+      "processor memory": `${((options.memoryBytes ?? 128 * 1024 * 1024) / 1024 / 1024).toFixed(0)} MB (${((options.systemBytes ?? 64 * 1024 * 1024) / 1024 / 1024).toFixed(0)} MB held by IOS at boot)`,
     },
     metrics: CODE_RED_METRICS,
     variants: runs.map((r) => r.result),
@@ -332,7 +334,7 @@ function variantResult(variant: RouterVariant, router: SimRouter, det: Detection
       series("memory", "route cache", "bytes", (r) => r.routeCacheBytes),
       series("memory", "CEF adjacencies", "bytes", (r) => r.cefBytes),
       series("memory", "flow cache", "bytes", (r) => r.flowCacheBytes),
-      series("memory", "free", "bytes", (r) => r.freeBytes),
+      series("free", "free", "bytes", (r) => r.freeBytes),
       ...cpuSeries,
       series("loss", "established lost/s", "packets lost/s", (r) => r.establishedLost),
     ],
