@@ -11,6 +11,7 @@ import type { ClassMapConfig } from "../sampling/filter-criteria.js";
 import type { InterfaceNetflow, PolicyMapClass, SamplerMapConfig } from "../sampling/packet-selector.js";
 import type { AccessList } from "./acl.js";
 import type { Core } from "../wasm/core.js";
+import type { RouteCacheAgerOptions, RouteCacheInvalidateDelayOptions } from "../route-cache/options.js";
 
 /** One interface of the router. */
 export interface DataplaneInterfaceOptions {
@@ -36,6 +37,26 @@ export interface DataplaneInterfaceOptions {
   onLink?: string[];
   /** ARP parameters of this interface (`arp timeout` sets presentLifetimeMs). */
   arp?: Partial<ArpParameters>;
+  /**
+   * How IPv4 packets coming in here are switched: `cef` (default; `ip route-cache cef`), `fast`
+   * (the route cache first, a miss process switched and cached; `no ip route-cache cef`) or
+   * `process` (every packet process switched; `no ip route-cache`).
+   */
+  switching?: "cef" | "fast" | "process";
+}
+
+/** The route cache of fast-switching interfaces (see {@link RouteCacheOptions}). */
+export interface DataplaneRouteCacheOptions {
+  /** Memory budget of the cache, out of the core's (default 64 MiB, or what the core has left). */
+  maxBytes?: number;
+  /** Entries at most (default: what maxBytes holds). */
+  maxEntries?: number;
+  /** `ip cache-ager-interval X Y Z` (default 60 4 20). */
+  ager?: RouteCacheAgerOptions;
+  /** `ip cache-invalidate-delay MIN MAX QUIET THRESHOLD` (default 2 5 3 0). */
+  invalidateDelay?: RouteCacheInvalidateDelayOptions;
+  /** Free entry memory below which the ager examines the low-memory fraction (default 200 KiB). */
+  lowMemoryBytes?: number;
 }
 
 /** Where a static route sends its packets. */
@@ -73,6 +94,8 @@ export interface DataplaneOptions {
   policyMaps?: Record<string, PolicyMapClass[]>;
   /** ARP parameters for every interface. */
   arp?: Partial<ArpParameters>;
+  /** The route cache's options; the cache exists when an interface is fast switched or this is given. */
+  routeCache?: DataplaneRouteCacheOptions;
   /** The flow cache's options; the cache exists when an interface runs NetFlow or this is given. */
   flowCache?: Omit<FlowCacheOptions, "core" | "seed" | "sampling">;
   /** Packets per `process` call at most (default 16384). */
@@ -107,6 +130,7 @@ export const DATAPLANE_OPTION_NAMES = [
   "policyMaps",
   "arp",
   "flowCache",
+  "routeCache",
   "maxBatch",
   "maxAdjacencies",
   "outputBytes",

@@ -103,6 +103,9 @@ export const COUNTER_SLOTS = {
   aclLogged: 55,
   urpfChecked: 56,
   aclChecked: 57,
+  cefSwitched: 58,
+  fastSwitched: 59,
+  processSwitched: 60,
 } as const;
 /** Where the per-reason totals start among the counter slots. */
 export const REASON_COUNTER_BASE = 8;
@@ -123,8 +126,14 @@ export const INTERFACE_COUNTER_SLOTS = {
 } as const;
 /** Where the per-interface per-reason counts start. */
 export const INTERFACE_REASON_BASE = 16;
+/** Where the per-interface counts by switching path start: + path × 4 + (packets in, bytes in, packets out, bytes out). */
+export const INTERFACE_SWITCHING_BASE = 48;
+/** Switching paths, in slot order: CEF, fast (route cache hit), process. */
+export const SWITCHING_PATHS = ["cef", "fast", "process"] as const;
+/** A switching path. */
+export type SwitchingPath = (typeof SWITCHING_PATHS)[number];
 /** Counter slots per interface. */
-export const INTERFACE_COUNTER_COUNT = 48;
+export const INTERFACE_COUNTER_COUNT = 64;
 
 /** The Dataplane's counters (`show interfaces`-style totals and every stage's decisions). */
 export interface DataplaneCounters {
@@ -151,6 +160,21 @@ export interface DataplaneCounters {
   acl: { checked: number; logged: number };
   /** uRPF checks made. */
   urpfChecked: number;
+  /**
+   * Packets that reached the switching step, by path: CEF switched (FIB lookup), fast switched
+   * (a route cache hit) and process switched (a route cache miss, or `no ip route-cache`).
+   */
+  switching: { cef: number; fast: number; process: number };
+}
+
+/** One interface's packets by switching path, as `show interfaces stats` prints them. */
+export interface SwitchingPathCounters {
+  /** Packets that came in here and were switched on this path. */
+  packetsIn: number;
+  bytesIn: number;
+  /** Packets switched on this path that left here. */
+  packetsOut: number;
+  bytesOut: number;
 }
 
 /** One interface's counters. */
@@ -168,6 +192,8 @@ export interface InterfaceCounters {
   icmpOut: number;
   /** Drops and punts of packets that came in here, by reason. */
   reasons: Partial<Record<Reason, number>>;
+  /** Packets in and out by switching path. */
+  switching: Record<SwitchingPath, SwitchingPathCounters>;
 }
 
 /** Decodes the pipeline's counter slots (u64 values as numbers). */
@@ -203,6 +229,7 @@ export function decodeCounters(slots: ArrayLike<number>): DataplaneCounters {
     flows: { ingress: slots[c.flowIngress]!, egress: slots[c.flowEgress]! },
     acl: { checked: slots[c.aclChecked]!, logged: slots[c.aclLogged]! },
     urpfChecked: slots[c.urpfChecked]!,
+    switching: { cef: slots[c.cefSwitched]!, fast: slots[c.fastSwitched]!, process: slots[c.processSwitched]! },
   };
 }
 
@@ -226,6 +253,12 @@ export function decodeInterfaceCounters(name: string, slots: ArrayLike<number>):
     arpOut: slots[c.arpOut]!,
     icmpOut: slots[c.icmpOut]!,
     reasons,
+    switching: Object.fromEntries(
+      SWITCHING_PATHS.map((path, k) => {
+        const at = INTERFACE_SWITCHING_BASE + 4 * k;
+        return [path, { packetsIn: slots[at]!, bytesIn: slots[at + 1]!, packetsOut: slots[at + 2]!, bytesOut: slots[at + 3]! }];
+      }),
+    ) as Record<SwitchingPath, SwitchingPathCounters>,
   };
 }
 

@@ -46,6 +46,8 @@ export interface RouteCacheOptions {
   seed?: number | bigint;
   /** Outgoing interfaces by name (encapsulation, own MAC); others get the defaults. */
   interfaces?: Record<string, RouteCacheInterfaceOptions>;
+  /** Interface names in index order: the i-th gets the cache's interface index i (a Dataplane's own order). */
+  interfaceOrder?: readonly string[];
   /** `ip cache-ager-interval X Y Z` (default 60 4 20). */
   ager?: RouteCacheAgerOptions;
   /** `ip cache-invalidate-delay MIN MAX QUIET THRESHOLD` (default 2 5 3 0). */
@@ -143,6 +145,7 @@ export class RouteCache {
         "maxEntries",
         "seed",
         "interfaces",
+        "interfaceOrder",
         "ager",
         "invalidateDelay",
         "lowMemoryBytes",
@@ -188,6 +191,12 @@ export class RouteCache {
     }
     this.maxEntries = this.#wasm.routeCacheMaxEntries(this.#handle);
     this.#scratch = this.#wasm.alloc(256);
+    const order = options.interfaceOrder ?? [];
+    if (!Array.isArray(order) || order.some((name) => typeof name !== "string")) {
+      this.core.detach(this.#attachment);
+      throw new ConfigError("route-cache-interface", `invalid interfaceOrder ${describe(order)}: expected interface names`, order);
+    }
+    for (const name of order) this.#interface(name);
     for (const name of Object.keys(this.#interfaceOptions)) this.#interface(name);
     this.#setTimers(timers);
     this.#listener = (id) => this.#syncAdjacency(id);

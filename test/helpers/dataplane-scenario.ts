@@ -18,10 +18,12 @@ export interface Scenario {
   /** Hosts that answer ARP, per interface. */
   lan: boolean[][];
   batches: PacketSpec[][];
+  /** Idle time before each batch (ms): ARP entries expire, the route cache's ager runs. */
+  pauses: number[];
 }
 
 type PacketSpec = {
-  kind: "ip4" | "ip6" | "garbage" | "arp-request";
+  kind: "ip4" | "ip6" | "garbage" | "arp-request" | "arp-moved" | "flow";
   iface: number;
   src: number;
   dst: number;
@@ -78,6 +80,20 @@ export const scenario: fc.Arbitrary<Scenario> = fc
     acl: fc.option(fc.array(aclEntry, { minLength: 1, maxLength: 4 })),
     aclOn: fc.record({ iface: fc.integer({ min: 0, max: 3 }), direction: fc.constantFrom("in", "out") }),
     urpf: fc.array(fc.constantFrom(undefined, undefined, undefined, "rx", "any"), { minLength: 4, maxLength: 4 }),
+    switching: fc.array(fc.constantFrom(undefined, "cef", "fast", "fast", "process"), { minLength: 4, maxLength: 4 }),
+    routeCache: fc.record({
+      maxEntries: fc.integer({ min: 1, max: 12 }),
+      intervalSeconds: fc.constantFrom(0, 1, 3, 60),
+      lowMemoryDivisor: fc.integer({ min: 2, max: 5 }),
+      normalDivisor: fc.integer({ min: 3, max: 6 }),
+      lowMemoryBytes: fc.constantFrom(0, 200 * 1024),
+    }),
+    presentLifetimeMs: fc.constantFrom(undefined, 60_000),
+    pauses: fc.array(fc.constantFrom(0, 0, 0, 65_000), { minLength: 6, maxLength: 6 }),
+    // A fast-switching router carrying a few conversations (every interface fast switched, the
+    // LAN's hosts up, most packets "flow"), so that the route cache fills, hits, ages and is
+    // invalidated by ARP.
+    focus: fc.boolean(),
     icmpRate: fc.constantFrom(1, 1000),
     netflowIn: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
     netflowOut: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
@@ -87,7 +103,7 @@ export const scenario: fc.Arbitrary<Scenario> = fc
     batches: fc.array(
       fc.array(
         fc.record({
-          kind: fc.constantFrom("ip4", "ip4", "ip4", "ip4", "ip6", "garbage", "arp-request"),
+          kind: fc.constantFrom("ip4", "ip4", "ip4", "ip4", "flow", "flow", "flow", "flow", "ip6", "garbage", "arp-request", "arp-moved"),
           iface: fc.integer({ min: 0, max: 3 }),
           src: fc.constantFrom(0, 0, 0, 5, 5, 1, 2, 3, 4),
           dst: fc.constantFrom(0, 0, 1, 1, 2, 3, 4, 5, 5, 6),
@@ -122,7 +138,17 @@ export const scenario: fc.Arbitrary<Scenario> = fc
         ...(g.netflowIn[i] ? { netflow: { flow: "full" as const } } : {}),
         ...(g.netflowOut[i] ? { flowEgress: true } : {}),
         ...(acl && g.aclOn.iface % n === i ? (g.aclOn.direction === "in" ? { accessGroupIn: "101" } : { accessGroupOut: "101" }) : {}),
+        ...(g.focus ? { switching: "fast" as const } : g.switching[i] ? { switching: g.switching[i] as "cef" | "fast" | "process" } : {}),
       })),
+      routeCache: {
+        maxEntries: g.routeCache.maxEntries,
+        ager: {
+          intervalSeconds: g.routeCache.intervalSeconds,
+          lowMemoryDivisor: g.routeCache.lowMemoryDivisor,
+          normalDivisor: g.routeCache.normalDivisor,
+        },
+        lowMemoryBytes: g.routeCache.lowMemoryBytes,
+      },
       routes: [
         ...g.routes.map((r) => {
           const mask = r.length === 0 ? 0 : (0xffffffff << (32 - r.length)) >>> 0;
@@ -141,15 +167,41 @@ export const scenario: fc.Arbitrary<Scenario> = fc
       ],
       staticArp: g.staticArp.map((s) => ({ address: `10.${s.iface % n}.0.${s.host}`, mac: hostMac(s.iface % n, s.host) })),
       ...(acl ? { accessLists: [acl] } : {}),
-      arp: { queuePerInterface: g.queuePerInterface, requestRate: g.requestRate, requestBurst: g.requestRate + 23, queuePerEntry: 2 },
+      arp: {
+        queuePerInterface: g.queuePerInterface,
+        requestRate: g.requestRate,
+        requestBurst: g.requestRate + 23,
+        queuePerEntry: 2,
+        ...(g.presentLifetimeMs === undefined ? {} : { presentLifetimeMs: g.presentLifetimeMs }),
+      },
       icmpRate: g.icmpRate,
       icmpBurst: g.icmpBurst,
       seed: 7,
       maxBatch: 256,
       flowCache: { capacity: 64, activeTimeout: 60_000, inactiveTimeout: 2_000 },
     };
-    const batches = g.batches.map((b) => b.map((p) => ({ ...p, iface: p.iface % n, dstIface: p.dstIface % n })));
-    return { options, lan: g.lan.slice(0, n), batches };
+    // "flow": a packet of a few repeated conversations (live TTL, to hosts and routes that exist), so that the route cache hits.
+    const batches = g.batches.map((b) =>
+      b.map((p) => ({
+        ...p,
+        iface: p.iface % n,
+        dstIface: p.dstIface % n,
+        ...(p.kind === "flow" || (g.focus && p.kind === "ip4")
+          ? {
+              kind: "ip4" as const,
+              ttl: 64,
+              fragment: false,
+              badChecksum: false,
+              src: 5,
+              dst: [0, 5, 1][p.dst % 3]!,
+              dstHost: HOSTS[p.dstHost % 3]!,
+              payload: p.payload % 4,
+            }
+          : {}),
+      })),
+    );
+    const lan = g.focus ? g.lan.slice(0, n).map((hosts) => hosts.map(() => true)) : g.lan.slice(0, n);
+    return { options, lan, batches, pauses: g.pauses };
   });
 
 function addressOf(p: PacketSpec, which: "src" | "dst", n: number): string {
@@ -177,6 +229,18 @@ function frameOf(p: PacketSpec, n: number): Uint8Array {
   const dstMac = ifMac(p.iface);
   const srcMac = hostMac(p.iface, HOSTS[p.port % HOSTS.length]!);
   if (p.kind === "garbage") return Uint8Array.from({ length: 8 + p.payload }, (_, k) => (k * 31 + p.port) & 255);
+  if (p.kind === "arp-moved") {
+    // A host announces a new MAC (gratuitous ARP): its ARP entry moves, the route cache's entries through it go.
+    const host = HOSTS[p.port % HOSTS.length]!;
+    return arpFrame({
+      op: 2,
+      ethDst: "ff:ff:ff:ff:ff:ff",
+      senderMac: `0a:00:00:00:1${p.iface}:0${host}`,
+      senderIp: `10.${p.iface}.0.${host}`,
+      targetMac: "00:00:00:00:00:00",
+      targetIp: `10.${p.iface}.0.${host}`,
+    });
+  }
   if (p.kind === "arp-request") {
     return arpFrame({
       op: 1,
@@ -224,6 +288,7 @@ export function run(s: Scenario): DataplaneCounters {
   try {
     for (const [b, specs] of s.batches.entries()) {
       const packets: ReferenceInputPacket[] = [...replies];
+      time += s.pauses[b] ?? 0;
       for (const p of specs) {
         time += p.gap;
         const frame = frameOf(p, n);
@@ -257,6 +322,24 @@ export function run(s: Scenario): DataplaneCounters {
       assert.equal(reasons, counters.punted + counters.dropped, "every drop and punt has a reason");
       assert.deepEqual(router.interfaceCounters(), reference.interfaceCounters(), `batch ${b}: interface counters`);
       assert.deepEqual(router.arp.counters(), reference.arp.counters(), `batch ${b}: ARP counters`);
+      if (router.routeCache) {
+        assert.deepEqual(router.routeCache.statistics(), reference.routeCache!.statistics(), `batch ${b}: route cache statistics`);
+        assert.deepEqual(router.routeCache.entries(), reference.routeCache!.entries(), `batch ${b}: route cache entries`);
+        const r = router.routeCache.statistics();
+        assert.equal(r.lookups, r.fastSwitched + r.processSwitched, "route cache: lookups = fast + process");
+        assert.equal(
+          r.processSwitched,
+          r.adds + r.noMemory + r.uncacheable + r.unresolved + r.noRoute,
+          "route cache: every miss has an outcome",
+        );
+        assert.equal(r.entries, r.adds - r.invalidates, "route cache: entries = adds - invalidates");
+        assert.equal(counters.switching.fast, r.fastSwitched, "fast-switched packets are the route cache's hits");
+      }
+      const sw = counters.switching;
+      const switched = router
+        .interfaceCounters()
+        .reduce((x, f) => x + f.switching.cef.packetsIn + f.switching.fast.packetsIn + f.switching.process.packetsIn, 0);
+      assert.equal(switched, sw.cef + sw.fast + sw.process, "switching paths per interface add up to the totals");
       assert.deepEqual(
         router.accessListCounters().map((l) => ({ matches: l.entries.map((e) => e.matches), implicitDenies: l.implicitDenies })),
         reference.accessListMatches(),

@@ -186,6 +186,16 @@ class Parser {
       };
       return end(t, 5);
     }
+    if (a === "ip" && b === "cache-invalidate-delay") {
+      const minimum = integer(t[2], "the minimum invalidation interval (seconds)", 0, 100);
+      c.cacheInvalidateDelay = {
+        minimum,
+        maximum: integer(t[3], "the maximum invalidation interval (seconds, at least the minimum)", minimum, 100),
+        quiet: integer(t[4], "the quiet interval (seconds)", 1, 100),
+        threshold: integer(t[5], "the threshold (requests)", 0, 0xffffffff),
+      };
+      return end(t, 6);
+    }
     if (a === "service" && b === "internal") {
       c.serviceInternal = true;
       return end(t, 2);
@@ -568,6 +578,12 @@ class Parser {
       const mode = z === undefined ? "fast" : z;
       if (mode !== "fast" && mode !== "flow" && mode !== "cef" && mode !== "same-interface") reject("expected flow, cef or same-interface");
       f.routeCache = f.routeCache.filter((r) => r.mode !== mode);
+      // `no ip route-cache` turns fast switching and CEF off on the interface (process
+      // switching): it is kept as `no ip route-cache cef` and `no ip route-cache`, as IOS prints it.
+      if (mode === "fast" && no) {
+        f.routeCache = f.routeCache.filter((r) => r.mode !== "cef");
+        f.routeCache.push({ mode: "cef", enabled: false });
+      }
       f.routeCache.push({ mode, enabled: !no });
       return end(w, z === undefined ? 2 : 3);
     }
