@@ -5,6 +5,9 @@
  * JSON reports; `--json` prints the JSON report instead of the text.
  */
 
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { FileError } from "../../errors.js";
 import { UsageError, numberOption, parseOptions } from "../command.js";
 import { scenarioProgress } from "../scenario-progress.js";
 import type { SimulationScenario } from "./simulate.js";
@@ -53,6 +56,14 @@ ${d.description}
       const seconds = numberOption(o.seconds, "seconds", d.defaultSeconds, { integer: true, min: 1, max: d.maxSeconds });
       const seed = numberOption(o.seed, "seed", 1, { integer: true, min: 0, max: 0xffffffff });
       if (o.report !== undefined && o.report.trim() === "") throw new UsageError("--report needs a directory");
+      // The report's directory is made before the run, so a bad one fails at once.
+      if (o.report !== undefined) {
+        try {
+          mkdirSync(resolve(o.report), { recursive: true });
+        } catch (error) {
+          throw new FileError("report-directory", `--report ${o.report}: ${(error as Error).message.split("\n")[0]}`, o.report);
+        }
+      }
       let bar: ReturnType<typeof scenarioProgress> | undefined;
       const started = performance.now();
       let result: ScenarioResult;

@@ -7,7 +7,8 @@
  * - The Dataplane (WebAssembly) takes each batch through parse → NetFlow input filters and
  *   samplers → ingress flow accounting → input ACL → FIB → TTL → rewrite, as configured. Its
  *   egress adjacencies carry the rewrite proxy ARP (or ARP for the next hop) gives — the
- *   upstream's MAC — because which packets reach the wire is decided by IOS's paths below.
+ *   upstream's MAC — and its switching stage runs CEF, because which packets reach the wire,
+ *   and through which path, is decided by IOS's paths below, whose ARP is the simulated one.
  * - IOS's paths (this file): each forwarded packet is **fast switched** from the route cache
  *   (the library's {@link RouteCache} over the router's own routing table) or **process
  *   switched** by IP Input on a miss, or, with `ip cef`, **CEF switched** through a per-host
@@ -368,6 +369,9 @@ export class SimRouter {
   /** The Dataplane's options: the configuration, with the upstream's MAC as the rewrite of routes to it. */
   #forwardingOptions(): DataplaneOptions {
     const options = dataplaneOptionsFromConfig(this.config);
+    // IOS's switching paths (route cache, process switching, CEF adjacencies) are this router's:
+    // the Dataplane's own switching stage runs CEF over the fixed rewrites below.
+    for (const f of options.interfaces) delete f.switching;
     const uplink = this.#options.uplink;
     options.routes = (options.routes ?? []).map((r) => {
       const t = r.target;
