@@ -79,9 +79,9 @@ export class Rfc826Arp implements RouterArp {
     return true;
   }
 
-  /** The resolved addresses. */
-  addresses(): IterableIterator<number> {
-    return this.#cache.keys();
+  /** The resolved addresses and their MACs. */
+  entries(): IterableIterator<[number, number]> {
+    return this.#cache.entries();
   }
 
   summary() {

@@ -72,6 +72,8 @@ export interface SimRouterOptions {
   /** The upstream router and the interface it is on. */
   upstream: ProxyArpUpstream;
   uplink: string;
+  /** Who answers ARP on the other interfaces, by name (default: nobody). */
+  responders?: Record<string, ArpResponder>;
   seed?: number;
   /** Consecutive seconds of failing allocations (or of a saturated interrupt level) before a reload (default 60). */
   reloadAfterSeconds?: number;
@@ -81,10 +83,17 @@ export interface SimRouterOptions {
   warmupSeconds?: number;
 }
 
+/** Who answers ARP requests on an interface: the MAC (48-bit number) for an address, or undefined. */
+export interface ArpResponder {
+  reply(ip: number): number | undefined;
+}
+
 /** One second of the router, as the time series record it. */
 export interface RouterSecond {
   seconds: number;
   arpRequests: number;
+  /** ARP requests per interface index. */
+  arpRequestsByInterface: number[];
   arpBytes: number;
   routeCacheBytes: number;
   cefBytes: number;
@@ -103,6 +112,8 @@ export interface RouterSecond {
 export const CHARTED_PROCESSES = ["IP Input", "ARP Input", "IP Cache Ager", "CEF process"] as const;
 
 const MIB = 1024 * 1024;
+/** The rewrite the forwarding Dataplane writes toward hosts on the inside interfaces (the simulated ARP decides whether they answer). */
+const LAN_REWRITE_MAC = "02:00:5e:00:00:01";
 const CAPACITY_US = 1_000_000;
 const ESTABLISHED = 0;
 
@@ -121,6 +132,7 @@ interface Tally {
   wormPackets: number;
   wormForwarded: number;
   arpRequests: number;
+  arpByInterface: number[];
   allocFailures: number;
 }
 
@@ -140,6 +152,7 @@ function emptyTally(): Tally {
     wormPackets: 0,
     wormForwarded: 0,
     arpRequests: 0,
+    arpByInterface: [],
     allocFailures: 0,
   };
 }
@@ -156,15 +169,15 @@ interface Boot {
   dataplane: Dataplane;
   fib: Fib;
   routeCache: RouteCache | undefined;
-  arp: RouterArp;
+  /** ARP per interface index (made when first needed). */
+  arps: (RouterArp | undefined)[];
   pool: MemoryPool;
   top: FlowTopTalkers | undefined;
   cef: boolean;
-  /** Adjacency ids of routes whose destinations are on the link (need ARP per host). */
-  attached: Set<number>;
+  /** Adjacency ids of routes whose destinations are on the link (need ARP per host), and their interface. */
+  attached: Map<number, number>;
   routeCacheEntries: number;
   cefAdjacencies: number;
-  arpEntries: number;
   lastFlowCounters: { accounted: number; added: number; population: number };
   lastAgerExamined: number;
 }
@@ -277,12 +290,12 @@ export class SimRouter {
     // IOS's own routing table: connected subnets and static routes, with the adjacencies the
     // route cache and CEF switch through (attached ones need ARP per destination).
     const fib = new Fib({ core: dataplane.core, maxBytes: 8 * MIB, seed });
-    const attached = new Set<number>();
+    const attached = new Map<number, number>();
     const ifByName = new Map(this.config.interfaces.map((f, i) => [f.name, i]));
     this.config.interfaces.forEach((f) => {
       for (const a of f.addresses) {
         const adj = fib.addAdjacency({ interface: f.name });
-        attached.add(adj);
+        attached.set(adj, ifByName.get(f.name)!);
         fib.insert(`${formatIPv4((parseIPv4(a.address) & parseIPv4(a.mask)) >>> 0)}/${maskLength(a.mask)}`, adj);
       }
     });
@@ -302,57 +315,76 @@ export class SimRouter {
           r.nextHop !== undefined
             ? fib.addAdjacency({ interface: r.target, nextHop: r.nextHop })
             : fib.addAdjacency({ interface: r.target });
-        if (r.nextHop === undefined) attached.add(adj);
+        if (r.nextHop === undefined) attached.set(adj, ifByName.get(r.target)!);
         fib.insert(prefix, adj);
       }
     }
-    const uplink = this.config.interfaces[this.#uplinkIndex]!;
-    const uplinkAddress = uplink.addresses[0];
-    if (uplinkAddress === undefined) throw new ConfigError("router-uplink", `interface ${uplink.name} has no address`, uplink.name);
-    const arp: RouterArp =
-      this.#options.arp === "negative-caching"
-        ? new NegativeCachingArp(
-            dataplane.core,
-            {
-              name: uplink.name,
-              mac: options.interfaces[this.#uplinkIndex]!.mac,
-              addresses: [`${uplinkAddress.address}/${maskLength(uplinkAddress.mask)}`],
-              onLink: this.config.routes
-                .filter((r) => r.target === uplink.name && r.nextHop === undefined)
-                .map((r) => `${r.prefix}/${maskLength(r.mask)}`),
-              // A router's table: room for a scan's worth of proxy-answered addresses (research §8.2's
-              // 4,096 is a host's); the other budgets are the defaults.
-              presentEntries: 65_536,
-              // The post's retry rule: another request only when traffic asks after t1 (001:L38–43).
-              retryMode: "demand",
-              ...this.#options.negativeArp,
-            },
-            seed,
-          )
-        : new Rfc826Arp();
     const cef = this.config.cef === true && this.cefDisabledSeconds === null;
     const boot: Boot = {
       dataplane,
       fib,
       routeCache: undefined,
-      arp,
+      arps: [],
       pool,
       top: dataplane.flowCache === undefined ? undefined : new FlowTopTalkers({ cache: dataplane.flowCache }),
       cef,
       attached,
       routeCacheEntries: 0,
       cefAdjacencies: 0,
-      arpEntries: 0,
       lastFlowCounters: { accounted: 0, added: 0, population: 0 },
       lastAgerExamined: 0,
     };
     if (!cef) boot.routeCache = this.#makeRouteCache(fib);
     // Fixed allocations at boot: the NetFlow cache (IOS preallocates it) and the negative-caching ARP table's budgets.
     if (dataplane.flowCache !== undefined) pool.allocate("IP Input", dataplane.flowCache.options.capacity * ENTRY_BYTES.netflowEntry);
-    if (arp instanceof NegativeCachingArp) pool.allocate("ARP Input", arp.bytes);
     // The next hops of static routes are ARPed at boot.
-    for (const r of this.config.routes) if (/^\d+\.\d+\.\d+\.\d+$/.test(r.target)) this.#learn(boot, parseIPv4(r.target), nowMs);
+    for (const r of this.config.routes) {
+      if (!/^\d+\.\d+\.\d+\.\d+$/.test(r.target)) continue;
+      const ip = parseIPv4(r.target);
+      const ifIndex = this.config.interfaces.findIndex((x) => x.addresses.some((a) => sameSubnet(a.address, a.mask, r.target)));
+      if (ifIndex < 0) continue;
+      const mac = this.#responder(ifIndex)?.reply(ip);
+      if (mac !== undefined) this.#learn(boot, ifIndex, ip, mac, nowMs);
+    }
     return boot;
+  }
+
+  #responder(ifIndex: number): ArpResponder | undefined {
+    if (ifIndex === this.#uplinkIndex) return this.#upstream;
+    return this.#options.responders?.[this.config.interfaces[ifIndex]!.name];
+  }
+
+  /** The ARP table of an interface, made (and its fixed budgets allocated) when first needed. */
+  #arpFor(boot: Boot, ifIndex: number): RouterArp {
+    const known = boot.arps[ifIndex];
+    if (known !== undefined) return known;
+    const f = this.config.interfaces[ifIndex]!;
+    const address = f.addresses[0];
+    let arp: RouterArp;
+    if (this.#options.arp === "negative-caching" && address !== undefined) {
+      const negative = new NegativeCachingArp(
+        boot.dataplane.core,
+        {
+          name: f.name,
+          mac: boot.dataplane.interfaceDescriptions()[ifIndex]!.mac.toString(16).padStart(12, "0").match(/../g)!.join(":"),
+          addresses: [`${address.address}/${maskLength(address.mask)}`],
+          onLink: this.config.routes
+            .filter((r) => r.target === f.name && r.nextHop === undefined)
+            .map((r) => `${r.prefix}/${maskLength(r.mask)}`),
+          // A router's table: room for a scan's worth of proxy-answered addresses (research §8.2's
+          // 4,096 is a host's); the other budgets are the defaults.
+          presentEntries: 65_536,
+          // The post's retry rule: another request only when traffic asks after t1 (001:L38–43).
+          retryMode: "demand",
+          ...this.#options.negativeArp,
+        },
+        this.#options.seed ?? 1,
+      );
+      boot.pool.allocate("ARP Input", negative.bytes);
+      arp = negative;
+    } else arp = new Rfc826Arp();
+    boot.arps[ifIndex] = arp;
+    return arp;
   }
 
   #makeRouteCache(fib: Fib): RouteCache {
@@ -379,6 +411,22 @@ export class SimRouter {
       if (t.nextHop === undefined && t.interface === uplink) return { ...r, target: { interface: uplink, mac: this.#uplinkMac } };
       return r;
     });
+    // Connected subnets of the other interfaces become routes with a fixed rewrite (their
+    // interfaces keep their addresses as /32s): ARP on them is the simulator's too.
+    options.interfaces = options.interfaces.map((f) => {
+      if (f.name === uplink) return f;
+      const addresses = f.addresses ?? [];
+      for (const a of addresses) {
+        const [address, length] = a.split("/") as [string, string];
+        if (Number(length) >= 32) continue;
+        const mask = Number(length) === 0 ? 0 : (0xffffffff << (32 - Number(length))) >>> 0;
+        options.routes!.push({
+          prefix: `${formatIPv4((parseIPv4(address) & mask) >>> 0)}/${length}`,
+          target: { interface: f.name, mac: LAN_REWRITE_MAC },
+        });
+      }
+      return { ...f, addresses: addresses.map((a) => `${a.split("/")[0]}/32`) };
+    });
     const staticArp = [...(options.staticArp ?? [])];
     for (const r of this.config.routes)
       if (/^\d+\.\d+\.\d+\.\d+$/.test(r.target) && !staticArp.some((a) => a.address === r.target))
@@ -387,11 +435,11 @@ export class SimRouter {
     return options;
   }
 
-  /** ARP learned `ip` (a proxy reply): an entry, and the rewrite the switching paths use. */
-  #learn(boot: Boot, ip: number, nowMs: number): void {
-    const learned = boot.arp.reply(ip, this.#upstream.mac, nowMs, () => boot.pool.allocate("ARP Input", ENTRY_BYTES.arpEntry));
+  /** ARP learned `ip` on an interface (a reply): an entry, and the rewrite the switching paths use. */
+  #learn(boot: Boot, ifIndex: number, ip: number, mac: number, nowMs: number): void {
+    const arp = this.#arpFor(boot, ifIndex);
+    const learned = arp.reply(ip, mac, nowMs, () => boot.pool.allocate("ARP Input", ENTRY_BYTES.arpEntry));
     if (!learned) return;
-    if (boot.arp instanceof Rfc826Arp) boot.arpEntries = boot.arp.summary().present;
     this.#tally.arpInputUs += COSTS.arpReplyMicroseconds;
     if (boot.cef) {
       if (boot.pool.allocate("CEF process", ENTRY_BYTES.cefAdjacency)) {
@@ -399,7 +447,7 @@ export class SimRouter {
         this.#tally.cefUs += COSTS.arpReplyMicroseconds;
       } else this.#disableCef(boot, nowMs);
     }
-    if (boot.routeCache !== undefined) boot.routeCache.setNeighbor(ip, this.#uplinkMac, this.#clock(nowMs));
+    if (boot.routeCache !== undefined) boot.routeCache.setNeighbor(ip, macString(mac), this.#clock(nowMs));
   }
 
   #disableCef(boot: Boot, nowMs: number): void {
@@ -413,7 +461,8 @@ export class SimRouter {
     boot.routeCache = this.#makeRouteCache(boot.fib);
     // Fast switching rewrites through the ARP entries the router already has.
     const at = this.#clock(nowMs);
-    if (boot.arp instanceof Rfc826Arp) for (const ip of boot.arp.addresses()) boot.routeCache.setNeighbor(ip, this.#uplinkMac, at);
+    for (const arp of boot.arps)
+      if (arp instanceof Rfc826Arp) for (const [ip, mac] of arp.entries()) boot.routeCache.setNeighbor(ip, macString(mac), at);
   }
 
   /**
@@ -512,26 +561,44 @@ export class SimRouter {
 
   #resolve(boot: Boot, which: number[], s: Scratch, labels: Uint8Array, now: number, counting: boolean): void {
     const t = this.#tally;
-    const ips = new Uint32Array(which.length);
-    for (let j = 0; j < which.length; j++) ips[j] = s.dst[which[j]!]!;
-    const out = new Uint8Array(which.length);
-    boot.arp.resolve(ips, which.length, now, out);
+    const all = new Uint32Array(which.length);
+    for (let j = 0; j < which.length; j++) all[j] = s.dst[which[j]!]!;
+    const adjacencies = boot.fib.lookupBatch(all);
+    // One ARP table per interface: group the packets by the interface their host is on.
+    const groups = new Map<number, number[]>();
     for (let j = 0; j < which.length; j++) {
-      const est = labels[s.index[which[j]!]!] === ESTABLISHED;
-      if (out[j] === RESOLVED) {
-        // Resolved but not yet in the switching path's rewrites (an entry the route cache did not have).
-        this.#switched(est, counting, boot.cef ? "cef" : "process");
-        if (boot.routeCache !== undefined) boot.routeCache.setNeighbor(ips[j]!, this.#uplinkMac, this.#clock(now));
-      } else {
-        if (boot.cef) t.interruptUs += COSTS.parseMicroseconds; // the glean punt
-        if (est && counting) t.estDropped++;
+      const ifIndex = boot.attached.get(adjacencies[j]!);
+      if (ifIndex === undefined) continue;
+      const g = groups.get(ifIndex);
+      if (g === undefined) groups.set(ifIndex, [j]);
+      else g.push(j);
+    }
+    for (const [ifIndex, members] of groups) {
+      const arp = this.#arpFor(boot, ifIndex);
+      const ips = Uint32Array.from(members, (j) => all[j]!);
+      const out = new Uint8Array(members.length);
+      arp.resolve(ips, members.length, now, out);
+      for (let q = 0; q < members.length; q++) {
+        const est = labels[s.index[which[members[q]!]!]!] === ESTABLISHED;
+        if (out[q] === RESOLVED) {
+          // Resolved but not yet in the switching path's rewrites (an entry the route cache did not have).
+          this.#switched(est, counting, boot.cef ? "cef" : "process");
+        } else {
+          if (boot.cef) t.interruptUs += COSTS.parseMicroseconds; // the glean punt
+          if (est && counting) t.estDropped++;
+        }
+      }
+      const requests = arp.takeRequests();
+      t.arpRequests += requests.length;
+      t.arpByInterface[ifIndex] = (t.arpByInterface[ifIndex] ?? 0) + requests.length;
+      t.arpInputUs += requests.length * COSTS.arpRequestMicroseconds;
+      t.arpInputRuns += requests.length;
+      const responder = this.#responder(ifIndex);
+      for (const ip of requests) {
+        const mac = responder?.reply(ip);
+        if (mac !== undefined) this.#learn(boot, ifIndex, ip, mac, now);
       }
     }
-    const requests = boot.arp.takeRequests();
-    t.arpRequests += requests.length;
-    t.arpInputUs += requests.length * COSTS.arpRequestMicroseconds;
-    t.arpInputRuns += requests.length;
-    for (const ip of requests) if (this.#upstream.answers(ip)) this.#learn(boot, ip, now);
   }
 
   #chargeNetflow(boot: Boot): void {
@@ -562,7 +629,7 @@ export class SimRouter {
     const t = this.#tally;
     const boot = this.#boot;
     if (boot !== undefined) {
-      boot.arp.tick(endMs);
+      for (const arp of boot.arps) arp?.tick(endMs);
       const cache = boot.routeCache;
       if (cache !== undefined) {
         cache.advance(this.#clock(endMs));
@@ -613,6 +680,7 @@ export class SimRouter {
     const record: RouterSecond = {
       seconds: endMs / 1000,
       arpRequests: t.arpRequests,
+      arpRequestsByInterface: this.config.interfaces.map((_, i) => t.arpByInterface[i] ?? 0),
       arpBytes: memory.arp,
       routeCacheBytes: memory.routeCache,
       cefBytes: memory.cef,
@@ -659,7 +727,7 @@ export class SimRouter {
   #disposeBoot(boot: Boot): void {
     boot.top?.dispose();
     boot.routeCache?.dispose();
-    boot.arp.dispose();
+    for (const arp of boot.arps) arp?.dispose();
     boot.fib.dispose();
     boot.dataplane.dispose();
   }
@@ -668,7 +736,9 @@ export class SimRouter {
   #memory(): { arp: number; routeCache: number; cef: number; flowCache: number; nat: number } {
     const boot = this.#boot;
     if (boot === undefined) return { arp: 0, routeCache: 0, cef: 0, flowCache: 0, nat: 0 };
-    const arp = boot.arp instanceof NegativeCachingArp ? boot.arp.bytes : boot.arp.summary().present * ENTRY_BYTES.arpEntry;
+    let arp = 0;
+    for (const a of boot.arps)
+      if (a !== undefined) arp += a instanceof NegativeCachingArp ? a.bytes : a.summary().present * ENTRY_BYTES.arpEntry;
     const flowCache = boot.dataplane.flowCache === undefined ? 0 : boot.dataplane.flowCache.options.capacity * ENTRY_BYTES.netflowEntry;
     return {
       arp,
@@ -681,10 +751,12 @@ export class SimRouter {
 
   /** The components the displays read (undefined while reloading). */
   components():
-    | { dataplane: Dataplane; routeCache: RouteCache | undefined; arp: RouterArp; pool: MemoryPool; top: FlowTopTalkers | undefined }
+    | { dataplane: Dataplane; routeCache: RouteCache | undefined; arps: RouterArp[]; pool: MemoryPool; top: FlowTopTalkers | undefined }
     | undefined {
     const b = this.#boot;
-    return b === undefined ? undefined : { dataplane: b.dataplane, routeCache: b.routeCache, arp: b.arp, pool: b.pool, top: b.top };
+    return b === undefined
+      ? undefined
+      : { dataplane: b.dataplane, routeCache: b.routeCache, arps: b.arps.filter((a) => a !== undefined), pool: b.pool, top: b.top };
   }
 
   dispose(): void {

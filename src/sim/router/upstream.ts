@@ -61,6 +61,11 @@ export class ProxyArpUpstream {
     return yes;
   }
 
+  /** The MAC a request for `address` is answered with (proxy ARP: always its own), or undefined. */
+  reply(address: number): number | undefined {
+    return this.answers(address) ? this.mac : undefined;
+  }
+
   /** Writes 1 into `out[i]` when `addresses[i]` would be answered, without counting requests. */
   routedBatch(addresses: Uint32Array, out: Uint32Array): void {
     this.#fib.lookupBatch(addresses, out);

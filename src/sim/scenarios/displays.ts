@@ -99,11 +99,16 @@ export function routerDisplays(router: SimRouter, det: Detection): Display[] {
     out.push({ title: "show version", text: "% the router is reloading\n" });
   } else {
     out.push({ title: "show processes memory", text: head(renderProcessesMemory(parts.pool.snapshot()).split("\n"), 20) });
-    const a = parts.arp.summary();
-    const arpText =
-      parts.arp instanceof NegativeCachingArp
-        ? `${a.present + a.incomplete} IP ARP entries, with ${a.incomplete} of them incomplete\n${a.nexist} negative (NEXIST) entries\n`
-        : `${a.present} IP ARP entries, with 0 of them incomplete\n`;
+    const a = { present: 0, incomplete: 0, nexist: 0 };
+    for (const arp of parts.arps) {
+      const x = arp.summary();
+      a.present += x.present;
+      a.incomplete += x.incomplete;
+      a.nexist += x.nexist;
+    }
+    const arpText = parts.arps.some((x) => x instanceof NegativeCachingArp)
+      ? `${a.present + a.incomplete} IP ARP entries, with ${a.incomplete} of them incomplete\n${a.nexist} negative (NEXIST) entries\n`
+      : `${a.present} IP ARP entries, with 0 of them incomplete\n`;
     out.push({ title: "show ip arp summary", text: arpText });
     const cache = parts.routeCache;
     if (cache !== undefined) {
