@@ -7,6 +7,8 @@ import { type Command, UsageError } from "../command.js";
 import { arpanet1980Scenario } from "./simulate-arpanet-1980.js";
 import { wormScenario } from "./simulate-worm.js";
 import { runCodeRed } from "../../sim/scenarios/codered.js";
+import { runCodeRed2 } from "../../sim/scenarios/codered2.js";
+import { runSlammer } from "../../sim/scenarios/slammer.js";
 
 /** What a `dataplane simulate` scenario provides. */
 export interface SimulationScenario {
@@ -36,6 +38,32 @@ process, established packets lost, MALLOCFAIL and reload times, and how well
     maxSeconds: 86_400,
     terminalVariants: ["vulnerable", "all fixes"],
     run: ({ seconds, seed, progress }) => runCodeRed({ seconds, seed, progress }).result,
+  }),
+  wormScenario({
+    name: "codered2",
+    summary: "Code Red II's locality (3/8 of its probes into its own /16) against a /16 site",
+    description: `Code Red II from a site's IIS servers (172.20.128.0/24) whose /16 also holds its clients
+(172.20.0.0/17, 3,000 live hosts): 3/8 of the probes stay in the /16 and 1/2 in 172/8, so the
+router ARPs on the clients' LAN for addresses that mostly do not exist (the NANOG post's ARP
+flood) as well as out of the uplink. The same router variants as codered; Vlan1's ARP rate
+is its own column.`,
+    defaultSeconds: 300,
+    maxSeconds: 86_400,
+    terminalVariants: ["vulnerable", "all fixes"],
+    run: ({ seconds, seed, progress }) => runCodeRed2({ seconds, seed, progress }).result,
+  }),
+  wormScenario({
+    name: "slammer",
+    summary: "SQL Slammer from a site's SQL servers: bandwidth-bound scanning through its router",
+    description: `Two SQL servers on 100 Mb/s links, infected as Slammer's spread (doubling every 8.5 s)
+reaches them, send 404-byte UDP datagrams to port 1434 from the worm's flawed LCG as fast as
+their links allow (28,280/s each) through a 45 Mb/s uplink: the Code Red document's router,
+the next-hop route with CEF, an inbound ACL for UDP 1434, and all fixes. Per variant the
+uplink's offered load, ARP, memory, CPU, established loss and the NetFlow displays.`,
+    defaultSeconds: 60,
+    maxSeconds: 3_600,
+    terminalVariants: ["vulnerable", "all fixes"],
+    run: ({ seconds, seed, progress }) => runSlammer({ seconds, seed, progress }).result,
   }),
   arpanet1980Scenario,
 ];

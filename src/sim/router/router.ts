@@ -72,6 +72,11 @@ export interface SimRouterOptions {
   /** The upstream router and the interface it is on. */
   upstream: ProxyArpUpstream;
   uplink: string;
+  /**
+   * Output links with a capacity, bits/s by interface name (default: none): what is offered
+   * beyond it in a second is tail-dropped, every packet out of the link alike (Slammer's way).
+   */
+  linkBitsPerSecond?: Record<string, number>;
   /** Who answers ARP on the other interfaces, by name (default: nobody). */
   responders?: Record<string, ArpResponder>;
   seed?: number;
@@ -94,6 +99,8 @@ export interface RouterSecond {
   arpRequests: number;
   /** ARP requests per interface index. */
   arpRequestsByInterface: number[];
+  /** Bits offered to each capped output link over its capacity (0 for uncapped links), by interface index. */
+  linkLoad: number[];
   arpBytes: number;
   routeCacheBytes: number;
   cefBytes: number;
@@ -133,6 +140,8 @@ interface Tally {
   wormForwarded: number;
   arpRequests: number;
   arpByInterface: number[];
+  linkBits: number[];
+  estOut: number[];
   allocFailures: number;
 }
 
@@ -153,12 +162,16 @@ function emptyTally(): Tally {
     wormForwarded: 0,
     arpRequests: 0,
     arpByInterface: [],
+    linkBits: [],
+    estOut: [],
     allocFailures: 0,
   };
 }
 
 interface Scratch {
   dst: Uint32Array;
+  egress: Uint32Array;
+  bits: Float64Array;
   index: Uint32Array;
   verdicts: Uint8Array;
   adj: Uint32Array;
@@ -221,7 +234,15 @@ export class SimRouter {
   #lastConsoleUs = 0;
   #second = 0;
   #clockMs = 0;
-  #scratch: Scratch = { dst: new Uint32Array(0), index: new Uint32Array(0), verdicts: new Uint8Array(0), adj: new Uint32Array(0) };
+  #scratch: Scratch = {
+    dst: new Uint32Array(0),
+    egress: new Uint32Array(0),
+    bits: new Float64Array(0),
+    index: new Uint32Array(0),
+    verdicts: new Uint8Array(0),
+    adj: new Uint32Array(0),
+  };
+  readonly #linkCapacity: number[];
 
   constructor(options: SimRouterOptions) {
     this.#options = options;
@@ -243,6 +264,7 @@ export class SimRouter {
     this.#bootSeconds = options.bootSeconds ?? 180;
     this.#warmupMs = (options.warmupSeconds ?? 0) * 1000;
     this.#aclInterfaces = Uint8Array.from(this.config.interfaces, (f) => (f.accessGroups.some((g) => g.direction === "in") ? 1 : 0));
+    this.#linkCapacity = this.config.interfaces.map((f) => options.linkBitsPerSecond?.[f.name] ?? 0);
     this.cpu = new CpuModel();
     this.console = new ConsoleLog();
     this.#boot = this.#start(0);
@@ -499,6 +521,8 @@ export class SimRouter {
     for (let i = 0; i < n; i++) {
       if (result.verdicts[i] === 0) {
         s.index[m] = i;
+        s.egress[m] = result.egress[i]!;
+        s.bits[m] = c.wireLength[i]! * 8;
         s.dst[m++] = c.dst[i * 4]!;
       } else if (labels[i] === ESTABLISHED && counting) t.estDropped++;
     }
@@ -511,7 +535,7 @@ export class SimRouter {
       for (let k = 0; k < m; k++) {
         const est = labels[s.index[k]!] === ESTABLISHED;
         if (boot.attached.has(s.adj[k]!)) needArp.push(k);
-        else this.#switched(est, counting, "cef");
+        else this.#switched(est, counting, "cef", k);
       }
     } else {
       const cache = boot.routeCache!;
@@ -520,17 +544,17 @@ export class SimRouter {
         const est = labels[s.index[k]!] === ESTABLISHED;
         switch (r.verdicts[k]) {
           case 1:
-            this.#switched(est, counting, "fast");
+            this.#switched(est, counting, "fast", k);
             break;
           case 2:
             // Process switched; the entry it left needs memory.
-            this.#switched(est, counting, "process");
+            this.#switched(est, counting, "process", k);
             if (boot.pool.allocate("IP Input", ENTRY_BYTES.routeCacheEntry)) boot.routeCacheEntries++;
             else cache.clear(this.#clock(now), `${formatIPv4(dst[k]!)}/32`);
             break;
           case 3:
           case 4:
-            this.#switched(est, counting, "process");
+            this.#switched(est, counting, "process", k);
             break;
           case 5:
             t.ipInputUs += COSTS.processSwitchMicroseconds;
@@ -545,8 +569,12 @@ export class SimRouter {
     if (needArp.length > 0) this.#resolve(boot, needArp, s, labels, now, counting);
   }
 
-  #switched(est: boolean, counting: boolean, path: "fast" | "cef" | "process"): void {
+  /** Packet k of the scratch arrays was switched by `path` and leaves by its egress interface. */
+  #switched(est: boolean, counting: boolean, path: "fast" | "cef" | "process", k: number): void {
     const t = this.#tally;
+    const out = this.#scratch.egress[k]!;
+    t.linkBits[out] = (t.linkBits[out] ?? 0) + this.#scratch.bits[k]!;
+    if (est && counting) t.estOut[out] = (t.estOut[out] ?? 0) + 1;
     if (path === "process") {
       t.ipInputUs += COSTS.processSwitchMicroseconds;
       t.ipInputPackets++;
@@ -582,7 +610,7 @@ export class SimRouter {
         const est = labels[s.index[which[members[q]!]!]!] === ESTABLISHED;
         if (out[q] === RESOLVED) {
           // Resolved but not yet in the switching path's rewrites (an entry the route cache did not have).
-          this.#switched(est, counting, boot.cef ? "cef" : "process");
+          this.#switched(est, counting, boot.cef ? "cef" : "process", which[members[q]!]!);
         } else {
           if (boot.cef) t.interruptUs += COSTS.parseMicroseconds; // the glean punt
           if (est && counting) t.estDropped++;
@@ -618,7 +646,14 @@ export class SimRouter {
 
   #room(n: number): Scratch {
     if (this.#scratch.dst.length < n) {
-      this.#scratch = { dst: new Uint32Array(n), index: new Uint32Array(n), verdicts: new Uint8Array(n), adj: new Uint32Array(n) };
+      this.#scratch = {
+        dst: new Uint32Array(n),
+        egress: new Uint32Array(n),
+        bits: new Float64Array(n),
+        index: new Uint32Array(n),
+        verdicts: new Uint8Array(n),
+        adj: new Uint32Array(n),
+      };
     }
     return this.#scratch;
   }
@@ -671,7 +706,12 @@ export class SimRouter {
       if (served["IP Cache Ager"] > 0) this.cpu.charge("IP Cache Ager", served["IP Cache Ager"], 1);
     }
     this.cpu.advance(endMs);
-    const lost = t.estDropped + t.estInterrupt * (1 - packetShare) + t.estProcess * (1 - mediumShare);
+    let lost = t.estDropped + t.estInterrupt * (1 - packetShare) + t.estProcess * (1 - mediumShare);
+    // Capped output links tail-drop what is offered beyond their capacity.
+    const linkLoad = this.#linkCapacity.map((cap, i) => (cap > 0 ? (t.linkBits[i] ?? 0) / cap : 0));
+    linkLoad.forEach((load, i) => {
+      if (load > 1) lost += (t.estOut[i] ?? 0) * (1 - 1 / load) * packetShare * mediumShare;
+    });
     this.establishedPackets += endMs > this.#warmupMs ? t.estPackets : 0;
     this.establishedLost += lost;
     this.arpRequests += t.arpRequests;
@@ -681,6 +721,7 @@ export class SimRouter {
       seconds: endMs / 1000,
       arpRequests: t.arpRequests,
       arpRequestsByInterface: this.config.interfaces.map((_, i) => t.arpByInterface[i] ?? 0),
+      linkLoad,
       arpBytes: memory.arp,
       routeCacheBytes: memory.routeCache,
       cefBytes: memory.cef,

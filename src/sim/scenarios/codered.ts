@@ -37,10 +37,15 @@ export interface RouterVariant {
   arp: "rfc826" | "negative-caching";
 }
 
-/** Which of the note's fixes a variant applies. */
+/** Which of the note's fixes a variant applies (and, for other sites, the inside addresses). */
 export interface CodeRedFixes {
+  /** `ip address` of Vlan1 (clients; default `172.16.0.1 255.255.0.0`) and Vlan2 (servers; default `172.17.0.1 255.255.255.0`). */
+  clients?: string;
+  servers?: string;
   nextHop?: boolean;
   cef?: boolean;
+  /** The ACL's deny entry (default `deny tcp any any eq www`, the Code Red document's). */
+  aclDeny?: string;
   negativeArp?: boolean;
   sampledNetflow?: boolean;
   acl?: boolean;
@@ -56,17 +61,17 @@ export function codeRedConfig(fixes: CodeRedFixes = {}): string {
     ...(fixes.sampledNetflow
       ? ["flow-sampler-map SAMPLE", " mode random one-out-of 100", "ip flow-top-talkers", " top 10", " sort-by packets"]
       : []),
-    ...(fixes.acl ? ["access-list 101 deny tcp any any eq www", "access-list 101 permit ip any any"] : []),
+    ...(fixes.acl ? [`access-list 101 ${fixes.aclDeny ?? "deny tcp any any eq www"}`, "access-list 101 permit ip any any"] : []),
     "interface Vlan1",
     " description clients",
     " mac-address 0000.0c00.0001",
-    " ip address 172.16.0.1 255.255.0.0",
+    ` ip address ${fixes.clients ?? "172.16.0.1 255.255.0.0"}`,
     ...switching,
     ...netflow,
     "interface Vlan2",
     " description IIS servers",
     " mac-address 0000.0c00.0002",
-    " ip address 172.17.0.1 255.255.255.0",
+    ` ip address ${fixes.servers ?? "172.17.0.1 255.255.255.0"}`,
     ...(fixes.acl ? [" ip access-group 101 in"] : []),
     ...switching,
     ...netflow,
@@ -81,11 +86,11 @@ export function codeRedConfig(fixes: CodeRedFixes = {}): string {
 }
 
 /** The scenario's variants: the vulnerable router, each fix alone, and all fixes. */
-export function codeRedVariants(): RouterVariant[] {
+export function codeRedVariants(site: Pick<CodeRedFixes, "clients" | "servers"> = {}): RouterVariant[] {
   const v = (name: string, description: string, fixes: CodeRedFixes): RouterVariant => ({
     name,
     description,
-    config: codeRedConfig(fixes),
+    config: codeRedConfig({ ...site, ...fixes }),
     arp: fixes.negativeArp ? "negative-caching" : "rfc826",
   });
   return [
@@ -230,7 +235,7 @@ export function runCodeRed(options: CodeRedOptions = {}): { result: ScenarioResu
       runRouter(router, workloads, seconds, (s) => options.progress?.(index * seconds + s, total));
       const groundTruth = new Set(scanning.filter((_, i) => starts[i]! < seconds * 1000).map((a) => a >>> 0));
       const det = detection(router, groundTruth, seconds * 1000);
-      runs.push({ variant, router, detection: det, result: variantResult(variant, router, det, seconds * 1000) });
+      runs.push({ variant, router, detection: det, result: variantResult(variant, router, det) });
     });
   } finally {
     upstream.dispose();
@@ -286,7 +291,13 @@ export function runRouter(router: SimRouter, workloads: Workload[], seconds: num
   }
 }
 
-function variantResult(variant: RouterVariant, router: SimRouter, det: Detection, nowMs: number): VariantResult {
+/** A variant's row, series, events and displays. */
+export function variantResult(
+  variant: RouterVariant,
+  router: SimRouter,
+  det: Detection,
+  extra: Record<string, number | string | null> = {},
+): VariantResult {
   const h = router.seconds;
   const t = Float64Array.from(h, (r) => r.seconds);
   const series = (chart: string, name: string, unit: string, f: (r: (typeof h)[number]) => number): TimeSeries => ({
@@ -327,6 +338,7 @@ function variantResult(variant: RouterVariant, router: SimRouter, det: Detection
       reload: router.firstReloadSeconds,
       top: pr(det.top),
       include0050: pr(det.include0050),
+      ...extra,
     },
     series: [
       series("arp", "ARP requests/s", "requests/s", (r) => r.arpRequests),

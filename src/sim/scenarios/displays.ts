@@ -29,13 +29,12 @@ export interface Score {
 export interface Detection {
   top: Score | null;
   include0050: Score | null;
-  /** The display lines, for the report. */
+  /** The commands and their display lines, for the report. */
+  topQuery: string;
+  includeCommand: string;
   topLines: string[];
   includeLines: string[];
 }
-
-/** The top-talkers query the operator runs. */
-export const TOP_QUERY = "100 aggregate source-address sorted-by flows match destination-port 80";
 
 function score(named: Set<number>, truth: Set<number>): Score {
   let hits = 0;
@@ -54,34 +53,51 @@ function ipv4(text: string): number | undefined {
 }
 
 /** Scores the router's NetFlow displays against the infected hosts. */
-export function detection(router: SimRouter, truth: Set<number>, nowMs: number): Detection {
+export function detection(
+  router: SimRouter,
+  truth: Set<number>,
+  nowMs: number,
+  match = "destination-port 80",
+  hexPort = "0050",
+): Detection {
+  const topQuery = `show ip flow top 100 aggregate source-address sorted-by flows match ${match}`;
+  const includeCommand = `show ip cache flow | include ${hexPort}`;
   const parts = router.components();
   const cache = parts?.dataplane.flowCache;
   if (parts === undefined || cache === undefined || parts.top === undefined)
     return {
       top: null,
       include0050: null,
+      topQuery,
+      includeCommand,
       topLines: ["% NetFlow is not running (no flow cache, or the router is reloading)"],
       includeLines: [],
     };
   const names = { interfaceName: (i: number) => parts.dataplane.interfaceNames[i] ?? `if${i}` };
-  const result = parts.top.query(TOP_QUERY);
+  const result = parts.top.query(topQuery.slice("show ip flow top ".length));
   const topNamed = new Set<number>();
   for (const t of result.talkers) {
     const a = typeof t.value === "string" ? ipv4(t.value) : undefined;
     if (a !== undefined && t.flows >= NAMED_FLOWS) topNamed.add(a);
   }
   const topLines = renderTopTalkers(result, names);
-  const include = showCommands.run("show ip cache flow | include 0050", { now: nowMs, flowCache: cache, names }).lines;
+  const include = showCommands.run(includeCommand, { now: nowMs, flowCache: cache, names }).lines;
   const perSource = new Map<number, number>();
   for (const line of include) {
     const w = line.trim().split(/\s+/);
-    if (w.length < 8 || w[6] !== "0050") continue;
+    if (w.length < 8 || w[6] !== hexPort) continue;
     const a = ipv4(w[1]!);
     if (a !== undefined) perSource.set(a, (perSource.get(a) ?? 0) + 1);
   }
   const includeNamed = new Set([...perSource].filter(([, n]) => n >= NAMED_FLOWS).map(([a]) => a));
-  return { top: score(topNamed, truth), include0050: score(includeNamed, truth), topLines, includeLines: include };
+  return {
+    top: score(topNamed, truth),
+    include0050: score(includeNamed, truth),
+    topQuery,
+    includeCommand,
+    topLines,
+    includeLines: include,
+  };
 }
 
 function head(lines: string[], n: number): string {
@@ -122,9 +138,8 @@ export function routerDisplays(router: SimRouter, det: Detection): Display[] {
       out.push({ title: "show adjacency summary", text: `Adjacency Table has ${adjacencies} adjacencies\n` });
     }
   }
-  out.push({ title: `show ip flow top ${TOP_QUERY}`, text: head(det.topLines, 16) });
-  if (det.includeLines.length > 0 || det.include0050 !== null)
-    out.push({ title: "show ip cache flow | include 0050", text: head(det.includeLines, 16) });
+  out.push({ title: det.topQuery, text: head(det.topLines, 16) });
+  if (det.includeLines.length > 0 || det.include0050 !== null) out.push({ title: det.includeCommand, text: head(det.includeLines, 16) });
   const logging = renderLogging(router.console.snapshot());
   out.push({ title: "show logging", text: `${logging}${router.console.recent.slice(-4).join("\n")}\n` });
   return out;
