@@ -122,6 +122,10 @@ const MIB = 1024 * 1024;
 /** The rewrite the forwarding Dataplane writes toward hosts on the inside interfaces (the simulated ARP decides whether they answer). */
 const LAN_REWRITE_MAC = "02:00:5e:00:00:01";
 const CAPACITY_US = 1_000_000;
+/** Free memory below which route-cache misses are switched one by one (each entry allocated first). */
+const LOW_MEMORY_BYTES = 64 * 1024;
+/** Route-cache verdict names → the codes switchBatch writes. */
+const ROUTE_CACHE_CODES: Record<string, number> = { fast: 1, process: 2, "no-memory": 3, uncacheable: 4, unresolved: 5, "no-route": 6 };
 const ESTABLISHED = 0;
 
 interface Tally {
@@ -539,34 +543,60 @@ export class SimRouter {
       }
     } else {
       const cache = boot.routeCache!;
-      const r = cache.switchBatch(dst, this.#clock(now), { verdicts: s.verdicts, adjacencies: s.adj });
-      for (let k = 0; k < m; k++) {
-        const est = labels[s.index[k]!] === ESTABLISHED;
-        switch (r.verdicts[k]) {
-          case 1:
-            this.#switched(est, counting, "fast", k);
-            break;
-          case 2:
-            // Process switched; the entry it left needs memory.
-            this.#switched(est, counting, "process", k);
-            if (boot.pool.allocate("IP Input", ENTRY_BYTES.routeCacheEntry)) boot.routeCacheEntries++;
-            else cache.clear(this.#clock(now), `${formatIPv4(dst[k]!)}/32`);
-            break;
-          case 3:
-          case 4:
-            this.#switched(est, counting, "process", k);
-            break;
-          case 5:
-            t.ipInputUs += COSTS.processSwitchMicroseconds;
-            t.ipInputPackets++;
-            needArp.push(k);
-            break;
-          default:
-            if (est && counting) t.estDropped++;
+      const at = this.#clock(now);
+      if (boot.pool.freeBytes >= LOW_MEMORY_BYTES) {
+        const r = cache.switchBatch(dst, at, { verdicts: s.verdicts, adjacencies: s.adj });
+        for (let k = 0; k < m; k++) {
+          const est = labels[s.index[k]!] === ESTABLISHED;
+          const v = r.verdicts[k]!;
+          // An entry built needs memory; when the pool refuses it, there is no entry.
+          if (v === 2 && !this.#allocateEntry(boot)) cache.clear(at, `${formatIPv4(dst[k]!)}/32`);
+          this.#fastVerdict(v, est, counting, k, needArp);
+        }
+      } else {
+        // Memory is short: a miss leaves an entry only if the pool gives one (per packet, so a
+        // refused allocation builds nothing).
+        cache.lookupBatch(dst, at, s.adj);
+        for (let k = 0; k < m; k++) {
+          const est = labels[s.index[k]!] === ESTABLISHED;
+          if (s.adj[k] !== 0) this.#switched(est, counting, "fast", k);
+          else if (this.#allocateEntry(boot)) {
+            const v = ROUTE_CACHE_CODES[cache.fill(dst[k]!, at)]!;
+            if (v !== 2) this.#freeEntry(boot);
+            this.#fastVerdict(v, est, counting, k, needArp);
+          } else {
+            // Process switched without an entry: through ARP when the host is on a link.
+            boot.fib.lookupBatch(dst.subarray(k, k + 1), s.adj.subarray(k, k + 1));
+            if (boot.attached.has(s.adj[k]!)) this.#fastVerdict(5, est, counting, k, needArp);
+            else this.#switched(est, counting, "process", k);
+          }
         }
       }
     }
     if (needArp.length > 0) this.#resolve(boot, needArp, s, labels, now, counting);
+  }
+
+  /** Applies a route-cache verdict code (1 fast, 2 process and cached, 3/4 process, 5 unresolved, 6 no route) to packet k. */
+  #fastVerdict(v: number, est: boolean, counting: boolean, k: number, needArp: number[]): void {
+    const t = this.#tally;
+    if (v === 1) this.#switched(est, counting, "fast", k);
+    else if (v >= 2 && v <= 4) this.#switched(est, counting, "process", k);
+    else if (v === 5) {
+      t.ipInputUs += COSTS.processSwitchMicroseconds;
+      t.ipInputPackets++;
+      needArp.push(k);
+    } else if (est && counting) t.estDropped++;
+  }
+
+  #allocateEntry(boot: Boot): boolean {
+    if (!boot.pool.allocate("IP Input", ENTRY_BYTES.routeCacheEntry)) return false;
+    boot.routeCacheEntries++;
+    return true;
+  }
+
+  #freeEntry(boot: Boot): void {
+    boot.pool.free("IP Input", ENTRY_BYTES.routeCacheEntry);
+    boot.routeCacheEntries--;
   }
 
   /** Packet k of the scratch arrays was switched by `path` and leaves by its egress interface. */
@@ -818,7 +848,14 @@ function sameSubnet(address: string, mask: string, other: string): boolean {
   return (parseIPv4(address) & m) >>> 0 === (parseIPv4(other) & m) >>> 0;
 }
 
+const macStrings = new Map<number, string>();
+
+/** A 48-bit MAC as `aa:bb:cc:dd:ee:ff` (memoised: the proxy-ARP MAC is asked for once per learned address). */
 function macString(mac: number): string {
-  const hex = mac.toString(16).padStart(12, "0");
-  return hex.match(/../g)!.join(":");
+  let text = macStrings.get(mac);
+  if (text === undefined) {
+    text = mac.toString(16).padStart(12, "0").match(/../g)!.join(":");
+    if (macStrings.size < 65_536) macStrings.set(mac, text);
+  }
+  return text;
 }
