@@ -27,7 +27,7 @@ test("the variants' configurations parse, and each applies its fix", () => {
   assert.equal(parseIosConfig(codeRedConfig({})).cef, false);
   assert.ok(parseIosConfig(codeRedConfig({ acl: true })).interfaces[1]!.accessGroups.some((g) => g.list === "101"));
   assert.equal(parseIosConfig(codeRedConfig({ sampledNetflow: true })).interfaces[1]!.flowSampler, "SAMPLE");
-  assert.equal(runs.length, 7);
+  assert.equal(runs.length, 8);
 });
 
 test("infection times follow the logistic: the share infected by t matches the closed form", () => {
@@ -58,6 +58,13 @@ test("the vulnerable router's ARP request rate grows with the scan rate", () => 
     my = mean((s) => s.arpRequests);
   const cov = mean((s) => (s.wormPackets - mx) * (s.arpRequests - my));
   assert.ok(cov > 0, `covariance of scans and ARP requests per second ${cov}`);
+});
+
+test("the vulnerable router fails later with twice the memory", () => {
+  const small = runCodeRed({ ...BASE, memoryBytes: 68.5 * MIB, variants: ["vulnerable", "vulnerable 256 MB"] }).runs;
+  assert.notEqual(small[0]!.router.firstMallocFailSeconds, null, "the 68.5 MB router fails");
+  assert.equal(small[1]!.router.firstMallocFailSeconds, null, "the 256 MB router does not (yet)");
+  assert.ok(small[1]!.router.seconds.at(-1)!.freeBytes > small[0]!.router.seconds.at(-1)!.freeBytes);
 });
 
 test("the vulnerable router's memory fails: MALLOCFAIL on the console, allocations refused", () => {

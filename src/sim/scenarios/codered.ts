@@ -35,6 +35,8 @@ export interface RouterVariant {
   description: string;
   config: string;
   arp: "rfc826" | "negative-caching";
+  /** Processor memory when not the scenario's (bytes). */
+  memoryBytes?: number;
 }
 
 /** Which of the note's fixes a variant applies (and, for other sites, the inside addresses). */
@@ -202,7 +204,14 @@ export function runCodeRed(options: CodeRedOptions = {}): { result: ScenarioResu
       starts.push(infected[i]!);
     }
   }
-  const all = codeRedVariants();
+  // The vulnerable router again with 256 MB (the BGP paper's routers had 256 or 512 MB, 004:L24).
+  const all = [...codeRedVariants()];
+  all.splice(1, 0, {
+    ...all[0]!,
+    name: "vulnerable 256 MB",
+    description: "the vulnerable router with 256 MB of memory",
+    memoryBytes: 256 * 1024 * 1024,
+  });
   const chosen = options.variants === undefined ? all : all.filter((v) => options.variants!.includes(v.name));
   const runs: VariantRun[] = [];
   const total = seconds * chosen.length;
@@ -229,7 +238,11 @@ export function runCodeRed(options: CodeRedOptions = {}): { result: ScenarioResu
         uplink: "Vlan3",
         seed,
         warmupSeconds: 5,
-        ...(options.memoryBytes === undefined ? {} : { memoryBytes: options.memoryBytes }),
+        ...(variant.memoryBytes !== undefined
+          ? { memoryBytes: variant.memoryBytes }
+          : options.memoryBytes === undefined
+            ? {}
+            : { memoryBytes: options.memoryBytes }),
         ...(options.systemBytes === undefined ? {} : { systemBytes: options.systemBytes }),
       } satisfies SimRouterOptions);
       runRouter(router, workloads, seconds, (s) => options.progress?.(index * seconds + s, total));
