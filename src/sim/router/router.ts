@@ -86,6 +86,8 @@ export interface SimRouterOptions {
   bootSeconds?: number;
   /** Seconds from the start during which losses are not counted (the router learning its neighbours; default 0). */
   warmupSeconds?: number;
+  /** Called just before a reload, while the failing router's tables still exist (for its displays). */
+  beforeReload?: (router: SimRouter, seconds: number) => void;
 }
 
 /** Who answers ARP requests on an interface: the MAC (48-bit number) for an address, or undefined. */
@@ -782,6 +784,7 @@ export class SimRouter {
 
   #reload(nowMs: number): void {
     const boot = this.#boot!;
+    this.#options.beforeReload?.(this, nowMs / 1000);
     this.reloads++;
     const why = this.#failingSeconds >= this.#reloadAfter ? "low memory" : "interrupt level at 100 %";
     if (this.firstReloadSeconds === null) this.firstReloadSeconds = nowMs / 1000;

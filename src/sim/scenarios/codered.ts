@@ -231,6 +231,8 @@ export function runCodeRed(options: CodeRedOptions = {}): { result: ScenarioResu
       ];
       if (scanning.length > 0)
         workloads.push(new CodeRedI({ hosts: scanning, startMs: starts, interface: 1, frames: true, seed, sharedTargetList: false }));
+      const truth = (untilMs: number) => new Set(scanning.filter((_, i) => starts[i]! < untilMs).map((a) => a >>> 0));
+      const beforeReload = reloadDisplays();
       const router = new SimRouter({
         config: variant.config,
         arp: variant.arp,
@@ -238,6 +240,7 @@ export function runCodeRed(options: CodeRedOptions = {}): { result: ScenarioResu
         uplink: "Vlan3",
         seed,
         warmupSeconds: 5,
+        beforeReload: beforeReload.capture((r, s) => detection(r, truth(s * 1000), s * 1000)),
         ...(variant.memoryBytes !== undefined
           ? { memoryBytes: variant.memoryBytes }
           : options.memoryBytes === undefined
@@ -246,9 +249,10 @@ export function runCodeRed(options: CodeRedOptions = {}): { result: ScenarioResu
         ...(options.systemBytes === undefined ? {} : { systemBytes: options.systemBytes }),
       } satisfies SimRouterOptions);
       runRouter(router, workloads, seconds, (s) => options.progress?.(index * seconds + s, total));
-      const groundTruth = new Set(scanning.filter((_, i) => starts[i]! < seconds * 1000).map((a) => a >>> 0));
-      const det = detection(router, groundTruth, seconds * 1000);
-      runs.push({ variant, router, detection: det, result: variantResult(variant, router, det) });
+      const det = detection(router, truth(seconds * 1000), seconds * 1000);
+      const result = variantResult(variant, router, det);
+      result.displays = [...beforeReload.displays, ...(result.displays ?? [])];
+      runs.push({ variant, router, detection: det, result });
     });
   } finally {
     upstream.dispose();
@@ -278,6 +282,25 @@ export function runCodeRed(options: CodeRedOptions = {}): { result: ScenarioResu
     ],
   };
   return { result, runs };
+}
+
+/**
+ * Captures a router's displays the first time it is about to reload (the decisive moment: its
+ * tables full, its console flooded); each title says when.
+ */
+export function reloadDisplays(): {
+  displays: Display[];
+  capture: (detect: (router: SimRouter, seconds: number) => Detection) => (router: SimRouter, seconds: number) => void;
+} {
+  const displays: Display[] = [];
+  return {
+    displays,
+    capture: (detect) => (router, seconds) => {
+      if (displays.length > 0) return;
+      for (const d of routerDisplays(router, detect(router, seconds)))
+        displays.push({ title: `${d.title}   (at ${seconds.toFixed(0)} s, before the reload)`, text: d.text });
+    },
+  };
 }
 
 /** Drives a router with workloads in 1-second steps. */

@@ -22,6 +22,7 @@ import {
   CODE_RED_SPREAD,
   codeRedVariants,
   infectionTimes,
+  reloadDisplays,
   runRouter,
   variantResult,
   type CodeRedOptions,
@@ -105,7 +106,9 @@ export function runCodeRed2(options: CodeRed2Options = {}): { result: ScenarioRe
     chosen.forEach((variant, index) => {
       const workloads: Workload[] = [background()];
       if (scanning.length > 0) workloads.push(new CodeRedII({ hosts: scanning, startMs: starts, interface: 1, frames: true, seed }));
+      const beforeReload = reloadDisplays();
       const router = new SimRouter({
+        beforeReload: beforeReload.capture((r, sec) => detection(r, new Set(scanning.map((a) => a >>> 0)), sec * 1000)),
         config: variant.config,
         arp: variant.arp,
         upstream,
@@ -120,7 +123,9 @@ export function runCodeRed2(options: CodeRed2Options = {}): { result: ScenarioRe
       packets += router.seconds.reduce((a, r) => a + r.establishedPackets + r.wormPackets, 0);
       const det = detection(router, new Set(scanning.map((a) => a >>> 0)), seconds * 1000);
       const inside = router.seconds.reduce((a, r) => a + (r.arpRequestsByInterface[0] ?? 0), 0) / Math.max(1, router.seconds.length);
-      runs.push({ variant, router, detection: det, result: variantResult(variant, router, det, { insideArp: inside }) });
+      const result = variantResult(variant, router, det, { insideArp: inside });
+      result.displays = [...beforeReload.displays, ...(result.displays ?? [])];
+      runs.push({ variant, router, detection: det, result });
     });
   } finally {
     upstream.dispose();

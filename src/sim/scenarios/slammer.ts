@@ -23,6 +23,7 @@ import {
   CODE_RED_METRICS,
   codeRedConfig,
   infectionTimes,
+  reloadDisplays,
   runRouter,
   variantResult,
   type RouterVariant,
@@ -116,7 +117,11 @@ export function runSlammer(options: SlammerScenarioOptions = {}): { result: Scen
       ];
       if (hosts.length > 0)
         workloads.push(new Slammer({ hosts, startMs: starts, interface: 1, frames: true, seed, bandwidthBitsPerSecond: serverBits }));
+      const beforeReload = reloadDisplays();
       const router = new SimRouter({
+        beforeReload: beforeReload.capture((r, sec) =>
+          detection(r, new Set(hosts.map((a) => a >>> 0)), sec * 1000, "destination-port 1434", "059A"),
+        ),
         config: variant.config,
         arp: variant.arp,
         upstream,
@@ -131,7 +136,9 @@ export function runSlammer(options: SlammerScenarioOptions = {}): { result: Scen
       packets += router.seconds.reduce((a, r) => a + r.establishedPackets + r.wormPackets, 0);
       const det = detection(router, new Set(hosts.map((a) => a >>> 0)), seconds * 1000, "destination-port 1434", "059A");
       const uplink = Math.max(0, ...router.seconds.map((r) => r.linkLoad[2] ?? 0)) * 100;
-      runs.push({ variant, router, detection: det, result: variantResult(variant, router, det, { uplinkLoad: uplink }) });
+      const result = variantResult(variant, router, det, { uplinkLoad: uplink });
+      result.displays = [...beforeReload.displays, ...(result.displays ?? [])];
+      runs.push({ variant, router, detection: det, result });
     });
   } finally {
     upstream.dispose();
