@@ -128,3 +128,29 @@ test("with no infected server nothing is named and there is no ARP storm (negati
   const late = quiet.router.seconds.slice(-5).reduce((a, s) => a + s.arpRequests, 0) / 5;
   assert.ok(late < 0.1 * num("vulnerable", "arpPerSecond"), `${late} requests/s`);
 });
+
+test("CEF that cannot allocate an adjacency disables itself and the router falls back to fast switching (000:L271)", () => {
+  const cef = runCodeRed({ ...BASE, ...SMALL, variants: ["CEF"] }).runs[0]!.router;
+  const disabled = cef.events.find((e) => e.label === "CEF disabled");
+  assert.ok(disabled !== undefined, JSON.stringify(cef.events));
+  assert.equal(cef.switching, "fast");
+  // (Its %FIB message went to a console flooded with MALLOCFAILs: an overrun, as such messages were.)
+  assert.ok(cef.console.overruns > 0);
+  // Before: no route cache; after: one, growing.
+  const before = cef.seconds.filter((s) => s.seconds <= disabled.seconds);
+  const after = cef.seconds.filter((s) => s.seconds > disabled.seconds + 1);
+  assert.ok(before.every((s) => s.routeCacheBytes === 0));
+  assert.ok(after.some((s) => s.routeCacheBytes > 0));
+  assert.equal(after.at(-1)!.cefBytes, 0, "the adjacencies went with CEF");
+});
+
+test("a router whose allocations fail for 60 s reloads, is down for the boot time, and loses everything meanwhile", () => {
+  const r = runCodeRed({ ...BASE, ...SMALL, seconds: 100, variants: ["vulnerable"] }).runs[0]!.router;
+  assert.notEqual(r.firstMallocFailSeconds, null);
+  assert.notEqual(r.firstReloadSeconds, null, JSON.stringify(r.events));
+  assert.ok(r.firstReloadSeconds! >= r.firstMallocFailSeconds! + 60, JSON.stringify(r.events));
+  assert.equal(r.up, false, "still booting 180 s later");
+  const down = r.seconds.filter((s) => s.seconds > r.firstReloadSeconds! + 1);
+  assert.ok(down.length > 0);
+  for (const s of down) assert.equal(s.establishedLost, s.establishedPackets);
+});
