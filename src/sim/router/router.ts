@@ -294,7 +294,7 @@ export class SimRouter {
 
   /** The switching mode now: `cef` or `fast`. */
   get switching(): "cef" | "fast" {
-    return this.#boot?.cef === false || this.cefDisabledSeconds !== null || this.config.cef !== true ? "fast" : "cef";
+    return this.#boot?.cef === true ? "cef" : "fast";
   }
 
   #start(nowMs: number): Boot {
@@ -347,7 +347,8 @@ export class SimRouter {
         fib.insert(prefix, adj);
       }
     }
-    const cef = this.config.cef === true && this.cefDisabledSeconds === null;
+    // A reload reads the configuration again: `ip cef` is back on (the seed's "manual" re-enable).
+    const cef = this.config.cef === true;
     const boot: Boot = {
       dataplane,
       fib,
@@ -481,8 +482,8 @@ export class SimRouter {
   #disableCef(boot: Boot, nowMs: number): void {
     if (!boot.cef) return;
     boot.cef = false;
-    this.cefDisabledSeconds = nowMs / 1000;
-    this.events.push({ seconds: this.cefDisabledSeconds, label: "CEF disabled" });
+    this.cefDisabledSeconds ??= nowMs / 1000;
+    this.events.push({ seconds: nowMs / 1000, label: "CEF disabled" });
     this.console.log(nowMs, "%FIB-3-NOMEM: Malloc Failure, disabling CEF");
     boot.pool.free("CEF process", boot.cefAdjacencies * ENTRY_BYTES.cefAdjacency);
     boot.cefAdjacencies = 0;
