@@ -24,6 +24,7 @@ export interface SimulationScenario {
 
 /** Every scenario, in the order `--help` lists them. */
 export const SCENARIOS: SimulationScenario[] = [
+  arpanet1980Scenario,
   wormScenario({
     name: "codered",
     summary: "Code Red against the Code Red document's router, each of its fixes, and all of them",
@@ -65,7 +66,6 @@ uplink's offered load, ARP, memory, CPU, established loss and the NetFlow displa
     terminalVariants: ["vulnerable", "all fixes"],
     run: ({ seconds, seed, progress }) => runSlammer({ seconds, seed, progress }).result,
   }),
-  arpanet1980Scenario,
 ];
 
 function scenarioList(): string {
