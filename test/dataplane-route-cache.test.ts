@@ -13,6 +13,12 @@ import { parseIosConfig, renderRunningConfig, ConfigLineError } from "../src/dat
 import { dataplaneOptionsFromConfig } from "../src/dataplane/config/options.js";
 import { PacketBatch } from "../src/packet/batch.js";
 import { ipv4Frame, arpFrame, arpFields } from "./helpers/router-frames.js";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writePcap } from "../src/packet/writer.js";
+import { showCommands } from "../src/show/commands.js";
 
 const TWO = `
 interface GigabitEthernet0/0
@@ -87,6 +93,11 @@ test("ip cache-invalidate-delay MIN MAX QUIET THRESHOLD and ip cache-ager-interv
     threshold: 3,
   });
   dp.dispose();
+  // A budget given beside the configuration keeps the configured timers.
+  const budgeted = Dataplane.fromConfig(text, { routeCache: { maxBytes: 8 * 1024 * 1024 } });
+  assert.equal(budgeted.routeCache!.timers.agerNormalDivisor, 25);
+  assert.equal(budgeted.core.memory().components.find((c) => c.kind === "route-cache")!.reservedBytes, 8 * 1024 * 1024);
+  budgeted.dispose();
   for (const bad of [
     "ip cache-invalidate-delay 5 4 2 0",
     "ip cache-invalidate-delay 1 4 0 0",
@@ -448,4 +459,103 @@ test("Code Red through a static route to a broadcast interface: one /32 entry pe
     ),
     { numRuns: 15 },
   );
+});
+
+// ---------------------------------------------------------------------------------------------
+// The CLI
+
+test("dataplane route prints show interfaces stats and show ip cache; dataplane show runs show ip cache on the router's cache", () => {
+  const directory = mkdtempSync(join(tmpdir(), "dataplane-route-cache-"));
+  try {
+    // 10.1.1.1 every third packet, the others spread over 12 class A networks.
+    const dsts = Array.from({ length: 90 }, (_, i) => (i % 3 === 0 ? "10.1.1.1" : `${20 + (i % 12)}.0.${i}.1`));
+    const records = dsts.map((dst, i) => ({
+      time: 1.7e12 + i * 10,
+      bytes: ipv4Frame({ srcMac: "0a:00:00:00:00:09", dstMac: "00:00:0c:00:00:01", src: "192.0.2.7", dst, protocol: 6, ttl: 64 }),
+    }));
+    const capture = join(directory, "scan.pcap");
+    writeFileSync(capture, writePcap(records, { linkType: 1 }));
+    const config = join(directory, "router.cfg");
+    writeFileSync(config, `no ip cef\n${TWO}ip route 0.0.0.0 0.0.0.0 198.51.100.2\narp 198.51.100.2 0a00.0000.0202 arpa\n`);
+    const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { encoding: "utf8" });
+    const majors = new Set(dsts.map((d) => d.split(".")[0])).size;
+    const route = cli("route", capture, "--config", config, "--ip-cache");
+    assert.equal(route.status, 0, route.stderr);
+    const stats = route.stdout.slice(route.stdout.indexOf("GigabitEthernet0/0\n"));
+    assert.match(stats, /^GigabitEthernet0\/0\n {10}Switching path {4}Pkts In {3}Chars In {3}Pkts Out {2}Chars Out\n/);
+    const row = (label: string) => new RegExp(`^ *${label} +(\\d+) +(\\d+) +(\\d+) +(\\d+)$`, "m").exec(stats)!.slice(1).map(Number);
+    assert.deepEqual(row("Processor").slice(0, 1), [majors], "one process-switched packet per major network");
+    assert.deepEqual(row("Route cache").slice(0, 1), [dsts.length - majors]);
+    assert.match(route.stdout, new RegExp(`Switching: 0 CEF switched, ${dsts.length - majors} fast switched, ${majors} process switched`));
+    assert.match(route.stdout, new RegExp(`^IP routing cache ${majors} entries, ${majors * 64} bytes$`, "m"));
+    assert.match(route.stdout, /^10\.0\.0\.0\/8 +\d\d:\d\d:\d\d {4}GigabitEthernet0\/1 198\.51\.100\.2$/m);
+    const json = cli("route", capture, "--config", config, "--json");
+    assert.equal(json.status, 0, json.stderr);
+    const parsed = JSON.parse(json.stdout) as { counters: { switching: unknown }; routeCache: { statistics: { entries: number } } };
+    assert.deepEqual(parsed.counters.switching, { cef: 0, fast: dsts.length - majors, process: majors });
+    assert.equal(parsed.routeCache.statistics.entries, majors);
+    const show = cli(
+      "show",
+      capture,
+      "show ip cache 10.0.0.0 255.0.0.0",
+      "sh ip cache verb | include ^ +14 ",
+      "show interfaces stats",
+      "--config",
+      config,
+    );
+    assert.equal(show.status, 0, show.stderr);
+    const blocks = show.stdout.split("Router#").slice(1);
+    assert.match(blocks[0]!, new RegExp(`IP routing cache ${majors} entries`));
+    assert.equal(blocks[0]!.match(/^\d+\.\d+\.\d+\.\d+\/\d+ /gm)!.length, 1, "only the entries inside 10/8");
+    assert.equal(blocks[1]!.trim().split("\n").length - 1, majors, "a 14-byte MAC header line per entry");
+    assert.match(blocks[2]!, /Route cache/);
+    const none = cli("show", capture, "show ip cache");
+    assert.equal(none.status, 2);
+    assert.match(none.stdout, /% The route cache is not enabled/);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+test("show registry: show ip cache [verbose] [PREFIX MASK] beside show ip cache flow and show ip cache verbose flow", () => {
+  const words = (line: string) => showCommands.resolve(line).definition.words.join(" ");
+  assert.equal(words("show ip cache"), "show ip cache");
+  assert.equal(words("sh ip cache v"), "show ip cache");
+  assert.equal(words("show ip cache 10.0.0.0 255.0.0.0"), "show ip cache");
+  assert.equal(words("show ip cache flow"), "show ip cache flow");
+  assert.equal(words("sh ip cache verbose flow"), "show ip cache verbose flow");
+  const r = rig(`${FAST}arp 198.51.100.2 0a00.0000.0202 arpa\nip route 20.0.0.0 255.0.0.0 198.51.100.2\n`);
+  try {
+    r.send(["10.1.1.1", "20.1.1.1"], 1000);
+    const context = { now: 61_000, components: { routeCache: r.dp.routeCache, interfaceCounters: r.dp.interfaceCounters() } };
+    const plain = showCommands.run("show ip cache 10.0.0.0 255.0.0.0", context);
+    assert.deepEqual(
+      plain.lines.filter((l) => /^\d/.test(l)),
+      ["10.0.0.0/8             00:01:00    GigabitEthernet0/1 198.51.100.2"],
+    );
+    const verbose = showCommands.run("sh ip cache verb", context);
+    assert.ok(verbose.lines.includes(`${" ".repeat(19)}14  0A000000020200000C0000020800`), verbose.lines.join("\n"));
+    assert.equal((verbose.json as { entries: unknown[] }).entries.length, 2);
+    const stats = showCommands.run("show interfaces stats | include Route cache", context);
+    assert.equal(stats.lines.length, 2, "one Route cache row per interface");
+    assert.throws(() => showCommands.run("show ip cache 10.0.0.0", context), /show ip cache arguments/);
+    assert.throws(() => showCommands.run("show ip cache", { now: 0 }), /route cache is not enabled/);
+    assert.throws(() => showCommands.run("show interfaces stats now", context), /expected show interfaces stats/);
+  } finally {
+    r.dispose();
+  }
+});
+
+test("a miss forwarded out of an interface with no ip route-cache leaves no entry (IOS fast-switches by the outgoing interface)", () => {
+  const r = rig(
+    `${TWO}arp 198.51.100.2 0a00.0000.0202 arpa\nip route 10.0.0.0 255.0.0.0 198.51.100.2\ninterface GigabitEthernet0/0\n no ip route-cache cef\ninterface GigabitEthernet0/1\n no ip route-cache\n`,
+  );
+  try {
+    const out = r.send(["10.1.1.1", "10.1.1.1", "10.2.2.2"], 1000);
+    assert.ok(out.verdicts.every((v) => v.verdict === "forwarded"));
+    const s = r.dp.routeCache!.statistics();
+    assert.deepEqual([s.entries, s.adds, s.uncacheable, s.processSwitched, s.fastSwitched], [0, 0, 3, 3, 0]);
+  } finally {
+    r.dispose();
+  }
 });

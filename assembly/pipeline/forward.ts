@@ -217,10 +217,10 @@ function forwardOne(p: Pipeline, b: PacketBatch, i: u32, time: f64): void {
     }
     // [IP accounting slot: p.accounting]
     if (dst >= 0xe0000000) return finish(p, i, iface, VERDICT_PUNTED, REASON_RECEIVE);
-    adj = switch4(p, fib, iface, flags, dst, load<u32>(b.wireLength + (n << 2)), time);
+    adj = switch4(p, iface, flags, dst, lookup4(fib.trie4, dst), load<u32>(b.wireLength + (n << 2)), time);
   } else {
     if (load<u8>(ip + 24) == 0xff) return finish(p, i, iface, VERDICT_PUNTED, REASON_RECEIVE);
-    adj = switch6(p, fib, iface, b.dst + (n << 4), load<u32>(b.wireLength + (n << 2)));
+    adj = switch6(p, iface, lookup6(fib.trie6, b.dst + (n << 4)), load<u32>(b.wireLength + (n << 2)));
   }
   const kind = adj == 0 ? <u8>0 : load<u8>(fib.adjKinds + <usize>adj);
   if (kind == ADJ_PUNT) return finish(p, i, iface, VERDICT_PUNTED, REASON_RECEIVE);

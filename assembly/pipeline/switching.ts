@@ -3,8 +3,9 @@
 // * CEF (`ip route-cache cef`, the default): the FIB lookup;
 // * fast switching (`no ip route-cache cef`, `ip route-cache`): the route cache first. A hit
 //   is fast switched with the entry's rewrite (no FIB lookup, no ARP); a miss is process
-//   switched — the FIB lookup and ARP of the CEF path — and, when the packet is forwarded, the
-//   entry is built from what the slow path found (route-cache/switching.ts: pipelineFill);
+//   switched — the FIB lookup and ARP of the CEF path — and, when the packet is forwarded out
+//   of an interface that has `ip route-cache` on (as IOS requires of the outgoing interface),
+//   the entry is built from what the slow path found (route-cache/switching.ts: pipelineFill);
 // * process switching (`no ip route-cache`): the FIB lookup, every packet counted as process
 //   switched.
 //
@@ -14,8 +15,6 @@
 // expired, was evicted, cleared, replaced, or its MAC moved), every entry whose rewrite came
 // from ARP is checked against the table and invalidated when its MAC is no longer there.
 
-import { Fib } from "../fib/state";
-import { lookup4, lookup6 } from "../fib/lookup";
 import { ArpTableState, ArpIface, KIND_PRESENT, KIND_SHIFT, SLOT_MASK, P_MAC, C_PRESENT_EXPIRED, C_PRESENT_EVICTED, C_MAC_MOVED, C_CLEARED, C_STATIC_ADDED, C_STATIC_REMOVED } from "../arp/state";
 import { indexGet } from "../arp/index-table";
 import { presentRecord } from "../arp/pools";
@@ -26,7 +25,7 @@ import {
   pipelineLookup, pipelineMissed, pipelineFill, entryAdjacency, entryDstMac, MISS_NO_ROUTE, MISS_UNRESOLVED, MISS_UNCACHEABLE,
 } from "../route-cache/switching";
 import {
-  Pipeline, IF_BYTES, IF_MAC, IF_FAST_SWITCHING, IF_PROCESS_SWITCHING, ADJ_BYTES, ADJ_IFACE, ADJ_NEXT_HOP, ADJ_MAC, ADJ_FIXED_MAC,
+  Pipeline, IF_BYTES, IF_MAC, IF_FLAGS, IF_FAST_SWITCHING, IF_PROCESS_SWITCHING, ADJ_BYTES, ADJ_IFACE, ADJ_NEXT_HOP, ADJ_MAC, ADJ_FIXED_MAC,
   PATH_CEF, PATH_FAST, PATH_PROCESS, C_SWITCHED, IC_SWITCHING, VERDICT_FORWARDED, VERDICT_QUEUED, REASON_NO_ROUTE,
   REASON_ARP_NEXIST, REASON_ARP_RATE_LIMITED, REASON_ARP_QUEUE_FULL, REASON_ARP_INCOMPLETE_FULL, REASON_ARP_BAD_TARGET,
 } from "./state";
@@ -40,8 +39,12 @@ import { counterAdd, ifCounterAdd } from "./output";
   ifCounterAdd(p, iface, IC_SWITCHING + (path << 2) + 1, <u64>wire);
 }
 
-/** Switches an IPv4 packet to `dst` that came in on `iface` (IF_ `flags`): its FIB adjacency (0: no route). */
-export function switch4(p: Pipeline, fib: Fib, iface: u32, flags: u32, dst: u32, wire: u32, time: f64): u32 {
+/**
+ * Switches an IPv4 packet to `dst` that came in on `iface` (IF_ `flags`), given `fibAdj`, the
+ * FIB's answer for `dst` (the CEF lookup, however the caller made it): the adjacency it leaves
+ * by (0: no route) — a route-cache hit's own on a fast-switched interface.
+ */
+export function switch4(p: Pipeline, iface: u32, flags: u32, dst: u32, fibAdj: u32, wire: u32, time: f64): u32 {
   p.swEntry = 0;
   if ((flags & IF_FAST_SWITCHING) != 0 && p.routeCache != 0) {
     const cache = changetype<RouteCache>(p.routeCache);
@@ -53,23 +56,23 @@ export function switch4(p: Pipeline, fib: Fib, iface: u32, flags: u32, dst: u32,
       countPath(p, iface, PATH_FAST, wire);
       return entryAdjacency(cache, e);
     }
-    const adj = lookup4(fib.trie4, dst);
+    // A miss: the slow path's FIB lookup.
     p.swPending = 1;
     p.swDst = dst;
-    p.swAdj = adj;
+    p.swAdj = fibAdj;
     p.swTime = time;
     countPath(p, iface, PATH_PROCESS, wire);
-    return adj;
+    return fibAdj;
   }
   countPath(p, iface, (flags & (IF_PROCESS_SWITCHING | IF_FAST_SWITCHING)) != 0 ? PATH_PROCESS : PATH_CEF, wire);
-  return lookup4(fib.trie4, dst);
+  return fibAdj;
 }
 
-/** Switches an IPv6 packet (CEF). */
-export function switch6(p: Pipeline, fib: Fib, iface: u32, dst: usize, wire: u32): u32 {
+/** Switches an IPv6 packet (CEF), given the FIB's answer `fibAdj`. */
+export function switch6(p: Pipeline, iface: u32, fibAdj: u32, wire: u32): u32 {
   p.swEntry = 0;
   countPath(p, iface, PATH_CEF, wire);
-  return lookup6(fib.trie6, dst);
+  return fibAdj;
 }
 
 /** The next hop's MAC of a fast-switched packet, as a fixed rewrite (ADJ_FIXED_MAC set). */
@@ -98,6 +101,11 @@ export function settleMiss(p: Pipeline, i: u32, verdict: u8, reason: u8): void {
     const egress = load<u32>(a + ADJ_IFACE);
     const nextHop = load<u32>(a + ADJ_NEXT_HOP);
     const fixed = (load<u64>(a + ADJ_MAC) & ADJ_FIXED_MAC) != 0;
+    // IOS builds entries for packets out of interfaces with `ip route-cache` on only.
+    if ((load<u32>(p.interfaces + <usize>egress * IF_BYTES + IF_FLAGS) & IF_PROCESS_SWITCHING) != 0) {
+      pipelineMissed(cache, MISS_UNCACHEABLE);
+      return;
+    }
     // Resolved with ARP for the destination itself: one entry per host (its own MAC).
     const host = nextHop == 0 && !fixed;
     pipelineFill(

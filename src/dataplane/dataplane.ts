@@ -290,6 +290,7 @@ export class Dataplane {
       this.#wasm.pipelineFree(this.#handle);
       this.core.detach(this.#attachment);
       this.flowCache?.dispose();
+      this.selector?.dispose();
       this.arp.dispose();
       this.fib.dispose();
       throw error;
@@ -297,15 +298,22 @@ export class Dataplane {
   }
 
   /**
-   * A Dataplane configured by IOS commands (see {@link parseIosConfig} for the commands).
+   * A Dataplane configured by IOS commands (see {@link parseIosConfig} for the commands);
+   * `options.routeCache` (its budget, say) adds to the route cache's configured timers.
    * @throws ConfigError naming the line number and text of an unknown or malformed line.
    */
   static fromConfig(
     text: string,
-    options: Pick<DataplaneOptions, "core" | "seed" | "maxBatch" | "outputBytes" | "icmpRate" | "icmpBurst" | "tickIntervalMs"> = {},
+    options: Pick<
+      DataplaneOptions,
+      "core" | "seed" | "maxBatch" | "outputBytes" | "icmpRate" | "icmpBurst" | "tickIntervalMs" | "routeCache"
+    > = {},
   ): Dataplane {
     const config = parseIosConfig(text);
-    return new Dataplane({ ...dataplaneOptionsFromConfig(config), ...options }, config);
+    const configured = dataplaneOptionsFromConfig(config);
+    // `routeCache` adds to what the configuration says (ip cache-ager-interval, ...): its budget, say.
+    const routeCache = options.routeCache === undefined ? configured.routeCache : { ...configured.routeCache, ...options.routeCache };
+    return new Dataplane({ ...configured, ...options, ...(routeCache === undefined ? {} : { routeCache }) }, config);
   }
 
   /** The interface index of `name`. @throws ConfigError for an unknown name. */
@@ -518,6 +526,7 @@ export class Dataplane {
     this.core.detach(this.#attachment);
     this.routeCache?.dispose();
     this.flowCache?.dispose();
+    this.selector?.dispose();
     this.arp.dispose();
     this.fib.dispose();
   }

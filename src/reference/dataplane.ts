@@ -646,6 +646,11 @@ export class ReferenceDataplane {
       const a = this.#adjacencies.get(miss.adjacency)!;
       const host = a.nextHop === 0 && a.mac === undefined;
       const egress = extra.egress!;
+      // Entries only for packets out of interfaces with `ip route-cache` on.
+      if ((this.plan.interfaces[egress]!.flags & INTERFACE_FLAGS.processSwitching) !== 0) {
+        cache.pipelineMissed("uncacheable");
+        return;
+      }
       cache.pipelineFill(
         miss.dst,
         miss.time,

@@ -57,152 +57,166 @@ const aclEntry = fc
     return `${e.action} ${e.protocol} ${e.src} ${e.dst}${ports}${est}${icmp}${e.log ? " log" : ""}`;
   });
 
-export const scenario: fc.Arbitrary<Scenario> = fc
-  .record({
-    interfaces: fc.integer({ min: 2, max: 4 }),
-    v6: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
-    lan: fc.array(fc.array(fc.constantFrom(true, true, false), { minLength: HOSTS.length, maxLength: HOSTS.length }), {
-      minLength: 4,
-      maxLength: 4,
-    }),
-    routes: fc.array(
-      fc.record({
-        a: fc.integer({ min: 20, max: 23 }),
-        b: fc.integer({ min: 0, max: 255 }),
-        length: fc.integer({ min: 0, max: 24 }),
-        target: fc.constantFrom("next-hop", "interface", "null"),
-        iface: fc.integer({ min: 0, max: 3 }),
-        host: fc.constantFrom(...HOSTS),
+/** Scenarios; `focus` decides whether the router is the fast-switching one described below. */
+const makeScenario = (focus: fc.Arbitrary<boolean>): fc.Arbitrary<Scenario> =>
+  fc
+    .record({
+      interfaces: fc.integer({ min: 2, max: 4 }),
+      v6: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+      lan: fc.array(fc.array(fc.constantFrom(true, true, false), { minLength: HOSTS.length, maxLength: HOSTS.length }), {
+        minLength: 4,
+        maxLength: 4,
       }),
-      { maxLength: 6 },
-    ),
-    staticArp: fc.array(fc.record({ iface: fc.integer({ min: 0, max: 3 }), host: fc.constantFrom(...HOSTS) }), { maxLength: 3 }),
-    acl: fc.option(fc.array(aclEntry, { minLength: 1, maxLength: 4 })),
-    aclOn: fc.record({ iface: fc.integer({ min: 0, max: 3 }), direction: fc.constantFrom("in", "out") }),
-    urpf: fc.array(fc.constantFrom(undefined, undefined, undefined, "rx", "any"), { minLength: 4, maxLength: 4 }),
-    switching: fc.array(fc.constantFrom(undefined, "cef", "fast", "fast", "process"), { minLength: 4, maxLength: 4 }),
-    routeCache: fc.record({
-      maxEntries: fc.integer({ min: 1, max: 12 }),
-      intervalSeconds: fc.constantFrom(0, 1, 3, 60),
-      lowMemoryDivisor: fc.integer({ min: 2, max: 5 }),
-      normalDivisor: fc.integer({ min: 3, max: 6 }),
-      lowMemoryBytes: fc.constantFrom(0, 200 * 1024),
-    }),
-    presentLifetimeMs: fc.constantFrom(undefined, 60_000),
-    pauses: fc.array(fc.constantFrom(0, 0, 0, 65_000), { minLength: 6, maxLength: 6 }),
-    // A fast-switching router carrying a few conversations (every interface fast switched, the
-    // LAN's hosts up, most packets "flow"), so that the route cache fills, hits, ages and is
-    // invalidated by ARP.
-    focus: fc.boolean(),
-    icmpRate: fc.constantFrom(1, 1000),
-    netflowIn: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
-    netflowOut: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
-    icmpBurst: fc.integer({ min: 1, max: 6 }),
-    queuePerInterface: fc.integer({ min: 2, max: 16 }),
-    requestRate: fc.integer({ min: 1, max: 50 }),
-    batches: fc.array(
-      fc.array(
+      routes: fc.array(
         fc.record({
-          kind: fc.constantFrom("ip4", "ip4", "ip4", "ip4", "flow", "flow", "flow", "flow", "ip6", "garbage", "arp-request", "arp-moved"),
+          a: fc.integer({ min: 20, max: 23 }),
+          b: fc.integer({ min: 0, max: 255 }),
+          length: fc.integer({ min: 0, max: 24 }),
+          target: fc.constantFrom("next-hop", "interface", "null"),
           iface: fc.integer({ min: 0, max: 3 }),
-          src: fc.constantFrom(0, 0, 0, 5, 5, 1, 2, 3, 4),
-          dst: fc.constantFrom(0, 0, 1, 1, 2, 3, 4, 5, 5, 6),
-          dstIface: fc.integer({ min: 0, max: 3 }),
-          dstHost: fc.constantFrom(...HOSTS, 1, 200),
-          protocol: fc.constantFrom(6, 17, 1),
-          ttl: fc.constantFrom(0, 1, 2, 64, 64, 64),
-          port: fc.constantFrom(80, 53, 22, 1024, 40000),
-          tcpFlags: fc.constantFrom(0x002, 0x010, 0x011, 0x004, 0x018),
-          icmpType: fc.constantFrom(8, 0, 3, 11),
-          fragment: fc.constantFrom(false, false, false, true),
-          badChecksum: fc.constantFrom(false, false, false, true),
-          payload: fc.integer({ min: 0, max: 64 }),
-          gap: fc.constantFrom(0, 1, 10, 150, 700, 1500),
+          host: fc.constantFrom(...HOSTS),
         }),
-        { maxLength: 40 },
+        { maxLength: 6 },
       ),
-      { minLength: 1, maxLength: 6 },
-    ),
-  })
-  .map((g) => {
-    const n = g.interfaces;
-    const acl: AccessList | undefined =
-      g.acl === null ? undefined : { name: "101", kind: "extended", entries: g.acl.map((t) => parseAccessListEntry(t, "extended")) };
-    const options: DataplaneOptions = {
-      interfaces: Array.from({ length: n }, (_, i) => ({
-        name: `Gi0/${i}`,
-        mac: ifMac(i),
-        addresses: [`10.${i}.0.1/24`],
-        ...(g.v6[i] ? { addresses6: [`2001:db8:${i}::1/64`] } : {}),
-        ...(g.urpf[i] ? { verifyUnicastSource: g.urpf[i] as "rx" | "any" } : {}),
-        ...(g.netflowIn[i] ? { netflow: { flow: "full" as const } } : {}),
-        ...(g.netflowOut[i] ? { flowEgress: true } : {}),
-        ...(acl && g.aclOn.iface % n === i ? (g.aclOn.direction === "in" ? { accessGroupIn: "101" } : { accessGroupOut: "101" }) : {}),
-        ...(g.focus ? { switching: "fast" as const } : g.switching[i] ? { switching: g.switching[i] as "cef" | "fast" | "process" } : {}),
-      })),
-      routeCache: {
-        maxEntries: g.routeCache.maxEntries,
-        ager: {
-          intervalSeconds: g.routeCache.intervalSeconds,
-          lowMemoryDivisor: g.routeCache.lowMemoryDivisor,
-          normalDivisor: g.routeCache.normalDivisor,
+      staticArp: fc.array(fc.record({ iface: fc.integer({ min: 0, max: 3 }), host: fc.constantFrom(...HOSTS) }), { maxLength: 3 }),
+      acl: fc.option(fc.array(aclEntry, { minLength: 1, maxLength: 4 })),
+      aclOn: fc.record({ iface: fc.integer({ min: 0, max: 3 }), direction: fc.constantFrom("in", "out") }),
+      urpf: fc.array(fc.constantFrom(undefined, undefined, undefined, "rx", "any"), { minLength: 4, maxLength: 4 }),
+      switching: fc.array(fc.constantFrom(undefined, "cef", "fast", "fast", "process"), { minLength: 4, maxLength: 4 }),
+      routeCache: fc.record({
+        maxEntries: fc.integer({ min: 1, max: 12 }),
+        intervalSeconds: fc.constantFrom(0, 1, 3, 60),
+        lowMemoryDivisor: fc.integer({ min: 2, max: 5 }),
+        normalDivisor: fc.integer({ min: 3, max: 6 }),
+        lowMemoryBytes: fc.constantFrom(0, 200 * 1024),
+      }),
+      presentLifetimeMs: fc.constantFrom(undefined, 60_000),
+      pauses: fc.array(fc.constantFrom(0, 0, 0, 65_000), { minLength: 6, maxLength: 6 }),
+      // A fast-switching router carrying a few conversations (every interface fast switched, the
+      // LAN's hosts up, most packets "flow"), so that the route cache fills, hits, ages and is
+      // invalidated by ARP.
+      focus,
+      icmpRate: fc.constantFrom(1, 1000),
+      netflowIn: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+      netflowOut: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+      icmpBurst: fc.integer({ min: 1, max: 6 }),
+      queuePerInterface: fc.integer({ min: 2, max: 16 }),
+      requestRate: fc.integer({ min: 1, max: 50 }),
+      batches: fc.array(
+        fc.array(
+          fc.record({
+            kind: fc.constantFrom("ip4", "ip4", "ip4", "ip4", "flow", "flow", "flow", "flow", "ip6", "garbage", "arp-request", "arp-moved"),
+            iface: fc.integer({ min: 0, max: 3 }),
+            src: fc.constantFrom(0, 0, 0, 5, 5, 1, 2, 3, 4),
+            dst: fc.constantFrom(0, 0, 1, 1, 2, 3, 4, 5, 5, 6),
+            dstIface: fc.integer({ min: 0, max: 3 }),
+            dstHost: fc.constantFrom(...HOSTS, 1, 200),
+            protocol: fc.constantFrom(6, 17, 1),
+            ttl: fc.constantFrom(0, 1, 2, 64, 64, 64),
+            port: fc.constantFrom(80, 53, 22, 1024, 40000),
+            tcpFlags: fc.constantFrom(0x002, 0x010, 0x011, 0x004, 0x018),
+            icmpType: fc.constantFrom(8, 0, 3, 11),
+            fragment: fc.constantFrom(false, false, false, true),
+            badChecksum: fc.constantFrom(false, false, false, true),
+            payload: fc.integer({ min: 0, max: 64 }),
+            gap: fc.constantFrom(0, 1, 10, 150, 700, 1500),
+          }),
+          { maxLength: 40 },
+        ),
+        { minLength: 1, maxLength: 6 },
+      ),
+    })
+    .map((g) => {
+      const n = g.interfaces;
+      const acl: AccessList | undefined =
+        g.acl === null ? undefined : { name: "101", kind: "extended", entries: g.acl.map((t) => parseAccessListEntry(t, "extended")) };
+      const options: DataplaneOptions = {
+        interfaces: Array.from({ length: n }, (_, i) => ({
+          name: `Gi0/${i}`,
+          mac: ifMac(i),
+          addresses: [`10.${i}.0.1/24`],
+          ...(g.v6[i] ? { addresses6: [`2001:db8:${i}::1/64`] } : {}),
+          ...(g.urpf[i] ? { verifyUnicastSource: g.urpf[i] as "rx" | "any" } : {}),
+          ...(g.netflowIn[i] ? { netflow: { flow: "full" as const } } : {}),
+          ...(g.netflowOut[i] ? { flowEgress: true } : {}),
+          ...(acl && g.aclOn.iface % n === i ? (g.aclOn.direction === "in" ? { accessGroupIn: "101" } : { accessGroupOut: "101" }) : {}),
+          ...(g.focus ? { switching: "fast" as const } : g.switching[i] ? { switching: g.switching[i] as "cef" | "fast" | "process" } : {}),
+        })),
+        routeCache: {
+          maxEntries: g.routeCache.maxEntries,
+          ager: {
+            intervalSeconds: g.routeCache.intervalSeconds,
+            lowMemoryDivisor: g.routeCache.lowMemoryDivisor,
+            normalDivisor: g.routeCache.normalDivisor,
+          },
+          lowMemoryBytes: g.routeCache.lowMemoryBytes,
         },
-        lowMemoryBytes: g.routeCache.lowMemoryBytes,
-      },
-      routes: [
-        ...g.routes.map((r) => {
-          const mask = r.length === 0 ? 0 : (0xffffffff << (32 - r.length)) >>> 0;
-          const value = ((((r.a << 24) | (r.b << 16)) >>> 0) & mask) >>> 0;
-          const prefix = `${value >>> 24}.${(value >>> 16) & 255}.0.0/${r.length}`;
-          const j = r.iface % n;
-          const target =
-            r.target === "null"
-              ? { null: true as const }
-              : r.target === "interface"
-                ? { interface: `Gi0/${j}` }
-                : { nextHop: `10.${j}.0.${r.host}` };
-          return { prefix, target };
-        }),
-        { prefix: "2001:db8:100::/48", target: { interface: "Gi0/0", mac: "0a:00:00:00:06:66" } },
-      ],
-      staticArp: g.staticArp.map((s) => ({ address: `10.${s.iface % n}.0.${s.host}`, mac: hostMac(s.iface % n, s.host) })),
-      ...(acl ? { accessLists: [acl] } : {}),
-      arp: {
-        queuePerInterface: g.queuePerInterface,
-        requestRate: g.requestRate,
-        requestBurst: g.requestRate + 23,
-        queuePerEntry: 2,
-        ...(g.presentLifetimeMs === undefined ? {} : { presentLifetimeMs: g.presentLifetimeMs }),
-      },
-      icmpRate: g.icmpRate,
-      icmpBurst: g.icmpBurst,
-      seed: 7,
-      maxBatch: 256,
-      flowCache: { capacity: 64, activeTimeout: 60_000, inactiveTimeout: 2_000 },
-    };
-    // "flow": a packet of a few repeated conversations (live TTL, to hosts and routes that exist), so that the route cache hits.
-    const batches = g.batches.map((b) =>
-      b.map((p) => ({
-        ...p,
-        iface: p.iface % n,
-        dstIface: p.dstIface % n,
-        ...(p.kind === "flow" || (g.focus && p.kind === "ip4")
-          ? {
-              kind: "ip4" as const,
-              ttl: 64,
-              fragment: false,
-              badChecksum: false,
-              src: 5,
-              dst: [0, 5, 1][p.dst % 3]!,
-              dstHost: HOSTS[p.dstHost % 3]!,
-              payload: p.payload % 4,
-            }
-          : {}),
-      })),
-    );
-    const lan = g.focus ? g.lan.slice(0, n).map((hosts) => hosts.map(() => true)) : g.lan.slice(0, n);
-    return { options, lan, batches, pauses: g.pauses };
-  });
+        routes: [
+          ...g.routes.map((r) => {
+            const mask = r.length === 0 ? 0 : (0xffffffff << (32 - r.length)) >>> 0;
+            const value = ((((r.a << 24) | (r.b << 16)) >>> 0) & mask) >>> 0;
+            const prefix = `${value >>> 24}.${(value >>> 16) & 255}.0.0/${r.length}`;
+            const j = r.iface % n;
+            const target =
+              r.target === "null"
+                ? { null: true as const }
+                : r.target === "interface"
+                  ? { interface: `Gi0/${j}` }
+                  : { nextHop: `10.${j}.0.${r.host}` };
+            return { prefix, target };
+          }),
+          { prefix: "2001:db8:100::/48", target: { interface: "Gi0/0", mac: "0a:00:00:00:06:66" } },
+        ],
+        // The fast-switching router knows hosts 2 and 3 of every LAN statically (so the cache
+        // fills at once and hits); host 4 is resolved, and may move, by ARP.
+        staticArp: [
+          ...g.staticArp.map((s) => ({ iface: s.iface % n, host: s.host })),
+          ...(g.focus ? Array.from({ length: n }, (_, i) => [2, 3].map((host) => ({ iface: i, host }))).flat() : []),
+        ]
+          .filter((s, k, all) => all.findIndex((o) => o.iface === s.iface && o.host === s.host) === k)
+          .map((s) => ({ address: `10.${s.iface}.0.${s.host}`, mac: hostMac(s.iface, s.host) })),
+        ...(acl ? { accessLists: [acl] } : {}),
+        arp: {
+          queuePerInterface: g.queuePerInterface,
+          requestRate: g.requestRate,
+          requestBurst: g.requestRate + 23,
+          queuePerEntry: 2,
+          ...(g.presentLifetimeMs === undefined ? {} : { presentLifetimeMs: g.presentLifetimeMs }),
+        },
+        icmpRate: g.icmpRate,
+        icmpBurst: g.icmpBurst,
+        seed: 7,
+        maxBatch: 256,
+        flowCache: { capacity: 64, activeTimeout: 60_000, inactiveTimeout: 2_000 },
+      };
+      // "flow": a packet of a few repeated conversations (live TTL, to hosts and routes that exist), so that the route cache hits.
+      const batches = g.batches.map((b) =>
+        b.map((p) => ({
+          ...p,
+          iface: p.iface % n,
+          dstIface: p.dstIface % n,
+          ...(p.kind === "flow" || (g.focus && p.kind === "ip4")
+            ? {
+                kind: "ip4" as const,
+                ttl: 64,
+                fragment: false,
+                badChecksum: false,
+                src: 5,
+                dst: [0, 5, 1][p.dst % 3]!,
+                dstHost: HOSTS[p.dstHost % 3]!,
+                payload: p.payload % 4,
+              }
+            : {}),
+        })),
+      );
+      const lan = g.focus ? g.lan.slice(0, n).map((hosts) => hosts.map(() => true)) : g.lan.slice(0, n);
+      return { options, lan, batches, pauses: g.pauses };
+    });
+
+/** Random routers and traffic, half of them fast switching on every interface. */
+export const scenario = makeScenario(fc.boolean());
+/** Fast-switching routers only: the route cache fills, hits, ages and is invalidated. */
+export const fastScenario = makeScenario(fc.constant(true));
 
 function addressOf(p: PacketSpec, which: "src" | "dst", n: number): string {
   const choice = which === "src" ? p.src : p.dst;

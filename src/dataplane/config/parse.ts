@@ -671,12 +671,13 @@ class Parser {
 
 /**
  * Parses an IOS configuration. Lines: `!` comments, `end`, `exit`; global commands (hostname,
- * interface, ip route, ipv6 route, arp, ip cef, ip flow-cache timeout, ip cache-ager-interval,
- * service internal, mls flow ip, ip flow-top-talkers, ip flow-capture, ip flow-export, ip http
+ * interface, ip route, ipv6 route, arp, [no] ip cef, ip flow-cache timeout, ip cache-ager-interval,
+ * ip cache-invalidate-delay, service internal, mls flow ip, ip flow-top-talkers, ip flow-capture, ip flow-export, ip http
  * server, access-list, ip access-list, flow-sampler-map, class-map, policy-map, ip nat, bridge,
  * router) and their sub-mode lines; interface lines (description, mac-address, ip address,
  * ipv6 address, shutdown, encapsulation dot1Q, ip proxy-arp, ip directed-broadcast, ip
- * route-cache, ip flow, flow-sampler, service-policy, ip accounting, ip access-group, ip verify
+ * route-cache [cef|flow|same-interface] (`no ip route-cache` also turns CEF off on the interface,
+ * kept as `no ip route-cache cef` and `no ip route-cache`), ip flow, flow-sampler, service-policy, ip accounting, ip access-group, ip verify
  * unicast, arp timeout, ip nat, bridge-group), with their `no` forms.
  * @throws ConfigError (a ConfigLineError) naming the line number and text of a bad line.
  */
