@@ -12,6 +12,8 @@ import { Fib } from "../fib/fib.js";
 import { ArpTable } from "../arp/table.js";
 import { FlowCache } from "../flow/cache.js";
 import { PacketSelector } from "../sampling/packet-selector.js";
+import { NatTable } from "../nat/table.js";
+import { BridgeTable } from "../bridge/table.js";
 import type { PacketBatch } from "../packet/batch.js";
 import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
 import type { WasmExports } from "../wasm/exports.js";
@@ -19,6 +21,7 @@ import { checkOptionNames } from "../common/validation.js";
 import { parsePrefix } from "../net/prefix.js";
 import { type DataplaneOptions, DATAPLANE_OPTION_NAMES, type RouteTarget, type StaticRoute } from "./options.js";
 import { type DataplanePlan, planDataplane } from "./plan.js";
+import { bridgePorts, bridgeStageOptions, natStageOptions } from "./stages.js";
 import type { AccessList } from "./acl.js";
 import {
   type DataplaneCounters,
@@ -138,6 +141,10 @@ export class Dataplane {
   readonly flowCache: FlowCache | undefined;
   /** Input filters and samplers (with the flow cache). */
   readonly selector: PacketSelector | undefined;
+  /** The NAT stage's table (undefined when no interface has `ip nat inside|outside`). */
+  readonly nat: NatTable | undefined;
+  /** The bridge stage's table (undefined when no interface has a `bridge-group`). */
+  readonly bridge: BridgeTable | undefined;
   /** The interfaces' names, by index. */
   readonly interfaceNames: readonly string[];
   /** The access lists, as configured. */
@@ -190,6 +197,10 @@ export class Dataplane {
         if (f.netflow !== undefined) this.selector!.setInterface(i, f.netflow);
       });
     }
+    const natOptions = natStageOptions(options);
+    this.nat = natOptions === undefined ? undefined : new NatTable({ ...natOptions, core });
+    const bridgeOptions = bridgeStageOptions(options);
+    this.bridge = bridgeOptions === undefined ? undefined : new BridgeTable({ ...bridgeOptions, core });
     this.interfaceNames = Object.freeze(plan.interfaces.map((f) => f.name));
     this.accessLists = Object.freeze([...(options.accessLists ?? [])]);
     this.config = config;
@@ -207,6 +218,11 @@ export class Dataplane {
       this.selector?.handle ?? 0,
       holdFrameBytes,
     );
+    if (this.nat) w.pipelineSetStage(this.#handle, 2, this.nat.handle);
+    if (this.bridge) {
+      w.pipelineSetStage(this.#handle, 3, this.bridge.handle);
+      bridgePorts(options).forEach((b, i) => w.pipelineSetBridging(this.#handle, i, b.bviGroup, b.bvi + 1));
+    }
     plan.interfaces.forEach((f, i) => {
       const a = f.address6;
       w.pipelineSetInterface(
@@ -462,6 +478,8 @@ export class Dataplane {
     this.#wasm.pipelineFree(this.#handle);
     this.core.detach(this.#attachment);
     this.flowCache?.dispose();
+    this.nat?.dispose();
+    this.bridge?.dispose();
     this.arp.dispose();
     this.fib.dispose();
   }
