@@ -620,7 +620,14 @@ export class ReferenceDataplane {
    */
   #bridgeInput(p: ReferenceInputPacket, f: ReferenceFields, iface: number, time: number): number | ReferenceVerdict {
     if (!this.bridge!.config.interfaces.some((i) => i.ifIndex === iface && i.bridgeGroup !== null)) return iface;
-    const { verdicts, ports } = this.bridge!.input([{ interface: iface, status: "ok", linkType: p.linkType, srcMac: f.srcMac, dstMac: f.dstMac }], time);
+    const frame = {
+      interface: iface,
+      status: "ok",
+      linkType: p.linkType,
+      srcMac: macText(macOf(f.srcMac)),
+      dstMac: macText(macOf(f.dstMac)),
+    };
+    const { verdicts, ports } = this.bridge!.input([frame], time);
     const verdict = verdicts[0]!;
     const bvi = this.#bridgePorts[iface]!.bvi;
     if (verdict === BridgeVerdict.forward) {
