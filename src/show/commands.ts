@@ -19,6 +19,7 @@ import { type FlowRecordNames, flowJson, renderFlowCacheBrief, renderFlowCacheVe
 import { configuredTopTalkersJson, renderConfiguredTopTalkers, renderTopTalkers, topTalkersJson } from "./top-talkers.js";
 import { ipAccountingJson, renderIpAccounting } from "./ip-accounting.js";
 import { renderShowMlsEntry, renderShowMlsIp } from "./mls.js";
+import { registerNatBridgeShowCommands } from "./nat-bridge.js";
 
 /** What show commands read. Features add their components here (optional, so each command says when its own is missing). */
 export interface ShowContext {
@@ -256,3 +257,4 @@ export function registerFlowShowCommands(registry: ShowRegistry): void {
 /** The library's show commands; features register theirs here. */
 export const showCommands = new ShowRegistry();
 registerFlowShowCommands(showCommands);
+registerNatBridgeShowCommands(showCommands);
