@@ -13,9 +13,9 @@ import { Dataplane } from "../src/dataplane/dataplane.js";
 import { PacketBatch } from "../src/packet/batch.js";
 import { writePcap } from "../src/packet/writer.js";
 import { type FrameSpec, ipFrame } from "./helpers/ip-frames.js";
+import { NAT_FIELDS, tsharkFields, tsharkSkip } from "./helpers/tshark.js";
 
-const tshark = spawnSync("tshark", ["--version"]).status === 0;
-const skip = tshark ? false : "tshark is not installed (.ci/run installs it)";
+const skip = tsharkSkip;
 
 const CONFIG = `hostname R1
 interface GigabitEthernet0/0
@@ -38,40 +38,21 @@ const ROUTER_IN = [0, 0, 0x0c, 0, 0, 1];
 const ROUTER_OUT = [0, 0, 0x0c, 0, 0, 2];
 
 /** Inside hosts to outside servers: TCP (two hosts on the same port: PAT moves one), UDP with and without a checksum, ICMP echo. */
-const FLOWS: FrameSpec[] = [
-  { src: "10.1.1.2", dst: "203.0.113.80", protocol: "tcp", srcPort: 40000, dstPort: 80, flags: 0x002 },
-  { src: "10.1.1.3", dst: "203.0.113.80", protocol: "tcp", srcPort: 40000, dstPort: 80, flags: 0x002 },
-  { src: "10.1.1.2", dst: "203.0.113.53", protocol: "udp", srcPort: 6000, dstPort: 9999 },
-  { src: "10.1.1.3", dst: "203.0.113.53", protocol: "udp", srcPort: 6000, dstPort: 9999, noUdpChecksum: true },
-  { src: "10.1.1.2", dst: "203.0.113.1", protocol: "icmp", icmpId: 0x1234 },
-  { src: "10.1.1.3", dst: "203.0.113.1", protocol: "icmp", icmpId: 0x1234 },
-].map((f) => ({ ...f, dstMac: ROUTER_IN }));
+const FLOWS: FrameSpec[] = (
+  [
+    { src: "10.1.1.2", dst: "203.0.113.80", protocol: "tcp", srcPort: 40000, dstPort: 80, flags: 0x002 },
+    { src: "10.1.1.3", dst: "203.0.113.80", protocol: "tcp", srcPort: 40000, dstPort: 80, flags: 0x002 },
+    { src: "10.1.1.2", dst: "203.0.113.53", protocol: "udp", srcPort: 6000, dstPort: 9999 },
+    { src: "10.1.1.3", dst: "203.0.113.53", protocol: "udp", srcPort: 6000, dstPort: 9999, noUdpChecksum: true },
+    { src: "10.1.1.2", dst: "203.0.113.1", protocol: "icmp", icmpId: 0x1234 },
+    { src: "10.1.1.3", dst: "203.0.113.1", protocol: "icmp", icmpId: 0x1234 },
+  ] as FrameSpec[]
+).map((f) => ({ ...f, dstMac: ROUTER_IN }));
 
-const FIELDS = [
-  "ip.src",
-  "ip.dst",
-  "tcp.srcport",
-  "tcp.dstport",
-  "udp.srcport",
-  "udp.dstport",
-  "icmp.ident",
-  "ip.checksum.status",
-  "tcp.checksum.status",
-  "udp.checksum.status",
-  "icmp.checksum.status",
-  "_ws.malformed",
-];
+const FIELDS = [...NAT_FIELDS, "_ws.malformed"];
 
 function dissect(path: string): Record<string, string>[] {
-  const checks = ["ip", "tcp", "udp"].flatMap((p) => ["-o", `${p}.check_checksum:TRUE`]);
-  const r = spawnSync("tshark", ["-n", "-r", path, ...checks, "-T", "fields", "-E", "separator=|", ...FIELDS.flatMap((f) => ["-e", f])], {
-    encoding: "utf8",
-  });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout
-    .split("\n")
-    .filter((l) => l !== "")
-    .map((l) => Object.fromEntries(l.split("|").map((v, k) => [FIELDS[k]!, v])));
+  return tsharkFields(path, FIELDS).map((row) => Object.fromEntries(FIELDS.map((f, k) => [f, row[k] ?? ""])));
 }
 
 /** Every checksum tshark verified is good (status 1; UDP sent without a checksum: 3, "not present", and it stays so); rows in FLOWS order. */

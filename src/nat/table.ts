@@ -187,7 +187,7 @@ export class NatTable {
     const out: NatTranslation[] = [];
     for (let e = w.natEntryNext(this.#handle, 0) >>> 0; e !== NIL; e = w.natEntryNext(this.#handle, e + 1) >>> 0) {
       const view = new DataView(w.memory.buffer, w.natEntry(this.#handle, e), 64);
-      out.push(decodeEntry(view));
+      out.push(decodeEntry(view, this.config.timeouts));
     }
     return sortTranslations(out);
   }
@@ -253,8 +253,8 @@ export function checkTime(now: unknown): number {
 
 const PROTOCOL_NAMES: Record<number, "tcp" | "udp" | "icmp"> = { 6: "tcp", 17: "udp", 1: "icmp" };
 
-/** A translation from its core record (assembly/nat/state.ts E_*). */
-function decodeEntry(v: DataView): NatTranslation {
+/** A translation from its core record (assembly/nat/state.ts E_*), with the timeouts by class. */
+function decodeEntry(v: DataView, timeouts: readonly number[]): NatTranslation {
   const flags = v.getUint8(19);
   const isStatic = (flags & 2) !== 0;
   const extended = (flags & 4) !== 0;
@@ -273,7 +273,8 @@ function decodeEntry(v: DataView): NatTranslation {
     extended,
     timeoutClass: isStatic ? null : NAT_TIMEOUT_CLASSES[v.getUint8(20)]!,
     createdAt: Number(v.getBigInt64(24, true)),
-    lastUsedAt: Number(v.getBigInt64(32, true)),
+    // A dynamic entry keeps when it expires (its last use plus its class's timeout); a static one its last use.
+    lastUsedAt: Number(v.getBigInt64(40, true)) - (isStatic ? 0 : timeouts[v.getUint8(20)]!),
     expiresAt: isStatic ? null : Number(v.getBigInt64(40, true)),
     hits: v.getUint32(56, true),
     mapping: isStatic ? null : mapping + 1,

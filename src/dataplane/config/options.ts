@@ -7,7 +7,7 @@ import type { InterfaceNetflow, PolicyMapClass, SamplerMapConfig } from "../../s
 import type { AccessList, WildcardAddress } from "../acl.js";
 import type { DataplaneInterfaceOptions, DataplaneOptions, StaticRoute } from "../options.js";
 import type { RouterConfig, InterfaceConfig } from "./types.js";
-import type { NatTimeouts } from "../../nat/options.js";
+import { type NatTimeouts, NAT_TIMEOUT_SETTINGS } from "../../nat/options.js";
 
 function maskLength(mask: string): number {
   const value = tryParseIPv4(mask)!;
@@ -164,16 +164,6 @@ export function dataplaneOptionsFromConfig(c: RouterConfig): DataplaneOptions {
 
 /** `ip nat translation X-timeout never` (IOS: no timeout): a century, the longest the table takes. */
 const NAT_NEVER_MS = 100 * 365 * 86_400_000;
-const NAT_TIMEOUT_KEYS: Record<string, keyof NatTimeouts> = {
-  timeout: "timeout",
-  "udp-timeout": "udpTimeout",
-  "dns-timeout": "dnsTimeout",
-  "tcp-timeout": "tcpTimeout",
-  "finrst-timeout": "finrstTimeout",
-  "icmp-timeout": "icmpTimeout",
-  "syn-timeout": "synTimeout",
-};
-
 /** The NAT stage's table from the `ip nat` global lines (the roles are the interfaces'). */
 function natOptionsOf(c: RouterConfig): NonNullable<DataplaneOptions["nat"]> | undefined {
   if (c.nat.length === 0) return undefined;
@@ -200,7 +190,7 @@ function natOptionsOf(c: RouterConfig): NonNullable<DataplaneOptions["nat"]> | u
     else if (n.setting === "max-entries") {
       if (n.value === "never") unsupported("ip nat translation max-entries takes a number", n.value);
       nat.maxEntries = n.value;
-    } else timeouts[NAT_TIMEOUT_KEYS[n.setting]!] = n.value === "never" ? NAT_NEVER_MS : n.value * 1000;
+    } else timeouts[NAT_TIMEOUT_SETTINGS[n.setting]!] = n.value === "never" ? NAT_NEVER_MS : n.value * 1000;
   }
   // The table matches inside sources by the lists' source addresses (standard lists; of an extended list, its sources).
   for (const name of lists) {
