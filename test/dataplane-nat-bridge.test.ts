@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { Dataplane } from "../src/dataplane/dataplane.js";
 import { PacketBatch } from "../src/packet/batch.js";
 import { ConfigError } from "../src/errors.js";
+import { showCommands } from "../src/show/commands.js";
 import { type FrameSpec, checksumsValid, ipFrame } from "./helpers/ip-frames.js";
 
 const ROUTER_E0 = [0, 0, 0x0c, 0, 0, 1];
@@ -347,5 +348,32 @@ test("NAT and bridging lines that do not resolve are ConfigErrors", () => {
     "bridge 1 protocol ieee\ninterface BVI1\n ip address 10.0.0.1 255.255.255.0\ninterface BVI2\nbridge irb\n",
   ]) {
     assert.throws(() => Dataplane.fromConfig(text).dispose(), ConfigError, text);
+  }
+});
+
+test("show ip nat translations [verbose], show ip nat statistics and show bridge run from the show registry", () => {
+  const dp = Dataplane.fromConfig(
+    `${NAT_BASE}${BRIDGE.replace(/Ethernet([012])/g, "Ethernet1$1")}ip nat inside source list 1 interface Ethernet1 overload\n`,
+    {
+      seed: 12,
+    },
+  );
+  try {
+    send(dp, [
+      { spec: { src: "10.0.0.2", dst: "198.51.100.80", protocol: "udp", srcPort: 7000, dstPort: 7, dstMac: ROUTER_E0 }, from: 0 },
+      { spec: { src: "10.9.0.1", dst: "10.9.0.2", protocol: "udp", srcMac: HOST_A, dstMac: HOST_B }, from: 2 },
+    ]);
+    const context = { now: 2000, components: { nat: dp.nat, bridge: dp.bridge } };
+    const translations = showCommands.run("sh ip nat tr", context);
+    assert.equal(translations.lines.length, 2, "the header and one translation");
+    assert.match(translations.lines[1]!, /^udp 198\.51\.100\.1:7000 +10\.0\.0\.2:7000/);
+    assert.equal((translations.json as { translations: unknown[] }).translations.length, 1);
+    assert.match(showCommands.run("show ip nat translations verbose", context).lines[2]!, /create 00:00:01, use 00:00:01/);
+    assert.match(showCommands.run("show ip nat statistics", context).lines[0]!, /^Total active translations: 1 /);
+    assert.ok(showCommands.run("show bridge", context).lines.some((l) => l.startsWith("0a00.0000.000a   forward   Ethernet10")));
+    assert.throws(() => showCommands.run("show ip nat statistics", { now: 0 }), ConfigError);
+    assert.throws(() => showCommands.run("show bridge extra", context), ConfigError);
+  } finally {
+    dp.dispose();
   }
 });
