@@ -40,37 +40,46 @@ export function prepareRun(t: NatState, b: PacketBatch, start: u32, stop: u32, e
     const dst = load<u32>(b.dst + (k << 4));
     const sport = <u32>load<u16>(b.srcPort + (k << 1));
     const dport = <u32>load<u16>(b.dstPort + (k << 1));
-    const forward = hashForwardExtended(t, protocol, src, sport, dst, dport);
-    store<u32>(hint + HINT_FORWARD, forward);
-    let flags = HINT_HAS_FORWARD;
+    store<u32>(hint + HINT_FORWARD, hashForwardExtended(t, protocol, src, sport, dst, dport));
+    store<u16>(hint + HINT_FLAGS, HINT_HAS_FORWARD);
     candidates++;
-    const m = matchMapping(t, src);
-    if (m != NIL) {
-      const map = t.mappings + <usize>m * MAP_BYTES;
-      if (load<u32>(map + MAP_OVERLOAD)) {
-        const pool = t.pools + <usize>load<u32>(map + MAP_POOL) * POOL_BYTES;
-        const global = load<u32>(pool + POOL_START) + src % load<u32>(pool + POOL_SIZE);
-        const port = firstPort(protocol, sport);
-        store<u32>(hint + HINT_REVERSE, hashReverseExtended(t, protocol, global, port, dst, dport));
-        store<u32>(hint + HINT_GLOBAL, global);
-        store<u16>(hint + HINT_PORT, <u16>port);
-        flags |= HINT_HAS_REVERSE;
-      }
-    }
-    store<u16>(hint + HINT_FLAGS, flags);
   }
   if (candidates == 0) return;
   for (let i = start; i < stop; i++) {
     const hint = t.hints + <usize>(i - start) * HINT_BYTES;
-    const flags = load<u16>(hint + HINT_FLAGS);
-    if (flags & HINT_HAS_FORWARD) sink += load<u64>(t.forward + (<usize>(load<u32>(hint + HINT_FORWARD) & mask) << 3));
-    if (flags & HINT_HAS_REVERSE) sink += load<u64>(t.reverse + (<usize>(load<u32>(hint + HINT_REVERSE) & mask) << 3));
+    if (load<u16>(hint + HINT_FLAGS) & HINT_HAS_FORWARD) sink += load<u64>(t.forward + (<usize>(load<u32>(hint + HINT_FORWARD) & mask) << 3));
+  }
+  // A row whose home slot holds its hash is most likely an established flow: no new translation,
+  // no port to try. For the others, the reverse slot of the first port PAT will try.
+  let misses: u32 = 0;
+  for (let i = start; i < stop; i++) {
+    const hint = t.hints + <usize>(i - start) * HINT_BYTES;
+    if (!(load<u16>(hint + HINT_FLAGS) & HINT_HAS_FORWARD)) continue;
+    const forward = load<u32>(hint + HINT_FORWARD);
+    if (<u32>(load<u64>(t.forward + (<usize>(forward & mask) << 3)) >> 32) == forward) continue;
+    misses++;
+    const k = <usize>i;
+    const src = load<u32>(b.src + (k << 4));
+    const m = matchMapping(t, src);
+    if (m == NIL) continue;
+    const map = t.mappings + <usize>m * MAP_BYTES;
+    if (!load<u32>(map + MAP_OVERLOAD)) continue;
+    const pool = t.pools + <usize>load<u32>(map + MAP_POOL) * POOL_BYTES;
+    const global = load<u32>(pool + POOL_START) + src % load<u32>(pool + POOL_SIZE);
+    const protocol = <u32>load<u8>(b.protocol + k);
+    const port = firstPort(protocol, <u32>load<u16>(b.srcPort + (k << 1)));
+    const reverse = hashReverseExtended(t, protocol, global, port, load<u32>(b.dst + (k << 4)), <u32>load<u16>(b.dstPort + (k << 1)));
+    store<u32>(hint + HINT_REVERSE, reverse);
+    store<u32>(hint + HINT_GLOBAL, global);
+    store<u16>(hint + HINT_PORT, <u16>port);
+    store<u16>(hint + HINT_FLAGS, HINT_HAS_FORWARD | HINT_HAS_REVERSE);
+    sink += load<u64>(t.reverse + (<usize>(reverse & mask) << 3));
   }
   // A full table makes room by reclaiming the entries that expire first: their slots too.
-  if (t.dynamic + candidates > t.maxEntries || t.live + candidates > t.capacity) {
+  if (misses > 0 && (t.dynamic + misses > t.maxEntries || t.live + misses > t.capacity)) {
     const c = earliestClass(t);
     let e = c == NIL ? NIL : load<u32>(t.heads + (<usize>c << 2));
-    for (let n: u32 = 0; n < candidates && e != NIL; n++) {
+    for (let n: u32 = 0; n < misses && e != NIL; n++) {
       const p = entry(t, e);
       sink += load<u64>(t.forward + (<usize>(load<u32>(p + E_FORWARD_HASH) & mask) << 3));
       sink += load<u64>(t.reverse + (<usize>(load<u32>(p + E_REVERSE_HASH) & mask) << 3));
