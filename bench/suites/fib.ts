@@ -123,6 +123,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const out4 = new Uint32Array(STREAM);
   const native: Record<string, unknown> = {};
   const compiled = compileNative("dir24_8");
+  let oursInterleaved = { random: 0, covered: 0 };
   let nativeRandom = 0,
     nativeRandom16 = 0,
     nativeCovered = 0,
@@ -177,6 +178,7 @@ export async function run(): Promise<Record<string, unknown>> {
       ratioRandom = median(ratios[0]!);
       ratioCovered = median(ratios[1]!);
       ratioRandom16 = median(ratios[2]!);
+      oursInterleaved = { random: median(ours[0]!), covered: median(ours[1]!) };
       Object.assign(native, {
         buildMs: buildNs! / 1e6,
         tbl8Groups: groups,
@@ -188,7 +190,7 @@ export async function run(): Promise<Record<string, unknown>> {
         wasmOverNativeRandom: ratioRandom,
         wasmOverNative16Random: ratioRandom16,
         wasmOverNativeCovered: ratioCovered,
-        oursDuringInterleave: { random: median(ours[0]!), covered: median(ours[1]!) },
+        oursDuringInterleave: oursInterleaved,
         rounds,
       });
     } finally {
@@ -350,14 +352,25 @@ export async function run(): Promise<Record<string, unknown>> {
   const ours = cases.random4!.opsPerSecond;
   const rows = [
     [cases.random4!.name, rate(ours), "×1"],
+    // The native rows are timed in rounds interleaved with ours (one pass over the stream each,
+    // no warm-up loop), so they are compared with our rate in those same rounds, not with the
+    // mitata p50 above: the ratio is ours ÷ native per round (above 1: ours is faster).
     ...(nativeRandom
-      ? [["native C DIR-24-8 (u32 entries, gcc -O3), random", rate(nativeRandom), `ours ${ratio(ratioRandom)} (interleaved)`]]
+      ? [
+          ["native C DIR-24-8 (u32 entries, gcc -O3), random", rate(nativeRandom), `ours ${ratio(ratioRandom)} (interleaved)`],
+          ["  ours in the same interleaved rounds, random", rate(oursInterleaved.random), ""],
+        ]
       : []),
     ...(nativeRandom16
       ? [["native C DIR-24-8 (u16 entries), random", rate(nativeRandom16), `ours ${ratio(ratioRandom16)} (interleaved)`]]
       : []),
     [cases.covered4!.name, rate(cases.covered4!.opsPerSecond), ""],
-    ...(nativeCovered ? [["native C DIR-24-8 (u32), covered", rate(nativeCovered), `ours ${ratio(ratioCovered)} (interleaved)`]] : []),
+    ...(nativeCovered
+      ? [
+          ["native C DIR-24-8 (u32), covered", rate(nativeCovered), `ours ${ratio(ratioCovered)} (interleaved)`],
+          ["  ours in the same interleaved rounds, covered", rate(oursInterleaved.covered), ""],
+        ]
+      : []),
     [cases.perCall4!.name, rate(cases.perCall4!.opsPerSecond), `ours ${ratio(ours / cases.perCall4!.opsPerSecond)}`],
     [cases.reference4!.name, rate(cases.reference4!.opsPerSecond), `ours ${ratio(ours / cases.reference4!.opsPerSecond)}`],
     ...peerCases.map((c) => [c.name, rate(c.opsPerSecond), `ours ${ratio(ours / c.opsPerSecond)}`]),

@@ -219,9 +219,10 @@ class Pacer {
   take(n: number): void {
     this.#tokens -= n;
   }
-  /** Ms until one token is available. */
-  waitMs(): number {
-    const missing = 1 - (this.available() + (this.#tokens - Math.floor(this.#tokens)));
+  /** Ms until `n` tokens (at most the bucket's depth) are available. */
+  waitMs(n = 1): number {
+    this.available();
+    const missing = Math.min(n, Math.floor(this.capacity)) - this.#tokens;
     return missing <= 0 ? 0 : missing / this.perMs;
   }
 }
@@ -252,6 +253,8 @@ export class FlowExporter {
   readonly #handle: number;
   readonly #pacer: Pacer | undefined;
   readonly #pacedRecords: boolean;
+  /** Data records of the largest kind that fill one datagram (what a records pace waits for). */
+  readonly #datagramRecords: number;
   #systemInit: number | undefined;
   #sendErrors = 0;
   #stalls = 0;
@@ -290,6 +293,8 @@ export class FlowExporter {
       );
     }
     this.maxDatagramBytes = maxBytes;
+    this.#datagramRecords =
+      format === "v5" ? 30 : Math.max(1, Math.floor((maxBytes - header - 4) / wasm.exportLargestRecordBytes(formatNumber)));
     const refresh = options.templateRefresh ?? {};
     checkOptionNames(refresh, ["intervalMs", "datagrams"], "templateRefresh");
     const refreshMs = positive(refresh.intervalMs ?? 30_000, "templateRefresh.intervalMs");
@@ -488,9 +493,14 @@ export class FlowExporter {
     );
   }
 
-  /** Ms until the pace allows the next datagram (0: now). */
-  waitMs(): number {
-    return this.#pacer?.waitMs() ?? 0;
+  /**
+   * Ms until the pace allows the next datagram (0: now). With `waiting` records queued, a
+   * records pace waits until a full datagram of them (or all of them, if fewer) may leave, so
+   * that pacing does not chop the export into small datagrams.
+   */
+  waitMs(waiting = 1): number {
+    if (this.#pacer === undefined) return 0;
+    return this.#pacer.waitMs(this.#pacedRecords ? Math.max(1, Math.min(waiting, this.#datagramRecords)) : 1);
   }
 
   /** The next sequence number (the header carries its low 32 bits). */
@@ -548,11 +558,20 @@ export class FlowExporter {
     for (;;) {
       const waiting = count();
       let maxDatagrams = SLOTS;
-      let maxRecords = 0xffffffff;
+      const maxRecords = 0xffffffff;
       if (this.#pacer !== undefined && !force) {
         const tokens = this.#pacer.available();
-        if (this.#pacedRecords) maxRecords = tokens;
-        else maxDatagrams = Math.min(maxDatagrams, tokens);
+        if (this.#pacedRecords) {
+          // A partial datagram only for the last records queued (or when the bucket is shallower).
+          if (tokens < Math.min(waiting, this.#datagramRecords, Math.floor(this.#pacer.capacity))) {
+            if (waiting > 0) this.#stalls++;
+            return sent;
+          }
+          // Whole datagrams: as many as the tokens pay for at the largest record size. Smaller
+          // records fill a datagram with more; the bucket then goes into debt by the difference,
+          // which the following calls repay, so the rate holds on average.
+          if (waiting > tokens) maxDatagrams = Math.min(maxDatagrams, Math.max(1, Math.floor(tokens / this.#datagramRecords)));
+        } else maxDatagrams = Math.min(maxDatagrams, tokens);
       }
       if (!force) {
         for (const sink of this.sinks) {
@@ -567,7 +586,7 @@ export class FlowExporter {
       const written = wasm.exportWritten(this.#handle);
       if (written > 0) this.#deliver(written, now);
       if (this.#pacer !== undefined && written > 0) {
-        this.#pacer.take(this.#pacedRecords ? Math.max(1, Math.min(consumed, maxRecords)) : written);
+        this.#pacer.take(this.#pacedRecords ? Math.max(1, consumed) : written);
       }
       if (consumed > 0) pop(consumed);
       sent += consumed;

@@ -94,7 +94,7 @@ export function startFlowExport(values: Record<string, unknown>, cache: FlowCach
         total += sent;
         if (cache.queuedFlows === 0) return total;
         if (udp !== undefined && udp.room() === 0) await udp.whenRoom();
-        else await sleep(Math.max(1, exporter.waitMs()));
+        else await sleep(Math.max(1, exporter.waitMs(cache.queuedFlows)));
       }
     },
     drainNow(time, print) {
@@ -109,7 +109,7 @@ export function startFlowExport(values: Record<string, unknown>, cache: FlowCach
         if (print !== undefined && sent > 0) print(sent);
         total += sent;
         if (cache.queuedFlows === 0) return total;
-        if (sent === 0) sleepSync(Math.max(1, exporter.waitMs()));
+        if (sent === 0) sleepSync(Math.max(1, exporter.waitMs(cache.queuedFlows)));
       }
     },
     ready() {
