@@ -302,7 +302,10 @@ test("pacing holds records in the flow cache's queue (stalls counted, none lost)
   // its kind (with templates, or without).
   const data = messages.filter((m) => m.flows.length > 0);
   for (const withTemplates of [true, false]) {
-    const counts = data.slice(0, -1).filter((m) => (m.templates.length > 0) === withTemplates).map((m) => m.flows.length);
+    const counts = data
+      .slice(0, -1)
+      .filter((m) => m.templates.length > 0 === withTemplates)
+      .map((m) => m.flows.length);
     assert.ok(counts.length > 0);
     assert.ok(Math.max(...counts) >= 10, `${Math.max(...counts)} IPv4 records in a full v9 datagram`);
     assert.deepEqual(new Set(counts).size, 1, `datagram fill ${counts.join(" ")}`);
