@@ -111,7 +111,10 @@ export function natSetRole(t: NatState, iface: u32, role: u32): bool {
   return true;
 }
 
-/** Sets the timeout of class `c` (see CLASS_* in nat/state.ts) in milliseconds. */
+/**
+ * Sets the timeout of class `c` (see CLASS_* in nat/state.ts) in milliseconds; before the first
+ * translation (an entry's last use is read back as its expiry minus its class's timeout).
+ */
 export function natSetTimeout(t: NatState, c: u32, ms: f64): void {
   if (c < CLASSES) store<i64>(t.timeouts + (<usize>c << 3), <i64>ms);
 }
