@@ -11,7 +11,7 @@
 //   routeCacheFill(cache, address, now)                                    one miss, process switched
 //   routeCacheEntryHeader / …HeaderBytes / …Interface (cache, entry)       the rewrite of a hit
 
-import { budgetCreate, budgetAlloc } from "./common/budget";
+import { budgetCreate, budgetAlloc, budgetRelease } from "./common/budget";
 import { Fib } from "./fib/state";
 import {
   RouteCache, Counters, COUNTER_COUNT, ENTRY_BYTES, SEGMENT_ENTRIES, MEMO_BYTES, INTERFACE_BYTES, MAX_INTERFACES,
@@ -65,10 +65,12 @@ export function routeCacheCreate(
   const neighborSlots = nextPowerOfTwo(<u64>maxNeighbors * 2);
   const fixed: u64 = MEMO_BYTES + <u64>MAX_INTERFACES * INTERFACE_BYTES + <u64>maxAdjacencies * ADJ_INFO_BYTES
     + neighborSlots * NEIGHBOR_BYTES + <u64>RATE_SECONDS * 12;
-  if (fixed >= <u64>limitBytes) return changetype<RouteCache>(0);
-  let entries = entriesFor(<u64>limitBytes - fixed);
+  let entries: u32 = fixed >= <u64>limitBytes ? 0 : entriesFor(<u64>limitBytes - fixed);
   if (entries > maxEntries) entries = maxEntries;
-  if (entries == 0) return changetype<RouteCache>(0);
+  if (entries == 0) {
+    routeCacheDestroy(cache);
+    return changetype<RouteCache>(0);
+  }
   cache.memo = budgetAlloc(budget, MEMO_BYTES);
   cache.interfaces = budgetAlloc(budget, MAX_INTERFACES * INTERFACE_BYTES);
   cache.adjacencies = budgetAlloc(budget, <usize>maxAdjacencies * ADJ_INFO_BYTES);
@@ -94,6 +96,13 @@ export function routeCacheCreate(
   cache.quietSeconds = 3;
   cache.threshold = 0;
   return cache;
+}
+
+/** Frees everything the cache holds (its budget's blocks: tables and entry segments), its counters and itself. */
+export function routeCacheDestroy(cache: RouteCache): void {
+  budgetRelease(cache.budget);
+  heap.free(changetype<usize>(cache.counters));
+  heap.free(changetype<usize>(cache));
 }
 
 export function routeCacheMaxEntries(cache: RouteCache): u32 {

@@ -427,6 +427,7 @@ export {
 export type {
   DataplaneOptions,
   DataplaneInterfaceOptions,
+  DataplaneRouteCacheOptions,
   RouteTarget,
   StaticRoute,
   StaticArpEntry,
@@ -436,6 +437,9 @@ export {
   type Reason,
   type DataplaneCounters,
   type InterfaceCounters,
+  type SwitchingPath,
+  type SwitchingPathCounters,
+  SWITCHING_PATHS,
   type OutputFrame,
   type OutputKind,
   VERDICTS,
@@ -463,5 +467,5 @@ export type {
   NatCommand,
   BridgeCommand,
 } from "./dataplane/config/types.js";
-export { dataplaneOptionsFromConfig } from "./dataplane/config/options.js";
-export { renderInterfaces, renderAccessLists, type InterfaceDescription } from "./show/dataplane.js";
+export { dataplaneOptionsFromConfig, switchingOf } from "./dataplane/config/options.js";
+export { renderInterfaces, renderInterfaceStats, renderAccessLists, type InterfaceDescription } from "./show/dataplane.js";

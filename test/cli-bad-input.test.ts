@@ -97,6 +97,12 @@ test("every command on every bad input: exit 1 or 2, one line on stderr naming t
     ];
     for (const [args, names] of parameters) cases.push({ args, names, status: 2 });
     cases.push({ args: ["route", good, "--config", badConfig], names: badConfig, status: 1 });
+    // --ip-cache: no value; a router without a fast-switching interface has no route cache; not with --workers.
+    cases.push({ args: ["route", good, "--config", routerConfig, "--ip-cache=verbose"], names: "--ip-cache", status: 2 });
+    cases.push({ args: ["route", good, "--config", routerConfig, "--ip-cache"], names: "--ip-cache", status: 2 });
+    cases.push({ args: ["route", good, "--config", routerConfig, "--ip-cache", "--workers", "2"], names: "--ip-cache", status: 2 });
+    // show ip cache reads the router of --config: a bad configuration is named.
+    cases.push({ args: ["show", good, "show ip cache", "--config", badConfig], names: badConfig, status: 1 });
     // Every command the CLI lists is covered (a new command must add its bad inputs here).
     const { spawnSync } = await import("node:child_process");
     const help = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "--help"], { encoding: "utf8" }).stdout;

@@ -14,6 +14,9 @@ import { PacketSelector } from "../src/sampling/packet-selector.js";
 import { FlowCache } from "../src/flow/cache.js";
 import { PacketBatch } from "../src/packet/batch.js";
 import { withDebugBuild } from "./helpers/wasm.js";
+import { RouteCache } from "../src/route-cache/cache.js";
+import { Dataplane } from "../src/dataplane/dataplane.js";
+import { ipv4Frame } from "./helpers/router-frames.js";
 
 /** A FIB filled with `routes` IPv4 and IPv6 routes, looked up once: tries, images, tables and staging in use. */
 function fibRound(core: Core, routes: number): Fib {
@@ -75,6 +78,47 @@ function selectorRound(core: Core): PacketSelector {
   return selector;
 }
 
+/** A route cache over a small FIB, filled by a scan (entry segments allocated) and partly cleared. */
+function routeCacheRound(core: Core): { dispose(): void } {
+  const fib = fibRound(core, 200);
+  const cache = new RouteCache({ fib, maxBytes: 8 * 1024 * 1024, seed: 9 });
+  cache.setNeighbor("192.0.2.1", "00:00:0c:00:00:09", 0);
+  const scan = Uint32Array.from({ length: 3000 }, (_, i) => (0xc0000000 + i * 0x100) >>> 0);
+  cache.switchBatch(scan, 10);
+  cache.clear(20, "192.0.0.0/16");
+  cache.statistics();
+  cache.entries();
+  return {
+    dispose() {
+      cache.dispose();
+      fib.dispose();
+    },
+  };
+}
+
+/** A router with NetFlow and a fast-switching interface, after a scan through it. */
+function dataplaneRound(core: Core): Dataplane {
+  const router = Dataplane.fromConfig(
+    `no ip cef\ninterface E0\n ip address 192.0.2.1 255.255.255.0\n ip flow ingress\ninterface E1\n ip address 198.51.100.1 255.255.255.0\nip route 0.0.0.0 0.0.0.0 198.51.100.2\narp 198.51.100.2 0a00.0000.0202 arpa\n`,
+    { core, seed: 4, maxBatch: 256 },
+  );
+  const batch = new PacketBatch({ core, capacity: 256, frameBytes: 256 * 64 });
+  for (let i = 0; i < 256; i++) {
+    const frame = ipv4Frame({
+      srcMac: "0a:00:00:00:00:09",
+      dstMac: "00:00:0c:00:00:01",
+      src: "192.0.2.7",
+      dst: `${1 + (i % 200)}.${i}.0.1`,
+      protocol: 6,
+      ttl: 64,
+    });
+    batch.push({ frame, time: 1000 + i, interface: 0, linkType: 1, wireLength: frame.length });
+  }
+  router.process(batch);
+  batch.dispose();
+  return router;
+}
+
 const kinds: Record<string, (core: Core) => { dispose(): void }> = {
   Fib: (core) => fibRound(core, 5000),
   ArpTable: arpRound,
@@ -82,6 +126,8 @@ const kinds: Record<string, (core: Core) => { dispose(): void }> = {
   PacketSelector: selectorRound,
   FlowCache: (core) => new FlowCache({ core, capacity: 20_000 }),
   PacketBatch: (core) => new PacketBatch({ core, capacity: 256, frameBytes: 65536 }),
+  RouteCache: routeCacheRound,
+  Dataplane: dataplaneRound,
 };
 
 for (const build of ["release", "debug"] as const) {
@@ -178,6 +224,15 @@ test("a disposed component refuses every call with a ConfigError naming it; disp
   refusesAsDisposed("PacketBatch", () => reader.lookupPackets(batch));
   live.dispose();
   reader.dispose();
+
+  const cacheFib = fibRound(core, 10);
+  const routeCache = new RouteCache({ fib: cacheFib, maxBytes: 8 * 1024 * 1024 });
+  routeCache.dispose();
+  routeCache.dispose();
+  refusesAsDisposed("RouteCache", () => routeCache.fill("10.0.0.1", 0));
+  refusesAsDisposed("RouteCache", () => routeCache.statistics());
+  refusesAsDisposed("RouteCache", () => routeCache.switchBatch(new Uint32Array([1]), 0));
+  cacheFib.dispose();
 
   // The core goes on serving the components made after.
   const fresh = fibRound(core, 100);

@@ -6,13 +6,14 @@
 import { arpOutputTake, arpReleasedTake, arpHandleCount } from "../arp";
 import { REL_BYTES, REL_MAC, REL_HANDLE, REL_REASON, REL_ICMP, OUT_BYTES, OUT_TIME, OUT_MAC, OUT_TARGET, OUT_SENDER, RELEASE_SENT, RELEASE_RESOLVE_FAILED, RELEASE_QUEUE_OVERFLOW } from "../arp/state";
 import {
-  Pipeline, IF_BYTES, IF_MAC, HOLD_META_BYTES, HOLD_LENGTH, HOLD_IN_IFACE, HOLD_OUT_IFACE, HOLD_L3, HOLD_WIRE,
+  Pipeline, IF_BYTES, IF_MAC, HOLD_META_BYTES, HOLD_LENGTH, HOLD_IN_IFACE, HOLD_OUT_IFACE, HOLD_L3, HOLD_WIRE, HOLD_PATH,
   OUT_KIND_ARP_REQUEST, OUT_KIND_ARP_REPLY, OUT_KIND_RELEASED, C_ARP_REQUESTS_OUT, C_ARP_REPLIES_OUT, C_RELEASED_SENT,
   C_RELEASED_FAILED, C_RELEASED_OVERFLOW, C_RELEASED_CLEARED, C_RELEASED_LOST, IC_ARP_OUT, IC_PACKETS_OUT, IC_BYTES_OUT,
 } from "./state";
 import { counterAdd, ifCounterAdd, outReserve, outCommit } from "./output";
 import { writeArpFrame, macToWire, decrementTtl4 } from "./frames";
 import { icmpError, ICMP_UNREACHABLE } from "./icmp";
+import { countOut } from "./switching";
 
 const DRAIN: u32 = 64;
 const BROADCAST: u64 = 0xffffffffffff;
@@ -74,6 +75,7 @@ function release(p: Pipeline, r: usize, time: f64): void {
     counterAdd(p, C_RELEASED_SENT, 1);
     ifCounterAdd(p, egress, IC_PACKETS_OUT, 1);
     ifCounterAdd(p, egress, IC_BYTES_OUT, <u64>load<u32>(meta + HOLD_WIRE));
+    countOut(p, egress, <u32>load<u8>(meta + HOLD_PATH), load<u32>(meta + HOLD_WIRE));
     return;
   }
   counterAdd(p, reason == RELEASE_RESOLVE_FAILED ? C_RELEASED_FAILED : reason == RELEASE_QUEUE_OVERFLOW ? C_RELEASED_OVERFLOW : C_RELEASED_CLEARED, 1);

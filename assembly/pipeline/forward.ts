@@ -5,7 +5,7 @@
 //   3. per packet, in arrival order (ARP state and the ICMP bucket are sequential):
 //      ARP timers on a fixed time grid → parse verdict (malformed, not IP, ARP → ARP table)
 //      → interface → IPv4 header checksum → evidence of life for ARP → input ACL → uRPF
-//      → [IP accounting slot] → switching (FIB; [route cache slot]) → receive / multicast
+//      → [IP accounting slot] → switching (switching.ts: CEF, route cache, process) → receive / multicast
 //      → TTL → adjacency → output ACL → [NAT / bridge slots] → ARP resolution → rewrite
 //      NAT (pipeline/nat-stage.ts): outside → inside before the FIB lookup, inside → outside
 //      after the output ACL; bridging (pipeline/bridge-stage.ts): at input on bridged ports,
@@ -40,7 +40,7 @@ import {
   REASON_DISCARD_ADJACENCY, REASON_INCOMPLETE_ADJACENCY, REASON_ND_UNRESOLVED, REASON_FRAME_TOO_LARGE,
   REASON_ACL_DENIED_OUT, REASON_BAD_CHECKSUM, REASON_ARP, REASON_RECEIVE, REASON_GLEAN, IF_BYTES, IF_MAC, IF_FLAGS,
   IF_ACL_IN, IF_ACL_OUT, IF_FLOW_EGRESS, IF_URPF_RX, IF_URPF_ANY, ADJ_BYTES, ADJ_IFACE, ADJ_NEXT_HOP, ADJ_MAC,
-  ADJ_FIXED_MAC, NO_IFACE, HOLD_META_BYTES, HOLD_LENGTH, HOLD_IN_IFACE, HOLD_OUT_IFACE, HOLD_L3, HOLD_WIRE,
+  ADJ_FIXED_MAC, NO_IFACE, HOLD_META_BYTES, HOLD_LENGTH, HOLD_IN_IFACE, HOLD_OUT_IFACE, HOLD_L3, HOLD_WIRE, HOLD_PATH,
   C_PACKETS_IN, C_VERDICTS, C_REASONS, C_ARP_TICKS, C_FLOW_INGRESS, C_FLOW_EGRESS, C_URPF_CHECKED, IC_PACKETS_IN,
   IC_BYTES_IN, IC_PACKETS_OUT, IC_BYTES_OUT, IC_DROPS_IN, IC_PUNTED, IC_QUEUED, IC_REASONS,
 } from "./state";
@@ -51,12 +51,13 @@ import { aclPermits } from "./acl";
 import { drainArp, HOLD_ELIGIBLE } from "./arp-io";
 import { natInbound, natOutbound, natTick } from "./nat-stage";
 import { bridgeInput, bridgeOutput, bridgeTick, BRIDGE_DONE } from "./bridge-stage";
+import { switch4, switch6, cachedMac, countOut, settleMiss, tickRouteCache } from "./switching";
 
 const LINKTYPE_ETHERNET: u16 = 1;
 
 /** Runs the ARP timers on the grid up to `time` (results do not depend on how packets are batched). */
 function ticksUpTo(p: Pipeline, time: f64): void {
-  if (!p.arp) return;
+  if (!p.arp && !p.routeCache) return;
   if (isNaN(p.nextTick)) {
     p.nextTick = Math.floor(time / p.tickInterval) * p.tickInterval + p.tickInterval;
     return;
@@ -69,6 +70,8 @@ function ticksUpTo(p: Pipeline, time: f64): void {
 }
 
 function tickAt(p: Pipeline, time: f64): void {
+  if (p.routeCache) tickRouteCache(p, time);
+  if (!p.arp) return;
   arpTick(p.arp, time);
   if (p.nat) natTick(p, time);
   if (p.bridge) bridgeTick(p, time);
@@ -86,6 +89,7 @@ export function tickTo(p: Pipeline, now: f64): void {
 @inline function finish(p: Pipeline, i: u32, iface: u32, verdict: u8, reason: u8): void {
   store<u8>(p.verdicts + <usize>i, verdict);
   store<u8>(p.reasons + <usize>i, reason);
+  if (p.swPending != 0) settleMiss(p, i, verdict, reason);
   counterAdd(p, C_VERDICTS + <u32>verdict, 1);
   if (verdict >= VERDICT_PUNTED) counterAdd(p, C_REASONS + <u32>reason, 1);
   if (iface < p.interfaceCount) {
@@ -224,12 +228,12 @@ function forwardOne(p: Pipeline, b: PacketBatch, i: u32, time: f64): void {
       return finish(p, i, iface, VERDICT_DROPPED, REASON_URPF_FAILED);
     }
     if (p.nat) dst = natInbound(p, b, i, iface, time);
-    // [IP accounting slot: p.accounting] [route cache slot: p.routeCache, per `ip route-cache`]
+    // [IP accounting slot: p.accounting]
     if (dst >= 0xe0000000) return finish(p, i, iface, VERDICT_PUNTED, REASON_RECEIVE);
-    adj = lookup4(fib.trie4, dst);
+    adj = switch4(p, iface, flags, dst, lookup4(fib.trie4, dst), load<u32>(b.wireLength + (n << 2)), time);
   } else {
     if (load<u8>(ip + 24) == 0xff) return finish(p, i, iface, VERDICT_PUNTED, REASON_RECEIVE);
-    adj = lookup6(fib.trie6, b.dst + (n << 4));
+    adj = switch6(p, iface, lookup6(fib.trie6, b.dst + (n << 4)), load<u32>(b.wireLength + (n << 2)));
   }
   const kind = adj == 0 ? <u8>0 : load<u8>(fib.adjKinds + <usize>adj);
   if (kind == ADJ_PUNT) return finish(p, i, iface, VERDICT_PUNTED, REASON_RECEIVE);
@@ -264,7 +268,7 @@ function forwardOne(p: Pipeline, b: PacketBatch, i: u32, time: f64): void {
     const reason = natOutbound(p, b, i, iface, egress, time);
     if (reason != REASON_NONE) return finish(p, i, iface, VERDICT_DROPPED, reason);
   }
-  let mac = load<u64>(a + ADJ_MAC);
+  let mac = p.swEntry != 0 ? cachedMac(p) : load<u64>(a + ADJ_MAC);
   if (mac & ADJ_FIXED_MAC) {
     mac &= 0xffffffffffff;
   } else if (version == 6) {
@@ -315,6 +319,7 @@ function forwardOne(p: Pipeline, b: PacketBatch, i: u32, time: f64): void {
   store<u64>(p.nextHopMacs + (n << 3), mac);
   ifCounterAdd(p, out, IC_PACKETS_OUT, 1);
   ifCounterAdd(p, out, IC_BYTES_OUT, <u64>load<u32>(b.wireLength + (n << 2)));
+  countOut(p, out, p.swPath, load<u32>(b.wireLength + (n << 2)));
   finish(p, i, iface, VERDICT_FORWARDED, REASON_NONE);
 }
 
@@ -328,5 +333,6 @@ function hold(p: Pipeline, handle: u32, frame: usize, captured: u32, iface: u32,
   store<u32>(meta + HOLD_L3, l3);
   store<u32>(meta + HOLD_WIRE, wire);
   store<u8>(meta + HOLD_ELIGIBLE, eligible ? 1 : 0);
+  store<u8>(meta + HOLD_PATH, <u8>p.swPath);
 }
 

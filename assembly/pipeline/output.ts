@@ -2,7 +2,7 @@
 // replies, ICMP errors, packets released by ARP), in the order they were made. The host drains
 // it after every call; when it is full a frame is counted (C_OUTPUT_OVERFLOW) and not made.
 
-import { Pipeline, OUT_HEADER_BYTES, OUT_IFACE, OUT_LENGTH, OUT_KIND, OUT_DETAIL, OUT_AFTER, OUT_TIME, C_OUTPUT_OVERFLOW } from "./state";
+import { Pipeline, OUT_HEADER_BYTES, OUT_IFACE, OUT_LENGTH, OUT_KIND, OUT_DETAIL, OUT_AFTER, OUT_TIME, C_OUTPUT_OVERFLOW, IF_COUNTERS } from "./state";
 
 // @ts-ignore: decorator
 @inline export function counterAdd(p: Pipeline, slot: u32, value: u64): void {
@@ -12,7 +12,7 @@ import { Pipeline, OUT_HEADER_BYTES, OUT_IFACE, OUT_LENGTH, OUT_KIND, OUT_DETAIL
 
 // @ts-ignore: decorator
 @inline export function ifCounterAdd(p: Pipeline, iface: u32, slot: u32, value: u64): void {
-  const at = p.ifCounters + ((<usize>iface * 48 + <usize>slot) << 3);
+  const at = p.ifCounters + ((<usize>iface * IF_COUNTERS + <usize>slot) << 3);
   store<u64>(at, load<u64>(at) + value);
 }
 

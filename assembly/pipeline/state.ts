@@ -72,9 +72,12 @@ export const C_FLOW_EGRESS: u32 = 54;
 export const C_ACL_LOGGED: u32 = 55;
 export const C_URPF_CHECKED: u32 = 56;
 export const C_ACL_CHECKED: u32 = 57;
-export const C_NAT_IN: u32 = 58; // outside → inside packets translated
-export const C_NAT_OUT: u32 = 59; // inside → outside packets translated
-export const C_BRIDGED: u32 = 60; // frames bridged to a port (received, or routed out of a BVI)
+// Switching paths of the IPv4 and IPv6 packets that reached the switching step: CEF, fast
+// (route cache hit) and process (route cache miss, or `no ip route-cache`), + PATH_*.
+export const C_SWITCHED: u32 = 58;
+export const C_NAT_IN: u32 = 61; // outside → inside packets translated
+export const C_NAT_OUT: u32 = 62; // inside → outside packets translated
+export const C_BRIDGED: u32 = 63; // frames bridged to a port (received, or routed out of a BVI)
 export const COUNTERS: u32 = 64;
 
 // Per-interface counters (u64 each, IF_COUNTERS per interface).
@@ -88,7 +91,15 @@ export const IC_QUEUED: u32 = 6;
 export const IC_ARP_OUT: u32 = 7;
 export const IC_ICMP_OUT: u32 = 8;
 export const IC_REASONS: u32 = 16; // + reason: drops and punts by the packet's input interface
-export const IF_COUNTERS: u32 = 48;
+// `show interfaces stats` by switching path: IC_SWITCHING + PATH_* × 4 + (0 packets in, 1 bytes
+// in on the input interface; 2 packets out, 3 bytes out on the egress interface).
+export const IC_SWITCHING: u32 = 48;
+export const IF_COUNTERS: u32 = 64;
+
+/** Switching paths. */
+export const PATH_CEF: u32 = 0;
+export const PATH_FAST: u32 = 1;
+export const PATH_PROCESS: u32 = 2;
 
 // Interface record.
 export const IF_BYTES: usize = 48;
@@ -105,6 +116,10 @@ export const IF_URPF_RX: u32 = 2;
 export const IF_URPF_ANY: u32 = 4;
 export const IF_HAS_ADDRESS6: u32 = 8;
 export const IF_CONFIGURED: u32 = 16;
+/** `no ip route-cache cef` (with `ip route-cache`): IPv4 is fast switched through the route cache. */
+export const IF_FAST_SWITCHING: u32 = 32;
+/** `no ip route-cache`: every IPv4 packet is process switched. */
+export const IF_PROCESS_SWITCHING: u32 = 64;
 
 // Adjacency rewrite record, by FIB adjacency id.
 export const ADJ_BYTES: usize = 16;
@@ -121,6 +136,7 @@ export const HOLD_IN_IFACE: usize = 4; // u32
 export const HOLD_OUT_IFACE: usize = 8; // u32
 export const HOLD_L3: usize = 12; // u32 offset of the IP header in the held frame
 export const HOLD_WIRE: usize = 16; // u32 wire length
+export const HOLD_PATH: usize = 21; // u8 switching path (after HOLD_ELIGIBLE's byte)
 
 // Output records: header then the frame, padded to 8 bytes.
 export const OUT_HEADER_BYTES: usize = 24;
@@ -216,4 +232,14 @@ export const PORT_RANGE: u32 = 5;
   lastTime: f64;
   /** Scratch for one IPv6 address (16 bytes) and ARP drains. */
   scratch: usize;
+  // The packet being switched (pipeline/switching.ts): its path, the route cache entry it hit,
+  // and a miss waiting for its outcome (destination, adjacency, time).
+  swPath: u32;
+  swEntry: u32;
+  swPending: u32;
+  swDst: u32;
+  swAdj: u32;
+  swTime: f64;
+  /** The ARP table's change counters when the route cache was last checked against it. */
+  arpSignature: u64;
 }

@@ -87,29 +87,9 @@ export function fillOne(cache: RouteCache, address: u32, now: f64): u8 {
       return VERDICT_UNRESOLVED;
     }
   }
-  // Granularity.
-  let memo = <u32>load<u8>(m);
-  if (memo == 0) {
-    const major = majorLength(address);
-    const longest = fibLongestWithin4(fib, address & maskOf(major), major);
-    memo = <u32>MEMO_KNOWN | (longest > <i32>major ? <u32>longest : major);
-  }
-  const host = shared || (attached && !pointToPoint);
-  const length = host ? 32 : memo & 63;
-  if (host) memo |= MEMO_HOSTS;
-  store<u8>(m, <u8>memo);
-  const network = address & maskOf(length);
-  const e = insertEntry(cache, network, length);
-  if (e == 0) {
-    c.noMemory++;
-    return VERDICT_NO_MEMORY;
-  }
+  const e = buildEntry(cache, m, address, now, shared || (attached && !pointToPoint), adjacency, ifIndex, nextHop);
+  if (e == 0) return VERDICT_NO_MEMORY;
   const entry = entryAt(cache, e - 1);
-  store<u32>(entry, 1, OFF_USED);
-  store<u32>(entry, adjacency, OFF_ADJACENCY);
-  store<u16>(entry, <u16>ifIndex, OFF_INTERFACE);
-  store<u32>(entry, nextHop, OFF_NEXT_HOP);
-  store<f64>(entry, now, OFF_CREATED);
   if (pointToPoint) {
     // Cisco HDLC: address 0x0F (unicast), control 0x00, protocol 0x0800.
     store<u32>(entry + OFF_HEADER, 0x0008000f);
@@ -124,6 +104,92 @@ export function fillOne(cache: RouteCache, address: u32, now: f64): u8 {
   c.adds++;
   cache.lastEntry = e;
   return VERDICT_PROCESS;
+}
+
+/**
+ * The entry for a process-switched `address` at the granularity rule (`host`: a /32), with its
+ * rewrite target; its MAC header is left to the caller. Returns it (index + 1), or 0 when the
+ * budget is full (counted in noMemory).
+ */
+function buildEntry(cache: RouteCache, m: usize, address: u32, now: f64, host: bool, adjacency: u32, ifIndex: u32, nextHop: u32): u32 {
+  let memo = <u32>load<u8>(m);
+  if (memo == 0) {
+    const major = majorLength(address);
+    const longest = fibLongestWithin4(cache.fib, address & maskOf(major), major);
+    memo = <u32>MEMO_KNOWN | (longest > <i32>major ? <u32>longest : major);
+  }
+  const length = host ? 32 : memo & 63;
+  if (host) memo |= MEMO_HOSTS;
+  store<u8>(m, <u8>memo);
+  const e = insertEntry(cache, address & maskOf(length), length);
+  if (e == 0) {
+    cache.counters.noMemory++;
+    return 0;
+  }
+  const entry = entryAt(cache, e - 1);
+  store<u32>(entry, 1, OFF_USED);
+  store<u32>(entry, adjacency, OFF_ADJACENCY);
+  store<u16>(entry, <u16>ifIndex, OFF_INTERFACE);
+  store<u32>(entry, nextHop, OFF_NEXT_HOP);
+  store<f64>(entry, now, OFF_CREATED);
+  return e;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Dataplane's switching stage (assembly/pipeline/switching.ts): the pipeline resolves a
+// miss itself (its FIB lookup, its ARP table), then tells the cache what became of the packet.
+
+/** Looks a destination up for the pipeline: the entry (index + 1, marked used) or 0; counted fast or process switched. */
+export function pipelineLookup(cache: RouteCache, address: u32): u32 {
+  const e = lookupOne(cache, address);
+  const c = cache.counters;
+  c.lookups++;
+  if (e != 0) c.fastSwitched++;
+  else c.processSwitched++;
+  return e;
+}
+
+/** Outcomes of a miss the pipeline did not forward. */
+export const MISS_NO_ROUTE: u8 = 0;
+export const MISS_UNRESOLVED: u8 = 1;
+export const MISS_UNCACHEABLE: u8 = 2;
+
+/** Counts a process-switched miss that left no entry (MISS_*). */
+export function pipelineMissed(cache: RouteCache, outcome: u8): void {
+  const c = cache.counters;
+  if (outcome == MISS_NO_ROUTE) c.noRoute++;
+  else if (outcome == MISS_UNRESOLVED) c.unresolved++;
+  else c.uncacheable++;
+}
+
+/**
+ * A miss the pipeline forwarded through `adjacency` out of Ethernet interface `ifIndex` with
+ * destination MAC `dstMac` and source `srcMac`: builds its entry (`host`: one /32 per
+ * destination, resolved with ARP). Returns VERDICT_PROCESS, or VERDICT_NO_MEMORY (no entry).
+ */
+export function pipelineFill(
+  cache: RouteCache, address: u32, now: f64, adjacency: u32, ifIndex: u32, nextHop: u32, dstMac: u64, srcMac: u64, host: bool,
+): u8 {
+  const m = memoSlot(cache, address);
+  if (m == 0) {
+    cache.counters.uncacheable++;
+    return VERDICT_UNCACHEABLE;
+  }
+  const e = buildEntry(cache, m, address, now, host, adjacency, ifIndex, nextHop);
+  if (e == 0) return VERDICT_NO_MEMORY;
+  const header = entryAt(cache, e - 1) + OFF_HEADER;
+  store<u64>(header, bswap<u64>(dstMac << 16));
+  store<u64>(header + 6, bswap<u64>(srcMac << 16));
+  store<u16>(header + 12, 0x0008);
+  store<u8>(entryAt(cache, e - 1), 14, OFF_HEADER_BYTES);
+  cache.counters.adds++;
+  return VERDICT_PROCESS;
+}
+
+/** The destination MAC of entry `e`'s Ethernet header (first octet in bits 40..47). */
+// @ts-ignore: decorator
+@inline export function entryDstMac(cache: RouteCache, e: u32): u64 {
+  return bswap<u64>(load<u64>(entryAt(cache, e - 1) + OFF_HEADER)) >> 16;
 }
 
 /** Adjacency of entry `e` (index + 1). */

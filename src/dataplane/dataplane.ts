@@ -14,13 +14,15 @@ import { FlowCache } from "../flow/cache.js";
 import { PacketSelector } from "../sampling/packet-selector.js";
 import { NatTable } from "../nat/table.js";
 import { BridgeTable } from "../bridge/table.js";
+import { RouteCache } from "../route-cache/cache.js";
+import { formatMac } from "../net/mac.js";
 import type { PacketBatch } from "../packet/batch.js";
 import { type Core, type CoreAttachment, coreFrom } from "../wasm/core.js";
 import type { WasmExports } from "../wasm/exports.js";
 import { checkOptionNames } from "../common/validation.js";
 import { parsePrefix } from "../net/prefix.js";
 import { type DataplaneOptions, DATAPLANE_OPTION_NAMES, type RouteTarget, type StaticRoute } from "./options.js";
-import { type DataplanePlan, planDataplane } from "./plan.js";
+import { type DataplanePlan, INTERFACE_FLAGS, planDataplane } from "./plan.js";
 import { bridgePorts, bridgeStageOptions, natStageOptions } from "./stages.js";
 import type { AccessList } from "./acl.js";
 import {
@@ -145,6 +147,10 @@ export class Dataplane {
   readonly nat: NatTable | undefined;
   /** The bridge stage's table (undefined when no interface has a `bridge-group`). */
   readonly bridge: BridgeTable | undefined;
+  /** The fast-switching route cache (undefined unless an interface is fast switched or `routeCache` is given). */
+  readonly routeCache: RouteCache | undefined;
+  /** How each interface switches the IPv4 packets coming in (by index): `cef`, `fast` or `process`. */
+  readonly switching: readonly ("cef" | "fast" | "process")[];
   /** The interfaces' names, by index. */
   readonly interfaceNames: readonly string[];
   /** The access lists, as configured. */
@@ -223,6 +229,13 @@ export class Dataplane {
       w.pipelineSetStage(this.#handle, 3, this.bridge.handle);
       bridgePorts(options).forEach((b, i) => w.pipelineSetBridging(this.#handle, i, b.bviGroup, b.bvi + 1));
     }
+    this.switching = Object.freeze(
+      plan.interfaces.map((f) =>
+        f.flags & INTERFACE_FLAGS.fastSwitching ? "fast" : f.flags & INTERFACE_FLAGS.processSwitching ? "process" : "cef",
+      ),
+    );
+    this.routeCache = this.switching.includes("fast") || options.routeCache !== undefined ? this.#makeRouteCache(options) : undefined;
+    if (this.routeCache) w.pipelineSetStage(this.#handle, 0, this.routeCache.handle);
     plan.interfaces.forEach((f, i) => {
       const a = f.address6;
       w.pipelineSetInterface(
@@ -257,16 +270,66 @@ export class Dataplane {
     for (const e of plan.staticArp) this.arp.addStatic(e.ifIndex, e.address, e.mac, 0);
   }
 
+  /** The route cache on this core: its interfaces in the pipeline's order, Ethernet (ARPA) each. */
+  #makeRouteCache(options: DataplaneOptions): RouteCache {
+    const given = options.routeCache ?? {};
+    if (given === null || typeof given !== "object") {
+      throw new ConfigError("dataplane-routeCache", `invalid routeCache ${describe(given)}: expected an object`, given);
+    }
+    checkOptionNames(given, ["maxBytes", "maxEntries", "ager", "invalidateDelay", "lowMemoryBytes"], "Dataplane routeCache");
+    const interfaces = Object.fromEntries(
+      this.#plan.interfaces.map((f) => [
+        f.name,
+        {
+          encapsulation: "arpa" as const,
+          mac: formatMac(Uint8Array.from({ length: 6 }, (_, k) => Math.floor(f.mac / 2 ** (40 - 8 * k)) & 255)),
+        },
+      ]),
+    );
+    try {
+      return new RouteCache({
+        fib: this.fib,
+        maxBytes: given.maxBytes ?? Math.min(64 * 1024 ** 2, this.core.availableBytes),
+        ...(given.maxEntries === undefined ? {} : { maxEntries: given.maxEntries }),
+        ...(given.ager === undefined ? {} : { ager: given.ager }),
+        ...(given.invalidateDelay === undefined ? {} : { invalidateDelay: given.invalidateDelay }),
+        ...(given.lowMemoryBytes === undefined ? {} : { lowMemoryBytes: given.lowMemoryBytes }),
+        ...(options.seed === undefined ? {} : { seed: options.seed }),
+        interfaces,
+        interfaceOrder: this.#plan.interfaces.map((f) => f.name),
+        // The pipeline resolves misses itself (its FIB lookup and ARP table): the cache's own
+        // neighbour and adjacency tables stay minimal.
+        maxNeighbors: 1,
+        maxAdjacencies: 1,
+      });
+    } catch (error) {
+      this.#wasm.pipelineFree(this.#handle);
+      this.core.detach(this.#attachment);
+      this.flowCache?.dispose();
+      this.selector?.dispose();
+      this.arp.dispose();
+      this.fib.dispose();
+      throw error;
+    }
+  }
+
   /**
-   * A Dataplane configured by IOS commands (see {@link parseIosConfig} for the commands).
+   * A Dataplane configured by IOS commands (see {@link parseIosConfig} for the commands);
+   * `options.routeCache` (its budget, say) adds to the route cache's configured timers.
    * @throws ConfigError naming the line number and text of an unknown or malformed line.
    */
   static fromConfig(
     text: string,
-    options: Pick<DataplaneOptions, "core" | "seed" | "maxBatch" | "outputBytes" | "icmpRate" | "icmpBurst" | "tickIntervalMs"> = {},
+    options: Pick<
+      DataplaneOptions,
+      "core" | "seed" | "maxBatch" | "outputBytes" | "icmpRate" | "icmpBurst" | "tickIntervalMs" | "routeCache"
+    > = {},
   ): Dataplane {
     const config = parseIosConfig(text);
-    return new Dataplane({ ...dataplaneOptionsFromConfig(config), ...options }, config);
+    const configured = dataplaneOptionsFromConfig(config);
+    // `routeCache` adds to what the configuration says (ip cache-ager-interval, ...): its budget, say.
+    const routeCache = options.routeCache === undefined ? configured.routeCache : { ...configured.routeCache, ...options.routeCache };
+    return new Dataplane({ ...configured, ...options, ...(routeCache === undefined ? {} : { routeCache }) }, config);
   }
 
   /** The interface index of `name`. @throws ConfigError for an unknown name. */
@@ -477,9 +540,11 @@ export class Dataplane {
     this.#disposed = true;
     this.#wasm.pipelineFree(this.#handle);
     this.core.detach(this.#attachment);
+    this.routeCache?.dispose();
     this.flowCache?.dispose();
     this.nat?.dispose();
     this.bridge?.dispose();
+    this.selector?.dispose();
     this.arp.dispose();
     this.fib.dispose();
   }

@@ -13,6 +13,7 @@ import type { AccessList } from "./acl.js";
 import type { Core } from "../wasm/core.js";
 import type { NatOptions } from "../nat/options.js";
 import type { BridgeOptions } from "../bridge/options.js";
+import type { RouteCacheAgerOptions, RouteCacheInvalidateDelayOptions } from "../route-cache/options.js";
 
 /** One interface of the router. */
 export interface DataplaneInterfaceOptions {
@@ -42,6 +43,26 @@ export interface DataplaneInterfaceOptions {
   nat?: "inside" | "outside";
   /** `bridge-group N`: the interface is a port of bridge group N (needs `bridge.groups`). */
   bridgeGroup?: number;
+  /**
+   * How IPv4 packets coming in here are switched: `cef` (default; `ip route-cache cef`), `fast`
+   * (the route cache first, a miss process switched and cached; `no ip route-cache cef`) or
+   * `process` (every packet process switched; `no ip route-cache`).
+   */
+  switching?: "cef" | "fast" | "process";
+}
+
+/** The route cache of fast-switching interfaces (see {@link RouteCacheOptions}). */
+export interface DataplaneRouteCacheOptions {
+  /** Memory budget of the cache, out of the core's (default 64 MiB, or what the core has left). */
+  maxBytes?: number;
+  /** Entries at most (default: what maxBytes holds). */
+  maxEntries?: number;
+  /** `ip cache-ager-interval X Y Z` (default 60 4 20). */
+  ager?: RouteCacheAgerOptions;
+  /** `ip cache-invalidate-delay MIN MAX QUIET THRESHOLD` (default 2 5 3 0). */
+  invalidateDelay?: RouteCacheInvalidateDelayOptions;
+  /** Free entry memory below which the ager examines the low-memory fraction (default 200 KiB). */
+  lowMemoryBytes?: number;
 }
 
 /** Where a static route sends its packets. */
@@ -79,6 +100,8 @@ export interface DataplaneOptions {
   policyMaps?: Record<string, PolicyMapClass[]>;
   /** ARP parameters for every interface. */
   arp?: Partial<ArpParameters>;
+  /** The route cache's options; the cache exists when an interface is fast switched or this is given. */
+  routeCache?: DataplaneRouteCacheOptions;
   /** The flow cache's options; the cache exists when an interface runs NetFlow or this is given. */
   flowCache?: Omit<FlowCacheOptions, "core" | "seed" | "sampling">;
   /**
@@ -127,6 +150,7 @@ export const DATAPLANE_OPTION_NAMES = [
   "flowCache",
   "nat",
   "bridge",
+  "routeCache",
   "maxBatch",
   "maxAdjacencies",
   "outputBytes",

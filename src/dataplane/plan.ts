@@ -16,7 +16,15 @@ import { type CompiledAccessLists, compileAccessLists } from "./acl.js";
 import type { DataplaneOptions } from "./options.js";
 
 /** Interface flags as the pipeline reads them (IF_* in assembly/pipeline/state.ts). */
-export const INTERFACE_FLAGS = { flowEgress: 1, urpfRx: 2, urpfAny: 4, hasAddress6: 8, configured: 16 } as const;
+export const INTERFACE_FLAGS = {
+  flowEgress: 1,
+  urpfRx: 2,
+  urpfAny: 4,
+  hasAddress6: 8,
+  configured: 16,
+  fastSwitching: 32,
+  processSwitching: 64,
+} as const;
 
 /** One interface as the pipeline sees it. */
 export interface PlannedInterface {
@@ -146,6 +154,11 @@ export function planDataplane(options: DataplaneOptions): DataplanePlan {
         `interface ${f.name}: uRPF mode must be rx or any, got ${JSON.stringify(f.verifyUnicastSource)}`,
         f.verifyUnicastSource,
       );
+    }
+    if (f.switching === "fast") flags |= INTERFACE_FLAGS.fastSwitching;
+    else if (f.switching === "process") flags |= INTERFACE_FLAGS.processSwitching;
+    else if (f.switching !== undefined && f.switching !== "cef") {
+      fail("switching", `interface ${f.name}: switching must be cef, fast or process, got ${JSON.stringify(f.switching)}`, f.switching);
     }
     return {
       name: f.name,

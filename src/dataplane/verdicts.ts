@@ -113,9 +113,12 @@ export const COUNTER_SLOTS = {
   aclLogged: 55,
   urpfChecked: 56,
   aclChecked: 57,
-  natTranslatedIn: 58,
-  natTranslatedOut: 59,
-  bridged: 60,
+  cefSwitched: 58,
+  fastSwitched: 59,
+  processSwitched: 60,
+  natTranslatedIn: 61,
+  natTranslatedOut: 62,
+  bridged: 63,
 } as const;
 /** Where the per-reason totals start among the counter slots. */
 export const REASON_COUNTER_BASE = 8;
@@ -136,8 +139,14 @@ export const INTERFACE_COUNTER_SLOTS = {
 } as const;
 /** Where the per-interface per-reason counts start. */
 export const INTERFACE_REASON_BASE = 16;
+/** Where the per-interface counts by switching path start: + path × 4 + (packets in, bytes in, packets out, bytes out). */
+export const INTERFACE_SWITCHING_BASE = 48;
+/** Switching paths, in slot order: CEF, fast (route cache hit), process. */
+export const SWITCHING_PATHS = ["cef", "fast", "process"] as const;
+/** A switching path. */
+export type SwitchingPath = (typeof SWITCHING_PATHS)[number];
 /** Counter slots per interface. */
-export const INTERFACE_COUNTER_COUNT = 48;
+export const INTERFACE_COUNTER_COUNT = 64;
 
 /** The Dataplane's counters (`show interfaces`-style totals and every stage's decisions). */
 export interface DataplaneCounters {
@@ -168,6 +177,21 @@ export interface DataplaneCounters {
   nat: { translatedIn: number; translatedOut: number };
   /** Frames bridged to a port of their bridge group (received on a port, or routed out of a BVI). */
   bridged: number;
+  /**
+   * Packets that reached the switching step, by path: CEF switched (FIB lookup), fast switched
+   * (a route cache hit) and process switched (a route cache miss, or `no ip route-cache`).
+   */
+  switching: { cef: number; fast: number; process: number };
+}
+
+/** One interface's packets by switching path, as `show interfaces stats` prints them. */
+export interface SwitchingPathCounters {
+  /** Packets that came in here and were switched on this path. */
+  packetsIn: number;
+  bytesIn: number;
+  /** Packets switched on this path that left here. */
+  packetsOut: number;
+  bytesOut: number;
 }
 
 /** One interface's counters. */
@@ -185,6 +209,8 @@ export interface InterfaceCounters {
   icmpOut: number;
   /** Drops and punts of packets that came in here, by reason. */
   reasons: Partial<Record<Reason, number>>;
+  /** Packets in and out by switching path. */
+  switching: Record<SwitchingPath, SwitchingPathCounters>;
 }
 
 /** Decodes the pipeline's counter slots (u64 values as numbers). */
@@ -222,6 +248,7 @@ export function decodeCounters(slots: ArrayLike<number>): DataplaneCounters {
     urpfChecked: slots[c.urpfChecked]!,
     nat: { translatedIn: slots[c.natTranslatedIn]!, translatedOut: slots[c.natTranslatedOut]! },
     bridged: slots[c.bridged]!,
+    switching: { cef: slots[c.cefSwitched]!, fast: slots[c.fastSwitched]!, process: slots[c.processSwitched]! },
   };
 }
 
@@ -245,6 +272,12 @@ export function decodeInterfaceCounters(name: string, slots: ArrayLike<number>):
     arpOut: slots[c.arpOut]!,
     icmpOut: slots[c.icmpOut]!,
     reasons,
+    switching: Object.fromEntries(
+      SWITCHING_PATHS.map((path, k) => {
+        const at = INTERFACE_SWITCHING_BASE + 4 * k;
+        return [path, { packetsIn: slots[at]!, bytesIn: slots[at + 1]!, packetsOut: slots[at + 2]!, bytesOut: slots[at + 3]! }];
+      }),
+    ) as Record<SwitchingPath, SwitchingPathCounters>,
   };
 }
 

@@ -1201,6 +1201,12 @@ export class ReferenceArpTable {
     return e.kind;
   }
 
+  /** The MAC (48-bit number) of the PRESENT or STATIC entry for `ip`, or undefined. */
+  presentMac(ifIndex: number, ip: IPv4Input): number | undefined {
+    const e = this.#iface(ifIndex).index.get(toIPv4(ip));
+    return e !== undefined && e.kind === "present" ? e.mac : undefined;
+  }
+
   /** See {@link ArpTable.entries}. */
   entries(ifIndex?: number): ArpEntry[] {
     const list = ifIndex === undefined ? this.#ifaces : [this.#iface(ifIndex)];

@@ -19,6 +19,7 @@ import { ReferenceBridgeTable } from "./bridge.js";
 import { NatVerdict } from "../nat/types.js";
 import { BridgeVerdict } from "../bridge/types.js";
 import { bridgePorts, bridgeStageOptions, natStageOptions } from "../dataplane/stages.js";
+import { ReferenceRouteCache } from "./route-cache.js";
 import { planDataplane, INTERFACE_FLAGS, type DataplanePlan } from "../dataplane/plan.js";
 import type { DataplaneOptions } from "../dataplane/options.js";
 import type { FilterInput } from "../sampling/filter-input.js";
@@ -31,6 +32,8 @@ import {
   type Verdict,
   COUNTER_SLOTS,
   INTERFACE_COUNTER_SLOTS,
+  INTERFACE_COUNTER_COUNT,
+  INTERFACE_SWITCHING_BASE,
   REASON_CODES,
   REASON_COUNTER_BASE,
   INTERFACE_REASON_BASE,
@@ -100,7 +103,13 @@ interface Held {
   l3: number;
   wire: number;
   eligible: boolean;
+  path: number;
 }
+
+/** Switching paths (counter order): CEF, fast, process. */
+const PATH_CEF = 0;
+const PATH_FAST = 1;
+const PATH_PROCESS = 2;
 
 /** The reference Dataplane. */
 export class ReferenceDataplane {
@@ -114,6 +123,8 @@ export class ReferenceDataplane {
   readonly bridge: ReferenceBridgeTable | undefined;
   readonly #natRoles: (string | undefined)[];
   readonly #bridgePorts: { bviGroup: number; bvi: number }[];
+  /** The route cache of fast-switching interfaces. */
+  readonly routeCache: ReferenceRouteCache | undefined;
   readonly #slots: number[] = new Array(64).fill(0);
   readonly #ifSlots: number[][];
   readonly #adjacencies = new Map<number, { interface: number; nextHop: number; mac?: number | undefined; family: 4 | 6 }>();
@@ -128,6 +139,11 @@ export class ReferenceDataplane {
   readonly #holdBytes: number;
   #output: OutputFrame[] = [];
   #current = -1;
+  // The packet being switched: its path, the route-cache hit's MAC, a miss awaiting its outcome.
+  #path = PATH_CEF;
+  #hitMac: number | undefined;
+  #miss: { dst: number; adjacency: number; time: number } | undefined;
+  #arpSignature = 0;
 
   constructor(options: DataplaneOptions) {
     const plan = planDataplane(options);
@@ -141,7 +157,7 @@ export class ReferenceDataplane {
       interfaces: plan.interfaces.map((f) => f.arp),
       ...(options.seed === undefined ? {} : { seed: options.seed }),
     });
-    this.#ifSlots = plan.interfaces.map(() => new Array(48).fill(0));
+    this.#ifSlots = plan.interfaces.map(() => new Array(INTERFACE_COUNTER_COUNT).fill(0));
     plan.adjacencies.forEach((a, i) => this.#adjacencies.set(6 + i, a));
     for (const r of plan.routes) this.fib.insert(r.prefix, "special" in r.adjacency ? r.adjacency.special : 6 + r.adjacency.planned);
     for (const e of plan.staticArp) this.arp.addStatic(e.ifIndex, e.address, e.mac, 0);
@@ -152,6 +168,18 @@ export class ReferenceDataplane {
     const bridgeOptions = bridgeStageOptions(options);
     this.bridge = bridgeOptions === undefined ? undefined : new ReferenceBridgeTable(bridgeOptions);
     this.#bridgePorts = bridgePorts(options);
+    const fast = plan.interfaces.some((f) => (f.flags & INTERFACE_FLAGS.fastSwitching) !== 0);
+    if (fast || options.routeCache !== undefined) {
+      const rc = options.routeCache ?? {};
+      this.routeCache = new ReferenceRouteCache({
+        fib: this.fib,
+        adjacency: () => undefined,
+        maxEntries: rc.maxEntries ?? 0x40000000,
+        ...(rc.ager === undefined ? {} : { ager: rc.ager }),
+        ...(rc.invalidateDelay === undefined ? {} : { invalidateDelay: rc.invalidateDelay }),
+        ...(rc.lowMemoryBytes === undefined ? {} : { lowMemoryBytes: rc.lowMemoryBytes }),
+      });
+    }
     const netflow = options.interfaces.some((f) => f.netflow !== undefined || f.flowEgress) || options.flowCache !== undefined;
     if (netflow) {
       this.flowCache = new ReferenceFlowCache({ ...options.flowCache });
@@ -258,6 +286,7 @@ export class ReferenceDataplane {
   }
 
   #finish(iface: number, verdict: Verdict, reason?: Reason, extra: Partial<ReferenceVerdict> = {}): ReferenceVerdict {
+    if (this.#miss !== undefined) this.#settleMiss(verdict, reason, extra);
     const code = ["forwarded", "queued", "punted", "dropped"].indexOf(verdict);
     this.#count(COUNTER_SLOTS.forwarded + code);
     if (reason !== undefined) this.#count(REASON_COUNTER_BASE + REASON_CODES[reason]);
@@ -283,6 +312,7 @@ export class ReferenceDataplane {
   }
 
   #tickAt(time: number): void {
+    this.routeCache?.advance(time);
     this.arp.tick(time);
     this.nat?.age(time);
     this.bridge?.age(time);
@@ -328,6 +358,7 @@ export class ReferenceDataplane {
         this.#count(COUNTER_SLOTS.releasedSent);
         this.#ifCount(held.egress, INTERFACE_COUNTER_SLOTS.packetsOut);
         this.#ifCount(held.egress, INTERFACE_COUNTER_SLOTS.bytesOut, held.wire);
+        this.#countOut(held.egress, held.path, held.wire);
         continue;
       }
       const slot =
@@ -530,9 +561,11 @@ export class ReferenceDataplane {
         this.#count(COUNTER_SLOTS.natTranslatedIn);
       }
       if (f.dst[0]! >>> 0 >= 0xe0000000) return this.#finish(iface, "punted", "receive");
-      adjacency = this.fib.lookup4(f.dst[0]! >>> 0);
+      adjacency = this.#switch4(iface, itf.flags, f.dst[0]! >>> 0, p.wireLength, time);
     } else {
       if (f.dst[0]! >>> 24 === 0xff) return this.#finish(iface, "punted", "receive");
+      this.#hitMac = undefined;
+      this.#countPath(iface, PATH_CEF, p.wireLength);
       adjacency = this.fib.lookup6(f.dst);
     }
     if (adjacency === 2) return this.#finish(iface, "punted", "receive");
@@ -567,7 +600,8 @@ export class ReferenceDataplane {
       }
     }
     let mac: number;
-    if (a.mac !== undefined) mac = a.mac;
+    if (this.#hitMac !== undefined) mac = this.#hitMac;
+    else if (a.mac !== undefined) mac = a.mac;
     else if (version === 6) return this.#finish(iface, "dropped", "nd-unresolved");
     else {
       const target = a.nextHop !== 0 ? a.nextHop : f.dst[0]! >>> 0;
@@ -578,7 +612,7 @@ export class ReferenceDataplane {
       const r = this.arp.resolve(egress, target, time);
       if (r.status === "found") mac = macOf(r.mac);
       else if (r.status === "queued") {
-        this.#held.set(r.handle, { frame: frame.slice(), inIface: iface, egress, l3, wire: p.wireLength, eligible });
+        this.#held.set(r.handle, { frame: frame.slice(), inIface: iface, egress, l3, wire: p.wireLength, eligible, path: this.#path });
         this.#drainArp(time);
         return this.#finish(iface, "queued", undefined, { egress, handle: r.handle });
       } else {
@@ -610,6 +644,7 @@ export class ReferenceDataplane {
     else frame[l3 + 7] = frame[l3 + 7]! - 1;
     this.#ifCount(leaves, INTERFACE_COUNTER_SLOTS.packetsOut);
     this.#ifCount(leaves, INTERFACE_COUNTER_SLOTS.bytesOut, p.wireLength);
+    this.#countOut(leaves, this.#path, p.wireLength);
     return this.#finish(iface, "forwarded", undefined, { egress: leaves, mac });
   }
 
@@ -672,6 +707,96 @@ export class ReferenceDataplane {
     f.srcPort = packet.srcPort!;
     f.dstPort = packet.dstPort!;
     return verdict;
+  }
+
+  #countPath(iface: number, path: number, wire: number): void {
+    this.#path = path;
+    this.#count(COUNTER_SLOTS.cefSwitched + path);
+    this.#ifCount(iface, INTERFACE_SWITCHING_BASE + 4 * path);
+    this.#ifCount(iface, INTERFACE_SWITCHING_BASE + 4 * path + 1, wire);
+  }
+
+  #countOut(egress: number, path: number, wire: number): void {
+    this.#ifCount(egress, INTERFACE_SWITCHING_BASE + 4 * path + 2);
+    this.#ifCount(egress, INTERFACE_SWITCHING_BASE + 4 * path + 3, wire);
+  }
+
+  /** The switching step for IPv4, per the input interface's mode: the FIB adjacency (0: none). */
+  #switch4(iface: number, flags: number, dst: number, wire: number, time: number): number {
+    this.#hitMac = undefined;
+    const cache = this.routeCache;
+    if ((flags & INTERFACE_FLAGS.fastSwitching) !== 0 && cache !== undefined) {
+      if (!cache.started) cache.advance(time);
+      this.#checkArp(cache);
+      const hit = cache.pipelineLookup(dst);
+      if (hit !== undefined) {
+        this.#hitMac = hit.mac;
+        this.#countPath(iface, PATH_FAST, wire);
+        return hit.adjacency;
+      }
+      const adjacency = this.fib.lookup4(dst);
+      this.#miss = { dst, adjacency, time };
+      this.#countPath(iface, PATH_PROCESS, wire);
+      return adjacency;
+    }
+    this.#countPath(
+      iface,
+      (flags & (INTERFACE_FLAGS.fastSwitching | INTERFACE_FLAGS.processSwitching)) !== 0 ? PATH_PROCESS : PATH_CEF,
+      wire,
+    );
+    return this.fib.lookup4(dst);
+  }
+
+  /** A process-switched miss's outcome: a forwarded packet leaves its entry; otherwise why none was built. */
+  #settleMiss(verdict: Verdict, reason: Reason | undefined, extra: Partial<ReferenceVerdict>): void {
+    const miss = this.#miss!;
+    this.#miss = undefined;
+    const cache = this.routeCache!;
+    if (verdict === "forwarded") {
+      const a = this.#adjacencies.get(miss.adjacency)!;
+      const host = a.nextHop === 0 && a.mac === undefined;
+      const egress = extra.egress!;
+      // Entries only for packets out of interfaces with `ip route-cache` on.
+      if ((this.plan.interfaces[egress]!.flags & INTERFACE_FLAGS.processSwitching) !== 0) {
+        cache.pipelineMissed("uncacheable");
+        return;
+      }
+      cache.pipelineFill(
+        miss.dst,
+        miss.time,
+        miss.adjacency,
+        this.plan.interfaces[egress]!.name,
+        host ? miss.dst : a.nextHop,
+        extra.mac!,
+        this.plan.interfaces[egress]!.mac,
+        host,
+      );
+      return;
+    }
+    const unresolved: (Reason | undefined)[] = [
+      "arp-nexist",
+      "arp-rate-limited",
+      "arp-queue-full",
+      "arp-incomplete-full",
+      "arp-bad-target",
+    ];
+    cache.pipelineMissed(
+      reason === "no-route" ? "no-route" : verdict === "queued" || unresolved.includes(reason) ? "unresolved" : "uncacheable",
+    );
+  }
+
+  /** When ARP's resolved entries changed since the last check, the entries whose MAC ARP no longer holds are invalidated. */
+  #checkArp(cache: ReferenceRouteCache): void {
+    const c = this.arp.counters();
+    const signature = c.presentExpired + c.presentEvicted + c.macMoved + c.cleared + c.staticAdded + c.staticRemoved;
+    if (signature === this.#arpSignature) return;
+    this.#arpSignature = signature;
+    const index = new Map(this.plan.interfaces.map((f, i) => [f.name, i]));
+    cache.invalidateWhere((e) => {
+      const a = this.#adjacencies.get(e.adjacency);
+      if ((a !== undefined && a.mac !== undefined) || e.headerBytes !== 14) return true;
+      return this.arp.presentMac(index.get(e.interface)!, e.nextHop) === e.mac;
+    });
   }
 
   /** The counters, as {@link Dataplane.counters} reports them. */

@@ -147,6 +147,11 @@ export class ReferenceRouteCache {
     if (options.invalidateDelay !== undefined) this.#timers = resolveInvalidateDelay(this.#timers, options.invalidateDelay);
   }
 
+  /** Whether the cache's clock has started (its first call that brings a time). */
+  get started(): boolean {
+    return this.#started;
+  }
+
   /** The ager and invalidation settings in force. */
   get timers(): RouteCacheTimers {
     return { ...this.#timers };
@@ -327,6 +332,101 @@ export class ReferenceRouteCache {
     this.#entries.set(key, { network, length, interface: name, adjacency: id, nextHop, createdMs: now, header, pointToPoint, used: true });
     this.#order.push(key);
     return "process";
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The Dataplane's switching stage: the pipeline resolves a miss itself and reports its outcome.
+
+  /** A lookup by the pipeline: the entry hit (marked used) or undefined; counted fast or process switched. */
+  pipelineLookup(address: number): { adjacency: number; mac: number } | undefined {
+    const c = this.#counters;
+    c.lookups++;
+    const hit = this.#find(address);
+    if (hit === undefined) {
+      c.processSwitched++;
+      return undefined;
+    }
+    hit.used = true;
+    c.fastSwitched++;
+    return { adjacency: hit.adjacency, mac: Number.parseInt(hit.header.slice(0, 12), 16) };
+  }
+
+  /** A miss the pipeline did not forward, by why no entry was built. */
+  pipelineMissed(outcome: "no-route" | "unresolved" | "uncacheable"): void {
+    this.#counters[outcome === "no-route" ? "noRoute" : outcome]++;
+  }
+
+  /**
+   * A miss the pipeline forwarded out of Ethernet interface `interfaceName` (own MAC `srcMac`)
+   * to `dstMac`: the entry at the granularity rule (`host`: a /32 per destination).
+   */
+  pipelineFill(
+    address: number,
+    now: number,
+    adjacency: number,
+    interfaceName: string,
+    nextHop: number,
+    dstMac: number,
+    srcMac: number,
+    host: boolean,
+  ): "process" | "no-memory" | "uncacheable" {
+    const major = majorNetwork(address);
+    if (major === undefined) {
+      this.#counters.uncacheable++;
+      return "uncacheable";
+    }
+    const [majorNet, majorLength] = major;
+    let granularity = this.#granularity.get(majorNet);
+    if (granularity === undefined) {
+      granularity = Math.max(majorLength, this.#fib.longestWithin4(majorNet, majorLength));
+      this.#granularity.set(majorNet, granularity);
+    }
+    if (this.#entries.size >= this.maxEntries) {
+      this.#counters.noMemory++;
+      return "no-memory";
+    }
+    const length = host ? 32 : granularity;
+    const network = (address & maskOf(length)) >>> 0;
+    const key = `${network}/${length}`;
+    const mac = (m: number) => m.toString(16).padStart(12, "0").toUpperCase();
+    const header = `${mac(dstMac)}${mac(srcMac)}0800`;
+    this.#entries.set(key, {
+      network,
+      length,
+      interface: interfaceName,
+      adjacency,
+      nextHop,
+      createdMs: now,
+      header,
+      pointToPoint: false,
+      used: true,
+    });
+    this.#order.push(key);
+    this.#counters.adds++;
+    return "process";
+  }
+
+  /** Invalidates (as ARP changes) the entries `keep` refuses, in creation order; returns how many. */
+  invalidateWhere(
+    keep: (entry: { interface: string; nextHop: number; adjacency: number; mac: number; headerBytes: number }) => boolean,
+  ): number {
+    let removed = 0;
+    for (const key of [...this.#order]) {
+      const e = this.#entries.get(key)!;
+      const view = {
+        interface: e.interface,
+        nextHop: e.nextHop,
+        adjacency: e.adjacency,
+        mac: Number.parseInt(e.header.slice(0, 12), 16),
+        headerBytes: e.header.length / 2,
+      };
+      if (keep(view)) continue;
+      this.#remove(key);
+      removed++;
+    }
+    this.#counters.arpInvalidated += removed;
+    this.#counters.invalidates += removed;
+    return removed;
   }
 
   /** Switches a batch: verdict codes (1 fast … 6 no route) and adjacencies, as RouteCache.switchBatch. */

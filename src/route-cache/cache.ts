@@ -11,7 +11,7 @@ import { type PrefixInput, parsePrefix, formatPrefix } from "../net/prefix.js";
 import { type MacInput, parseMac } from "../net/mac.js";
 import type { WasmExports } from "../wasm/exports.js";
 import type { HeapViews } from "../wasm/views.js";
-import type { Core, CoreAttachment } from "../wasm/core.js";
+import { type Core, type CoreAttachment, disposedCore } from "../wasm/core.js";
 import { checkOptionNames } from "../common/validation.js";
 import { Fib } from "../fib/fib.js";
 import {
@@ -46,6 +46,8 @@ export interface RouteCacheOptions {
   seed?: number | bigint;
   /** Outgoing interfaces by name (encapsulation, own MAC); others get the defaults. */
   interfaces?: Record<string, RouteCacheInterfaceOptions>;
+  /** Interface names in index order: the i-th gets the cache's interface index i (a Dataplane's own order). */
+  interfaceOrder?: readonly string[];
   /** `ip cache-ager-interval X Y Z` (default 60 4 20). */
   ager?: RouteCacheAgerOptions;
   /** `ip cache-invalidate-delay MIN MAX QUIET THRESHOLD` (default 2 5 3 0). */
@@ -121,8 +123,8 @@ export class RouteCache {
   /** Entries the memory budget holds. */
   readonly maxEntries: number;
   readonly #attachment: CoreAttachment;
-  readonly #wasm: WasmExports;
-  readonly #views: HeapViews;
+  #wasm: WasmExports;
+  #views: HeapViews;
   readonly #handle: number;
   readonly #scratch: number;
   readonly #interfaceOptions: Record<string, RouteCacheInterfaceOptions>;
@@ -133,6 +135,7 @@ export class RouteCache {
   #timers: RouteCacheTimers = DEFAULT_TIMERS;
   #lowMemoryBytes: number;
   #staging = 0;
+  #disposed = false;
 
   constructor(options: RouteCacheOptions) {
     checkOptionNames(
@@ -143,6 +146,7 @@ export class RouteCache {
         "maxEntries",
         "seed",
         "interfaces",
+        "interfaceOrder",
         "ager",
         "invalidateDelay",
         "lowMemoryBytes",
@@ -171,6 +175,10 @@ export class RouteCache {
     if (this.#interfaceOptions === null || typeof this.#interfaceOptions !== "object") {
       throw new ConfigError("route-cache-interface", `invalid interfaces ${describe(options.interfaces)}`, options.interfaces);
     }
+    const order = options.interfaceOrder ?? [];
+    if (!Array.isArray(order) || order.some((name) => typeof name !== "string")) {
+      throw new ConfigError("route-cache-interface", `invalid interfaceOrder ${describe(order)}: expected interface names`, order);
+    }
     this.fib = options.fib;
     this.core = options.fib.core;
     this.#attachment = this.core.attach("route-cache", maxBytes, () => this.usedBytes());
@@ -188,6 +196,7 @@ export class RouteCache {
     }
     this.maxEntries = this.#wasm.routeCacheMaxEntries(this.#handle);
     this.#scratch = this.#wasm.alloc(256);
+    for (const name of order) this.#interface(name);
     for (const name of Object.keys(this.#interfaceOptions)) this.#interface(name);
     this.#setTimers(timers);
     this.#listener = (id) => this.#syncAdjacency(id);
@@ -441,11 +450,20 @@ export class RouteCache {
   }
 
   /**
-   * Gives the cache's reservation back to its core; it must not be used afterwards. Also
-   * `Symbol.dispose`.
+   * Frees the cache's memory in its core and gives its reservation back; a disposed cache
+   * refuses every call (ConfigError "disposed"). Idempotent. Also `Symbol.dispose`.
    */
   dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
     this.fib.offAdjacencyChange(this.#listener);
+    const w = this.#wasm;
+    w.routeCacheDestroy(this.#handle);
+    w.free(this.#scratch);
+    if (this.#staging !== 0) w.free(this.#staging);
+    this.#staging = 0;
+    this.#wasm = disposedCore("RouteCache");
+    this.#views = disposedCore("RouteCache");
     this.core.detach(this.#attachment);
   }
 

@@ -3,9 +3,10 @@
  * runner over a {@link ShowContext}) and `dataplane show`, or any embedder, runs command lines
  * against it — with IOS abbreviations (`sh ip cache fl`), the `| include / exclude / begin`
  * output filter on every command, text and JSON. This module registers the flow-cache, top-talkers,
- * accounting and MLS commands; the route cache (`show ip cache`), NAT (`show ip nat
- * translations`) and the pipeline (`show access-lists`, `show running-config`) register theirs
- * into {@link showCommands} from their own modules the same way.
+ * accounting and MLS commands; the route cache (`show ip cache`, show/route-cache.ts: the
+ * context's `components.routeCache`), NAT (`show ip nat translations`) and the pipeline (`show
+ * access-lists`, `show running-config`) register theirs into {@link showCommands} from their
+ * own modules the same way.
  */
 
 import { ConfigError, describe } from "../errors.js";
@@ -20,6 +21,8 @@ import { configuredTopTalkersJson, renderConfiguredTopTalkers, renderTopTalkers,
 import { ipAccountingJson, renderIpAccounting } from "./ip-accounting.js";
 import { renderShowMlsEntry, renderShowMlsIp } from "./mls.js";
 import { registerNatBridgeShowCommands } from "./nat-bridge.js";
+import { registerRouteCacheShowCommands } from "./route-cache.js";
+import { registerDataplaneShowCommands } from "./dataplane.js";
 
 /** What show commands read. Features add their components here (optional, so each command says when its own is missing). */
 export interface ShowContext {
@@ -258,3 +261,5 @@ export function registerFlowShowCommands(registry: ShowRegistry): void {
 export const showCommands = new ShowRegistry();
 registerFlowShowCommands(showCommands);
 registerNatBridgeShowCommands(showCommands);
+registerRouteCacheShowCommands(showCommands);
+registerDataplaneShowCommands(showCommands);

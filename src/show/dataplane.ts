@@ -1,10 +1,13 @@
 /**
  * The Dataplane's displays: `show interfaces` (per interface packets and bytes in and out,
- * input drops by reason, punts, ARP and ICMP sent) and `show access-lists` (IOS's layout, with
- * each entry's matches), from the counters the Dataplane reports.
+ * input drops by reason, punts, ARP and ICMP sent), `show interfaces stats` (by switching path)
+ * and `show access-lists` (IOS's layout, with each entry's matches), from the counters the
+ * Dataplane reports.
  */
 
-import type { InterfaceCounters } from "../dataplane/verdicts.js";
+import type { InterfaceCounters, SwitchingPath } from "../dataplane/verdicts.js";
+import { ConfigError, describe } from "../errors.js";
+import type { ShowRegistry } from "./commands.js";
 import type { AccessListCounters } from "../dataplane/dataplane.js";
 import { formatMacCisco } from "../net/mac.js";
 
@@ -57,4 +60,60 @@ export function renderAccessLists(lists: readonly AccessListCounters[]): string 
     });
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** The rows of `show interfaces stats`, with the switching path each counts. */
+const STATS_ROWS: [label: string, path: SwitchingPath][] = [
+  ["Processor", "process"],
+  ["Route cache", "fast"],
+  ["CEF", "cef"],
+];
+
+/**
+ * `show interfaces stats`: per interface, the packets and bytes (IOS's "Chars") in and out by
+ * switching path — Processor (process switched), Route cache (fast switched) and CEF — and
+ * their total, in IOS's columns. IOS counts CEF-switched packets in its Route cache row; this
+ * display gives them their own, the contrast the Code Red note draws. Packets in are counted
+ * on the input interface when they reach the switching step (IPv4 and IPv6, not ARP or drops
+ * before it), packets out on the egress interface when they leave (released by ARP included).
+ */
+export function renderInterfaceStats(counters: readonly InterfaceCounters[]): string {
+  const cell = (n: number) => String(n).padStart(11);
+  const lines: string[] = [];
+  for (const c of counters) {
+    lines.push(c.name, `${"Switching path".padStart(24)}    Pkts In   Chars In   Pkts Out  Chars Out`);
+    const total = { packetsIn: 0, bytesIn: 0, packetsOut: 0, bytesOut: 0 };
+    for (const [label, path] of STATS_ROWS) {
+      const s = c.switching[path];
+      lines.push(`${label.padStart(24)}${cell(s.packetsIn)}${cell(s.bytesIn)}${cell(s.packetsOut)}${cell(s.bytesOut)}`);
+      total.packetsIn += s.packetsIn;
+      total.bytesIn += s.bytesIn;
+      total.packetsOut += s.packetsOut;
+      total.bytesOut += s.bytesOut;
+    }
+    lines.push(`${"Total".padStart(24)}${cell(total.packetsIn)}${cell(total.bytesIn)}${cell(total.packetsOut)}${cell(total.bytesOut)}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** Registers `show interfaces stats` (the context's `components.interfaceCounters`: a Dataplane's). */
+export function registerDataplaneShowCommands(registry: ShowRegistry): void {
+  registry.register({
+    words: ["show", "interfaces", "stats"],
+    syntax: "show interfaces stats",
+    summary: "packets in and out per interface by switching path (process, route cache, CEF)",
+    run(args, context) {
+      if (args.length > 0) {
+        throw new ConfigError("show-syntax", `unexpected ${describe(args.join(" "))}: expected show interfaces stats`, args.join(" "));
+      }
+      const counters = context.components?.interfaceCounters as InterfaceCounters[] | undefined;
+      if (counters === undefined) {
+        throw new ConfigError("show-unavailable", "% No router: give --config with interfaces to run the capture through", "interfaces");
+      }
+      return {
+        lines: renderInterfaceStats(counters).replace(/\n$/, "").split("\n"),
+        json: counters.map((c) => ({ name: c.name, switching: c.switching })),
+      };
+    },
+  });
 }

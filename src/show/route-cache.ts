@@ -20,6 +20,7 @@ import type { RouteCacheTimers } from "../route-cache/options.js";
 import { type PrefixInput, parsePrefix, formatPrefix } from "../net/prefix.js";
 import { parseIPv4 } from "../net/address.js";
 import { ConfigError } from "../errors.js";
+import type { ShowRegistry } from "./commands.js";
 
 /** What the display reads: a {@link RouteCache} or its reference, or any state shaped like them. */
 export interface RouteCacheView {
@@ -64,9 +65,11 @@ export function renderRouteCacheHeader(s: RouteCacheStatistics, t: RouteCacheTim
 export function renderRouteCacheEntry(e: RouteCacheEntry, now: number, verbose: boolean): string[] {
   const age = formatDuration(now - e.createdMs);
   const nextHop = e.nextHop ?? "";
-  if (!verbose) return [`${e.prefix.padEnd(23)}${age}    ${e.interface.padEnd(11)}${nextHop}`.trimEnd()];
+  // A name as wide as its column keeps one space before the next hop.
+  const column = (text: string, width: number) => (text.length >= width ? `${text} ` : text.padEnd(width));
+  if (!verbose) return [`${column(e.prefix, 23)}${age}    ${column(e.interface, 11)}${nextHop}`.trimEnd()];
   return [
-    `${e.prefix.padEnd(20)}${age.padEnd(10)}${e.interface.padEnd(16)}${nextHop}`.trimEnd(),
+    `${column(e.prefix, 20)}${age.padEnd(10)}${column(e.interface, 16)}${nextHop}`.trimEnd(),
     `${" ".repeat(19)}${String(e.header.length / 2).padEnd(4)}${e.header}`,
   ];
 }
@@ -113,4 +116,31 @@ function maskLength(mask: string, line: string): number {
     throw new ConfigError("show-command", `invalid mask ${JSON.stringify(mask)} in ${JSON.stringify(line)}`, mask);
   }
   return length;
+}
+
+/** Registers `show ip cache [verbose] [PREFIX MASK]` (the fast-switching route cache, `components.routeCache`). */
+export function registerRouteCacheShowCommands(registry: ShowRegistry): void {
+  registry.register({
+    words: ["show", "ip", "cache"],
+    syntax: "show ip cache [verbose] [PREFIX MASK]",
+    summary: "the fast-switching route cache (interfaces with no ip route-cache cef, or no ip cef)",
+    run(args, context) {
+      const cache = context.components?.routeCache as RouteCacheView | undefined;
+      if (cache === undefined) {
+        const why = "% The route cache is not enabled (no interface is fast switched: no ip route-cache cef, or no ip cef)";
+        throw new ConfigError("show-unavailable", why, "route cache");
+      }
+      // `verbose` may be abbreviated, as IOS words are.
+      const words = args.map((w) => (w.length > 0 && /^[a-z]+$/i.test(w) && "verbose".startsWith(w.toLowerCase()) ? "verbose" : w));
+      const line = ["show", "ip", "cache", ...words].join(" ");
+      const text = showIpCache(cache, line, context.now);
+      const verbose = words.includes("verbose");
+      const rest = words.filter((w) => w !== "verbose");
+      const prefix = rest.length === 0 ? undefined : rest.length === 1 ? rest[0]! : `${rest[0]}/${maskLength(rest[1]!, line)}`;
+      return {
+        lines: text.replace(/\n$/, "").split("\n"),
+        json: { statistics: cache.statistics(), timers: cache.timers, verbose, entries: cache.entries(prefix) },
+      };
+    },
+  });
 }

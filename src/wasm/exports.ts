@@ -284,6 +284,7 @@ export interface RouteCacheExports {
     seedLow: number,
     seedHigh: number,
   ): number;
+  routeCacheDestroy(cache: number): void;
   routeCacheMaxEntries(cache: number): number;
   routeCacheSetAger(cache: number, intervalMs: number, lowDivisor: number, normalDivisor: number, lowMemoryBytes: number): void;
   routeCacheSetInvalidateDelay(cache: number, minimumMs: number, maximumMs: number, quietSeconds: number, threshold: number): void;

@@ -1,8 +1,10 @@
 /**
  * `dataplane route FILE --config ROUTER.cfg [--table FIB-FILE] [--out DIR] [--json]
  * [--interface NAME] [--workers N]`: a capture through the router configured by ROUTER.cfg.
- * Prints `show interfaces`-style counters, the drops by reason, ARP and CEF summaries (and
- * `show ip nat translations`, `show ip nat statistics`, `show bridge` when configured); writes
+ * Prints `show interfaces`-style counters, `show interfaces stats` (packets by switching path:
+ * process, route cache, CEF), the drops by reason, ARP and CEF summaries, and `show ip cache`
+ * when an interface is fast switched (its header; every entry with --ip-cache), `show ip nat
+ * translations`, `show ip nat statistics` and `show bridge` when configured; writes
  * what leaves each interface (forwarded frames, ARP requests and replies, ICMP errors, packets
  * released by ARP) as a pcap per interface in DIR.
  */
@@ -15,7 +17,8 @@ import { writePcap, type CaptureRecord } from "../../packet/writer.js";
 import { readTableFile } from "../../node/table-file.js";
 import { installTableRoutes } from "../../node/dataplane-table.js";
 import { ShardedDataplane } from "../../node/sharded-dataplane.js";
-import { renderInterfaces, renderAccessLists } from "../../show/dataplane.js";
+import { renderInterfaces, renderAccessLists, renderInterfaceStats } from "../../show/dataplane.js";
+import { renderRouteCache, renderRouteCacheHeader } from "../../show/route-cache.js";
 import { renderCefSummary } from "../../show/cef.js";
 import { showCommands } from "../../show/commands.js";
 import { type Command, DataError, UsageError, parseOptions, numberOption } from "../command.js";
@@ -132,14 +135,17 @@ export const routeCommand: Command = {
   name: "route",
   summary: "run a capture through a router configured with IOS commands; pcaps of what leaves each interface",
   usage: `usage: dataplane route FILE --config ROUTER.cfg [--table FIB-FILE] [--out DIR] [--json]
-                      [--interface NAME] [--workers N]
+                      [--interface NAME] [--workers N] [--ip-cache]
 
 Runs FILE (pcap or pcapng, optionally .gz) through the router that ROUTER.cfg configures
 (interface, ip address, ip route, arp, access-list, ip access-group, ip verify unicast, ip flow,
 flow-sampler, class-map, policy-map, ip nat, bridge, ...). Packets enter on the interface their
 pcapng block names (classic pcap: --interface, default the first). Prints per interface packets
-and bytes in and out, drops by reason, the ARP and CEF summaries and the access lists' matches;
-with ip nat, show ip nat translations (the first ${MAX_TRANSLATIONS_SHOWN}) and show ip nat
+and bytes in and out, drops by reason, packets by switching path (show interfaces stats:
+Processor, Route cache, CEF), the ARP and CEF summaries and the access lists' matches.
+Interfaces with no ip route-cache cef (or no ip cef) are fast switched through the route cache,
+whose show ip cache header is printed; no ip route-cache process-switches every packet. With
+ip nat, show ip nat translations (the first ${MAX_TRANSLATIONS_SHOWN}) and show ip nat
 statistics; with bridge-group, show bridge.
 
   --config ROUTER.cfg  the IOS configuration (required)
@@ -149,7 +155,9 @@ statistics; with bridge-group, show bridge.
                        replies, ICMP errors and released packets, in time order
   --json               print the counters as one JSON object instead
   --interface NAME     input interface of classic pcap packets
-  --workers N          shard the capture across N worker threads (ShardedDataplane)`,
+  --workers N          shard the capture across N worker threads (ShardedDataplane)
+  --ip-cache           print show ip cache with every entry (the configuration must fast
+                       switch an interface)`,
   async run(args) {
     const { values, positionals } = parseOptions(args, {
       config: { type: "string" },
@@ -158,11 +166,14 @@ statistics; with bridge-group, show bridge.
       json: { type: "boolean" },
       interface: { type: "string" },
       workers: { type: "string" },
+      "ip-cache": { type: "boolean" },
     });
     if (positionals.length !== 1) throw new UsageError("expected exactly one FILE");
     if (values.config === undefined) throw new UsageError("--config ROUTER.cfg is required");
     const path = positionals[0]!;
     const workers = numberOption(values.workers, "workers", 1, { integer: true, min: 1 });
+    if (workers > 1 && values["ip-cache"] === true)
+      throw new UsageError("--ip-cache is not available with --workers (each shard has its own route cache)");
     if (workers > 1) return routeSharded(path, values.config, workers, values.table, values.out, values.json === true);
     let text: string;
     try {
@@ -191,6 +202,12 @@ statistics; with bridge-group, show bridge.
         }
         throw new UsageError(`cannot read ${values.table}: ${(error as Error).message}`);
       }
+    }
+    if (values["ip-cache"] === true && dp.routeCache === undefined) {
+      dp.dispose();
+      throw new UsageError(
+        `--ip-cache: ${values.config} fast-switches no interface (no ip route-cache cef, or no ip cef): there is no route cache`,
+      );
     }
     const inputInterface = values.interface === undefined ? 0 : dp.interfaceNames.indexOf(values.interface);
     if (inputInterface < 0) throw new UsageError(`--interface ${values.interface}: no such interface in ${values.config}`);
@@ -257,10 +274,19 @@ statistics; with bridge-group, show bridge.
           ...(dp.flowCache ? { flows: dp.flowCache.counters() } : {}),
           ...(dp.nat ? { nat: { statistics: dp.nat.statistics(), translations: dp.nat.translations() } } : {}),
           ...(dp.bridge ? { bridge: { counters: dp.bridge.counters(), stations: dp.bridge.stations() } } : {}),
+          ...(dp.routeCache
+            ? {
+                routeCache: {
+                  statistics: dp.routeCache.statistics(),
+                  timers: dp.routeCache.timers,
+                  ...(values["ip-cache"] === true ? { entries: dp.routeCache.entries() } : {}),
+                },
+              }
+            : {}),
         }),
       );
     } else {
-      const lines = [renderInterfaces(dp.interfaceCounters(), dp.interfaceDescriptions())];
+      const lines = [renderInterfaces(dp.interfaceCounters(), dp.interfaceDescriptions()), renderInterfaceStats(dp.interfaceCounters())];
       lines.push(
         `Packets: ${counters.packetsIn} in, ${counters.forwarded} forwarded, ${counters.queued} queued for ARP, ${counters.punted} punted, ${counters.dropped} dropped`,
       );
@@ -278,7 +304,20 @@ statistics; with bridge-group, show bridge.
       lines.push(
         `ARP: ${arp.interfaces.reduce((n, f) => n + f.present, 0)} present, ${arp.interfaces.reduce((n, f) => n + f.incomplete, 0)} incomplete, ${arp.interfaces.reduce((n, f) => n + f.nexist, 0)} NEXIST; ${counters.arp.requests} requests and ${counters.arp.replies} replies sent`,
       );
+      lines.push(
+        `Switching: ${counters.switching.cef} CEF switched, ${counters.switching.fast} fast switched, ${counters.switching.process} process switched`,
+      );
       lines.push("", renderCefSummary(dp.fib.summary()));
+      if (dp.routeCache) {
+        // The displays' clock is the router's: the last packet, and the ARP drain after it.
+        const rc = dp.routeCache;
+        const stats = rc.statistics();
+        lines.push(
+          values["ip-cache"] === true
+            ? renderRouteCache(rc)
+            : `${renderRouteCacheHeader(stats, rc.timers, stats.nowMs, false).join("\n")}\n`,
+        );
+      }
       if (dp.accessLists.length > 0) lines.push(renderAccessLists(dp.accessListCounters()));
       lines.push(...stageDisplays(dp, lastTime));
       lines.push(`${packets} packets in ${seconds.toFixed(3)} s: ${formatRate(packets / Math.max(seconds, 1e-9), " packets/s")}`);

@@ -2,6 +2,8 @@
  * `dataplane show FILE "COMMAND" ["COMMAND" ...] [--config R.cfg] [--json]`: runs a capture
  * through the NetFlow flow cache (and IP accounting when the configuration enables it), then
  * runs each IOS show command against the result, in capture time (the last packet's time).
+ * `show ip cache` and `show interfaces stats` read the router that --config configures: the
+ * capture also runs through a Dataplane made from it (its route cache, its switching counters).
  */
 
 import { readFileSync } from "node:fs";
@@ -17,6 +19,10 @@ import { type Command, DataError, UsageError, parseOptions, numberOption } from 
 import { captureBatches, captureProgress, captureSize, timestampWarning } from "../capture.js";
 import { CaptureTimeAger } from "../../flow/capture-time.js";
 import type { CaptureReader } from "../../packet/reader.js";
+import { Dataplane } from "../../dataplane/dataplane.js";
+
+/** Commands that read the router (a Dataplane made from --config), not only the flow cache. */
+const ROUTER_COMMANDS = ["show ip cache", "show interfaces stats"];
 
 const interfaceName = (index: number) => `If${index}`;
 const interfaceIndex = (name: string) => (/^If\d+$/.test(name) ? Number(name.slice(2)) : undefined);
@@ -49,7 +55,10 @@ ${commandList()}
                           ip flow-capture FEATURE, mls flow ip MASK, ip accounting-threshold N
                           and ip accounting [output-packets] under an interface (then every IP
                           packet of the capture is accounted, as on the lone egress interface of
-                          000:L87); other lines are listed on stderr as not handled
+                          000:L87); other lines are listed on stderr as not handled. For
+                          show ip cache and show interfaces stats, the capture also runs through
+                          the router R.cfg configures (interfaces with no ip route-cache cef are
+                          fast switched through the route cache)
   --json                  one JSON object per command: {"command": ..., "output": ...}
   --capacity N            flows the cache holds (default 65536)
   --mask M                flow mask (default full; mls flow ip in the configuration sets it too)
@@ -70,11 +79,14 @@ Interfaces are named If0, If1, ... (the capture's interface numbers).`;
     if (positionals.length < 2) throw new UsageError('expected FILE and at least one "COMMAND"');
     const [path, ...lines] = positionals as [string, ...string[]];
     // Every command is checked before the capture is read: a typo costs nothing.
+    let needsRouter = false;
     for (const line of lines) {
       const resolved = showCommands.resolve(line);
+      if (ROUTER_COMMANDS.includes(resolved.definition.words.join(" "))) needsRouter = true;
       if (resolved.definition.words.join(" ") === "show ip flow top") parseTopQuery(resolved.args, interfaceIndex);
     }
     let config: AnalysisConfig = { accountingInterfaces: [], unhandled: [] };
+    let router: Dataplane | undefined;
     if (values.config !== undefined) {
       let text: string;
       try {
@@ -89,7 +101,16 @@ Interfaces are named If0, If1, ... (the capture's interface numbers).`;
         console.error(`dataplane show: ${values.config}: ${error.message}`);
         return 1;
       }
-      if (config.unhandled.length > 0) {
+      if (needsRouter) {
+        // The router's own parser reads every line (the flow cache's lines too).
+        try {
+          router = Dataplane.fromConfig(text, { maxBatch: 4096 });
+        } catch (error) {
+          if (!(error instanceof DataplaneError)) throw error;
+          console.error(`dataplane show: ${values.config}: ${error.message}`);
+          return 1;
+        }
+      } else if (config.unhandled.length > 0) {
         console.error(
           `dataplane show: ${values.config}: ${config.unhandled.length} line(s) not handled until the IOS configuration parser lands (first: line ${config.unhandled[0]!.line} ${JSON.stringify(config.unhandled[0]!.text.trim())})`,
         );
@@ -102,7 +123,15 @@ Interfaces are named If0, If1, ... (the capture's interface numbers).`;
     const activeTimeout = numberOption(values["active-timeout"], "active-timeout", 1800, { min: 0.001 }) * 1000;
     const inactiveTimeout = numberOption(values["inactive-timeout"], "inactive-timeout", 15, { min: 0.001 }) * 1000;
     const size = captureSize(path);
-    const cache = new FlowCache({ capacity, activeTimeout, inactiveTimeout, mask, agerBatch: Math.ceil(capacity / 4) });
+    // On the router's core when there is one: the batches go through both.
+    const cache = new FlowCache({
+      capacity,
+      activeTimeout,
+      inactiveTimeout,
+      mask,
+      agerBatch: Math.ceil(capacity / 4),
+      ...(router ? { core: router.core } : {}),
+    });
     // The accounting table starts with the capture (its data age counts from the first packet).
     const accountingOptions = {
       core: cache.core,
@@ -128,6 +157,8 @@ Interfaces are named If0, If1, ... (the capture's interface numbers).`;
         }
         accounting?.update(batch);
         ager.update(batch);
+        // After the flow cache: the router rewrites the frames it forwards.
+        router?.process(batch, { parse: false });
       }
     } catch (error) {
       if (!(error instanceof CaptureFileError)) throw error;
@@ -138,6 +169,8 @@ Interfaces are named If0, If1, ... (the capture's interface numbers).`;
     const firstTime = ager.firstTime;
     const lastTime = ager.lastTime;
     const now = Number.isNaN(lastTime) ? 0 : lastTime;
+    // The router's timers (ARP, the route cache's ager and invalidation) up to the last packet.
+    if (router && !Number.isNaN(lastTime)) router.tick(now);
     const topTalkers = new FlowTopTalkers({ cache, interfaceIndex, ...(config.captures ? { captures: config.captures } : {}) });
     const context: ShowContext = {
       now,
@@ -149,6 +182,14 @@ Interfaces are named If0, If1, ... (the capture's interface numbers).`;
         ? { accounting: accounting ?? new IpAccounting(accountingOptions, now) }
         : {}),
       ...(config.topTalkers ? { configuredTopTalkers: new ConfiguredTopTalkers(topTalkers, config.topTalkers) } : {}),
+      ...(router
+        ? {
+            components: {
+              ...(router.routeCache ? { routeCache: router.routeCache } : {}),
+              interfaceCounters: router.interfaceCounters(),
+            },
+          }
+        : {}),
     };
     const out: string[] = [];
     let status = 0;

@@ -35,6 +35,18 @@ function netflowOf(f: InterfaceConfig): InterfaceNetflow | undefined {
   return undefined;
 }
 
+/**
+ * How an interface switches IPv4 (IOS): CEF when CEF is on globally (`ip cef`, the default
+ * here) and on the interface (`ip route-cache cef`, the default); else fast switching through
+ * the route cache when `ip route-cache` is on (the default); else (`no ip route-cache`)
+ * process switching.
+ */
+export function switchingOf(f: InterfaceConfig, globalCef: boolean | undefined): "cef" | "fast" | "process" {
+  const setting = (mode: "fast" | "cef") => f.routeCache.find((r) => r.mode === mode)?.enabled ?? true;
+  if (globalCef !== false && setting("cef")) return "cef";
+  return setting("fast") ? "fast" : "process";
+}
+
 function prefixOf(w: WildcardAddress, where: string): string | undefined {
   const wild = w.wildcard >>> 0;
   if (wild === 0xffffffff) return undefined;
@@ -97,6 +109,7 @@ export function dataplaneOptionsFromConfig(c: RouterConfig): DataplaneOptions {
       ...(f.verifyUnicast ? { verifyUnicastSource: f.verifyUnicast.mode } : {}),
       ...(netflow ? { netflow } : {}),
       ...(f.flowEgress ? { flowEgress: true } : {}),
+      ...(switchingOf(f, c.cef) !== "cef" ? { switching: switchingOf(f, c.cef) } : {}),
       ...(f.arpTimeout !== undefined ? { arp: { presentLifetimeMs: f.arpTimeout * 1000 } } : {}),
       ...(f.nat !== undefined ? { nat: f.nat } : {}),
       ...(f.bridgeGroup !== undefined ? { bridgeGroup: f.bridgeGroup } : {}),
@@ -148,7 +161,20 @@ export function dataplaneOptionsFromConfig(c: RouterConfig): DataplaneOptions {
   if (c.mlsFlow !== undefined) flowCache.mask = c.mlsFlow;
   const nat = natOptionsOf(c);
   const bridge = bridgeOptionsOf(c);
+  // The route cache exists when an interface is fast switched; `ip cache-ager-interval` and
+  // `ip cache-invalidate-delay` set its timers.
+  const routeCache: NonNullable<DataplaneOptions["routeCache"]> = {};
+  if (c.cacheAgerInterval) {
+    const a = c.cacheAgerInterval;
+    routeCache.ager = { intervalSeconds: a.seconds, lowMemoryDivisor: a.lowMemory, normalDivisor: a.normal };
+  }
+  if (c.cacheInvalidateDelay) {
+    const d = c.cacheInvalidateDelay;
+    routeCache.invalidateDelay = { minimumSeconds: d.minimum, maximumSeconds: d.maximum, quietSeconds: d.quiet, threshold: d.threshold };
+  }
+  const fast = interfaces.some((f) => f.switching === "fast");
   return {
+    ...(fast ? { routeCache } : {}),
     interfaces,
     routes,
     staticArp: c.arp.map((a) => ({ address: a.address, mac: a.mac, ...(a.interface ? { interface: a.interface } : {}) })),

@@ -186,6 +186,16 @@ class Parser {
       };
       return end(t, 5);
     }
+    if (a === "ip" && b === "cache-invalidate-delay") {
+      const minimum = integer(t[2], "the minimum invalidation interval (seconds)", 0, 100);
+      c.cacheInvalidateDelay = {
+        minimum,
+        maximum: integer(t[3], "the maximum invalidation interval (seconds, at least the minimum)", minimum, 100),
+        quiet: integer(t[4], "the quiet interval (seconds)", 1, 100),
+        threshold: integer(t[5], "the threshold (requests)", 0, 0xffffffff),
+      };
+      return end(t, 6);
+    }
     if (a === "service" && b === "internal") {
       c.serviceInternal = true;
       return end(t, 2);
@@ -568,6 +578,12 @@ class Parser {
       const mode = z === undefined ? "fast" : z;
       if (mode !== "fast" && mode !== "flow" && mode !== "cef" && mode !== "same-interface") reject("expected flow, cef or same-interface");
       f.routeCache = f.routeCache.filter((r) => r.mode !== mode);
+      // `no ip route-cache` turns fast switching and CEF off on the interface (process
+      // switching): it is kept as `no ip route-cache cef` and `no ip route-cache`, as IOS prints it.
+      if (mode === "fast" && no) {
+        f.routeCache = f.routeCache.filter((r) => r.mode !== "cef");
+        f.routeCache.push({ mode: "cef", enabled: false });
+      }
       f.routeCache.push({ mode, enabled: !no });
       return end(w, z === undefined ? 2 : 3);
     }
@@ -655,12 +671,13 @@ class Parser {
 
 /**
  * Parses an IOS configuration. Lines: `!` comments, `end`, `exit`; global commands (hostname,
- * interface, ip route, ipv6 route, arp, ip cef, ip flow-cache timeout, ip cache-ager-interval,
- * service internal, mls flow ip, ip flow-top-talkers, ip flow-capture, ip flow-export, ip http
+ * interface, ip route, ipv6 route, arp, [no] ip cef, ip flow-cache timeout, ip cache-ager-interval,
+ * ip cache-invalidate-delay, service internal, mls flow ip, ip flow-top-talkers, ip flow-capture, ip flow-export, ip http
  * server, access-list, ip access-list, flow-sampler-map, class-map, policy-map, ip nat, bridge,
  * router) and their sub-mode lines; interface lines (description, mac-address, ip address,
  * ipv6 address, shutdown, encapsulation dot1Q, ip proxy-arp, ip directed-broadcast, ip
- * route-cache, ip flow, flow-sampler, service-policy, ip accounting, ip access-group, ip verify
+ * route-cache [cef|flow|same-interface] (`no ip route-cache` also turns CEF off on the interface,
+ * kept as `no ip route-cache cef` and `no ip route-cache`), ip flow, flow-sampler, service-policy, ip accounting, ip access-group, ip verify
  * unicast, arp timeout, ip nat, bridge-group), with their `no` forms.
  * @throws ConfigError (a ConfigLineError) naming the line number and text of a bad line.
  */

@@ -13,6 +13,10 @@ export function renderRunningConfig(c: RouterConfig): string {
     const a = c.cacheAgerInterval;
     out.push(`ip cache-ager-interval ${a.seconds} ${a.lowMemory} ${a.normal}`);
   }
+  if (c.cacheInvalidateDelay) {
+    const d = c.cacheInvalidateDelay;
+    out.push(`ip cache-invalidate-delay ${d.minimum} ${d.maximum} ${d.quiet} ${d.threshold}`);
+  }
   if (c.mlsFlow) out.push(`mls flow ip ${c.mlsFlow}`);
   if (c.flowCacheTimeout.active !== undefined) out.push(`ip flow-cache timeout active ${c.flowCacheTimeout.active}`);
   if (c.flowCacheTimeout.inactive !== undefined) out.push(`ip flow-cache timeout inactive ${c.flowCacheTimeout.inactive}`);

@@ -113,6 +113,8 @@ export interface RouterConfig {
   flowCacheTimeout: { active?: number; inactive?: number };
   /** `ip cache-ager-interval X Y Z` (also written `ip cache-ager X Y Z`). */
   cacheAgerInterval?: { seconds: number; lowMemory: number; normal: number };
+  /** `ip cache-invalidate-delay MIN MAX QUIET THRESHOLD` (seconds, seconds, seconds, requests). */
+  cacheInvalidateDelay?: { minimum: number; maximum: number; quiet: number; threshold: number };
   mlsFlow?: "full" | "destination" | "destination-source";
   topTalkers?: TopTalkersConfig;
   flowCapture: string[];
