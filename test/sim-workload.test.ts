@@ -262,6 +262,21 @@ test("frames written by the generators parse back to the same columns", () => {
     const strip = (p: ReturnType<PacketBatch["packet"]>) => ({ ...p, srcMac: undefined, dstMac: undefined });
     for (let i = 0; i < direct.length; i++) assert.deepEqual(strip(framed.packet(i)), strip(direct.packet(i)), `packet ${i}`);
   }
+  // Interleaved by fillMixed, each packet's frame follows the previous one's, whichever workload wrote it.
+  const mixed = (frames: boolean) => [
+    new BackgroundTraffic({ table, frames, seed: 2, packetsPerSecond: 20 }),
+    new CodeRedI({ hosts: [ip(10, 0, 0, 5), ip(10, 0, 0, 6)], frames, seed: 2 }),
+  ];
+  const direct = new PacketBatch({ capacity: 400, frameBytes: 0 });
+  const framed = new PacketBatch({ capacity: 400, frameBytes: 400 * 62 });
+  const labels = new Uint8Array(400);
+  fillMixed(direct, mixed(false), 20_000);
+  fillMixed(framed, mixed(true), 20_000, labels);
+  assert.equal(framed.length, direct.length);
+  assert.ok(labels.subarray(0, framed.length).includes(0) && labels.subarray(0, framed.length).includes(1));
+  framed.parse();
+  const strip = (p: ReturnType<PacketBatch["packet"]>) => ({ ...p, srcMac: undefined, dstMac: undefined });
+  for (let i = 0; i < direct.length; i++) assert.deepEqual(strip(framed.packet(i)), strip(direct.packet(i)), `mixed packet ${i}`);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 
 import { type Command, UsageError } from "../command.js";
 import { arpanet1980Scenario } from "./simulate-arpanet-1980.js";
+import { bgpChurnScenario } from "./simulate-bgp-churn.js";
 
 /** What a `dataplane simulate` scenario provides. */
 export interface SimulationScenario {
@@ -19,7 +20,7 @@ export interface SimulationScenario {
 }
 
 /** Every scenario, in the order `--help` lists them. */
-export const SCENARIOS: SimulationScenario[] = [arpanet1980Scenario];
+export const SCENARIOS: SimulationScenario[] = [arpanet1980Scenario, bgpChurnScenario];
 
 function scenarioList(): string {
   const width = Math.max(...SCENARIOS.map((s) => s.name.length));
