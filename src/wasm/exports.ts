@@ -500,6 +500,7 @@ export interface PipelineExports {
     a2: number,
     a3: number,
   ): void;
+  pipelineSetBridging(pipeline: number, i: number, bviGroup: number, bvi: number): void;
   pipelineSetAdjacency(
     pipeline: number,
     id: number,
