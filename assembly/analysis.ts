@@ -6,13 +6,13 @@
 import { FlowCache } from "./flow/state";
 import { fmix64 } from "./common/hash";
 import { PacketBatch } from "./packet/batch";
-import { TopTalkers, topRun, QUERY_BYTES, MAX_LIMIT, GROUP_BYTES } from "./analysis/top";
+import { TopTalkers, topRun, QUERY_BYTES, MAX_LIMIT, GROUP_BYTES, RESULT_BYTES } from "./analysis/top";
 import {
   AccountingTable, accountingBytes, accountingCreate, accountingFree, accountColumns, accountBatch, accountingClear,
 } from "./analysis/accounting";
 
 export {
-  QUERY_BYTES as TOP_QUERY_BYTES, GROUP_BYTES as TOP_GROUP_BYTES, MAX_LIMIT as TOP_MAX_LIMIT,
+  QUERY_BYTES as TOP_QUERY_BYTES, GROUP_BYTES as TOP_GROUP_BYTES, RESULT_BYTES as TOP_RESULT_BYTES, MAX_LIMIT as TOP_MAX_LIMIT,
 } from "./analysis/top";
 export { ENTRY_BYTES as ACCOUNTING_ENTRY_BYTES } from "./analysis/accounting";
 
@@ -24,7 +24,7 @@ function slotsFor(maxGroups: u32): u32 {
 
 /** Bytes a top-talkers engine for `maxGroups` aggregates allocates. */
 export function topTalkersBytes(maxGroups: u32): f64 {
-  return <f64>(offsetof<TopTalkers>() + QUERY_BYTES + <usize>maxGroups * GROUP_BYTES + (<usize>slotsFor(maxGroups) << 2) + (<usize>MAX_LIMIT << 2));
+  return <f64>(offsetof<TopTalkers>() + QUERY_BYTES + <usize>maxGroups * GROUP_BYTES + (<usize>slotsFor(maxGroups) << 2) + <usize>(MAX_LIMIT + 1) * RESULT_BYTES);
 }
 
 /** A top-talkers engine holding up to `maxGroups` aggregates; `seedLow`/`seedHigh` key its hash. */
@@ -37,7 +37,8 @@ export function topTalkersCreate(maxGroups: u32, seedLow: u32, seedHigh: u32): T
   memory.fill(t.query, 0, QUERY_BYTES);
   t.groups = heap.alloc(<usize>maxGroups * GROUP_BYTES);
   t.index = heap.alloc(<usize>t.indexSlots << 2);
-  t.top = heap.alloc(<usize>MAX_LIMIT << 2);
+  t.results = heap.alloc(<usize>MAX_LIMIT * RESULT_BYTES);
+  t.candidate = heap.alloc(RESULT_BYTES);
   // The seed may be small (a user's fixed seed): spread it over 64 bits before use.
   const key = ((<u64>seedHigh) << 32) | seedLow;
   t.key0 = fmix64(key ^ 0x9e3779b97f4a7c15);
@@ -49,7 +50,8 @@ export function topTalkersFree(t: TopTalkers): void {
   heap.free(t.query);
   heap.free(t.groups);
   heap.free(t.index);
-  heap.free(t.top);
+  heap.free(t.results);
+  heap.free(t.candidate);
   heap.free(changetype<usize>(t));
 }
 
@@ -63,14 +65,9 @@ export function topTalkersRun(t: TopTalkers, cache: FlowCache): u32 {
   return topRun(t, cache);
 }
 
-/** Pointer to the aggregates (TOP_GROUP_BYTES each) of the last run. */
-export function topTalkersGroups(t: TopTalkers): usize {
-  return t.groups;
-}
-
-/** Pointer to the ranked aggregate numbers (u32, best first) of the last run. */
-export function topTalkersTop(t: TopTalkers): usize {
-  return t.top;
+/** Pointer to the ranked aggregates of the last run, best first (TOP_RESULT_BYTES each; count 3 of them). */
+export function topTalkersResults(t: TopTalkers): usize {
+  return t.results;
 }
 
 /** Counts of the last run, by `which`: 0 flows seen, 1 matched, 2 aggregates, 3 ranked, 4 qualifying aggregates, 5 flows in them. */

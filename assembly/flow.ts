@@ -5,12 +5,13 @@
 import { PacketBatch } from "./packet/batch";
 import {
   FlowCache, RECORD_BYTES, EXPORT_RECORD_BYTES, NONE, COUNTER_SLOTS, SIZE_BUCKETS, PROTOCOL_CATEGORIES,
-  PROTOCOL_FIELDS, OFF_NEXT,
+  PROTOCOL_FIELDS, OFF_NEXT, OFF_PACKETS,
 } from "./flow/state";
 import { cacheUpdate, cacheAge, cacheFlush, queuePop, packetKeyHash, READ_AHEAD_KEY_BYTES, READ_AHEAD_RUN } from "./flow/cache";
 import { entryAt } from "./flow/table";
 import { sipHash13, sipHash13Words3 } from "./common/hash";
 import { jsonLines } from "./flow/json";
+import { TALKER_BYTES, talkerMirror } from "./flow/talkers";
 export { JSON_LINE_MAX as FLOW_JSON_LINE_MAX } from "./flow/json";
 
 export {
@@ -48,6 +49,7 @@ export function flowCacheFree(c: FlowCache): void {
   heap.free(c.keys);
   heap.free(c.hashes);
   heap.free(c.slotsRun);
+  if (c.talkers != 0) heap.free(c.talkers);
   heap.free(changetype<usize>(c));
 }
 
@@ -217,4 +219,37 @@ export function flowHashSelfCheck(seedLow: u32, seedHigh: u32, count: u32): u32 
   }
   heap.free(buffer);
   return differ;
+}
+
+/** Bytes of the top-talkers column (flow/talkers.ts) of a cache of `capacity` flows. */
+export function flowCacheTalkersBytes(capacity: u32): f64 {
+  return <f64>(<usize>capacity * TALKER_BYTES);
+}
+
+/**
+ * Attaches a user of the top-talkers column; the first one allocates it and fills it from the
+ * live flows, after which the packet path keeps it. Returns the users attached.
+ */
+export function flowCacheTalkersKeep(c: FlowCache): u32 {
+  if (c.talkersUsers == 0) {
+    const bytes = <usize>c.capacity * TALKER_BYTES;
+    const column = heap.alloc(bytes);
+    memory.fill(column, 0, bytes);
+    c.talkers = column;
+    for (let id: u32 = 0, end = c.fresh; id < end; id++) {
+      const e = entryAt(c, id);
+      if (load<u32>(e, OFF_PACKETS) != 0) talkerMirror(c, id, e);
+    }
+  }
+  return ++c.talkersUsers;
+}
+
+/** Detaches a user of the top-talkers column; the last one frees it. Returns the users left. */
+export function flowCacheTalkersDrop(c: FlowCache): u32 {
+  if (c.talkersUsers == 0) return 0;
+  if (--c.talkersUsers == 0) {
+    heap.free(c.talkers);
+    c.talkers = 0;
+  }
+  return c.talkersUsers;
 }

@@ -17,10 +17,13 @@ import {
   NatState, NIL, E_BYTES, E_NEXT, CLASSES, MAX_INTERFACES, COUNTERS, C_AGER_CALLS, C_CLEARED, C_CLOCK_BACKWARDS,
   POOL_BYTES, POOL_START, POOL_SIZE, POOL_SLOTS, POOL_FREE_TOP, MAP_BYTES, MAP_POOL, MAP_OVERLOAD, MAP_ACL_START,
   MAP_ACL_COUNT, ACL_BYTES, MAX_POOLS, MAX_MAPPINGS, MAX_ACL_ENTRIES, FLAG_LIVE, FLAG_STATIC, E_FLAGS, ROLE_NONE,
-  E_POOL_SLOT, E_MAPPING, C_PEAK_ENTRIES,
+  E_POOL_SLOT, E_MAPPING, C_PEAK_ENTRIES, READ_AHEAD_RUN, HINT_BYTES,
 } from "./nat/state";
-import { entry, age, clearDynamic, insertEntry, findForwardSimple, findReverseSimple, freeTable } from "./nat/table";
+import {
+  entry, age, clearDynamic, insertEntry, findForwardSimple, findReverseSimple, freeTable, hashForwardSimple, hashReverseSimple,
+} from "./nat/table";
 import { translateRow } from "./nat/translate";
+import { prepareRun } from "./nat/read-ahead";
 
 export {
   NAT_VERDICT_NOT_NAT, NAT_VERDICT_OUT, NAT_VERDICT_IN, NAT_VERDICT_SKIPPED, NAT_VERDICT_NO_MAPPING,
@@ -39,7 +42,7 @@ export {
 export function natBytes(capacity: u32, poolAddresses: u32): f64 {
   return <f64>(<u64>capacity * E_BYTES + (<u64>indexSlots(capacity) << 4) + (<u64>poolAddresses << 3)
     + offsetof<NatState>() + (<u64>COUNTERS << 3) + <u64>MAX_INTERFACES + <u64>MAX_POOLS * POOL_BYTES
-    + <u64>MAX_MAPPINGS * MAP_BYTES + <u64>MAX_ACL_ENTRIES * ACL_BYTES + <u64>CLASSES * 16 + 256);
+    + <u64>MAX_MAPPINGS * MAP_BYTES + <u64>MAX_ACL_ENTRIES * ACL_BYTES + <u64>CLASSES * 16 + <u64>(READ_AHEAD_RUN + 1) * HINT_BYTES + 256);
 }
 
 /**
@@ -91,6 +94,7 @@ export function natCreate(capacity: u32, maxEntries: u32, agerWork: u32, poolAdd
   t.mappings = heap.alloc(<usize>MAX_MAPPINGS * MAP_BYTES);
   memory.fill(t.mappings, 0, <usize>MAX_MAPPINGS * MAP_BYTES);
   t.acl = heap.alloc(<usize>MAX_ACL_ENTRIES * ACL_BYTES);
+  t.hints = heap.alloc(<usize>(READ_AHEAD_RUN + 1) * HINT_BYTES);
   t.lastNow = 0;
   return changetype<usize>(t);
 }
@@ -107,7 +111,10 @@ export function natSetRole(t: NatState, iface: u32, role: u32): bool {
   return true;
 }
 
-/** Sets the timeout of class `c` (see CLASS_* in nat/state.ts) in milliseconds. */
+/**
+ * Sets the timeout of class `c` (see CLASS_* in nat/state.ts) in milliseconds; before the first
+ * translation (an entry's last use is read back as its expiry minus its class's timeout).
+ */
 export function natSetTimeout(t: NatState, c: u32, ms: f64): void {
   if (c < CLASSES) store<i64>(t.timeouts + (<usize>c << 3), <i64>ms);
 }
@@ -154,7 +161,7 @@ export function natAddMapping(t: NatState, pool: u32, overload: u32, aclStart: u
 export function natAddStatic(t: NatState, local: u32, global: u32, now: f64): i32 {
   if (findForwardSimple(t, local) != NIL || findReverseSimple(t, global) != NIL) return -2;
   if (t.freeHead == NIL) return -1;
-  insertEntry(t, FLAG_STATIC, 0, local, 0, global, 0, 0, 0, 0, 0xffff, 0, <i64>now);
+  insertEntry(t, FLAG_STATIC, 0, local, 0, global, 0, 0, 0, 0, 0xffff, 0, <i64>now, hashForwardSimple(t, local), hashReverseSimple(t, global));
   return 0;
 }
 
@@ -178,15 +185,19 @@ export function natTranslateBatch(t: NatState, b: PacketBatch, from: u32, count:
   const ms = timeOf(t, now);
   const end = from + count < b.count ? from + count : b.count;
   let translated: u32 = 0;
-  for (let i = from; i < end; i++) {
-    let role: u32 = 0xff;
-    if (egress != 0) {
-      const out = load<u32>(egress + (<usize>i << 2));
-      role = out == 0xffffffff ? 0xff : out < MAX_INTERFACES ? <u32>load<u8>(t.roles + <usize>out) : 0;
+  for (let start = from; start < end; start += READ_AHEAD_RUN) {
+    const stop = end - start > READ_AHEAD_RUN ? start + READ_AHEAD_RUN : end;
+    prepareRun(t, b, start, stop, egress);
+    for (let i = start; i < stop; i++) {
+      let role: u32 = 0xff;
+      if (egress != 0) {
+        const out = load<u32>(egress + (<usize>i << 2));
+        role = out == 0xffffffff ? 0xff : out < MAX_INTERFACES ? <u32>load<u8>(t.roles + <usize>out) : 0;
+      }
+      const verdict = translateRow(t, b, i, ms, role, t.hints + <usize>(i - start) * HINT_BYTES);
+      store<u8>(verdicts + <usize>(i - from), verdict);
+      if (verdict == 1 || verdict == 2) translated++;
     }
-    const verdict = translateRow(t, b, i, ms, role);
-    store<u8>(verdicts + <usize>(i - from), verdict);
-    if (verdict == 1 || verdict == 2) translated++;
   }
   return translated;
 }

@@ -7,7 +7,7 @@
 
 import { PacketBatch } from "./packet/batch";
 import {
-  Pipeline, IF_BYTES, IF_MAC, IF_ADDRESS, IF_FLAGS, IF_ACL_IN, IF_ACL_OUT, IF_ADDRESS6, ADJ_BYTES, ADJ_IFACE, ADJ_NEXT_HOP,
+  Pipeline, IF_BYTES, IF_MAC, IF_ADDRESS, IF_FLAGS, IF_ACL_IN, IF_ACL_OUT, IF_ADDRESS6, IF_BVI_GROUP, IF_BVI, ADJ_BYTES, ADJ_IFACE, ADJ_NEXT_HOP,
   ADJ_MAC, ADJ_FIXED_MAC, NO_IFACE, HOLD_META_BYTES, COUNTERS, IF_COUNTERS, ACE_WORDS,
 } from "./pipeline/state";
 import { processBatch, tickTo } from "./pipeline/forward";
@@ -112,6 +112,18 @@ export function pipelineSetInterface(
   store<u32>(f + IF_ADDRESS6 + 4, bswap<u32>(a1));
   store<u32>(f + IF_ADDRESS6 + 8, bswap<u32>(a2));
   store<u32>(f + IF_ADDRESS6 + 12, bswap<u32>(a3));
+}
+
+/**
+ * Bridging of interface `i` (with the bridge stage): `bviGroup`, when `i` is `interface BVI N`,
+ * its group N (routed packets out of it are bridged); `bvi`, when `i` is a bridged port, its
+ * group's BVI interface + 1 (frames for the router are routed as received there); 0: none.
+ */
+export function pipelineSetBridging(p: Pipeline, i: u32, bviGroup: u32, bvi: u32): void {
+  if (i >= p.interfaceCount) return;
+  const f = p.interfaces + <usize>i * IF_BYTES;
+  store<u32>(f + IF_BVI_GROUP, bviGroup);
+  store<u32>(f + IF_BVI, bvi);
 }
 
 /**

@@ -23,6 +23,7 @@ const suites: Record<string, () => Promise<{ run: SuiteRun }>> = {
   "route-cache": () => import("./suites/route-cache.js"),
   nat: () => import("./suites/nat.js"),
   dataplane: () => import("./suites/dataplane.js"),
+  scenario: () => import("./suites/scenario.js"),
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -66,6 +66,7 @@ const DEFINITIONS = new Set([
   "bridge/options.ts",
   "bridge/types.ts",
   "dataplane/plan.ts",
+  "dataplane/stages.ts",
   "dataplane/acl.ts",
   "dataplane/verdicts.ts",
   "flow/layout.ts",

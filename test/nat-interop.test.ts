@@ -4,7 +4,6 @@
 // back the original flow.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -13,6 +12,7 @@ import { NatTable, PacketBatch } from "../src/index.js";
 import { writePcap } from "../src/packet/writer.js";
 import { type FrameSpec, ipFrame } from "./helpers/ip-frames.js";
 import { natOptions } from "./nat-helpers.js";
+import { NAT_FIELDS, tsharkFields } from "./helpers/tshark.js";
 
 function tshark(frames: Uint8Array[]): string[][] {
   const dir = mkdtempSync(join(tmpdir(), "nat-interop-"));
@@ -25,41 +25,7 @@ function tshark(frames: Uint8Array[]): string[][] {
         { linkType: 1 },
       ),
     );
-    const fields = [
-      "ip.src",
-      "ip.dst",
-      "tcp.srcport",
-      "tcp.dstport",
-      "udp.srcport",
-      "udp.dstport",
-      "icmp.ident",
-      "ip.checksum.status",
-      "tcp.checksum.status",
-      "udp.checksum.status",
-      "icmp.checksum.status",
-    ];
-    const args = [
-      "-n",
-      "-r",
-      path,
-      "-o",
-      "ip.check_checksum:TRUE",
-      "-o",
-      "tcp.check_checksum:TRUE",
-      "-o",
-      "udp.check_checksum:TRUE",
-      "-T",
-      "fields",
-      "-E",
-      "separator=/t",
-    ];
-    for (const f of fields) args.push("-e", f);
-    const result = spawnSync("tshark", args, { encoding: "utf8" });
-    assert.equal(result.status, 0, result.stderr);
-    return result.stdout
-      .trimEnd()
-      .split("\n")
-      .map((line) => line.split("\t"));
+    return tsharkFields(path, NAT_FIELDS);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

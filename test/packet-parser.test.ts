@@ -109,6 +109,17 @@ test("the TypeScript column and status tables match the WebAssembly layout", () 
   ).sort((a, b) => a[0] - b[0]);
   for (let i = 1; i < spans.length; i++) assert.ok(spans[i - 1]![0] + spans[i - 1]![1] <= spans[i]![0]);
   assert.ok(spans.at(-1)![0] + spans.at(-1)![1] <= batch.framesPointer);
+  // The columns object (a fixed-shape class, written out by hand): every column, in id order,
+  // each view over its own column's memory with the column's element type.
+  assert.deepEqual(Object.keys(batch.columns), COLUMN_NAMES);
+  const types = { f64: Float64Array, u32: Uint32Array, address: Uint32Array, u16: Uint16Array, u8: Uint8Array, mac: Uint8Array };
+  for (const name of COLUMN_NAMES) {
+    const view = batch.columns[name];
+    const spec = PACKET_COLUMNS[name];
+    assert.ok(view instanceof types[spec.kind], name);
+    assert.equal(view.byteOffset, batch.wasm.packetBatchColumn(batch.handle, spec.id), name);
+    assert.equal(view.byteLength, 7 * spec.width, name);
+  }
 });
 
 for (const build of BUILDS) {

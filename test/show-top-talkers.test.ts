@@ -12,6 +12,8 @@ import { FlowTopTalkers, ConfiguredTopTalkers } from "../src/analysis/top-talker
 import { parseMatchValue } from "../src/analysis/top-query.js";
 import { topField } from "../src/analysis/top-fields.js";
 import { renderTopTalkers, renderConfiguredTopTalkers } from "../src/show/top-talkers.js";
+import { showCommands } from "../src/show/commands.js";
+import type { FlowCapture } from "../src/analysis/top-fields.js";
 import { type FlowSpec, loadFlows, splitFlows } from "./helpers/seed-flows.js";
 
 const HOSTS = ["10.251.138.218", "10.231.185.254", "10.132.221.111", "10.106.1.1", "10.71.200.138", "10.10.12.1"];
@@ -37,9 +39,18 @@ function background(count: number): FlowSpec[] {
   }));
 }
 
-function withCache(specs: readonly FlowSpec[], body: (top: FlowTopTalkers, cache: FlowCache) => void): void {
+/** The seed's column headings of an address aggregation (§3.8). */
+const SRC_HEADING = `IPV4 SRC-ADDR         bytes        pkts       flows
+===============  ==========  ==========  ==========`;
+const DST_HEADING = SRC_HEADING.replace("SRC", "DST");
+
+function withCache(
+  specs: readonly FlowSpec[],
+  body: (top: FlowTopTalkers, cache: FlowCache) => void,
+  captures?: readonly FlowCapture[],
+): void {
   const cache = new FlowCache({ capacity: 4096, seed: 7 });
-  const top = new FlowTopTalkers({ cache });
+  const top = new FlowTopTalkers({ cache, ...(captures ? { captures } : {}) });
   try {
     loadFlows(cache, specs);
     body(top, cache);
@@ -53,8 +64,12 @@ function show(top: FlowTopTalkers, command: string): string[] {
   return renderTopTalkers(top.query(command.replace(/^show ip flow top /, "")));
 }
 
-/** The derived checks of spec §9.4: the flows column adds up to N. */
-function checkDerived(top: FlowTopTalkers, command: string): void {
+/**
+ * `command` renders as the seed's `expected` display, line for line; and the derived check of
+ * spec §9.4 holds: the flows column adds up to N of `N of M flows matched.`
+ */
+function checkShow(top: FlowTopTalkers, command: string, expected: string): void {
+  assert.deepEqual(show(top, command), lines(expected), command);
   const result = top.query(command.replace(/^show ip flow top /, ""));
   assert.equal(
     result.talkers.reduce((n, t) => n + t.flows, 0),
@@ -85,9 +100,10 @@ test("ICMP run: show ip flow top 3 aggregate protocol sorted-by packets descendi
   const udp = { src: "10.10.12.1", dst: "172.16.10.255", protocol: 17, srcPort: 520, dstPort: 520, packets: 1, bytes: 52 };
   withCache([...icmp, ...tcp, udp], (top) => {
     const command = "show ip flow top 3 aggregate protocol sorted-by packets descending";
-    assert.deepEqual(
-      show(top, command),
-      lines(`
+    checkShow(
+      top,
+      command,
+      `
 There are 3 top talkers:
 IPV4 PROT       bytes        pkts       flows
 =========  ==========  ==========  ==========
@@ -95,9 +111,8 @@ IPV4 PROT       bytes        pkts       flows
         6       96560        2414           2
        17          52           1           1
 15 of 15 flows matched.
-`),
+`,
     );
-    checkDerived(top, command);
   });
 });
 
@@ -113,12 +128,12 @@ test("ICMP run: show ip flow top 20 aggregate source-address sorted-by packets m
   ];
   withCache([...background(4), ...icmp, ...background(5).map((f) => ({ ...f, src: `10.9.9.${f.packets}` }))], (top) => {
     const command = "show ip flow top 20 aggregate source-address sorted-by packets match protocol icmp";
-    assert.deepEqual(
-      show(top, command),
-      lines(`
+    checkShow(
+      top,
+      command,
+      `
 There are 6 top talkers:
-IPV4 SRC-ADDR         bytes        pkts       flows
-===============  ==========  ==========  ==========
+${SRC_HEADING}
 10.132.221.111        90440        3230           1
 10.10.12.1            90440        3230           1
 10.251.138.218        90440        3230           1
@@ -126,24 +141,23 @@ IPV4 SRC-ADDR         bytes        pkts       flows
 10.231.185.254        90384        3228           1
 10.106.1.1            90356        3227           1
 6 of 15 flows matched.
-`),
+`,
     );
-    checkDerived(top, command);
   });
 });
 
 test("ICMP run: show ip flow top 20 aggregate destination-address sorted-by packets match protocol icmp (003:L1316)", () => {
   const icmp = HOSTS.map((h, i) => ICMP(h, i < 4 ? 2426 : 2424, 28));
   withCache([...icmp, ...background(8)], (top) => {
-    assert.deepEqual(
-      show(top, "show ip flow top 20 aggregate destination-address sorted-by packets match protocol icmp"),
-      lines(`
+    checkShow(
+      top,
+      "show ip flow top 20 aggregate destination-address sorted-by packets match protocol icmp",
+      `
 There is 1 top talker:
-IPV4 DST-ADDR         bytes        pkts       flows
-===============  ==========  ==========  ==========
+${DST_HEADING}
 172.16.10.2          407456       14552           6
 6 of 14 flows matched.
-`),
+`,
     );
   });
 });
@@ -176,23 +190,22 @@ test("FTP run: show ip flow top 50 aggregate source-address sorted-by bytes desc
   ];
   withCache(flows, (top) => {
     const command = "show ip flow top 50 aggregate source-address sorted-by bytes descending match destination-port min 20 max 21";
-    assert.deepEqual(
-      show(top, command),
-      lines(`
+    checkShow(
+      top,
+      command,
+      `
 There are 5 top talkers:
-IPV4 SRC-ADDR         bytes        pkts       flows
-===============  ==========  ==========  ==========
+${SRC_HEADING}
 10.231.185.254         5640         141           2
 10.132.221.111         3680          92           2
 10.10.12.1             3640          91           2
 10.251.138.218         3600          90           2
 10.71.200.138          1880          47           1
 9 of 34 flows matched.
-`),
+`,
     );
     // The same range in hex (0x14, 0x15) is the same command (003:L2392).
     assert.deepEqual(show(top, command.replace("min 20 max 21", "min 0x14 max 0x15")), show(top, command));
-    checkDerived(top, command);
   });
 });
 
@@ -212,12 +225,12 @@ test("FTP run: show ip flow top 50 aggregate source-address match destination-pr
   const elsewhere = HOSTS.map((h) => ({ ...ICMP(h, 5, 28), dst: "172.16.10.200" }));
   withCache([...elsewhere.slice(0, 3), ...toTarget, ...elsewhere.slice(3), ...background(8)], (top) => {
     const command = "show ip flow top 50 aggregate source-address match destination-prefix 172.16.10.2/32";
-    assert.deepEqual(
-      show(top, command),
-      lines(`
+    checkShow(
+      top,
+      command,
+      `
 There are 6 top talkers:
-IPV4 SRC-ADDR         bytes        pkts       flows
-===============  ==========  ==========  ==========
+${SRC_HEADING}
 10.251.138.218         6642          18           4
 10.231.185.254         5068          28           4
 10.132.221.111        14818          25           4
@@ -225,9 +238,8 @@ IPV4 SRC-ADDR         bytes        pkts       flows
 10.71.200.138         12564          18           3
 10.10.12.1              560          14           2
 19 of 33 flows matched.
-`),
+`,
     );
-    checkDerived(top, command);
   });
 });
 
@@ -240,9 +252,10 @@ test("ICMP attack run: show ip flow top 50 aggregate icmp (003:L2688)", () => {
   ];
   withCache(flows, (top) => {
     const command = "show ip flow top 50 aggregate icmp";
-    assert.deepEqual(
-      show(top, command),
-      lines(`
+    checkShow(
+      top,
+      command,
+      `
 There are 3 top talkers:
 ICMP TYPE  ICMP CODE       bytes        pkts       flows
 =========  =========  ==========  ==========  ==========
@@ -250,9 +263,8 @@ ICMP TYPE  ICMP CODE       bytes        pkts       flows
         8          0     1233000         822           2
         0          0     1366164        2466           6
 12 of 25 flows matched.
-`),
+`,
     );
-    checkDerived(top, command);
   });
 });
 
@@ -268,36 +280,36 @@ test("ICMP attack run: show ip flow top 50 aggregate source-address match icmp t
     ...background(12),
   ];
   withCache(flows, (top) => {
-    assert.deepEqual(
-      show(top, "show ip flow top 50 aggregate source-address match icmp type 12 code 1"),
-      lines(`
+    checkShow(
+      top,
+      "show ip flow top 50 aggregate source-address match icmp type 12 code 1",
+      `
 There are 4 top talkers:
-IPV4 SRC-ADDR         bytes        pkts       flows
-===============  ==========  ==========  ==========
+${SRC_HEADING}
 10.251.138.218       867000         578           1
 10.231.185.254       865500         577           1
 10.71.200.138        865500         577           1
 10.10.12.1           867000         578           1
 4 of 24 flows matched.
-`),
+`,
     );
-    assert.deepEqual(
-      show(top, "show ip flow top 50 aggregate source-address match icmp type 8 code 0"),
-      lines(`
+    checkShow(
+      top,
+      "show ip flow top 50 aggregate source-address match icmp type 8 code 0",
+      `
 There are 2 top talkers:
-IPV4 SRC-ADDR         bytes        pkts       flows
-===============  ==========  ==========  ==========
+${SRC_HEADING}
 10.132.221.111      1095000         730           1
 10.106.1.1          1095000         730           1
 2 of 24 flows matched.
-`),
+`,
     );
-    assert.deepEqual(
-      show(top, "show ip flow top 50 aggregate source-address match icmp type 0 code 0"),
-      lines(`
+    checkShow(
+      top,
+      "show ip flow top 50 aggregate source-address match icmp type 0 code 0",
+      `
 There are 6 top talkers:
-IPV4 SRC-ADDR         bytes        pkts       flows
-===============  ==========  ==========  ==========
+${SRC_HEADING}
 10.251.138.218       416608         752           1
 10.231.185.254       416608         752           1
 10.132.221.111       416608         752           1
@@ -305,20 +317,36 @@ IPV4 SRC-ADDR         bytes        pkts       flows
 10.71.200.138        416608         752           1
 10.10.12.1           416608         752           1
 6 of 24 flows matched.
-`),
+`,
     );
   });
 });
 
 test("show ip flow top 5 aggregate source-vlan without ip flow-capture vlan-id: % VLAN id is not available for this cache (003:L706)", () => {
-  const cache = new FlowCache({ capacity: 16 });
-  const top = new FlowTopTalkers({ cache, captures: ["icmp", "ttl"] });
-  try {
-    assert.deepEqual(renderTopTalkers(top.query("5 aggregate source-vlan")), ["% VLAN id is not available for this cache"]);
-  } finally {
-    top.dispose();
-    cache.dispose();
-  }
+  withCache(
+    [],
+    (top) => assert.deepEqual(renderTopTalkers(top.query("5 aggregate source-vlan")), ["% VLAN id is not available for this cache"]),
+    ["icmp", "ttl"],
+  );
+});
+
+test("show ip flow top 1000 and 0: the number is out of IOS's range, 1 to 100, and the error says so", () => {
+  withCache(background(3), (topTalkers, flowCache) => {
+    for (const n of ["1000", "0", "101"]) {
+      assert.throws(() => showCommands.run(`show ip flow top ${n} aggregate source-address`, { now: 0, flowCache, topTalkers }), {
+        name: "ConfigError",
+        message: new RegExp(`invalid value "${n}" for the number of top talkers: expected a decimal or 0x hex number from 1 to 100$`),
+      });
+    }
+    assert.equal(
+      showCommands.run("show ip flow top 100 aggregate source-address", { now: 0, flowCache, topTalkers }).lines[0],
+      "There are 3 top talkers:",
+    );
+    assert.equal(
+      showCommands.run("show ip flow top 1 aggregate source-address", { now: 0, flowCache, topTalkers }).lines[0],
+      "There is 1 top talker:",
+    );
+  });
 });
 
 // Top talkers (configured): the flows to the attacked host, Et0/0.1 in, Et1/0.1 out.
@@ -338,6 +366,18 @@ function showTopTalkers(flows: FlowSpec[], sortBy: "bytes" | "packets", verbose:
   return out;
 }
 
+/** One flow of `show ip flow top-talkers verbose` to the target (spec §3.9), with the Sampler/Class line when sampled. */
+function verboseRecord(src: string, port: string, type: number, code: number, bytes: number, active: string, sampled: boolean): string {
+  return `
+Et0/0.1        ${src.padEnd(16)}Et1/0.1        172.16.10.2     01 00  10    ${bytes} 
+0000 /0  0                     ${port} /0  0     0.0.0.0                28 ${active.padStart(7)}${sampled ? "\nSampler: 1  Class: 1  " : ""}
+MAC: (VLAN id) aaaa.bbbb.cc03  (005)          aaaa.bbbb.cc06  (006)
+Min plen:       28                            Max plen:        28
+Min TTL:        59                            Max TTL:         59
+ICMP type:      ${String(type).padStart(2)}                            ICMP code:        ${code}
+IP id:           0`;
+}
+
 test("show ip flow top-talkers verbose, equal flows in cache order (003:L1486)", () => {
   const target: [string, typeof ECHO, number][] = [
     ["10.106.1.1", ECHO, 116_300],
@@ -348,14 +388,8 @@ test("show ip flow top-talkers verbose, equal flows in cache order (003:L1486)",
     ["10.231.185.254", PARAMETER_PROBLEM, 116_500],
   ];
   const flows = [...target.map(([src, kind, activeMs]) => ICMP(src, 336, 28, kind, { ...L2, activeMs })), ...background(2)];
-  const record = (src: string, port: string, type: number, code: number, active: string) => `
-Et0/0.1        ${src.padEnd(16)}Et1/0.1        172.16.10.2     01 00  10    9408 
-0000 /0  0                     ${port} /0  0     0.0.0.0                28   ${active}
-MAC: (VLAN id) aaaa.bbbb.cc03  (005)          aaaa.bbbb.cc06  (006)
-Min plen:       28                            Max plen:        28
-Min TTL:        59                            Max TTL:         59
-ICMP type:      ${String(type).padStart(2)}                            ICMP code:        ${code}
-IP id:           0`;
+  const record = (src: string, port: string, type: number, code: number, active: string) =>
+    verboseRecord(src, port, type, code, 9408, active, false);
   assert.deepEqual(
     showTopTalkers(flows, "packets", true, false),
     lines(`
@@ -401,15 +435,8 @@ test("show ip flow top-talkers verbose after sampling: the Sampler/Class line (0
     ["10.231.185.254", PARAMETER_PROBLEM, 97, 64_600],
   ];
   const flows = [...background(1), ...sampled.map(([src, kind, packets, activeMs]) => ICMP(src, packets, 28, kind, { ...L2, activeMs }))];
-  const record = (src: string, port: string, type: number, code: number, bytes: number, active: string) => `
-Et0/0.1        ${src.padEnd(16)}Et1/0.1        172.16.10.2     01 00  10    ${bytes} 
-0000 /0  0                     ${port} /0  0     0.0.0.0                28    ${active}
-Sampler: 1  Class: 1  
-MAC: (VLAN id) aaaa.bbbb.cc03  (005)          aaaa.bbbb.cc06  (006)
-Min plen:       28                            Max plen:        28
-Min TTL:        59                            Max TTL:         59
-ICMP type:      ${String(type).padStart(2)}                            ICMP code:        ${code}
-IP id:           0`;
+  const record = (src: string, port: string, type: number, code: number, bytes: number, active: string) =>
+    verboseRecord(src, port, type, code, bytes, active, true);
   assert.deepEqual(
     showTopTalkers(flows, "packets", true, true),
     lines(`

@@ -262,6 +262,21 @@ test("frames written by the generators parse back to the same columns", () => {
     const strip = (p: ReturnType<PacketBatch["packet"]>) => ({ ...p, srcMac: undefined, dstMac: undefined });
     for (let i = 0; i < direct.length; i++) assert.deepEqual(strip(framed.packet(i)), strip(direct.packet(i)), `packet ${i}`);
   }
+  // Interleaved by fillMixed, each packet's frame follows the previous one's, whichever workload wrote it.
+  const mixed = (frames: boolean) => [
+    new BackgroundTraffic({ table, frames, seed: 2, packetsPerSecond: 20 }),
+    new CodeRedI({ hosts: [ip(10, 0, 0, 5), ip(10, 0, 0, 6)], frames, seed: 2 }),
+  ];
+  const direct = new PacketBatch({ capacity: 400, frameBytes: 0 });
+  const framed = new PacketBatch({ capacity: 400, frameBytes: 400 * 62 });
+  const labels = new Uint8Array(400);
+  fillMixed(direct, mixed(false), 20_000);
+  fillMixed(framed, mixed(true), 20_000, labels);
+  assert.equal(framed.length, direct.length);
+  assert.ok(labels.subarray(0, framed.length).includes(0) && labels.subarray(0, framed.length).includes(1));
+  framed.parse();
+  const strip = (p: ReturnType<PacketBatch["packet"]>) => ({ ...p, srcMac: undefined, dstMac: undefined });
+  for (let i = 0; i < direct.length; i++) assert.deepEqual(strip(framed.packet(i)), strip(direct.packet(i)), `mixed packet ${i}`);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -397,6 +412,26 @@ test("fillMixed merges workloads in time order and labels each packet with its w
   for (let i = 0; i < n; i++) assert.equal(labels[i], c.dstPort[i] === 80 && c.tcpFlags[i] === 0x002 ? 1 : 0);
   const alone = make().map((w) => collect(w, 1000).time.length);
   assert.deepEqual([labels.subarray(0, n).filter((l) => l === 0).length, labels.subarray(0, n).filter((l) => l === 1).length], alone);
+});
+
+test("fillMixed with frames: each workload's frames follow the others' in the shared frame area, and parse back", () => {
+  const table = generateIPv4Table({ count: 1000, seed: 2 });
+  const make = (frames: boolean) => [
+    new BackgroundTraffic({ table, packetsPerSecond: 2000, seed: 1, frames }),
+    new CodeRedI({ hosts: [ip(10, 1, 1, 1), ip(10, 1, 1, 2)], seed: 1, frames }),
+  ];
+  const direct = new PacketBatch({ capacity: 4096, frameBytes: 0 });
+  fillMixed(direct, make(false), 1000, new Uint8Array(4096));
+  const framed = new PacketBatch({ capacity: 4096, frameBytes: 4096 * 62 });
+  const n = fillMixed(framed, make(true), 1000, new Uint8Array(4096));
+  assert.equal(n, direct.length);
+  assert.ok(n > 1000);
+  const c = framed.columns;
+  for (let i = 1; i < n; i++)
+    assert.ok(c.frameOffset[i]! >= c.frameOffset[i - 1]! + c.capturedLength[i - 1]!, `frame ${i} overlaps ${i - 1}`);
+  framed.parse();
+  const strip = (p: ReturnType<PacketBatch["packet"]>) => ({ ...p, srcMac: undefined, dstMac: undefined });
+  for (let i = 0; i < n; i++) assert.deepEqual(strip(framed.packet(i)), strip(direct.packet(i)), `packet ${i}`);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -224,8 +224,8 @@ test("the command text parses to the query the data form gives (hex and decimal,
 test("bad commands are ConfigErrors naming the word and what is accepted", () => {
   const cases: [string, RegExp][] = [
     ["10 aggregate source-vlans", /unknown field "source-vlans": expected one of source-address, .*packets/],
-    ["0 aggregate protocol", /expected 1 to 100/],
-    ["101 aggregate protocol", /from 0 to 100/],
+    ["0 aggregate protocol", /from 1 to 100/],
+    ["101 aggregate protocol", /from 1 to 100/],
     ["10 aggregate protocol sorted-by size", /expected one of aggregate, bytes, flows, packets/],
     ["10 aggregate protocol match protocol icmp match tos 0", /only one match criterion/],
     ["10 aggregate protocol match destination-port min 30 max 20", /min 30 is above max 20/],
@@ -272,5 +272,124 @@ test("many aggregates (the index grows from 1024 slots while the sweep runs): We
     };
     if (build === "debug") await withDebugBuild(body);
     else body();
+  }
+});
+
+test("engines attached before the packets: the top-talkers column kept by the packet path (new, reused, aged and evicted entries) gives the reference's answers", () => {
+  const sourceQueries = fc.array(
+    fc.record({
+      limit: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.constant(100)),
+      sortBy: fc.constantFrom("aggregate", "bytes", "flows", "packets") as fc.Arbitrary<TopQuery["sortBy"]>,
+      order: fc.constantFrom("ascending", "descending") as fc.Arbitrary<TopQuery["order"]>,
+      flows: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+    }),
+    { minLength: 1, maxLength: 4 },
+  );
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 2, max: 24 }),
+      fc.array(packetArbitrary, { maxLength: 120 }),
+      fc.nat(),
+      fc.integer({ min: 200, max: 3000 }),
+      sourceQueries,
+      (capacity, packets, seed, inactiveTimeout, queries) => {
+        const cache = new FlowCache({ capacity, seed, inactiveTimeout, exportQueueCapacity: 4096 });
+        const early = new FlowTopTalkers({ cache, seed: 5 });
+        const batch = cache.createBatch({ capacity: 64 });
+        let late: FlowTopTalkers | undefined;
+        try {
+          const sorted = [...packets].sort((a, b) => a.time - b.time);
+          for (let i = 0; i < sorted.length; i += 16) {
+            const chunk = sorted.slice(i, i + 16);
+            fillBatch(batch, chunk);
+            cache.update(batch);
+            for (let k = 0; k < capacity; k++) cache.age(chunk[chunk.length - 1]!.time);
+            cache.drain();
+            // A second engine attached midway shares the column; one of them leaving keeps it.
+            if (late === undefined && i >= sorted.length / 2) late = new FlowTopTalkers({ cache, seed: 6 });
+          }
+          const flows = cache.flows().sort((a, b) => a.entry - b.entry);
+          for (const raw of queries) {
+            const query: TopQuery = { limit: raw.limit, aggregate: "source-address", sortBy: raw.sortBy, order: raw.order };
+            if (raw.flows !== undefined) query.match = { field: "flows", min: raw.flows, max: raw.flows + 1 };
+            const expected = referenceTopTalkers(flows, query);
+            assert.deepEqual(early.query(query), expected);
+            if (late !== undefined) {
+              assert.deepEqual(late.query(query), expected);
+              late.dispose();
+              assert.deepEqual(early.query(query), expected);
+              late = new FlowTopTalkers({ cache, seed: 6 });
+            }
+          }
+        } finally {
+          late?.dispose();
+          early.dispose();
+          batch.dispose();
+          cache.dispose();
+        }
+      },
+    ),
+    { numRuns: 120 },
+  );
+});
+
+test("the top-talkers column is reserved on the core while an engine is attached, freed with the last one; a disposed engine refuses calls", () => {
+  const cache = new FlowCache({ capacity: 1000, seed: 1 });
+  const kinds = () => cache.core.memory().components.map((c) => c.kind);
+  assert.ok(!kinds().includes("flow-cache-talkers"));
+  const a = new FlowTopTalkers({ cache });
+  const b = new FlowTopTalkers({ cache });
+  const column = cache.core.memory().components.filter((c) => c.kind === "flow-cache-talkers");
+  assert.equal(column.length, 1);
+  assert.equal(column[0]!.reservedBytes, 1000 * 16);
+  a.dispose();
+  assert.ok(kinds().includes("flow-cache-talkers"));
+  assert.throws(() => a.query("10 aggregate source-address"), { name: "ConfigError", message: /disposed/ });
+  assert.equal(b.query("10 aggregate source-address").seen, 0);
+  b.dispose();
+  assert.ok(!kinds().includes("flow-cache-talkers"));
+  const c = new FlowTopTalkers({ cache });
+  cache.dispose();
+  c.dispose();
+  assert.ok(!kinds().includes("flow-cache-talkers"));
+});
+
+test("aggregates past 32 bits of bytes and packets (the source table's carries), IPv4 and IPv6 sources together", () => {
+  const cache = new FlowCache({ capacity: 64, seed: 4 });
+  const top = new FlowTopTalkers({ cache });
+  const batch = cache.createBatch({ capacity: 1000, frameBytes: 0 });
+  try {
+    const sources = ["10.0.0.1", "2001:db8::1", "10.0.0.2", "2001:db8::2"];
+    // 80,000 packets a source, most of 65,535 bytes (4.6e9 bytes, past 2^32), over 4 flows each.
+    const packets = Array.from({ length: 1000 }, (_, i) => {
+      const src = sources[i % 4]!;
+      const v6 = src.includes(":");
+      return flowPacket({
+        time: 0,
+        src,
+        dst: v6 ? "2001:db8::99" : "192.0.2.1",
+        ipVersion: v6 ? 6 : 4,
+        srcPort: 1000 + (i % 16),
+        ipLength: i % 8 === 2 ? 40 : 65535,
+      });
+    });
+    fillBatch(batch, packets);
+    for (let round = 0; round < 320; round++) cache.update(batch);
+    const flows = cache.flows().sort((a, b) => a.entry - b.entry);
+    for (const command of [
+      "4 aggregate source-address sorted-by bytes",
+      "4 aggregate source-address sorted-by packets ascending",
+      "4 aggregate source-address",
+      "2 aggregate source-address sorted-by flows match flows 16",
+    ]) {
+      const query = parseTopQuery(command);
+      const result = top.query(query);
+      assert.deepEqual(result, referenceTopTalkers(flows, query), command);
+      if (command.endsWith("bytes")) assert.ok(result.talkers[0]!.bytes > 2 ** 32);
+    }
+  } finally {
+    batch.dispose();
+    top.dispose();
+    cache.dispose();
   }
 });

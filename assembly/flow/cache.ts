@@ -38,6 +38,7 @@ import {
   lastProbes, countLookups,
 } from "./table";
 import { protocolCategory, sizeBucket } from "./statistics";
+import { talkerMirror } from "./talkers";
 import { reduceRange } from "../common/hash";
 
 const TCP_FIN_RST: u16 = 0x005;
@@ -370,6 +371,7 @@ function accountRun(c: FlowCache, b: PacketBatch, start: u32, stop: u32, directi
     }
     const protocol = <u32>load<u8>(b.protocol + n);
     flowAccount(c, b, i, e, time, length, protocol, direction);
+    if (c.talkers != 0) talkerMirror(c, id, e);
     bytesAccounted += <u64>length;
     accounted++;
     if (load<u16>(b.tcpFlags + (n << 1)) & TCP_FIN_RST && protocol == 6) {

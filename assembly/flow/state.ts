@@ -184,4 +184,7 @@ export const MAX_CAPACITY: u32 = 1 << 23;
   mask: u32;
   maxPackets: u32;
   memoryBytes: u32;
+  /** The top-talkers column (flow/talkers.ts), 0 when no top talkers are attached; `talkersUsers` attached. */
+  talkers: usize;
+  talkersUsers: u32;
 }

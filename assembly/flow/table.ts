@@ -14,6 +14,7 @@ import {
   FlowCache, RECORD_BYTES, NONE, MAX_PROBE, OFF_SRC, OFF_DST, OFF_VERSION, OFF_INTERFACE, OFF_PREV, OFF_NEXT,
   OFF_PACKETS, C_LOOKUPS, C_PROBES, C_LONGEST_PROBE,
 } from "./state";
+import { talkerRelease } from "./talkers";
 
 // @ts-ignore: decorator
 @inline export function entryAt(c: FlowCache, id: u32): usize {
@@ -169,6 +170,7 @@ export function listRemove(c: FlowCache, id: u32): void {
 export function entryRelease(c: FlowCache, id: u32): void {
   const e = entryAt(c, id);
   store<u32>(e, 0, OFF_PACKETS);
+  if (c.talkers != 0) talkerRelease(c, id);
   store<u32>(e, c.freeHead, OFF_NEXT);
   c.freeHead = id;
   c.live--;

@@ -40,8 +40,11 @@ export const E_FLAGS: usize = 19; // u8
 export const E_CLASS: usize = 20; // u8
 export const E_MAPPING: usize = 22; // u16 mapping (rule) id, 0xffff for static entries
 export const E_CREATED: usize = 24; // i64
-export const E_LAST_USED: usize = 32; // i64
-export const E_EXPIRES: usize = 40; // i64
+export const E_FORWARD_HASH: usize = 32; // u32 keyed hash in the inside → outside index (kept: removal needs no rehash)
+export const E_REVERSE_HASH: usize = 36; // u32 keyed hash in the outside → inside index
+// i64: when a dynamic entry expires (its last use is this minus its class's timeout, which is
+// fixed before the first packet); a static entry never expires and keeps its last use here.
+export const E_EXPIRES: usize = 40;
 export const E_PREV: usize = 48; // u32 class list
 export const E_NEXT: usize = 52; // u32 class list (free list link)
 export const E_HITS: usize = 56; // u32 packets translated
@@ -117,6 +120,16 @@ export const MAX_POOLS: u32 = 256;
 export const MAX_MAPPINGS: u32 = 256;
 export const MAX_ACL_ENTRIES: u32 = 4096;
 export const MAX_POOL_ADDRESSES: u32 = 1 << 20;
+/** Rows per read-ahead run of natTranslateBatch, and the bytes of one row's hint (nat/read-ahead.ts). */
+export const READ_AHEAD_RUN: u32 = 32;
+export const HINT_BYTES: usize = 16;
+export const HINT_FORWARD: usize = 0; // u32 forward extended hash of the row's key
+export const HINT_REVERSE: usize = 4; // u32 reverse extended hash of the first port PAT will try
+export const HINT_GLOBAL: usize = 8; // u32 the global address that hash is for
+export const HINT_PORT: usize = 12; // u16 the port it is for
+export const HINT_FLAGS: usize = 14; // u16: HINT_HAS_FORWARD | HINT_HAS_REVERSE
+export const HINT_HAS_FORWARD: u16 = 1;
+export const HINT_HAS_REVERSE: u16 = 2;
 /** Ports tried, from the inside local port upward in its range, before a PAT allocation fails. */
 export const PORT_PROBES: u32 = 128;
 
@@ -160,4 +173,6 @@ export const PORT_PROBES: u32 = 128;
   mappingCount: u32;
   acl: usize;
   aclCount: u32;
+  /** READ_AHEAD_RUN hints of HINT_BYTES (see nat/read-ahead.ts). */
+  hints: usize;
 }

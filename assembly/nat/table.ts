@@ -7,7 +7,7 @@ import { sipHash13Words3, sipHashWord } from "../common/hash";
 import { budgetFree } from "../common/budget";
 import {
   NatState, NIL, E_BYTES, E_LOCAL, E_GLOBAL, E_OUTSIDE, E_LOCAL_PORT, E_GLOBAL_PORT, E_OUTSIDE_PORT, E_PROTOCOL,
-  E_FLAGS, E_CLASS, E_EXPIRES, E_PREV, E_NEXT, E_LAST_USED, E_MAPPING, E_POOL_SLOT, FLAG_LIVE, FLAG_STATIC, FLAG_EXTENDED,
+  E_FLAGS, E_CLASS, E_EXPIRES, E_PREV, E_NEXT, E_CREATED, E_FORWARD_HASH, E_REVERSE_HASH, E_MAPPING, E_POOL_SLOT, FLAG_LIVE, FLAG_STATIC, FLAG_EXTENDED,
   CLASSES, C_EXPIRED, C_EXPIRED_CLASS, C_AGER_REMOVED, POOL_ALLOCATED, POOL_SIZE, POOL_SLOTS, POOL_FREE_TOP,
   POOL_START, POOL_BYTES, MAP_REFCOUNT, MAP_BYTES, MAP_POOL, MAP_OVERLOAD,
 } from "./state";
@@ -49,42 +49,39 @@ const TAG_REVERSE_SIMPLE: u64 = 4 << 40;
   return <u32>sipHashWord(<u64>global | TAG_REVERSE_SIMPLE, t.k0, t.k1);
 }
 
-function forwardHash(t: NatState, e: usize): u32 {
-  if (load<u8>(e + E_FLAGS) & FLAG_EXTENDED) {
-    return hashForwardExtended(t, load<u8>(e + E_PROTOCOL), load<u32>(e + E_LOCAL), load<u16>(e + E_LOCAL_PORT),
-      load<u32>(e + E_OUTSIDE), load<u16>(e + E_OUTSIDE_PORT));
-  }
-  return hashForwardSimple(t, load<u32>(e + E_LOCAL));
-}
-
-function reverseHash(t: NatState, e: usize): u32 {
-  if (load<u8>(e + E_FLAGS) & FLAG_EXTENDED) {
-    return hashReverseExtended(t, load<u8>(e + E_PROTOCOL), load<u32>(e + E_GLOBAL), load<u16>(e + E_GLOBAL_PORT),
-      load<u32>(e + E_OUTSIDE), load<u16>(e + E_OUTSIDE_PORT));
-  }
-  return hashReverseSimple(t, load<u32>(e + E_GLOBAL));
-}
-
 // ---- lookups (the index holds live entries, expired or not; callers check expiry)
+
+/** The hash the last find computed (an insert after a miss reuses it instead of hashing again). */
+export let lastHash: u32 = 0;
 
 function noteProbe(t: NatState, probes: u32): void {
   if (probes > t.longestProbe) t.longestProbe = probes;
 }
 
-export function findForwardExtended(t: NatState, protocol: u32, local: u32, localPort: u32, outside: u32, outsidePort: u32): u32 {
-  const h = hashForwardExtended(t, protocol, local, localPort, outside, outsidePort);
+/**
+ * The entry under hash `h` in `index` whose address field (`addressAt`: E_LOCAL or E_GLOBAL)
+ * is `address` and, for an extended key, whose port field (`portAt`), outside endpoint and
+ * protocol match too; NIL when there is none. One probe loop for the four key kinds.
+ */
+// @ts-ignore: decorator
+@inline function find(
+  t: NatState, index: usize, h: u32, extended: bool, addressAt: usize, portAt: usize, protocol: u32, address: u32, port: u32,
+  outside: u32, outsidePort: u32,
+): u32 {
+  lastHash = h;
   const mask = t.indexMask;
   let i = h & mask;
   let probes: u32 = 0;
   for (;;) {
-    const s = load<u64>(t.forward + (<usize>i << 3));
+    const s = load<u64>(index + (<usize>i << 3));
     if (s == 0) break;
     if (<u32>(s >> 32) == h) {
       const e = <u32>s - 1;
       const p = entry(t, e);
-      if ((load<u8>(p + E_FLAGS) & FLAG_EXTENDED) && load<u32>(p + E_LOCAL) == local && load<u32>(p + E_OUTSIDE) == outside
-        && <u32>load<u16>(p + E_LOCAL_PORT) == localPort && <u32>load<u16>(p + E_OUTSIDE_PORT) == outsidePort
-        && <u32>load<u8>(p + E_PROTOCOL) == protocol) {
+      const isExtended = (load<u8>(p + E_FLAGS) & FLAG_EXTENDED) != 0;
+      if (isExtended == extended && load<u32>(p + addressAt) == address && (!extended || (
+        <u32>load<u16>(p + portAt) == port && load<u32>(p + E_OUTSIDE) == outside
+        && <u32>load<u16>(p + E_OUTSIDE_PORT) == outsidePort && <u32>load<u8>(p + E_PROTOCOL) == protocol))) {
         noteProbe(t, probes);
         return e;
       }
@@ -94,77 +91,34 @@ export function findForwardExtended(t: NatState, protocol: u32, local: u32, loca
   }
   noteProbe(t, probes);
   return NIL;
+}
+
+/** The inside → outside entry of `protocol` local:localPort → outside:outsidePort under hash `h`. */
+export function findForwardExtendedAt(t: NatState, h: u32, protocol: u32, local: u32, localPort: u32, outside: u32, outsidePort: u32): u32 {
+  return find(t, t.forward, h, true, E_LOCAL, E_LOCAL_PORT, protocol, local, localPort, outside, outsidePort);
+}
+
+export function findForwardExtended(t: NatState, protocol: u32, local: u32, localPort: u32, outside: u32, outsidePort: u32): u32 {
+  return findForwardExtendedAt(t, hashForwardExtended(t, protocol, local, localPort, outside, outsidePort), protocol, local, localPort,
+    outside, outsidePort);
 }
 
 export function findForwardSimple(t: NatState, local: u32): u32 {
-  const h = hashForwardSimple(t, local);
-  const mask = t.indexMask;
-  let i = h & mask;
-  let probes: u32 = 0;
-  for (;;) {
-    const s = load<u64>(t.forward + (<usize>i << 3));
-    if (s == 0) break;
-    if (<u32>(s >> 32) == h) {
-      const e = <u32>s - 1;
-      const p = entry(t, e);
-      if (!(load<u8>(p + E_FLAGS) & FLAG_EXTENDED) && load<u32>(p + E_LOCAL) == local) {
-        noteProbe(t, probes);
-        return e;
-      }
-    }
-    i = (i + 1) & mask;
-    probes++;
-  }
-  noteProbe(t, probes);
-  return NIL;
+  return find(t, t.forward, hashForwardSimple(t, local), false, E_LOCAL, 0, 0, local, 0, 0, 0);
+}
+
+/** The outside → inside entry of `protocol` global:globalPort ← outside:outsidePort under hash `h`. */
+export function findReverseExtendedAt(t: NatState, h: u32, protocol: u32, global: u32, globalPort: u32, outside: u32, outsidePort: u32): u32 {
+  return find(t, t.reverse, h, true, E_GLOBAL, E_GLOBAL_PORT, protocol, global, globalPort, outside, outsidePort);
 }
 
 export function findReverseExtended(t: NatState, protocol: u32, global: u32, globalPort: u32, outside: u32, outsidePort: u32): u32 {
-  const h = hashReverseExtended(t, protocol, global, globalPort, outside, outsidePort);
-  const mask = t.indexMask;
-  let i = h & mask;
-  let probes: u32 = 0;
-  for (;;) {
-    const s = load<u64>(t.reverse + (<usize>i << 3));
-    if (s == 0) break;
-    if (<u32>(s >> 32) == h) {
-      const e = <u32>s - 1;
-      const p = entry(t, e);
-      if ((load<u8>(p + E_FLAGS) & FLAG_EXTENDED) && load<u32>(p + E_GLOBAL) == global && load<u32>(p + E_OUTSIDE) == outside
-        && <u32>load<u16>(p + E_GLOBAL_PORT) == globalPort && <u32>load<u16>(p + E_OUTSIDE_PORT) == outsidePort
-        && <u32>load<u8>(p + E_PROTOCOL) == protocol) {
-        noteProbe(t, probes);
-        return e;
-      }
-    }
-    i = (i + 1) & mask;
-    probes++;
-  }
-  noteProbe(t, probes);
-  return NIL;
+  return findReverseExtendedAt(t, hashReverseExtended(t, protocol, global, globalPort, outside, outsidePort), protocol, global,
+    globalPort, outside, outsidePort);
 }
 
 export function findReverseSimple(t: NatState, global: u32): u32 {
-  const h = hashReverseSimple(t, global);
-  const mask = t.indexMask;
-  let i = h & mask;
-  let probes: u32 = 0;
-  for (;;) {
-    const s = load<u64>(t.reverse + (<usize>i << 3));
-    if (s == 0) break;
-    if (<u32>(s >> 32) == h) {
-      const e = <u32>s - 1;
-      const p = entry(t, e);
-      if (!(load<u8>(p + E_FLAGS) & FLAG_EXTENDED) && load<u32>(p + E_GLOBAL) == global) {
-        noteProbe(t, probes);
-        return e;
-      }
-    }
-    i = (i + 1) & mask;
-    probes++;
-  }
-  noteProbe(t, probes);
-  return NIL;
+  return find(t, t.reverse, hashReverseSimple(t, global), false, E_GLOBAL, 0, 0, global, 0, 0, 0);
 }
 
 // ---- index maintenance
@@ -243,17 +197,19 @@ export function touch(t: NatState, e: u32, c: u32, now: i64): void {
   const old = <u32>load<u8>(p + E_CLASS);
   listRemove(t, old, e);
   store<u8>(p + E_CLASS, <u8>c);
-  store<i64>(p + E_LAST_USED, now);
   store<i64>(p + E_EXPIRES, now + timeoutOf(t, c));
   listAppend(t, c, e);
 }
 
 // ---- creation and removal
 
-/** Takes a free entry, fills its key and links it everywhere (the caller checked there is one). */
+/**
+ * Takes a free entry, fills its key and links it everywhere under its index hashes `forwardHash`
+ * and `reverseHash` (the caller computed them for its lookups, and checked there is an entry).
+ */
 export function insertEntry(
   t: NatState, flags: u8, protocol: u32, local: u32, localPort: u32, global: u32, globalPort: u32, outside: u32,
-  outsidePort: u32, c: u32, mapping: u32, poolSlot: u32, now: i64,
+  outsidePort: u32, c: u32, mapping: u32, poolSlot: u32, now: i64, forwardHash: u32, reverseHash: u32,
 ): u32 {
   const e = t.freeHead;
   const p = entry(t, e);
@@ -270,11 +226,12 @@ export function insertEntry(
   store<u8>(p + E_CLASS, <u8>c);
   store<u16>(p + E_MAPPING, <u16>mapping);
   store<u32>(p + E_POOL_SLOT, poolSlot);
-  store<i64>(p + 24, now);
-  store<i64>(p + E_LAST_USED, now);
-  store<i64>(p + E_EXPIRES, (flags & FLAG_STATIC) ? i64.MAX_VALUE : now + timeoutOf(t, c));
-  indexInsert(t, t.forward, forwardHash(t, p), e);
-  indexInsert(t, t.reverse, reverseHash(t, p), e);
+  store<i64>(p + E_CREATED, now);
+  store<i64>(p + E_EXPIRES, (flags & FLAG_STATIC) ? now : now + timeoutOf(t, c));
+  store<u32>(p + E_FORWARD_HASH, forwardHash);
+  store<u32>(p + E_REVERSE_HASH, reverseHash);
+  indexInsert(t, t.forward, forwardHash, e);
+  indexInsert(t, t.reverse, reverseHash, e);
   if (!(flags & FLAG_STATIC)) {
     listAppend(t, c, e);
     t.dynamic++;
@@ -297,8 +254,8 @@ export function insertEntry(
 export function removeEntry(t: NatState, e: u32): void {
   const p = entry(t, e);
   const flags = load<u8>(p + E_FLAGS);
-  indexRemove(t, t.forward, forwardHash(t, p), e);
-  indexRemove(t, t.reverse, reverseHash(t, p), e);
+  indexRemove(t, t.forward, load<u32>(p + E_FORWARD_HASH), e);
+  indexRemove(t, t.reverse, load<u32>(p + E_REVERSE_HASH), e);
   listRemove(t, <u32>load<u8>(p + E_CLASS), e);
   const mapping = <u32>load<u16>(p + E_MAPPING);
   const m = t.mappings + <usize>mapping * MAP_BYTES;
@@ -396,6 +353,7 @@ export function freeTable(t: NatState): void {
   heap.free(t.pools);
   heap.free(t.mappings);
   heap.free(t.acl);
+  if (t.hints) heap.free(t.hints);
   heap.free(changetype<usize>(b));
   heap.free(changetype<usize>(t));
 }

@@ -16,11 +16,13 @@ import {
   C_NOT_NAT, C_SKIPPED, C_NO_MAPPING, C_OUTSIDE_MISS, C_DROP_MAX_ENTRIES, C_DROP_TABLE_FULL, C_DROP_NO_ADDRESS,
   C_DROP_NO_PORT, C_DROP_UNTRANSLATABLE, C_PEAK_ENTRIES, C_COLUMNS_ONLY, C_PORT_PROBES, C_RECLAIMED, POOL_BYTES,
   POOL_SIZE, POOL_START, POOL_SLOTS, POOL_FREE_TOP, POOL_MISSES, MAP_BYTES, MAP_POOL, MAP_OVERLOAD, MAP_ACL_START,
-  MAP_ACL_COUNT, ACL_BYTES, PORT_PROBES,
+  MAP_ACL_COUNT, ACL_BYTES, PORT_PROBES, HINT_FLAGS, HINT_HAS_FORWARD, HINT_HAS_REVERSE, HINT_FORWARD, HINT_REVERSE, HINT_GLOBAL,
+  HINT_PORT,
 } from "./state";
 import {
   entry, count, touch, insertEntry, expireEntry, reclaimOne, findForwardExtended, findForwardSimple,
-  findReverseExtended, findReverseSimple,
+  findReverseExtended, findReverseSimple, hashForwardSimple, hashReverseSimple, lastHash, findForwardExtendedAt,
+  findReverseExtendedAt,
 } from "./table";
 
 const TCP: u32 = 6;
@@ -69,7 +71,7 @@ function live(t: NatState, e: u32, now: i64): u32 {
 }
 
 /** The first mapping whose access list permits `source`, or NIL. */
-function matchMapping(t: NatState, source: u32): u32 {
+export function matchMapping(t: NatState, source: u32): u32 {
   for (let m: u32 = 0; m < t.mappingCount; m++) {
     const map = t.mappings + <usize>m * MAP_BYTES;
     const start = load<u32>(map + MAP_ACL_START);
@@ -101,12 +103,21 @@ let resultCreated = false;
  * Finds or creates the translation of an inside → outside packet. Sets `resultEntry` (and
  * `resultCreated`) on success, else `resultVerdict` to a drop or pass verdict.
  */
-function outbound(t: NatState, protocol: u32, src: u32, sport: u32, dst: u32, dport: u32, flags: u32, ported: bool, now: i64): void {
+function outbound(
+  t: NatState, protocol: u32, src: u32, sport: u32, dst: u32, dport: u32, flags: u32, ported: bool, now: i64, hint: usize,
+): void {
   resultEntry = NIL;
   resultCreated = false;
   const oport = protocol == ICMP ? 0 : dport;
   let e: u32 = NIL;
-  if (ported) e = live(t, findForwardExtended(t, protocol, src, sport, dst, oport), now);
+  let forwardHash: u32 = 0;
+  const hinted = hint != 0 ? load<u16>(hint + HINT_FLAGS) : 0;
+  if (ported) {
+    e = live(t, hinted & HINT_HAS_FORWARD
+      ? findForwardExtendedAt(t, load<u32>(hint + HINT_FORWARD), protocol, src, sport, dst, oport)
+      : findForwardExtended(t, protocol, src, sport, dst, oport), now);
+    forwardHash = lastHash;
+  }
   // Simple entries (static, pool NAT) are looked up only when there are any: a PAT-only table
   // then spends one index probe per new flow, not two (a scan is all new flows).
   if (e == NIL && t.live != t.extended) e = live(t, findForwardSimple(t, src), now);
@@ -149,7 +160,8 @@ function outbound(t: NatState, protocol: u32, src: u32, sport: u32, dst: u32, dp
     store<u32>(pool + POOL_FREE_TOP, top - 1);
     const global = load<u32>(pool + POOL_START) + offset;
     resultCreated = true;
-    resultEntry = insertEntry(t, 0, 0, src, 0, global, 0, 0, 0, CLASS_TIMEOUT, m, first + offset, now);
+    resultEntry = insertEntry(t, 0, 0, src, 0, global, 0, 0, 0, CLASS_TIMEOUT, m, first + offset, now, hashForwardSimple(t, src),
+      hashReverseSimple(t, global));
     count(t, C_CREATED);
     return;
   }
@@ -158,17 +170,20 @@ function outbound(t: NatState, protocol: u32, src: u32, sport: u32, dst: u32, dp
   // any id for ICMP), at most PORT_PROBES tries.
   const offset = src % load<u32>(pool + POOL_SIZE);
   const global = load<u32>(pool + POOL_START) + offset;
-  let lo: u32 = 0, hi: u32 = 65535;
-  if (protocol != ICMP) {
-    if (sport < 512) { lo = 1; hi = 511; }
-    else if (sport < 1024) { lo = 512; hi = 1023; }
-    else { lo = 1024; hi = 65535; }
-  }
-  let port = sport < lo ? lo : sport;
+  const lo = portRangeLow(protocol, sport);
+  const hi = protocol == ICMP ? 65535 : sport < 512 ? 511 : sport < 1024 ? 1023 : 65535;
+  let port = firstPort(protocol, sport);
   let found = false;
+  let reverseHash: u32 = 0;
   for (let k: u32 = 0; k < PORT_PROBES; k++) {
     count(t, C_PORT_PROBES);
-    if (findReverseExtended(t, protocol, global, port, dst, oport) == NIL) {
+    const spared = k == 0 && (hinted & HINT_HAS_REVERSE) != 0 && load<u32>(hint + HINT_GLOBAL) == global
+      && <u32>load<u16>(hint + HINT_PORT) == port;
+    const taken = spared
+      ? findReverseExtendedAt(t, load<u32>(hint + HINT_REVERSE), protocol, global, port, dst, oport)
+      : findReverseExtended(t, protocol, global, port, dst, oport);
+    if (taken == NIL) {
+      reverseHash = lastHash;
       found = true;
       break;
     }
@@ -180,9 +195,22 @@ function outbound(t: NatState, protocol: u32, src: u32, sport: u32, dst: u32, dp
     return;
   }
   resultCreated = true;
-    resultEntry = insertEntry(t, FLAG_EXTENDED, protocol, src, sport, global, port, dst, oport,
-    classOf(protocol, dport, flags), m, first + offset, now);
+  resultEntry = insertEntry(t, FLAG_EXTENDED, protocol, src, sport, global, port, dst, oport, classOf(protocol, dport, flags), m,
+    first + offset, now, forwardHash, reverseHash);
   count(t, C_CREATED);
+}
+
+/** The low end of the port range PAT keeps a port in (1-511, 512-1023, 1024-65535; any id for ICMP). */
+// @ts-ignore: decorator
+@inline export function portRangeLow(protocol: u32, sport: u32): u32 {
+  return protocol == ICMP ? 0 : sport < 512 ? 1 : sport < 1024 ? 512 : 1024;
+}
+
+/** The first port PAT tries: the inside local one, raised into its range. */
+// @ts-ignore: decorator
+@inline export function firstPort(protocol: u32, sport: u32): u32 {
+  const lo = portRangeLow(protocol, sport);
+  return sport < lo ? lo : sport;
 }
 
 /** Records a packet through entry `e`: hit count, use time, TCP state. */
@@ -191,7 +219,7 @@ function use(t: NatState, e: u32, protocol: u32, flags: u32, now: i64): void {
   store<u32>(p + E_HITS, load<u32>(p + E_HITS) + 1);
   const f = load<u8>(p + E_FLAGS);
   if (f & FLAG_STATIC) {
-    store<i64>(p + 32, now);
+    store<i64>(p + E_EXPIRES, now); // a static entry's last use (it never expires)
     return;
   }
   const c = <u32>load<u8>(p + E_CLASS);
@@ -203,7 +231,7 @@ function use(t: NatState, e: u32, protocol: u32, flags: u32, now: i64): void {
  * when the caller knows it (after routing), or 0xff when it does not; inside → outside
  * translation then needs only an inside input interface.
  */
-export function translateRow(t: NatState, b: PacketBatch, i: u32, now: i64, egressRole: u32): u8 {
+export function translateRow(t: NatState, b: PacketBatch, i: u32, now: i64, egressRole: u32, hint: usize = 0): u8 {
   const k = <usize>i;
   count(t, C_PACKETS);
   const iface = load<u32>(b.iface + (k << 2));
@@ -251,7 +279,7 @@ export function translateRow(t: NatState, b: PacketBatch, i: u32, now: i64, egre
 
   let e: u32 = NIL;
   if (outboundPacket) {
-    outbound(t, protocol, src, sport, dst, dport, flags, ported, now);
+    outbound(t, protocol, src, sport, dst, dport, flags, ported, now, hint);
     if (resultEntry == NIL) return resultVerdict;
     e = resultEntry;
     if (!resultCreated) count(t, C_HITS);

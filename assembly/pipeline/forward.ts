@@ -7,6 +7,9 @@
 //      → interface → IPv4 header checksum → evidence of life for ARP → input ACL → uRPF
 //      → [IP accounting slot] → switching (switching.ts: CEF, route cache, process) → receive / multicast
 //      → TTL → adjacency → output ACL → [NAT / bridge slots] → ARP resolution → rewrite
+//      NAT (pipeline/nat-stage.ts): outside → inside before the FIB lookup, inside → outside
+//      after the output ACL; bridging (pipeline/bridge-stage.ts): at input on bridged ports,
+//      and after ARP for packets routed out of a BVI.
 //   4. egress flow accounting of the forwarded packets on `ip flow egress` interfaces
 //
 // Measured hot loop: one pass, columns read with plain loads, no allocation.
@@ -46,6 +49,8 @@ import { macFromWire, macToWire, decrementTtl4, ipv4HeaderValid } from "./frames
 import { icmpError, icmpEligible, ICMP_TIME_EXCEEDED, ICMP_UNREACHABLE, ICMP6_TIME_EXCEEDED, ICMP6_UNREACHABLE } from "./icmp";
 import { aclPermits } from "./acl";
 import { drainArp, HOLD_ELIGIBLE } from "./arp-io";
+import { natInbound, natOutbound, natTick } from "./nat-stage";
+import { bridgeInput, bridgeOutput, bridgeTick, BRIDGE_DONE } from "./bridge-stage";
 import { switch4, switch6, cachedMac, countOut, settleMiss, tickRouteCache } from "./switching";
 
 const LINKTYPE_ETHERNET: u16 = 1;
@@ -68,6 +73,8 @@ function tickAt(p: Pipeline, time: f64): void {
   if (p.routeCache) tickRouteCache(p, time);
   if (!p.arp) return;
   arpTick(p.arp, time);
+  if (p.nat) natTick(p, time);
+  if (p.bridge) bridgeTick(p, time);
   counterAdd(p, C_ARP_TICKS, 1);
   drainArp(p, time);
 }
@@ -199,7 +206,7 @@ function forwardOne(p: Pipeline, b: PacketBatch, i: u32, time: f64): void {
   const n = <usize>i;
   setCurrentPacket(i);
   if (!(time < p.nextTick)) ticksUpTo(p, time);
-  const iface = load<u32>(b.iface + (n << 2));
+  let iface = load<u32>(b.iface + (n << 2));
   const status = load<u8>(b.status + n);
   if (iface < p.interfaceCount) {
     ifCounterAdd(p, iface, IC_PACKETS_IN, 1);
@@ -207,6 +214,11 @@ function forwardOne(p: Pipeline, b: PacketBatch, i: u32, time: f64): void {
   }
   if (status >= PACKET_STATUS_FIRST_ERROR) return finish(p, i, iface, VERDICT_DROPPED, REASON_MALFORMED);
   if (iface >= p.interfaceCount) return finish(p, i, iface, VERDICT_DROPPED, REASON_BAD_INTERFACE);
+  if (p.bridge) {
+    const r = bridgeInput(p, b, i, iface, time);
+    if (r & BRIDGE_DONE) return finish(p, i, iface, <u8>(r >> 8), <u8>r);
+    iface = r;
+  }
   if (status == PACKET_STATUS_ARP) {
     if (p.arp) receiveArpPacket(p, b, i, iface, time);
     return finish(p, i, iface, VERDICT_PUNTED, REASON_ARP);
@@ -227,7 +239,7 @@ function forwardOne(p: Pipeline, b: PacketBatch, i: u32, time: f64): void {
   if (version == 4) {
     if (!ipv4HeaderValid(ip, (<u32>load<u8>(ip) & 15) << 2)) return finish(p, i, iface, VERDICT_DROPPED, REASON_BAD_CHECKSUM);
     const src = load<u32>(b.src + (n << 4));
-    const dst = load<u32>(b.dst + (n << 4));
+    let dst = load<u32>(b.dst + (n << 4));
     // Evidence of life for ARP, from sources on the interface's subnets (the others cannot be
     // neighbours; skipping them keeps a scan's random sources out of the ARP index's cache lines).
     if (p.arp && onLink(p.arp, iface, src)) arpReceiveIp(p.arp, iface, src, time);
@@ -240,10 +252,14 @@ function forwardOne(p: Pipeline, b: PacketBatch, i: u32, time: f64): void {
     if ((flags & (IF_URPF_RX | IF_URPF_ANY)) != 0 && !urpfAccepts(p, fib, src, iface, (flags & IF_URPF_RX) != 0)) {
       return finish(p, i, iface, VERDICT_DROPPED, REASON_URPF_FAILED);
     }
+    const arrived = dst;
+    if (p.nat) dst = natInbound(p, b, i, iface, time);
     // [IP accounting slot: p.accounting]
     if (dst >= 0xe0000000) return finish(p, i, iface, VERDICT_PUNTED, REASON_RECEIVE);
-    // The FIB's answer, looked up for the whole batch first (lookupDestinations).
-    adj = switch4(p, iface, flags, dst, load<u32>(p.destinationAdjacencies + (n << 2)), load<u32>(b.wireLength + (n << 2)), time);
+    // The FIB's answer, looked up for the whole batch first (lookupDestinations) unless NAT
+    // translated the destination since.
+    const fibAdj = dst == arrived ? load<u32>(p.destinationAdjacencies + (n << 2)) : lookup4(fib.trie4, dst);
+    adj = switch4(p, iface, flags, dst, fibAdj, load<u32>(b.wireLength + (n << 2)), time);
   } else {
     if (load<u8>(ip + 24) == 0xff) return finish(p, i, iface, VERDICT_PUNTED, REASON_RECEIVE);
     adj = switch6(p, iface, load<u32>(p.destinationAdjacencies + (n << 2)), load<u32>(b.wireLength + (n << 2)));
@@ -277,7 +293,10 @@ function forwardOne(p: Pipeline, b: PacketBatch, i: u32, time: f64): void {
       <u32>load<u8>(b.icmpCode + n), status == PACKET_STATUS_FRAGMENT || fragmentOffset != 0,
     )) return finish(p, i, iface, VERDICT_DROPPED, REASON_ACL_DENIED_OUT);
   }
-  // [NAT slot: p.nat] [bridge slot: p.bridge]
+  if (p.nat && version == 4) {
+    const reason = natOutbound(p, b, i, iface, egress, time);
+    if (reason != REASON_NONE) return finish(p, i, iface, VERDICT_DROPPED, reason);
+  }
   let mac = p.swEntry != 0 ? cachedMac(p) : load<u64>(a + ADJ_MAC);
   if (mac & ADJ_FIXED_MAC) {
     mac &= 0xffffffffffff;
@@ -315,16 +334,21 @@ function forwardOne(p: Pipeline, b: PacketBatch, i: u32, time: f64): void {
       return finish(p, i, iface, VERDICT_DROPPED, reason);
     }
   }
+  let out = egress;
+  if (p.bridge) {
+    out = bridgeOutput(p, egress, mac, time);
+    if (out & BRIDGE_DONE) return finish(p, i, iface, <u8>(out >> 8), <u8>out);
+  }
   // Rewrite: the next hop's MAC, ours, TTL or hop limit one lower.
   macToWire(mac, frame);
   macToWire(load<u64>(e + IF_MAC), frame + 6);
   if (version == 4) decrementTtl4(ip);
   else store<u8>(ip + 7, load<u8>(ip + 7) - 1);
-  store<u32>(p.egress + (n << 2), egress);
+  store<u32>(p.egress + (n << 2), out);
   store<u64>(p.nextHopMacs + (n << 3), mac);
-  ifCounterAdd(p, egress, IC_PACKETS_OUT, 1);
-  ifCounterAdd(p, egress, IC_BYTES_OUT, <u64>load<u32>(b.wireLength + (n << 2)));
-  countOut(p, egress, p.swPath, load<u32>(b.wireLength + (n << 2)));
+  ifCounterAdd(p, out, IC_PACKETS_OUT, 1);
+  ifCounterAdd(p, out, IC_BYTES_OUT, <u64>load<u32>(b.wireLength + (n << 2)));
+  countOut(p, out, p.swPath, load<u32>(b.wireLength + (n << 2)));
   finish(p, i, iface, VERDICT_FORWARDED, REASON_NONE);
 }
 

@@ -39,10 +39,15 @@ export const REASON_ND_UNRESOLVED: u8 = 18;
 export const REASON_FRAME_TOO_LARGE: u8 = 19;
 export const REASON_ACL_DENIED_OUT: u8 = 20;
 export const REASON_BAD_CHECKSUM: u8 = 21;
+export const REASON_NAT_TABLE_FULL: u8 = 22; // `ip nat translation max-entries` or the table's budget reached
+export const REASON_NAT_NO_ADDRESS: u8 = 23; // the pool has no free address, or PAT no free port
+export const REASON_NAT_UNTRANSLATABLE: u8 = 27; // PAT cannot translate it (no ports: a fragment, another protocol)
+export const REASON_BRIDGE_FILTERED: u8 = 28; // bridged to the port it came from
 // Punt reasons.
 export const REASON_ARP: u8 = 24;
 export const REASON_RECEIVE: u8 = 25;
 export const REASON_GLEAN: u8 = 26;
+export const REASON_BRIDGE_FLOODED: u8 = 29; // flooded to the bridge group: process switched (seed 000, IRB)
 export const REASON_SLOTS: u32 = 32;
 
 // Global counters (u64 each).
@@ -70,6 +75,9 @@ export const C_ACL_CHECKED: u32 = 57;
 // Switching paths of the IPv4 and IPv6 packets that reached the switching step: CEF, fast
 // (route cache hit) and process (route cache miss, or `no ip route-cache`), + PATH_*.
 export const C_SWITCHED: u32 = 58;
+export const C_NAT_IN: u32 = 61; // outside → inside packets translated
+export const C_NAT_OUT: u32 = 62; // inside → outside packets translated
+export const C_BRIDGED: u32 = 63; // frames bridged to a port (received, or routed out of a BVI)
 export const COUNTERS: u32 = 64;
 
 // Per-interface counters (u64 each, IF_COUNTERS per interface).
@@ -101,6 +109,8 @@ export const IF_FLAGS: usize = 12; // u32
 export const IF_ACL_IN: usize = 16; // u32: access list index + 1, 0 = none
 export const IF_ACL_OUT: usize = 20;
 export const IF_ADDRESS6: usize = 24; // 16 bytes in wire order; all 0 = none
+export const IF_BVI_GROUP: usize = 40; // u32: the bridge group of a BVI interface (routed out of it), 0 = not a BVI
+export const IF_BVI: usize = 44; // u32: on a bridged port, its group's BVI interface + 1 (routed frames), 0 = none
 export const IF_FLOW_EGRESS: u32 = 1;
 export const IF_URPF_RX: u32 = 2;
 export const IF_URPF_ANY: u32 = 4;

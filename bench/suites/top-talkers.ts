@@ -83,6 +83,18 @@ function cpuSeconds(command: string): { cpu: number; ok: boolean; output: string
   return { cpu: user! + sys!, ok: run.status === 0, output: run.stdout };
 }
 
+/** CPU seconds (user + sys) that `cache.update` takes over the capture's batches (reading them is not counted). */
+function updateCpu(cache: FlowCache, path: string): number {
+  let used = 0;
+  for (const batch of readPacketFileSync(path, { ...cache.readerOptions(), capacity: 4096 })) {
+    const start = process.cpuUsage();
+    cache.update(batch);
+    const u = process.cpuUsage(start);
+    used += (u.user + u.system) / 1e6;
+  }
+  return used;
+}
+
 /** CPU seconds per call of `fn`, over at least `minCpuMs` of CPU time (median of 5 rounds). */
 function cpuPerCall(fn: () => unknown, minCpuMs: number): number {
   const rounds: number[] = [];
@@ -104,13 +116,20 @@ function cpuPerCall(fn: () => unknown, minCpuMs: number): number {
 export async function run(): Promise<Record<string, unknown>> {
   const results: Record<string, unknown> = {};
   const table: (string | number)[][] = [];
+  const updates: string[][] = [];
   const haveNfdump = spawnSync("sh", ["-c", "command -v nfdump && command -v nfpcapd"]).status === 0;
   for (const flows of [100_000, 1_000_000]) {
     const path = join(tmpdir(), `dataplane-bench-top-${flows}.pcap`);
     capture(path, flows);
-    const cache = new FlowCache({ capacity: Math.ceil(flows * 1.05), activeTimeout: 3600e3, inactiveTimeout: 3600e3, seed: 1 });
-    for (const batch of readPacketFileSync(path, { ...cache.readerOptions(), capacity: 4096 })) cache.update(batch);
+    const cacheOptions = { capacity: Math.ceil(flows * 1.05), activeTimeout: 3600e3, inactiveTimeout: 3600e3, seed: 1 };
+    // The packet path's cost of keeping the top-talkers column: the same capture into a cache
+    // without top talkers and into one with them attached first (whose column the queries read).
+    const plain = new FlowCache(cacheOptions);
+    const updatePlain = updateCpu(plain, path);
+    plain.dispose();
+    const cache = new FlowCache(cacheOptions);
     const top = new FlowTopTalkers({ cache, seed: 2 });
+    const updateKept = updateCpu(cache, path);
     const query = parseTopQuery(COMMAND);
     const ours = top.query(query);
     const records = cache.flows().sort((a, b) => a.entry - b.entry);
@@ -125,7 +144,16 @@ export async function run(): Promise<Record<string, unknown>> {
       dataplaneFlowsPerCpuSecond: flows / oursCpu,
       referenceCpuSecondsPerQuery: referenceCpu,
       ratioVsReference: referenceCpu / oursCpu,
+      updateCpuNsPerPacketWithoutTopTalkers: (updatePlain / flows) * 1e9,
+      updateCpuNsPerPacketWithColumn: (updateKept / flows) * 1e9,
+      updateColumnCost: updateKept / updatePlain,
     };
+    updates.push([
+      `${flows} packets (one per flow)`,
+      ((updatePlain / flows) * 1e9).toFixed(0),
+      ((updateKept / flows) * 1e9).toFixed(0),
+      `×${(updateKept / updatePlain).toFixed(2)}`,
+    ]);
     table.push([`dataplane (WebAssembly), ${flows} flows`, (oursCpu * 1e3).toFixed(2), rate(flows / oursCpu), ""]);
     table.push([
       `TS reference, ${flows} flows`,
@@ -170,6 +198,11 @@ export async function run(): Promise<Record<string, unknown>> {
     "show ip flow top 10 aggregate source-address sorted-by bytes: CPU ms per query (median), flows per CPU-second; × = their CPU time / ours",
     ["implementation", "CPU ms", "flows/CPU-s", "dataplane ×"],
     table,
+  );
+  printTable(
+    "packet path (FlowCache.update) CPU ns per packet, without top talkers and with a FlowTopTalkers attached (the column kept); × = with / without (above 1: the column's cost)",
+    ["capture", "without", "with column", "with / without"],
+    updates,
   );
   return results;
 }

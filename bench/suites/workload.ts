@@ -3,12 +3,17 @@
  * aim ≥ 10 M packets/s): packets written per second into a 4,096-packet batch, columns only and
  * with frames, for Code Red I and II and Slammer at 1,000 hosts (and Code Red I at 10,000),
  * background traffic over the routing table (the real one when ../shared/data has it), two
- * workloads merged by `fillMixed`; then BGP updates per second and the spread model.
+ * workloads merged by `fillMixed`; then BGP updates per second and the spread model; then the
+ * issue's end-to-end figure, simulated packets per second with generator and router together: a
+ * Code Red mix (background over the table + Code Red I) generated into a batch on a `Dataplane`
+ * (the full table, every next hop resolved, NetFlow on) and processed, against the generator
+ * alone on the same batches, so that the generator's share of the time shows.
  */
 
 import { PacketBatch } from "../../src/packet/batch.js";
-import { readTableFile, sharedTablePath } from "../../src/node/table-file.js";
-import { generateIPv4Table } from "../../src/sim/table.js";
+import { Dataplane } from "../../src/dataplane/dataplane.js";
+import { readTableFile, sharedTablePath, hashedNextHop, type RouteTable } from "../../src/node/table-file.js";
+import { generateIPv4Table, generateIPv6Table } from "../../src/sim/table.js";
 import {
   CodeRedI,
   CodeRedII,
@@ -21,7 +26,7 @@ import {
   type Workload,
   type DestinationTable,
 } from "../../src/sim/workload/index.js";
-import { measureCase, printTable, rate, keep } from "../lib/measure.js";
+import { measureCase, printTable, rate, ratio, keep } from "../lib/measure.js";
 
 const BATCH = 4096;
 
@@ -47,14 +52,82 @@ function filler(make: () => Workload | Workload[], frames: boolean): () => numbe
   };
 }
 
-async function table(): Promise<{ table: DestinationTable; source: string }> {
+async function routeTable(): Promise<{ table: RouteTable; source: string }> {
   const path = sharedTablePath();
-  if (path !== undefined) return { table: (await readTableFile(path)).ipv4, source: `real table ${path}` };
-  return { table: generateIPv4Table(), source: "generated table (the real one is absent)" };
+  if (path !== undefined) return { table: await readTableFile(path), source: `real table ${path}` };
+  const v4 = generateIPv4Table();
+  const v6 = generateIPv6Table();
+  return {
+    table: { ipv4: { ...v4, targets: [] }, ipv6: { ...v6, targets: [] } },
+    source: "generated table of the real one's shape (the real one is absent)",
+  };
+}
+
+async function table(): Promise<{ table: DestinationTable; source: string; routes: RouteTable }> {
+  const { table: routes, source } = await routeTable();
+  return { table: routes.ipv4, source, routes };
+}
+
+const NEXT_HOPS = 16;
+
+/** The router of the end-to-end case: two interfaces, NetFlow on the inside one, the full table, every next hop resolved. */
+function router(routes: RouteTable): Dataplane {
+  const dp = new Dataplane({
+    interfaces: [
+      { name: "Gi0/0", mac: "02:00:00:00:00:02", addresses: ["10.0.0.1/8"], netflow: { flow: "full" } },
+      { name: "Gi0/1", mac: "02:00:00:00:00:03", addresses: ["198.51.100.1/24"] },
+    ],
+    routes: Array.from({ length: NEXT_HOPS }, (_, k) => ({
+      prefix: `203.0.${k}.0/24`,
+      target: { nextHop: `198.51.100.${10 + k}` },
+    })).concat([{ prefix: "0.0.0.0/0", target: { nextHop: "198.51.100.10" } }]),
+    staticArp: Array.from({ length: NEXT_HOPS }, (_, k) => ({
+      address: `198.51.100.${10 + k}`,
+      mac: `0a:00:00:00:00:${(16 + k).toString(16)}`,
+    })),
+    flowCache: { capacity: 131_072, activeTimeout: 1_800_000, inactiveTimeout: 15_000, exportQueueCapacity: 4096 },
+    maxBatch: BATCH,
+    seed: 1,
+  });
+  const spread = dp.nextHopAdjacencies();
+  const ids = (columns: RouteTable["ipv4"], words: number) =>
+    Uint32Array.from(
+      { length: columns.count },
+      (_, i) => spread[hashedNextHop(columns.addresses, words, i, columns.lengths[i]!, spread.length)]!,
+    );
+  dp.installRoutes(routes, { ipv4: ids(routes.ipv4, 1), ipv6: ids(routes.ipv6, 4) });
+  return dp;
+}
+
+/**
+ * Generator and router end to end: each call fills one batch on the router's core with the
+ * Code Red mix (frames and columns) and, unless `generatorOnly`, runs it through the router —
+ * parsing the frames again (`parse`) or trusting the generator's columns.
+ */
+function endToEnd(dp: Dataplane, destinations: DestinationTable, mode: "generator" | "parse" | "columns" | "background"): () => number {
+  const batch = new PacketBatch({ capacity: BATCH, frameBytes: BATCH * 64, core: dp.core });
+  const workloads: Workload[] =
+    mode === "background"
+      ? [new BackgroundTraffic({ table: destinations, packetsPerSecond: 620_000, seed: 2, frames: true })]
+      : [
+          new BackgroundTraffic({ table: destinations, packetsPerSecond: 200_000, seed: 2, frames: true }),
+          new CodeRedI({ hosts: hosts(10_000), frames: true, seed: 3 }),
+        ];
+  const labels = new Uint8Array(BATCH);
+  let until = 0;
+  return () => {
+    batch.clear();
+    while (batch.length < BATCH) {
+      until += 10;
+      fillMixed(batch, workloads, until, labels);
+    }
+    if (mode !== "generator") keep(dp.process(batch, { parse: mode !== "columns" }).count);
+    return batch.length;
+  };
 }
 
 export async function run(): Promise<Record<string, unknown>> {
-  const { table: destinations, source } = await table();
+  const { table: destinations, source, routes } = await table();
   console.log(`background destinations: ${source}, ${destinations.count.toLocaleString("en-US")} IPv4 prefixes`);
   const cases: [string, () => Workload | Workload[], boolean][] = [
     ["Code Red I, 1,000 hosts, columns", () => new CodeRedI({ hosts: hosts(1000) }), false],
@@ -116,5 +189,49 @@ export async function run(): Promise<Record<string, unknown>> {
   );
   results.bgpUpdatesPerSecond = bgp.opsPerSecond;
   results.spreadRunsPerSecond = spread.opsPerSecond;
+
+  // End to end: the generator into the router.
+  const dp = router(routes);
+  const e2e: Record<string, number> = {};
+  const e2eRows: string[][] = [];
+  for (const [mode, label] of [
+    ["generator", "generator alone (frames + columns, fillMixed)"],
+    ["parse", "generator + Dataplane.process (router parses the frames)"],
+    ["columns", "generator + Dataplane.process(parse: false) (the generator's columns)"],
+    ["background", "background alone (620 k pps, no scan) + Dataplane.process"],
+  ] as const) {
+    const fill = endToEnd(dp, destinations, mode);
+    for (let w = 0; w < 64; w++) fill(); // warm: the flow cache fills, timeouts start
+    const r = await measureCase(label, () => keep(fill()), BATCH, { minCpuMs: 2000 });
+    e2e[mode] = r.opsPerSecond;
+    e2eRows.push([label, rate(r.opsPerSecond), (r.nsPerCall / BATCH).toFixed(1)]);
+  }
+  const counters = dp.counters();
+  printTable(
+    `Simulated packets per second end to end: background (200 k pps, Zipf over the table) + Code Red I (10,000 hosts), ${BATCH}-packet batches, full table, NetFlow on (mitata p50)`,
+    ["case", "packets/s", "ns/packet"],
+    e2eRows,
+  );
+  const share = (mode: "parse" | "columns") => e2e[mode]! / e2e.generator!;
+  console.log(
+    `end to end (router parses): ${rate(e2e.parse!)} (issue bar: ≥ 10 M/s; higher is better); generator's share of the time ${(share("parse") * 100).toFixed(0)} % (lower means the router dominates)`,
+  );
+  console.log(
+    `end to end (columns trusted): ${rate(e2e.columns!)}; generator's share ${(share("columns") * 100).toFixed(0)} %; generator alone ÷ end to end ${ratio(e2e.generator! / e2e.parse!)}`,
+  );
+  console.log(
+    `router counters over the end-to-end runs: ${JSON.stringify({ in: counters.packetsIn, forwarded: counters.forwarded, dropped: counters.dropped, reasons: counters.reasons })}`,
+  );
+  results.endToEnd = {
+    generatorPacketsPerSecond: e2e.generator,
+    parsePacketsPerSecond: e2e.parse,
+    columnsPacketsPerSecond: e2e.columns,
+    backgroundOnlyPacketsPerSecond: e2e.background,
+    generatorShareParse: share("parse"),
+    generatorShareColumns: share("columns"),
+    forwarded: counters.forwarded,
+    packetsIn: counters.packetsIn,
+  };
+  dp.dispose();
   return results;
 }

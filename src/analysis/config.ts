@@ -62,7 +62,7 @@ export function parseAnalysisConfig(text: string, interfaceIndex?: (name: string
     if (!indented) mode = "global";
     const joined = words.join(" ");
     if (mode === "top-talkers" && indented) {
-      if (words[0] === "top") top!.top = parseTopNumber(words[1], "top (1 to 200)", 200);
+      if (words[0] === "top") top!.top = parseTopNumber(words[1], "top", 200, 1);
       else if (words[0] === "sort-by" && (words[1] === "bytes" || words[1] === "packets") && words.length === 2) top!.sortBy = words[1];
       else if (words[0] === "cache-timeout") top!.cacheTimeoutMs = parseTopNumber(words[1], "cache-timeout (ms)", 3_600_000);
       else if (words[0] === "match") {

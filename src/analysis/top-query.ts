@@ -91,12 +91,12 @@ export function unknownField(name: string, withFlows = false): never {
   return fail("top-field", `unknown field ${describe(name)}: expected one of ${names.join(", ")}`, name);
 }
 
-/** A decimal or `0x` hex number from 0 to `max`. */
-export function parseTopNumber(text: string | undefined, what: string, max: number): number {
-  if (text === undefined) fail("top-value", `missing value for ${what}`, text);
+/** A decimal or `0x` hex number from `min` (default 0) to `max`. */
+export function parseTopNumber(text: string | undefined, what: string, max: number, min = 0, code = "top-value"): number {
+  if (text === undefined) fail(code, `missing value for ${what}`, text);
   const value = /^0x[0-9a-f]+$/i.test(text) ? parseInt(text.slice(2), 16) : /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value > max) {
-    fail("top-value", `invalid value ${describe(text)} for ${what}: expected a decimal or 0x hex number from 0 to ${max}`, text);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    fail(code, `invalid value ${describe(text)} for ${what}: expected a decimal or 0x hex number from ${min} to ${max}`, text);
   }
   return value;
 }
@@ -189,8 +189,7 @@ export function parseTopQuery(words: readonly string[] | string, interfaceIndex?
           .split(/\s+/)
           .filter((w) => w !== "")
       : [...words];
-  const limit = parseTopNumber(tokens[0], "the number of top talkers (1 to 100)", TOP_MAX_LIMIT);
-  if (limit < 1) fail("top-limit", `invalid number of top talkers ${describe(tokens[0])}: expected 1 to ${TOP_MAX_LIMIT}`, tokens[0]);
+  const limit = parseTopNumber(tokens[0], "the number of top talkers", TOP_MAX_LIMIT, 1, "top-limit");
   if (tokens[1] !== "aggregate") fail("top-syntax", `expected "aggregate" after the number, got ${describe(tokens[1] ?? "")}`, tokens[1]);
   const aggregateName = tokens[2];
   if (aggregateName === undefined) unknownField("");

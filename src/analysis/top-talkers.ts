@@ -11,7 +11,7 @@ import { CapacityError, ConfigError, describe } from "../errors.js";
 import { formatIPv4, formatIPv6 } from "../net/address.js";
 import { formatMac } from "../net/mac.js";
 import type { WasmExports } from "../wasm/exports.js";
-import type { CoreAttachment, Core } from "../wasm/core.js";
+import { type CoreAttachment, type Core, disposedCore } from "../wasm/core.js";
 import { checkOptionNames } from "../common/validation.js";
 import type { FlowCache } from "../flow/cache.js";
 import { type FlowRecord, decodeFlowRecord } from "../flow/record.js";
@@ -92,7 +92,8 @@ export interface TopTalkersOptions {
 
 /** Largest `top N` of `ip flow-top-talkers` (IOS: 1 to 200). */
 export const TOP_TALKERS_MAX = 200;
-const GROUP_BYTES = 40;
+/** A ranked aggregate (assembly/analysis/top.ts): value high, low, bytes, packets (u64), flows, tag, sweep order (u32). */
+const RESULT_BYTES = 48;
 const CRITERION_BYTES = 48;
 const Q_CRITERION = 40;
 const MAX_CRITERIA = 8;
@@ -161,7 +162,7 @@ export class FlowTopTalkers {
   /** `ip flow-capture` features configured (undefined: all). */
   readonly captures: readonly FlowCapture[] | undefined;
   readonly maxGroups: number;
-  readonly #wasm: WasmExports;
+  #wasm: WasmExports;
   readonly #handle: number;
   readonly #attachment: CoreAttachment;
   readonly #interfaceIndex: ((name: string) => number | undefined) | undefined;
@@ -200,14 +201,23 @@ export class FlowTopTalkers {
         maxGroups,
       );
     }
+    try {
+      cache.retainTalkersColumn();
+    } catch (error) {
+      this.#wasm.topTalkersFree(this.#handle);
+      this.core.detach(this.#attachment);
+      throw error;
+    }
   }
 
-  /** Frees the engine's memory on its core. Also `Symbol.dispose`. */
+  /** Frees the engine's memory on its core (and, with the last engine, the cache's top-talkers column). Also `Symbol.dispose`. */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#wasm.topTalkersFree(this.#handle);
+    this.#wasm = disposedCore("FlowTopTalkers");
     this.core.detach(this.#attachment);
+    this.cache.releaseTalkersColumn();
   }
 
   [Symbol.dispose](): void {
@@ -236,11 +246,10 @@ export class FlowTopTalkers {
     this.#run(field.id, SORT_NUMBER[q.sortBy], q.order === "descending", q.limit, criteria, flows);
     const w = this.#wasm;
     const view = new DataView(w.memory.buffer);
-    const groups = w.topTalkersGroups(this.#handle);
-    const top = w.topTalkersTop(this.#handle);
+    const results = w.topTalkersResults(this.#handle);
     const talkers: TopTalker[] = [];
     for (let k = 0, n = w.topTalkersCount(this.#handle, 3); k < n; k++) {
-      const at = groups + view.getUint32(top + 4 * k, true) * GROUP_BYTES;
+      const at = results + k * RESULT_BYTES;
       talkers.push({
         ...decodeValue(field, view.getBigUint64(at, true), view.getBigUint64(at + 8, true), view.getUint32(at + 36, true)),
         bytes: Number(view.getBigUint64(at + 16, true)),
@@ -271,11 +280,10 @@ export class FlowTopTalkers {
     this.#run(PER_FLOW, SORT_NUMBER[config.sortBy], true, config.top, criteria, undefined);
     const w = this.#wasm;
     const view = new DataView(w.memory.buffer);
-    const groups = w.topTalkersGroups(this.#handle);
-    const top = w.topTalkersTop(this.#handle);
+    const results = w.topTalkersResults(this.#handle);
     const flows: FlowRecord[] = [];
     for (let k = 0, n = w.topTalkersCount(this.#handle, 3); k < n; k++) {
-      const entry = Number(view.getBigUint64(groups + view.getUint32(top + 4 * k, true) * GROUP_BYTES + 8, true));
+      const entry = Number(view.getBigUint64(results + k * RESULT_BYTES + 8, true));
       flows.push(decodeFlowRecord(view, w.flowCacheEntry(this.cache.handle, entry), entry));
     }
     return {

@@ -14,6 +14,7 @@
 import { ConfigError, describe } from "../errors.js";
 import { type MacInput, parseMac } from "../net/mac.js";
 import type { Core } from "../wasm/core.js";
+import { checkInteger } from "../common/validation.js";
 
 /** `bridge N protocol ieee` [+ `bridge N aging-time S`]. */
 export interface BridgeGroupConfig {
@@ -74,12 +75,7 @@ function fail(code: string, message: string, value: unknown): never {
   throw new ConfigError(code, message, value);
 }
 
-function integer(value: unknown, name: string, code: string, min: number, max: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    fail(code, `invalid ${name} ${describe(value)}: expected an integer from ${min} to ${max}`, value);
-  }
-  return value;
-}
+const integer = checkInteger;
 
 /** Validates options and fills in the defaults. */
 export function resolveBridgeOptions(options: BridgeOptions): ResolvedBridgeOptions {

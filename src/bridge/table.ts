@@ -7,10 +7,11 @@
  * (4 h) lives on — is flooded and process switched, and counted as such.
  */
 
-import { CapacityError, ConfigError, describe } from "../errors.js";
+import { ConfigError, describe } from "../errors.js";
 import { type MacInput, formatMac, parseMac } from "../net/mac.js";
-import { checkOptionNames } from "../common/validation.js";
-import { type Core, type CoreAttachment, coreFrom, disposedCore } from "../wasm/core.js";
+import { checkOptionNames, checkTableTime } from "../common/validation.js";
+import { type Core, coreFrom, disposedCore } from "../wasm/core.js";
+import { TableMemory } from "../wasm/table-memory.js";
 import type { WasmExports } from "../wasm/exports.js";
 import { PacketBatch } from "../packet/batch.js";
 import { type BridgeOptions, type ResolvedBridgeOptions, BRIDGE_OPTION_NAMES, resolveBridgeOptions, macHalves } from "./options.js";
@@ -54,11 +55,10 @@ export class BridgeTable {
   readonly core: Core;
   readonly config: Readonly<ResolvedBridgeOptions>;
   #wasm: WasmExports;
-  readonly #attachment: CoreAttachment;
+  readonly #memory: TableMemory;
   readonly #handle: number;
   readonly #scratch: number;
   readonly #names = new Map<number, string>();
-  #staging = 0;
   #stagingCount = 0;
   #disposed = false;
 
@@ -71,24 +71,17 @@ export class BridgeTable {
     this.core = core;
     this.#wasm = core.wasm;
     const w = this.#wasm;
-    const bytes = w.bridgeBytes(config.capacity) + SCRATCH_BYTES;
-    this.#attachment = core.attach("bridge", bytes, () => bytes, "capacity");
-    let handle = 0;
-    try {
-      handle = w.bridgeCreate(config.capacity, config.agerWork, low, high, bytes);
-    } catch (error) {
-      core.detach(this.#attachment);
-      throw new CapacityError(
-        "bridge-memory",
-        `cannot allocate a bridge table of ${config.capacity} stations: ${(error as Error).message}`,
-        config.capacity,
-      );
-    }
-    if (handle === 0) {
-      core.detach(this.#attachment);
-      throw new CapacityError("bridge-budget", `a bridge table of ${config.capacity} stations does not fit its budget`, config.capacity);
-    }
+    const memory = new TableMemory(
+      core,
+      "bridge",
+      { bytes: w.bridgeBytes(config.capacity), scratchBytes: SCRATCH_BYTES },
+      (limit) => w.bridgeCreate(config.capacity, config.agerWork, low, high, limit),
+      { what: `a bridge table of ${config.capacity} stations`, parameter: "capacity", value: config.capacity },
+    );
+    this.#memory = memory;
+    const handle = memory.handle;
     this.#handle = handle;
+    this.#scratch = memory.scratch;
     for (const g of config.groups) {
       const [h, l] = g.bvi ? macHalves(g.bvi) : [0, 0];
       w.bridgeSetGroup(handle, g.group, g.agingTime, h, l, g.bvi ? 1 : 0);
@@ -97,16 +90,13 @@ export class BridgeTable {
       this.#names.set(i.ifIndex, i.name);
       if (i.bridgeGroup !== null) w.bridgeSetPort(handle, i.ifIndex, i.bridgeGroup);
     }
-    this.#scratch = w.alloc(SCRATCH_BYTES);
   }
 
+  /** Room for `count` rows: MACs (8 bytes), then ports (4) and verdicts (1), each array #stagingCount rows long. */
   #stage(count: number): number {
-    if (count > this.#stagingCount) {
-      if (this.#staging !== 0) this.#wasm.free(this.#staging);
-      this.#stagingCount = Math.max(count, 1024);
-      this.#staging = this.#wasm.alloc(this.#stagingCount * 13);
-    }
-    return this.#staging;
+    const at = this.#memory.staging(Math.max(count, 1024) * 13);
+    this.#stagingCount = Math.floor(this.#memory.stagingBytes / 13);
+    return at;
   }
 
   /**
@@ -235,10 +225,8 @@ export class BridgeTable {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.#wasm.bridgeFree(this.#handle);
-    this.#wasm.free(this.#scratch);
-    if (this.#staging !== 0) this.#wasm.free(this.#staging);
-    this.core.detach(this.#attachment);
+    const w = this.#wasm;
+    this.#memory.free((handle) => w.bridgeFree(handle));
     // Any later use throws instead of reading freed memory, as the other components do.
     this.#wasm = disposedCore("BridgeTable");
   }
@@ -256,8 +244,5 @@ function checkGroup(group: unknown): number {
 }
 
 function checkTime(now: unknown): number {
-  if (typeof now !== "number" || !Number.isFinite(now) || now < 0 || now > 2 ** 53) {
-    throw new ConfigError("bridge-time", `invalid time ${describe(now)}: expected milliseconds from 0 to 2^53`, now);
-  }
-  return now;
+  return checkTableTime(now, "bridge-time");
 }

@@ -99,5 +99,11 @@ const late = (error: unknown) => {
 };
 process.on("uncaughtException", late);
 process.on("unhandledRejection", late);
+// A reader that stops early (`dataplane show ... | head`) closes the pipe: stop quietly, with the
+// status so far, as a command ended by SIGPIPE would, rather than report an internal error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+  late(error);
+});
 
 process.exitCode = await main(process.argv.slice(2));

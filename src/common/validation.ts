@@ -52,6 +52,17 @@ export function checkTime(now: unknown, name = "time"): number {
 }
 
 /**
+ * Checks a table's time argument (finite milliseconds from 0 to 2^53), as a ConfigError of
+ * `code` (the NAT and bridge tables' `nat-time`, `bridge-time`).
+ */
+export function checkTableTime(now: unknown, code: string): number {
+  if (typeof now !== "number" || !Number.isFinite(now) || now < 0 || now > 2 ** 53) {
+    throw new ConfigError(code, `invalid time ${describe(now)}: expected milliseconds from 0 to 2^53`, now);
+  }
+  return now;
+}
+
+/**
  * Checks an interface index: an integer from 0 to `count − 1`.
  * @throws InterfaceError (code "interface") naming the value and the valid range.
  */

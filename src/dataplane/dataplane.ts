@@ -12,6 +12,8 @@ import { Fib } from "../fib/fib.js";
 import { ArpTable } from "../arp/table.js";
 import { FlowCache } from "../flow/cache.js";
 import { PacketSelector } from "../sampling/packet-selector.js";
+import { NatTable } from "../nat/table.js";
+import { BridgeTable } from "../bridge/table.js";
 import { RouteCache } from "../route-cache/cache.js";
 import { formatMac } from "../net/mac.js";
 import type { PacketBatch } from "../packet/batch.js";
@@ -21,6 +23,7 @@ import { checkOptionNames } from "../common/validation.js";
 import { parsePrefix } from "../net/prefix.js";
 import { type DataplaneOptions, DATAPLANE_OPTION_NAMES, type RouteTarget, type StaticRoute } from "./options.js";
 import { type DataplanePlan, INTERFACE_FLAGS, planDataplane } from "./plan.js";
+import { bridgePorts, bridgeStageOptions, natStageOptions } from "./stages.js";
 import type { AccessList } from "./acl.js";
 import {
   type DataplaneCounters,
@@ -140,6 +143,10 @@ export class Dataplane {
   readonly flowCache: FlowCache | undefined;
   /** Input filters and samplers (with the flow cache). */
   readonly selector: PacketSelector | undefined;
+  /** The NAT stage's table (undefined when no interface has `ip nat inside|outside`). */
+  readonly nat: NatTable | undefined;
+  /** The bridge stage's table (undefined when no interface has a `bridge-group`). */
+  readonly bridge: BridgeTable | undefined;
   /** The fast-switching route cache (undefined unless an interface is fast switched or `routeCache` is given). */
   readonly routeCache: RouteCache | undefined;
   /** How each interface switches the IPv4 packets coming in (by index): `cef`, `fast` or `process`. */
@@ -196,6 +203,10 @@ export class Dataplane {
         if (f.netflow !== undefined) this.selector!.setInterface(i, f.netflow);
       });
     }
+    const natOptions = natStageOptions(options);
+    this.nat = natOptions === undefined ? undefined : new NatTable({ ...natOptions, core });
+    const bridgeOptions = bridgeStageOptions(options);
+    this.bridge = bridgeOptions === undefined ? undefined : new BridgeTable({ ...bridgeOptions, core });
     this.interfaceNames = Object.freeze(plan.interfaces.map((f) => f.name));
     this.accessLists = Object.freeze([...(options.accessLists ?? [])]);
     this.config = config;
@@ -213,6 +224,11 @@ export class Dataplane {
       this.selector?.handle ?? 0,
       holdFrameBytes,
     );
+    if (this.nat) w.pipelineSetStage(this.#handle, 2, this.nat.handle);
+    if (this.bridge) {
+      w.pipelineSetStage(this.#handle, 3, this.bridge.handle);
+      bridgePorts(options).forEach((b, i) => w.pipelineSetBridging(this.#handle, i, b.bviGroup, b.bvi + 1));
+    }
     this.switching = Object.freeze(
       plan.interfaces.map((f) =>
         f.flags & INTERFACE_FLAGS.fastSwitching ? "fast" : f.flags & INTERFACE_FLAGS.processSwitching ? "process" : "cef",
@@ -536,6 +552,8 @@ export class Dataplane {
     this.core.detach(this.#attachment);
     this.routeCache?.dispose();
     this.flowCache?.dispose();
+    this.nat?.dispose();
+    this.bridge?.dispose();
     this.selector?.dispose();
     this.arp.dispose();
     this.fib.dispose();

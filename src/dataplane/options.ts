@@ -11,6 +11,8 @@ import type { ClassMapConfig } from "../sampling/filter-criteria.js";
 import type { InterfaceNetflow, PolicyMapClass, SamplerMapConfig } from "../sampling/packet-selector.js";
 import type { AccessList } from "./acl.js";
 import type { Core } from "../wasm/core.js";
+import type { NatOptions } from "../nat/options.js";
+import type { BridgeOptions } from "../bridge/options.js";
 import type { RouteCacheAgerOptions, RouteCacheInvalidateDelayOptions } from "../route-cache/options.js";
 
 /** One interface of the router. */
@@ -37,6 +39,10 @@ export interface DataplaneInterfaceOptions {
   onLink?: string[];
   /** ARP parameters of this interface (`arp timeout` sets presentLifetimeMs). */
   arp?: Partial<ArpParameters>;
+  /** `ip nat inside` / `ip nat outside`: the interface's role in the NAT stage. */
+  nat?: "inside" | "outside";
+  /** `bridge-group N`: the interface is a port of bridge group N (needs `bridge.groups`). */
+  bridgeGroup?: number;
   /**
    * How IPv4 packets coming in here are switched: `cef` (default; `ip route-cache cef`), `fast`
    * (the route cache first, a miss process switched and cached; `no ip route-cache cef`) or
@@ -98,6 +104,18 @@ export interface DataplaneOptions {
   routeCache?: DataplaneRouteCacheOptions;
   /** The flow cache's options; the cache exists when an interface runs NetFlow or this is given. */
   flowCache?: Omit<FlowCacheOptions, "core" | "seed" | "sampling">;
+  /**
+   * The NAT stage's table: pools, access lists, `ip nat inside source` mappings and statics,
+   * max-entries, timeouts, capacity (the interfaces and their roles come from `interfaces`).
+   * The stage exists when this is given or an interface has a NAT role.
+   */
+  nat?: Omit<NatOptions, "interfaces" | "core" | "seed">;
+  /**
+   * The bridge stage's table: `groups` (`bridge N protocol ieee`, `aging-time`), `irb`
+   * (`bridge irb`: an interface named `BVI N` is group N's routed port), capacity. The stage
+   * exists when this is given or an interface has a `bridgeGroup`.
+   */
+  bridge?: Omit<BridgeOptions, "interfaces" | "bvis" | "core" | "seed">;
   /** Packets per `process` call at most (default 16384). */
   maxBatch?: number;
   /** Adjacencies the rewrite table holds (default 65536). */
@@ -130,6 +148,8 @@ export const DATAPLANE_OPTION_NAMES = [
   "policyMaps",
   "arp",
   "flowCache",
+  "nat",
+  "bridge",
   "routeCache",
   "maxBatch",
   "maxAdjacencies",

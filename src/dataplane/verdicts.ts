@@ -33,9 +33,14 @@ export type Reason =
   | "frame-too-large"
   | "acl-denied-out"
   | "bad-checksum"
+  | "nat-table-full"
+  | "nat-no-address"
+  | "nat-untranslatable"
+  | "bridge-filtered"
   | "arp"
   | "receive"
-  | "glean";
+  | "glean"
+  | "bridge-flooded";
 
 /** Reason names by code (undefined: unused code). */
 export const REASONS: readonly (Reason | undefined)[] = (() => {
@@ -62,9 +67,14 @@ export const REASONS: readonly (Reason | undefined)[] = (() => {
     [19, "frame-too-large"],
     [20, "acl-denied-out"],
     [21, "bad-checksum"],
+    [22, "nat-table-full"],
+    [23, "nat-no-address"],
+    [27, "nat-untranslatable"],
+    [28, "bridge-filtered"],
     [24, "arp"],
     [25, "receive"],
     [26, "glean"],
+    [29, "bridge-flooded"],
   ];
   for (const [code, name] of list) names[code] = name;
   return names;
@@ -76,7 +86,7 @@ export const REASON_CODES: Readonly<Record<Reason, number>> = Object.freeze(
 );
 
 /** Reasons that are punts (the packet went to the router itself), not drops. */
-export const PUNT_REASONS: readonly Reason[] = ["arp", "receive", "glean"];
+export const PUNT_REASONS: readonly Reason[] = ["arp", "receive", "glean", "bridge-flooded"];
 
 /** Global counter slots (u64) of the pipeline, by name. */
 export const COUNTER_SLOTS = {
@@ -106,6 +116,9 @@ export const COUNTER_SLOTS = {
   cefSwitched: 58,
   fastSwitched: 59,
   processSwitched: 60,
+  natTranslatedIn: 61,
+  natTranslatedOut: 62,
+  bridged: 63,
 } as const;
 /** Where the per-reason totals start among the counter slots. */
 export const REASON_COUNTER_BASE = 8;
@@ -160,6 +173,10 @@ export interface DataplaneCounters {
   acl: { checked: number; logged: number };
   /** uRPF checks made. */
   urpfChecked: number;
+  /** Packets NAT translated: outside → inside (destination) and inside → outside (source). */
+  nat: { translatedIn: number; translatedOut: number };
+  /** Frames bridged to a port of their bridge group (received on a port, or routed out of a BVI). */
+  bridged: number;
   /**
    * Packets that reached the switching step, by path: CEF switched (FIB lookup), fast switched
    * (a route cache hit) and process switched (a route cache miss, or `no ip route-cache`).
@@ -229,6 +246,8 @@ export function decodeCounters(slots: ArrayLike<number>): DataplaneCounters {
     flows: { ingress: slots[c.flowIngress]!, egress: slots[c.flowEgress]! },
     acl: { checked: slots[c.aclChecked]!, logged: slots[c.aclLogged]! },
     urpfChecked: slots[c.urpfChecked]!,
+    nat: { translatedIn: slots[c.natTranslatedIn]!, translatedOut: slots[c.natTranslatedOut]! },
+    bridged: slots[c.bridged]!,
     switching: { cef: slots[c.cefSwitched]!, fast: slots[c.fastSwitched]!, process: slots[c.processSwitched]! },
   };
 }

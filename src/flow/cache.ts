@@ -161,6 +161,7 @@ export class FlowCache {
   #selection = 0;
   #selectionBytes = 0;
   #jsonScratch = 0;
+  #talkers: CoreAttachment | undefined;
 
   constructor(options: FlowCacheOptions = {}) {
     const resolved = resolveFlowCacheOptions(options);
@@ -247,10 +248,45 @@ export class FlowCache {
     this.wasm.flowCacheFree(this.handle);
     (this as { wasm: WasmExports }).wasm = disposedCore("FlowCache");
     this.core.detach(this.#attachment);
+    if (this.#talkers !== undefined) this.core.detach(this.#talkers);
   }
 
   [Symbol.dispose](): void {
     this.dispose();
+  }
+
+  /**
+   * @internal Attaches a user of the top-talkers column (assembly/flow/talkers.ts), which the
+   * packet path keeps while it has users; the first one reserves and fills it.
+   * @throws CapacityError when the core's budget or memory cannot hold it.
+   */
+  retainTalkersColumn(): void {
+    if (this.#talkers === undefined) {
+      const bytes = this.wasm.flowCacheTalkersBytes(this.options.capacity);
+      this.#talkers = this.core.attach("flow-cache-talkers", bytes, () => bytes, "capacity", this.options.capacity);
+      try {
+        this.wasm.flowCacheTalkersKeep(this.handle);
+      } catch (error) {
+        this.core.detach(this.#talkers);
+        this.#talkers = undefined;
+        throw new CapacityError(
+          "flow-memory",
+          `cannot allocate the top-talkers column of a flow cache: ${(error as Error).message}`,
+          bytes,
+        );
+      }
+      return;
+    }
+    this.wasm.flowCacheTalkersKeep(this.handle);
+  }
+
+  /** @internal Detaches a user of the top-talkers column (the last one frees it); nothing once the cache is disposed. */
+  releaseTalkersColumn(): void {
+    if (this.#disposed || this.#talkers === undefined) return;
+    if (this.wasm.flowCacheTalkersDrop(this.handle) === 0) {
+      this.core.detach(this.#talkers);
+      this.#talkers = undefined;
+    }
   }
 
   /**

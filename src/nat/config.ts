@@ -29,16 +29,7 @@ import type {
   NatStaticConfig,
   NatTimeouts,
 } from "./options.js";
-
-const TIMEOUTS: Record<string, keyof NatTimeouts> = {
-  timeout: "timeout",
-  "udp-timeout": "udpTimeout",
-  "dns-timeout": "dnsTimeout",
-  "tcp-timeout": "tcpTimeout",
-  "finrst-timeout": "finrstTimeout",
-  "icmp-timeout": "icmpTimeout",
-  "syn-timeout": "synTimeout",
-};
+import { NAT_TIMEOUT_SETTINGS } from "./options.js";
 
 function bad(line: string, reason: string): never {
   throw new ConfigError("nat-config-line", `invalid NAT configuration line ${describe(line)}: ${reason}`, line);
@@ -131,7 +122,7 @@ export class NatConfigParser {
         this.#maxEntries = n;
         return true;
       }
-      const key = TIMEOUTS[w[3] ?? ""];
+      const key = NAT_TIMEOUT_SETTINGS[w[3] ?? ""];
       if (key === undefined) bad(line, `unknown translation setting ${describe(w[3])}`);
       this.#timeouts[key] = seconds(line, w[4]);
       return true;

@@ -17,6 +17,7 @@
 import { ConfigError, describe } from "../errors.js";
 import { type IPv4Input, toIPv4, formatIPv4 } from "../net/address.js";
 import type { Core } from "../wasm/core.js";
+import { checkInteger } from "../common/validation.js";
 import { NAT_TIMEOUT_CLASSES, type NatTimeoutClass } from "./types.js";
 
 /** One interface: its id in the batches' `interface` column, its name, its NAT role. */
@@ -86,6 +87,17 @@ export interface NatTimeouts {
   /** `syn-timeout`: TCP after a SYN, before it is established (default 1 min). */
   synTimeout: number;
 }
+
+/** `ip nat translation SETTING` → its {@link NatTimeouts} key. */
+export const NAT_TIMEOUT_SETTINGS: Readonly<Record<string, keyof NatTimeouts>> = Object.freeze({
+  timeout: "timeout",
+  "udp-timeout": "udpTimeout",
+  "dns-timeout": "dnsTimeout",
+  "tcp-timeout": "tcpTimeout",
+  "finrst-timeout": "finrstTimeout",
+  "icmp-timeout": "icmpTimeout",
+  "syn-timeout": "synTimeout",
+});
 
 /** The IOS default timeouts. */
 export const NAT_DEFAULT_TIMEOUTS: Readonly<NatTimeouts> = Object.freeze({
@@ -178,12 +190,7 @@ function fail(code: string, message: string, value: unknown): never {
   throw new ConfigError(code, message, value);
 }
 
-function integer(value: unknown, name: string, code: string, min: number, max: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    fail(code, `invalid ${name} ${describe(value)}: expected an integer from ${min} to ${max}`, value);
-  }
-  return value;
-}
+const integer = checkInteger;
 
 function address(value: unknown, what: string): number {
   try {

@@ -8,10 +8,11 @@
  * `maxEntries` or `capacity`, and from then on each new flow is dropped and counted.
  */
 
-import { CapacityError, ConfigError, describe } from "../errors.js";
+import { ConfigError, describe } from "../errors.js";
 import { formatIPv4 } from "../net/address.js";
-import { checkOptionNames } from "../common/validation.js";
-import { type Core, type CoreAttachment, coreFrom, disposedCore } from "../wasm/core.js";
+import { checkOptionNames, checkTableTime } from "../common/validation.js";
+import { type Core, coreFrom, disposedCore } from "../wasm/core.js";
+import { TableMemory } from "../wasm/table-memory.js";
 import type { WasmExports } from "../wasm/exports.js";
 import { PacketBatch } from "../packet/batch.js";
 import { type NatOptions, type ResolvedNatOptions, NAT_OPTION_NAMES, resolveNatOptions } from "./options.js";
@@ -69,11 +70,9 @@ export class NatTable {
   /** The configuration in force (validated, defaults filled in). */
   readonly config: Readonly<ResolvedNatOptions>;
   #wasm: WasmExports;
-  readonly #attachment: CoreAttachment;
+  readonly #memory: TableMemory;
   readonly #handle: number;
   readonly #scratch: number;
-  #staging = 0;
-  #stagingBytes = 0;
   #disposed = false;
 
   constructor(options: NatOptions = {}) {
@@ -86,31 +85,23 @@ export class NatTable {
     this.#wasm = core.wasm;
     const w = this.#wasm;
     const poolAddresses = config.pools.reduce((sum, p) => sum + p.size, 0);
-    const bytes = w.natBytes(config.capacity, poolAddresses) + SCRATCH_BYTES;
-    this.#attachment = core.attach("nat", bytes, () => bytes, "capacity");
-    let handle = 0;
-    try {
-      handle = w.natCreate(config.capacity, config.maxEntries, config.agerWork, poolAddresses, low, high, bytes);
-    } catch (error) {
-      core.detach(this.#attachment);
-      throw new CapacityError(
-        "nat-memory",
-        `cannot allocate a NAT table of ${config.capacity} entries: ${(error as Error).message}`,
-        config.capacity,
-      );
-    }
-    if (handle === 0) {
-      core.detach(this.#attachment);
-      throw new CapacityError("nat-budget", `a NAT table of ${config.capacity} entries does not fit its budget`, config.capacity);
-    }
+    const memory = new TableMemory(
+      core,
+      "nat",
+      { bytes: w.natBytes(config.capacity, poolAddresses), scratchBytes: SCRATCH_BYTES },
+      (limit) => w.natCreate(config.capacity, config.maxEntries, config.agerWork, poolAddresses, low, high, limit),
+      { what: `a NAT table of ${config.capacity} entries`, parameter: "capacity", value: config.capacity },
+    );
+    this.#memory = memory;
+    const handle = memory.handle;
     this.#handle = handle;
+    this.#scratch = memory.scratch;
     config.timeouts.forEach((ms, c) => w.natSetTimeout(handle, c, ms));
     for (const i of config.interfaces) if (i.role !== null) w.natSetRole(handle, i.ifIndex, ROLE[i.role]);
     for (const p of config.pools) w.natAddPool(handle, p.start, p.size);
     for (const a of config.acl) w.natAddAcl(handle, a.address, a.mask, a.permit ? 1 : 0);
     for (const m of config.mappings) w.natAddMapping(handle, m.pool, m.overload ? 1 : 0, m.aclStart, m.aclCount);
     for (const s of config.statics) w.natAddStatic(handle, s.local, s.global, 0);
-    this.#scratch = w.alloc(SCRATCH_BYTES);
   }
 
   /**
@@ -139,16 +130,11 @@ export class NatTable {
     if (egress !== undefined && (!(egress instanceof Uint32Array) || egress.length < from + count)) {
       throw new RangeError(`egress needs one interface id per batch row (${from + count})`);
     }
-    const need = count + (egress ? (from + count) * 4 : 0);
-    if (need > this.#stagingBytes) {
-      if (this.#staging !== 0) this.#wasm.free(this.#staging);
-      this.#stagingBytes = Math.max(need, 4096);
-      this.#staging = this.#wasm.alloc(this.#stagingBytes);
-    }
-    const egressAt = egress ? this.#staging + ((count + 3) & ~3) : 0;
+    const staging = this.#memory.staging(((count + 3) & ~3) + (egress ? (from + count) * 4 : 0));
+    const egressAt = egress ? staging + ((count + 3) & ~3) : 0;
     if (egress) new Uint32Array(this.#wasm.memory.buffer, egressAt, from + count).set(egress.subarray(0, from + count));
-    this.#wasm.natTranslateBatch(this.#handle, batch.handle, from, count, now, egressAt, this.#staging);
-    verdicts.set(new Uint8Array(this.#wasm.memory.buffer, this.#staging, count));
+    this.#wasm.natTranslateBatch(this.#handle, batch.handle, from, count, now, egressAt, staging);
+    verdicts.set(new Uint8Array(this.#wasm.memory.buffer, staging, count));
     return verdicts;
   }
 
@@ -187,7 +173,7 @@ export class NatTable {
     const out: NatTranslation[] = [];
     for (let e = w.natEntryNext(this.#handle, 0) >>> 0; e !== NIL; e = w.natEntryNext(this.#handle, e + 1) >>> 0) {
       const view = new DataView(w.memory.buffer, w.natEntry(this.#handle, e), 64);
-      out.push(decodeEntry(view));
+      out.push(decodeEntry(view, this.config.timeouts));
     }
     return sortTranslations(out);
   }
@@ -230,10 +216,8 @@ export class NatTable {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.#wasm.natFree(this.#handle);
-    this.#wasm.free(this.#scratch);
-    if (this.#staging !== 0) this.#wasm.free(this.#staging);
-    this.core.detach(this.#attachment);
+    const w = this.#wasm;
+    this.#memory.free((handle) => w.natFree(handle));
     // Any later use throws instead of reading freed memory, as the other components do.
     this.#wasm = disposedCore("NatTable");
   }
@@ -245,16 +229,13 @@ export class NatTable {
 
 /** Checks a time argument. */
 export function checkTime(now: unknown): number {
-  if (typeof now !== "number" || !Number.isFinite(now) || now < 0 || now > 2 ** 53) {
-    throw new ConfigError("nat-time", `invalid time ${describe(now)}: expected milliseconds from 0 to 2^53`, now);
-  }
-  return now;
+  return checkTableTime(now, "nat-time");
 }
 
 const PROTOCOL_NAMES: Record<number, "tcp" | "udp" | "icmp"> = { 6: "tcp", 17: "udp", 1: "icmp" };
 
-/** A translation from its core record (assembly/nat/state.ts E_*). */
-function decodeEntry(v: DataView): NatTranslation {
+/** A translation from its core record (assembly/nat/state.ts E_*), with the timeouts by class. */
+function decodeEntry(v: DataView, timeouts: readonly number[]): NatTranslation {
   const flags = v.getUint8(19);
   const isStatic = (flags & 2) !== 0;
   const extended = (flags & 4) !== 0;
@@ -273,7 +254,8 @@ function decodeEntry(v: DataView): NatTranslation {
     extended,
     timeoutClass: isStatic ? null : NAT_TIMEOUT_CLASSES[v.getUint8(20)]!,
     createdAt: Number(v.getBigInt64(24, true)),
-    lastUsedAt: Number(v.getBigInt64(32, true)),
+    // A dynamic entry keeps when it expires (its last use plus its class's timeout); a static one its last use.
+    lastUsedAt: Number(v.getBigInt64(40, true)) - (isStatic ? 0 : timeouts[v.getUint8(20)]!),
     expiresAt: isStatic ? null : Number(v.getBigInt64(40, true)),
     hits: v.getUint32(56, true),
     mapping: isStatic ? null : mapping + 1,

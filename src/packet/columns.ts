@@ -87,29 +87,90 @@ export function elementsPerPacket(name: ColumnName): number {
   return kind === "mac" ? 8 : kind === "address" ? 4 : 1;
 }
 
+/**
+ * Typed-array views of every column over a buffer, as a class with one field per column: every
+ * batch's columns object has the same hidden class with in-object fields, so a column read
+ * (`batch.columns.dst`) is a fixed-offset load. (An object filled with computed keys has too
+ * many properties for V8's fast mode and becomes a dictionary: every access a hash lookup.)
+ * The field list is PACKET_COLUMNS in id order; `implements PacketColumns` keeps them in step.
+ */
+class ColumnViews implements PacketColumns {
+  readonly time: Float64Array;
+  readonly interface: Uint32Array;
+  readonly capturedLength: Uint32Array;
+  readonly wireLength: Uint32Array;
+  readonly frameOffset: Uint32Array;
+  readonly linkType: Uint16Array;
+  readonly status: Uint8Array;
+  readonly srcMac: Uint8Array;
+  readonly dstMac: Uint8Array;
+  readonly etherType: Uint16Array;
+  readonly vlanOuter: Uint16Array;
+  readonly vlanInner: Uint16Array;
+  readonly l3Offset: Uint32Array;
+  readonly l4Offset: Uint32Array;
+  readonly ipVersion: Uint8Array;
+  readonly src: Uint32Array;
+  readonly dst: Uint32Array;
+  readonly protocol: Uint8Array;
+  readonly tos: Uint8Array;
+  readonly ttl: Uint8Array;
+  readonly ipLength: Uint32Array;
+  readonly ipId: Uint32Array;
+  readonly fragmentOffset: Uint16Array;
+  readonly fragmentFlags: Uint8Array;
+  readonly srcPort: Uint16Array;
+  readonly dstPort: Uint16Array;
+  readonly tcpFlags: Uint16Array;
+  readonly icmpType: Uint8Array;
+  readonly icmpCode: Uint8Array;
+  readonly arpOperation: Uint16Array;
+  readonly arpSenderMac: Uint8Array;
+  readonly arpTargetMac: Uint8Array;
+  readonly arpSenderAddress: Uint32Array;
+  readonly arpTargetAddress: Uint32Array;
+
+  constructor(buffer: ArrayBuffer, pointers: readonly number[], capacity: number) {
+    this.time = new Float64Array(buffer, pointers[0]!, capacity);
+    this.interface = new Uint32Array(buffer, pointers[1]!, capacity);
+    this.capturedLength = new Uint32Array(buffer, pointers[2]!, capacity);
+    this.wireLength = new Uint32Array(buffer, pointers[3]!, capacity);
+    this.frameOffset = new Uint32Array(buffer, pointers[4]!, capacity);
+    this.linkType = new Uint16Array(buffer, pointers[5]!, capacity);
+    this.status = new Uint8Array(buffer, pointers[6]!, capacity);
+    this.srcMac = new Uint8Array(buffer, pointers[7]!, capacity * 8);
+    this.dstMac = new Uint8Array(buffer, pointers[8]!, capacity * 8);
+    this.etherType = new Uint16Array(buffer, pointers[9]!, capacity);
+    this.vlanOuter = new Uint16Array(buffer, pointers[10]!, capacity);
+    this.vlanInner = new Uint16Array(buffer, pointers[11]!, capacity);
+    this.l3Offset = new Uint32Array(buffer, pointers[12]!, capacity);
+    this.l4Offset = new Uint32Array(buffer, pointers[13]!, capacity);
+    this.ipVersion = new Uint8Array(buffer, pointers[14]!, capacity);
+    this.src = new Uint32Array(buffer, pointers[15]!, capacity * 4);
+    this.dst = new Uint32Array(buffer, pointers[16]!, capacity * 4);
+    this.protocol = new Uint8Array(buffer, pointers[17]!, capacity);
+    this.tos = new Uint8Array(buffer, pointers[18]!, capacity);
+    this.ttl = new Uint8Array(buffer, pointers[19]!, capacity);
+    this.ipLength = new Uint32Array(buffer, pointers[20]!, capacity);
+    this.ipId = new Uint32Array(buffer, pointers[21]!, capacity);
+    this.fragmentOffset = new Uint16Array(buffer, pointers[22]!, capacity);
+    this.fragmentFlags = new Uint8Array(buffer, pointers[23]!, capacity);
+    this.srcPort = new Uint16Array(buffer, pointers[24]!, capacity);
+    this.dstPort = new Uint16Array(buffer, pointers[25]!, capacity);
+    this.tcpFlags = new Uint16Array(buffer, pointers[26]!, capacity);
+    this.icmpType = new Uint8Array(buffer, pointers[27]!, capacity);
+    this.icmpCode = new Uint8Array(buffer, pointers[28]!, capacity);
+    this.arpOperation = new Uint16Array(buffer, pointers[29]!, capacity);
+    this.arpSenderMac = new Uint8Array(buffer, pointers[30]!, capacity * 8);
+    this.arpTargetMac = new Uint8Array(buffer, pointers[31]!, capacity * 8);
+    this.arpSenderAddress = new Uint32Array(buffer, pointers[32]!, capacity);
+    this.arpTargetAddress = new Uint32Array(buffer, pointers[33]!, capacity);
+  }
+}
+
 /** Typed-array views of every column over `buffer`, given each column's byte address. */
 export function columnViews(buffer: ArrayBuffer, pointers: readonly number[], capacity: number): PacketColumns {
-  const views: Record<string, unknown> = {};
-  for (const name of COLUMN_NAMES) {
-    const spec = PACKET_COLUMNS[name];
-    const at = pointers[spec.id]!;
-    const n = capacity * elementsPerPacket(name);
-    switch (spec.kind) {
-      case "f64":
-        views[name] = new Float64Array(buffer, at, n);
-        break;
-      case "u32":
-      case "address":
-        views[name] = new Uint32Array(buffer, at, n);
-        break;
-      case "u16":
-        views[name] = new Uint16Array(buffer, at, n);
-        break;
-      default:
-        views[name] = new Uint8Array(buffer, at, n);
-    }
-  }
-  return views as PacketColumns;
+  return new ColumnViews(buffer, pointers, capacity);
 }
 
 /** The value of the VLAN columns for "no tag". */

@@ -6,7 +6,7 @@
  * the WebAssembly {@link Dataplane} and must reach the same verdicts, frames and counters.
  */
 
-import { formatIPv4, formatIPv6 } from "../net/address.js";
+import { formatIPv4, formatIPv6, parseIPv4 } from "../net/address.js";
 import { formatMac } from "../net/mac.js";
 import { ReferenceFib } from "./fib.js";
 import { ReferenceArpTable } from "./arp.js";
@@ -14,6 +14,11 @@ import { ReferenceFlowCache, type FlowPacket } from "./flow-cache.js";
 import { ReferencePacketSelector } from "./packet-selector.js";
 import { referenceParse, type ReferenceFields } from "./packet-parser.js";
 import { ReferenceAccessList, type AclPacket } from "./acl.js";
+import { ReferenceNatTable, type ReferenceNatPacket } from "./nat.js";
+import { ReferenceBridgeTable } from "./bridge.js";
+import { NatVerdict } from "../nat/types.js";
+import { BridgeVerdict } from "../bridge/types.js";
+import { bridgePorts, bridgeStageOptions, natStageOptions } from "../dataplane/stages.js";
 import { ReferenceRouteCache } from "./route-cache.js";
 import { planDataplane, INTERFACE_FLAGS, type DataplanePlan } from "../dataplane/plan.js";
 import type { DataplaneOptions } from "../dataplane/options.js";
@@ -114,6 +119,10 @@ export class ReferenceDataplane {
   readonly flowCache: ReferenceFlowCache | undefined;
   readonly selector: ReferencePacketSelector | undefined;
   readonly acls: ReferenceAccessList[];
+  readonly nat: ReferenceNatTable | undefined;
+  readonly bridge: ReferenceBridgeTable | undefined;
+  readonly #natRoles: (string | undefined)[];
+  readonly #bridgePorts: { bviGroup: number; bvi: number }[];
   /** The route cache of fast-switching interfaces. */
   readonly routeCache: ReferenceRouteCache | undefined;
   readonly #slots: number[] = new Array(64).fill(0);
@@ -153,6 +162,12 @@ export class ReferenceDataplane {
     for (const r of plan.routes) this.fib.insert(r.prefix, "special" in r.adjacency ? r.adjacency.special : 6 + r.adjacency.planned);
     for (const e of plan.staticArp) this.arp.addStatic(e.ifIndex, e.address, e.mac, 0);
     this.acls = (options.accessLists ?? []).map((l) => new ReferenceAccessList(l));
+    const natOptions = natStageOptions(options);
+    this.nat = natOptions === undefined ? undefined : new ReferenceNatTable(natOptions);
+    this.#natRoles = options.interfaces.map((f) => f.nat);
+    const bridgeOptions = bridgeStageOptions(options);
+    this.bridge = bridgeOptions === undefined ? undefined : new ReferenceBridgeTable(bridgeOptions);
+    this.#bridgePorts = bridgePorts(options);
     const fast = plan.interfaces.some((f) => (f.flags & INTERFACE_FLAGS.fastSwitching) !== 0);
     if (fast || options.routeCache !== undefined) {
       const rc = options.routeCache ?? {};
@@ -299,6 +314,8 @@ export class ReferenceDataplane {
   #tickAt(time: number): void {
     this.routeCache?.advance(time);
     this.arp.tick(time);
+    this.nat?.age(time);
+    this.bridge?.age(time);
     this.#count(COUNTER_SLOTS.arpTicks);
     this.#drainArp(time);
   }
@@ -491,7 +508,7 @@ export class ReferenceDataplane {
   #forward(p: ReferenceInputPacket, f: ReferenceFields, i: number, time: number): ReferenceVerdict {
     this.#current = i;
     this.#ticksUpTo(time);
-    const iface = p.interface;
+    let iface = p.interface;
     const known = iface < this.plan.interfaces.length;
     if (known) {
       this.#ifCount(iface, INTERFACE_COUNTER_SLOTS.packetsIn);
@@ -499,6 +516,11 @@ export class ReferenceDataplane {
     }
     if (f.status >= 32) return this.#finish(iface, "dropped", "malformed");
     if (!known) return this.#finish(iface, "dropped", "bad-interface");
+    if (this.bridge) {
+      const routedOn = this.#bridgeInput(p, f, iface, time);
+      if (typeof routedOn !== "number") return routedOn;
+      iface = routedOn;
+    }
     if (f.status === 2) {
       this.arp.receiveArp(
         {
@@ -535,6 +557,9 @@ export class ReferenceDataplane {
         const ok = a !== undefined && ((itf.flags & INTERFACE_FLAGS.urpfRx) === 0 || a.interface === iface);
         if (!ok) return this.#finish(iface, "dropped", "urpf-failed");
       }
+      if (this.nat && this.#natRoles[iface] === "outside" && this.#translate(p, f, iface, time, undefined) === NatVerdict.translatedIn) {
+        this.#count(COUNTER_SLOTS.natTranslatedIn);
+      }
       if (f.dst[0]! >>> 0 >= 0xe0000000) return this.#finish(iface, "punted", "receive");
       adjacency = this.#switch4(iface, itf.flags, f.dst[0]! >>> 0, p.wireLength, time);
     } else {
@@ -559,6 +584,21 @@ export class ReferenceDataplane {
     const egress = a.interface;
     const out = this.plan.interfaces[egress]!;
     if (version === 4 && out.aclOut !== 0 && !this.#aclPermits(out.aclOut - 1, f)) return this.#finish(iface, "dropped", "acl-denied-out");
+    if (this.nat && version === 4 && this.#natRoles[iface] === "inside" && this.#natRoles[egress] === "outside") {
+      const v = this.#translate(p, f, iface, time, egress);
+      if (v === NatVerdict.translatedOut) this.#count(COUNTER_SLOTS.natTranslatedOut);
+      else if ((v & 0x7f) >= NatVerdict.droppedMaxEntries) {
+        if (v & 0x80) this.#icmpError(frame, l3, 4, iface, 3, 1, time, this.#eligible(frame, f), true);
+        const code = v & 0x7f;
+        const reason: Reason =
+          code === NatVerdict.droppedMaxEntries || code === NatVerdict.droppedTableFull
+            ? "nat-table-full"
+            : code === NatVerdict.droppedNoAddress || code === NatVerdict.droppedNoPort
+              ? "nat-no-address"
+              : "nat-untranslatable";
+        return this.#finish(iface, "dropped", reason);
+      }
+    }
     let mac: number;
     if (this.#hitMac !== undefined) mac = this.#hitMac;
     else if (a.mac !== undefined) mac = a.mac;
@@ -589,14 +629,84 @@ export class ReferenceDataplane {
         return this.#finish(iface, "dropped", reasons[r.reason]!);
       }
     }
+    let leaves = egress;
+    const group = this.#bridgePorts[egress]!.bviGroup;
+    if (this.bridge && group !== 0) {
+      const r = this.bridge.route(group, macText(mac), time);
+      if (r.verdict === BridgeVerdict.forward && r.port < this.plan.interfaces.length) {
+        this.#count(COUNTER_SLOTS.bridged);
+        leaves = r.port;
+      } else if (r.verdict === BridgeVerdict.floodRouted) return this.#finish(iface, "punted", "bridge-flooded");
+    }
     putMac(frame, 0, mac);
     putMac(frame, 6, out.mac);
     if (version === 4) this.#decrementTtl4(frame, l3);
     else frame[l3 + 7] = frame[l3 + 7]! - 1;
-    this.#ifCount(egress, INTERFACE_COUNTER_SLOTS.packetsOut);
-    this.#ifCount(egress, INTERFACE_COUNTER_SLOTS.bytesOut, p.wireLength);
-    this.#countOut(egress, this.#path, p.wireLength);
-    return this.#finish(iface, "forwarded", undefined, { egress, mac });
+    this.#ifCount(leaves, INTERFACE_COUNTER_SLOTS.packetsOut);
+    this.#ifCount(leaves, INTERFACE_COUNTER_SLOTS.bytesOut, p.wireLength);
+    this.#countOut(leaves, this.#path, p.wireLength);
+    return this.#finish(iface, "forwarded", undefined, { egress: leaves, mac });
+  }
+
+  /**
+   * The bridge stage for a frame received on `iface`: the interface it is routed on (the BVI
+   * for frames to the router; the packet's interface then becomes the BVI, as the batch's
+   * column does), or its verdict when bridging decided it.
+   */
+  #bridgeInput(p: ReferenceInputPacket, f: ReferenceFields, iface: number, time: number): number | ReferenceVerdict {
+    if (!this.bridge!.config.interfaces.some((i) => i.ifIndex === iface && i.bridgeGroup !== null)) return iface;
+    const frame = {
+      interface: iface,
+      status: "ok",
+      linkType: p.linkType,
+      srcMac: macText(macOf(f.srcMac)),
+      dstMac: macText(macOf(f.dstMac)),
+    };
+    const { verdicts, ports } = this.bridge!.input([frame], time);
+    const verdict = verdicts[0]!;
+    const bvi = this.#bridgePorts[iface]!.bvi;
+    if (verdict === BridgeVerdict.forward) {
+      const port = ports[0]!;
+      if (port >= this.plan.interfaces.length) return this.#finish(iface, "dropped", "bad-interface");
+      this.#ifCount(port, INTERFACE_COUNTER_SLOTS.packetsOut);
+      this.#ifCount(port, INTERFACE_COUNTER_SLOTS.bytesOut, p.wireLength);
+      this.#count(COUNTER_SLOTS.bridged);
+      return this.#finish(iface, "forwarded", undefined, { egress: port, mac: macOf(f.dstMac) });
+    }
+    if (verdict === BridgeVerdict.filter) return this.#finish(iface, "dropped", "bridge-filtered");
+    const toRouter =
+      verdict === BridgeVerdict.route || verdict === BridgeVerdict.floodBroadcast || verdict === BridgeVerdict.floodMulticast;
+    if (bvi >= 0 && toRouter) {
+      p.interface = bvi;
+      return bvi;
+    }
+    if (toRouter || verdict === BridgeVerdict.floodUnknown) return this.#finish(iface, "punted", "bridge-flooded");
+    return iface;
+  }
+
+  /** The NAT stage for one IPv4 packet (its frame and fields rewritten in place); the table's verdict. */
+  #translate(p: ReferenceInputPacket, f: ReferenceFields, iface: number, time: number, egress: number | undefined): number {
+    const packet: ReferenceNatPacket = {
+      interface: iface,
+      status: f.status === 0 ? "ok" : "fragment",
+      ipVersion: 4,
+      src: formatIPv4(f.src[0]! >>> 0),
+      dst: formatIPv4(f.dst[0]! >>> 0),
+      protocol: f.protocol,
+      srcPort: f.srcPort,
+      dstPort: f.dstPort,
+      tcpFlags: f.tcpFlags,
+      icmpType: f.icmpType,
+      frame: p.frame,
+      l3Offset: f.l3Offset,
+      l4Offset: f.l4Offset,
+    };
+    const verdict = this.nat!.translate([packet], time, egress === undefined ? undefined : [egress])[0]!;
+    f.src[0] = parseIPv4(packet.src!);
+    f.dst[0] = parseIPv4(packet.dst!);
+    f.srcPort = packet.srcPort!;
+    f.dstPort = packet.dstPort!;
+    return verdict;
   }
 
   #countPath(iface: number, path: number, wire: number): void {

@@ -20,6 +20,7 @@ import { type FlowRecordNames, flowJson, renderFlowCacheBrief, renderFlowCacheVe
 import { configuredTopTalkersJson, renderConfiguredTopTalkers, renderTopTalkers, topTalkersJson } from "./top-talkers.js";
 import { ipAccountingJson, renderIpAccounting } from "./ip-accounting.js";
 import { renderShowMlsEntry, renderShowMlsIp } from "./mls.js";
+import { registerNatBridgeShowCommands } from "./nat-bridge.js";
 import { registerRouteCacheShowCommands } from "./route-cache.js";
 import { registerDataplaneShowCommands } from "./dataplane.js";
 
@@ -259,5 +260,6 @@ export function registerFlowShowCommands(registry: ShowRegistry): void {
 /** The library's show commands; features register theirs here. */
 export const showCommands = new ShowRegistry();
 registerFlowShowCommands(showCommands);
+registerNatBridgeShowCommands(showCommands);
 registerRouteCacheShowCommands(showCommands);
 registerDataplaneShowCommands(showCommands);

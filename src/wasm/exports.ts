@@ -286,6 +286,9 @@ export interface FlowExports {
   flowCacheNext(cache: number, id: number): number;
   flowCacheEntry(cache: number, id: number): number;
   flowCachePacketHash(cache: number, batch: number, i: number, direction: number): number;
+  flowCacheTalkersBytes(capacity: number): number;
+  flowCacheTalkersKeep(cache: number): number;
+  flowCacheTalkersDrop(cache: number): number;
   flowHashSelfCheck(seedLow: number, seedHigh: number, count: number): number;
 }
 
@@ -373,6 +376,7 @@ export interface ExportExports {
 export interface AnalysisExports {
   TOP_QUERY_BYTES: WebAssembly.Global;
   TOP_GROUP_BYTES: WebAssembly.Global;
+  TOP_RESULT_BYTES: WebAssembly.Global;
   TOP_MAX_LIMIT: WebAssembly.Global;
   ACCOUNTING_ENTRY_BYTES: WebAssembly.Global;
   topTalkersBytes(maxGroups: number): number;
@@ -380,8 +384,7 @@ export interface AnalysisExports {
   topTalkersFree(top: number): void;
   topTalkersQuery(top: number): number;
   topTalkersRun(top: number, cache: number): number;
-  topTalkersGroups(top: number): number;
-  topTalkersTop(top: number): number;
+  topTalkersResults(top: number): number;
   topTalkersCount(top: number, which: number): number;
   ipAccountingBytes(threshold: number): number;
   ipAccountingCreate(threshold: number, seedLow: number, seedHigh: number, seedLow2: number, seedHigh2: number): number;
@@ -513,6 +516,7 @@ export interface PipelineExports {
     a2: number,
     a3: number,
   ): void;
+  pipelineSetBridging(pipeline: number, i: number, bviGroup: number, bvi: number): void;
   pipelineSetAdjacency(
     pipeline: number,
     id: number,

@@ -10,11 +10,17 @@ import { PacketBatch } from "../../src/packet/batch.js";
 import { ipv4Frame, ipv6Frame, arpFrame, arpFields, hex } from "./router-frames.js";
 
 const ifMac = (i: number) => `02:00:00:00:00:0${i + 1}`;
+const BVI_MAC = "02:00:00:00:00:0b";
 const hostMac = (i: number, h: number) => `0a:00:00:00:0${i}:0${h}`;
 const HOSTS = [2, 3, 4, 5, 6, 7];
 
 export interface Scenario {
   options: DataplaneOptions;
+  /** The NAT roles of the interfaces (replies come back for what left inside → outside). */
+  natRoles: (string | undefined)[];
+  /** Bridged ports (group 1), and the BVI's index when `bridge irb` (-1: none). */
+  bridged: boolean[];
+  bvi: number;
   /** Hosts that answer ARP, per interface. */
   lan: boolean[][];
   batches: PacketSpec[][];
@@ -64,8 +70,8 @@ const makeScenario = (focus: fc.Arbitrary<boolean>): fc.Arbitrary<Scenario> =>
       interfaces: fc.integer({ min: 2, max: 4 }),
       v6: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
       lan: fc.array(fc.array(fc.constantFrom(true, true, false), { minLength: HOSTS.length, maxLength: HOSTS.length }), {
-        minLength: 4,
-        maxLength: 4,
+        minLength: 5,
+        maxLength: 5,
       }),
       routes: fc.array(
         fc.record({
@@ -102,6 +108,26 @@ const makeScenario = (focus: fc.Arbitrary<boolean>): fc.Arbitrary<Scenario> =>
       icmpBurst: fc.integer({ min: 1, max: 6 }),
       queuePerInterface: fc.integer({ min: 2, max: 16 }),
       requestRate: fc.integer({ min: 1, max: 50 }),
+      nat: fc.option(
+        fc.record({
+          roles: fc.array(fc.constantFrom(undefined, "inside", "inside", "outside"), { minLength: 4, maxLength: 4 }),
+          kind: fc.constantFrom("interface", "pool", "pool-overload", "static"),
+          maxEntries: fc.integer({ min: 1, max: 12 }),
+          capacity: fc.integer({ min: 4, max: 16 }),
+          udpTimeout: fc.constantFrom(1000, 3000, 300_000),
+          synTimeout: fc.constantFrom(1000, 60_000),
+        }),
+        { nil: undefined, freq: 2 },
+      ),
+      bridge: fc.option(
+        fc.record({
+          ports: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+          irb: fc.boolean(),
+          agingSeconds: fc.constantFrom(10, 20, 300),
+          capacity: fc.integer({ min: 6, max: 32 }),
+        }),
+        { nil: undefined, freq: 2 },
+      ),
       batches: fc.array(
         fc.array(
           fc.record({
@@ -109,7 +135,7 @@ const makeScenario = (focus: fc.Arbitrary<boolean>): fc.Arbitrary<Scenario> =>
             iface: fc.integer({ min: 0, max: 3 }),
             src: fc.constantFrom(0, 0, 0, 5, 5, 1, 2, 3, 4),
             dst: fc.constantFrom(0, 0, 1, 1, 2, 3, 4, 5, 5, 6),
-            dstIface: fc.integer({ min: 0, max: 3 }),
+            dstIface: fc.integer({ min: 0, max: 4 }),
             dstHost: fc.constantFrom(...HOSTS, 1, 200),
             protocol: fc.constantFrom(6, 17, 1),
             ttl: fc.constantFrom(0, 1, 2, 64, 64, 64),
@@ -130,6 +156,13 @@ const makeScenario = (focus: fc.Arbitrary<boolean>): fc.Arbitrary<Scenario> =>
       const n = g.interfaces;
       const acl: AccessList | undefined =
         g.acl === null ? undefined : { name: "101", kind: "extended", entries: g.acl.map((t) => parseAccessListEntry(t, "extended")) };
+      // With NAT, Gi0/0 is inside and Gi0/1 outside (the others at random), and much of the traffic crosses.
+      const natRoles = Array.from({ length: n }, (_, i) => (g.nat ? (["inside", "outside"][i] ?? g.nat.roles[i]) : undefined));
+      // The NAT pair is routed, not bridged.
+      const bridged = Array.from({ length: n }, (_, i) => g.bridge?.ports[i] === true && (g.nat === undefined || i > 1));
+      const bvi = g.bridge?.irb && bridged.some(Boolean) ? n : -1;
+      const outside = natRoles.indexOf("outside");
+      const natKind = g.nat?.kind === "interface" && outside < 0 ? "pool-overload" : g.nat?.kind;
       const options: DataplaneOptions = {
         interfaces: Array.from({ length: n }, (_, i) => ({
           name: `Gi0/${i}`,
@@ -141,6 +174,8 @@ const makeScenario = (focus: fc.Arbitrary<boolean>): fc.Arbitrary<Scenario> =>
           ...(g.netflowOut[i] ? { flowEgress: true } : {}),
           ...(acl && g.aclOn.iface % n === i ? (g.aclOn.direction === "in" ? { accessGroupIn: "101" } : { accessGroupOut: "101" }) : {}),
           ...(g.focus ? { switching: "fast" as const } : g.switching[i] ? { switching: g.switching[i] as "cef" | "fast" | "process" } : {}),
+          ...(natRoles[i] ? { nat: natRoles[i] as "inside" | "outside" } : {}),
+          ...(bridged[i] ? { bridgeGroup: 1 } : {}),
         })),
         routeCache: {
           maxEntries: g.routeCache.maxEntries,
@@ -185,16 +220,39 @@ const makeScenario = (focus: fc.Arbitrary<boolean>): fc.Arbitrary<Scenario> =>
         },
         icmpRate: g.icmpRate,
         icmpBurst: g.icmpBurst,
+        ...(g.nat
+          ? {
+              nat: {
+                accessLists: [{ name: "1", entries: [{ action: "permit" as const, address: "10.0.0.0", wildcard: "0.255.255.255" }] }],
+                ...(natKind === "interface"
+                  ? { insideSource: [{ list: "1", interface: `Gi0/${outside}`, overload: true }] }
+                  : {
+                      pools: [{ name: "P", start: "30.0.0.1", end: "30.0.0.3", prefixLength: 24 }],
+                      insideSource: [{ list: "1", pool: "P", overload: natKind !== "pool" }],
+                    }),
+                ...(natKind === "static" ? { insideSourceStatic: [{ local: "10.0.0.5", global: "30.0.1.5" }] } : {}),
+                maxEntries: g.nat.maxEntries,
+                capacity: g.nat.capacity,
+                timeouts: { udpTimeout: g.nat.udpTimeout, synTimeout: g.nat.synTimeout, icmpTimeout: g.nat.udpTimeout },
+              },
+            }
+          : {}),
+        ...(g.bridge
+          ? { bridge: { groups: [{ group: 1, agingTime: g.bridge.agingSeconds * 1000 }], irb: g.bridge.irb, capacity: g.bridge.capacity } }
+          : {}),
         seed: 7,
         maxBatch: 256,
         flowCache: { capacity: 64, activeTimeout: 60_000, inactiveTimeout: 2_000 },
       };
+      if (bvi >= 0) options.interfaces.push({ name: "BVI1", mac: BVI_MAC, addresses: [`10.${bvi}.0.1/24`] });
+      const m = options.interfaces.length;
+      const crossing = (p: { port: number }) => g.nat !== undefined && p.port !== 80;
       // "flow": a packet of a few repeated conversations (live TTL, to hosts and routes that exist), so that the route cache hits.
       const batches = g.batches.map((b) =>
         b.map((p) => ({
           ...p,
           iface: p.iface % n,
-          dstIface: p.dstIface % n,
+          dstIface: p.dstIface % m,
           ...(p.kind === "flow" || (g.focus && p.kind === "ip4")
             ? {
                 kind: "ip4" as const,
@@ -207,10 +265,11 @@ const makeScenario = (focus: fc.Arbitrary<boolean>): fc.Arbitrary<Scenario> =>
                 payload: p.payload % 4,
               }
             : {}),
+          ...(crossing(p) ? { iface: 0, dstIface: 1, src: 0, dst: 0 } : {}),
         })),
       );
-      const lan = g.focus ? g.lan.slice(0, n).map((hosts) => hosts.map(() => true)) : g.lan.slice(0, n);
-      return { options, lan, batches, pauses: g.pauses };
+      const lan = g.focus ? g.lan.slice(0, m).map((hosts) => hosts.map(() => true)) : g.lan.slice(0, m);
+      return { options, natRoles, bridged, bvi, lan, batches, pauses: g.pauses };
     });
 
 /** Random routers and traffic, half of them fast switching on every interface. */
@@ -239,8 +298,17 @@ function addressOf(p: PacketSpec, which: "src" | "dst", n: number): string {
   }
 }
 
-function frameOf(p: PacketSpec, n: number): Uint8Array {
-  const dstMac = ifMac(p.iface);
+function frameOf(p: PacketSpec, n: number, s: Scenario): Uint8Array {
+  // On a bridged port: to the BVI, to a station of a port of the group (this one too), or unknown.
+  const ports = s.bridged.flatMap((on, i) => (on ? [i] : []));
+  const bridgedTo = s.bridged[p.iface]
+    ? s.bvi >= 0 && p.payload % 2 === 0
+      ? BVI_MAC
+      : p.payload % 3 === 0
+        ? hostMac(ports[p.dstIface % ports.length]!, [4, 6, 7][p.dstHost % 3]!) // hosts that send (srcMac below)
+        : undefined
+    : undefined;
+  const dstMac = bridgedTo ?? ifMac(p.iface);
   const srcMac = hostMac(p.iface, HOSTS[p.port % HOSTS.length]!);
   if (p.kind === "garbage") return Uint8Array.from({ length: 8 + p.payload }, (_, k) => (k * 31 + p.port) & 255);
   if (p.kind === "arp-moved") {
@@ -291,11 +359,38 @@ function frameOf(p: PacketSpec, n: number): Uint8Array {
   });
 }
 
+/** The answer to a forwarded IPv4 frame: addresses, ports and MACs swapped, TTL 64 (undefined for fragments). */
+function replyTo(sent: Uint8Array, routerMac: string): Uint8Array | undefined {
+  const f = sent.slice();
+  if (f.length < 34 || ((f[20]! & 0x1f) | f[21]!) !== 0) return undefined;
+  const swap = (a: number, b: number, bytes: number) => {
+    for (let k = 0; k < bytes; k++) [f[a + k], f[b + k]] = [f[b + k]!, f[a + k]!];
+  };
+  f.set(
+    routerMac.split(":").map((x) => Number.parseInt(x, 16)),
+    0,
+  );
+  f.set(Uint8Array.of(0x0a, 0, 0, 0, 0x0e, 0x01), 6);
+  swap(26, 30, 4);
+  const l4 = 14 + (f[14]! & 15) * 4;
+  if ((f[23] === 6 || f[23] === 17) && f.length >= l4 + 4) swap(l4, l4 + 2, 2);
+  f[22] = 64;
+  f[24] = 0;
+  f[25] = 0;
+  let sum = 0;
+  for (let k = 14; k < l4; k += 2) sum += (f[k]! << 8) | f[k + 1]!;
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  const c = ~sum & 0xffff;
+  f[24] = c >> 8;
+  f[25] = c & 255;
+  return f;
+}
+
 /** Runs the scenario on both and compares after every batch; returns the Dataplane's final counters. */
 export function run(s: Scenario): DataplaneCounters {
   const router = new Dataplane(s.options);
   const reference = new ReferenceDataplane(s.options);
-  const n = s.options.interfaces.length;
+  const n = s.options.interfaces.length - (s.bvi >= 0 ? 1 : 0);
   let time = 1_000_000;
   let replies: ReferenceInputPacket[] = [];
   const batch = new PacketBatch({ core: router.core, capacity: 256, frameBytes: 256 * 128 });
@@ -305,7 +400,7 @@ export function run(s: Scenario): DataplaneCounters {
       time += s.pauses[b] ?? 0;
       for (const p of specs) {
         time += p.gap;
-        const frame = frameOf(p, n);
+        const frame = frameOf(p, n, s);
         packets.push({ frame, time, interface: p.iface, linkType: 1, wireLength: frame.length });
       }
       replies = [];
@@ -359,6 +454,23 @@ export function run(s: Scenario): DataplaneCounters {
         reference.accessListMatches(),
         `batch ${b}: access-list counters`,
       );
+      if (router.nat) {
+        assert.deepEqual(router.nat.counters(), reference.nat!.counters(), `batch ${b}: NAT counters`);
+        assert.deepEqual(router.nat.translations(), reference.nat!.translations(), `batch ${b}: NAT translations`);
+      }
+      if (router.bridge) {
+        assert.deepEqual(router.bridge.counters(), reference.bridge!.counters(), `batch ${b}: bridge counters`);
+        assert.deepEqual(router.bridge.stations(), reference.bridge!.stations(), `batch ${b}: bridge stations`);
+      }
+      // What left inside → outside is answered from outside (the round trip through the translation).
+      for (let i = 0; i < packets.length; i++) {
+        const v = want.verdicts[i]!;
+        if (v.verdict !== "forwarded" && v.verdict !== "queued") continue;
+        if (s.natRoles[v.egress!] !== "outside" || s.natRoles[packets[i]!.interface] !== "inside") continue;
+        time += 1;
+        const frame = replyTo(copies[i]!.frame, ifMac(v.egress!));
+        if (frame) replies.push({ frame, time, interface: v.egress!, linkType: 1, wireLength: frame.length });
+      }
       if (router.flowCache) {
         const { lookups: _l, probes: _p, longestProbe: _x, ...mine } = router.flowCache.counters() as unknown as Record<string, unknown>;
         const {
@@ -378,17 +490,19 @@ export function run(s: Scenario): DataplaneCounters {
         const h = Number(hostText);
         if (Number(ifText) !== i || !HOSTS.includes(h) || !s.lan[i]![HOSTS.indexOf(h)]) continue;
         time += 1;
+        // Hosts behind the BVI answer through the first bridged port, to the BVI's MAC.
+        const through = i === s.bvi ? s.bridged.indexOf(true) : i;
         replies.push({
           frame: arpFrame({
             op: 2,
-            ethDst: ifMac(i),
+            ethDst: i === s.bvi ? BVI_MAC : ifMac(i),
             senderMac: hostMac(i, h),
             senderIp: f.targetIp,
             targetMac: ifMac(i),
             targetIp: f.senderIp,
           }),
           time,
-          interface: i,
+          interface: through,
           linkType: 1,
           wireLength: 60,
         });

@@ -3,7 +3,8 @@
  * [--interface NAME] [--workers N]`: a capture through the router configured by ROUTER.cfg.
  * Prints `show interfaces`-style counters, `show interfaces stats` (packets by switching path:
  * process, route cache, CEF), the drops by reason, ARP and CEF summaries, and `show ip cache`
- * when an interface is fast switched (its header; every entry with --ip-cache); writes
+ * when an interface is fast switched (its header; every entry with --ip-cache), `show ip nat
+ * translations`, `show ip nat statistics` and `show bridge` when configured; writes
  * what leaves each interface (forwarded frames, ARP requests and replies, ICMP errors, packets
  * released by ARP) as a pcap per interface in DIR.
  */
@@ -19,6 +20,7 @@ import { ShardedDataplane } from "../../node/sharded-dataplane.js";
 import { renderInterfaces, renderAccessLists, renderInterfaceStats } from "../../show/dataplane.js";
 import { renderRouteCache, renderRouteCacheHeader } from "../../show/route-cache.js";
 import { renderCefSummary } from "../../show/cef.js";
+import { showCommands } from "../../show/commands.js";
 import { type Command, DataError, UsageError, parseOptions, numberOption } from "../command.js";
 import { captureBatches, captureProgress, captureSize, timestampWarning } from "../capture.js";
 import type { CaptureReader } from "../../packet/reader.js";
@@ -107,6 +109,28 @@ async function routeSharded(
   return 0;
 }
 
+/** Translations listed at most by `dataplane route` (a scan makes tens of thousands; --json lists them all). */
+const MAX_TRANSLATIONS_SHOWN = 200;
+
+/** `show ip nat translations`, `show ip nat statistics` and `show bridge` when the configuration has them (at the capture's end). */
+function stageDisplays(dp: Dataplane, now: number): string[] {
+  const context = { now, components: { ...(dp.nat ? { nat: dp.nat } : {}), ...(dp.bridge ? { bridge: dp.bridge } : {}) } };
+  const prompt = `${dp.config?.hostname ?? "Router"}#`;
+  const lines: string[] = [];
+  const run = (command: string, limit = Number.POSITIVE_INFINITY) => {
+    const shown = showCommands.run(command, context).lines;
+    const more = shown.length - 1 - limit; // the header, then one line per entry
+    lines.push("", `${prompt}${command}`, ...(more > 0 ? shown.slice(0, 1 + limit) : shown));
+    if (more > 0) lines.push(`(${more} more translations not shown; --json lists them all)`);
+  };
+  if (dp.nat) {
+    run("show ip nat translations", MAX_TRANSLATIONS_SHOWN);
+    run("show ip nat statistics");
+  }
+  if (dp.bridge) run("show bridge");
+  return lines;
+}
+
 export const routeCommand: Command = {
   name: "route",
   summary: "run a capture through a router configured with IOS commands; pcaps of what leaves each interface",
@@ -115,12 +139,14 @@ export const routeCommand: Command = {
 
 Runs FILE (pcap or pcapng, optionally .gz) through the router that ROUTER.cfg configures
 (interface, ip address, ip route, arp, access-list, ip access-group, ip verify unicast, ip flow,
-flow-sampler, class-map, policy-map, ...). Packets enter on the interface their pcapng block
-names (classic pcap: --interface, default the first). Prints per interface packets and bytes in
-and out, drops by reason, packets by switching path (show interfaces stats: Processor, Route
-cache, CEF), the ARP and CEF summaries and the access lists' matches. Interfaces with
-no ip route-cache cef (or no ip cef) are fast switched through the route cache, whose
-show ip cache header is printed; no ip route-cache process-switches every packet.
+flow-sampler, class-map, policy-map, ip nat, bridge, ...). Packets enter on the interface their
+pcapng block names (classic pcap: --interface, default the first). Prints per interface packets
+and bytes in and out, drops by reason, packets by switching path (show interfaces stats:
+Processor, Route cache, CEF), the ARP and CEF summaries and the access lists' matches.
+Interfaces with no ip route-cache cef (or no ip cef) are fast switched through the route cache,
+whose show ip cache header is printed; no ip route-cache process-switches every packet. With
+ip nat, show ip nat translations (the first ${MAX_TRANSLATIONS_SHOWN}) and show ip nat
+statistics; with bridge-group, show bridge.
 
   --config ROUTER.cfg  the IOS configuration (required)
   --table FIB-FILE     a routing table to install (one "prefix [next-hop|null|drop|punt]" per
@@ -246,6 +272,8 @@ show ip cache header is printed; no ip route-cache process-switches every packet
           cef: dp.fib.summary(),
           accessLists: dp.accessListCounters(),
           ...(dp.flowCache ? { flows: dp.flowCache.counters() } : {}),
+          ...(dp.nat ? { nat: { statistics: dp.nat.statistics(), translations: dp.nat.translations() } } : {}),
+          ...(dp.bridge ? { bridge: { counters: dp.bridge.counters(), stations: dp.bridge.stations() } } : {}),
           ...(dp.routeCache
             ? {
                 routeCache: {
@@ -291,6 +319,7 @@ show ip cache header is printed; no ip route-cache process-switches every packet
         );
       }
       if (dp.accessLists.length > 0) lines.push(renderAccessLists(dp.accessListCounters()));
+      lines.push(...stageDisplays(dp, lastTime));
       lines.push(`${packets} packets in ${seconds.toFixed(3)} s: ${formatRate(packets / Math.max(seconds, 1e-9), " packets/s")}`);
       console.log(lines.join("\n"));
     }

@@ -1,5 +1,5 @@
 /**
- * `dataplane start` (what `npm start` runs): builds a FIB from a generated full-size Internet
+ * `dataplane start` (what `npm start` ran before the Code Red scenario took its place): builds a FIB from a generated full-size Internet
  * table with the real prefix-length distribution, prints its summary and the measured lookup rate.
  */
 
@@ -40,7 +40,7 @@ function sizeOption(value: string | undefined, name: string, fallback: number, b
 
 export const startCommand: Command = {
   name: "start",
-  summary: "the default scenario: a full-size FIB, its summary and its lookup rate",
+  summary: "a full-size FIB, its summary and its lookup rate (npm start runs simulate codered)",
   usage: `usage: dataplane start [--routes N] [--routes6 N] [--lookups N] [--seed S]
 
 Generates a routing table with the prefix-length distribution of today's Internet

@@ -7,6 +7,7 @@ import type { InterfaceNetflow, PolicyMapClass, SamplerMapConfig } from "../../s
 import type { AccessList, WildcardAddress } from "../acl.js";
 import type { DataplaneInterfaceOptions, DataplaneOptions, StaticRoute } from "../options.js";
 import type { RouterConfig, InterfaceConfig } from "./types.js";
+import { type NatTimeouts, NAT_TIMEOUT_SETTINGS } from "../../nat/options.js";
 
 function maskLength(mask: string): number {
   const value = tryParseIPv4(mask)!;
@@ -110,6 +111,8 @@ export function dataplaneOptionsFromConfig(c: RouterConfig): DataplaneOptions {
       ...(f.flowEgress ? { flowEgress: true } : {}),
       ...(switchingOf(f, c.cef) !== "cef" ? { switching: switchingOf(f, c.cef) } : {}),
       ...(f.arpTimeout !== undefined ? { arp: { presentLifetimeMs: f.arpTimeout * 1000 } } : {}),
+      ...(f.nat !== undefined ? { nat: f.nat } : {}),
+      ...(f.bridgeGroup !== undefined ? { bridgeGroup: f.bridgeGroup } : {}),
     };
   });
   const names = new Map(c.interfaces.map((f, i) => [f.name, i]));
@@ -156,6 +159,8 @@ export function dataplaneOptionsFromConfig(c: RouterConfig): DataplaneOptions {
   if (c.flowCacheTimeout.active !== undefined) flowCache.activeTimeout = c.flowCacheTimeout.active * 60_000;
   if (c.flowCacheTimeout.inactive !== undefined) flowCache.inactiveTimeout = c.flowCacheTimeout.inactive * 1000;
   if (c.mlsFlow !== undefined) flowCache.mask = c.mlsFlow;
+  const nat = natOptionsOf(c);
+  const bridge = bridgeOptionsOf(c);
   // The route cache exists when an interface is fast switched; `ip cache-ager-interval` and
   // `ip cache-invalidate-delay` set its timers.
   const routeCache: NonNullable<DataplaneOptions["routeCache"]> = {};
@@ -178,5 +183,70 @@ export function dataplaneOptionsFromConfig(c: RouterConfig): DataplaneOptions {
     classMaps,
     policyMaps,
     ...(Object.keys(flowCache).length > 0 ? { flowCache } : {}),
+    ...(nat ? { nat } : {}),
+    ...(bridge ? { bridge } : {}),
   };
+}
+
+/** `ip nat translation X-timeout never` (IOS: no timeout): a century, the longest the table takes. */
+const NAT_NEVER_MS = 100 * 365 * 86_400_000;
+/** The NAT stage's table from the `ip nat` global lines (the roles are the interfaces'). */
+function natOptionsOf(c: RouterConfig): NonNullable<DataplaneOptions["nat"]> | undefined {
+  if (c.nat.length === 0) return undefined;
+  const nat: NonNullable<DataplaneOptions["nat"]> = { pools: [], accessLists: [], insideSource: [], insideSourceStatic: [] };
+  const timeouts: Partial<NatTimeouts> = {};
+  const lists = new Set<string>();
+  for (const n of c.nat) {
+    if (n.kind === "pool") {
+      nat.pools!.push({
+        name: n.name,
+        start: n.start,
+        end: n.end,
+        ...(n.netmask !== undefined ? { netmask: n.netmask } : { prefixLength: n.prefixLength! }),
+      });
+    } else if (n.kind === "inside-source-list") {
+      lists.add(n.list);
+      nat.insideSource!.push({
+        list: n.list,
+        ...(n.pool !== undefined ? { pool: n.pool } : {}),
+        ...(n.interface !== undefined ? { interface: n.interface } : {}),
+        overload: n.overload,
+      });
+    } else if (n.kind === "inside-source-static") nat.insideSourceStatic!.push({ local: n.local, global: n.global });
+    else if (n.setting === "max-entries") {
+      if (n.value === "never") unsupported("ip nat translation max-entries takes a number", n.value);
+      nat.maxEntries = n.value;
+    } else timeouts[NAT_TIMEOUT_SETTINGS[n.setting]!] = n.value === "never" ? NAT_NEVER_MS : n.value * 1000;
+  }
+  // The table matches inside sources by the lists' source addresses (standard lists; of an extended list, its sources).
+  for (const name of lists) {
+    const list = c.accessLists.find((l) => l.name === name);
+    if (list === undefined) unsupported(`ip nat inside source list ${name}: no access list ${name}`, name);
+    nat.accessLists!.push({
+      name,
+      entries: list.entries.map((e) => ({
+        action: e.action,
+        address: formatIPv4(e.source.address >>> 0),
+        wildcard: formatIPv4(e.source.wildcard >>> 0),
+      })),
+    });
+  }
+  if (Object.keys(timeouts).length > 0) nat.timeouts = timeouts;
+  return nat;
+}
+
+/** The bridge stage's table from the `bridge` global lines. */
+function bridgeOptionsOf(c: RouterConfig): NonNullable<DataplaneOptions["bridge"]> | undefined {
+  if (c.bridge.length === 0) return undefined;
+  const groups = new Map<number, { group: number; agingTime?: number }>();
+  const group = (n: number) => groups.get(n) ?? groups.set(n, { group: n }).get(n)!;
+  let irb = false;
+  for (const b of c.bridge) {
+    if (b.kind === "irb") irb = true;
+    else if (b.kind === "protocol") {
+      if (b.protocol !== "ieee") unsupported(`bridge ${b.group} protocol ${b.protocol}: only ieee is modelled`, b.protocol);
+      group(b.group);
+    } else if (b.kind === "aging-time") group(b.group).agingTime = b.seconds * 1000;
+  }
+  return { groups: [...groups.values()], irb };
 }

@@ -105,8 +105,12 @@ export const ENTRY_BYTES = {
   cefAdjacency: 280,
   /** An ARP entry (with its adjacency ARP creates one under CEF, 000:L267): an adjacency-sized block **(inferred)**. */
   arpEntry: 280,
-  /** A fast-switching route-cache entry: a prefix, its rewrite and links, ~ an adjacency **(inferred)**. */
-  routeCacheEntry: 280,
+  /**
+   * A fast-switching route-cache entry. [seed] `show ip cache`: "IP routing cache 2 entries, 332
+   * bytes" (000:L222) = 166 bytes per entry. (The library's RouteCache display counts its own
+   * 64-byte entries; the simulated router's processor memory is charged the seed's 166.)
+   */
+  routeCacheEntry: 332 / 2,
   /** A NetFlow cache entry: 64 bytes (Cisco's NetFlow documentation; not in the seeds). */
   netflowEntry: 64,
   /** A NAT translation: ~ an adjacency **(inferred)**; the seed gives only the meltdown point (20,000–40,000, 000:L363). */

@@ -25,6 +25,7 @@ export const CHART_TITLES: Readonly<Record<string, { title: string; axis: string
   memory: { title: "Memory per table", axis: "bytes" },
   cpu: { title: "CPU per process", axis: "% of the CPU" },
   loss: { title: "Established traffic lost", axis: "packets lost/s" },
+  free: { title: "Free processor memory", axis: "bytes" },
   bgp: { title: "BGP updates", axis: "updates per 5 min" },
 };
 

@@ -14,6 +14,7 @@ import {
   TCP,
   TCP_ACK,
   UDP,
+  type WorkloadColumns,
   workloadColumns,
   writeConstantColumns,
   writePacketColumns,
@@ -107,6 +108,10 @@ export class AliasTable {
   }
 }
 
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
 /** Zipf weights 1/(k+1)^s for k < n. */
 export function zipfWeights(n: number, s: number): Float64Array {
   return Float64Array.from({ length: n }, (_, k) => 1 / (k + 1) ** s);
@@ -131,8 +136,6 @@ export class BackgroundTraffic implements Workload {
   readonly #iface: number;
   readonly #frames: boolean;
   #next: number;
-  #frameOffset = 0;
-  #frameBatch: PacketBatch | undefined;
 
   constructor(options: BackgroundOptions) {
     const { table } = options;
@@ -199,42 +202,118 @@ export class BackgroundTraffic implements Workload {
     return -Math.log((this.#random.next() + 1) / 4294967296) * this.#meanGapMs;
   }
 
+  get interfaceIndex(): number {
+    return this.#iface;
+  }
+
   fill(batch: PacketBatch, untilMs: number): number {
-    const limit = Math.min(untilMs - this.#originMs, this.#stopMs);
-    const c = workloadColumns(batch);
-    const frames = this.#frames ? batch.frames : undefined;
     const start = batch.length;
-    if (frames !== undefined && (this.#frameBatch !== batch || start === 0)) {
-      this.#frameBatch = batch;
-      this.#frameOffset = start === 0 ? 0 : c.frameOffset[start - 1]! + c.capturedLength[start - 1]!;
-    }
-    const frameLimit = batch.frameBytes - CAPTURED_HEADER_BYTES;
+    const c = workloadColumns(batch);
+    const end = this.fillRange(c, this.#frames ? batch.frames : undefined, batch.frameBytes, start, batch.capacity, untilMs);
+    writeConstantColumns(c, start, end, this.#iface);
+    batch.length = end;
+    return end - start;
+  }
+
+  fillRange(
+    c: WorkloadColumns,
+    batchFrames: Uint8Array | undefined,
+    frameBytes: number,
+    start: number,
+    capacity: number,
+    untilMs: number,
+  ): number {
+    const limit = Math.min(untilMs - this.#originMs, this.#stopMs);
+    const frames = this.#frames ? batchFrames : undefined;
+    const frameLimit = frameBytes - CAPTURED_HEADER_BYTES;
     const random = this.#random;
     const popularity = this.#popularity;
-    let offset = this.#frameOffset;
+    // A measured hot loop: everything it reads is in a local; one alias draw, one size draw
+    // and one gap per packet. `x - floor(x / n) · n` is x % n for these integers without V8's
+    // double modulo (a C call: the draws are unsigned, not small integers).
+    const flowSrc = this.flowSrc,
+      flowDst = this.flowDst,
+      flowSrcPort = this.flowSrcPort,
+      flowDstPort = this.flowDstPort,
+      flowProtocol = this.flowProtocol;
+    const origin = this.#originMs;
+    const meanGap = this.#meanGapMs;
+    const imixCount = IMIX.length;
+    const ipIdBase = this.emitted - start;
+    // Frames go after the batch's last packet, whoever wrote it (fillMixed interleaves workloads).
+    let offset = frames === undefined || start === 0 ? 0 : c.frameOffset[start - 1]! + c.capturedLength[start - 1]!;
     let i = start;
     let t = this.#next;
-    // A measured hot loop: one alias draw, one size draw and one gap per packet.
-    while (i < batch.capacity && t <= limit && (frames === undefined || offset <= frameLimit)) {
-      const f = popularity.sample(random.next(), random.next());
-      const protocol = this.flowProtocol[f]!;
-      const size = protocol === UDP ? 80 : IMIX[random.next() % IMIX.length]!;
-      const src = this.flowSrc[f]!,
-        dst = this.flowDst[f]!,
-        srcPort = this.flowSrcPort[f]!,
-        dstPort = this.flowDstPort[f]!;
-      const ipId = (this.emitted + i - start) & 0xffff;
-      writePacketColumns(c, i, this.#originMs + t, src, dst, protocol, srcPort, dstPort, size, ipId, 64, TCP_ACK);
+    // Xoshiro128**'s state in locals for the loop (the same outputs as random.next(), stored
+    // back after it): four draws a packet without a typed-array round trip each.
+    const state = random.state;
+    let x0 = state[0]!,
+      x1 = state[1]!,
+      x2 = state[2]!,
+      x3 = state[3]!;
+    const probability = popularity.probability,
+      alias = popularity.alias,
+      flowCount = probability.length;
+    while (i < capacity && t <= limit && (frames === undefined || offset <= frameLimit)) {
+      // Draw 1 and 2: the flow, by the alias table (AliasTable.sample, inline).
+      let r = Math.imul(rotl(Math.imul(x1, 5), 7), 9) >>> 0;
+      let u = x1 << 9;
+      x2 ^= x0;
+      x3 ^= x1;
+      x1 ^= x2;
+      x0 ^= x3;
+      x2 ^= u;
+      x3 = rotl(x3, 11);
+      const column = Math.floor((r / 4294967296) * flowCount);
+      r = Math.imul(rotl(Math.imul(x1, 5), 7), 9) >>> 0;
+      u = x1 << 9;
+      x2 ^= x0;
+      x3 ^= x1;
+      x1 ^= x2;
+      x0 ^= x3;
+      x2 ^= u;
+      x3 = rotl(x3, 11);
+      const f = r / 4294967296 < probability[column]! ? column : alias[column]!;
+      const protocol = flowProtocol[f]!;
+      let size = 80;
+      if (protocol !== UDP) {
+        // Draw 3: the IMIX size.
+        r = Math.imul(rotl(Math.imul(x1, 5), 7), 9) >>> 0;
+        u = x1 << 9;
+        x2 ^= x0;
+        x3 ^= x1;
+        x1 ^= x2;
+        x0 ^= x3;
+        x2 ^= u;
+        x3 = rotl(x3, 11);
+        size = IMIX[r - Math.floor(r / imixCount) * imixCount]!;
+      }
+      const src = flowSrc[f]!,
+        dst = flowDst[f]!,
+        srcPort = flowSrcPort[f]!,
+        dstPort = flowDstPort[f]!;
+      const ipId = (ipIdBase + i) & 0xffff;
+      writePacketColumns(c, i, origin + t, src, dst, protocol, srcPort, dstPort, size, ipId, 64, TCP_ACK);
       if (frames !== undefined)
         offset = writePacketFrame(frames, c, i, offset, src, dst, protocol, srcPort, dstPort, size, ipId, 64, TCP_ACK);
       i++;
-      t += this.#gap();
+      // Draw 4: the gap of #gap(), inline.
+      r = Math.imul(rotl(Math.imul(x1, 5), 7), 9) >>> 0;
+      u = x1 << 9;
+      x2 ^= x0;
+      x3 ^= x1;
+      x1 ^= x2;
+      x0 ^= x3;
+      x2 ^= u;
+      x3 = rotl(x3, 11);
+      t += -Math.log((r + 1) / 4294967296) * meanGap;
     }
+    state[0] = x0;
+    state[1] = x1;
+    state[2] = x2;
+    state[3] = x3;
     this.#next = t;
-    writeConstantColumns(c, start, i, this.#iface);
-    this.#frameOffset = offset;
     this.emitted += i - start;
-    batch.length = i;
-    return i - start;
+    return i;
   }
 }

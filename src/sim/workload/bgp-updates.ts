@@ -38,6 +38,19 @@ export interface BgpEpisode {
   decayMs: number;
 }
 
+/**
+ * A burst shorter than a bin: `count` extra updates, on average, at a constant rate over
+ * [startMs, startMs + durationMs) — a session's updates arriving within a minute or two, which
+ * a 1-minute CPU average read every 5 minutes may or may not see, depending on where in the bin
+ * it falls.
+ */
+export interface BgpBurst {
+  startMs: number;
+  durationMs: number;
+  /** Mean updates in the burst. */
+  count: number;
+}
+
 /** Options of {@link BgpUpdateStream}. */
 export interface BgpUpdateOptions {
   /** Prefixes the updates name (default 100,000, the order of a 2003 table). */
@@ -50,6 +63,8 @@ export interface BgpUpdateOptions {
   noise?: number;
   /** Bursts over the baseline (default none). */
   episodes?: readonly BgpEpisode[];
+  /** Sub-bin bursts over the rest (default none). */
+  bursts?: readonly BgpBurst[];
   /** Share of updates that are withdrawals (default 0.3). */
   withdrawShare?: number;
   seed?: number;
@@ -90,6 +105,7 @@ export class BgpUpdateStream {
   readonly #baseline: number;
   readonly #noise: number;
   readonly #episodes: readonly BgpEpisode[];
+  readonly #bursts: readonly BgpBurst[];
   readonly #withdrawShare: number;
   readonly #originMs: number;
   #bin = -1;
@@ -110,6 +126,10 @@ export class BgpUpdateStream {
     if (!(this.#withdrawShare >= 0 && this.#withdrawShare <= 1))
       throw new ConfigError("bgp-withdraw", `withdrawShare must be in [0, 1], got ${describe(this.#withdrawShare)}`, this.#withdrawShare);
     this.#episodes = options.episodes ?? [];
+    this.#bursts = options.bursts ?? [];
+    for (const b of this.#bursts)
+      if (!(b.durationMs > 0 && Number.isFinite(b.durationMs) && b.count >= 0 && Number.isFinite(b.count) && Number.isFinite(b.startMs)))
+        throw new ConfigError("bgp-burst", `a burst needs a finite start, a duration > 0 and a count ≥ 0, got ${describe(b)}`, b);
     this.#prefixes = new AliasTable(zipfWeights(prefixes, options.zipf ?? 1));
     this.#random = new Xoshiro128(options.seed ?? 1);
     this.#originMs = options.originMs ?? 0;
@@ -136,17 +156,36 @@ export class BgpUpdateStream {
         for (const e of this.#episodes) perBin += episodeRate(e, bin * BGP_BIN_MS);
         this.#binRatePerMs = perBin / BGP_BIN_MS;
       }
-      const end = (bin + 1) * BGP_BIN_MS;
-      if (this.#binRatePerMs > 0) {
-        const gap = -portableLog((this.#random.next() + 1) / 4294967296) / this.#binRatePerMs;
-        // Memorylessness: an arrival beyond the bin's end is redrawn at the next bin's rate.
+      // The rate is constant up to the bin's end or the next burst boundary, whichever is first.
+      let end = (bin + 1) * BGP_BIN_MS;
+      let rate = this.#binRatePerMs;
+      for (const b of this.#bursts) {
+        const bEnd = b.startMs + b.durationMs;
+        if (t < b.startMs) end = Math.min(end, b.startMs);
+        else if (t < bEnd) {
+          end = Math.min(end, bEnd);
+          rate += b.count / b.durationMs;
+        }
+      }
+      if (rate === 0 && this.#silentFrom(t)) return Number.POSITIVE_INFINITY;
+      if (rate > 0) {
+        const gap = -portableLog((this.#random.next() + 1) / 4294967296) / rate;
+        // Memorylessness: an arrival beyond the segment's end is redrawn at the next segment's rate.
         if (t + gap < end) return t + gap;
       }
       t = end;
     }
   }
 
-  /** Time of the next update (ms, with the origin). */
+  /** Whether no update can come at or after t: no baseline, every episode and burst over. */
+  #silentFrom(t: number): boolean {
+    if (this.#baseline > 0) return false;
+    for (const b of this.#bursts) if (b.startMs + b.durationMs > t && b.count > 0) return false;
+    for (const e of this.#episodes) if (e.peakPerBin > 0 && (e.decayMs > 0 || t < e.startMs + e.riseMs + e.holdMs)) return false;
+    return true;
+  }
+
+  /** Time of the next update (ms, with the origin; Infinity when none will come). */
   get nextTime(): number {
     return this.#originMs + this.#next;
   }

@@ -147,6 +147,20 @@ export function codeRedIIExclusion(candidate: number, self: number): "127" | "22
   return null;
 }
 
+/**
+ * Whether {@link codeRedIIExclusion} accepts a candidate, with word-wide byte tests in place of
+ * its loop (the hot path): `(x − 0x01010101) & ~x & 0x80808080` is nonzero exactly when some
+ * byte of x is 0 (for 255, the same test on ~x).
+ */
+function codeRedIIValid(candidate: number, self: number): boolean {
+  const first = candidate >>> 24;
+  if (first === 127 || first === 224) return false;
+  const inverted = ~candidate;
+  if (((candidate - 0x01010101) & inverted & 0x80808080) !== 0) return false;
+  if (((inverted - 0x01010101) & candidate & 0x80808080) !== 0) return false;
+  return candidate !== self >>> 0;
+}
+
 /** Most candidates one Code Red II target may take; each is accepted with probability > 1/9, so this is never reached in practice. */
 const MAX_CANDIDATES = 10_000;
 
@@ -160,7 +174,17 @@ const MAX_CANDIDATES = 10_000;
  * time of two full `draw32`s).
  */
 export function codeRedIITarget(self: number, seed: number, host: number, probe: number): number {
-  const key = mix32((mix32((seed ^ 0x43524932) >>> 0) ^ host) >>> 0) + Math.imul(probe, 0x85ebca6b);
+  return codeRedIITargetOfHost(self, codeRedIIHostKey(seed, host), probe);
+}
+
+/** The per-host part of {@link codeRedIITarget}'s key (a generator computes it once per host). */
+export function codeRedIIHostKey(seed: number, host: number): number {
+  return mix32((mix32((seed ^ 0x43524932) >>> 0) ^ host) >>> 0);
+}
+
+/** {@link codeRedIITarget} from the host's key. */
+export function codeRedIITargetOfHost(self: number, hostKey: number, probe: number): number {
+  const key = hostKey + Math.imul(probe, 0x85ebca6b);
   for (let i = 0; i < MAX_CANDIDATES; i += 2) {
     const branch = mix32((key + Math.imul(i, 0x9e3779b9)) >>> 0) >>> 29;
     const random = mix32((key + Math.imul(i + 1, 0x9e3779b9)) >>> 0);
@@ -168,7 +192,7 @@ export function codeRedIITarget(self: number, seed: number, host: number, probe:
     if (branch === 0) candidate = random;
     else if (branch <= 4) candidate = ((self & 0xff000000) | (random & 0x00ffffff)) >>> 0;
     else candidate = ((self & 0xffff0000) | (random & 0x0000ffff)) >>> 0;
-    if (codeRedIIExclusion(candidate, self) === null) return candidate;
+    if (codeRedIIValid(candidate, self)) return candidate;
   }
   throw new ConfigError("code-red-2-target", `no valid Code Red II target found for host ${describe(self)}`, self);
 }
@@ -179,12 +203,14 @@ export function codeRedIITarget(self: number, seed: number, host: number, probe:
  */
 export class CodeRedII extends CodeRedBase {
   readonly name = "code-red-2";
+  readonly #hostKeys: Uint32Array;
 
   constructor(options: CodeRedOptions) {
     super(options);
+    this.#hostKeys = Uint32Array.from(this.hosts, (_, h) => codeRedIIHostKey(this.seed, h));
   }
 
   target(h: number, k: number): number {
-    return codeRedIITarget(this.hosts[h]!, this.seed, h, k);
+    return codeRedIITargetOfHost(this.hosts[h]!, this.#hostKeys[h]!, k);
   }
 }

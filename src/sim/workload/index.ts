@@ -34,6 +34,7 @@ export {
   BgpUpdateStream,
   type BgpUpdateOptions,
   type BgpEpisode,
+  type BgpBurst,
   eventA,
   slammerEpisode,
   episodeRate,

@@ -116,8 +116,6 @@ export abstract class ScanWorkload implements Workload {
   protected readonly streamKind: Uint8Array;
   readonly #stop: number;
   readonly #rings: Ring[];
-  #frameOffset = 0;
-  #frameBatch: PacketBatch | undefined;
   /** Packets emitted so far. */
   emitted = 0;
 
@@ -182,20 +180,34 @@ export abstract class ScanWorkload implements Workload {
     return this.originMs + t;
   }
 
+  get interfaceIndex(): number {
+    return this.iface;
+  }
+
   fill(batch: PacketBatch, untilMs: number): number {
-    const limit = untilMs - this.originMs;
-    const capacity = batch.capacity;
-    const c = workloadColumns(batch);
-    const frames = this.frames ? batch.frames : undefined;
     const start = batch.length;
-    if (frames !== undefined && (this.#frameBatch !== batch || start === 0)) {
-      this.#frameBatch = batch;
-      this.#frameOffset = start === 0 ? 0 : c.frameOffset[start - 1]! + c.capturedLength[start - 1]!;
-    }
-    const frameLimit = batch.frameBytes - CAPTURED_HEADER_BYTES;
+    const c = workloadColumns(batch);
+    const end = this.fillRange(c, this.frames ? batch.frames : undefined, batch.frameBytes, start, batch.capacity, untilMs);
+    writeConstantColumns(c, start, end, this.iface);
+    batch.length = end;
+    return end - start;
+  }
+
+  fillRange(
+    c: WorkloadColumns,
+    batchFrames: Uint8Array | undefined,
+    frameBytes: number,
+    start: number,
+    capacity: number,
+    untilMs: number,
+  ): number {
+    const limit = untilMs - this.originMs;
+    const frames = this.frames ? batchFrames : undefined;
+    const frameLimit = frameBytes - CAPTURED_HEADER_BYTES;
     const rings = this.#rings;
     let i = start;
-    let offset = this.#frameOffset;
+    // Frames go after the batch's last packet, whoever wrote it (fillMixed interleaves workloads).
+    let offset = frames === undefined || start === 0 ? 0 : c.frameOffset[start - 1]! + c.capturedLength[start - 1]!;
     while (i < capacity) {
       // The ring due first (ties to the earlier ring), and when the next one is due.
       let ring = rings[0]!;
@@ -221,11 +233,8 @@ export abstract class ScanWorkload implements Workload {
       } while (i < capacity && ring.next <= until);
       if (frames !== undefined && offset > frameLimit) break;
     }
-    writeConstantColumns(c, start, i, this.iface);
-    this.#frameOffset = offset;
     this.emitted += i - start;
-    batch.length = i;
-    return i - start;
+    return i;
   }
 }
 

@@ -6,6 +6,7 @@
 
 import { ConfigError, describe } from "../../errors.js";
 import type { PacketBatch } from "../../packet/batch.js";
+import { type WorkloadColumns, workloadColumns, writeConstantColumns } from "./packet-writer.js";
 
 /** A deterministic packet source. Times are milliseconds (the batch's `time` column). */
 export interface Workload {
@@ -18,6 +19,24 @@ export interface Workload {
    * order, until the batch (or its frame area) is full. Returns how many it appended.
    */
   fill(batch: PacketBatch, untilMs: number): number;
+  /**
+   * Optional, for {@link fillMixed}: {@link fill} on the batch's columns as given, from packet
+   * `start` up to `capacity`, without writing the columns every generated packet shares (the
+   * Ethernet and IPv4 constants and the input interface, {@link writeConstantColumns}) or the
+   * batch's length: the caller does both, once for a whole merged run. `frames` is the batch's
+   * frame area (`frameBytes` long), written when the workload makes frames. Returns the index
+   * after its last packet.
+   */
+  fillRange?(
+    c: WorkloadColumns,
+    frames: Uint8Array | undefined,
+    frameBytes: number,
+    start: number,
+    capacity: number,
+    untilMs: number,
+  ): number;
+  /** The input interface its packets carry (with {@link fillRange}). */
+  readonly interfaceIndex?: number;
 }
 
 /**
@@ -36,6 +55,15 @@ export function fillMixed(batch: PacketBatch, workloads: readonly Workload[], un
     );
   }
   const start = batch.length;
+  // When every workload can fill a range of the columns and all use one interface, the merge
+  // works on the columns directly: the batch's length is set, and the columns every generated
+  // packet shares are written, once at the end (the same values each fill would write).
+  const iface = workloads[0]?.interfaceIndex;
+  const direct = iface !== undefined && workloads.every((w) => w.fillRange !== undefined && w.interfaceIndex === iface);
+  const c = direct ? workloadColumns(batch) : undefined;
+  const frames = direct ? batch.frames : undefined;
+  const capacity = batch.capacity;
+  let length = start;
   for (;;) {
     let first = -1;
     let firstTime = Infinity;
@@ -50,10 +78,18 @@ export function fillMixed(batch: PacketBatch, workloads: readonly Workload[], un
     }
     if (first < 0 || firstTime > untilMs) break;
     // The earliest workload runs until the next one's first packet (ties stay with it).
-    const before = batch.length;
-    const added = workloads[first]!.fill(batch, Math.min(untilMs, secondTime));
-    if (labels !== undefined) labels.fill(first, before, before + added);
+    const until = Math.min(untilMs, secondTime);
+    const workload = workloads[first]!;
+    const end =
+      c !== undefined ? workload.fillRange!(c, frames, batch.frameBytes, length, capacity, until) : length + workload.fill(batch, until);
+    if (labels !== undefined) for (let i = length; i < end; i++) labels[i] = first;
+    const added = end - length;
+    length = end;
     if (added === 0) break; // the batch is full
   }
-  return batch.length - start;
+  if (c !== undefined && length > start) {
+    writeConstantColumns(c, start, length, iface!);
+    batch.length = length;
+  }
+  return length - start;
 }
