@@ -13,6 +13,9 @@ export default defineConfig([
     target: "es2022",
     platform: "neutral",
     external: [/^node:/],
+    // The CJS output has no import.meta: its import.meta.url becomes the file's URL (from
+    // __filename), which ShardedDataplane needs to find its worker beside it.
+    shims: true,
   },
   // A script-tag build exposing `globalThis.dataplane`, for pages without a bundler.
   {

@@ -4,6 +4,7 @@
 import { PacketBatch, batchCreate, batchFree, batchBytes, batchColumn, columnWidth, COLUMN_COUNT, STATUS_SLOTS } from "./packet/batch";
 import { parseBatch } from "./packet/parse";
 import { indexPcap, indexPcapAndParse } from "./packet/pcap";
+import { batchPartition, batchUnpack } from "./packet/shard";
 
 export {
   PACKET_STATUS_OK, PACKET_STATUS_FRAGMENT, PACKET_STATUS_ARP, PACKET_STATUS_LLC, PACKET_STATUS_NON_IP,
@@ -90,3 +91,22 @@ export function packetIndexPcap(batch: PacketBatch, start: u32, end: u32, flags:
 export function packetIndexPcapAndParse(batch: PacketBatch, start: u32, end: u32, flags: u32, linkType: u32, iface: u32, maxCaptured: u32): u32 {
   return indexPcapAndParse(batch, start, end, flags, linkType, iface, maxCaptured);
 }
+
+/**
+ * Partitions a parsed batch over `shards` shards (ShardedDataplane) by a keyed flow hash under
+ * the key (high << 32 | low words): one run of records per shard at `out`, the runs' offsets,
+ * bytes and packets at `table`; `work` holds count + 48 bytes. See packet/shard.ts. Returns the
+ * bytes written, or -1 (nothing written).
+ */
+export function packetBatchPartition(
+  batch: PacketBatch, shards: u32, k0Low: u32, k0High: u32, k1Low: u32, k1High: u32, out: usize, outBytes: u32, table: usize, work: usize,
+): i32 {
+  return batchPartition(batch, shards, ((<u64>k0High) << 32) | <u64>k0Low, ((<u64>k1High) << 32) | <u64>k1Low, out, outBytes, table, work);
+}
+
+/** Unpacks shard records from [src, src + bytes) into the empty batch; returns the bytes taken, or -1. */
+export function packetBatchUnpack(batch: PacketBatch, src: usize, bytes: u32): i32 {
+  return batchUnpack(batch, src, bytes);
+}
+
+export { SHARD_RECORD_HEADER as PACKET_SHARD_RECORD_HEADER, SHARD_TABLE_WORDS as PACKET_SHARD_TABLE_WORDS, SHARD_MAX as PACKET_SHARD_MAX } from "./packet/shard";

@@ -44,3 +44,60 @@ test("the script build runs in a realm with only WebAssembly and atob", () => {
   assert.deepEqual([v4, v6, none], [gw, gw, 0]);
   assert.equal(answers[4], "WebAssembly,atob,dataplane", "nothing else leaked into or was needed from the realm");
 });
+
+test("ShardedDataplane runs from the CJS build (require) and equals one Dataplane", async () => {
+  const require = createRequire(import.meta.url);
+  const api = require(`${dist}index.cjs`);
+  const node = require(`${dist}node.cjs`);
+  const config = `interface Gi0/0
+ mac-address 0200.0000.0001
+ ip address 192.0.2.1 255.255.255.0
+ ip flow ingress
+interface Gi0/1
+ mac-address 0200.0000.0002
+ ip address 198.51.100.1 255.255.255.0
+ip route 0.0.0.0 0.0.0.0 198.51.100.2
+arp 198.51.100.2 0200.0000.0099 arpa
+`;
+  // 64 TCP/IPv4 frames of 16 flows from 10.0.0.k to 203.0.113.1, correct header checksums.
+  const frames = Array.from({ length: 64 }, (_, i) => {
+    const f = new Uint8Array(60);
+    const v = new DataView(f.buffer);
+    v.setUint32(0, 0x02000000);
+    v.setUint16(4, 1);
+    v.setUint32(6, 0x02000000);
+    v.setUint16(10, 0x99);
+    v.setUint16(12, 0x0800);
+    v.setUint16(14, 0x4500);
+    v.setUint16(16, 40);
+    v.setUint16(20, 0x4000);
+    f[22] = 64;
+    f[23] = 6;
+    v.setUint32(26, 0x0a000000 + (i % 16));
+    v.setUint32(30, 0xcb007101);
+    v.setUint16(34, 1024 + (i % 16));
+    v.setUint16(36, 80);
+    f[46] = 0x50;
+    f[47] = 0x10;
+    let sum = 0;
+    for (let k = 14; k < 34; k += 2) sum += (f[k]! << 8) | f[k + 1]!;
+    while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+    v.setUint16(24, ~sum & 0xffff);
+    return { frame: f, time: 1.7e12 + i, interface: 0, linkType: 1 };
+  });
+  const one = api.Dataplane.fromConfig(config, { seed: 2 });
+  const batch = api.PacketBatch.from(frames, { core: one.core });
+  one.process(batch);
+  const sharded = new node.ShardedDataplane({ config, workers: 2, seed: 2 });
+  const input = api.PacketBatch.from(frames);
+  input.parse();
+  sharded.process(input);
+  const result = await sharded.finish();
+  assert.equal(result.counters.packetsIn, 64);
+  assert.equal(result.counters.forwarded, one.counters().forwarded);
+  assert.equal(result.flows.length, 16);
+  assert.deepEqual(
+    result.perShard.reduce((a: number, b: number) => a + b, 0),
+    64,
+  );
+});

@@ -68,3 +68,84 @@ test("2 workers equal 1 Dataplane on the same capture (flows and counters)", asy
   assert.deepEqual(result.flows.map(key).sort(), flows.map(key).sort());
   one.dispose();
 });
+
+/** IPv4 and IPv6 TCP/UDP/ICMP frames of `flows` flows, one every 0.5 ms. */
+function mixedCapture(packets: number, flows: number): Uint8Array {
+  const sample = flowIndexSampler(flows, "zipf", 9);
+  const records = Array.from({ length: packets }, (_, i) => {
+    const id = sample();
+    const v6 = id % 3 === 0;
+    const protocol = [6, 17, 1][id % 3]!;
+    const l4 = protocol === 6 ? 20 : 8;
+    const ipBytes = v6 ? 40 : 20;
+    const frame = new Uint8Array(14 + ipBytes + l4 + 10);
+    const v = new DataView(frame.buffer);
+    frame.set([2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 9]);
+    v.setUint16(12, v6 ? 0x86dd : 0x0800);
+    const payload = frame.length - 14 - ipBytes;
+    if (v6) {
+      v.setUint32(14, 0x60000000);
+      v.setUint16(18, payload);
+      v.setUint8(20, protocol === 1 ? 58 : protocol);
+      v.setUint8(21, 64);
+      v.setUint32(22, 0x20010db8);
+      v.setUint32(34, id);
+      v.setUint32(38, 0x20010db8);
+      v.setUint32(50, 7);
+    } else {
+      v.setUint8(14, 0x45);
+      v.setUint16(16, frame.length - 14);
+      v.setUint8(22, 64);
+      v.setUint8(23, protocol);
+      v.setUint32(26, 0x0a000000 + id);
+      v.setUint32(30, 0xcb007101);
+      let sum = 0;
+      for (let k = 14; k < 34; k += 2) sum += (frame[k]! << 8) | frame[k + 1]!;
+      while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+      v.setUint16(24, ~sum & 0xffff);
+    }
+    const t = 14 + ipBytes;
+    if (protocol === 1) v.setUint8(t, v6 ? 128 : 8);
+    else {
+      v.setUint16(t, 1024 + (id % 50_000));
+      v.setUint16(t + 2, 443);
+      if (protocol === 6) v.setUint8(t + 12, 0x50);
+      else v.setUint16(t + 4, l4 + 10);
+    }
+    return { time: 1.7e12 + i * 0.5, bytes: frame };
+  });
+  return writePcap(records, { linkType: 1 });
+}
+
+test("IPv4 and IPv6 over 3 workers, runs cut to fit a small ring: the same flows and counters as 1 Dataplane", async () => {
+  const config = `${CONFIG}ipv6 route ::/0 GigabitEthernet0/1\n`;
+  const pcap = mixedCapture(12_000, 800);
+  const options = { seed: 4, icmpRate: 1_000_000, icmpBurst: 1_000_000 };
+  const one = Dataplane.fromConfig(config, options);
+  let last = 0;
+  for (const batch of readPacketsFromBytes(pcap, { ...one.readerOptions(), capacity: 2048 })) {
+    one.process(batch);
+    last = Math.max(last, batch.columns.time[batch.length - 1]!);
+  }
+  const flows = one.flowCache!.flush(last);
+  // A 64 KiB ring takes runs of at most ~32 KiB: a 2048-packet batch's runs are cut in pieces.
+  const sharded = new ShardedDataplane({
+    config,
+    workers: 3,
+    seed: 4,
+    ringBytes: 64 * 1024,
+    dataplane: { icmpRate: 1_000_000, icmpBurst: 1_000_000 },
+  });
+  for (const batch of readPacketsFromBytes(pcap, { capacity: 2048 })) sharded.process(batch);
+  const result = await sharded.finish();
+  assert.ok(
+    result.perShard.every((n) => n > 1000),
+    `packets per shard ${result.perShard}`,
+  );
+  const strip = <T extends { arp: { ticks: number } }>(c: T) => ({ ...c, arp: { ...c.arp, ticks: 0 } });
+  assert.deepEqual(strip(result.counters), strip(one.counters()));
+  assert.deepEqual(result.interfaces, one.interfaceCounters());
+  assert.ok(flows.some((f) => f.src.includes(":")) && flows.some((f) => !f.src.includes(":")), "both families accounted");
+  assert.deepEqual(result.flows.map(key).sort(), flows.map(key).sort());
+  one.dispose();
+});

@@ -230,6 +230,8 @@ export function cacheUpdate(c: FlowCache, b: PacketBatch, from: u32, count: u32,
 /** Packets per run of the read-ahead: keys and hashes first, then the loads, then the work. */
 export const READ_AHEAD_RUN: u32 = 64;
 export const READ_AHEAD_KEY_BYTES: u32 = 48;
+/** Index slots the read-ahead looks along from a packet's home for its hash. */
+const READ_AHEAD_PROBES: u32 = 8;
 
 /**
  * Builds and hashes the keys of packets [start, stop) into the run buffers, then loads, in
@@ -259,13 +261,23 @@ function prepareRun(c: FlowCache, b: PacketBatch, start: u32, stop: u32, directi
     const at = c.slotsRun + (<usize>k << 3);
     if (load<u64>(at) != 0) store<u64>(at, load<u64>(index + (<usize>reduceRange(load<u32>(c.hashes + (<usize>k << 2)), slots) << 3)));
   }
+  // The entry of each packet's flow: the first slot from home holding the packet's hash (often
+  // not the home slot itself: linear probing puts about half the keys further along, mostly in
+  // the same index line). A new flow's probe stops at the empty slot, touching no entry.
   let sink: u64 = 0;
   for (let k: u32 = 0; k < count; k++) {
-    const slot = load<u64>(c.slotsRun + (<usize>k << 3));
-    if (slot != 0) {
-      const e = entryAt(c, <u32>slot - 1);
-      sink += load<u64>(e) + load<u64>(e, 104);
+    let slot = load<u64>(c.slotsRun + (<usize>k << 3));
+    if (slot == 0) continue;
+    const hash = load<u32>(c.hashes + (<usize>k << 2));
+    let i = reduceRange(hash, slots);
+    for (let probe: u32 = 0; probe < READ_AHEAD_PROBES && slot != 0 && <u32>(slot >> 32) != hash; probe++) {
+      i = i + 1 == slots ? 0 : i + 1;
+      slot = load<u64>(index + (<usize>i << 3));
     }
+    if (slot == 0) continue;
+    const e = entryAt(c, <u32>slot - 1);
+    // A record (112 bytes) spans two or three cache lines: touch each.
+    sink += load<u64>(e) + load<u64>(e, 48) + load<u64>(e, 104);
   }
   store<u64>(c.scratch, sink, 120);
 }

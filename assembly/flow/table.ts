@@ -32,7 +32,8 @@ import { talkerRelease } from "./talkers";
  * 24-byte form (both addresses in one word, then the ports/protocol/ToS/version/direction word
  * and the interface); an IPv6 key as its 44 bytes. The lengths differ, so the forms cannot meet.
  */
-export function keyHash(c: FlowCache, key: usize): u32 {
+// @ts-ignore: decorator
+@inline export function keyHash(c: FlowCache, key: usize): u32 {
   if (load<u8>(key, OFF_VERSION) == 4) {
     const addresses = <u64>load<u32>(key, OFF_SRC) | ((<u64>load<u32>(key, OFF_DST)) << 32);
     return <u32>sipHash13Words3(addresses, load<u64>(key, 32), <u64>load<u32>(key, OFF_INTERFACE), c.key0, c.key1);
@@ -64,7 +65,8 @@ export function countLookups(c: FlowCache, lookups: u64, probes: u64, longest: u
  * empty slot that ended the search (where the key would be inserted), or NONE when MAX_PROBE
  * slots were all taken, and `lastProbes` to the slots it looked at (the caller counts them).
  */
-export function indexFind(c: FlowCache, key: usize, hash: u32): u32 {
+// @ts-ignore: decorator
+@inline export function indexFind(c: FlowCache, key: usize, hash: u32): u32 {
   const slots = c.slots;
   let i = reduceRange(hash, slots);
   const index = c.index;

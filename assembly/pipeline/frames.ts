@@ -12,12 +12,8 @@
 /** Writes a MAC held as in the ARP table as six bytes in wire order. */
 // @ts-ignore: decorator
 @inline export function macToWire(mac: u64, p: usize): void {
-  store<u8>(p, <u8>(mac >> 40));
-  store<u8>(p, <u8>(mac >> 32), 1);
-  store<u8>(p, <u8>(mac >> 24), 2);
-  store<u8>(p, <u8>(mac >> 16), 3);
-  store<u8>(p, <u8>(mac >> 8), 4);
-  store<u8>(p, <u8>mac, 5);
+  store<u32>(p, bswap<u32>(<u32>(mac >> 16)));
+  store<u16>(p, bswap<u16>(<u16>mac), 4);
 }
 
 // @ts-ignore: decorator
@@ -58,7 +54,16 @@ export function checksumOf(sum: u64): u32 {
 
 /** Whether the IPv4 header at `ip` (`headerBytes` long) has a correct checksum. */
 export function ipv4HeaderValid(ip: usize, headerBytes: u32): bool {
-  return checksumOf(onesSum(ip, headerBytes, 0)) == 0;
+  if (headerBytes != 20) return checksumOf(onesSum(ip, headerBytes, 0)) == 0;
+  // The usual 20-byte header: the one's-complement sum taken over 32-bit words in memory order
+  // folds to the same check (RFC 1071 §2: byte order independence, parallel summation); a
+  // correct header sums to all ones.
+  let sum = <u64>load<u32>(ip) + <u64>load<u32>(ip, 4) + <u64>load<u32>(ip, 8) + <u64>load<u32>(ip, 12) + <u64>load<u32>(ip, 16);
+  sum = (sum & 0xffffffff) + (sum >> 32);
+  sum = (sum & 0xffff) + (sum >> 16);
+  sum = (sum & 0xffff) + (sum >> 16);
+  sum = (sum & 0xffff) + (sum >> 16);
+  return sum == 0xffff;
 }
 
 /**

@@ -200,6 +200,8 @@ export const PORT_RANGE: u32 = 5;
   nextHopMacs: usize;
   handles: usize;
   flowSelection: usize;
+  /** The FIB's adjacency for each packet's destination, looked up for the whole batch first. */
+  destinationAdjacencies: usize;
   selectedIndices: usize;
   selectedSlots: usize;
   counters: usize;

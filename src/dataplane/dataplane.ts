@@ -322,14 +322,24 @@ export class Dataplane {
     text: string,
     options: Pick<
       DataplaneOptions,
-      "core" | "seed" | "maxBatch" | "outputBytes" | "icmpRate" | "icmpBurst" | "tickIntervalMs" | "routeCache"
+      "core" | "seed" | "maxBatch" | "outputBytes" | "icmpRate" | "icmpBurst" | "tickIntervalMs" | "routeCache" | "flowCache"
     > = {},
   ): Dataplane {
     const config = parseIosConfig(text);
     const configured = dataplaneOptionsFromConfig(config);
-    // `routeCache` adds to what the configuration says (ip cache-ager-interval, ...): its budget, say.
+    // `routeCache` and `flowCache` add to what the configuration says (ip cache-ager-interval,
+    // ip flow-cache timeout, ...): a budget or a capacity, say.
     const routeCache = options.routeCache === undefined ? configured.routeCache : { ...configured.routeCache, ...options.routeCache };
-    return new Dataplane({ ...configured, ...options, ...(routeCache === undefined ? {} : { routeCache }) }, config);
+    const flowCache = options.flowCache === undefined ? configured.flowCache : { ...configured.flowCache, ...options.flowCache };
+    return new Dataplane(
+      {
+        ...configured,
+        ...options,
+        ...(routeCache === undefined ? {} : { routeCache }),
+        ...(flowCache === undefined ? {} : { flowCache }),
+      },
+      config,
+    );
   }
 
   /** The interface index of `name`. @throws ConfigError for an unknown name. */

@@ -8,6 +8,8 @@
  */
 
 import { Worker } from "node:worker_threads";
+import { pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
 import { ConfigError, describe } from "../errors.js";
 import type { PacketBatch } from "../packet/batch.js";
 import type { DataplaneOptions } from "../dataplane/options.js";
@@ -15,12 +17,44 @@ import type { DataplaneCounters, InterfaceCounters } from "../dataplane/verdicts
 import type { ExpiredFlow } from "../flow/record.js";
 import type { ArpCounters } from "../arp/types.js";
 import type { RouteTable } from "./table-file.js";
+import type { Core } from "../wasm/core.js";
 import { ShardRing, createRingBuffer } from "./shard-ring.js";
+
+/** Bytes of a shard record's header (assembly/packet/shard.ts). */
+const RECORD_HEADER = 24;
+
+/** A ShardedDataplane's sharding area on one core. */
+interface ShardScratch {
+  out: number;
+  outBytes: number;
+  table: number;
+  work: number;
+  workBytes: number;
+}
+
+/** Pushes a run larger than the ring takes at once as several runs, cut between records. */
+function pushInPieces(ring: ShardRing, run: Uint8Array): void {
+  const view = new DataView(run.buffer, run.byteOffset, run.byteLength);
+  let start = 0;
+  let at = 0;
+  let packets = 0;
+  while (at < run.length) {
+    const size = RECORD_HEADER + ((view.getUint32(at, true) + 7) & ~7);
+    if (at + size - start > ring.maxRunBytes && packets > 0) {
+      ring.push(run.subarray(start, at), packets);
+      start = at;
+      packets = 0;
+    }
+    at += size;
+    packets++;
+  }
+  if (packets > 0) ring.push(run.subarray(start, at), packets);
+}
 
 /** What a shard's worker is given. @internal */
 export interface ShardWorkerData {
   config: string;
-  options: Pick<DataplaneOptions, "seed" | "maxBatch" | "icmpRate" | "icmpBurst" | "tickIntervalMs">;
+  options: Pick<DataplaneOptions, "seed" | "maxBatch" | "icmpRate" | "icmpBurst" | "tickIntervalMs" | "flowCache">;
   ring: SharedArrayBuffer;
   table?: RouteTable;
   tableSource?: string;
@@ -39,7 +73,7 @@ export interface ShardedDataplaneOptions {
   /** Seed of the shards' components and of the sharding hash key. */
   seed?: number;
   /** Options every shard's Dataplane gets. */
-  dataplane?: Pick<DataplaneOptions, "icmpRate" | "icmpBurst" | "tickIntervalMs">;
+  dataplane?: Pick<DataplaneOptions, "icmpRate" | "icmpBurst" | "tickIntervalMs" | "flowCache">;
   /** Bytes of each shard's ring (default 16 MiB). */
   ringBytes?: number;
 }
@@ -56,6 +90,12 @@ export interface ShardedResult {
   arp: ArpCounters;
   /** Packets each shard got. */
   perShard: number[];
+  /**
+   * When the last shard had processed its last packet (before flushing its flows), in
+   * milliseconds since the epoch with sub-millisecond precision (`performance.timeOrigin +
+   * performance.now()` in that worker).
+   */
+  processedAt: number;
 }
 
 /** Adds numeric leaves of `b` into `a` (objects of the same shape). */
@@ -70,11 +110,21 @@ function addInto<T>(a: T, b: T): T {
   return a;
 }
 
-/** The worker's entry: the built file beside this one, or (running from sources) the TS file through tsx. */
+/**
+ * The worker's entry: the built file beside this one, or (running from sources) the TS file
+ * through tsx. The CommonJS build (`require("dataplane/node")`) has no import.meta but its
+ * __filename, in the same directory as the worker.
+ */
 function workerUrl(): URL {
-  const here = import.meta.url;
+  const here = typeof __filename === "string" && __filename !== "" ? pathToFileURL(__filename).href : import.meta.url;
   if (!here.endsWith(".ts")) return new URL("./sharded-worker.js", here);
-  const tsx = import.meta.resolve("tsx/esm/api");
+  // tsx's ESM API, found through its package.json (no import.meta.resolve: the CJS build cannot
+  // hold it, and this branch only runs from the TypeScript sources).
+  const manifest = createRequire(here).resolve("tsx/package.json");
+  const api = (createRequire(here)("tsx/package.json") as { exports: Record<string, { import: { default: string } }> }).exports[
+    "./esm/api"
+  ]!;
+  const tsx = new URL(api.import.default, pathToFileURL(manifest)).href;
   const entry = new URL("./sharded-worker.ts", here).href;
   const code = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`;
   return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
@@ -94,11 +144,18 @@ export class ShardedDataplane {
   readonly workers: number;
   readonly #rings: ShardRing[];
   readonly #threads: Worker[];
-  readonly #results: Promise<{ counters: DataplaneCounters; interfaces: InterfaceCounters[]; flows: ExpiredFlow[]; arp: ArpCounters }>[];
+  readonly #results: Promise<{
+    counters: DataplaneCounters;
+    interfaces: InterfaceCounters[];
+    flows: ExpiredFlow[];
+    arp: ArpCounters;
+    processedAt: number;
+  }>[];
   readonly #perShard: number[];
   readonly #ready: Promise<unknown>[] = [];
-  readonly #k0: number;
-  readonly #k1: number;
+  /** The sharding hash key: four u32 words (two 64-bit halves, low word first). */
+  readonly #key: Uint32Array;
+  readonly #scratch = new WeakMap<Core, ShardScratch>();
   #finished = false;
 
   constructor(options: ShardedDataplaneOptions) {
@@ -110,8 +167,11 @@ export class ShardedDataplane {
       throw new ConfigError("sharded-config", "expected the IOS configuration as text", options.config);
     this.workers = workers;
     const seed = options.seed ?? 1;
-    this.#k0 = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
-    this.#k1 = Math.imul((seed >>> 16) ^ 0xc2b2ae35, 0x27d4eb2f) >>> 0;
+    this.#key = Uint32Array.from([0x9e3779b9, 0x85ebca6b, 0xc2b2ae35, 0x27d4eb2f], (c, k) => {
+      let h = Math.imul(seed ^ c, 0x85ebca6b + 2 * k) >>> 0;
+      h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+      return (h ^ (h >>> 16)) >>> 0;
+    });
     this.#perShard = new Array(workers).fill(0);
     const url = workerUrl();
     this.#rings = [];
@@ -149,41 +209,64 @@ export class ShardedDataplane {
     await Promise.all(this.#ready);
   }
 
-  /** The shard of packet `i` of a parsed batch: a keyed hash of its flow key. */
-  #shard(c: PacketBatch["columns"], i: number): number {
-    if (this.workers === 1) return 0;
-    const version = c.ipVersion[i]!;
-    if (version !== 4 && version !== 6) return 0;
-    let h = this.#k0;
-    const mix = (v: number) => {
-      h = Math.imul(h ^ v, 0x01000193) >>> 0;
-      h = (h ^ (h >>> 15) ^ this.#k1) >>> 0;
-    };
-    for (let w = 0; w < (version === 6 ? 4 : 1); w++) {
-      mix(c.src[i * 4 + w]!);
-      mix(c.dst[i * 4 + w]!);
-    }
-    mix(c.protocol[i]! | (c.srcPort[i]! << 8));
-    mix(c.dstPort[i]!);
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-    return ((h ^ (h >>> 16)) >>> 0) % this.workers;
-  }
-
-  /** Shards a parsed batch's packets onto the workers (their frames are copied into the rings). */
+  /**
+   * Shards a parsed batch's packets onto the workers: one call into WebAssembly partitions the
+   * batch into one run of records per shard (a keyed hash of each packet's flow), and each run
+   * goes into its shard's ring in one copy.
+   */
   process(batch: PacketBatch): void {
     if (this.#finished) throw new ConfigError("sharded-finished", "the ShardedDataplane has finished", undefined);
-    const c = batch.columns;
-    for (let i = 0; i < batch.length; i++) {
-      const s = this.#shard(c, i);
-      this.#perShard[s]!++;
-      this.#rings[s]!.push({
-        frame: batch.frame(i),
-        interface: c.interface[i]!,
-        time: c.time[i]!,
-        wireLength: c.wireLength[i]!,
-        linkType: c.linkType[i]!,
-      });
+    const count = batch.length;
+    if (count === 0) return;
+    const w = batch.core.wasm;
+    const scratch = this.#scratchFor(batch);
+    const written = w.packetBatchPartition(
+      batch.handle,
+      this.workers,
+      this.#key[0]!,
+      this.#key[1]!,
+      this.#key[2]!,
+      this.#key[3]!,
+      scratch.out,
+      scratch.outBytes,
+      scratch.table,
+      scratch.work,
+    );
+    if (written < 0) throw new RangeError(`the batch of ${count} packets does not fit the sharding area`);
+    const buffer = w.memory.buffer;
+    const table = new Uint32Array(buffer, scratch.table, this.workers * 3);
+    for (let s = 0; s < this.workers; s++) {
+      const bytes = table[s * 3 + 1]!;
+      const packets = table[s * 3 + 2]!;
+      if (packets === 0) continue;
+      this.#perShard[s]! += packets;
+      const run = new Uint8Array(buffer, scratch.out + table[s * 3]!, bytes);
+      const ring = this.#rings[s]!;
+      if (bytes <= ring.maxRunBytes) ring.push(run, packets);
+      else pushInPieces(ring, run);
     }
+  }
+
+  /** The sharding area on the batch's core, grown to the batch (WebAssembly memory, reused). */
+  #scratchFor(batch: PacketBatch): ShardScratch {
+    const w = batch.core.wasm;
+    const outBytes = batch.capacity * (RECORD_HEADER + 8) + batch.frameBytes;
+    let scratch = this.#scratch.get(batch.core);
+    if (scratch !== undefined && scratch.outBytes >= outBytes && scratch.workBytes >= batch.capacity + 48) return scratch;
+    if (scratch !== undefined) {
+      w.free(scratch.out);
+      w.free(scratch.table);
+      w.free(scratch.work);
+    }
+    scratch = {
+      out: w.alloc(outBytes),
+      outBytes,
+      table: w.alloc(this.workers * 12),
+      work: w.alloc(batch.capacity + 48),
+      workBytes: batch.capacity + 48,
+    };
+    this.#scratch.set(batch.core, scratch);
+    return scratch;
   }
 
   /** Closes the rings, waits for every shard, and adds their results up; the workers exit. */
@@ -202,6 +285,13 @@ export class ShardedDataplane {
       addInto(arp, p.arp);
     }
     for (const f of interfaces) f.name = first!.interfaces[interfaces.indexOf(f)]!.name;
-    return { counters, interfaces, flows: parts.flatMap((p) => p.flows), arp, perShard: [...this.#perShard] };
+    return {
+      counters,
+      interfaces,
+      flows: parts.flatMap((p) => p.flows),
+      arp,
+      perShard: [...this.#perShard],
+      processedAt: Math.max(...parts.map((p) => p.processedAt)),
+    };
   }
 }

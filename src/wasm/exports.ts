@@ -167,6 +167,22 @@ export interface PacketExports {
     iface: number,
     maxCaptured: number,
   ): number;
+  packetBatchPartition(
+    batch: number,
+    shards: number,
+    k0Low: number,
+    k0High: number,
+    k1Low: number,
+    k1High: number,
+    out: number,
+    outBytes: number,
+    table: number,
+    work: number,
+  ): number;
+  packetBatchUnpack(batch: number, src: number, bytes: number): number;
+  PACKET_SHARD_RECORD_HEADER: WebAssembly.Global;
+  PACKET_SHARD_TABLE_WORDS: WebAssembly.Global;
+  PACKET_SHARD_MAX: WebAssembly.Global;
 }
 
 /** assembly/arp.ts */
