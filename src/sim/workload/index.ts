@@ -60,7 +60,7 @@ export {
 } from "./spread.js";
 export { mix32, draw32 } from "./hash.js";
 export {
-  WorkloadColumns,
+  type WorkloadColumns,
   workloadColumns,
   writeConstantColumns,
   writePacketColumns,

@@ -41,89 +41,12 @@ export interface PacketTarget {
   frames: boolean;
 }
 
-/**
- * The columns a generator writes, copied out of `PacketBatch.columns` once per fill into a class
- * with fixed fields: that object is built property by property and V8 keeps it in dictionary
- * mode, where each of the ~35 column reads per packet is a hash lookup (measured: ~1 µs per
- * packet through it, ~60 ns through this).
- */
-export class WorkloadColumns {
-  readonly time: Float64Array;
-  readonly interface: Uint32Array;
-  readonly capturedLength: Uint32Array;
-  readonly wireLength: Uint32Array;
-  readonly frameOffset: Uint32Array;
-  readonly linkType: Uint16Array;
-  readonly status: Uint8Array;
-  readonly etherType: Uint16Array;
-  readonly vlanOuter: Uint16Array;
-  readonly vlanInner: Uint16Array;
-  readonly l3Offset: Uint32Array;
-  readonly l4Offset: Uint32Array;
-  readonly ipVersion: Uint8Array;
-  readonly src: Uint32Array;
-  readonly dst: Uint32Array;
-  readonly protocol: Uint8Array;
-  readonly tos: Uint8Array;
-  readonly ttl: Uint8Array;
-  readonly ipLength: Uint32Array;
-  readonly ipId: Uint32Array;
-  readonly fragmentOffset: Uint16Array;
-  readonly fragmentFlags: Uint8Array;
-  readonly srcPort: Uint16Array;
-  readonly dstPort: Uint16Array;
-  readonly tcpFlags: Uint16Array;
-  readonly icmpType: Uint8Array;
-  readonly icmpCode: Uint8Array;
-  readonly arpOperation: Uint16Array;
+/** The columns a generator writes: a batch's own (a fixed-shape object, src/packet/columns.ts). */
+export type WorkloadColumns = PacketColumns;
 
-  constructor(c: PacketColumns) {
-    this.time = c.time;
-    this.interface = c.interface;
-    this.capturedLength = c.capturedLength;
-    this.wireLength = c.wireLength;
-    this.frameOffset = c.frameOffset;
-    this.linkType = c.linkType;
-    this.status = c.status;
-    this.etherType = c.etherType;
-    this.vlanOuter = c.vlanOuter;
-    this.vlanInner = c.vlanInner;
-    this.l3Offset = c.l3Offset;
-    this.l4Offset = c.l4Offset;
-    this.ipVersion = c.ipVersion;
-    this.src = c.src;
-    this.dst = c.dst;
-    this.protocol = c.protocol;
-    this.tos = c.tos;
-    this.ttl = c.ttl;
-    this.ipLength = c.ipLength;
-    this.ipId = c.ipId;
-    this.fragmentOffset = c.fragmentOffset;
-    this.fragmentFlags = c.fragmentFlags;
-    this.srcPort = c.srcPort;
-    this.dstPort = c.dstPort;
-    this.tcpFlags = c.tcpFlags;
-    this.icmpType = c.icmpType;
-    this.icmpCode = c.icmpCode;
-    this.arpOperation = c.arpOperation;
-  }
-}
-
-const cache = new WeakMap<PacketColumns, WorkloadColumns>();
-
-/**
- * The {@link WorkloadColumns} of a batch, made once per column set (a batch's columns are the
- * same object until its memory grows): `fill` runs once per packet when workloads interleave
- * finely, so it must not rebuild them.
- */
+/** The columns of a batch, for the writers below (the batch keeps them until its memory grows). */
 export function workloadColumns(batch: PacketBatch): WorkloadColumns {
-  const columns = batch.columns;
-  let c = cache.get(columns);
-  if (c === undefined) {
-    c = new WorkloadColumns(columns);
-    cache.set(columns, c);
-  }
-  return c;
+  return batch.columns;
 }
 
 /**
