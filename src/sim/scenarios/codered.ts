@@ -19,7 +19,7 @@
  */
 
 import type { ScenarioResult, VariantResult, MetricSpec, TimeSeries, Display } from "../report/result.js";
-import { BackgroundTraffic, CodeRedI, fillMixed, type Workload } from "../workload/index.js";
+import { BackgroundTraffic, type BackgroundOptions, CodeRedI, fillMixed, type Workload } from "../workload/index.js";
 import { CODE_RED_V2_SPREAD, growthRate, type SpreadModel } from "../workload/spread.js";
 import { generateIPv4Table } from "../table.js";
 import { PacketBatch } from "../../packet/batch.js";
@@ -187,6 +187,99 @@ export interface VariantRun {
   result: VariantResult;
 }
 
+/** The servers (at `base + 10 + i`) infected before `seconds`, and when each starts scanning (ms). */
+export function infectedServers(infected: Float64Array, seconds: number, base: number): { hosts: number[]; starts: number[] } {
+  const hosts: number[] = [];
+  const starts: number[] = [];
+  for (let i = 0; i < infected.length; i++) {
+    if (infected[i]! < seconds * 1000) {
+      hosts.push(base + 10 + i);
+      starts.push(infected[i]!);
+    }
+  }
+  return { hosts, starts };
+}
+
+/** What {@link runVariants} runs: each variant of a scenario on the same workloads. */
+export interface VariantPlan {
+  /** The variants chosen by name (all when `names` is undefined). */
+  variants: RouterVariant[];
+  names: string[] | undefined;
+  seconds: number;
+  seed: number;
+  /** The provider's router; disposed when the run ends. */
+  upstream: ProxyArpUpstream;
+  /** Processor memory (a variant's own wins) and what IOS holds of it at boot. */
+  memoryBytes: number | undefined;
+  systemBytes: number | undefined;
+  progress: ((done: number, total: number) => void) | undefined;
+  /** The workloads of one variant's run (each run starts them afresh). */
+  workloads: () => Workload[];
+  /** Scores the router's NetFlow displays against the infected hosts at `nowMs`. */
+  detect: (router: SimRouter, nowMs: number) => Detection;
+  /** More router options (responders, link speeds). */
+  router?: Partial<SimRouterOptions>;
+  /** More summary columns of a variant. */
+  extra?: (router: SimRouter) => Record<string, number>;
+}
+
+/** Runs every chosen variant of a plan; returns the runs and the packets simulated in all. */
+export function runVariants(plan: VariantPlan): { runs: VariantRun[]; packets: number } {
+  const { seconds, names } = plan;
+  const chosen = names === undefined ? plan.variants : plan.variants.filter((v) => names.includes(v.name));
+  const runs: VariantRun[] = [];
+  const total = seconds * chosen.length;
+  let packets = 0;
+  try {
+    chosen.forEach((variant, index) => {
+      const workloads = plan.workloads();
+      const beforeReload = reloadDisplays();
+      const memoryBytes = variant.memoryBytes ?? plan.memoryBytes;
+      const router = new SimRouter({
+        config: variant.config,
+        arp: variant.arp,
+        upstream: plan.upstream,
+        uplink: "Vlan3",
+        seed: plan.seed,
+        warmupSeconds: 5,
+        beforeReload: beforeReload.capture((r, s) => plan.detect(r, s * 1000)),
+        ...plan.router,
+        ...(memoryBytes === undefined ? {} : { memoryBytes }),
+        ...(plan.systemBytes === undefined ? {} : { systemBytes: plan.systemBytes }),
+      } satisfies SimRouterOptions);
+      runRouter(router, workloads, seconds, (s) => plan.progress?.(index * seconds + s, total));
+      packets += router.seconds.reduce((a, r) => a + r.establishedPackets + r.wormPackets, 0);
+      const det = plan.detect(router, seconds * 1000);
+      const result = variantResult(variant, router, det, plan.extra?.(router));
+      result.displays = [...beforeReload.displays, ...(result.displays ?? [])];
+      runs.push({ variant, router, detection: det, result });
+    });
+  } finally {
+    plan.upstream.dispose();
+  }
+  return { runs, packets };
+}
+
+/** The clients' established traffic: Zipf flows from `clientNetwork/clientLength` on Vlan1 toward the upstream's table. */
+export function clientTraffic(
+  table: BackgroundOptions["table"],
+  options: { establishedFlows?: number; establishedPacketsPerSecond?: number },
+  clientNetwork: number,
+  clientLength: number,
+  seed: number,
+): BackgroundTraffic {
+  return new BackgroundTraffic({
+    table,
+    flows: options.establishedFlows ?? 2000,
+    packetsPerSecond: options.establishedPacketsPerSecond ?? 1000,
+    clientNetwork,
+    clientLength,
+    interface: 0,
+    frames: true,
+    seed,
+  });
+}
+
 /** Runs the scenario; `keepRouters` leaves each variant's router undisposed in `runs` (tests). */
 export function runCodeRed(options: CodeRedOptions = {}): { result: ScenarioResult; runs: VariantRun[] } {
   const seconds = options.seconds ?? 600;
@@ -196,14 +289,7 @@ export function runCodeRed(options: CodeRedOptions = {}): { result: ScenarioResu
   const table = generateIPv4Table({ count: options.upstreamRoutes ?? 901_899, seed });
   const upstream = new ProxyArpUpstream({ table, mac: UPSTREAM_MAC, address: UPSTREAM_ADDRESS, seed });
   const infected = infectionTimes(servers, a0, CODE_RED_SPREAD, seed ^ 0x5eed);
-  const scanning: number[] = [];
-  const starts: number[] = [];
-  for (let i = 0; i < servers; i++) {
-    if (infected[i]! < seconds * 1000) {
-      scanning.push(SERVERS + 10 + i);
-      starts.push(infected[i]!);
-    }
-  }
+  const { hosts: scanning, starts } = infectedServers(infected, seconds, SERVERS);
   // The vulnerable router again with 256 MB (the BGP paper's routers had 256 or 512 MB, 004:L24).
   const all = [...codeRedVariants()];
   all.splice(1, 0, {
@@ -212,51 +298,24 @@ export function runCodeRed(options: CodeRedOptions = {}): { result: ScenarioResu
     description: "the vulnerable router with 256 MB of memory",
     memoryBytes: 256 * 1024 * 1024,
   });
-  const chosen = options.variants === undefined ? all : all.filter((v) => options.variants!.includes(v.name));
-  const runs: VariantRun[] = [];
-  const total = seconds * chosen.length;
-  try {
-    chosen.forEach((variant, index) => {
-      const workloads: Workload[] = [
-        new BackgroundTraffic({
-          table,
-          flows: options.establishedFlows ?? 2000,
-          packetsPerSecond: options.establishedPacketsPerSecond ?? 1000,
-          clientNetwork: CLIENTS,
-          clientLength: 16,
-          interface: 0,
-          frames: true,
-          seed,
-        }),
-      ];
+  const truth = (untilMs: number) => new Set(scanning.filter((_, i) => starts[i]! < untilMs).map((a) => a >>> 0));
+  const { runs } = runVariants({
+    variants: all,
+    names: options.variants,
+    seconds,
+    seed,
+    upstream,
+    memoryBytes: options.memoryBytes,
+    systemBytes: options.systemBytes,
+    progress: options.progress,
+    workloads: () => {
+      const workloads: Workload[] = [clientTraffic(table, options, CLIENTS, 16, seed)];
       if (scanning.length > 0)
         workloads.push(new CodeRedI({ hosts: scanning, startMs: starts, interface: 1, frames: true, seed, sharedTargetList: false }));
-      const truth = (untilMs: number) => new Set(scanning.filter((_, i) => starts[i]! < untilMs).map((a) => a >>> 0));
-      const beforeReload = reloadDisplays();
-      const router = new SimRouter({
-        config: variant.config,
-        arp: variant.arp,
-        upstream,
-        uplink: "Vlan3",
-        seed,
-        warmupSeconds: 5,
-        beforeReload: beforeReload.capture((r, s) => detection(r, truth(s * 1000), s * 1000)),
-        ...(variant.memoryBytes !== undefined
-          ? { memoryBytes: variant.memoryBytes }
-          : options.memoryBytes === undefined
-            ? {}
-            : { memoryBytes: options.memoryBytes }),
-        ...(options.systemBytes === undefined ? {} : { systemBytes: options.systemBytes }),
-      } satisfies SimRouterOptions);
-      runRouter(router, workloads, seconds, (s) => options.progress?.(index * seconds + s, total));
-      const det = detection(router, truth(seconds * 1000), seconds * 1000);
-      const result = variantResult(variant, router, det);
-      result.displays = [...beforeReload.displays, ...(result.displays ?? [])];
-      runs.push({ variant, router, detection: det, result });
-    });
-  } finally {
-    upstream.dispose();
-  }
+      return workloads;
+    },
+    detect: (router, nowMs) => detection(router, truth(nowMs), nowMs),
+  });
   const result: ScenarioResult = {
     scenario: "codered",
     title: "Code Red against the Code Red document's router and its fixes",

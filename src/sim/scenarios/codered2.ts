@@ -11,9 +11,9 @@
  */
 
 import type { ScenarioResult, MetricSpec } from "../report/result.js";
-import { BackgroundTraffic, CodeRedII, type Workload } from "../workload/index.js";
+import { CodeRedII, type Workload } from "../workload/index.js";
 import { generateIPv4Table } from "../table.js";
-import { SimRouter, type ArpResponder } from "../router/router.js";
+import type { ArpResponder } from "../router/router.js";
 import { ProxyArpUpstream } from "../router/upstream.js";
 import { draw32 } from "../workload/hash.js";
 import { detection } from "./displays.js";
@@ -22,9 +22,9 @@ import {
   CODE_RED_SPREAD,
   codeRedVariants,
   infectionTimes,
-  reloadDisplays,
-  runRouter,
-  variantResult,
+  clientTraffic,
+  infectedServers,
+  runVariants,
   type CodeRedOptions,
   type VariantRun,
 } from "./codered.js";
@@ -74,62 +74,33 @@ export function runCodeRed2(options: CodeRed2Options = {}): { result: ScenarioRe
   const table = generateIPv4Table({ count: options.upstreamRoutes ?? 901_899, seed });
   const upstream = new ProxyArpUpstream({ table, mac: UPSTREAM_MAC, address: UPSTREAM_ADDRESS, seed });
   // The clients: the established flows' sources are live, and as many other hosts as it takes.
-  const background = () =>
-    new BackgroundTraffic({
-      table,
-      flows: options.establishedFlows ?? 2000,
-      packetsPerSecond: options.establishedPacketsPerSecond ?? 1000,
-      clientNetwork: CLIENTS,
-      clientLength: 17,
-      interface: 0,
-      frames: true,
-      seed,
-    });
+  const background = () => clientTraffic(table, options, CLIENTS, 17, seed);
   const live = new Set<number>(background().flowSrc);
   const wanted = Math.max(live.size, options.liveClients ?? 3000);
   for (let k = 0; live.size < wanted; k++) live.add(CLIENTS + 2 + (draw32(seed, k, 11) % 32_760));
   const infected = infectionTimes(servers, a0, CODE_RED_SPREAD, seed ^ 0x5eed);
-  const scanning: number[] = [];
-  const starts: number[] = [];
-  for (let i = 0; i < servers; i++) {
-    if (infected[i]! < seconds * 1000) {
-      scanning.push(SERVERS + 10 + i);
-      starts.push(infected[i]!);
-    }
-  }
-  const all = codeRedVariants({ clients: "172.20.0.1 255.255.128.0", servers: "172.20.128.1 255.255.255.0" });
-  const chosen = options.variants === undefined ? all : all.filter((v) => options.variants!.includes(v.name));
-  const runs: VariantRun[] = [];
-  const total = seconds * chosen.length;
-  let packets = 0;
-  try {
-    chosen.forEach((variant, index) => {
+  const { hosts: scanning, starts } = infectedServers(infected, seconds, SERVERS);
+  const truth = new Set(scanning.map((a) => a >>> 0));
+  const { runs, packets } = runVariants({
+    variants: codeRedVariants({ clients: "172.20.0.1 255.255.128.0", servers: "172.20.128.1 255.255.255.0" }),
+    names: options.variants,
+    seconds,
+    seed,
+    upstream,
+    memoryBytes: options.memoryBytes,
+    systemBytes: options.systemBytes,
+    progress: options.progress,
+    workloads: () => {
       const workloads: Workload[] = [background()];
       if (scanning.length > 0) workloads.push(new CodeRedII({ hosts: scanning, startMs: starts, interface: 1, frames: true, seed }));
-      const beforeReload = reloadDisplays();
-      const router = new SimRouter({
-        beforeReload: beforeReload.capture((r, sec) => detection(r, new Set(scanning.map((a) => a >>> 0)), sec * 1000)),
-        config: variant.config,
-        arp: variant.arp,
-        upstream,
-        uplink: "Vlan3",
-        responders: { Vlan1: new LanHosts(live) },
-        seed,
-        warmupSeconds: 5,
-        ...(options.memoryBytes === undefined ? {} : { memoryBytes: options.memoryBytes }),
-        ...(options.systemBytes === undefined ? {} : { systemBytes: options.systemBytes }),
-      });
-      runRouter(router, workloads, seconds, (s) => options.progress?.(index * seconds + s, total));
-      packets += router.seconds.reduce((a, r) => a + r.establishedPackets + r.wormPackets, 0);
-      const det = detection(router, new Set(scanning.map((a) => a >>> 0)), seconds * 1000);
-      const inside = router.seconds.reduce((a, r) => a + (r.arpRequestsByInterface[0] ?? 0), 0) / Math.max(1, router.seconds.length);
-      const result = variantResult(variant, router, det, { insideArp: inside });
-      result.displays = [...beforeReload.displays, ...(result.displays ?? [])];
-      runs.push({ variant, router, detection: det, result });
-    });
-  } finally {
-    upstream.dispose();
-  }
+      return workloads;
+    },
+    detect: (router, nowMs) => detection(router, truth, nowMs),
+    router: { responders: { Vlan1: new LanHosts(live) } },
+    extra: (router) => ({
+      insideArp: router.seconds.reduce((a, r) => a + (r.arpRequestsByInterface[0] ?? 0), 0) / Math.max(1, router.seconds.length),
+    }),
+  });
   return {
     result: {
       scenario: "codered2",

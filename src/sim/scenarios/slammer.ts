@@ -14,18 +14,17 @@
  */
 
 import type { ScenarioResult, MetricSpec } from "../report/result.js";
-import { BackgroundTraffic, Slammer, SLAMMER_SPREAD, SLAMMER_CHANGES_PER_BIN, type Workload } from "../workload/index.js";
+import { Slammer, SLAMMER_SPREAD, SLAMMER_CHANGES_PER_BIN, type Workload } from "../workload/index.js";
 import { generateIPv4Table } from "../table.js";
-import { SimRouter } from "../router/router.js";
 import { ProxyArpUpstream } from "../router/upstream.js";
 import { detection } from "./displays.js";
 import {
   CODE_RED_METRICS,
   codeRedConfig,
   infectionTimes,
-  reloadDisplays,
-  runRouter,
-  variantResult,
+  clientTraffic,
+  infectedServers,
+  runVariants,
   type RouterVariant,
   type VariantRun,
 } from "./codered.js";
@@ -90,59 +89,27 @@ export function runSlammer(options: SlammerScenarioOptions = {}): { result: Scen
   const table = generateIPv4Table({ count: options.upstreamRoutes ?? 901_899, seed });
   const upstream = new ProxyArpUpstream({ table, mac: 0x00000c990002, address: 0xc0000202, seed });
   const infected = infectionTimes(servers, options.startInfected ?? 0.02, SLAMMER_SPREAD, seed ^ 0x51a3);
-  const hosts: number[] = [];
-  const starts: number[] = [];
-  for (let i = 0; i < servers; i++)
-    if (infected[i]! < seconds * 1000) {
-      hosts.push(SERVERS + 10 + i);
-      starts.push(infected[i]!);
-    }
-  const all = slammerVariants();
-  const chosen = options.variants === undefined ? all : all.filter((v) => options.variants!.includes(v.name));
-  const runs: VariantRun[] = [];
-  let packets = 0;
-  try {
-    chosen.forEach((variant, index) => {
-      const workloads: Workload[] = [
-        new BackgroundTraffic({
-          table,
-          flows: options.establishedFlows ?? 2000,
-          packetsPerSecond: options.establishedPacketsPerSecond ?? 1000,
-          clientNetwork: CLIENTS,
-          clientLength: 16,
-          interface: 0,
-          frames: true,
-          seed,
-        }),
-      ];
+  const { hosts, starts } = infectedServers(infected, seconds, SERVERS);
+  const truth = new Set(hosts.map((a) => a >>> 0));
+  const { runs, packets } = runVariants({
+    variants: slammerVariants(),
+    names: options.variants,
+    seconds,
+    seed,
+    upstream,
+    memoryBytes: options.memoryBytes,
+    systemBytes: options.systemBytes,
+    progress: options.progress,
+    workloads: () => {
+      const workloads: Workload[] = [clientTraffic(table, options, CLIENTS, 16, seed)];
       if (hosts.length > 0)
         workloads.push(new Slammer({ hosts, startMs: starts, interface: 1, frames: true, seed, bandwidthBitsPerSecond: serverBits }));
-      const beforeReload = reloadDisplays();
-      const router = new SimRouter({
-        beforeReload: beforeReload.capture((r, sec) =>
-          detection(r, new Set(hosts.map((a) => a >>> 0)), sec * 1000, "destination-port 1434", "059A"),
-        ),
-        config: variant.config,
-        arp: variant.arp,
-        upstream,
-        uplink: "Vlan3",
-        linkBitsPerSecond: { Vlan3: uplinkBits },
-        seed,
-        warmupSeconds: 5,
-        ...(options.memoryBytes === undefined ? {} : { memoryBytes: options.memoryBytes }),
-        ...(options.systemBytes === undefined ? {} : { systemBytes: options.systemBytes }),
-      });
-      runRouter(router, workloads, seconds, (s) => options.progress?.(index * seconds + s, chosen.length * seconds));
-      packets += router.seconds.reduce((a, r) => a + r.establishedPackets + r.wormPackets, 0);
-      const det = detection(router, new Set(hosts.map((a) => a >>> 0)), seconds * 1000, "destination-port 1434", "059A");
-      const uplink = Math.max(0, ...router.seconds.map((r) => r.linkLoad[2] ?? 0)) * 100;
-      const result = variantResult(variant, router, det, { uplinkLoad: uplink });
-      result.displays = [...beforeReload.displays, ...(result.displays ?? [])];
-      runs.push({ variant, router, detection: det, result });
-    });
-  } finally {
-    upstream.dispose();
-  }
+      return workloads;
+    },
+    detect: (router, nowMs) => detection(router, truth, nowMs, "destination-port 1434", "059A"),
+    router: { linkBitsPerSecond: { Vlan3: uplinkBits } },
+    extra: (router) => ({ uplinkLoad: Math.max(0, ...router.seconds.map((r) => r.linkLoad[2] ?? 0)) * 100 }),
+  });
   return {
     result: {
       scenario: "slammer",
