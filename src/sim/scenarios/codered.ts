@@ -202,17 +202,14 @@ export function infectedServers(infected: Float64Array, seconds: number, base: n
 
 /** What {@link runVariants} runs: each variant of a scenario on the same workloads. */
 export interface VariantPlan {
-  /** The variants chosen by name (all when `names` is undefined). */
+  /** Every variant; `options.variants` chooses among them by name. */
   variants: RouterVariant[];
-  names: string[] | undefined;
+  /** The scenario's options: variants, memory (a variant's own wins), progress. */
+  options: Pick<CodeRedOptions, "variants" | "memoryBytes" | "systemBytes" | "progress">;
   seconds: number;
   seed: number;
   /** The provider's router; disposed when the run ends. */
   upstream: ProxyArpUpstream;
-  /** Processor memory (a variant's own wins) and what IOS holds of it at boot. */
-  memoryBytes: number | undefined;
-  systemBytes: number | undefined;
-  progress: ((done: number, total: number) => void) | undefined;
   /** The workloads of one variant's run (each run starts them afresh). */
   workloads: () => Workload[];
   /** Scores the router's NetFlow displays against the infected hosts at `nowMs`. */
@@ -225,7 +222,8 @@ export interface VariantPlan {
 
 /** Runs every chosen variant of a plan; returns the runs and the packets simulated in all. */
 export function runVariants(plan: VariantPlan): { runs: VariantRun[]; packets: number } {
-  const { seconds, names } = plan;
+  const { seconds, options } = plan;
+  const names = options.variants;
   const chosen = names === undefined ? plan.variants : plan.variants.filter((v) => names.includes(v.name));
   const runs: VariantRun[] = [];
   const total = seconds * chosen.length;
@@ -234,7 +232,7 @@ export function runVariants(plan: VariantPlan): { runs: VariantRun[]; packets: n
     chosen.forEach((variant, index) => {
       const workloads = plan.workloads();
       const beforeReload = reloadDisplays();
-      const memoryBytes = variant.memoryBytes ?? plan.memoryBytes;
+      const memoryBytes = variant.memoryBytes ?? options.memoryBytes;
       const router = new SimRouter({
         config: variant.config,
         arp: variant.arp,
@@ -245,9 +243,9 @@ export function runVariants(plan: VariantPlan): { runs: VariantRun[]; packets: n
         beforeReload: beforeReload.capture((r, s) => plan.detect(r, s * 1000)),
         ...plan.router,
         ...(memoryBytes === undefined ? {} : { memoryBytes }),
-        ...(plan.systemBytes === undefined ? {} : { systemBytes: plan.systemBytes }),
+        ...(options.systemBytes === undefined ? {} : { systemBytes: options.systemBytes }),
       } satisfies SimRouterOptions);
-      runRouter(router, workloads, seconds, (s) => plan.progress?.(index * seconds + s, total));
+      runRouter(router, workloads, seconds, (s) => options.progress?.(index * seconds + s, total));
       packets += router.seconds.reduce((a, r) => a + r.establishedPackets + r.wormPackets, 0);
       const det = plan.detect(router, seconds * 1000);
       const result = variantResult(variant, router, det, plan.extra?.(router));
@@ -301,13 +299,10 @@ export function runCodeRed(options: CodeRedOptions = {}): { result: ScenarioResu
   const truth = (untilMs: number) => new Set(scanning.filter((_, i) => starts[i]! < untilMs).map((a) => a >>> 0));
   const { runs } = runVariants({
     variants: all,
-    names: options.variants,
+    options,
     seconds,
     seed,
     upstream,
-    memoryBytes: options.memoryBytes,
-    systemBytes: options.systemBytes,
-    progress: options.progress,
     workloads: () => {
       const workloads: Workload[] = [clientTraffic(table, options, CLIENTS, 16, seed)];
       if (scanning.length > 0)

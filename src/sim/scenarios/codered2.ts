@@ -83,13 +83,10 @@ export function runCodeRed2(options: CodeRed2Options = {}): { result: ScenarioRe
   const truth = new Set(scanning.map((a) => a >>> 0));
   const { runs, packets } = runVariants({
     variants: codeRedVariants({ clients: "172.20.0.1 255.255.128.0", servers: "172.20.128.1 255.255.255.0" }),
-    names: options.variants,
+    options,
     seconds,
     seed,
     upstream,
-    memoryBytes: options.memoryBytes,
-    systemBytes: options.systemBytes,
-    progress: options.progress,
     workloads: () => {
       const workloads: Workload[] = [background()];
       if (scanning.length > 0) workloads.push(new CodeRedII({ hosts: scanning, startMs: starts, interface: 1, frames: true, seed }));

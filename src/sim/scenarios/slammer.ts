@@ -25,28 +25,18 @@ import {
   clientTraffic,
   infectedServers,
   runVariants,
+  type CodeRedOptions,
   type RouterVariant,
   type VariantRun,
 } from "./codered.js";
 
 /** Options of {@link runSlammer}. */
-export interface SlammerScenarioOptions {
-  /** Simulated seconds (default 60). */
+export interface SlammerScenarioOptions extends CodeRedOptions {
+  /** Simulated seconds (default 60); SQL servers on Vlan2 (default 2); share of the population infected at the start (default 0.02). */
   seconds?: number;
-  seed?: number;
-  /** SQL servers on Vlan2 (default 2), their link speed (default 100 Mb/s) and the uplink's (default 45 Mb/s). */
-  servers?: number;
+  /** The servers' link speed (default 100 Mb/s) and the uplink's (default 45 Mb/s). */
   serverBitsPerSecond?: number;
   uplinkBitsPerSecond?: number;
-  /** Share of the population infected at the start (default 0.02). */
-  startInfected?: number;
-  establishedPacketsPerSecond?: number;
-  establishedFlows?: number;
-  upstreamRoutes?: number;
-  memoryBytes?: number;
-  systemBytes?: number;
-  variants?: string[];
-  progress?: (done: number, total: number) => void;
 }
 
 /** The scenario's variants. */
@@ -93,13 +83,10 @@ export function runSlammer(options: SlammerScenarioOptions = {}): { result: Scen
   const truth = new Set(hosts.map((a) => a >>> 0));
   const { runs, packets } = runVariants({
     variants: slammerVariants(),
-    names: options.variants,
+    options,
     seconds,
     seed,
     upstream,
-    memoryBytes: options.memoryBytes,
-    systemBytes: options.systemBytes,
-    progress: options.progress,
     workloads: () => {
       const workloads: Workload[] = [clientTraffic(table, options, CLIENTS, 16, seed)];
       if (hosts.length > 0)
