@@ -104,7 +104,7 @@ test("ip cache-invalidate-delay MIN MAX QUIET THRESHOLD and ip cache-ager-interv
     "ip cache-invalidate-delay 1 4 2",
     "ip cache-invalidate-delay 1 4 2 0 9",
   ]) {
-    assert.throws(() => parseIosConfig(`${bad}\n`), ConfigLineError, bad);
+    assert.throws(() => parseIosConfig(`service internal\n${bad}\n`), ConfigLineError, bad);
   }
 });
 
@@ -488,6 +488,8 @@ test("dataplane route prints show interfaces stats and show ip cache; dataplane 
     assert.deepEqual(row("Route cache").slice(0, 1), [dsts.length - majors]);
     assert.match(route.stdout, new RegExp(`Switching: 0 CEF switched, ${dsts.length - majors} fast switched, ${majors} process switched`));
     assert.match(route.stdout, new RegExp(`^IP routing cache ${majors} entries, ${majors * 64} bytes$`, "m"));
+    assert.match(route.stdout, /^%CEF not running$/m, "IOS's answer to show ip cef under no ip cef");
+    assert.doesNotMatch(route.stdout, /IP CEF with switching/);
     assert.match(route.stdout, /^10\.0\.0\.0\/8 +\d\d:\d\d:\d\d {4}GigabitEthernet0\/1 198\.51\.100\.2$/m);
     const json = cli("route", capture, "--config", config, "--json");
     assert.equal(json.status, 0, json.stderr);

@@ -307,7 +307,9 @@ statistics; with bridge-group, show bridge.
       lines.push(
         `Switching: ${counters.switching.cef} CEF switched, ${counters.switching.fast} fast switched, ${counters.switching.process} process switched`,
       );
-      lines.push("", renderCefSummary(dp.fib.summary()));
+      // IOS answers `show ip cef` with "%CEF not running" under `no ip cef` (Cisco, "Troubleshooting
+      // Cisco Express Forwarding", 12.0 verification steps); the FIB still forwards process-switched packets.
+      lines.push("", dp.config?.cef === false ? "%CEF not running\n" : renderCefSummary(dp.fib.summary()));
       if (dp.routeCache) {
         // The displays' clock is the router's: the last packet, and the ARP drain after it.
         const rc = dp.routeCache;
