@@ -277,8 +277,24 @@ test("ip cache-ager-interval X Y Z (and the seed's ip cache-ager) is kept for th
     lowMemory: 4,
     normal: 20,
   });
-  assert.deepEqual(parseIosConfig("ip cache-ager 60 5 25\n").cacheAgerInterval, { seconds: 60, lowMemory: 5, normal: 25 });
-  assert.throws(() => parseIosConfig("ip cache-ager-interval 60 1 20\n"), ConfigLineError);
+  assert.deepEqual(parseIosConfig("service internal\nip cache-ager 60 5 25\n").cacheAgerInterval, {
+    seconds: 60,
+    lowMemory: 5,
+    normal: 25,
+  });
+  assert.throws(() => parseIosConfig("service internal\nip cache-ager-interval 60 1 20\n"), ConfigLineError);
+});
+
+test("ip cache-ager-interval and ip cache-invalidate-delay need service internal before them, as in IOS 10.3(8) and later", () => {
+  for (const line of ["ip cache-ager-interval 60 4 20", "ip cache-ager 60 5 25", "ip cache-invalidate-delay 2 5 3 0"]) {
+    assert.throws(
+      () => parseIosConfig(`${line}\n`),
+      (e: unknown) => e instanceof ConfigLineError && /only after service internal/.test(e.message),
+      line,
+    );
+    assert.throws(() => parseIosConfig(`${line}\nservice internal\n`), ConfigLineError, `${line} before service internal`);
+    assert.doesNotThrow(() => parseIosConfig(`service internal\n${line}\n`), line);
+  }
 });
 
 test("mls flow ip full|destination|destination-source: the flow mask", () => {

@@ -178,6 +178,10 @@ class Parser {
       else reject("expected active or inactive");
       return end(t, 5);
     }
+    if (a === "ip" && (b === "cache-ager-interval" || b === "cache-ager" || b === "cache-invalidate-delay") && !c.serviceInternal) {
+      // 10.3(8), 11.0(3) and later hide both timers unless `service internal` comes first (seed 000, L246-252).
+      reject(`ip ${b} is available only after service internal`);
+    }
     if (a === "ip" && (b === "cache-ager-interval" || b === "cache-ager")) {
       c.cacheAgerInterval = {
         seconds: integer(t[2], "seconds between ager runs", 0, 2147483),
