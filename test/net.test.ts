@@ -17,6 +17,7 @@ import {
   bigIntFromWords,
   wordsFromBigInt,
 } from "../src/index.js";
+import { macTextToCisco } from "../src/net/mac.js";
 
 test("IPv4 text round-trips for every 32-bit value", () => {
   fc.assert(fc.property(fc.nat({ max: 0xffffffff }), (n) => parseIPv4(formatIPv4(n)) === n));
@@ -123,4 +124,19 @@ test("MAC addresses in the three usual notations", () => {
       (e: unknown) => e instanceof MacError && e.value === bad,
     );
   }
+});
+
+test("MAC text forms agree with a digit-by-digit rendering for random addresses (colon, dash, upper case, dotted)", () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 6, maxLength: 6 }), (bytes) => {
+      const digits = [...bytes].map((b) => (b < 16 ? "0" : "") + b.toString(16)).join("");
+      const dotted = `${digits.slice(0, 4)}.${digits.slice(4, 8)}.${digits.slice(8)}`;
+      const colon = digits.match(/../g)!.join(":");
+      assert.equal(formatMac(bytes), colon);
+      assert.equal(formatMacCisco(bytes), dotted);
+      for (const text of [colon, colon.toUpperCase(), colon.replace(/:/g, "-"), dotted]) assert.equal(macTextToCisco(text), dotted, text);
+      assert.deepEqual([...parseMac(formatMac(bytes))], [...bytes]);
+    }),
+  );
+  assert.throws(() => macTextToCisco("00:1a:2b:3c:4d:5g"), MacError);
 });

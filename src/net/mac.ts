@@ -39,13 +39,27 @@ export function parseMac(input: MacInput): Uint8Array {
   throw new MacError("mac-type", `invalid MAC address ${describe(input)}: expected text or six bytes`, input);
 }
 
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
 /** `aa:bb:cc:dd:ee:ff`. */
 export function formatMac(bytes: ArrayLike<number>): string {
-  return Array.from({ length: 6 }, (_, i) => bytes[i]!.toString(16).padStart(2, "0")).join(":");
+  const b = bytes;
+  return `${HEX2[b[0]!]}:${HEX2[b[1]!]}:${HEX2[b[2]!]}:${HEX2[b[3]!]}:${HEX2[b[4]!]}:${HEX2[b[5]!]}`;
 }
 
 /** Cisco's dotted form, `aabb.ccdd.eeff`, as in `show arp`. */
 export function formatMacCisco(bytes: ArrayLike<number>): string {
-  const hex = formatMac(bytes).replace(/:/g, "");
-  return `${hex.slice(0, 4)}.${hex.slice(4, 8)}.${hex.slice(8, 12)}`;
+  const b = bytes;
+  return `${HEX2[b[0]!]}${HEX2[b[1]!]}.${HEX2[b[2]!]}${HEX2[b[3]!]}.${HEX2[b[4]!]}${HEX2[b[5]!]}`;
+}
+
+/**
+ * Any MAC text in Cisco's dotted form; the lower-case colon form that {@link formatMac} writes
+ * (what decoded flow records carry) is rearranged without parsing.
+ */
+export function macTextToCisco(text: string): string {
+  if (text.length === 17 && text[2] === ":" && text === text.toLowerCase() && SEPARATED.test(text)) {
+    return `${text.slice(0, 2)}${text.slice(3, 5)}.${text.slice(6, 8)}${text.slice(9, 11)}.${text.slice(12, 14)}${text.slice(15, 17)}`;
+  }
+  return formatMacCisco(parseMac(text));
 }

@@ -9,7 +9,7 @@
  * interface only of egress flows; an unknown interface prints as `-`.
  */
 
-import { parseMac, formatMacCisco } from "../net/mac.js";
+import { macTextToCisco } from "../net/mac.js";
 import type { ExpiredFlow, FlowRecord } from "../flow/record.js";
 import { type FlowCacheCounters, type FlowStatistics, PACKET_SIZE_BUCKETS } from "../flow/statistics.js";
 
@@ -153,7 +153,7 @@ export function renderFlowRecord(flow: FlowRecord, names: FlowRecordNames = {}, 
   ];
   if (layout.samplerLine !== undefined) lines.push(layout.samplerLine);
   if (flow.srcMac !== undefined || flow.inputVlan !== undefined || flow.outputVlan !== undefined) {
-    const mac = (text: string | undefined) => formatMacCisco(parseMac(text ?? "00:00:00:00:00:00"));
+    const mac = (text: string | undefined) => (text === undefined ? "0000.0000.0000" : macTextToCisco(text));
     const vlan = (id: number | undefined) => `(${String(id ?? 0).padStart(3, "0")})`;
     lines.push(`MAC: (VLAN id) ${`${mac(flow.srcMac)}  ${vlan(flow.inputVlan)}`.padEnd(31)}${mac(flow.dstMac)}  ${vlan(flow.outputVlan)}`);
   }

@@ -153,7 +153,7 @@ ${EXPORT_USAGE}`,
     const progress = captureProgress(path, size);
     const output = new Output();
     const writeRecord = (view: DataView, at: number) => {
-      for (const line of renderFlowRecord(decodeExpiredFlow(view, at))) output.line(line);
+      output.line(renderFlowRecord(decodeExpiredFlow(view, at)).join("\n"));
     };
     const writeBytes = (bytes: Uint8Array) => output.bytes(bytes);
     let flows = 0;
