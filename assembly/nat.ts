@@ -17,7 +17,7 @@ import {
   NatState, NIL, E_BYTES, E_NEXT, CLASSES, MAX_INTERFACES, COUNTERS, C_AGER_CALLS, C_CLEARED, C_CLOCK_BACKWARDS,
   POOL_BYTES, POOL_START, POOL_SIZE, POOL_SLOTS, POOL_FREE_TOP, MAP_BYTES, MAP_POOL, MAP_OVERLOAD, MAP_ACL_START,
   MAP_ACL_COUNT, ACL_BYTES, MAX_POOLS, MAX_MAPPINGS, MAX_ACL_ENTRIES, FLAG_LIVE, FLAG_STATIC, E_FLAGS, ROLE_NONE,
-  E_POOL_SLOT, E_MAPPING, C_PEAK_ENTRIES, READ_AHEAD_RUN, HINT_BYTES,
+  E_POOL_SLOT, E_MAPPING, C_PEAK_ENTRIES, READ_AHEAD_RUN, HINT_BYTES, BUCKET_SHIFT,
 } from "./nat/state";
 import {
   entry, age, clearDynamic, insertEntry, findForwardSimple, findReverseSimple, freeTable, hashForwardSimple, hashReverseSimple,
@@ -31,16 +31,19 @@ export {
   NAT_VERDICT_DROP_NO_PORT, NAT_VERDICT_DROP_UNTRANSLATABLE, NAT_VERDICT_ICMP,
 } from "./nat/verdicts";
 
+/** Entries per index bucket at full capacity, at most (BUCKET_SLOTS a bucket: the rest is room). */
+const INDEX_PER_BUCKET: u64 = 5;
+
 // @ts-ignore: decorator
-@inline function indexSlots(capacity: u32): u32 {
-  let slots: u32 = 16;
-  while (slots < capacity * 2) slots <<= 1;
-  return slots;
+@inline function indexBuckets(capacity: u32): u32 {
+  let buckets: u32 = 2;
+  while (<u64>buckets * INDEX_PER_BUCKET < <u64>capacity) buckets <<= 1;
+  return buckets;
 }
 
 /** Bytes a table of `capacity` entries and `poolAddresses` pool addresses allocates. */
 export function natBytes(capacity: u32, poolAddresses: u32): f64 {
-  return <f64>(<u64>capacity * E_BYTES + (<u64>indexSlots(capacity) << 4) + (<u64>poolAddresses << 3)
+  return <f64>(<u64>capacity * E_BYTES + (<u64>indexBuckets(capacity) << (BUCKET_SHIFT + 1)) + (<u64>poolAddresses << 3)
     + offsetof<NatState>() + (<u64>COUNTERS << 3) + <u64>MAX_INTERFACES + <u64>MAX_POOLS * POOL_BYTES
     + <u64>MAX_MAPPINGS * MAP_BYTES + <u64>MAX_ACL_ENTRIES * ACL_BYTES + <u64>CLASSES * 16 + <u64>(READ_AHEAD_RUN + 1) * HINT_BYTES + 256);
 }
@@ -61,11 +64,11 @@ export function natCreate(capacity: u32, maxEntries: u32, agerWork: u32, poolAdd
   t.capacity = capacity;
   t.maxEntries = maxEntries;
   t.agerWork = agerWork;
-  const slots = indexSlots(capacity);
-  t.indexMask = slots - 1;
+  const buckets = indexBuckets(capacity);
+  t.indexMask = buckets - 1;
   t.entries = budgetAlloc(budget, <usize>capacity * E_BYTES);
-  t.forward = budgetAlloc(budget, <usize>slots << 3);
-  t.reverse = budgetAlloc(budget, <usize>slots << 3);
+  t.forward = budgetAlloc(budget, <usize>buckets << BUCKET_SHIFT);
+  t.reverse = budgetAlloc(budget, <usize>buckets << BUCKET_SHIFT);
   t.poolAddressCapacity = poolAddresses;
   t.poolRefs = budgetAlloc(budget, <usize>poolAddresses << 2);
   t.poolFree = budgetAlloc(budget, <usize>poolAddresses << 2);

@@ -120,6 +120,12 @@ export const MAX_POOLS: u32 = 256;
 export const MAX_MAPPINGS: u32 = 256;
 export const MAX_ACL_ENTRIES: u32 = 4096;
 export const MAX_POOL_ADDRESSES: u32 = 1 << 20;
+// Index buckets (nat/table.ts): one cache line each.
+export const BUCKET_SHIFT: usize = 6; // 64 bytes
+export const BUCKET_SLOTS: u32 = 7;
+export const BUCKET_LANES: u32 = (1 << BUCKET_SLOTS) - 1;
+export const BUCKET_OVERFLOW: usize = 28; // u32 after the 7 tags (u32 each)
+export const BUCKET_ENTRIES: usize = 32; // 7 u32 entry numbers (entry + 1; 0 free)
 /** Rows per read-ahead run of natTranslateBatch, and the bytes of one row's hint (nat/read-ahead.ts). */
 export const READ_AHEAD_RUN: u32 = 32;
 export const HINT_BYTES: usize = 16;
@@ -148,11 +154,12 @@ export const PORT_PROBES: u32 = 128;
   dynamic: u32;
   extended: u32;
   freeHead: u32;
+  /** Buckets per index, minus one (a power of two minus one). */
   indexMask: u32;
-  /** Longest probe sequence seen in either index. */
+  /** Most buckets any lookup or insertion went past its home bucket, in either index. */
   longestProbe: u32;
   entries: usize;
-  /** Inside → outside index: u64 slots (entry + 1 in the low word, hash in the high word). */
+  /** Inside → outside index: buckets of BUCKET_SLOTS tags and entry numbers. */
   forward: usize;
   /** Outside → inside index, same layout. */
   reverse: usize;
