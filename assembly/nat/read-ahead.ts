@@ -13,7 +13,7 @@ import {
   MAP_OVERLOAD, POOL_BYTES, POOL_START, POOL_SIZE, HINT_BYTES, HINT_FORWARD, HINT_REVERSE, HINT_GLOBAL, HINT_PORT, HINT_FLAGS,
   HINT_HAS_FORWARD, HINT_HAS_REVERSE, READ_AHEAD_RUN,
 } from "./state";
-import { entry, hashForwardExtended, hashReverseExtended, earliestClass, bucketOf, bucketHolds } from "./table";
+import { entry, hashForwardExtended, hashReverseExtended, earliestClass, bucketOf, bucketCandidate } from "./table";
 import { matchMapping, firstPort } from "./translate";
 
 const TCP: u32 = 6;
@@ -49,13 +49,17 @@ export function prepareRun(t: NatState, b: PacketBatch, start: u32, stop: u32, e
     if (load<u16>(hint + HINT_FLAGS) & HINT_HAS_FORWARD) sink += load<u64>(bucketOf(t, t.forward, load<u32>(hint + HINT_FORWARD)));
   }
   // A row whose home bucket holds its tag is most likely an established flow: no new translation,
-  // no port to try. For the others, the hash of the first port PAT will try, then its bucket.
+  // no port to try, but its entry (the key compare and the update read it). For the others, the
+  // hash of the first port PAT will try, then its bucket.
   let misses: u32 = 0;
   for (let i = start; i < stop; i++) {
     const hint = t.hints + <usize>(i - start) * HINT_BYTES;
     if (!(load<u16>(hint + HINT_FLAGS) & HINT_HAS_FORWARD)) continue;
-    const forward = load<u32>(hint + HINT_FORWARD);
-    if (bucketHolds(t, t.forward, forward)) continue;
+    const candidate = bucketCandidate(t, t.forward, load<u32>(hint + HINT_FORWARD));
+    if (candidate != NIL) {
+      sink += load<u64>(entry(t, candidate));
+      continue;
+    }
     misses++;
     const k = <usize>i;
     const src = load<u32>(b.src + (k << 4));

@@ -120,6 +120,8 @@ export const MAX_POOLS: u32 = 256;
 export const MAX_MAPPINGS: u32 = 256;
 export const MAX_ACL_ENTRIES: u32 = 4096;
 export const MAX_POOL_ADDRESSES: u32 = 1 << 20;
+/** A cache line: entries and index buckets are one each, aligned to it. */
+export const LINE_BYTES: usize = 64;
 // Index buckets (nat/table.ts): one cache line each.
 export const BUCKET_SHIFT: usize = 6; // 64 bytes
 export const BUCKET_SLOTS: u32 = 7;
@@ -182,4 +184,8 @@ export const PORT_PROBES: u32 = 128;
   aclCount: u32;
   /** READ_AHEAD_RUN hints of HINT_BYTES (see nat/read-ahead.ts). */
   hints: usize;
+  /** The budget's blocks behind `entries`, `forward` and `reverse` (each one line longer: those start on a line). */
+  entriesBlock: usize;
+  forwardBlock: usize;
+  reverseBlock: usize;
 }

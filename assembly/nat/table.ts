@@ -8,7 +8,7 @@ import { budgetFree } from "../common/budget";
 import {
   NatState, NIL, E_BYTES, E_LOCAL, E_GLOBAL, E_OUTSIDE, E_LOCAL_PORT, E_GLOBAL_PORT, E_OUTSIDE_PORT, E_PROTOCOL,
   E_FLAGS, E_CLASS, E_EXPIRES, E_PREV, E_NEXT, E_CREATED, E_FORWARD_HASH, E_REVERSE_HASH, E_MAPPING, E_POOL_SLOT, FLAG_LIVE, FLAG_STATIC, FLAG_EXTENDED,
-  CLASSES, BUCKET_SHIFT, BUCKET_SLOTS, BUCKET_LANES, BUCKET_OVERFLOW, BUCKET_ENTRIES, C_EXPIRED, C_EXPIRED_CLASS, C_AGER_REMOVED, POOL_ALLOCATED, POOL_SIZE, POOL_SLOTS, POOL_FREE_TOP,
+  CLASSES, LINE_BYTES, BUCKET_SHIFT, BUCKET_SLOTS, BUCKET_LANES, BUCKET_OVERFLOW, BUCKET_ENTRIES, C_EXPIRED, C_EXPIRED_CLASS, C_AGER_REMOVED, POOL_ALLOCATED, POOL_SIZE, POOL_SLOTS, POOL_FREE_TOP,
   POOL_START, POOL_BYTES, MAP_REFCOUNT, MAP_BYTES, MAP_POOL, MAP_OVERLOAD,
 } from "./state";
 
@@ -81,9 +81,14 @@ const TAG_REVERSE_SIMPLE: u64 = 4 << 40;
   }
 }
 
-/** Whether the home bucket of hash `h` in `index` holds `h`'s tag (the read-ahead's "most likely established"). */
-export function bucketHolds(t: NatState, index: usize, h: u32): bool {
-  return lanes(bucketOf(t, index, h), 0, tagOf(h)) != 0;
+/**
+ * The entry in the first slot of `h`'s home bucket in `index` that holds `h`'s tag, or NIL (the
+ * read-ahead's "most likely established", and the entry it loads for it).
+ */
+export function bucketCandidate(t: NatState, index: usize, h: u32): u32 {
+  const q = bucketOf(t, index, h);
+  const m = lanes(q, 0, tagOf(h));
+  return m == 0 ? NIL : load<u32>(q + BUCKET_ENTRIES + (<usize>ctz(m) << 2)) - 1;
 }
 
 /** The hash the last find computed (an insert after a miss reuses it instead of hashing again). */
@@ -384,9 +389,9 @@ export function clearDynamic(t: NatState): u32 {
 /** Frees every block of a table made by natCreate (the host then detaches it from its core). */
 export function freeTable(t: NatState): void {
   const b = t.budget;
-  budgetFree(b, t.entries, <usize>t.capacity * E_BYTES);
-  budgetFree(b, t.forward, <usize>(t.indexMask + 1) << BUCKET_SHIFT);
-  budgetFree(b, t.reverse, <usize>(t.indexMask + 1) << BUCKET_SHIFT);
+  budgetFree(b, t.entriesBlock, <usize>t.capacity * E_BYTES + LINE_BYTES);
+  budgetFree(b, t.forwardBlock, (<usize>(t.indexMask + 1) << BUCKET_SHIFT) + LINE_BYTES);
+  budgetFree(b, t.reverseBlock, (<usize>(t.indexMask + 1) << BUCKET_SHIFT) + LINE_BYTES);
   budgetFree(b, t.poolRefs, <usize>t.poolAddressCapacity << 2);
   budgetFree(b, t.poolFree, <usize>t.poolAddressCapacity << 2);
   heap.free(t.heads);
