@@ -156,8 +156,8 @@ export const PORT_PROBES: u32 = 128;
   dynamic: u32;
   extended: u32;
   freeHead: u32;
-  /** Buckets per index, minus one (a power of two minus one). */
-  indexMask: u32;
+  /** Buckets per index (see indexBuckets in nat.ts). */
+  buckets: u32;
   /** Most buckets any lookup or insertion went past its home bucket, in either index. */
   longestProbe: u32;
   entries: usize;

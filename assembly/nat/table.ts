@@ -62,9 +62,21 @@ const TAG_REVERSE_SIMPLE: u64 = 4 << 40;
   return h | 1;
 }
 
+/** The home bucket of hash `h`: its high bits scaled to the bucket count. */
+// @ts-ignore: decorator
+@inline function homeOf(t: NatState, h: u32): u32 {
+  return <u32>((<u64>h * <u64>t.buckets) >> 32);
+}
+
+/** The bucket after `b`, wrapping. */
+// @ts-ignore: decorator
+@inline function nextBucket(t: NatState, b: u32): u32 {
+  return b + 1 == t.buckets ? 0 : b + 1;
+}
+
 // @ts-ignore: decorator
 @inline export function bucketOf(t: NatState, index: usize, h: u32): usize {
-  return index + (<usize>(h & t.indexMask) << BUCKET_SHIFT);
+  return index + (<usize>homeOf(t, h) << BUCKET_SHIFT);
 }
 
 /** Lanes (bit k: slot k) of the bucket at `p` whose 32-bit word at `at` equals `value`. */
@@ -109,9 +121,8 @@ function noteProbe(t: NatState, probes: u32): void {
   outside: u32, outsidePort: u32,
 ): u32 {
   lastHash = h;
-  const mask = t.indexMask;
   const tag = tagOf(h);
-  let b = h & mask;
+  let b = homeOf(t, h);
   let probes: u32 = 0;
   for (;;) {
     const q = index + (<usize>b << BUCKET_SHIFT);
@@ -128,8 +139,8 @@ function noteProbe(t: NatState, probes: u32): void {
       }
       m &= m - 1;
     }
-    if (load<u32>(q + BUCKET_OVERFLOW) == 0 || probes > mask) break;
-    b = (b + 1) & mask;
+    if (load<u32>(q + BUCKET_OVERFLOW) == 0 || probes >= t.buckets) break;
+    b = nextBucket(t, b);
     probes++;
   }
   noteProbe(t, probes);
@@ -168,8 +179,7 @@ export function findReverseSimple(t: NatState, global: u32): u32 {
 
 /** Puts entry `e` (hash `h`) in the first bucket from its home with a free slot, counting the full ones it passes. */
 function indexInsert(t: NatState, index: usize, h: u32, e: u32): void {
-  const mask = t.indexMask;
-  let b = h & mask;
+  let b = homeOf(t, h);
   let probes: u32 = 0;
   for (;;) {
     const q = index + (<usize>b << BUCKET_SHIFT);
@@ -181,7 +191,7 @@ function indexInsert(t: NatState, index: usize, h: u32, e: u32): void {
       break;
     }
     store<u32>(q + BUCKET_OVERFLOW, load<u32>(q + BUCKET_OVERFLOW) + 1);
-    b = (b + 1) & mask;
+    b = nextBucket(t, b);
     probes++;
   }
   noteProbe(t, probes);
@@ -189,8 +199,7 @@ function indexInsert(t: NatState, index: usize, h: u32, e: u32): void {
 
 /** Removes entry `e` (hash `h`), taking back the overflow counts its insertion added on the way. */
 function indexRemove(t: NatState, index: usize, h: u32, e: u32): void {
-  const mask = t.indexMask;
-  let b = h & mask;
+  let b = homeOf(t, h);
   for (;;) {
     const q = index + (<usize>b << BUCKET_SHIFT);
     const at = lanes(q, BUCKET_ENTRIES, e + 1);
@@ -201,7 +210,7 @@ function indexRemove(t: NatState, index: usize, h: u32, e: u32): void {
       return;
     }
     store<u32>(q + BUCKET_OVERFLOW, load<u32>(q + BUCKET_OVERFLOW) - 1);
-    b = (b + 1) & mask;
+    b = nextBucket(t, b);
   }
 }
 
@@ -390,8 +399,8 @@ export function clearDynamic(t: NatState): u32 {
 export function freeTable(t: NatState): void {
   const b = t.budget;
   budgetFree(b, t.entriesBlock, <usize>t.capacity * E_BYTES + LINE_BYTES);
-  budgetFree(b, t.forwardBlock, (<usize>(t.indexMask + 1) << BUCKET_SHIFT) + LINE_BYTES);
-  budgetFree(b, t.reverseBlock, (<usize>(t.indexMask + 1) << BUCKET_SHIFT) + LINE_BYTES);
+  budgetFree(b, t.forwardBlock, (<usize>t.buckets << BUCKET_SHIFT) + LINE_BYTES);
+  budgetFree(b, t.reverseBlock, (<usize>t.buckets << BUCKET_SHIFT) + LINE_BYTES);
   budgetFree(b, t.poolRefs, <usize>t.poolAddressCapacity << 2);
   budgetFree(b, t.poolFree, <usize>t.poolAddressCapacity << 2);
   heap.free(t.heads);
