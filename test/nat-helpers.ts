@@ -5,9 +5,13 @@ import { Core, NatTable, PacketBatch, type NatOptions } from "../src/index.js";
 import { ReferenceNatTable } from "../src/reference/nat.js";
 import { registerWasmVariant, useWasmVariant, wasmVariant } from "../src/wasm/instance.js";
 import { debug } from "../src/wasm/generated/debug.js";
+import { releaseNoSimd } from "../src/wasm/generated/release.js";
 import { type FrameSpec, ipFrame } from "./helpers/ip-frames.js";
 
 registerWasmVariant("debug", debug);
+// The index compares a bucket's tags with SIMD where the engine has it, lane by lane in the
+// build without: both builds run every table test.
+registerWasmVariant("release-nosimd", releaseNoSimd);
 
 /** A frame and the interface it arrives on. */
 export interface Sent extends FrameSpec {
@@ -101,6 +105,7 @@ export function wasmNat(options: NatOptions, variant = "release"): NatTable {
 export const IMPLEMENTATIONS: [string, (o: NatOptions) => Table][] = [
   ["wasm", (o) => new NatTable({ capacity: 1024, ...o })],
   ["wasm-debug", (o) => wasmNat({ capacity: 1024, ...o }, "debug")],
+  ["wasm-nosimd", (o) => wasmNat({ capacity: 1024, ...o }, "release-nosimd")],
   ["reference", (o) => new ReferenceNatTable({ capacity: 1024, ...o })],
 ];
 

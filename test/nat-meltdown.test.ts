@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { CapacityError, Core, NatTable, NatVerdict, PacketBatch } from "../src/index.js";
 import { Xoshiro128 } from "../src/common/random.js";
+import { wasmNat } from "./nat-helpers.js";
 
 const MAX_ENTRIES = 40_000;
 const PROBES = 60_000;
@@ -92,4 +93,74 @@ test("a table the core cannot hold is refused up front with a CapacityError", ()
   assert.equal(core.memory().components.find((m) => m.kind === "nat")!.reservedBytes > 1000 * 96, true);
   nat.dispose();
   assert.equal(core.memory().components.length, 0);
+});
+
+const SMALL = 500;
+
+test("an index bucket that overflows keeps every translation reachable both ways and gives its slots back", () => {
+  // Capacity 500: 200 buckets of 7 slots per index, filled to 0.36 on average, so about one full
+  // table in two has a bucket that overflowed (which depends on the table's secret, hence the
+  // search over seeds).
+  const flows = (base: number) => Array.from({ length: SMALL }, (_, i) => ({ dst: `192.${base}.${i >> 8}.${i & 255}`, srcPort: 2000 + i }));
+  for (const variant of ["release", "debug", "release-nosimd"]) {
+    let overflowed = 0;
+    for (let seed = 0; seed < 200 && overflowed < 3; seed++) {
+      const nat = wasmNat(
+        {
+          seed,
+          capacity: SMALL,
+          maxEntries: SMALL,
+          interfaces: [
+            { name: "Ethernet0", nat: "inside" },
+            { name: "Serial0", nat: "outside", address: "171.69.233.209" },
+          ],
+          accessLists: [{ name: "1", entries: [{ action: "permit", address: "any" }] }],
+          insideSource: [{ list: "1", interface: "Serial0", overload: true }],
+        },
+        variant,
+      );
+      const roundTrip = (set: { dst: string; srcPort: number }[], now: number) => {
+        const out = PacketBatch.from(
+          set.map((f) => ({
+            interface: 0,
+            src: "10.0.0.1",
+            dst: f.dst,
+            protocol: "tcp" as const,
+            srcPort: f.srcPort,
+            dstPort: 80,
+            tcpFlags: 0x010,
+          })),
+          { core: nat.core },
+        );
+        assert.deepEqual([...nat.translate(out, { now })], Array(set.length).fill(NatVerdict.translatedOut));
+        const back = PacketBatch.from(
+          set.map((f, i) => ({
+            interface: 1,
+            src: f.dst,
+            dst: out.packet(i).src,
+            protocol: "tcp" as const,
+            srcPort: 80,
+            dstPort: out.packet(i).srcPort,
+            tcpFlags: 0x010,
+          })),
+          { core: nat.core },
+        );
+        assert.deepEqual([...nat.translate(back, { now })], Array(set.length).fill(NatVerdict.translatedIn));
+        for (const [i, f] of set.entries()) assert.deepEqual([back.packet(i).dst, back.packet(i).dstPort], ["10.0.0.1", f.srcPort]);
+        out.dispose();
+        back.dispose();
+      };
+      roundTrip(flows(0), 0);
+      if (nat.occupancy().longestProbe > 0) {
+        overflowed++;
+        roundTrip(flows(0), 1); // hits, both ways
+        assert.equal(nat.clear(), SMALL);
+        assert.equal(nat.occupancy().live, 0);
+        roundTrip(flows(1), 2); // the slots (and overflow counts) given back serve new keys
+        assert.equal(nat.occupancy().live, SMALL);
+      }
+      nat.dispose();
+    }
+    assert.equal(overflowed, 3, `${variant}: three tables whose index overflowed`);
+  }
 });

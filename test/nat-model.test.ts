@@ -182,7 +182,7 @@ const commands = [
   fc.constant(new Clear()),
 ];
 
-for (const variant of ["release", "debug"]) {
+for (const variant of ["release", "debug", "release-nosimd"]) {
   test(`model-based: WebAssembly (${variant}) and the reference agree on every packet, translation and counter`, () => {
     fc.assert(
       fc.property(options, fc.commands(commands, { size: "max", maxCommands: 120 }), (o, cmds) => {

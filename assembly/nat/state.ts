@@ -120,6 +120,14 @@ export const MAX_POOLS: u32 = 256;
 export const MAX_MAPPINGS: u32 = 256;
 export const MAX_ACL_ENTRIES: u32 = 4096;
 export const MAX_POOL_ADDRESSES: u32 = 1 << 20;
+/** A cache line: entries and index buckets are one each, aligned to it. */
+export const LINE_BYTES: usize = 64;
+// Index buckets (nat/table.ts): one cache line each.
+export const BUCKET_SHIFT: usize = 6; // 64 bytes
+export const BUCKET_SLOTS: u32 = 7;
+export const BUCKET_LANES: u32 = (1 << BUCKET_SLOTS) - 1;
+export const BUCKET_OVERFLOW: usize = 28; // u32 after the 7 tags (u32 each)
+export const BUCKET_ENTRIES: usize = 32; // 7 u32 entry numbers (entry + 1; 0 free)
 /** Rows per read-ahead run of natTranslateBatch, and the bytes of one row's hint (nat/read-ahead.ts). */
 export const READ_AHEAD_RUN: u32 = 32;
 export const HINT_BYTES: usize = 16;
@@ -148,11 +156,12 @@ export const PORT_PROBES: u32 = 128;
   dynamic: u32;
   extended: u32;
   freeHead: u32;
-  indexMask: u32;
-  /** Longest probe sequence seen in either index. */
+  /** Buckets per index (see indexBuckets in nat.ts). */
+  buckets: u32;
+  /** Most buckets any lookup or insertion went past its home bucket, in either index. */
   longestProbe: u32;
   entries: usize;
-  /** Inside → outside index: u64 slots (entry + 1 in the low word, hash in the high word). */
+  /** Inside → outside index: buckets of BUCKET_SLOTS tags and entry numbers. */
   forward: usize;
   /** Outside → inside index, same layout. */
   reverse: usize;
@@ -175,4 +184,8 @@ export const PORT_PROBES: u32 = 128;
   aclCount: u32;
   /** READ_AHEAD_RUN hints of HINT_BYTES (see nat/read-ahead.ts). */
   hints: usize;
+  /** The budget's blocks behind `entries`, `forward` and `reverse` (each one line longer: those start on a line). */
+  entriesBlock: usize;
+  forwardBlock: usize;
+  reverseBlock: usize;
 }

@@ -1,5 +1,5 @@
-// The NAT table's entries: the fixed pool, the two keyed indexes (linear probing over u64
-// slots, backward-shift deletion, no tombstones) and the per-class expiry lists. Every
+// The NAT table's entries: the fixed pool, the two keyed indexes (buckets of one cache line,
+// see below) and the per-class expiry lists. Every
 // operation is O(1) expected: the lists are kept in expiry order because every class has one
 // timeout and time only moves forward, so the ager only ever looks at list heads.
 
@@ -8,7 +8,7 @@ import { budgetFree } from "../common/budget";
 import {
   NatState, NIL, E_BYTES, E_LOCAL, E_GLOBAL, E_OUTSIDE, E_LOCAL_PORT, E_GLOBAL_PORT, E_OUTSIDE_PORT, E_PROTOCOL,
   E_FLAGS, E_CLASS, E_EXPIRES, E_PREV, E_NEXT, E_CREATED, E_FORWARD_HASH, E_REVERSE_HASH, E_MAPPING, E_POOL_SLOT, FLAG_LIVE, FLAG_STATIC, FLAG_EXTENDED,
-  CLASSES, C_EXPIRED, C_EXPIRED_CLASS, C_AGER_REMOVED, POOL_ALLOCATED, POOL_SIZE, POOL_SLOTS, POOL_FREE_TOP,
+  CLASSES, LINE_BYTES, BUCKET_SHIFT, BUCKET_SLOTS, BUCKET_LANES, BUCKET_OVERFLOW, BUCKET_ENTRIES, C_EXPIRED, C_EXPIRED_CLASS, C_AGER_REMOVED, POOL_ALLOCATED, POOL_SIZE, POOL_SLOTS, POOL_FREE_TOP,
   POOL_START, POOL_BYTES, MAP_REFCOUNT, MAP_BYTES, MAP_POOL, MAP_OVERLOAD,
 } from "./state";
 
@@ -49,7 +49,59 @@ const TAG_REVERSE_SIMPLE: u64 = 4 << 40;
   return <u32>sipHashWord(<u64>global | TAG_REVERSE_SIMPLE, t.k0, t.k1);
 }
 
-// ---- lookups (the index holds live entries, expired or not; callers check expiry)
+// ---- the indexes: buckets of one cache line (BUCKET_BYTES): BUCKET_SLOTS tags (the entry's
+// hash with its low bit set, 0 for a free slot), then the overflow count (entries that went on
+// past this bucket because it was full), then BUCKET_SLOTS entry numbers (entry + 1). A lookup
+// compares its tag with the whole bucket at once and goes on to the next bucket only when the
+// overflow count says some entry did: almost always one line and the same few branches whatever
+// the load, so the cost of a probe does not grow as the table fills (linear probing's did: its
+// loops ran longer and mispredicted more at higher loads).
+
+// @ts-ignore: decorator
+@inline function tagOf(h: u32): u32 {
+  return h | 1;
+}
+
+/** The home bucket of hash `h`: its high bits scaled to the bucket count. */
+// @ts-ignore: decorator
+@inline function homeOf(t: NatState, h: u32): u32 {
+  return <u32>((<u64>h * <u64>t.buckets) >> 32);
+}
+
+/** The bucket after `b`, wrapping. */
+// @ts-ignore: decorator
+@inline function nextBucket(t: NatState, b: u32): u32 {
+  return b + 1 == t.buckets ? 0 : b + 1;
+}
+
+// @ts-ignore: decorator
+@inline export function bucketOf(t: NatState, index: usize, h: u32): usize {
+  return index + (<usize>homeOf(t, h) << BUCKET_SHIFT);
+}
+
+/** Lanes (bit k: slot k) of the bucket at `p` whose 32-bit word at `at` equals `value`. */
+// @ts-ignore: decorator
+@inline function lanes(p: usize, at: usize, value: u32): u32 {
+  if (ASC_FEATURE_SIMD) {
+    const v = i32x4.splat(value);
+    return (<u32>i32x4.bitmask(i32x4.eq(v128.load(p + at), v))
+      | (<u32>i32x4.bitmask(i32x4.eq(v128.load(p + at, 16), v)) << 4)) & BUCKET_LANES;
+  } else {
+    let m: u32 = 0;
+    for (let k: u32 = 0; k < BUCKET_SLOTS; k++) if (load<u32>(p + at + (<usize>k << 2)) == value) m |= 1 << k;
+    return m;
+  }
+}
+
+/**
+ * The entry in the first slot of `h`'s home bucket in `index` that holds `h`'s tag, or NIL (the
+ * read-ahead's "most likely established", and the entry it loads for it).
+ */
+export function bucketCandidate(t: NatState, index: usize, h: u32): u32 {
+  const q = bucketOf(t, index, h);
+  const m = lanes(q, 0, tagOf(h));
+  return m == 0 ? NIL : load<u32>(q + BUCKET_ENTRIES + (<usize>ctz(m) << 2)) - 1;
+}
 
 /** The hash the last find computed (an insert after a miss reuses it instead of hashing again). */
 export let lastHash: u32 = 0;
@@ -69,14 +121,14 @@ function noteProbe(t: NatState, probes: u32): void {
   outside: u32, outsidePort: u32,
 ): u32 {
   lastHash = h;
-  const mask = t.indexMask;
-  let i = h & mask;
+  const tag = tagOf(h);
+  let b = homeOf(t, h);
   let probes: u32 = 0;
   for (;;) {
-    const s = load<u64>(index + (<usize>i << 3));
-    if (s == 0) break;
-    if (<u32>(s >> 32) == h) {
-      const e = <u32>s - 1;
+    const q = index + (<usize>b << BUCKET_SHIFT);
+    let m = lanes(q, 0, tag);
+    while (m != 0) {
+      const e = load<u32>(q + BUCKET_ENTRIES + (<usize>ctz(m) << 2)) - 1;
       const p = entry(t, e);
       const isExtended = (load<u8>(p + E_FLAGS) & FLAG_EXTENDED) != 0;
       if (isExtended == extended && load<u32>(p + addressAt) == address && (!extended || (
@@ -85,8 +137,10 @@ function noteProbe(t: NatState, probes: u32): void {
         noteProbe(t, probes);
         return e;
       }
+      m &= m - 1;
     }
-    i = (i + 1) & mask;
+    if (load<u32>(q + BUCKET_OVERFLOW) == 0 || probes >= t.buckets) break;
+    b = nextBucket(t, b);
     probes++;
   }
   noteProbe(t, probes);
@@ -123,37 +177,41 @@ export function findReverseSimple(t: NatState, global: u32): u32 {
 
 // ---- index maintenance
 
-function indexInsert(t: NatState, table: usize, h: u32, e: u32): void {
-  const mask = t.indexMask;
-  let i = h & mask;
+/** Puts entry `e` (hash `h`) in the first bucket from its home with a free slot, counting the full ones it passes. */
+function indexInsert(t: NatState, index: usize, h: u32, e: u32): void {
+  let b = homeOf(t, h);
   let probes: u32 = 0;
-  while (load<u64>(table + (<usize>i << 3)) != 0) {
-    i = (i + 1) & mask;
+  for (;;) {
+    const q = index + (<usize>b << BUCKET_SHIFT);
+    const free = lanes(q, 0, 0);
+    if (free != 0) {
+      const k = <usize>ctz(free) << 2;
+      store<u32>(q + k, tagOf(h));
+      store<u32>(q + BUCKET_ENTRIES + k, e + 1);
+      break;
+    }
+    store<u32>(q + BUCKET_OVERFLOW, load<u32>(q + BUCKET_OVERFLOW) + 1);
+    b = nextBucket(t, b);
     probes++;
   }
   noteProbe(t, probes);
-  store<u64>(table + (<usize>i << 3), (<u64>h << 32) | <u64>(e + 1));
 }
 
-/** Removes entry `e` (hash `h`) and closes the gap by shifting later entries back. */
-function indexRemove(t: NatState, table: usize, h: u32, e: u32): void {
-  const mask = t.indexMask;
-  const value = (<u64>h << 32) | <u64>(e + 1);
-  let hole = h & mask;
-  while (load<u64>(table + (<usize>hole << 3)) != value) hole = (hole + 1) & mask;
-  let j = hole;
+/** Removes entry `e` (hash `h`), taking back the overflow counts its insertion added on the way. */
+function indexRemove(t: NatState, index: usize, h: u32, e: u32): void {
+  let b = homeOf(t, h);
   for (;;) {
-    j = (j + 1) & mask;
-    const s = load<u64>(table + (<usize>j << 3));
-    if (s == 0) break;
-    const home = <u32>(s >> 32) & mask;
-    // The entry at j may fill the hole when the hole lies on its probe path (home .. j).
-    if (((j - home) & mask) >= ((j - hole) & mask)) {
-      store<u64>(table + (<usize>hole << 3), s);
-      hole = j;
+    const q = index + (<usize>b << BUCKET_SHIFT);
+    const at = lanes(q, BUCKET_ENTRIES, e + 1);
+    if (at != 0) {
+      const k = <usize>ctz(at) << 2;
+      store<u32>(q + k, 0);
+      store<u32>(q + BUCKET_ENTRIES + k, 0);
+      return;
     }
+    store<u32>(q + BUCKET_OVERFLOW, load<u32>(q + BUCKET_OVERFLOW) - 1);
+    b = nextBucket(t, b);
   }
-  store<u64>(table + (<usize>hole << 3), 0);
 }
 
 // ---- class lists
@@ -340,9 +398,9 @@ export function clearDynamic(t: NatState): u32 {
 /** Frees every block of a table made by natCreate (the host then detaches it from its core). */
 export function freeTable(t: NatState): void {
   const b = t.budget;
-  budgetFree(b, t.entries, <usize>t.capacity * E_BYTES);
-  budgetFree(b, t.forward, <usize>(t.indexMask + 1) << 3);
-  budgetFree(b, t.reverse, <usize>(t.indexMask + 1) << 3);
+  budgetFree(b, t.entriesBlock, <usize>t.capacity * E_BYTES + LINE_BYTES);
+  budgetFree(b, t.forwardBlock, (<usize>t.buckets << BUCKET_SHIFT) + LINE_BYTES);
+  budgetFree(b, t.reverseBlock, (<usize>t.buckets << BUCKET_SHIFT) + LINE_BYTES);
   budgetFree(b, t.poolRefs, <usize>t.poolAddressCapacity << 2);
   budgetFree(b, t.poolFree, <usize>t.poolAddressCapacity << 2);
   heap.free(t.heads);

@@ -278,11 +278,13 @@ export function translateRow(t: NatState, b: PacketBatch, i: u32, now: i64, egre
   const flags = protocol == TCP ? <u32>load<u16>(b.tcpFlags + (k << 1)) : 0;
 
   let e: u32 = NIL;
+  let created = false;
   if (outboundPacket) {
     outbound(t, protocol, src, sport, dst, dport, flags, ported, now, hint);
     if (resultEntry == NIL) return resultVerdict;
     e = resultEntry;
-    if (!resultCreated) count(t, C_HITS);
+    created = resultCreated;
+    if (!created) count(t, C_HITS);
   } else {
     const oport = protocol == ICMP ? 0 : sport;
     if (ported) e = live(t, findReverseExtended(t, protocol, dst, dport, src, oport), now);
@@ -290,7 +292,10 @@ export function translateRow(t: NatState, b: PacketBatch, i: u32, now: i64, egre
     if (e == NIL) return drop(t, C_OUTSIDE_MISS, VERDICT_OUTSIDE_MISS);
     count(t, C_HITS);
   }
-  use(t, e, protocol, flags, now);
+  // A new entry is already in the class its first packet gives, expiring from now, at the tail
+  // of that class's list: only its packet count moves.
+  if (created) store<u32>(entry(t, e) + E_HITS, 1);
+  else use(t, e, protocol, flags, now);
   if (t.live > <u32>load<u64>(t.counters + (<usize>C_PEAK_ENTRIES << 3))) store<u64>(t.counters + (<usize>C_PEAK_ENTRIES << 3), t.live);
 
   // ---- the rewrite: source on the way out, destination on the way in
