@@ -77,6 +77,8 @@ export const TOP_BAD_QUERY: u32 = 2;
   /** The source table of the last run (in the groups area) and its slot count. */
   table: usize;
   tableSlots: u32;
+  /** The source table size the next sweep starts at: what the last one needed (0 before the first). */
+  tableHint: u32;
   indexSlots: u32;
   /** Slots of the index the current run uses (a power of two, at most indexSlots). */
   slotsInUse: u32;
@@ -358,8 +360,9 @@ function rank(t: TopTalkers, q: usize): void {
 // packets and +12 u32 bytes (their low 32 bits). Beside the T slots, a u32 per slot (the entry
 // id of the aggregate's first flow: its sweep order, and for IPv6 where its address is) and a
 // u64 per slot (the high 32 bits of packets and of bytes, written only on a carry). 28 bytes a
-// slot, in the groups area: the table starts at 1024 slots and doubles at three-quarters full,
-// each new table at the other end of the area from the old; when the area cannot hold the next
+// slot, in the groups area: the table starts at the size the previous sweep's sources needed
+// (at least 1024 slots; the cache changes little between two displays, so a sweep does not
+// regrow it from 1024 each time) and doubles at three-quarters full, each new table at the other end of the area from the old; when the area cannot hold the next
 // one (more sources than about a third of maxGroups), the sweep gives up and the general
 // address sweep runs instead, so the result never depends on the road taken. IPv4 slots are
 // chosen by a keyed multiply-shift of the address, IPv6 ones by the keyed finaliser.
@@ -480,7 +483,7 @@ function tableEnter(t: TopTalkers, entries: usize, id: u32, key: u32, hash: u32,
  * slot, and leaves the rest to tableEnter.
  */
 function sweepSourceTable(t: TopTalkers, c: FlowCache): bool {
-  let slots = TABLE_FIRST_SLOTS;
+  let slots = t.tableHint > TABLE_FIRST_SLOTS ? t.tableHint : TABLE_FIRST_SLOTS;
   t.tableSlots = 0;
   t.groupCount = 0;
   let table = tablePlace(t, 0, slots);
@@ -528,6 +531,11 @@ function sweepSourceTable(t: TopTalkers, c: FlowCache): bool {
   }
   t.seen = seen;
   t.matched = seen;
+  // The next sweep starts at the size this one's sources needed (the cache changes little
+  // between two displays), so it does not regrow the table from TABLE_FIRST_SLOTS each time.
+  let hint = TABLE_FIRST_SLOTS;
+  while (t.groupCount > hint - (hint >> 2) && hint < t.tableSlots) hint <<= 1;
+  t.tableHint = hint;
   return true;
 }
 
