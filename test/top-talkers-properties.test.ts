@@ -393,3 +393,47 @@ test("aggregates past 32 bits of bytes and packets (the source table's carries),
     cache.dispose();
   }
 });
+
+test("one engine over a cache whose sources grow past the first source table and shrink again (each sweep starts at the size the last one needed) agrees with the reference every time", () => {
+  const cache = new FlowCache({ capacity: 8192, seed: 7, exportQueueCapacity: 8192 });
+  const top = new FlowTopTalkers({ cache, seed: 8 });
+  const batch = cache.createBatch({ capacity: 4096, frameBytes: 0 });
+  try {
+    // Rounds of 4,000 flows over `sources` sources (two IPv6 among them in the last rounds); the
+    // cache is flushed before each round, so it holds one round's flows at a time.
+    const rounds = [3000, 40, 2500, 5, 4000, 1];
+    rounds.forEach((sources, round) => {
+      const time = round * 10_000;
+      cache.flush(time);
+      const packets = Array.from({ length: 4000 }, (_, i) => {
+        const s = (i * 7919) % sources;
+        const v6 = round >= 4 && s < 2;
+        return flowPacket({
+          time,
+          src: v6 ? `2001:db8::${s + 1}` : `10.${(s >> 16) & 255}.${(s >> 8) & 255}.${s & 255}`,
+          dst: v6 ? "2001:db8::99" : "192.0.2.1",
+          ipVersion: v6 ? 6 : 4,
+          srcPort: 1024 + (i & 4095),
+          dstPort: 80 + (i >> 12),
+          ipLength: 40 + ((i * 37) % 1400),
+        });
+      });
+      for (let at = 0; at < packets.length; at += 4096) {
+        fillBatch(batch, packets.slice(at, at + 4096));
+        cache.update(batch);
+      }
+      const flows = cache.flows().sort((a, b) => a.entry - b.entry);
+      assert.equal(flows.length, 4000);
+      for (const command of ["10 aggregate source-address sorted-by bytes", "5 aggregate source-address sorted-by flows ascending"]) {
+        const query = parseTopQuery(command);
+        const result = top.query(query);
+        assert.deepEqual(result, referenceTopTalkers(flows, query), `round ${round}: ${command}`);
+        assert.equal(result.aggregates, Math.min(sources, 4000));
+      }
+    });
+  } finally {
+    batch.dispose();
+    top.dispose();
+    cache.dispose();
+  }
+});

@@ -77,6 +77,8 @@ export const TOP_BAD_QUERY: u32 = 2;
   /** The source table of the last run (in the groups area) and its slot count. */
   table: usize;
   tableSlots: u32;
+  /** The source table size the next sweep starts at: what the last one needed (0 before the first). */
+  tableHint: u32;
   indexSlots: u32;
   /** Slots of the index the current run uses (a power of two, at most indexSlots). */
   slotsInUse: u32;
@@ -358,8 +360,9 @@ function rank(t: TopTalkers, q: usize): void {
 // packets and +12 u32 bytes (their low 32 bits). Beside the T slots, a u32 per slot (the entry
 // id of the aggregate's first flow: its sweep order, and for IPv6 where its address is) and a
 // u64 per slot (the high 32 bits of packets and of bytes, written only on a carry). 28 bytes a
-// slot, in the groups area: the table starts at 1024 slots and doubles at three-quarters full,
-// each new table at the other end of the area from the old; when the area cannot hold the next
+// slot, in the groups area: the table starts at the size the previous sweep's sources needed
+// (at least 1024 slots; the cache changes little between two displays, so a sweep does not
+// regrow it from 1024 each time) and doubles at three-quarters full, each new table at the other end of the area from the old; when the area cannot hold the next
 // one (more sources than about a third of maxGroups), the sweep gives up and the general
 // address sweep runs instead, so the result never depends on the road taken. IPv4 slots are
 // chosen by a keyed multiply-shift of the address, IPv6 ones by the keyed finaliser.
@@ -476,11 +479,11 @@ function tableEnter(t: TopTalkers, entries: usize, id: u32, key: u32, hash: u32,
 /**
  * The sweep of `aggregate source-address` (no criterion) from the column into the source table;
  * false when the table outgrows the groups area (nothing is lost: the caller sweeps again the
- * general way). The loop does the common case, an IPv4 flow whose aggregate is in its home
- * slot, and leaves the rest to tableEnter.
+ * general way). An inner loop does the common case, an IPv4 flow whose aggregate is in its
+ * home slot, and stops at any other flow, which goes to tableEnter before the loop resumes.
  */
 function sweepSourceTable(t: TopTalkers, c: FlowCache): bool {
-  let slots = TABLE_FIRST_SLOTS;
+  let slots = t.tableHint > TABLE_FIRST_SLOTS ? t.tableHint : TABLE_FIRST_SLOTS;
   t.tableSlots = 0;
   t.groupCount = 0;
   let table = tablePlace(t, 0, slots);
@@ -492,30 +495,49 @@ function sweepSourceTable(t: TopTalkers, c: FlowCache): bool {
   memory.fill(table, 0, <usize>slots << 4);
   t.table = table;
   t.tableSlots = slots;
-  let shift = 32 - ctz<u32>(slots);
   const key0 = t.key0;
   const multiplier = t.key1 | 1;
   const entries = c.entries;
+  const end = c.fresh;
   let seen: u32 = 0;
-  let p = c.talkers;
-  for (let id: u32 = 0, end = c.fresh; id < end; id++, p += TALKER_BYTES) {
-    const word = load<u64>(p);
+  let id: u32 = 0;
+  while (id < end) {
+    // The common case in a loop of its own, with no call in it (so V8 keeps its state in
+    // registers): an IPv4 flow of under 2^32 bytes whose aggregate is in its home slot and takes
+    // it without a carry. Anything else leaves the loop for the slow road below, one flow.
+    const shift = 32 - ctz<u32>(t.tableSlots);
+    let p = c.talkers + <usize>id * TALKER_BYTES;
+    for (; id < end; id++, p += TALKER_BYTES) {
+      const word = load<u64>(p);
+      const packets = <u32>word;
+      if (packets == 0) continue;
+      const counted = load<u64>(p, 8);
+      if ((counted >> 32) != 0x04000000) break;
+      const address = <u32>(word >> 32);
+      const at = table + (<usize>(<u32>((((<u64>address) ^ key0) * multiplier) >> 32) >>> shift) << 4);
+      // The slot's key and flows word: the key is the address and 1 <= flows < 2^31 (taken, IPv4).
+      const head = load<u64>(at);
+      if (rotr<u64>(head ^ <u64>address, 32) - 1 >= 0x7fffffff) break;
+      const oldPackets = load<u32>(at, 8);
+      const oldBytes = load<u32>(at, 12);
+      const newPackets = oldPackets + packets;
+      const newBytes = oldBytes + <u32>counted;
+      if ((newPackets < oldPackets) | (newBytes < oldBytes)) break;
+      store<u64>(at, head + 0x100000000);
+      store<u64>(at, <u64>newPackets | ((<u64>newBytes) << 32), 8);
+      seen++;
+    }
+    if (id == end) break;
+    const p1 = c.talkers + <usize>id * TALKER_BYTES;
+    const word = load<u64>(p1);
     const packets = <u32>word;
-    if (packets == 0) continue;
-    seen++;
-    const counted = load<u64>(p, 8);
+    const counted = load<u64>(p1, 8);
     const bytes = counted & TALKER_BYTES_MASK;
     const address = <u32>(word >> 32);
-    let ok = true;
+    seen++;
+    let ok: bool;
     if (<u32>(counted >> 56) == 4) {
       const hash = <u32>((((<u64>address) ^ key0) * multiplier) >> 32);
-      const i = hash >>> shift;
-      const at = table + (<usize>i << 4);
-      const flows = load<u32>(at, 4);
-      if (flows != 0 && load<u32>(at) == address && (flows & SLOT_V6) == 0) {
-        tableAdd(t, at, i, flows, packets, bytes);
-        continue;
-      }
       ok = tableEnter(t, entries, id, address, hash, 0, 0, packets, bytes);
     } else {
       const e = entries + <usize>id * RECORD_BYTES + OFF_SRC;
@@ -524,10 +546,15 @@ function sweepSourceTable(t: TopTalkers, c: FlowCache): bool {
     }
     if (!ok) return false;
     table = t.table;
-    shift = 32 - ctz<u32>(t.tableSlots);
+    id++;
   }
   t.seen = seen;
   t.matched = seen;
+  // The next sweep starts at the size this one's sources needed (the cache changes little
+  // between two displays), so it does not regrow the table from TABLE_FIRST_SLOTS each time.
+  let hint = TABLE_FIRST_SLOTS;
+  while (t.groupCount > hint - (hint >> 2) && hint < t.tableSlots) hint <<= 1;
+  t.tableHint = hint;
   return true;
 }
 
