@@ -42,6 +42,9 @@ export function parseCollector(text: string): Collector {
 
 const isIPv6 = (host: string) => host.includes(":");
 
+/** The largest UDP payload (IPv4); larger datagrams (none: the exporter's MTU is at most 65,535) would be copied each. */
+const STAGING_BYTES = 65_507;
+
 /**
  * Sends export datagrams to UDP collectors.
  *
@@ -63,6 +66,7 @@ export class UdpTransport implements ExportSink {
   #errors = 0;
   #sent = 0;
   #closed = false;
+  #staging = Buffer.allocUnsafeSlow(STAGING_BYTES);
 
   constructor(options: UdpTransportOptions) {
     if (options === null || typeof options !== "object" || !Array.isArray(options.collectors) || options.collectors.length === 0) {
@@ -110,9 +114,27 @@ export class UdpTransport implements ExportSink {
 
   send(datagram: Uint8Array): boolean {
     if (this.#closed) return false;
-    const copy = Buffer.from(datagram);
-    if (!this.#connected) this.#backlog.push(copy);
-    else this.#sendNow(copy);
+    if (!this.#connected) {
+      this.#backlog.push(Buffer.from(datagram));
+      return true;
+    }
+    if (datagram.length > this.#staging.length) {
+      this.#sendNow(Buffer.from(datagram));
+      return true;
+    }
+    // The datagram goes through one staging buffer: a send that the kernel takes at once (the
+    // sockets' queues stay empty) leaves nothing that refers to it, so the buffer serves the
+    // next datagram too; a send that libuv had to queue keeps it, and the transport takes a new
+    // one. A copy per datagram (~95k on the 5M-packet benchmark) cost an allocation each and
+    // fresh pages for the kernel to clear.
+    this.#staging.set(datagram);
+    this.#sendNow(this.#staging.subarray(0, datagram.length));
+    for (const socket of this.#sockets) {
+      if (socket.getSendQueueCount() > 0) {
+        this.#staging = Buffer.allocUnsafeSlow(STAGING_BYTES);
+        break;
+      }
+    }
     return true;
   }
 
@@ -123,13 +145,16 @@ export class UdpTransport implements ExportSink {
         continue;
       }
       this.#pending++;
-      this.#sockets[i]!.send(datagram, (error) => {
-        this.#pending--;
-        if (error) this.#errors++;
-        else this.#sent++;
-      });
+      this.#sockets[i]!.send(datagram, this.#afterSend);
     }
   }
+
+  // One callback for every send (a closure per datagram cost an allocation each).
+  readonly #afterSend = (error: Error | null) => {
+    this.#pending--;
+    if (error) this.#errors++;
+    else this.#sent++;
+  };
 
   /** Datagrams each socket's send queue can still take (from libuv's queue, read synchronously). */
   room(): number {
