@@ -37,8 +37,14 @@ export function indexGet(table: ArpTableState, f: ArpIface, ip: u32): u32 {
 }
 
 /** Inserts `ip` (which must be absent) with `ref`. The index never fills: pools bound it. */
-export function indexInsert(table: ArpTableState, f: ArpIface, ip: u32, ref: u32): void {
-  let i = homeOf(table, f, ip);
+// @ts-ignore: decorator
+@inline export function indexInsert(table: ArpTableState, f: ArpIface, ip: u32, ref: u32): void {
+  indexInsertAt(f, ip, ref, homeOf(table, f, ip));
+}
+
+/** {@link indexInsert} with `ip`'s home position already known. */
+export function indexInsertAt(f: ArpIface, ip: u32, ref: u32, home: u32): void {
+  let i = home;
   const base = f.index;
   let probe: u32 = 0;
   while (load<u32>(base + (<usize>i << 3)) != 0) {
@@ -51,16 +57,28 @@ export function indexInsert(table: ArpTableState, f: ArpIface, ip: u32, ref: u32
 }
 
 /** Replaces the reference of `ip` (which must be present). */
-export function indexSet(table: ArpTableState, f: ArpIface, ip: u32, ref: u32): void {
-  let i = homeOf(table, f, ip);
+// @ts-ignore: decorator
+@inline export function indexSet(table: ArpTableState, f: ArpIface, ip: u32, ref: u32): void {
+  indexSetAt(f, ip, ref, homeOf(table, f, ip));
+}
+
+/** {@link indexSet} with `ip`'s home position already known. */
+export function indexSetAt(f: ArpIface, ip: u32, ref: u32, home: u32): void {
+  let i = home;
   const base = f.index;
   while (load<u32>(base + (<usize>i << 3)) != ip) i = nextPosition(f, i);
   store<u64>(base + (<usize>i << 3), ((<u64>ref) << 32) | <u64>ip);
 }
 
 /** Removes `ip` if present, shifting later members of its run back into the gap. */
-export function indexRemove(table: ArpTableState, f: ArpIface, ip: u32): void {
-  let i = homeOf(table, f, ip);
+// @ts-ignore: decorator
+@inline export function indexRemove(table: ArpTableState, f: ArpIface, ip: u32): void {
+  indexRemoveAt(table, f, ip, homeOf(table, f, ip));
+}
+
+/** {@link indexRemove} with `ip`'s home position already known (`homeOf`). */
+export function indexRemoveAt(table: ArpTableState, f: ArpIface, ip: u32, home: u32): void {
+  let i = home;
   const base = f.index;
   while (true) {
     const key = load<u32>(base + (<usize>i << 3));
@@ -86,6 +104,12 @@ export function indexRemove(table: ArpTableState, f: ArpIface, ip: u32): void {
   }
   store<u64>(base + (<usize>i << 3), 0);
   f.indexCount--;
+}
+
+/** Loads the index slot at `home` (its value is meaningless), so that a later access finds it in cache. */
+// @ts-ignore: decorator
+@inline export function indexTouch(f: ArpIface, home: u32): u64 {
+  return load<u64>(f.index + (<usize>home << 3));
 }
 
 /** Empties the index. */

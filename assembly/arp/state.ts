@@ -79,6 +79,7 @@ export const I_NEXT: usize = 48;
 export const S_BYTES: usize = 16;
 export const S_AT: usize = 0; // i64: last sighting
 export const S_IP: usize = 8; // u32 (0 = hole)
+export const S_HOME: usize = 12; // u32: the address's home position in the index (removal needs no hash)
 
 // NEXIST ring position (16 bytes).
 export const X_BYTES: usize = 16;

@@ -50,6 +50,7 @@ export const I_NEXT = 48;
 export const S_BYTES = 16;
 export const S_AT = 0; // i64: last sighting
 export const S_IP = 8; // u32 (0 = hole)
+export const S_HOME = 12; // u32: the address's home position in the index (removal needs no hash)
 
 // NEXIST ring position (16 bytes).
 export const X_BYTES = 16;

@@ -39,6 +39,9 @@ export interface Workload {
   readonly interfaceIndex?: number;
 }
 
+/** fillMixed's scratch: the workloads' next times (grown to the most workloads mixed). */
+let nextTimes = new Float64Array(8);
+
 /**
  * Fills `batch` (after its current length) with the packets of `workloads` up to `untilMs`, in
  * time order (ties go to the earlier workload in the list), and writes the index of each
@@ -64,12 +67,19 @@ export function fillMixed(batch: PacketBatch, workloads: readonly Workload[], un
   const frames = direct ? batch.frames : undefined;
   const capacity = batch.capacity;
   let length = start;
+  // Each workload's next time, read once here and then only for the workload that just ran
+  // (the others' do not change): workloads of similar rates interleave in runs of one or two
+  // packets, and each getter call is a measurable share of such a run.
+  const count = workloads.length;
+  if (nextTimes.length < count) nextTimes = new Float64Array(count);
+  const times = nextTimes;
+  for (let w = 0; w < count; w++) times[w] = workloads[w]!.nextTime;
   for (;;) {
     let first = -1;
     let firstTime = Infinity;
     let secondTime = Infinity;
-    for (let w = 0; w < workloads.length; w++) {
-      const t = workloads[w]!.nextTime;
+    for (let w = 0; w < count; w++) {
+      const t = times[w]!;
       if (t < firstTime) {
         secondTime = firstTime;
         firstTime = t;
@@ -82,6 +92,7 @@ export function fillMixed(batch: PacketBatch, workloads: readonly Workload[], un
     const workload = workloads[first]!;
     const end =
       c !== undefined ? workload.fillRange!(c, frames, batch.frameBytes, length, capacity, until) : length + workload.fill(batch, until);
+    times[first] = workload.nextTime;
     if (labels !== undefined) for (let i = length; i < end; i++) labels[i] = first;
     const added = end - length;
     length = end;
