@@ -137,10 +137,10 @@ test("an index bucket that overflows keeps every translation reachable both ways
           set.map((f, i) => ({
             interface: 1,
             src: f.dst,
-            dst: out.packet(i).src,
+            dst: out.packet(i).src!,
             protocol: "tcp" as const,
             srcPort: 80,
-            dstPort: out.packet(i).srcPort,
+            dstPort: out.packet(i).srcPort!,
             tcpFlags: 0x010,
           })),
           { core: nat.core },
