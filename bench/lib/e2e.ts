@@ -4,6 +4,7 @@
  * router, shared by the suite (one thread) and its worker (one shard per worker thread).
  */
 
+import { resolvedNextHops } from "./next-hops.js";
 import { PacketBatch } from "../../src/packet/batch.js";
 import { Dataplane } from "../../src/dataplane/dataplane.js";
 import { hashedNextHop, type RouteTable } from "../../src/node/table-file.js";
@@ -22,14 +23,7 @@ export function router(routes: RouteTable): Dataplane {
       { name: "Gi0/0", mac: "02:00:00:00:00:02", addresses: ["10.0.0.1/8"], netflow: { flow: "full" } },
       { name: "Gi0/1", mac: "02:00:00:00:00:03", addresses: ["198.51.100.1/24"] },
     ],
-    routes: Array.from({ length: NEXT_HOPS }, (_, k) => ({
-      prefix: `203.0.${k}.0/24`,
-      target: { nextHop: `198.51.100.${10 + k}` },
-    })).concat([{ prefix: "0.0.0.0/0", target: { nextHop: "198.51.100.10" } }]),
-    staticArp: Array.from({ length: NEXT_HOPS }, (_, k) => ({
-      address: `198.51.100.${10 + k}`,
-      mac: `0a:00:00:00:00:${(16 + k).toString(16)}`,
-    })),
+    ...resolvedNextHops(NEXT_HOPS),
     flowCache: { capacity: 131_072, activeTimeout: 1_800_000, inactiveTimeout: 15_000, exportQueueCapacity: 4096 },
     maxBatch: BATCH,
     seed: 1,

@@ -8,6 +8,7 @@
  * composing them; and the TS reference composition on the same packets.
  */
 
+import { resolvedNextHops } from "../lib/next-hops.js";
 import { Dataplane } from "../../src/dataplane/dataplane.js";
 import { ReferenceDataplane, type ReferenceInputPacket } from "../../src/reference/dataplane.js";
 import type { DataplaneOptions } from "../../src/dataplane/options.js";
@@ -88,14 +89,7 @@ function options(): DataplaneOptions {
       { name: "Gi0/0", mac: "02:00:00:00:00:01", addresses: ["192.0.2.1/24"], netflow: { flow: "full" } },
       { name: "Gi0/1", mac: "02:00:00:00:00:02", addresses: ["198.51.100.1/24"] },
     ],
-    routes: Array.from({ length: NEXT_HOPS }, (_, k) => ({
-      prefix: `203.0.${k}.0/24`,
-      target: { nextHop: `198.51.100.${10 + k}` },
-    })).concat([{ prefix: "0.0.0.0/0", target: { nextHop: "198.51.100.10" } }]),
-    staticArp: Array.from({ length: NEXT_HOPS }, (_, k) => ({
-      address: `198.51.100.${10 + k}`,
-      mac: `0a:00:00:00:00:${(16 + k).toString(16)}`,
-    })),
+    ...resolvedNextHops(NEXT_HOPS),
     flowCache: { capacity: 131_072, activeTimeout: 1000 * HOUR, inactiveTimeout: 1000 * HOUR, exportQueueCapacity: 4096 },
     maxBatch: BATCH,
     seed: 1,
