@@ -13,6 +13,7 @@ import {
 import { processBatch, tickTo } from "./pipeline/forward";
 import { holdSlotsFor, drainArp } from "./pipeline/arp-io";
 import { setCurrentPacket } from "./pipeline/output";
+import { ARP_MEMO_ENTRIES, ARP_MEMO_BYTES } from "./pipeline/arp-hit";
 
 export { COUNTERS as PIPELINE_COUNTERS, IF_COUNTERS as PIPELINE_INTERFACE_COUNTERS } from "./pipeline/state";
 
@@ -63,13 +64,14 @@ export function pipelineCreate(
   p.tickInterval = tickInterval;
   p.nextTick = NaN;
   p.scratch = zeroed(64 + 64 * 24);
+  p.arpMemo = zeroed(<usize>ARP_MEMO_ENTRIES * ARP_MEMO_BYTES);
   return p;
 }
 
 /** Bytes the pipeline allocated (its share of the core beside the components). */
 export function pipelineBytes(interfaceCount: u32, maxBatch: u32, adjCapacity: u32, outBytes: u32, holdSlots: u32, holdSlotBytes: u32): f64 {
   return <f64>(offsetof<Pipeline>() + <usize>interfaceCount * (IF_BYTES + (<usize>IF_COUNTERS << 3)) + <usize>adjCapacity * ADJ_BYTES
-    + <usize>maxBatch * 32 + (<usize>COUNTERS << 3) + <usize>outBytes + 64 + 64 * 24
+    + <usize>maxBatch * 32 + (<usize>COUNTERS << 3) + <usize>outBytes + 64 + 64 * 24 + <usize>ARP_MEMO_ENTRIES * ARP_MEMO_BYTES
     + <usize>holdSlots * (<usize>holdSlotBytes + HOLD_META_BYTES));
 }
 
@@ -243,6 +245,7 @@ export function pipelineFree(p: Pipeline): void {
   heap.free(p.aclImplicitDenies);
   heap.free(p.out);
   heap.free(p.scratch);
+  heap.free(p.arpMemo);
   if (p.hold) heap.free(p.hold);
   if (p.holdMeta) heap.free(p.holdMeta);
   heap.free(changetype<usize>(p));

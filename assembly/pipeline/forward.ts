@@ -22,7 +22,7 @@ import {
 import { Fib } from "../fib/state";
 import { lookup4, lookup6, lookup4Strided } from "../fib/lookup";
 import { ADJ_NULL, ADJ_PUNT, ADJ_DROP, ADJ_GLEAN, ADJ_DISCARD, ADJ_NEIGHBOR } from "../fib";
-import { arpResolve, arpResultMacHigh, arpResultMacLow, arpResultHandle, arpReceiveArp, arpReceiveIp, arpTick, arpKindOf } from "../arp";
+import { arpResultMacHigh, arpResultMacLow, arpResultHandle, arpReceiveArp, arpReceiveIp, arpTick, arpKindOf } from "../arp";
 import {
   VERDICT_FOUND, VERDICT_QUEUED as ARP_QUEUED, VERDICT_NEXIST, VERDICT_RATE, VERDICT_NO_SLOT, VERDICT_QUEUE_FULL,
   VERDICT_BAD_TARGET, VERDICT_ICMP, ArpTableState, ArpIface,
@@ -49,6 +49,7 @@ import { macFromWire, macToWire, decrementTtl4, ipv4HeaderValid } from "./frames
 import { icmpError, icmpEligible, ICMP_TIME_EXCEEDED, ICMP_UNREACHABLE, ICMP6_TIME_EXCEEDED, ICMP6_UNREACHABLE } from "./icmp";
 import { aclPermits } from "./acl";
 import { drainArp, HOLD_ELIGIBLE } from "./arp-io";
+import { resolveNextHop } from "./arp-hit";
 import { natInbound, natOutbound, natTick } from "./nat-stage";
 import { bridgeInput, bridgeOutput, bridgeTick, BRIDGE_DONE } from "./bridge-stage";
 import { switch4, switch6, cachedMac, countOut, settleMiss, tickRouteCache } from "./switching";
@@ -309,7 +310,7 @@ function forwardOne(p: Pipeline, b: PacketBatch, i: u32, time: f64): void {
       // A frame that could not be held is refused before ARP sees it (it would queue a handle).
       if (!p.arp || arpKindOf(p.arp, egress, target) != 1) return finish(p, i, iface, VERDICT_DROPPED, REASON_FRAME_TOO_LARGE);
     }
-    const verdict = p.arp ? arpResolve(p.arp, egress, target, time) : VERDICT_BAD_TARGET;
+    const verdict = p.arp ? resolveNextHop(p, egress, target, time) : VERDICT_BAD_TARGET;
     const code = verdict & ~VERDICT_ICMP;
     if (code == VERDICT_FOUND) {
       mac = ((<u64>arpResultMacHigh(p.arp)) << 32) | <u64>arpResultMacLow(p.arp);

@@ -244,4 +244,6 @@ export const PORT_RANGE: u32 = 5;
   swTime: f64;
   /** The ARP table's change counters when the route cache was last checked against it. */
   arpSignature: u64;
+  /** Where next hops were found in the ARP index (pipeline/arp-hit.ts). */
+  arpMemo: usize;
 }
