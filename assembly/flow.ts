@@ -11,7 +11,7 @@ import { cacheUpdate, cacheAge, cacheFlush, queuePop, packetKeyHash, READ_AHEAD_
 import { entryAt } from "./flow/table";
 import { sipHash13, sipHash13Words3 } from "./common/hash";
 import { jsonLines } from "./flow/json";
-import { TALKER_BYTES, talkerMirror } from "./flow/talkers";
+import { talkersBytes, talkersAllocate, talkersFree, talkerIntern, talkerMirror } from "./flow/talkers";
 export { JSON_LINE_MAX as FLOW_JSON_LINE_MAX } from "./flow/json";
 
 export {
@@ -49,7 +49,7 @@ export function flowCacheFree(c: FlowCache): void {
   heap.free(c.keys);
   heap.free(c.hashes);
   heap.free(c.slotsRun);
-  if (c.talkers != 0) heap.free(c.talkers);
+  if (c.talkers != 0) talkersFree(c);
   heap.free(changetype<usize>(c));
 }
 
@@ -221,35 +221,37 @@ export function flowHashSelfCheck(seedLow: u32, seedHigh: u32, count: u32): u32 
   return differ;
 }
 
-/** Bytes of the top-talkers column (flow/talkers.ts) of a cache of `capacity` flows. */
+/** Bytes of the top-talkers column and its source table (flow/talkers.ts) of a cache of `capacity` flows. */
 export function flowCacheTalkersBytes(capacity: u32): f64 {
-  return <f64>(<usize>capacity * TALKER_BYTES);
+  return <f64>talkersBytes(capacity);
 }
 
 /**
- * Attaches a user of the top-talkers column; the first one allocates it and fills it from the
- * live flows, after which the packet path keeps it. Returns the users attached.
+ * Attaches a user of the top-talkers column; the first one allocates it and its source table and
+ * fills them from the live flows, after which the packet path keeps them. Returns the users attached.
  */
 export function flowCacheTalkersKeep(c: FlowCache): u32 {
   if (c.talkersUsers == 0) {
-    const bytes = <usize>c.capacity * TALKER_BYTES;
-    const column = heap.alloc(bytes);
-    memory.fill(column, 0, bytes);
-    c.talkers = column;
+    talkersAllocate(c);
     for (let id: u32 = 0, end = c.fresh; id < end; id++) {
       const e = entryAt(c, id);
-      if (load<u32>(e, OFF_PACKETS) != 0) talkerMirror(c, id, e);
+      if (load<u32>(e, OFF_PACKETS) == 0) continue;
+      talkerIntern(c, id, e);
+      talkerMirror(c, id, e);
     }
   }
   return ++c.talkersUsers;
 }
 
+/** The source table of the top-talkers column: `which` 0 the sources live, 1 the source ids ever used (its high-water mark); 0 without top talkers. */
+export function flowCacheTalkerSources(c: FlowCache, which: u32): u32 {
+  if (c.talkers == 0) return 0;
+  return which == 0 ? c.sourcesLive : c.sourcesFresh;
+}
+
 /** Detaches a user of the top-talkers column; the last one frees it. Returns the users left. */
 export function flowCacheTalkersDrop(c: FlowCache): u32 {
   if (c.talkersUsers == 0) return 0;
-  if (--c.talkersUsers == 0) {
-    heap.free(c.talkers);
-    c.talkers = 0;
-  }
+  if (--c.talkersUsers == 0) talkersFree(c);
   return c.talkersUsers;
 }

@@ -341,7 +341,8 @@ test("the top-talkers column is reserved on the core while an engine is attached
   const b = new FlowTopTalkers({ cache });
   const column = cache.core.memory().components.filter((c) => c.kind === "flow-cache-talkers");
   assert.equal(column.length, 1);
-  assert.equal(column[0]!.reservedBytes, 1000 * 16);
+  // 16 bytes of column and a 24-byte source per entry, and 1.5 source index slots of 8 bytes.
+  assert.equal(column[0]!.reservedBytes, 1000 * (16 + 24) + (1000 + 500 + 1) * 8);
   a.dispose();
   assert.ok(kinds().includes("flow-cache-talkers"));
   assert.throws(() => a.query("10 aggregate source-address"), { name: "ConfigError", message: /disposed/ });
@@ -354,7 +355,7 @@ test("the top-talkers column is reserved on the core while an engine is attached
   assert.ok(!kinds().includes("flow-cache-talkers"));
 });
 
-test("aggregates past 32 bits of bytes and packets (the source table's carries), IPv4 and IPv6 sources together", () => {
+test("aggregates past 32 bits of bytes and packets, IPv4 and IPv6 sources together", () => {
   const cache = new FlowCache({ capacity: 64, seed: 4 });
   const top = new FlowTopTalkers({ cache });
   const batch = cache.createBatch({ capacity: 1000, frameBytes: 0 });
@@ -394,7 +395,7 @@ test("aggregates past 32 bits of bytes and packets (the source table's carries),
   }
 });
 
-test("one engine over a cache whose sources grow past the first source table and shrink again (each sweep starts at the size the last one needed) agrees with the reference every time", () => {
+test("one engine over a cache whose sources grow and shrink again (source ids freed with their last flow and reused) agrees with the reference every time", () => {
   const cache = new FlowCache({ capacity: 8192, seed: 7, exportQueueCapacity: 8192 });
   const top = new FlowTopTalkers({ cache, seed: 8 });
   const batch = cache.createBatch({ capacity: 4096, frameBytes: 0 });
@@ -434,6 +435,99 @@ test("one engine over a cache whose sources grow past the first source table and
   } finally {
     batch.dispose();
     top.dispose();
+    cache.dispose();
+  }
+});
+
+test("the source table interns each live flow's source once: live sources equal the distinct sources of the live flows through creation, reuse, ageing, eviction and flushes, and ids stay within the capacity", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 16 }),
+      fc.array(packetArbitrary, { minLength: 1, maxLength: 200 }),
+      fc.nat(),
+      fc.boolean(),
+      (capacity, packets, seed, attachLate) => {
+        const cache = new FlowCache({ capacity, seed, inactiveTimeout: 800, exportQueueCapacity: 4096 });
+        const batch = cache.createBatch({ capacity: 8 });
+        let top = attachLate ? undefined : new FlowTopTalkers({ cache, seed: 3 });
+        try {
+          const sorted = [...packets].sort((a, b) => a.time - b.time);
+          for (let i = 0; i < sorted.length; i += 8) {
+            const chunk = sorted.slice(i, i + 8);
+            fillBatch(batch, chunk);
+            cache.update(batch);
+            const time = chunk[chunk.length - 1]!.time;
+            if (i % 24 === 16) cache.age(time);
+            if (i % 64 === 56) cache.flush(time);
+            cache.drain();
+            if (top === undefined && i >= sorted.length / 2) top = new FlowTopTalkers({ cache, seed: 3 });
+            const flows = cache.flows();
+            const distinct = new Set(flows.map((f) => `${f.ipVersion} ${f.src}`)).size;
+            const sources = cache.talkerSources();
+            if (top === undefined) {
+              assert.deepEqual(sources, { live: 0, ids: 0 });
+              continue;
+            }
+            assert.equal(sources.live, distinct);
+            // Freed ids are reused before fresh ones: never more ids than entries, whatever the churn
+            // inside a batch (a source can peak and leave between two observations).
+            assert.ok(sources.ids <= capacity, `${sources.ids} ids for ${capacity} entries`);
+            const query = parseTopQuery("100 aggregate source-address sorted-by flows");
+            assert.deepEqual(
+              top.query(query),
+              referenceTopTalkers(
+                flows.sort((a, b) => a.entry - b.entry),
+                query,
+              ),
+            );
+          }
+        } finally {
+          top?.dispose();
+          batch.dispose();
+          cache.dispose();
+        }
+      },
+    ),
+    { numRuns: 150 },
+  );
+});
+
+test("an IPv4 source and an IPv6 source with the same leading words are two aggregates; an engine with fewer aggregates than source ids takes the general road with the same answer", () => {
+  const cache = new FlowCache({ capacity: 64, seed: 9 });
+  const batch = cache.createBatch({ capacity: 64, frameBytes: 0 });
+  const wide = new FlowTopTalkers({ cache });
+  const narrow = new FlowTopTalkers({ cache, maxGroups: 4 });
+  try {
+    // 10.0.0.1 and a00:1:: share their first 32 bits; a00:1::1 shares the first 64 too.
+    const sources = ["10.0.0.1", "a00:1::", "a00:1::1", "10.0.0.2", "10.0.0.3"];
+    const packets = sources.flatMap((src, s) =>
+      Array.from({ length: s + 1 }, (_, k) =>
+        flowPacket({
+          time: k,
+          src,
+          dst: src.includes(":") ? "2001:db8::99" : "192.0.2.1",
+          ipVersion: src.includes(":") ? 6 : 4,
+          srcPort: 2000 + k,
+          ipLength: 100 * (s + 1),
+        }),
+      ),
+    );
+    fillBatch(batch, packets);
+    cache.update(batch);
+    const flows = cache.flows().sort((a, b) => a.entry - b.entry);
+    const query = parseTopQuery("10 aggregate source-address sorted-by bytes");
+    const expected = referenceTopTalkers(flows, query);
+    assert.equal(expected.talkers.length, 5);
+    assert.deepEqual(wide.query(query), expected);
+    // Five sources do not fit four aggregates: the general road reports it, as before interning.
+    assert.throws(() => narrow.query(query), { name: "CapacityError" });
+    const fewer = parseTopQuery("10 aggregate source-address sorted-by bytes match flows 5");
+    assert.throws(() => narrow.query(fewer), { name: "CapacityError" });
+    assert.equal(cache.talkerSources().live, 5);
+  } finally {
+    narrow.dispose();
+    wide.dispose();
+    batch.dispose();
     cache.dispose();
   }
 });

@@ -23,12 +23,12 @@
 //
 // `aggregate source-address` with no criterion, on a cache that keeps its top-talkers column
 // (flow/talkers.ts), takes a faster road: the column (16 bytes a flow, not the 112-byte record)
-// into the source table, whose 16-byte slots are the aggregates themselves (one cache line a
-// flow, not an index slot and then a 40-byte aggregate); see sweepSourceTable.
+// carries each flow's interned source id, so the flows are added to per-source accumulators by
+// index, with no hashing; see sweepSources.
 
 import { fmix64 } from "../common/hash";
 import { FlowCache, RECORD_BYTES, OFF_PACKETS, OFF_BYTES, OFF_SRC, OFF_DST, OFF_VERSION } from "../flow/state";
-import { TALKER_BYTES, TALKER_BYTES_MASK } from "../flow/talkers";
+import { TALKER_BYTES, SOURCE_BYTES } from "../flow/talkers";
 import { fieldRead, valueHigh, valueLow, valueTag, FIELD_SOURCE_ADDRESS, FIELD_DESTINATION_ADDRESS } from "./fields";
 
 export const FIELD_PER_FLOW: u32 = 0xff;
@@ -74,11 +74,6 @@ export const TOP_BAD_QUERY: u32 = 2;
   /** The secret key of groupHash. */
   key0: u64;
   key1: u64;
-  /** The source table of the last run (in the groups area) and its slot count. */
-  table: usize;
-  tableSlots: u32;
-  /** The source table size the next sweep starts at: what the last one needed (0 before the first). */
-  tableHint: u32;
   indexSlots: u32;
   /** Slots of the index the current run uses (a power of two, at most indexSlots). */
   slotsInUse: u32;
@@ -193,11 +188,9 @@ function grow(t: TopTalkers): void {
 /**
  * The sweep for an address aggregation with no criterion (the common `aggregate source-address`):
  * the general loop with the field read, the hash and the probe inlined and the table's fields
- * held in locals (reloaded only when the index grows). With `column` (source addresses, the
- * cache keeping its top-talkers column, flow/talkers.ts) it reads 16 bytes a flow from the
- * column and goes to the record only for the rest of an IPv6 address; otherwise the records.
+ * held in locals (reloaded only when the index grows).
  */
-function sweepAddresses(t: TopTalkers, c: FlowCache, offset: u32, column: bool): bool {
+function sweepAddresses(t: TopTalkers, c: FlowCache, offset: u32): bool {
   const end = c.fresh;
   const index = t.index;
   const groups = t.groups;
@@ -207,24 +200,12 @@ function sweepAddresses(t: TopTalkers, c: FlowCache, offset: u32, column: bool):
   let count: u32 = 0;
   let seen: u32 = 0;
   let e = c.entries;
-  let p = c.talkers;
-  for (let id: u32 = 0; id < end; id++, e += RECORD_BYTES, p += TALKER_BYTES) {
-    let packets: u32, bytes: u64, version: u32, high: u64;
-    if (column) {
-      const word = load<u64>(p);
-      packets = <u32>word;
-      if (packets == 0) continue;
-      const counted = load<u64>(p, 8);
-      bytes = counted & TALKER_BYTES_MASK;
-      version = <u32>(counted >> 56);
-      high = word & 0xffffffff00000000;
-    } else {
-      packets = load<u32>(e, OFF_PACKETS);
-      if (packets == 0) continue;
-      bytes = load<u64>(e, OFF_BYTES);
-      version = <u32>load<u8>(e, OFF_VERSION);
-      high = (<u64>load<u32>(e + offset)) << 32;
-    }
+  for (let id: u32 = 0; id < end; id++, e += RECORD_BYTES) {
+    const packets = load<u32>(e, OFF_PACKETS);
+    if (packets == 0) continue;
+    const bytes = load<u64>(e, OFF_BYTES);
+    const version = <u32>load<u8>(e, OFF_VERSION);
+    let high = (<u64>load<u32>(e + offset)) << 32;
     seen++;
     let low: u64 = 0;
     if (version != 4) {
@@ -353,255 +334,77 @@ function rank(t: TopTalkers, q: usize): void {
   t.qualifyingFlows = qualifyingFlows;
 }
 
-// ---- The source table ----------------------------------------------------------------------
+// ---- The interned sweep ---------------------------------------------------------------------
 //
-// Slots of 16 bytes: +0 u32 key (the IPv4 address; for IPv6, 32 bits of the address's keyed
-// hash, the address itself being the first flow's), +4 u32 flows | SLOT_V6 (0: empty), +8 u32
-// packets and +12 u32 bytes (their low 32 bits). Beside the T slots, a u32 per slot (the entry
-// id of the aggregate's first flow: its sweep order, and for IPv6 where its address is) and a
-// u64 per slot (the high 32 bits of packets and of bytes, written only on a carry). 28 bytes a
-// slot, in the groups area: the table starts at the size the previous sweep's sources needed
-// (at least 1024 slots; the cache changes little between two displays, so a sweep does not
-// regrow it from 1024 each time) and doubles at three-quarters full, each new table at the other end of the area from the old; when the area cannot hold the next
-// one (more sources than about a third of maxGroups), the sweep gives up and the general
-// address sweep runs instead, so the result never depends on the road taken. IPv4 slots are
-// chosen by a keyed multiply-shift of the address, IPv6 ones by the keyed finaliser.
+// With the cache keeping its top-talkers column, every live flow carries the dense id of its
+// source (flow/talkers.ts), so `aggregate source-address` with no criterion needs no hash at all:
+// one pass streams the column and adds each flow to its source's accumulator by index, then the
+// accumulators are ranked. An accumulator (ACC_BYTES, in the groups area, one per source id below
+// the table's high-water mark): +0 u64 bytes, +8 u64 packets, +16 u32 flows, +20 u32 the entry
+// id of the source's first flow in the sweep (its sweep order, the tie-breaker). 47k sources take
+// 1.1 MB, which stays in the L2 cache where a keyed table with its keys (and the probes past a
+// home slot) did not.
 
-const SLOT_V6: u32 = 0x80000000;
-const TABLE_FIRST_SLOTS: u32 = 1024;
-const TABLE_SLOT_BYTES: u32 = 28;
-
-// @ts-ignore: decorator
-@inline function v4Slot(t: TopTalkers, address: u32): u32 {
-  return <u32>((((<u64>address) ^ t.key0) * (t.key1 | 1)) >> 32);
-}
-
-/** Where a table of `slots` goes when the one at `old` (or none, 0 slots) is there. */
-function tablePlace(t: TopTalkers, old: usize, slots: u32): usize {
-  const area = <usize>t.maxGroups * GROUP_BYTES;
-  const bytes = <usize>slots * TABLE_SLOT_BYTES;
-  const oldBytes = <usize>t.tableSlots * TABLE_SLOT_BYTES;
-  if (old == 0) return bytes <= area ? t.groups : 0;
-  if (bytes + oldBytes > area) return 0;
-  return old == t.groups ? t.groups + area - bytes : t.groups;
-}
-
-/** Moves the table into one twice its size; false when the groups area cannot hold it. */
-function tableGrow(t: TopTalkers): bool {
-  const old = t.table;
-  const oldSlots = t.tableSlots;
-  const slots = oldSlots << 1;
-  const at = tablePlace(t, old, slots);
-  if (at == 0) return false;
-  memory.fill(at, 0, <usize>slots << 4);
-  const firsts = at + (<usize>slots << 4);
-  const highs = firsts + (<usize>slots << 2);
-  const oldFirsts = old + (<usize>oldSlots << 4);
-  const oldHighs = oldFirsts + (<usize>oldSlots << 2);
-  const mask = slots - 1;
-  const shift = 32 - ctz<u32>(slots);
-  for (let s: u32 = 0; s < oldSlots; s++) {
-    const from = old + (<usize>s << 4);
-    const flows = load<u32>(from, 4);
-    if (flows == 0) continue;
-    const key = load<u32>(from);
-    let i = ((flows & SLOT_V6) != 0 ? key : v4Slot(t, key)) >>> shift;
-    while (load<u32>(at + (<usize>i << 4), 4) != 0) i = (i + 1) & mask;
-    memory.copy(at + (<usize>i << 4), from, 16);
-    store<u32>(firsts + (<usize>i << 2), load<u32>(oldFirsts + (<usize>s << 2)));
-    store<u64>(highs + (<usize>i << 3), load<u64>(oldHighs + (<usize>s << 3)));
-  }
-  t.table = at;
-  t.tableSlots = slots;
-  return true;
-}
-
-/** Adds carries out of the slot's low 32 bits (and a flow's bytes above them) to its high words. */
-function tableCarry(t: TopTalkers, i: u32, packetsCarry: u64, bytesCarry: u64): void {
-  const h = t.table + (<usize>t.tableSlots << 4) + (<usize>t.tableSlots << 2) + (<usize>i << 3);
-  store<u64>(h, load<u64>(h) + packetsCarry + (bytesCarry << 32));
-}
-
-/** Adds a flow to slot `i` (which holds its aggregate). */
-// @ts-ignore: decorator
-@inline function tableAdd(t: TopTalkers, at: usize, i: u32, flows: u32, packets: u32, bytes: u64): void {
-  store<u32>(at, flows + 1, 4);
-  const oldPackets = load<u32>(at, 8);
-  const oldBytes = load<u32>(at, 12);
-  const newPackets = oldPackets + packets;
-  const newBytes = oldBytes + <u32>bytes;
-  store<u32>(at, newPackets, 8);
-  store<u32>(at, newBytes, 12);
-  const bytesCarry = (bytes >> 32) + <u64>(newBytes < oldBytes);
-  if ((bytesCarry | <u64>(newPackets < oldPackets)) != 0) tableCarry(t, i, <u64>(newPackets < oldPackets), bytesCarry);
-}
+const ACC_BYTES: u32 = 24;
 
 /**
- * The slow road of a flow into the source table: probing past the home slot, a new aggregate
- * (growing the table first when it is three-quarters full), or an IPv6 source (`e` its address
- * in the record; `key` its hash). False when the table cannot grow.
+ * Sweeps the column into the accumulators of the source ids; false when they do not fit the
+ * groups area (maxGroups set below the cache's capacity), and the caller sweeps the general way.
  */
-function tableEnter(t: TopTalkers, entries: usize, id: u32, key: u32, hash: u32, flag: u32, e: usize, packets: u32, bytes: u64): bool {
-  let grown = true;
-  while (grown) {
-    const table = t.table;
-    const slots = t.tableSlots;
-    const mask = slots - 1;
-    const firsts = table + (<usize>slots << 4);
-    let i = hash >>> (32 - ctz<u32>(slots));
-    for (;;) {
-      const at = table + (<usize>i << 4);
-      const flows = load<u32>(at, 4);
-      if (flows == 0) break;
-      if (load<u32>(at) == key && (flows & SLOT_V6) == flag
-        && (flag == 0 || sameSource(entries + <usize>load<u32>(firsts + (<usize>i << 2)) * RECORD_BYTES + OFF_SRC, e))) {
-        tableAdd(t, at, i, flows, packets, bytes);
-        return true;
-      }
-      i = (i + 1) & mask;
-    }
-    if (t.groupCount < slots - (slots >> 2)) {
-      const at = table + (<usize>i << 4);
-      t.groupCount++;
-      store<u32>(at, key);
-      store<u32>(at, 1 | flag, 4);
-      store<u32>(at, packets, 8);
-      store<u32>(at, <u32>bytes, 12);
-      store<u32>(firsts + (<usize>i << 2), id);
-      store<u64>(firsts + (<usize>slots << 2) + (<usize>i << 3), (bytes >> 32) << 32);
-      return true;
-    }
-    grown = tableGrow(t);
-  }
-  return false;
-}
-
-/**
- * The sweep of `aggregate source-address` (no criterion) from the column into the source table;
- * false when the table outgrows the groups area (nothing is lost: the caller sweeps again the
- * general way). An inner loop does the common case, an IPv4 flow whose aggregate is in its
- * home slot, and stops at any other flow, which goes to tableEnter before the loop resumes.
- */
-function sweepSourceTable(t: TopTalkers, c: FlowCache): bool {
-  let slots = t.tableHint > TABLE_FIRST_SLOTS ? t.tableHint : TABLE_FIRST_SLOTS;
-  t.tableSlots = 0;
-  t.groupCount = 0;
-  let table = tablePlace(t, 0, slots);
-  while (table == 0 && slots > 16) {
-    slots >>= 1;
-    table = tablePlace(t, 0, slots);
-  }
-  if (table == 0) return false;
-  memory.fill(table, 0, <usize>slots << 4);
-  t.table = table;
-  t.tableSlots = slots;
-  const key0 = t.key0;
-  const multiplier = t.key1 | 1;
-  const entries = c.entries;
+function sweepSources(t: TopTalkers, c: FlowCache): bool {
+  const ids = c.sourcesFresh;
+  if (<u64>ids * ACC_BYTES > <u64>t.maxGroups * GROUP_BYTES) return false;
+  const acc = t.groups;
+  memory.fill(acc, 0, <usize>ids * ACC_BYTES);
   const end = c.fresh;
   let seen: u32 = 0;
-  let id: u32 = 0;
-  while (id < end) {
-    // The common case in a loop of its own, with no call in it (so V8 keeps its state in
-    // registers): an IPv4 flow of under 2^32 bytes whose aggregate is in its home slot and takes
-    // it without a carry. Anything else leaves the loop for the slow road below, one flow.
-    const shift = 32 - ctz<u32>(t.tableSlots);
-    let p = c.talkers + <usize>id * TALKER_BYTES;
-    for (; id < end; id++, p += TALKER_BYTES) {
-      const word = load<u64>(p);
-      const packets = <u32>word;
-      if (packets == 0) continue;
-      const counted = load<u64>(p, 8);
-      if ((counted >> 32) != 0x04000000) break;
-      const address = <u32>(word >> 32);
-      const at = table + (<usize>(<u32>((((<u64>address) ^ key0) * multiplier) >> 32) >>> shift) << 4);
-      // The slot's key and flows word: the key is the address and 1 <= flows < 2^31 (taken, IPv4).
-      const head = load<u64>(at);
-      if (rotr<u64>(head ^ <u64>address, 32) - 1 >= 0x7fffffff) break;
-      const oldPackets = load<u32>(at, 8);
-      const oldBytes = load<u32>(at, 12);
-      const newPackets = oldPackets + packets;
-      const newBytes = oldBytes + <u32>counted;
-      if ((newPackets < oldPackets) | (newBytes < oldBytes)) break;
-      store<u64>(at, head + 0x100000000);
-      store<u64>(at, <u64>newPackets | ((<u64>newBytes) << 32), 8);
-      seen++;
-    }
-    if (id == end) break;
-    const p1 = c.talkers + <usize>id * TALKER_BYTES;
-    const word = load<u64>(p1);
+  let p = c.talkers;
+  for (let id: u32 = 0; id < end; id++, p += TALKER_BYTES) {
+    const word = load<u64>(p);
     const packets = <u32>word;
-    const counted = load<u64>(p1, 8);
-    const bytes = counted & TALKER_BYTES_MASK;
-    const address = <u32>(word >> 32);
+    if (packets == 0) continue;
     seen++;
-    let ok: bool;
-    if (<u32>(counted >> 56) == 4) {
-      const hash = <u32>((((<u64>address) ^ key0) * multiplier) >> 32);
-      ok = tableEnter(t, entries, id, address, hash, 0, 0, packets, bytes);
-    } else {
-      const e = entries + <usize>id * RECORD_BYTES + OFF_SRC;
-      const hash = groupHash(t, ((<u64>address) << 32) | <u64>load<u32>(e, 4), ((<u64>load<u32>(e, 8)) << 32) | <u64>load<u32>(e, 12), 6);
-      ok = tableEnter(t, entries, id, hash, hash, SLOT_V6, e, packets, bytes);
-    }
-    if (!ok) return false;
-    table = t.table;
-    id++;
+    const a = acc + <usize>(<u32>(word >> 32)) * ACC_BYTES;
+    const flows = load<u32>(a, 16);
+    store<u64>(a, load<u64>(a) + load<u64>(p, 8));
+    store<u64>(a, load<u64>(a, 8) + <u64>packets, 8);
+    // The first flow's entry id, without a branch on whether this is the first.
+    store<u64>(a, <u64>(flows + 1) | ((<u64>select<u32>(id, load<u32>(a, 20), flows == 0)) << 32), 16);
   }
   t.seen = seen;
   t.matched = seen;
-  // The next sweep starts at the size this one's sources needed (the cache changes little
-  // between two displays), so it does not regrow the table from TABLE_FIRST_SLOTS each time.
-  let hint = TABLE_FIRST_SLOTS;
-  while (t.groupCount > hint - (hint >> 2) && hint < t.tableSlots) hint <<= 1;
-  t.tableHint = hint;
   return true;
 }
 
-// @ts-ignore: decorator
-@inline function sameSource(a: usize, b: usize): bool {
-  return load<u64>(a) == load<u64>(b) && load<u64>(a, 8) == load<u64>(b, 8);
-}
-
-/** Ranks the source table's aggregates into the results (ties in sweep order: first flow's entry). */
-function rankTable(t: TopTalkers, c: FlowCache, q: usize): void {
+/** Ranks the accumulators of the source ids into the results (ties in sweep order: first flow's entry). */
+function rankSources(t: TopTalkers, c: FlowCache, q: usize): void {
   const limit = load<u32>(q, Q_LIMIT);
   const sort = load<u32>(q, Q_SORT);
   const descending = load<u32>(q, Q_DESCENDING) != 0;
-  const table = t.table;
-  const slots = t.tableSlots;
-  const firsts = table + (<usize>slots << 4);
-  const highs = firsts + (<usize>slots << 2);
   const p = t.candidate;
+  let groups: u32 = 0;
   let qualifying: u32 = 0;
   let qualifyingFlows: u32 = 0;
   t.shown = 0;
-  for (let s: u32 = 0; s < slots; s++) {
-    const at = table + (<usize>s << 4);
-    const word = load<u32>(at, 4);
-    if (word == 0) continue;
-    const flows = word & ~SLOT_V6;
+  let a = t.groups;
+  let s = c.sources;
+  for (let sid: u32 = 0, ids = c.sourcesFresh; sid < ids; sid++, a += ACC_BYTES, s += SOURCE_BYTES) {
+    const flows = load<u32>(a, 16);
+    if (flows == 0) continue;
+    groups++;
     if (!flowsQualify(q, flows)) continue;
     qualifying++;
     qualifyingFlows += flows;
-    const first = load<u32>(firsts + (<usize>s << 2));
-    const high = load<u64>(highs + (<usize>s << 3));
-    if ((word & SLOT_V6) != 0) {
-      const e = c.entries + <usize>first * RECORD_BYTES + OFF_SRC;
-      store<u64>(p, ((<u64>load<u32>(e)) << 32) | <u64>load<u32>(e, 4));
-      store<u64>(p, ((<u64>load<u32>(e, 8)) << 32) | <u64>load<u32>(e, 12), 8);
-      store<u32>(p, 6, 36);
-    } else {
-      store<u64>(p, (<u64>load<u32>(at)) << 32);
-      store<u64>(p, 0, 8);
-      store<u32>(p, 4, 36);
-    }
-    store<u64>(p, (high & 0xffffffff00000000) | <u64>load<u32>(at, 12), 16);
-    store<u64>(p, (high << 32) | <u64>load<u32>(at, 8), 24);
+    store<u64>(p, load<u64>(s));
+    store<u64>(p, load<u64>(s, 8), 8);
+    store<u64>(p, load<u64>(a), 16);
+    store<u64>(p, load<u64>(a, 8), 24);
     store<u32>(p, flows, 32);
-    store<u32>(p, first, 40);
+    store<u32>(p, load<u32>(s, 20), 36);
+    store<u32>(p, load<u32>(a, 20), 40);
     offer(t, limit, sort, descending);
   }
+  t.groupCount = groups;
   t.qualifying = qualifying;
   t.qualifyingFlows = qualifyingFlows;
 }
@@ -623,15 +426,15 @@ export function topRun(t: TopTalkers, c: FlowCache): u32 {
   t.slotsInUse = FIRST_SLOTS < t.indexSlots ? FIRST_SLOTS : t.indexSlots;
   if (!perFlow) memory.fill(t.index, 0, <usize>t.slotsInUse << 2);
   if (criteria == 0 && field == FIELD_SOURCE_ADDRESS && c.talkers != 0) {
-    if (sweepSourceTable(t, c)) {
-      rankTable(t, c, q);
+    // Each live source is one aggregate: the same limit the general road meets group by group.
+    if (c.sourcesLive > t.maxGroups) return TOP_TOO_MANY_GROUPS;
+    if (sweepSources(t, c)) {
+      rankSources(t, c, q);
       return TOP_OK;
     }
-    t.groupCount = 0;
   }
   if (criteria == 0 && (field == FIELD_SOURCE_ADDRESS || field == FIELD_DESTINATION_ADDRESS)) {
-    const source = field == FIELD_SOURCE_ADDRESS;
-    if (!sweepAddresses(t, c, source ? OFF_SRC : OFF_DST, source && c.talkers != 0)) return TOP_TOO_MANY_GROUPS;
+    if (!sweepAddresses(t, c, field == FIELD_SOURCE_ADDRESS ? OFF_SRC : OFF_DST)) return TOP_TOO_MANY_GROUPS;
     rank(t, q);
     return TOP_OK;
   }

@@ -38,7 +38,7 @@ import {
   lastProbes, countLookups,
 } from "./table";
 import { protocolCategory, sizeBucket } from "./statistics";
-import { talkerMirror } from "./talkers";
+import { talkerHome, talkerIntern, talkerLoadHomes, talkerMirror, talkerTouchSources } from "./talkers";
 import { reduceRange } from "../common/hash";
 
 const TCP_FIN_RST: u16 = 0x005;
@@ -248,6 +248,7 @@ function prepareRun(c: FlowCache, b: PacketBatch, start: u32, stop: u32, directi
       && load<u8>(b.status + n) <= PACKET_STATUS_FRAGMENT && (version == 4 || version == 6);
     if (!offered) {
       store<u64>(c.slotsRun + (<usize>k << 3), 0);
+      store<u32>(c.hashes + (<usize>k << 2), 0);
       continue;
     }
     const key = c.keys + <usize>k * READ_AHEAD_KEY_BYTES;
@@ -264,20 +265,37 @@ function prepareRun(c: FlowCache, b: PacketBatch, start: u32, stop: u32, directi
   // The entry of each packet's flow: the first slot from home holding the packet's hash (often
   // not the home slot itself: linear probing puts about half the keys further along, mostly in
   // the same index line). A new flow's probe stops at the empty slot, touching no entry.
+  // With top talkers attached, a new flow's source is looked up in the source table: the run
+  // buffer of slots, no longer needed, takes the home slot of each new flow's source (0 for the
+  // others), then that slot, and the source it names is touched.
+  const talkers = c.talkers != 0;
   let sink: u64 = 0;
   for (let k: u32 = 0; k < count; k++) {
-    let slot = load<u64>(c.slotsRun + (<usize>k << 3));
-    if (slot == 0) continue;
+    const at = c.slotsRun + (<usize>k << 3);
+    let slot = load<u64>(at);
     const hash = load<u32>(c.hashes + (<usize>k << 2));
+    // Not offered (or a hash of 0, which only loses the read-ahead).
+    if (hash == 0) {
+      if (talkers) store<u64>(at, 0);
+      continue;
+    }
     let i = reduceRange(hash, slots);
     for (let probe: u32 = 0; probe < READ_AHEAD_PROBES && slot != 0 && <u32>(slot >> 32) != hash; probe++) {
       i = i + 1 == slots ? 0 : i + 1;
       slot = load<u64>(index + (<usize>i << 3));
     }
-    if (slot == 0) continue;
+    if (slot == 0) {
+      store<u64>(at, talkers ? talkerHome(c, c.keys + <usize>k * READ_AHEAD_KEY_BYTES) : 0);
+      continue;
+    }
+    if (talkers) store<u64>(at, 0);
     const e = entryAt(c, <u32>slot - 1);
     // A record (112 bytes) spans two or three cache lines: touch each.
     sink += load<u64>(e) + load<u64>(e, 48) + load<u64>(e, 104);
+  }
+  if (talkers) {
+    talkerLoadHomes(c, c.slotsRun, count);
+    sink += talkerTouchSources(c, c.slotsRun, count);
   }
   store<u64>(c.scratch, sink, 120);
 }
@@ -364,6 +382,7 @@ function accountRun(c: FlowCache, b: PacketBatch, start: u32, stop: u32, directi
       id = entryTake(c);
       e = entryAt(c, id);
       memory.copy(e, key, 44);
+      if (c.talkers != 0) talkerIntern(c, id, e);
       indexPut(c, slot, hash, id);
       listAppend(c, id);
       counterAdd(c, C_FLOWS_ADDED, 1);

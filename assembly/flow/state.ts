@@ -187,4 +187,14 @@ export const MAX_CAPACITY: u32 = 1 << 23;
   /** The top-talkers column (flow/talkers.ts), 0 when no top talkers are attached; `talkersUsers` attached. */
   talkers: usize;
   talkersUsers: u32;
+  /** The source table of the column (flow/talkers.ts): sources, their index and its keys. */
+  sources: usize;
+  sourceIndex: usize;
+  sourceKey0: u64;
+  sourceKey1: u64;
+  sourceSlots: u32;
+  /** Source ids [sourcesFresh, capacity) were never used; sourcesFree heads the free ones (NONE: none). */
+  sourcesFresh: u32;
+  sourcesFree: u32;
+  sourcesLive: u32;
 }

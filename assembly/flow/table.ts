@@ -10,6 +10,7 @@
 // cannot aim at one run of slots without knowing it (Crosby & Wallach, USENIX Security 2003).
 
 import { sipHash13, sipHash13Words3, reduceRange } from "../common/hash";
+import { slotDelete } from "../common/probing";
 import {
   FlowCache, RECORD_BYTES, NONE, MAX_PROBE, OFF_SRC, OFF_DST, OFF_VERSION, OFF_INTERFACE, OFF_PREV, OFF_NEXT,
   OFF_PACKETS, C_LOOKUPS, C_PROBES, C_LONGEST_PROBE,
@@ -112,23 +113,7 @@ export function indexRemove(c: FlowCache, id: u32): void {
     i++;
     if (i == slots) i = 0;
   }
-  // Backward-shift deletion (Knuth, TAOCP vol. 3, 6.4 Algorithm R).
-  let hole = i;
-  let j = i;
-  for (;;) {
-    j++;
-    if (j == slots) j = 0;
-    const slot = load<u64>(index + (<usize>j << 3));
-    if (slot == 0) break;
-    const home = reduceRange(<u32>(slot >> 32), slots);
-    // The slot at j may move to the hole unless its home lies cyclically in (hole, j].
-    const stays = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
-    if (!stays) {
-      store<u64>(index + (<usize>hole << 3), slot);
-      hole = j;
-    }
-  }
-  store<u64>(index + (<usize>hole << 3), 0);
+  slotDelete(index, slots, i);
 }
 
 /** Takes a free entry (the last one freed, else a never-used one); NONE when every entry is live. */

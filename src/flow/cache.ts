@@ -280,6 +280,15 @@ export class FlowCache {
     this.wasm.flowCacheTalkersKeep(this.handle);
   }
 
+  /**
+   * @internal The source table of the top-talkers column (assembly/flow/talkers.ts): the distinct
+   * sources of the live flows, and the source ids ever used (at most the capacity); zeros
+   * without top talkers.
+   */
+  talkerSources(): { live: number; ids: number } {
+    return { live: this.wasm.flowCacheTalkerSources(this.handle, 0), ids: this.wasm.flowCacheTalkerSources(this.handle, 1) };
+  }
+
   /** @internal Detaches a user of the top-talkers column (the last one frees it); nothing once the cache is disposed. */
   releaseTalkersColumn(): void {
     if (this.#disposed || this.#talkers === undefined) return;

@@ -289,6 +289,7 @@ export interface FlowExports {
   flowCacheTalkersBytes(capacity: number): number;
   flowCacheTalkersKeep(cache: number): number;
   flowCacheTalkersDrop(cache: number): number;
+  flowCacheTalkerSources(cache: number, which: number): number;
   flowHashSelfCheck(seedLow: number, seedHigh: number, count: number): number;
 }
 
