@@ -48,7 +48,7 @@ export function talkersBytes(capacity: u32): usize {
   return <u32>(h >> 32);
 }
 
-/** Allocates the column and the source table (empty; zero-filled) for a cache of `capacity` flows. */
+/** Allocates the column and the source table for a cache of `capacity` flows: the column and the index zero-filled, the sources written as they are made. */
 export function talkersAllocate(c: FlowCache): void {
   const capacity = c.capacity;
   const columnBytes = <usize>capacity * TALKER_BYTES;
