@@ -171,7 +171,8 @@ ${EXPORT_USAGE}`,
           ? () => (flows += printJson())
           : () => (flows += cache.drainVisit(writeRecord));
     if (!json && flowExport === undefined) for (const line of FLOW_RECORD_HEADER) output.line(line);
-    const nextRoom = 2 * batchSize + Math.min(exportQueueCapacity, cache.options.agerBatch);
+    // Room for the next batch (two records a packet at most); an ager poll that needs more waits in the drain.
+    const nextRoom = Math.min(exportQueueCapacity, 2 * batchSize);
     const started = performance.now();
     const cpuStart = process.cpuUsage();
     // Capture time drives the ager: a poll for each second of it (see CaptureTimeAger).
@@ -184,7 +185,6 @@ ${EXPORT_USAGE}`,
       for (const batch of batches) {
         ager.update(batch);
         drain();
-        // Room for the next batch and an ager poll during it.
         if (flowExport !== undefined) flows += await flowExport.pace(nextRoom, json ? printJson : undefined);
       }
     } catch (error) {
