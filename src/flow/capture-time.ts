@@ -28,9 +28,12 @@ const RECORDS_PER_PACKET = 2;
  *   the ager polled for each poll time passed, in order. Polls of an empty cache change nothing
  *   but the cursor, so a gap in the capture with no flow in the cache costs no polls (a capture
  *   that jumps years ahead does not stall).
- * - `drain` must empty the export queue; it is called before each poll, and before any run of
- *   packets that could fill the queue, so that no packet or poll ever finds the queue full
- *   because of where a batch ended.
+ * - `drain(room)` must leave at least `room` records free in the export queue (emptying it
+ *   always does). It is called before each poll that could otherwise stop at a full queue (room:
+ *   the poll's `agerBatch`, or the whole queue when that is smaller), before any run of packets
+ *   that could fill it (room: two records a packet), and at the end (room: the whole queue), so
+ *   that no packet or poll ever finds the queue full because of where a batch ended. A drain
+ *   that keeps records queued (a paced export) gives the same flows as one that empties it.
  *
  * @example
  * ```ts
@@ -43,7 +46,7 @@ const RECORDS_PER_PACKET = 2;
 export class CaptureTimeAger {
   /** The cache being run. */
   readonly cache: FlowCache;
-  readonly #drain: () => unknown;
+  readonly #drain: (room: number) => unknown;
   readonly #interval: number;
   #nextPoll = Number.NaN;
   #firstTime = Number.NaN;
@@ -51,7 +54,7 @@ export class CaptureTimeAger {
   #packets = 0;
   #polls = 0;
 
-  constructor(cache: FlowCache, drain: () => unknown, options: CaptureTimeAgerOptions = {}) {
+  constructor(cache: FlowCache, drain: (room: number) => unknown, options: CaptureTimeAgerOptions = {}) {
     if (typeof drain !== "function") throw new ConfigError("ager-drain", `invalid drain ${describe(drain)}: expected a function`, drain);
     const interval = options.pollInterval ?? 1000;
     if (typeof interval !== "number" || !(interval >= 1 && interval <= 86_400_000)) {
@@ -115,7 +118,7 @@ export class CaptureTimeAger {
     const now = Number.isNaN(this.#lastTime) ? 0 : Math.max(0, this.#lastTime);
     for (let left = Infinity; left > 0; ) {
       left = this.cache.flushStep(now);
-      this.#drain();
+      this.#drain(this.cache.options.exportQueueCapacity);
     }
   }
 
@@ -125,7 +128,8 @@ export class CaptureTimeAger {
     const capacity = cache.options.exportQueueCapacity;
     let accounted = 0;
     while (from < to) {
-      if (capacity - cache.queuedFlows < RECORDS_PER_PACKET * (to - from)) this.#drain();
+      const wanted = Math.min(capacity, RECORDS_PER_PACKET * (to - from));
+      if (capacity - cache.queuedFlows < wanted) this.#drain(wanted);
       const room = capacity - cache.queuedFlows;
       const count = Math.min(to - from, Math.max(1, Math.floor(room / RECORDS_PER_PACKET)));
       accounted += cache.update(batch, { from, count });
@@ -149,7 +153,8 @@ export class CaptureTimeAger {
         this.#nextPoll += (Math.floor((time - this.#nextPoll) / this.#interval) + 1) * this.#interval;
         continue;
       }
-      if (cache.queuedFlows > 0) this.#drain();
+      const room = Math.min(cache.options.exportQueueCapacity, cache.options.agerBatch);
+      if (cache.options.exportQueueCapacity - cache.queuedFlows < room) this.#drain(room);
       cache.age(this.#nextPoll);
       this.#polls++;
       this.#nextPoll += this.#interval;

@@ -2,7 +2,14 @@
  * The export options of `dataplane flows`: `--export udp://HOST:PORT` (repeatable),
  * `--format ipfix|v9|v5`, `--export-file out.pcap`, `--rate RECORDS_PER_S`. The flows leave
  * through a {@link FlowExporter} to UDP collectors and/or a pcap file, paced, with the flow
- * cache's export queue as the buffer (reading waits while the exporter catches up; in a synchronous run, the thread sleeps).
+ * cache's export queue as the buffer: the records leave as fast as the pace allows while the
+ * cache goes on, and only when the queue is nearly full does reading wait, until the exporter has
+ * emptied it (in a synchronous run, by sleeping the thread).
+ *
+ * Waiting rarely and long rather than often and briefly is what keeps a paced export cheap: the
+ * cache's memory (megabytes of entries) goes cold while the thread sleeps, and every resume pays
+ * for it again. Measured on the bench's 5M-packet capture, 1.75M flows exported: sleeping 1 ms
+ * after each 4,096-packet batch, with nothing else changed, costs +0.5 to +0.8 CPU-s.
  */
 
 import { EXPORT_FORMATS, type ExportFormat, type ExportSink, FlowExporter, type FlowExporterCounters } from "../../export/exporter.js";
@@ -29,19 +36,23 @@ export const EXPORT_USAGE = `  --export udp://HOST:PORT  send the flows to a Net
 
 /** A running export. */
 export interface FlowExport {
-  /** Exports what the cache's queue holds (printing the same records with `print`), waiting when paced. */
-  drain(now: number, print?: (max: number) => number): Promise<number>;
   /**
-   * Exports everything the queue holds before returning, for a synchronous caller whose queue
-   * must be empty (the capture-time ager): paced all the same, by sleeping the thread between
-   * sends (`Atomics.wait`), since no timer or send callback can run inside a synchronous loop.
+   * Exports what the pace allows now and returns once the queue has `room` records free (0: at
+   * once; the queue's capacity: empty), for a synchronous caller (the capture-time ager). When it
+   * must wait, it waits until the queue is empty, sleeping the thread between sends
+   * (`Atomics.wait`, since no timer or send callback can run inside a synchronous loop).
    * Returns the records.
    */
-  drainNow(now: number, print?: (max: number) => number): number;
+  drainNow(now: number, print?: (max: number) => number, room?: number): number;
   /** Resolves when the collectors' sockets are connected: await it before a synchronous run. */
   ready(): Promise<void>;
-  /** Waits until the pace (and the sockets) allow more: call between batches after `drainNow`. */
-  pace(): Promise<void>;
+  /**
+   * Call between batches after `drainNow`: waits while the sockets are full, and when the queue
+   * has fewer than `room` records free (what the next batch may need), exports at the pace until
+   * it is empty, asynchronously (printing the records sent with `print`, as `drainNow` does).
+   * Returns at once otherwise. Resolves to the records exported.
+   */
+  pace(room?: number, print?: (max: number) => number): Promise<number>;
   /** Waits for the last sends and closes the transports; returns the counters and a summary line. */
   close(): Promise<{ counters: FlowExporterCounters; line: string }>;
 }
@@ -51,6 +62,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A cell nobody notifies: `Atomics.wait` on it sleeps the thread for its timeout. */
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 const sleepSync = (ms: number) => Atomics.wait(sleepCell, 0, 0, ms);
+
+/**
+ * How long a wait for the pace sleeps at least: half the pacer's burst (FlowExporter's default
+ * 20 ms), so that each wake sends a burst of datagrams rather than one, never more than the
+ * bucket holds.
+ */
+const PACE_SLEEP_MS = 10;
 
 /** Starts the export the flags ask for, or returns undefined when there is none. */
 export function startFlowExport(values: Record<string, unknown>, cache: FlowCache): FlowExport | undefined {
@@ -83,43 +101,39 @@ export function startFlowExport(values: Record<string, unknown>, cache: FlowCach
   const pacing = udp === undefined ? false : { recordsPerSecond: rate };
   const exporter = new FlowExporter({ core: cache.core, format, sinks, pacing });
   let lastNow = 0;
+  const queueCapacity = cache.options.exportQueueCapacity;
+  const free = () => queueCapacity - cache.queuedFlows;
   return {
-    async drain(time, print) {
+    drainNow(time, print, room = 0) {
       const now = Number.isNaN(time) ? lastNow : time;
       lastNow = now;
       let total = 0;
-      for (;;) {
-        const sent = exporter.exportFrom(cache, now, { keep: print !== undefined });
-        if (print !== undefined && sent > 0) print(sent);
-        total += sent;
-        if (cache.queuedFlows === 0) return total;
-        if (udp !== undefined && udp.room() === 0) await udp.whenRoom();
-        else await sleep(Math.max(1, exporter.waitMs(cache.queuedFlows)));
-      }
-    },
-    drainNow(time, print) {
-      const now = Number.isNaN(time) ? lastNow : time;
-      lastNow = now;
-      let total = 0;
-      for (;;) {
+      for (let waiting = false; ; waiting = true) {
         // Full sockets cannot empty while this loop runs (libuv sends them from the event loop):
         // then the rest goes into their queues, in order, and leaves when the loop yields.
         const force = udp !== undefined && udp.room() === 0;
         const sent = exporter.exportFrom(cache, now, { keep: print !== undefined, force });
         if (print !== undefined && sent > 0) print(sent);
         total += sent;
-        if (cache.queuedFlows === 0) return total;
-        if (sent === 0) sleepSync(Math.max(1, exporter.waitMs(cache.queuedFlows)));
+        if (cache.queuedFlows === 0 || (!waiting && free() >= room)) return total;
+        if (sent === 0) sleepSync(Math.max(PACE_SLEEP_MS, exporter.waitMs(cache.queuedFlows)));
       }
     },
     ready() {
       return udp?.ready() ?? Promise.resolve();
     },
-    async pace() {
+    async pace(room = 0, print) {
+      const waiting = free() < room;
+      let total = 0;
       for (;;) {
         if (udp !== undefined && udp.room() === 0) await udp.whenRoom();
-        else if (exporter.waitMs() > 0) await sleep(Math.max(1, exporter.waitMs()));
-        else return;
+        else if (!waiting || cache.queuedFlows === 0) return total;
+        else {
+          const sent = exporter.exportFrom(cache, lastNow, { keep: print !== undefined });
+          if (print !== undefined && sent > 0) print(sent);
+          total += sent;
+          if (sent === 0) await sleep(Math.max(PACE_SLEEP_MS, exporter.waitMs(cache.queuedFlows)));
+        }
       }
     },
     async close() {
