@@ -41,33 +41,28 @@ function hasTool(name: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${name}`]).status === 0;
 }
 
-/** Runs `command` with nfcapd on `port`; returns the median CPU seconds and the flows nfcapd counted (last run). */
+/** One run of `command` with nfcapd on `port`: its CPU seconds, the flows nfcapd counted, the command's stderr. */
 async function withCollector(command: string, port: number): Promise<{ cpu: number; collected: number; output: string }> {
-  const cpus: number[] = [];
-  let collected = 0;
-  let output = "";
-  for (let run = 0; run < RUNS; run++) {
-    const dir = mkdtempSync(join(tmpdir(), "dataplane-bench-export-"));
-    const nfcapd = spawn("nfcapd", ["-b", "127.0.0.1", "-p", String(port), "-B", "8000000", "-w", dir, "-t", "3600"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let log = "";
-    nfcapd.stdout.on("data", (d) => (log += d));
-    nfcapd.stderr.on("data", (d) => (log += d));
-    const exited = new Promise((resolve) => nfcapd.on("exit", resolve));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const result = cpuSeconds(command);
-    output = readFileSync("/tmp/dataplane-bench-flows.err", "utf8");
-    if (!result.ok) throw new Error(`${command} failed: ${result.output} ${output}`);
-    cpus.push(result.cpu);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    nfcapd.kill("SIGTERM");
-    await exited;
-    collected = Number(/Ident: '[^']*' Flows: (\d+)/.exec(log)?.[1] ?? Number.NaN);
-    rmSync(dir, { recursive: true, force: true });
-  }
-  return { cpu: cpus.sort((a, b) => a - b)[Math.floor(cpus.length / 2)]!, collected, output };
+  const dir = mkdtempSync(join(tmpdir(), "dataplane-bench-export-"));
+  const nfcapd = spawn("nfcapd", ["-b", "127.0.0.1", "-p", String(port), "-B", "8000000", "-w", dir, "-t", "3600"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  nfcapd.stdout.on("data", (d) => (log += d));
+  nfcapd.stderr.on("data", (d) => (log += d));
+  const exited = new Promise((resolve) => nfcapd.on("exit", resolve));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const result = cpuSeconds(command);
+  const output = readFileSync("/tmp/dataplane-bench-flows.err", "utf8");
+  if (!result.ok) throw new Error(`${command} failed: ${result.output} ${output}`);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  nfcapd.kill("SIGTERM");
+  await exited;
+  rmSync(dir, { recursive: true, force: true });
+  return { cpu: result.cpu, collected: Number(/Ident: '[^']*' Flows: (\d+)/.exec(log)?.[1] ?? Number.NaN), output };
 }
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export async function run(): Promise<Record<string, unknown>> {
   const results: Record<string, unknown> = {};
@@ -119,57 +114,71 @@ export async function run(): Promise<Record<string, unknown>> {
   const e2e: Record<string, unknown> = {};
   const exportedBy = (text: string) =>
     Number(/exported (\d+) flows/.exec(text)?.[1] ?? /Flows exported: (\d+)/.exec(text)?.[1] ?? Number.NaN);
+  // The commands of a table line run in alternation, RUNS rounds, so that both meet the same
+  // machine (this one's speed drifts by tens of percent over minutes): the ratio is the median
+  // of the per-round ratios, the CPU seconds the medians of each command's runs.
+  let softflowdDefaults: number[] = [];
   for (const [label, ourCapacity, theirMax] of [
     ["defaults", 65536, 8192],
     ["every flow fits", 262144, 262144],
   ] as const) {
-    const ours = await withCollector(
-      `node ${cli} flows ${path} --capacity ${ourCapacity} --export udp://127.0.0.1:${port} --format v9 --rate 200000`,
-      port,
-    );
+    const oursCommand = `node ${cli} flows ${path} --capacity ${ourCapacity} --export udp://127.0.0.1:${port} --format v9 --rate 200000`;
     // softflowd prints its statistics on stdout: kept in a file (sh's own CPU is negligible).
-    const theirs = await withCollector(
-      `sh -c 'softflowd -r ${path} -m ${theirMax} -v 9 -n 127.0.0.1:${port} -d > /tmp/dataplane-bench-softflowd.out 2>&1'`,
-      port,
-    );
+    const theirsCommand = `sh -c 'softflowd -r ${path} -m ${theirMax} -v 9 -n 127.0.0.1:${port} -d > /tmp/dataplane-bench-softflowd.out 2>&1'`;
+    const oursCpu: number[] = [];
+    const theirsCpu: number[] = [];
+    let ours = { cpu: 0, collected: 0, output: "" };
+    let theirs = { cpu: 0, collected: 0, output: "" };
+    for (let round = 0; round < RUNS; round++) {
+      ours = await withCollector(oursCommand, port);
+      theirs = await withCollector(theirsCommand, port);
+      oursCpu.push(ours.cpu);
+      theirsCpu.push(theirs.cpu);
+    }
     theirs.output = readFileSync("/tmp/dataplane-bench-softflowd.out", "utf8");
+    if (label === "defaults") softflowdDefaults = theirsCpu;
     const ourSent = exportedBy(ours.output);
     const theirSent = exportedBy(theirs.output);
+    const roundRatio = median(theirsCpu.map((t, i) => t / oursCpu[i]!));
     table.push([
       `dataplane flows --export --format v9 --capacity ${ourCapacity} (${label})`,
-      ours.cpu.toFixed(2),
-      rate(packets / ours.cpu),
+      median(oursCpu).toFixed(2),
+      rate(packets / median(oursCpu)),
       "",
       `${ourSent} / ${ours.collected}`,
     ]);
     table.push([
       `softflowd -r -v 9 -m ${theirMax} (${label})`,
-      theirs.cpu.toFixed(2),
-      rate(packets / theirs.cpu),
-      ratio(theirs.cpu / ours.cpu),
+      median(theirsCpu).toFixed(2),
+      rate(packets / median(theirsCpu)),
+      `${ratio(roundRatio)} (rounds ${theirsCpu.map((t, i) => (t / oursCpu[i]!).toFixed(2)).join(", ")})`,
       `${theirSent} / ${theirs.collected}`,
     ]);
     e2e[label] = {
-      dataplaneCpuSeconds: ours.cpu,
-      softflowdCpuSeconds: theirs.cpu,
-      ratio: theirs.cpu / ours.cpu,
+      dataplaneCpuSeconds: median(oursCpu),
+      softflowdCpuSeconds: median(theirsCpu),
+      ratio: roundRatio,
+      rounds: { dataplane: oursCpu, softflowd: theirsCpu },
       dataplaneFlowsSent: ourSent,
       dataplaneFlowsCollected: ours.collected,
       softflowdFlowsSent: theirSent,
       softflowdFlowsCollected: theirs.collected,
     };
   }
-  const json = cpuSeconds(`node ${cli} flows ${path} --json`);
+  // --json after the rounds, against the softflowd runs of the defaults line (their median).
+  const jsonCpu: number[] = [];
+  for (let round = 0; round < RUNS; round++) jsonCpu.push(cpuSeconds(`node ${cli} flows ${path} --json`).cpu);
+  const json = { cpu: median(jsonCpu) };
   table.push([
     `dataplane flows --json (default capacity: ~3 M evictions)`,
     json.cpu.toFixed(2),
     rate(packets / json.cpu),
-    ratio((e2e.defaults as { softflowdCpuSeconds: number }).softflowdCpuSeconds / json.cpu),
+    ratio(median(softflowdDefaults) / json.cpu),
     "",
   ]);
   e2e.jsonDefaultCapacityCpuSeconds = json.cpu;
   printTable(
-    `end to end, ${packets / 1e6}M packets, 100k flows (uniform), v9 to nfcapd on 127.0.0.1: CPU seconds of the exporter process (median of ${RUNS}); flows sent / flows nfcapd received`,
+    `end to end, ${packets / 1e6}M packets, 100k flows (uniform), v9 to nfcapd on 127.0.0.1: CPU seconds of the exporter process (medians of ${RUNS} interleaved rounds; × = median of the rounds' ratios, higher is better for dataplane); flows sent / flows nfcapd received`,
     ["command", "CPU s", "packets/CPU-s", "dataplane × (vs softflowd, same table line)", "flows sent / collected"],
     table,
   );
