@@ -74,7 +74,10 @@ function expected(spec: RecordSpec, format: ExportFormat, samplerId: number): Pa
 /** Fields a compact template leaves out: a collector reads them as zero. */
 const COMPACT_ABSENT = ["icmpType", "icmpCode", "inputVlan", "outputVlan", "fragmentOffset"] as const;
 
-/** Whether `spec` goes out in a compact template (templates.ts): not ICMP, no VLAN, no fragment, octets below 2^32. */
+/**
+ * Whether `spec` goes out in a compact template (templates.ts): not ICMP, no VLAN, no fragment,
+ * octets below 2^32, input interface below 2^16, an IPv4 flow's IP id of 16 bits.
+ */
 function fitsCompact(spec: RecordSpec): boolean {
   const untagged = (vlan: number | undefined) => vlan === undefined || vlan === 0 || vlan === 0xffff;
   return (
@@ -82,7 +85,9 @@ function fitsCompact(spec: RecordSpec): boolean {
     spec.fragmentOffset === undefined &&
     untagged(spec.inputVlan) &&
     untagged(spec.outputVlan) &&
-    spec.bytes <= 0xffffffff
+    spec.bytes <= 0xffffffff &&
+    spec.inputInterface <= 0xffff &&
+    (spec.ipVersion === 6 || spec.ipId <= 0xffff)
   );
 }
 
@@ -423,7 +428,14 @@ test("compact templates: on by default where the MTU leaves them room, off on re
     // Four in five untagged, unfragmented, not ICMP (what a capture mostly holds); the rest as generated.
     const mixed = specs(300).map((spec, i) => {
       if (i % 5 === 0) return spec;
-      const plain: RecordSpec = { ...spec, inputVlan: 0xffff, outputVlan: 0xffff, bytes: spec.bytes % 1e9 };
+      const plain: RecordSpec = {
+        ...spec,
+        inputVlan: 0xffff,
+        outputVlan: 0xffff,
+        bytes: spec.bytes % 1e9,
+        ipId: spec.ipId & 0xffff,
+        inputInterface: spec.inputInterface % 256,
+      };
       delete plain.fragmentOffset;
       delete plain.icmpType;
       delete plain.icmpCode;

@@ -7,7 +7,7 @@ import {
   OFF_SRC, OFF_DST, OFF_SRC_PORT, OFF_DST_PORT, OFF_PROTOCOL, OFF_TOS, OFF_DIRECTION, OFF_INTERFACE, OFF_PACKETS,
   OFF_BYTES, OFF_FIRST, OFF_LAST, OFF_IP_ID, OFF_MIN_LENGTH, OFF_MAX_LENGTH, OFF_SRC_MAC, OFF_DST_MAC,
   OFF_INPUT_VLAN, OFF_OUTPUT_VLAN, OFF_FRAGMENT_OFFSET, OFF_TCP_FLAGS, OFF_MIN_TTL, OFF_MAX_TTL, OFF_ICMP_TYPE,
-  OFF_ICMP_CODE, OFF_END_REASON, CAPTURED_FRAGMENT, CAPTURED_ICMP, CAPTURED_MAC, TCP_FLAG_BITS, REASON_COUNT,
+  OFF_ICMP_CODE, OFF_END_REASON, OFF_VERSION, CAPTURED_FRAGMENT, CAPTURED_ICMP, CAPTURED_MAC, TCP_FLAG_BITS, REASON_COUNT,
 } from "../flow/state";
 import { be8, be16, be32, be64 } from "./wire";
 
@@ -48,7 +48,8 @@ const TIME_LIMIT: f64 = 9.0e18;
 
 /**
  * Whether export record `r` fits the compact templates (templates.ts): not ICMP, no VLAN, no
- * fragment, octets below 2^32 — its ICMP, VLAN and fragment offset fields would all be zero.
+ * fragment (its ICMP, VLAN and fragment offset fields would all be zero), octets below 2^32,
+ * an input interface below 2^16, and for IPv4 an IP id of 16 bits.
  */
 // @ts-ignore: decorator
 @inline export function fitsCompact(r: usize): bool {
@@ -57,7 +58,8 @@ const TIME_LIMIT: f64 = 9.0e18;
   const outputVlan = <u32>load<u16>(r, OFF_OUTPUT_VLAN);
   return (flags & (CAPTURED_ICMP | CAPTURED_FRAGMENT)) == 0
     && (inputVlan == NO_VLAN || inputVlan == 0) && (outputVlan == NO_VLAN || outputVlan == 0)
-    && load<u64>(r, OFF_BYTES) <= 0xffffffff;
+    && load<u64>(r, OFF_BYTES) <= 0xffffffff && load<u32>(r, OFF_INTERFACE) <= 0xffff
+    && (load<u8>(r, OFF_VERSION) == 6 || load<u32>(r, OFF_IP_ID) <= 0xffff);
 }
 
 /**
@@ -90,11 +92,17 @@ const TIME_LIMIT: f64 = 9.0e18;
     <u32>load<u8>(r, OFF_PROTOCOL) | (<u32>load<u8>(r, OFF_TOS) << 8) | (<u32>load<u8>(r, OFF_DIRECTION) << 16) | (endReasonCode(r) << 24),
     4,
   );
-  be32(q, load<u32>(r, OFF_INTERFACE), 8);
-  be32(q, load<u32>(r, OFF_PACKETS), 12);
-  if (compact) be32(q, <u32>load<u64>(r, OFF_BYTES), 16);
-  else be64(q, load<u64>(r, OFF_BYTES), 16);
-  q += compact ? 20 : 24;
+  if (compact) {
+    be16(q, load<u32>(r, OFF_INTERFACE), 8);
+    be32(q, load<u32>(r, OFF_PACKETS), 10);
+    be32(q, <u32>load<u64>(r, OFF_BYTES), 14);
+    q += 18;
+  } else {
+    be32(q, load<u32>(r, OFF_INTERFACE), 8);
+    be32(q, load<u32>(r, OFF_PACKETS), 12);
+    be64(q, load<u64>(r, OFF_BYTES), 16);
+    q += 24;
+  }
   const first = wholeMs(load<f64>(r, OFF_FIRST));
   const last = wholeMs(load<f64>(r, OFF_LAST));
   if (ipfix) {
@@ -127,10 +135,16 @@ const TIME_LIMIT: f64 = 9.0e18;
     be16(b, flags & CAPTURED_FRAGMENT ? <u32>load<u16>(r, OFF_FRAGMENT_OFFSET) : 0, 0);
     b += 2;
   }
-  be32(b, load<u32>(r, OFF_IP_ID), 0);
-  if (ipfix) be16(b, flags & TCP_FLAG_BITS, 4);
-  else be8(b, flags & 0xff, 4);
-  const end = b + 4 + (ipfix ? 2 : 1);
+  if (compact && !v6) {
+    be16(b, load<u32>(r, OFF_IP_ID), 0);
+    b += 2;
+  } else {
+    be32(b, load<u32>(r, OFF_IP_ID), 0);
+    b += 4;
+  }
+  if (ipfix) be16(b, flags & TCP_FLAG_BITS, 0);
+  else be8(b, flags & 0xff, 0);
+  const end = b + (ipfix ? 2 : 1);
   if (sampled) be8(end, samplerId, 0);
   return <u32>(end + (sampled ? 1 : 0) - p);
 }
