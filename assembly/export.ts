@@ -3,7 +3,10 @@
 // allocated at creation; encoding allocates nothing.
 
 import { ExportEncoder, COUNTER_SLOTS, SAMPLER_TABLE_INTERFACES, encode, encoderBytes } from "./export/encoder";
-export { TEMPLATE_SET_BYTES as EXPORT_TEMPLATE_SET_BYTES, COUNTER_SLOTS as EXPORT_COUNTER_SLOTS } from "./export/encoder";
+export {
+  TEMPLATE_SET_BYTES as EXPORT_TEMPLATE_SET_BYTES, COMPACT_TEMPLATE_SET_BYTES as EXPORT_COMPACT_TEMPLATE_SET_BYTES,
+  COUNTER_SLOTS as EXPORT_COUNTER_SLOTS,
+} from "./export/encoder";
 export { largestRecordBytes as exportLargestRecordBytes, headerBytes as exportHeaderBytes } from "./export/encoder";
 
 // @ts-ignore: decorator
@@ -117,6 +120,11 @@ export function exportSetOptions(e: ExportEncoder, bytes: u32, templateRecords: 
   e.optionsTemplateRecords = templateRecords;
   e.optionsDataRecords = dataRecords;
   return 0;
+}
+
+/** Sends the compact templates too (export/templates.ts) and uses them for the records that fit them. */
+export function exportSetCompact(e: ExportEncoder, on: bool): void {
+  e.compact = on ? 1 : 0;
 }
 
 /** Makes the next datagram carry the templates. */

@@ -60,6 +60,8 @@ const RECORDS: RecordSpec[] = [
     fragmentOffset: 185,
     endReason: 4,
   },
+  // Untagged TCP, unfragmented: the compact template (no ICMP, VLAN, fragment offset; 4-byte octets).
+  { ...base, srcPort: 40002, inputVlan: 0xffff, endReason: 3 },
 ];
 
 function encode(format: ExportFormat): Uint8Array[] {
@@ -104,7 +106,7 @@ for (const format of ["v5", "v9", "ipfix"] as const) {
 test("golden headers, field by field", () => {
   const v5 = new DataView(encode("v5")[0]!.buffer);
   assert.equal(v5.getUint16(0), 5);
-  assert.equal(v5.getUint16(2), 2, "two IPv4 flows");
+  assert.equal(v5.getUint16(2), 3, "three IPv4 flows");
   assert.equal(v5.getUint32(4), NOW - BOOT, "sysUpTime in ms");
   assert.equal(v5.getUint32(8), Math.floor(NOW / 1000));
   assert.equal(v5.getUint32(12), 250_000_000, "residual nanoseconds");
@@ -115,7 +117,7 @@ test("golden headers, field by field", () => {
 
   const v9 = new DataView(encode("v9")[0]!.buffer);
   assert.equal(v9.getUint16(0), 9);
-  assert.equal(v9.getUint16(2), 4 + 2 + 2 + 3, "templates, options templates, options records, flows");
+  assert.equal(v9.getUint16(2), 8 + 2 + 2 + 4, "templates (four and their compact twins), options templates, options records, flows");
   assert.equal(v9.getUint32(8), Math.ceil(NOW / 1000));
   assert.equal(v9.getUint32(4), Math.ceil(NOW / 1000) * 1000 - BOOT, "sysUpTime at the header's second");
   assert.equal(v9.getUint32(12), 0, "export packets before this one");

@@ -71,9 +71,30 @@ function expected(spec: RecordSpec, format: ExportFormat, samplerId: number): Pa
   return flow;
 }
 
+/** Fields a compact template leaves out: a collector reads them as zero. */
+const COMPACT_ABSENT = ["icmpType", "icmpCode", "inputVlan", "outputVlan", "fragmentOffset"] as const;
+
+/**
+ * Whether `spec` goes out in a compact template (templates.ts): not ICMP, no VLAN, no fragment,
+ * octets below 2^32, input interface below 2^16, an IPv4 flow's IP id of 16 bits.
+ */
+function fitsCompact(spec: RecordSpec): boolean {
+  const untagged = (vlan: number | undefined) => vlan === undefined || vlan === 0 || vlan === 0xffff;
+  return (
+    spec.icmpType === undefined &&
+    spec.fragmentOffset === undefined &&
+    untagged(spec.inputVlan) &&
+    untagged(spec.outputVlan) &&
+    spec.bytes <= 0xffffffff &&
+    spec.inputInterface <= 0xffff &&
+    (spec.ipVersion === 6 || spec.ipId <= 0xffff)
+  );
+}
+
 function pick(flow: DecodedFlow, like: Partial<DecodedFlow>): Partial<DecodedFlow> {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(like)) out[key] = (flow as unknown as Record<string, unknown>)[key];
+  for (const key of COMPACT_ABSENT) if (key in like && out[key] === undefined) out[key] = 0;
   return out as Partial<DecodedFlow>;
 }
 
@@ -120,6 +141,11 @@ function roundTrip(parameters: fc.Parameters<unknown[]> = {}): void {
         kept.forEach((spec, i) => {
           const want = expected(spec, format, format === "v5" ? 0 : flowSamplerId);
           assert.deepEqual(pick(flows[i]!, want), want);
+          // The compact template for exactly the flows that fit it, when the MTU leaves it room.
+          if (format !== "v5") {
+            const compact = exporter.compactTemplates && fitsCompact(spec);
+            assert.equal(flows[i]!.icmpType === undefined, compact, `compact template for ${JSON.stringify(spec)}`);
+          }
         });
         const c = decoder.counters();
         assert.equal(c.sequenceErrors, 0);
@@ -180,7 +206,8 @@ test("sequence numbers: IPFIX counts data records before the message, v9 export 
         else assert.equal(m.sequence, before);
         before += m.flows.length + (format === "ipfix" && optionsRecordsInSequence ? m.optionsRecords.length : 0);
         if (format !== "v5" && k % 3 === 0) {
-          assert.equal(m.templates.length, 4 + 2, `datagram ${k} opens with the templates`);
+          // Four data templates (IPv4/IPv6, sampled or not), their compact twins, the options templates.
+          assert.equal(m.templates.length, (exporter.compactTemplates ? 8 : 4) + 2, `datagram ${k} opens with the templates`);
           assert.equal(m.optionsRecords.length, 2, "and the sampler's two options records");
         }
       });
@@ -394,6 +421,57 @@ test("v5: IPv6 flows are skipped and counted; 30 records a datagram; header samp
   }
 });
 
+test("compact templates: on by default where the MTU leaves them room, off on request; the same flows either way", () => {
+  const flowsOf = (options: { compactTemplates?: boolean; mtu?: number }, format: ExportFormat) => {
+    const sink = new MemorySink();
+    using exporter = new FlowExporter({ format, sinks: [sink], pacing: false, ...options });
+    // Four in five untagged, unfragmented, not ICMP (what a capture mostly holds); the rest as generated.
+    const mixed = specs(300).map((spec, i) => {
+      if (i % 5 === 0) return spec;
+      const plain: RecordSpec = {
+        ...spec,
+        inputVlan: 0xffff,
+        outputVlan: 0xffff,
+        bytes: spec.bytes % 1e9,
+        ipId: spec.ipId & 0xffff,
+        inputInterface: spec.inputInterface % 256,
+      };
+      delete plain.fragmentOffset;
+      delete plain.icmpType;
+      delete plain.icmpCode;
+      return plain;
+    });
+    exporter.exportRecords(recordBytes(mixed), NOW);
+    const decoder = new ExportDecoder();
+    const flows = sink.datagrams.flatMap((d) => decoder.decode(d)!.flows);
+    const templates = decoder.templates("", format === "ipfix" ? 10 : 9, 0).map((t) => t.id);
+    return { compact: exporter.compactTemplates, datagrams: sink.datagrams.length, flows, templates };
+  };
+  for (const format of ["ipfix", "v9"] as const) {
+    const on = flowsOf({}, format);
+    const off = flowsOf({ compactTemplates: false }, format);
+    const narrow = flowsOf({ mtu: 900 }, format);
+    assert.equal(on.compact, true);
+    assert.equal(off.compact, false);
+    assert.equal(narrow.compact, false, "900 bytes leave no room for the compact twins");
+    assert.deepEqual(on.templates.filter((id) => id < 260 || id >= 280).sort(), [256, 257, 258, 259, 280, 281, 282, 283]);
+    assert.deepEqual(off.templates.filter((id) => id < 260 || id >= 280).sort(), [256, 257, 258, 259]);
+    assert.ok(on.flows.some((f) => f.icmpType === undefined) && off.flows.every((f) => f.icmpType !== undefined));
+    assert.ok(on.datagrams < off.datagrams, `${format}: ${on.datagrams} datagrams with compact templates, ${off.datagrams} without`);
+    // Absent fields read as zero: the flows are the same.
+    const zeroed = (f: DecodedFlow) => ({
+      ...f,
+      icmpType: f.icmpType ?? 0,
+      icmpCode: f.icmpCode ?? 0,
+      inputVlan: f.inputVlan ?? 0,
+      outputVlan: f.outputVlan ?? 0,
+      fragmentOffset: f.fragmentOffset ?? 0,
+    });
+    assert.deepEqual(on.flows.map(zeroed), off.flows.map(zeroed));
+  }
+  assert.throws(() => new FlowExporter({ compactTemplates: "yes" as never }), /compactTemplates/);
+});
+
 test("configuration errors are ConfigErrors naming the value", () => {
   assert.throws(() => new FlowExporter({ format: "v10" as ExportFormat }), ConfigError);
   assert.throws(() => new FlowExporter({ mtu: 100 }), /mtu/);
@@ -468,7 +546,8 @@ test("observation domains: two exporters (domains 1 and 2) into one collector ke
   const flows = interleaved.flatMap((d) => decoder.decode(d, "192.0.2.9")!.flows);
   assert.equal(flows.length, 320);
   assert.equal(decoder.counters().sequenceErrors, 0);
-  assert.equal(decoder.templates("192.0.2.9", 10, 1).length, 4);
-  assert.equal(decoder.templates("192.0.2.9", 10, 2).length, 4);
+  // Each domain: its four data templates and their compact twins.
+  assert.equal(decoder.templates("192.0.2.9", 10, 1).length, 8);
+  assert.equal(decoder.templates("192.0.2.9", 10, 2).length, 8);
   for (const e of exporters) e.dispose();
 });

@@ -14,8 +14,8 @@
 //   flow's first millisecond exactly.
 
 import { EXPORT_RECORD_BYTES, OFF_VERSION, OFF_INTERFACE } from "../flow/state";
-import { FORMAT_V5, FORMAT_IPFIX, TEMPLATE_BASE, DATA_TEMPLATES, recordBytes, writeTemplateSet } from "./templates";
-import { writeFlowRecord, writeV5Record, V5_HEADER_BYTES, V5_RECORD_BYTES, V5_MAX_RECORDS } from "./records";
+import { FORMAT_V5, FORMAT_IPFIX, DATA_TEMPLATES, FULL_TEMPLATES, recordBytes, templateId, writeTemplateSet } from "./templates";
+import { fitsCompact, writeFlowRecord, writeV5Record, V5_HEADER_BYTES, V5_RECORD_BYTES, V5_MAX_RECORDS } from "./records";
 import { be16, be32 } from "./wire";
 
 export const V9_HEADER_BYTES: u32 = 20;
@@ -68,6 +68,8 @@ export const COUNTER_SLOTS: u32 = 8;
   written: u32;
   /** Set: the next datagram carries the templates whatever the refresh rule says. */
   forceTemplates: u32;
+  /** Set: the compact templates are sent too, and used for the records that fit them (templates.ts). */
+  compact: u32;
 }
 
 // @ts-ignore: decorator
@@ -78,10 +80,12 @@ export const COUNTER_SLOTS: u32 = 8;
 
 /**
  * Bytes of the data template set: the set header and four templates of 27, 27, 28 and 28
- * fields (4 + 2 × (4 + 4 × 27) + 2 × (4 + 4 × 28)); a literal, so that the export is an
- * immutable global (main's ABI test requires it).
+ * fields (4 + 2 × (4 + 4 × 27) + 2 × (4 + 4 × 28)); with the compact twins of 21, 21, 22 and
+ * 22 fields, 360 more (2 × (4 + 4 × 21) + 2 × (4 + 4 × 22)). Literals, so that the exports are
+ * immutable globals (main's ABI test requires it).
  */
 export const TEMPLATE_SET_BYTES: u32 = 460;
+export const COMPACT_TEMPLATE_SET_BYTES: u32 = 820;
 
 // @ts-ignore: decorator
 @inline function samplerIdOf(e: ExportEncoder, r: usize): u32 {
@@ -127,12 +131,13 @@ export function encode(e: ExportEncoder, ring: usize, ringRecords: u32, head: u3
     let dataRecords: u32 = 0; // data records (IPFIX sequence)
     let flows: u32 = 0;
     if (withTemplates) {
-      p = writeTemplateSet(p, ipfix);
+      const templates = e.compact != 0 ? DATA_TEMPLATES : FULL_TEMPLATES;
+      p = writeTemplateSet(p, ipfix, e.compact != 0);
       memory.copy(p, e.options, e.optionsBytes);
       p += e.optionsBytes;
-      records += DATA_TEMPLATES + e.optionsTemplateRecords + e.optionsDataRecords;
+      records += templates + e.optionsTemplateRecords + e.optionsDataRecords;
       if (e.optionsInSequence != 0) dataRecords += e.optionsDataRecords;
-      counterAdd(e, X_TEMPLATE_RECORDS, <u64>(DATA_TEMPLATES + e.optionsTemplateRecords));
+      counterAdd(e, X_TEMPLATE_RECORDS, <u64>(templates + e.optionsTemplateRecords));
       counterAdd(e, X_TEMPLATE_DATAGRAMS, 1);
       counterAdd(e, X_OPTIONS_RECORDS, <u64>e.optionsDataRecords);
       e.templatesSent++;
@@ -142,6 +147,7 @@ export function encode(e: ExportEncoder, ring: usize, ringRecords: u32, head: u3
     }
     let set: usize = 0;
     let setTemplate: u32 = 0;
+    const compactOn = e.compact != 0;
     while (consumed < count && flowsLeft > 0) {
       const r = ring + <usize>at * EXPORT_RECORD_BYTES;
       const v6 = load<u8>(r, OFF_VERSION) == 6;
@@ -158,8 +164,9 @@ export function encode(e: ExportEncoder, ring: usize, ringRecords: u32, head: u3
       } else {
         const samplerId = samplerIdOf(e, r);
         const sampled = samplerId != 0;
-        const template = TEMPLATE_BASE + (v6 ? 1 : 0) + (sampled ? 2 : 0);
-        const bytes = recordBytes(ipfix, v6, sampled);
+        const compact = compactOn && fitsCompact(r);
+        const template = templateId(v6, sampled, compact);
+        const bytes = recordBytes(ipfix, v6, sampled, compact);
         if (template != setTemplate) {
           // A new set: close the open one (v9 pads each FlowSet to 4 bytes, RFC 3954 §5.3).
           if (set != 0) p = closeSet(set, p, ipfix);
@@ -169,12 +176,13 @@ export function encode(e: ExportEncoder, ring: usize, ringRecords: u32, head: u3
           be16(set, template, 0);
           p += 4;
         } else if (p + bytes + (ipfix ? 0 : 3) > end) break;
+        // One inlined writer per (format, version, template): constant flags, no branch inside.
         if (ipfix) {
-          if (v6) p += writeFlowRecord(p, r, true, true, sampled, samplerId, boot);
-          else p += writeFlowRecord(p, r, true, false, sampled, samplerId, boot);
+          if (v6) p += compact ? writeFlowRecord(p, r, true, true, true, sampled, samplerId, boot) : writeFlowRecord(p, r, true, true, false, sampled, samplerId, boot);
+          else p += compact ? writeFlowRecord(p, r, true, false, true, sampled, samplerId, boot) : writeFlowRecord(p, r, true, false, false, sampled, samplerId, boot);
         } else {
-          if (v6) p += writeFlowRecord(p, r, false, true, sampled, samplerId, boot);
-          else p += writeFlowRecord(p, r, false, false, sampled, samplerId, boot);
+          if (v6) p += compact ? writeFlowRecord(p, r, false, true, true, sampled, samplerId, boot) : writeFlowRecord(p, r, false, true, false, sampled, samplerId, boot);
+          else p += compact ? writeFlowRecord(p, r, false, false, true, sampled, samplerId, boot) : writeFlowRecord(p, r, false, false, false, sampled, samplerId, boot);
         }
         if (sampled) counterAdd(e, X_SAMPLED_RECORDS, 1);
         flows++;
@@ -258,7 +266,7 @@ export function encoderBytes(slots: u32, maxBytes: u32, optionsCapacity: u32, sa
 /** The largest records can take in a datagram: the biggest data record, with its set header and padding. */
 export function largestRecordBytes(format: u32): u32 {
   if (format == FORMAT_V5) return V5_RECORD_BYTES;
-  return 4 + recordBytes(format == FORMAT_IPFIX, true, true) + 3;
+  return 4 + recordBytes(format == FORMAT_IPFIX, true, true, false) + 3;
 }
 
 /** Header bytes of `format`. */

@@ -75,6 +75,14 @@ export interface FlowExporterOptions {
    * MTU − 28 bytes (v5 is IPv4).
    */
   mtu?: number;
+  /**
+   * v9 and IPFIX: also send a compact twin of each template, without the ICMP, VLAN and fragment
+   * offset fields and with 4-byte octets, and use it for the flows those fields would give zero
+   * for (not ICMP, untagged, unfragmented, under 2^32 octets): 24 IPv4 flows to a 1,500-byte
+   * datagram in v9 instead of 19, so a fifth fewer datagrams to send and to receive. Default
+   * true; used only when the MTU leaves room for the larger template set (MTU ≥ 1,100 or so).
+   */
+  compactTemplates?: boolean;
   templateRefresh?: TemplateRefresh;
   /**
    * The sysUpTime origin of v5 and v9 (ms since the epoch). Default: one day before the first
@@ -158,6 +166,7 @@ const OPTION_NAMES = [
   "sinks",
   "observationDomainId",
   "mtu",
+  "compactTemplates",
   "templateRefresh",
   "systemInitTime",
   "samplers",
@@ -247,6 +256,8 @@ export class FlowExporter {
   readonly sinks: readonly ExportSink[];
   /** Largest datagram (UDP payload bytes). */
   readonly maxDatagramBytes: number;
+  /** Whether the compact templates are sent and used (see {@link FlowExporterOptions.compactTemplates}). */
+  readonly compactTemplates: boolean;
   readonly observationDomainId: number;
   readonly #wasm: WasmExports;
   readonly #attachment: CoreAttachment;
@@ -293,6 +304,19 @@ export class FlowExporter {
       );
     }
     this.maxDatagramBytes = maxBytes;
+    if (options.compactTemplates !== undefined && typeof options.compactTemplates !== "boolean") {
+      throw new ConfigError(
+        "export-compactTemplates",
+        `invalid compactTemplates ${describe(options.compactTemplates)}: expected a boolean`,
+        options.compactTemplates,
+      );
+    }
+    // The compact twins when asked for (the default) and the datagram has room for every template.
+    const compact =
+      format !== "v5" &&
+      options.compactTemplates !== false &&
+      least + (wasm.EXPORT_COMPACT_TEMPLATE_SET_BYTES.value as number) - (wasm.EXPORT_TEMPLATE_SET_BYTES.value as number) <= maxBytes;
+    this.compactTemplates = compact;
     this.#datagramRecords =
       format === "v5" ? 30 : Math.max(1, Math.floor((maxBytes - header - 4) / wasm.exportLargestRecordBytes(formatNumber)));
     const refresh = options.templateRefresh ?? {};
@@ -370,6 +394,7 @@ export class FlowExporter {
       core.detach(this.#attachment);
       throw new CapacityError("export-memory", `cannot allocate an exporter of ${bytes} bytes: ${(error as Error).message}`, bytes);
     }
+    if (compact) wasm.exportSetCompact(this.#handle, true);
     if (optionsSets !== undefined && optionsSets.bytes.length > 0) {
       new Uint8Array(wasm.memory.buffer, wasm.exportOptions(this.#handle), optionsSets.bytes.length).set(optionsSets.bytes);
       wasm.exportSetOptions(

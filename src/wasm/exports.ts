@@ -331,6 +331,7 @@ export interface RouteCacheExports {
 /** assembly/export.ts: NetFlow v5 / v9 / IPFIX encoders. */
 export interface ExportExports {
   EXPORT_TEMPLATE_SET_BYTES: WebAssembly.Global;
+  EXPORT_COMPACT_TEMPLATE_SET_BYTES: WebAssembly.Global;
   EXPORT_COUNTER_SLOTS: WebAssembly.Global;
   exportLargestRecordBytes(format: number): number;
   exportHeaderBytes(format: number): number;
@@ -368,6 +369,7 @@ export interface ExportExports {
   exportSamplerTable(encoder: number): number;
   exportOptions(encoder: number): number;
   exportSetOptions(encoder: number, bytes: number, templateRecords: number, dataRecords: number, inSequence: boolean): number;
+  exportSetCompact(encoder: number, on: boolean): void;
   exportForceTemplates(encoder: number): void;
   exportSequence(encoder: number): number;
   exportSetSystemInit(encoder: number, systemInit: number): void;
