@@ -1,11 +1,22 @@
 // The `show ip cache verbose flow` renderer against the seed's own displays (spec §3.7,
-// seed 003 L1100–1133 and L2565–2670), line for line.
+// seed 003 L1100–1133 and L2565–2670), line for line; and the byte writer `dataplane flows`
+// prints with, against that renderer on random export records.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { renderFlowRecord, renderPacketSizeDistribution, renderProtocolTable, FLOW_RECORD_HEADER } from "../src/show/flow-cache.js";
+import fc from "fast-check";
+import {
+  renderFlowRecord,
+  renderPacketSizeDistribution,
+  renderProtocolTable,
+  writeFlowRecordText,
+  FLOW_RECORD_HEADER,
+  FLOW_RECORD_TEXT_MAX_BYTES,
+} from "../src/show/flow-cache.js";
 import { PROTOCOL_CATEGORY_NAMES, packetSizeBucket, protocolCategory } from "../src/flow/statistics.js";
-import type { FlowRecord } from "../src/flow/record.js";
+import { EXPORT_RECORD_BYTES, decodeExpiredFlow, type FlowRecord } from "../src/flow/record.js";
+import { OFF_BYTES } from "../src/flow/layout.js";
+import { recordArbitrary, recordBytes } from "./helpers/export-records.js";
 
 const names = { interfaceName: (i: number) => ["Et0/0.1", "Et1/0.1"][i]!, outputInterface: () => "Et1/0.1" };
 
@@ -153,4 +164,29 @@ test("the protocol table renders the seed's rows and Total (003 L1116–1121)", 
   ]);
   // Total: flow-weighted, bytes/packet truncated (seed: 45 flows, 538 packets/flow, 29 B/pkt, 189.2 s, 11.6 s).
   assert.equal(lines[5], "Total:              45      0.0       538    29     25.2     189.2      11.6");
+});
+
+test("writeFlowRecordText writes exactly renderFlowRecord's lines for any export record (property)", () => {
+  const decoder = new TextDecoder("latin1");
+  const render = (bytes: Uint8Array, at: number) => {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const out = new Uint8Array(FLOW_RECORD_TEXT_MAX_BYTES + 8).fill(0xee);
+    const end = writeFlowRecordText(view, at, out, 8);
+    assert.ok(end - 8 <= FLOW_RECORD_TEXT_MAX_BYTES);
+    assert.ok(out.subarray(0, 8).every((b) => b === 0xee) && out.subarray(end).every((b) => b === 0xee), "writes only its own bytes");
+    return { fast: decoder.decode(out.subarray(8, end)), slow: renderFlowRecord(decodeExpiredFlow(view, at)).join("\n") };
+  };
+  fc.assert(
+    fc.property(fc.array(recordArbitrary(1_764_000_000_000.5), { minLength: 1, maxLength: 8 }), fc.nat(7), (specs, k) => {
+      const bytes = recordBytes(specs);
+      const at = (k % specs.length) * EXPORT_RECORD_BYTES;
+      const { fast, slow } = render(bytes, at);
+      assert.equal(fast, slow);
+    }),
+  );
+  // Octets past 2^53 (a record the property's specs cannot hold): the bytes per packet as Number(u64) gives them.
+  const bytes = recordBytes(fc.sample(recordArbitrary(1_764_000_000_000.5), { numRuns: 1, seed: 3 }));
+  new DataView(bytes.buffer).setBigUint64(OFF_BYTES, 0xffff_ffff_ffff_f7ffn, true);
+  const { fast, slow } = render(bytes, 0);
+  assert.equal(fast, slow);
 });

@@ -10,7 +10,41 @@
  */
 
 import { macTextToCisco } from "../net/mac.js";
+import { formatIPv6 } from "../net/address.js";
 import type { ExpiredFlow, FlowRecord } from "../flow/record.js";
+import {
+  CAPTURED_FRAGMENT,
+  CAPTURED_ICMP,
+  CAPTURED_MAC,
+  NO_VLAN,
+  TCP_FLAG_BITS,
+  OFF_BYTES,
+  OFF_DIRECTION,
+  OFF_DST,
+  OFF_DST_MAC,
+  OFF_DST_PORT,
+  OFF_FIRST,
+  OFF_FRAGMENT_OFFSET,
+  OFF_ICMP_CODE,
+  OFF_ICMP_TYPE,
+  OFF_INPUT_VLAN,
+  OFF_INTERFACE,
+  OFF_IP_ID,
+  OFF_LAST,
+  OFF_MAX_LENGTH,
+  OFF_MAX_TTL,
+  OFF_MIN_LENGTH,
+  OFF_MIN_TTL,
+  OFF_OUTPUT_VLAN,
+  OFF_PACKETS,
+  OFF_PROTOCOL,
+  OFF_SRC,
+  OFF_SRC_MAC,
+  OFF_SRC_PORT,
+  OFF_TCP_FLAGS,
+  OFF_TOS,
+  OFF_VERSION,
+} from "../flow/layout.js";
 import { type FlowCacheCounters, type FlowStatistics, PACKET_SIZE_BUCKETS } from "../flow/statistics.js";
 
 /** What the statistics part of the display needs. */
@@ -162,6 +196,224 @@ export function renderFlowRecord(flow: FlowRecord, names: FlowRecordNames = {}, 
   if (flow.icmpType !== undefined) lines.push(captureLine("ICMP type:", flow.icmpType, "ICMP code:", flow.icmpCode));
   lines.push(flow.fragmentOffset ? captureLine("IP id:", flow.ipId, "FO:", flow.fragmentOffset, 15) : captureLine("IP id:", flow.ipId));
   return lines;
+}
+
+/** The most bytes {@link writeFlowRecordText} writes for one record (its lines, without a final newline). */
+export const FLOW_RECORD_TEXT_MAX_BYTES = 1024;
+
+const SPACE = 32;
+const NEWLINE = 10;
+const asciiOf = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
+const T_IF = asciiOf("If");
+const T_PORT_TAIL = asciiOf(" /0  0");
+const T_NEXT_HOP = asciiOf("0.0.0.0");
+const T_MAC = asciiOf("MAC: (VLAN id) ");
+const T_NO_MAC = asciiOf("0000.0000.0000");
+const T_MIN_PLEN = asciiOf("Min plen:");
+const T_MAX_PLEN = asciiOf("Max plen:");
+const T_MIN_TTL = asciiOf("Min TTL:");
+const T_MAX_TTL = asciiOf("Max TTL:");
+const T_ICMP_TYPE = asciiOf("ICMP type:");
+const T_ICMP_CODE = asciiOf("ICMP code:");
+const T_IP_ID = asciiOf("IP id:");
+const T_FO = asciiOf("FO:");
+const UPPER_HEX = asciiOf("0123456789ABCDEF");
+const LOWER_HEX = asciiOf("0123456789abcdef");
+
+function put(out: Uint8Array, pos: number, bytes: Uint8Array): number {
+  out.set(bytes, pos);
+  return pos + bytes.length;
+}
+
+/** Spaces until the text begun at `start` is `width` long (none when it is longer: padEnd). */
+function padTo(out: Uint8Array, pos: number, start: number, width: number): number {
+  while (pos - start < width) out[pos++] = SPACE;
+  return pos;
+}
+
+function decimalDigits(value: number): number {
+  let digits = 1;
+  for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++;
+  return digits;
+}
+
+/** A non-negative integer in decimal as String writes it, right-aligned in `width` (String(v).padStart(width)). */
+function putUint(out: Uint8Array, pos: number, value: number, width = 0, fill = SPACE): number {
+  if (value > Number.MAX_SAFE_INTEGER) {
+    // Past 2^53 String writes the shortest decimal that reads back as the double, not its digits.
+    const text = String(value);
+    for (let i = text.length; i < width; i++) out[pos++] = fill;
+    return putAscii(out, pos, text);
+  }
+  const digits = decimalDigits(value);
+  for (let i = digits; i < width; i++) out[pos++] = fill;
+  let v = value;
+  for (let i = pos + digits - 1; i >= pos; i--) {
+    const next = Math.floor(v / 10);
+    out[i] = 48 + (v - next * 10);
+    v = next;
+  }
+  return pos + digits;
+}
+
+/** Upper-case hex of `value`, zero-padded to `width` digits (as `hex` above). */
+function putHex(out: Uint8Array, pos: number, value: number, width: number): number {
+  let digits = 1;
+  for (let v = value; v >= 16; v = Math.floor(v / 16)) digits++;
+  for (let i = digits; i < width; i++) out[pos++] = 48;
+  let v = value;
+  for (let i = pos + digits - 1; i >= pos; i--) {
+    out[i] = UPPER_HEX[v & 15]!;
+    v = Math.floor(v / 16);
+  }
+  return pos + digits;
+}
+
+function putAscii(out: Uint8Array, pos: number, text: string): number {
+  for (let i = 0; i < text.length; i++) out[pos + i] = text.charCodeAt(i);
+  return pos + text.length;
+}
+
+function putAddress(out: Uint8Array, pos: number, view: DataView, field: number, v6: boolean): number {
+  if (v6) {
+    const words = [
+      view.getUint32(field, true),
+      view.getUint32(field + 4, true),
+      view.getUint32(field + 8, true),
+      view.getUint32(field + 12, true),
+    ];
+    return putAscii(out, pos, formatIPv6(words));
+  }
+  const w = view.getUint32(field, true);
+  pos = putUint(out, pos, w >>> 24);
+  out[pos++] = 46;
+  pos = putUint(out, pos, (w >>> 16) & 255);
+  out[pos++] = 46;
+  pos = putUint(out, pos, (w >>> 8) & 255);
+  out[pos++] = 46;
+  return putUint(out, pos, w & 255);
+}
+
+/** Six bytes as Cisco writes a MAC address: `aabb.ccdd.eeff`. */
+function putCiscoMac(out: Uint8Array, pos: number, view: DataView, field: number): number {
+  for (let i = 0; i < 6; i++) {
+    const b = view.getUint8(field + i);
+    out[pos++] = LOWER_HEX[b >>> 4]!;
+    out[pos++] = LOWER_HEX[b & 15]!;
+    if (i === 1 || i === 3) out[pos++] = 46;
+  }
+  return pos;
+}
+
+/** `(NNN)`: a VLAN id zero-padded to three digits, 0 for none. */
+function putVlan(out: Uint8Array, pos: number, id: number): number {
+  out[pos++] = 40;
+  pos = putUint(out, pos, id === NO_VLAN ? 0 : id, 3, 48);
+  out[pos++] = 41;
+  return pos;
+}
+
+/** A capture line (as `captureLine` above) starting at `pos`. */
+function putCaptureLine(
+  out: Uint8Array,
+  pos: number,
+  left: Uint8Array,
+  leftValue: number,
+  right?: Uint8Array,
+  rightValue = 0,
+  rightWidth = 16,
+): number {
+  const line = pos;
+  pos = padTo(out, put(out, pos, left), line, 15);
+  pos = putUint(out, pos, leftValue, 3);
+  if (right === undefined) return pos;
+  for (let i = 0; i < 28; i++) out[pos++] = SPACE;
+  const start = pos;
+  pos = padTo(out, put(out, pos, right), start, rightWidth);
+  return putUint(out, pos, rightValue, 3);
+}
+
+/**
+ * Writes the export record at byte `at` of `view` in the verbose layout, exactly the bytes of
+ * `renderFlowRecord(decodeExpiredFlow(view, at)).join("\n")` (default names and layout: what
+ * `dataplane flows` prints) without building the record or its strings; returns the position
+ * after it. `out` needs FLOW_RECORD_TEXT_MAX_BYTES from `pos`.
+ */
+export function writeFlowRecordText(view: DataView, at: number, out: Uint8Array, pos: number): number {
+  const v6 = view.getUint8(at + OFF_VERSION) === 6;
+  const flags = view.getUint16(at + OFF_TCP_FLAGS, true);
+  const egress = view.getUint8(at + OFF_DIRECTION) === 1;
+  const input = view.getUint32(at + OFF_INTERFACE, true);
+  const packets = view.getUint32(at + OFF_PACKETS, true);
+  // Number(u64) exactly: the high word times 2^32 is exact, the sum rounds once.
+  const bytes = view.getUint32(at + OFF_BYTES + 4, true) * 2 ** 32 + view.getUint32(at + OFF_BYTES, true);
+  // Each column padded from its own start (padEnd), so a long IPv6 address pushes the rest right.
+  let field = pos;
+  if (egress) out[pos++] = 45;
+  else pos = putUint(out, put(out, pos, T_IF), input);
+  pos = padTo(out, pos, field, 15);
+  field = pos;
+  pos = padTo(out, putAddress(out, pos, view, at + OFF_SRC, v6), field, 16);
+  field = pos;
+  if (egress) {
+    pos = putUint(out, put(out, pos, T_IF), input);
+    out[pos++] = 42;
+  } else out[pos++] = 45;
+  pos = padTo(out, pos, field, 15);
+  field = pos;
+  pos = padTo(out, putAddress(out, pos, view, at + OFF_DST, v6), field, 16);
+  pos = putHex(out, pos, view.getUint8(at + OFF_PROTOCOL), 2);
+  out[pos++] = SPACE;
+  pos = putHex(out, pos, view.getUint8(at + OFF_TOS), 2);
+  out[pos++] = SPACE;
+  out[pos++] = SPACE;
+  pos = putHex(out, pos, flags & TCP_FLAG_BITS & 0xff, 2);
+  pos = putUint(out, pos, packets, 8);
+  out[pos++] = NEWLINE;
+  const line = pos;
+  pos = put(out, putHex(out, pos, view.getUint16(at + OFF_SRC_PORT, true), 4), T_PORT_TAIL);
+  pos = padTo(out, pos, line, 31);
+  const dstPort = pos;
+  pos = put(out, putHex(out, pos, view.getUint16(at + OFF_DST_PORT, true), 4), T_PORT_TAIL);
+  pos = put(out, padTo(out, pos, dstPort, 15), T_NEXT_HOP);
+  pos = putUint(out, pos, packets > 0 ? Math.trunc(bytes / packets) : 0, 18);
+  const active = ((view.getFloat64(at + OFF_LAST, true) - view.getFloat64(at + OFF_FIRST, true)) / 1000).toFixed(1);
+  for (let i = active.length; i < 8; i++) out[pos++] = SPACE;
+  pos = putAscii(out, pos, active);
+  const inputVlan = view.getUint16(at + OFF_INPUT_VLAN, true);
+  const outputVlan = view.getUint16(at + OFF_OUTPUT_VLAN, true);
+  if (flags & CAPTURED_MAC || inputVlan !== NO_VLAN || outputVlan !== NO_VLAN) {
+    out[pos++] = NEWLINE;
+    pos = put(out, pos, T_MAC);
+    const start = pos;
+    pos = flags & CAPTURED_MAC ? putCiscoMac(out, pos, view, at + OFF_SRC_MAC) : put(out, pos, T_NO_MAC);
+    out[pos++] = SPACE;
+    out[pos++] = SPACE;
+    pos = padTo(out, putVlan(out, pos, inputVlan), start, 31);
+    pos = flags & CAPTURED_MAC ? putCiscoMac(out, pos, view, at + OFF_DST_MAC) : put(out, pos, T_NO_MAC);
+    out[pos++] = SPACE;
+    out[pos++] = SPACE;
+    pos = putVlan(out, pos, outputVlan);
+  }
+  out[pos++] = NEWLINE;
+  pos = putCaptureLine(
+    out,
+    pos,
+    T_MIN_PLEN,
+    view.getUint16(at + OFF_MIN_LENGTH, true),
+    T_MAX_PLEN,
+    view.getUint16(at + OFF_MAX_LENGTH, true),
+  );
+  out[pos++] = NEWLINE;
+  pos = putCaptureLine(out, pos, T_MIN_TTL, view.getUint8(at + OFF_MIN_TTL), T_MAX_TTL, view.getUint8(at + OFF_MAX_TTL));
+  if (flags & CAPTURED_ICMP) {
+    out[pos++] = NEWLINE;
+    pos = putCaptureLine(out, pos, T_ICMP_TYPE, view.getUint8(at + OFF_ICMP_TYPE), T_ICMP_CODE, view.getUint8(at + OFF_ICMP_CODE));
+  }
+  out[pos++] = NEWLINE;
+  const ipId = view.getUint32(at + OFF_IP_ID, true);
+  const fragmentOffset = flags & CAPTURED_FRAGMENT ? view.getUint16(at + OFF_FRAGMENT_OFFSET, true) : 0;
+  return fragmentOffset !== 0 ? putCaptureLine(out, pos, T_IP_ID, ipId, T_FO, fragmentOffset, 15) : putCaptureLine(out, pos, T_IP_ID, ipId);
 }
 
 /** The whole `show ip cache verbose flow` display. */

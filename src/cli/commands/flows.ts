@@ -12,8 +12,8 @@ import { FlowCache, MAX_FLOW_CAPACITY } from "../../flow/cache.js";
 import { CaptureTimeAger } from "../../flow/capture-time.js";
 import { MAX_BATCH_CAPACITY, MAX_FRAME_BYTES } from "../../packet/batch.js";
 import type { CaptureReader } from "../../packet/reader.js";
-import { FLOW_MASKS, type FlowMask, decodeExpiredFlow } from "../../flow/record.js";
-import { FLOW_RECORD_HEADER, renderFlowCacheStatistics, renderFlowRecord } from "../../show/flow-cache.js";
+import { FLOW_MASKS, type FlowMask } from "../../flow/record.js";
+import { FLOW_RECORD_HEADER, FLOW_RECORD_TEXT_MAX_BYTES, renderFlowCacheStatistics, writeFlowRecordText } from "../../show/flow-cache.js";
 import { type Command, DataError, UsageError, fileArgument, parseOptions, numberOption } from "../command.js";
 import { captureBatches, captureProgress, captureSize, timestampWarning } from "../capture.js";
 import { formatRate } from "../format.js";
@@ -38,6 +38,12 @@ class Output {
       }
     }
     this.#used += this.#buffer.write(text, this.#used, ASCII.test(text) ? "latin1" : "utf8");
+    this.#buffer[this.#used++] = 10;
+  }
+  /** One flow in the verbose layout and a newline, written straight into the buffer. */
+  flowRecord(view: DataView, at: number): void {
+    if (this.#used + FLOW_RECORD_TEXT_MAX_BYTES + 1 > this.#buffer.length) this.flush();
+    this.#used = writeFlowRecordText(view, at, this.#buffer, this.#used);
     this.#buffer[this.#used++] = 10;
   }
   /** Bytes that are already whole lines (newlines included). */
@@ -153,9 +159,9 @@ ${EXPORT_USAGE}`,
     }
     const progress = captureProgress(path, size);
     const output = new Output();
-    const writeRecord = (view: DataView, at: number) => {
-      output.line(renderFlowRecord(decodeExpiredFlow(view, at)).join("\n"));
-    };
+    // Each record written as bytes, not built as strings: 11.0 → 4.0 CPU-s for the 1.75 M flows
+    // of the 5M-packet export bench capture, the same output (BENCHMARKS.md).
+    const writeRecord = (view: DataView, at: number) => output.flowRecord(view, at);
     const writeBytes = (bytes: Uint8Array) => output.bytes(bytes);
     let flows = 0;
     const flowExport: FlowExport | undefined = startFlowExport(values, cache);
