@@ -4,6 +4,7 @@
  */
 
 import { formatIPv4, formatIPv6 } from "../net/address.js";
+import { asciiBytes, putAscii, putBytes, putUint } from "../common/ascii-out.js";
 import {
   CAPTURED_FRAGMENT,
   CAPTURED_ICMP,
@@ -189,60 +190,35 @@ export function decodeExpiredFlow(view: DataView, at: number): ExpiredFlow {
 /** The most bytes `writeExportRecordJson` writes for one record (its line, without a newline). */
 export const EXPORT_RECORD_JSON_MAX_BYTES = 768;
 
-const bytesOf = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
-const J_SRC = bytesOf('{"src":"');
-const J_DST = bytesOf('","dst":"');
-const J_PROTO = bytesOf('","proto":');
-const J_SPORT = bytesOf(',"sport":');
-const J_DPORT = bytesOf(',"dport":');
-const J_TOS = bytesOf(',"tos":');
-const J_IN_IF = bytesOf(',"in_if":');
-const J_PACKETS = bytesOf(',"packets":');
-const J_BYTES = bytesOf(',"bytes":');
-const J_FIRST = bytesOf(',"first_ms":');
-const J_LAST = bytesOf(',"last_ms":');
-const J_VERSION_4 = bytesOf(',"ip_version":4,"direction":"');
-const J_VERSION_6 = bytesOf(',"ip_version":6,"direction":"');
-const J_INGRESS = bytesOf('ingress","tcp_flags":');
-const J_EGRESS = bytesOf('egress","tcp_flags":');
-const J_MIN_LEN = bytesOf(',"min_len":');
-const J_MAX_LEN = bytesOf(',"max_len":');
-const J_MIN_TTL = bytesOf(',"min_ttl":');
-const J_MAX_TTL = bytesOf(',"max_ttl":');
-const J_IP_ID = bytesOf(',"ip_id":');
-const J_ICMP_TYPE = bytesOf(',"icmp_type":');
-const J_ICMP_CODE = bytesOf(',"icmp_code":');
-const J_FRAG = bytesOf(',"frag_offset":');
-const J_SRC_MAC = bytesOf(',"src_mac":"');
-const J_DST_MAC = bytesOf('","dst_mac":"');
-const J_QUOTE = bytesOf('"');
-const J_IN_VLAN = bytesOf(',"in_vlan":');
-const J_OUT_VLAN = bytesOf(',"out_vlan":');
-const J_REASONS = FLOW_END_REASONS.map((reason) => bytesOf(`,"end_reason":"${reason}"}`));
-
-function put(out: Uint8Array, pos: number, bytes: Uint8Array): number {
-  out.set(bytes, pos);
-  return pos + bytes.length;
-}
-
-/** Writes ASCII `text` (addresses, JSON numbers). */
-function putText(out: Uint8Array, pos: number, text: string): number {
-  for (let i = 0; i < text.length; i++) out[pos + i] = text.charCodeAt(i);
-  return pos + text.length;
-}
-
-/** Writes a non-negative integer up to 2^53 in decimal, as JSON.stringify does. */
-function putUint(out: Uint8Array, pos: number, value: number): number {
-  let digits = 1;
-  for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++;
-  let v = value;
-  for (let i = pos + digits - 1; i >= pos; i--) {
-    const next = Math.floor(v / 10);
-    out[i] = 48 + (v - next * 10);
-    v = next;
-  }
-  return pos + digits;
-}
+const J_SRC = asciiBytes('{"src":"');
+const J_DST = asciiBytes('","dst":"');
+const J_PROTO = asciiBytes('","proto":');
+const J_SPORT = asciiBytes(',"sport":');
+const J_DPORT = asciiBytes(',"dport":');
+const J_TOS = asciiBytes(',"tos":');
+const J_IN_IF = asciiBytes(',"in_if":');
+const J_PACKETS = asciiBytes(',"packets":');
+const J_BYTES = asciiBytes(',"bytes":');
+const J_FIRST = asciiBytes(',"first_ms":');
+const J_LAST = asciiBytes(',"last_ms":');
+const J_VERSION_4 = asciiBytes(',"ip_version":4,"direction":"');
+const J_VERSION_6 = asciiBytes(',"ip_version":6,"direction":"');
+const J_INGRESS = asciiBytes('ingress","tcp_flags":');
+const J_EGRESS = asciiBytes('egress","tcp_flags":');
+const J_MIN_LEN = asciiBytes(',"min_len":');
+const J_MAX_LEN = asciiBytes(',"max_len":');
+const J_MIN_TTL = asciiBytes(',"min_ttl":');
+const J_MAX_TTL = asciiBytes(',"max_ttl":');
+const J_IP_ID = asciiBytes(',"ip_id":');
+const J_ICMP_TYPE = asciiBytes(',"icmp_type":');
+const J_ICMP_CODE = asciiBytes(',"icmp_code":');
+const J_FRAG = asciiBytes(',"frag_offset":');
+const J_SRC_MAC = asciiBytes(',"src_mac":"');
+const J_DST_MAC = asciiBytes('","dst_mac":"');
+const J_QUOTE = asciiBytes('"');
+const J_IN_VLAN = asciiBytes(',"in_vlan":');
+const J_OUT_VLAN = asciiBytes(',"out_vlan":');
+const J_REASONS = FLOW_END_REASONS.map((reason) => asciiBytes(`,"end_reason":"${reason}"}`));
 
 /**
  * Writes a JSON number as JSON.stringify spells it (the shortest decimal that reads back as
@@ -271,7 +247,7 @@ function putNumber(out: Uint8Array, pos: number, value: number): number {
       return pos;
     }
   }
-  return putText(out, pos, JSON.stringify(value));
+  return putAscii(out, pos, JSON.stringify(value));
 }
 
 /**
@@ -284,47 +260,47 @@ function putNumber(out: Uint8Array, pos: number, value: number): number {
 export function writeExportRecordJson(view: DataView, at: number, out: Uint8Array, pos: number): number {
   const version = view.getUint8(at + OFF_VERSION) === 6 ? 6 : 4;
   const flags = view.getUint16(at + OFF_TCP_FLAGS, true);
-  pos = put(out, pos, J_SRC);
-  pos = putText(out, pos, address(view, at + OFF_SRC, version));
-  pos = put(out, pos, J_DST);
-  pos = putText(out, pos, address(view, at + OFF_DST, version));
-  pos = putUint(out, put(out, pos, J_PROTO), view.getUint8(at + OFF_PROTOCOL));
-  pos = putUint(out, put(out, pos, J_SPORT), view.getUint16(at + OFF_SRC_PORT, true));
-  pos = putUint(out, put(out, pos, J_DPORT), view.getUint16(at + OFF_DST_PORT, true));
-  pos = putUint(out, put(out, pos, J_TOS), view.getUint8(at + OFF_TOS));
-  pos = putUint(out, put(out, pos, J_IN_IF), view.getUint32(at + OFF_INTERFACE, true));
-  pos = putUint(out, put(out, pos, J_PACKETS), view.getUint32(at + OFF_PACKETS, true));
-  pos = put(out, pos, J_BYTES);
+  pos = putBytes(out, pos, J_SRC);
+  pos = putAscii(out, pos, address(view, at + OFF_SRC, version));
+  pos = putBytes(out, pos, J_DST);
+  pos = putAscii(out, pos, address(view, at + OFF_DST, version));
+  pos = putUint(out, putBytes(out, pos, J_PROTO), view.getUint8(at + OFF_PROTOCOL));
+  pos = putUint(out, putBytes(out, pos, J_SPORT), view.getUint16(at + OFF_SRC_PORT, true));
+  pos = putUint(out, putBytes(out, pos, J_DPORT), view.getUint16(at + OFF_DST_PORT, true));
+  pos = putUint(out, putBytes(out, pos, J_TOS), view.getUint8(at + OFF_TOS));
+  pos = putUint(out, putBytes(out, pos, J_IN_IF), view.getUint32(at + OFF_INTERFACE, true));
+  pos = putUint(out, putBytes(out, pos, J_PACKETS), view.getUint32(at + OFF_PACKETS, true));
+  pos = putBytes(out, pos, J_BYTES);
   pos = putNumber(out, pos, Number(view.getBigUint64(at + OFF_BYTES, true)));
-  pos = put(out, pos, J_FIRST);
+  pos = putBytes(out, pos, J_FIRST);
   pos = putNumber(out, pos, view.getFloat64(at + OFF_FIRST, true));
-  pos = put(out, pos, J_LAST);
+  pos = putBytes(out, pos, J_LAST);
   pos = putNumber(out, pos, view.getFloat64(at + OFF_LAST, true));
-  pos = put(out, pos, version === 6 ? J_VERSION_6 : J_VERSION_4);
-  pos = put(out, pos, view.getUint8(at + OFF_DIRECTION) === 1 ? J_EGRESS : J_INGRESS);
+  pos = putBytes(out, pos, version === 6 ? J_VERSION_6 : J_VERSION_4);
+  pos = putBytes(out, pos, view.getUint8(at + OFF_DIRECTION) === 1 ? J_EGRESS : J_INGRESS);
   pos = putUint(out, pos, flags & TCP_FLAG_BITS);
-  pos = putUint(out, put(out, pos, J_MIN_LEN), view.getUint16(at + OFF_MIN_LENGTH, true));
-  pos = putUint(out, put(out, pos, J_MAX_LEN), view.getUint16(at + OFF_MAX_LENGTH, true));
-  pos = putUint(out, put(out, pos, J_MIN_TTL), view.getUint8(at + OFF_MIN_TTL));
-  pos = putUint(out, put(out, pos, J_MAX_TTL), view.getUint8(at + OFF_MAX_TTL));
-  pos = putUint(out, put(out, pos, J_IP_ID), view.getUint32(at + OFF_IP_ID, true));
+  pos = putUint(out, putBytes(out, pos, J_MIN_LEN), view.getUint16(at + OFF_MIN_LENGTH, true));
+  pos = putUint(out, putBytes(out, pos, J_MAX_LEN), view.getUint16(at + OFF_MAX_LENGTH, true));
+  pos = putUint(out, putBytes(out, pos, J_MIN_TTL), view.getUint8(at + OFF_MIN_TTL));
+  pos = putUint(out, putBytes(out, pos, J_MAX_TTL), view.getUint8(at + OFF_MAX_TTL));
+  pos = putUint(out, putBytes(out, pos, J_IP_ID), view.getUint32(at + OFF_IP_ID, true));
   if (flags & CAPTURED_ICMP) {
-    pos = putUint(out, put(out, pos, J_ICMP_TYPE), view.getUint8(at + OFF_ICMP_TYPE));
-    pos = putUint(out, put(out, pos, J_ICMP_CODE), view.getUint8(at + OFF_ICMP_CODE));
+    pos = putUint(out, putBytes(out, pos, J_ICMP_TYPE), view.getUint8(at + OFF_ICMP_TYPE));
+    pos = putUint(out, putBytes(out, pos, J_ICMP_CODE), view.getUint8(at + OFF_ICMP_CODE));
   }
   if (flags & CAPTURED_FRAGMENT) {
-    pos = putUint(out, put(out, pos, J_FRAG), view.getUint16(at + OFF_FRAGMENT_OFFSET, true));
+    pos = putUint(out, putBytes(out, pos, J_FRAG), view.getUint16(at + OFF_FRAGMENT_OFFSET, true));
   }
   if (flags & CAPTURED_MAC) {
-    pos = put(out, pos, J_SRC_MAC);
-    pos = putText(out, pos, mac(view, at + OFF_SRC_MAC));
-    pos = put(out, pos, J_DST_MAC);
-    pos = putText(out, pos, mac(view, at + OFF_DST_MAC));
-    pos = put(out, pos, J_QUOTE);
+    pos = putBytes(out, pos, J_SRC_MAC);
+    pos = putAscii(out, pos, mac(view, at + OFF_SRC_MAC));
+    pos = putBytes(out, pos, J_DST_MAC);
+    pos = putAscii(out, pos, mac(view, at + OFF_DST_MAC));
+    pos = putBytes(out, pos, J_QUOTE);
   }
   const inputVlan = view.getUint16(at + OFF_INPUT_VLAN, true);
   const outputVlan = view.getUint16(at + OFF_OUTPUT_VLAN, true);
-  if (inputVlan !== NO_VLAN) pos = putUint(out, put(out, pos, J_IN_VLAN), inputVlan);
-  if (outputVlan !== NO_VLAN) pos = putUint(out, put(out, pos, J_OUT_VLAN), outputVlan);
-  return put(out, pos, J_REASONS[view.getUint32(at + OFF_END_REASON, true)] ?? J_REASONS[REASON_FLUSH]!);
+  if (inputVlan !== NO_VLAN) pos = putUint(out, putBytes(out, pos, J_IN_VLAN), inputVlan);
+  if (outputVlan !== NO_VLAN) pos = putUint(out, putBytes(out, pos, J_OUT_VLAN), outputVlan);
+  return putBytes(out, pos, J_REASONS[view.getUint32(at + OFF_END_REASON, true)] ?? J_REASONS[REASON_FLUSH]!);
 }

@@ -11,6 +11,7 @@
 
 import { macTextToCisco } from "../net/mac.js";
 import { formatIPv6 } from "../net/address.js";
+import { asciiBytes, putAscii, putBytes, putUint } from "../common/ascii-out.js";
 import type { ExpiredFlow, FlowRecord } from "../flow/record.js";
 import {
   CAPTURED_FRAGMENT,
@@ -203,57 +204,26 @@ export const FLOW_RECORD_TEXT_MAX_BYTES = 1024;
 
 const SPACE = 32;
 const NEWLINE = 10;
-const asciiOf = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
-const T_IF = asciiOf("If");
-const T_PORT_TAIL = asciiOf(" /0  0");
-const T_NEXT_HOP = asciiOf("0.0.0.0");
-const T_MAC = asciiOf("MAC: (VLAN id) ");
-const T_NO_MAC = asciiOf("0000.0000.0000");
-const T_MIN_PLEN = asciiOf("Min plen:");
-const T_MAX_PLEN = asciiOf("Max plen:");
-const T_MIN_TTL = asciiOf("Min TTL:");
-const T_MAX_TTL = asciiOf("Max TTL:");
-const T_ICMP_TYPE = asciiOf("ICMP type:");
-const T_ICMP_CODE = asciiOf("ICMP code:");
-const T_IP_ID = asciiOf("IP id:");
-const T_FO = asciiOf("FO:");
-const UPPER_HEX = asciiOf("0123456789ABCDEF");
-const LOWER_HEX = asciiOf("0123456789abcdef");
-
-function put(out: Uint8Array, pos: number, bytes: Uint8Array): number {
-  out.set(bytes, pos);
-  return pos + bytes.length;
-}
+const T_IF = asciiBytes("If");
+const T_PORT_TAIL = asciiBytes(" /0  0");
+const T_NEXT_HOP = asciiBytes("0.0.0.0");
+const T_MAC = asciiBytes("MAC: (VLAN id) ");
+const T_NO_MAC = asciiBytes("0000.0000.0000");
+const T_MIN_PLEN = asciiBytes("Min plen:");
+const T_MAX_PLEN = asciiBytes("Max plen:");
+const T_MIN_TTL = asciiBytes("Min TTL:");
+const T_MAX_TTL = asciiBytes("Max TTL:");
+const T_ICMP_TYPE = asciiBytes("ICMP type:");
+const T_ICMP_CODE = asciiBytes("ICMP code:");
+const T_IP_ID = asciiBytes("IP id:");
+const T_FO = asciiBytes("FO:");
+const UPPER_HEX = asciiBytes("0123456789ABCDEF");
+const LOWER_HEX = asciiBytes("0123456789abcdef");
 
 /** Spaces until the text begun at `start` is `width` long (none when it is longer: padEnd). */
 function padTo(out: Uint8Array, pos: number, start: number, width: number): number {
   while (pos - start < width) out[pos++] = SPACE;
   return pos;
-}
-
-function decimalDigits(value: number): number {
-  let digits = 1;
-  for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++;
-  return digits;
-}
-
-/** A non-negative integer in decimal as String writes it, right-aligned in `width` (String(v).padStart(width)). */
-function putUint(out: Uint8Array, pos: number, value: number, width = 0, fill = SPACE): number {
-  if (value > Number.MAX_SAFE_INTEGER) {
-    // Past 2^53 String writes the shortest decimal that reads back as the double, not its digits.
-    const text = String(value);
-    for (let i = text.length; i < width; i++) out[pos++] = fill;
-    return putAscii(out, pos, text);
-  }
-  const digits = decimalDigits(value);
-  for (let i = digits; i < width; i++) out[pos++] = fill;
-  let v = value;
-  for (let i = pos + digits - 1; i >= pos; i--) {
-    const next = Math.floor(v / 10);
-    out[i] = 48 + (v - next * 10);
-    v = next;
-  }
-  return pos + digits;
 }
 
 /** Upper-case hex of `value`, zero-padded to `width` digits (as `hex` above). */
@@ -267,11 +237,6 @@ function putHex(out: Uint8Array, pos: number, value: number, width: number): num
     v = Math.floor(v / 16);
   }
   return pos + digits;
-}
-
-function putAscii(out: Uint8Array, pos: number, text: string): number {
-  for (let i = 0; i < text.length; i++) out[pos + i] = text.charCodeAt(i);
-  return pos + text.length;
 }
 
 function putAddress(out: Uint8Array, pos: number, view: DataView, field: number, v6: boolean): number {
@@ -324,12 +289,12 @@ function putCaptureLine(
   rightWidth = 16,
 ): number {
   const line = pos;
-  pos = padTo(out, put(out, pos, left), line, 15);
+  pos = padTo(out, putBytes(out, pos, left), line, 15);
   pos = putUint(out, pos, leftValue, 3);
   if (right === undefined) return pos;
   for (let i = 0; i < 28; i++) out[pos++] = SPACE;
   const start = pos;
-  pos = padTo(out, put(out, pos, right), start, rightWidth);
+  pos = padTo(out, putBytes(out, pos, right), start, rightWidth);
   return putUint(out, pos, rightValue, 3);
 }
 
@@ -350,13 +315,13 @@ export function writeFlowRecordText(view: DataView, at: number, out: Uint8Array,
   // Each column padded from its own start (padEnd), so a long IPv6 address pushes the rest right.
   let field = pos;
   if (egress) out[pos++] = 45;
-  else pos = putUint(out, put(out, pos, T_IF), input);
+  else pos = putUint(out, putBytes(out, pos, T_IF), input);
   pos = padTo(out, pos, field, 15);
   field = pos;
   pos = padTo(out, putAddress(out, pos, view, at + OFF_SRC, v6), field, 16);
   field = pos;
   if (egress) {
-    pos = putUint(out, put(out, pos, T_IF), input);
+    pos = putUint(out, putBytes(out, pos, T_IF), input);
     out[pos++] = 42;
   } else out[pos++] = 45;
   pos = padTo(out, pos, field, 15);
@@ -371,11 +336,11 @@ export function writeFlowRecordText(view: DataView, at: number, out: Uint8Array,
   pos = putUint(out, pos, packets, 8);
   out[pos++] = NEWLINE;
   const line = pos;
-  pos = put(out, putHex(out, pos, view.getUint16(at + OFF_SRC_PORT, true), 4), T_PORT_TAIL);
+  pos = putBytes(out, putHex(out, pos, view.getUint16(at + OFF_SRC_PORT, true), 4), T_PORT_TAIL);
   pos = padTo(out, pos, line, 31);
   const dstPort = pos;
-  pos = put(out, putHex(out, pos, view.getUint16(at + OFF_DST_PORT, true), 4), T_PORT_TAIL);
-  pos = put(out, padTo(out, pos, dstPort, 15), T_NEXT_HOP);
+  pos = putBytes(out, putHex(out, pos, view.getUint16(at + OFF_DST_PORT, true), 4), T_PORT_TAIL);
+  pos = putBytes(out, padTo(out, pos, dstPort, 15), T_NEXT_HOP);
   pos = putUint(out, pos, packets > 0 ? Math.trunc(bytes / packets) : 0, 18);
   const active = ((view.getFloat64(at + OFF_LAST, true) - view.getFloat64(at + OFF_FIRST, true)) / 1000).toFixed(1);
   for (let i = active.length; i < 8; i++) out[pos++] = SPACE;
@@ -384,13 +349,13 @@ export function writeFlowRecordText(view: DataView, at: number, out: Uint8Array,
   const outputVlan = view.getUint16(at + OFF_OUTPUT_VLAN, true);
   if (flags & CAPTURED_MAC || inputVlan !== NO_VLAN || outputVlan !== NO_VLAN) {
     out[pos++] = NEWLINE;
-    pos = put(out, pos, T_MAC);
+    pos = putBytes(out, pos, T_MAC);
     const start = pos;
-    pos = flags & CAPTURED_MAC ? putCiscoMac(out, pos, view, at + OFF_SRC_MAC) : put(out, pos, T_NO_MAC);
+    pos = flags & CAPTURED_MAC ? putCiscoMac(out, pos, view, at + OFF_SRC_MAC) : putBytes(out, pos, T_NO_MAC);
     out[pos++] = SPACE;
     out[pos++] = SPACE;
     pos = padTo(out, putVlan(out, pos, inputVlan), start, 31);
-    pos = flags & CAPTURED_MAC ? putCiscoMac(out, pos, view, at + OFF_DST_MAC) : put(out, pos, T_NO_MAC);
+    pos = flags & CAPTURED_MAC ? putCiscoMac(out, pos, view, at + OFF_DST_MAC) : putBytes(out, pos, T_NO_MAC);
     out[pos++] = SPACE;
     out[pos++] = SPACE;
     pos = putVlan(out, pos, outputVlan);
