@@ -117,6 +117,7 @@ export function encode(e: ExportEncoder, ring: usize, ringRecords: u32, head: u3
   const v5 = e.format == FORMAT_V5;
   const ipfix = e.format == FORMAT_IPFIX;
   const boot = <i64>e.systemInit;
+  const compactOn = e.compact != 0;
   let consumed: u32 = 0;
   let flowsLeft = maxRecords;
   let datagrams: u32 = 0;
@@ -131,8 +132,8 @@ export function encode(e: ExportEncoder, ring: usize, ringRecords: u32, head: u3
     let dataRecords: u32 = 0; // data records (IPFIX sequence)
     let flows: u32 = 0;
     if (withTemplates) {
-      const templates = e.compact != 0 ? DATA_TEMPLATES : FULL_TEMPLATES;
-      p = writeTemplateSet(p, ipfix, e.compact != 0);
+      const templates = compactOn ? DATA_TEMPLATES : FULL_TEMPLATES;
+      p = writeTemplateSet(p, ipfix, compactOn);
       memory.copy(p, e.options, e.optionsBytes);
       p += e.optionsBytes;
       records += templates + e.optionsTemplateRecords + e.optionsDataRecords;
@@ -147,7 +148,6 @@ export function encode(e: ExportEncoder, ring: usize, ringRecords: u32, head: u3
     }
     let set: usize = 0;
     let setTemplate: u32 = 0;
-    const compactOn = e.compact != 0;
     while (consumed < count && flowsLeft > 0) {
       const r = ring + <usize>at * EXPORT_RECORD_BYTES;
       const v6 = load<u8>(r, OFF_VERSION) == 6;

@@ -21,14 +21,15 @@
 //   TCP flags                      6                  1 (v9, RFC 3954) | 2 (IPFIX, RFC 7125)
 //   sampler id (sampled flows)     48                 1
 //
-// Each has a compact twin (template id + 24: clear of the options templates' 260–279) for the flows most of a capture holds: not ICMP,
-// untagged, unfragmented, under 2^32 octets. It leaves out the three ICMP fields, the two
-// VLANs and the fragment offset (all zero for such a flow: a collector reads an absent field as
-// zero) and carries the octets in 4 bytes, the input interface in 2 and an IPv4 flow's IP id
-// (16 bits on the wire) in 2 (reduced-size encoding, RFC 7011 §6.2; v9 lets the template give
-// any length): 55 bytes instead of 73 for IPv4 in v9, 26 records to a 1,500-byte datagram
-// instead of 19. Each datagram costs its sender and its collector a system
-// call and a wake-up (~10 µs on loopback, measured), which a record does not.
+// Each has a compact twin (ids 280–283, clear of the options templates' 260–279) for the
+// flows most of a capture holds: not ICMP, untagged, unfragmented, under 2^32 octets, on an
+// interface below 2^16 and (IPv4) with a 16-bit IP id (records.ts fitsCompact). It leaves out
+// the three ICMP fields, the two VLANs and the fragment offset (all zero for such a flow: a
+// collector reads an absent field as zero) and carries the octets in 4 bytes, the input
+// interface and an IPv4 flow's IP id in 2 (reduced-size encoding, RFC 7011 §6.2; v9 lets the
+// template give any length): 55 bytes instead of 73 for IPv4 in v9, 26 records to a 1,500-byte
+// datagram instead of 19. Each datagram costs its sender and its collector a system call and a
+// wake-up (~10 µs on loopback, measured), which a record does not.
 
 export const FORMAT_V5: u32 = 5;
 export const FORMAT_V9: u32 = 9;
@@ -105,7 +106,7 @@ export function templateFieldCount(sampled: bool, compact: bool): u32 {
 }
 
 /**
- * Writes the field specifiers of data template (ipfix, v6, sampled) at `p` (4 bytes each);
+ * Writes the field specifiers of data template (ipfix, v6, sampled, compact) at `p` (4 bytes each);
  * returns the position after them.
  */
 export function writeTemplateFields(p: usize, ipfix: bool, v6: bool, sampled: bool, compact: bool): usize {

@@ -128,6 +128,22 @@ function address(view: DataView, field: number, version: number): string {
   return formatIPv6([w0, view.getUint32(field + 4, true), view.getUint32(field + 8, true), view.getUint32(field + 12, true)]);
 }
 
+/**
+ * Writes the address at `field` of a record as `address` spells it (formatIPv4 / formatIPv6),
+ * an IPv4 address digit by digit without building its string; returns the position after it.
+ */
+export function putRecordAddress(out: Uint8Array, pos: number, view: DataView, field: number, v6: boolean): number {
+  if (v6) return putAscii(out, pos, address(view, field, 6));
+  const w = view.getUint32(field, true);
+  pos = putUint(out, pos, w >>> 24);
+  out[pos++] = 46;
+  pos = putUint(out, pos, (w >>> 16) & 255);
+  out[pos++] = 46;
+  pos = putUint(out, pos, (w >>> 8) & 255);
+  out[pos++] = 46;
+  return putUint(out, pos, w & 255);
+}
+
 const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 
 /** `aa:bb:cc:dd:ee:ff` (as formatMac writes it), from six bytes of `view`. */
@@ -261,9 +277,9 @@ export function writeExportRecordJson(view: DataView, at: number, out: Uint8Arra
   const version = view.getUint8(at + OFF_VERSION) === 6 ? 6 : 4;
   const flags = view.getUint16(at + OFF_TCP_FLAGS, true);
   pos = putBytes(out, pos, J_SRC);
-  pos = putAscii(out, pos, address(view, at + OFF_SRC, version));
+  pos = putRecordAddress(out, pos, view, at + OFF_SRC, version === 6);
   pos = putBytes(out, pos, J_DST);
-  pos = putAscii(out, pos, address(view, at + OFF_DST, version));
+  pos = putRecordAddress(out, pos, view, at + OFF_DST, version === 6);
   pos = putUint(out, putBytes(out, pos, J_PROTO), view.getUint8(at + OFF_PROTOCOL));
   pos = putUint(out, putBytes(out, pos, J_SPORT), view.getUint16(at + OFF_SRC_PORT, true));
   pos = putUint(out, putBytes(out, pos, J_DPORT), view.getUint16(at + OFF_DST_PORT, true));

@@ -10,9 +10,8 @@
  */
 
 import { macTextToCisco } from "../net/mac.js";
-import { formatIPv6 } from "../net/address.js";
 import { asciiBytes, putAscii, putBytes, putUint } from "../common/ascii-out.js";
-import type { ExpiredFlow, FlowRecord } from "../flow/record.js";
+import { type ExpiredFlow, type FlowRecord, putRecordAddress } from "../flow/record.js";
 import {
   CAPTURED_FRAGMENT,
   CAPTURED_ICMP,
@@ -239,26 +238,6 @@ function putHex(out: Uint8Array, pos: number, value: number, width: number): num
   return pos + digits;
 }
 
-function putAddress(out: Uint8Array, pos: number, view: DataView, field: number, v6: boolean): number {
-  if (v6) {
-    const words = [
-      view.getUint32(field, true),
-      view.getUint32(field + 4, true),
-      view.getUint32(field + 8, true),
-      view.getUint32(field + 12, true),
-    ];
-    return putAscii(out, pos, formatIPv6(words));
-  }
-  const w = view.getUint32(field, true);
-  pos = putUint(out, pos, w >>> 24);
-  out[pos++] = 46;
-  pos = putUint(out, pos, (w >>> 16) & 255);
-  out[pos++] = 46;
-  pos = putUint(out, pos, (w >>> 8) & 255);
-  out[pos++] = 46;
-  return putUint(out, pos, w & 255);
-}
-
 /** Six bytes as Cisco writes a MAC address: `aabb.ccdd.eeff`. */
 function putCiscoMac(out: Uint8Array, pos: number, view: DataView, field: number): number {
   for (let i = 0; i < 6; i++) {
@@ -318,7 +297,7 @@ export function writeFlowRecordText(view: DataView, at: number, out: Uint8Array,
   else pos = putUint(out, putBytes(out, pos, T_IF), input);
   pos = padTo(out, pos, field, 15);
   field = pos;
-  pos = padTo(out, putAddress(out, pos, view, at + OFF_SRC, v6), field, 16);
+  pos = padTo(out, putRecordAddress(out, pos, view, at + OFF_SRC, v6), field, 16);
   field = pos;
   if (egress) {
     pos = putUint(out, putBytes(out, pos, T_IF), input);
@@ -326,7 +305,7 @@ export function writeFlowRecordText(view: DataView, at: number, out: Uint8Array,
   } else out[pos++] = 45;
   pos = padTo(out, pos, field, 15);
   field = pos;
-  pos = padTo(out, putAddress(out, pos, view, at + OFF_DST, v6), field, 16);
+  pos = padTo(out, putRecordAddress(out, pos, view, at + OFF_DST, v6), field, 16);
   pos = putHex(out, pos, view.getUint8(at + OFF_PROTOCOL), 2);
   out[pos++] = SPACE;
   pos = putHex(out, pos, view.getUint8(at + OFF_TOS), 2);
