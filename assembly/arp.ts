@@ -29,7 +29,9 @@ import {
   TABLE_BAD_INTERFACE, TABLE_CLOCK_BACKWARDS, TABLE_LAST_NOW, TABLE_BYTES,
 } from "./arp/state";
 import { indexGet } from "./arp/index-table";
-import { count, countBy, refill, presentRecord, incompleteRecord, nexistRecord, freeTokens, returnHandle } from "./arp/pools";
+import {
+  count, countBy, refill, presentRecord, incompleteRecord, nexistRecord, freeTokens, returnHandle, timeOf, ifaceOf,
+} from "./arp/pools";
 import {
   resolveSlow, receiveArp, receiveIp, tickIface, clearIface, staticAdd, staticRemove, NO_MAC,
 } from "./arp/transitions";
@@ -210,22 +212,6 @@ export function arpDestroy(handle: usize): void {
   heap.free(handle);
 }
 
-// @ts-ignore: decorator
-@inline function iface(table: ArpTableState, ifIndex: u32): ArpIface {
-  return changetype<ArpIface>(load<usize>(table.ifaces + <usize>ifIndex * sizeof<usize>()));
-}
-
-/** `now` as whole milliseconds, never before the last time seen (a step back is counted). */
-function timeOf(table: ArpTableState, now: f64): i64 {
-  let t: i64 = now >= 0 && now < 9.0e15 ? <i64>now : table.lastNow;
-  if (t < table.lastNow) {
-    table.clockBackwards++;
-    t = table.lastNow;
-  }
-  table.lastNow = t;
-  return t;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Resolution
 
@@ -241,7 +227,7 @@ export function arpResolve(tableHandle: usize, ifIndex: u32, ip: u32, now: f64):
     return VERDICT_BAD_INTERFACE;
   }
   const t = timeOf(table, now);
-  const f = iface(table, ifIndex);
+  const f = ifaceOf(table, ifIndex);
   refill(f, t);
   const verdict = resolveSlow(table, f, ip, t, indexGet(table, f, ip));
   table.resultMac = f.resultMac;
@@ -276,7 +262,7 @@ export function arpResolveBatch(tableHandle: usize, ifIndex: u32, ips: usize, co
     return;
   }
   const t = timeOf(table, now);
-  const f = iface(table, ifIndex);
+  const f = ifaceOf(table, ifIndex);
   refill(f, t);
   const k0 = table.k0;
   const k1 = table.k1;
@@ -357,7 +343,7 @@ export function arpReceiveArp(
     return -1;
   }
   const t = timeOf(table, now);
-  const f = iface(table, ifIndex);
+  const f = ifaceOf(table, ifIndex);
   refill(f, t);
   const sha = ((<u64>senderMacHigh) << 32) | senderMacLow;
   const tha = ((<u64>targetMacHigh) << 32) | targetMacLow;
@@ -374,7 +360,7 @@ export function arpReceiveIp(tableHandle: usize, ifIndex: u32, srcIp: u32, now: 
     return -1;
   }
   const t = timeOf(table, now);
-  const f = iface(table, ifIndex);
+  const f = ifaceOf(table, ifIndex);
   refill(f, t);
   return receiveIp(table, f, srcIp, t);
 }
@@ -387,7 +373,7 @@ export function arpReceiveIpBatch(tableHandle: usize, ifIndex: u32, srcs: usize,
     return;
   }
   const t = timeOf(table, now);
-  const f = iface(table, ifIndex);
+  const f = ifaceOf(table, ifIndex);
   refill(f, t);
   for (let i: u32 = 0; i < count; i++) receiveIp(table, f, load<u32>(srcs + (<usize>i << 2)), t);
 }
@@ -397,7 +383,7 @@ export function arpTick(tableHandle: usize, now: f64): void {
   const table = changetype<ArpTableState>(tableHandle);
   const t = timeOf(table, now);
   for (let i: u32 = 0; i < table.count; i++) {
-    const f = iface(table, i);
+    const f = ifaceOf(table, i);
     refill(f, t);
     tickIface(table, f, t);
   }
@@ -413,7 +399,7 @@ export function arpTick(tableHandle: usize, now: f64): void {
 export function arpOutputTake(tableHandle: usize, ifIndex: u32, which: u32, out: usize, max: u32): u32 {
   const table = changetype<ArpTableState>(tableHandle);
   if (ifIndex >= table.count) return 0;
-  const f = iface(table, ifIndex);
+  const f = ifaceOf(table, ifIndex);
   const ring = which == 0 ? f.requests : f.replies;
   const cap = which == 0 ? f.reqCap : f.repCap;
   let head = which == 0 ? f.reqHead : f.repHead;
@@ -437,7 +423,7 @@ export function arpOutputTake(tableHandle: usize, ifIndex: u32, which: u32, out:
 export function arpReleasedTake(tableHandle: usize, ifIndex: u32, out: usize, max: u32): u32 {
   const table = changetype<ArpTableState>(tableHandle);
   if (ifIndex >= table.count) return 0;
-  const f = iface(table, ifIndex);
+  const f = ifaceOf(table, ifIndex);
   const n = f.relCount < max ? f.relCount : max;
   let head = f.relHead;
   for (let k: u32 = 0; k < n; k++) {
@@ -461,7 +447,7 @@ export function arpClear(tableHandle: usize, ifIndex: u32, ip: u32, now: f64): u
   let removed: u32 = 0;
   for (let i: u32 = 0; i < table.count; i++) {
     if (ifIndex != 0xffffffff && i != ifIndex) continue;
-    const f = iface(table, i);
+    const f = ifaceOf(table, i);
     refill(f, t);
     removed += clearIface(table, f, ip);
   }
@@ -473,7 +459,7 @@ export function arpStaticAdd(tableHandle: usize, ifIndex: u32, ip: u32, macHigh:
   const table = changetype<ArpTableState>(tableHandle);
   if (ifIndex >= table.count) return -1;
   const t = timeOf(table, now);
-  const f = iface(table, ifIndex);
+  const f = ifaceOf(table, ifIndex);
   refill(f, t);
   return staticAdd(table, f, ip, ((<u64>macHigh) << 32) | macLow, t);
 }
@@ -482,7 +468,7 @@ export function arpStaticAdd(tableHandle: usize, ifIndex: u32, ip: u32, macHigh:
 export function arpStaticRemove(tableHandle: usize, ifIndex: u32, ip: u32): i32 {
   const table = changetype<ArpTableState>(tableHandle);
   if (ifIndex >= table.count) return -1;
-  return staticRemove(table, iface(table, ifIndex), ip);
+  return staticRemove(table, ifaceOf(table, ifIndex), ip);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -492,7 +478,7 @@ export function arpStaticRemove(tableHandle: usize, ifIndex: u32, ip: u32): i32 
 export function arpCounters(tableHandle: usize, ifIndex: u32, out: usize): void {
   const table = changetype<ArpTableState>(tableHandle);
   if (ifIndex >= table.count) return;
-  const f = iface(table, ifIndex);
+  const f = ifaceOf(table, ifIndex);
   for (let c: i32 = 0; c < COUNTERS; c++) store<f64>(out + (<usize>c << 3), <f64>load<u64>(f.counters + (<usize>c << 3)));
 }
 
@@ -518,7 +504,7 @@ export const ARP_OCCUPANCY_WORDS: i32 = <i32>OCCUPANCY_WORDS;
 export function arpOccupancy(tableHandle: usize, ifIndex: u32, out: usize): void {
   const table = changetype<ArpTableState>(tableHandle);
   if (ifIndex >= table.count) return;
-  const f = iface(table, ifIndex);
+  const f = ifaceOf(table, ifIndex);
   // Plain stores: an array literal would allocate, and nothing may allocate after creation.
   store<f64>(out, <f64>f.pCount, OCC_PRESENT << 3);
   store<f64>(out, <f64>f.sCount, OCC_STATIC << 3);
@@ -552,7 +538,7 @@ export function arpOccupancy(tableHandle: usize, ifIndex: u32, out: usize): void
 export function arpKindOf(tableHandle: usize, ifIndex: u32, ip: u32): u32 {
   const table = changetype<ArpTableState>(tableHandle);
   if (ifIndex >= table.count) return 0;
-  return indexGet(table, iface(table, ifIndex), ip) >>> KIND_SHIFT;
+  return indexGet(table, ifaceOf(table, ifIndex), ip) >>> KIND_SHIFT;
 }
 
 /** Bytes of one interface record (src/arp/memory.ts INTERFACE_RECORD_BYTES must equal it; test/abi.test.ts checks). */
@@ -578,7 +564,7 @@ export function arpEntryScan(tableHandle: usize, ifIndex: u32, kind: u32, cursor
     table.scanCount = 0;
     return cursor;
   }
-  const f = iface(table, ifIndex);
+  const f = ifaceOf(table, ifIndex);
   let n: u32 = 0;
   let slot = cursor;
   const end: u32 = kind == KIND_PRESENT ? f.pCap + f.sCap : kind == KIND_INCOMPLETE ? f.iCap : f.xCap;

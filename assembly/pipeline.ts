@@ -47,6 +47,7 @@ export function pipelineCreate(
   p.handles = zeroed(<usize>maxBatch << 2);
   p.flowSelection = zeroed(<usize>maxBatch);
   p.destinationAdjacencies = zeroed(<usize>maxBatch << 2);
+  p.sightingHomes = zeroed((<usize>maxBatch << 2) + 8);
   p.selectedIndices = zeroed(<usize>maxBatch << 2);
   p.selectedSlots = zeroed(<usize>maxBatch << 1);
   p.counters = zeroed(<usize>COUNTERS << 3);
@@ -71,7 +72,7 @@ export function pipelineCreate(
 /** Bytes the pipeline allocated (its share of the core beside the components). */
 export function pipelineBytes(interfaceCount: u32, maxBatch: u32, adjCapacity: u32, outBytes: u32, holdSlots: u32, holdSlotBytes: u32): f64 {
   return <f64>(offsetof<Pipeline>() + <usize>interfaceCount * (IF_BYTES + (<usize>IF_COUNTERS << 3)) + <usize>adjCapacity * ADJ_BYTES
-    + <usize>maxBatch * 32 + (<usize>COUNTERS << 3) + <usize>outBytes + 64 + 64 * 24 + <usize>ARP_MEMO_ENTRIES * ARP_MEMO_BYTES
+    + <usize>maxBatch * 36 + 8 + (<usize>COUNTERS << 3) + <usize>outBytes + 64 + 64 * 24 + <usize>ARP_MEMO_ENTRIES * ARP_MEMO_BYTES
     + <usize>holdSlots * (<usize>holdSlotBytes + HOLD_META_BYTES));
 }
 
@@ -235,6 +236,7 @@ export function pipelineFree(p: Pipeline): void {
   heap.free(p.handles);
   heap.free(p.flowSelection);
   heap.free(p.destinationAdjacencies);
+  heap.free(p.sightingHomes);
   heap.free(p.selectedIndices);
   heap.free(p.selectedSlots);
   heap.free(p.counters);

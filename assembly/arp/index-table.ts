@@ -23,8 +23,14 @@ import { ArpIface, ArpTableState } from "./state";
 }
 
 /** The reference stored for `ip`, or 0 when absent. */
-export function indexGet(table: ArpTableState, f: ArpIface, ip: u32): u32 {
-  let i = homeOf(table, f, ip);
+// @ts-ignore: decorator
+@inline export function indexGet(table: ArpTableState, f: ArpIface, ip: u32): u32 {
+  return indexGetAt(f, ip, homeOf(table, f, ip));
+}
+
+/** {@link indexGet} with `ip`'s home position already known (`homeOf`). */
+export function indexGetAt(f: ArpIface, ip: u32, home: u32): u32 {
+  let i = home;
   const base = f.index;
   while (true) {
     const e = load<u64>(base + (<usize>i << 3));

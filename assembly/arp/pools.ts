@@ -2,13 +2,33 @@
 // transitions in transitions.ts are written with. Everything here is O(1).
 
 import {
-  ArpIface, NIL, P_BYTES, P_EXP_PREV, P_EXP_NEXT, P_REF_PREV, P_REF_NEXT, P_FLAGS, P_IP,
+  ArpTableState, ArpIface, NIL, P_BYTES, P_EXP_PREV, P_EXP_NEXT, P_REF_PREV, P_REF_NEXT, P_FLAGS, P_IP,
   I_BYTES, I_PREV, I_NEXT, I_DUE, I_IP, I_Q_HEAD, I_Q_TAIL, I_Q_COUNT, X_BYTES,
   FLAG_EXAMINED, FLAG_REFRESH_LISTED, REL_BYTES, REL_MAC, REL_HANDLE, REL_IP, REL_REASON, REL_ICMP,
   OUT_BYTES, OUT_TIME, OUT_MAC, OUT_TARGET, OUT_SENDER, RELEASE_SENT, RELEASE_RESOLVE_FAILED, MAX_ADDRESSES,
   C_RELEASED_SENT, C_RELEASED_DROPPED, C_REQUESTS_SENT, C_REPLIES_SENT, C_REPLY_RING_FULL,
   C_ICMP_ALLOWED, C_ICMP_SUPPRESSED,
 } from "./state";
+
+// ---------------------------------------------------------------------------------------------
+// The table's clock and interfaces
+
+/** `now` as whole milliseconds, never before the last time seen (a step back is counted). */
+export function timeOf(table: ArpTableState, now: f64): i64 {
+  let t: i64 = now >= 0 && now < 9.0e15 ? <i64>now : table.lastNow;
+  if (t < table.lastNow) {
+    table.clockBackwards++;
+    t = table.lastNow;
+  }
+  table.lastNow = t;
+  return t;
+}
+
+/** Interface `ifIndex` (below `table.count`). */
+// @ts-ignore: decorator
+@inline export function ifaceOf(table: ArpTableState, ifIndex: u32): ArpIface {
+  return changetype<ArpIface>(load<usize>(table.ifaces + <usize>ifIndex * sizeof<usize>()));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Counters and records

@@ -20,7 +20,9 @@ import {
   C_IP_RECEIVED, C_INCOMPLETE_IP_IGNORED, C_NEXIST_CLEARED_BY_IP, C_CLEARED, C_REQUEST_RING_FULL,
   C_HANDLES_ISSUED, C_STATIC_ADDED, C_STATIC_REMOVED, C_NEXIST_FULL_KEPT, C_SEEN_RECORDED, C_ADMITTED_SEEN,
 } from "./state";
-import { indexGet, indexInsert, indexSet, indexRemove, indexRemoveAt, indexInsertAt, indexSetAt, indexTouch, homeOf } from "./index-table";
+import {
+  indexGet, indexGetAt, indexInsert, indexSet, indexRemove, indexRemoveAt, indexInsertAt, indexSetAt, indexTouch, homeOf,
+} from "./index-table";
 import {
   count, countBy, presentRecord, incompleteRecord, nexistRecord, freeTokens, icmpTake, isOwn, isOnLink, isSpecial,
   emitRequest, emitReply, takeHandle, returnHandle, handleNext, setHandleNext, release, releaseQueue,
@@ -103,12 +105,15 @@ function nexistVacate(table: ArpTableState, f: ArpIface, position: u32, unindex:
   return found != 0 && (found >>> KIND_SHIFT) == 0;
 }
 
+/** "Home position not known": the callee hashes the address. */
+export const NO_HOME: u32 = 0xffffffff;
+
 /**
  * Records a sighting of `ip` at `now`. `found` is its index value: 0 (not indexed), a SEEN
  * value (the sighting is refreshed in place), or an entry the caller vacated but left in the
  * index (replaced). The oldest position gives way when the ring is full.
  */
-function sight(table: ArpTableState, f: ArpIface, ip: u32, now: i64, found: u32): void {
+function sight(table: ArpTableState, f: ArpIface, ip: u32, now: i64, found: u32, known: u32 = NO_HOME): void {
   if (isSeen(found)) {
     store<i64>(seenRecord(f, found - 1) + S_AT, now);
     count(f, C_SEEN_RECORDED);
@@ -136,7 +141,7 @@ function sight(table: ArpTableState, f: ArpIface, ip: u32, now: i64, found: u32)
   let position = f.seenHead + f.seenUsed;
   if (position >= f.seenCap) position -= f.seenCap;
   const r = seenRecord(f, position);
-  const home = homeOf(table, f, ip);
+  const home = known != NO_HOME ? known : homeOf(table, f, ip);
   store<i64>(r + S_AT, now);
   store<u32>(r + S_IP, ip);
   store<u32>(r + S_HOME, home);
@@ -552,13 +557,14 @@ export function receiveArp(
  * Rows 9 and 11: an IP packet from `src` arrived on the interface; an on-link source without an
  * entry is remembered as SEEN. Returns the decision's counter, or -1.
  */
-export function receiveIp(table: ArpTableState, f: ArpIface, src: u32, now: i64): i32 {
+export function receiveIp(table: ArpTableState, f: ArpIface, src: u32, now: i64, known: u32 = NO_HOME): i32 {
   count(f, C_IP_RECEIVED);
-  const found = indexGet(table, f, src);
+  const home = known != NO_HOME ? known : homeOf(table, f, src);
+  const found = indexGetAt(f, src, home);
   const kind = found >>> KIND_SHIFT;
   if (kind == 0) {
     if (f.seenCap == 0 || isSpecial(f, src) || isOwn(f, src) || !isOnLink(f, src)) return -1;
-    sight(table, f, src, now, found);
+    sight(table, f, src, now, found, home);
     return C_SEEN_RECORDED;
   }
   if (kind == KIND_INCOMPLETE) {
@@ -573,7 +579,7 @@ export function receiveIp(table: ArpTableState, f: ArpIface, src: u32, now: i64)
     }
     nexistVacate(table, f, slot, false);
     count(f, C_NEXIST_CLEARED_BY_IP);
-    sight(table, f, src, now, found);
+    sight(table, f, src, now, found, home);
     return C_NEXIST_CLEARED_BY_IP;
   }
   return -1;

@@ -16,7 +16,7 @@ import {
   C_PRESENT_HITS, VERDICT_FOUND,
 } from "../arp/state";
 import { homeOf } from "../arp/index-table";
-import { count, refill } from "../arp/pools";
+import { count, refill, timeOf } from "../arp/pools";
 import { Pipeline } from "./state";
 
 export const ARP_MEMO_ENTRIES: u32 = 64;
@@ -59,13 +59,7 @@ export function resolveNextHop(p: Pipeline, egress: u32, target: u32, time: f64)
   }
   const found = <u32>(word >> 32);
   if (found >>> KIND_SHIFT != KIND_PRESENT) return arpResolve(p.arp, egress, target, time);
-  // arpResolve's clock (timeOf): whole milliseconds, never before the last time seen.
-  let t: i64 = time >= 0 && time < 9.0e15 ? <i64>time : table.lastNow;
-  if (t < table.lastNow) {
-    table.clockBackwards++;
-    t = table.lastNow;
-  }
-  table.lastNow = t;
+  const t = timeOf(table, time); // arpResolve's clock
   refill(f, t);
   const r = f.present + <usize>(found & SLOT_MASK) * P_BYTES;
   store<i64>(r + P_LAST_USED, t);

@@ -22,12 +22,12 @@ import {
 import { Fib } from "../fib/state";
 import { lookup4, lookup6, lookup4Strided } from "../fib/lookup";
 import { ADJ_NULL, ADJ_PUNT, ADJ_DROP, ADJ_GLEAN, ADJ_DISCARD, ADJ_NEIGHBOR } from "../fib";
-import { arpResultMacHigh, arpResultMacLow, arpResultHandle, arpReceiveArp, arpReceiveIp, arpTick, arpKindOf } from "../arp";
+import { arpResultMacHigh, arpResultMacLow, arpResultHandle, arpReceiveArp, arpTick, arpKindOf } from "../arp";
 import {
   VERDICT_FOUND, VERDICT_QUEUED as ARP_QUEUED, VERDICT_NEXIST, VERDICT_RATE, VERDICT_NO_SLOT, VERDICT_QUEUE_FULL,
-  VERDICT_BAD_TARGET, VERDICT_ICMP, ArpTableState, ArpIface,
+  VERDICT_BAD_TARGET, VERDICT_ICMP,
 } from "../arp/state";
-import { isOnLink } from "../arp/pools";
+import { prepareSightings, receiveSighting } from "./sightings";
 import { cacheUpdate } from "../flow/cache";
 import { FlowCache } from "../flow/state";
 import { Selector } from "../sampler/selector-state";
@@ -109,6 +109,7 @@ export function processBatch(p: Pipeline, b: PacketBatch, now: f64, useNow: bool
   counterAdd(p, C_PACKETS_IN, <u64>count);
   ingressFlows(p, b, count);
   lookupDestinations(p, b, count);
+  prepareSightings(p, b, count);
   for (let i: u32 = 0; i < count; i++) forwardOne(p, b, i, useNow ? now : load<f64>(b.time + (<usize>i << 3)));
   egressFlows(p, b, count);
   return <i32>count;
@@ -195,19 +196,12 @@ function urpfAccepts(p: Pipeline, fib: Fib, src: u32, iface: u32, rx: bool): boo
   return load<u32>(p.adjacencies + <usize>adj * ADJ_BYTES + ADJ_IFACE) == iface;
 }
 
-/** Whether `src` is on a subnet (or on-link prefix) of ARP interface `iface`. */
-// @ts-ignore: decorator
-@inline function onLink(arp: usize, iface: u32, src: u32): bool {
-  const table = changetype<ArpTableState>(arp);
-  if (iface >= table.count) return false;
-  return isOnLink(changetype<ArpIface>(load<usize>(table.ifaces + <usize>iface * sizeof<usize>())), src);
-}
-
 function forwardOne(p: Pipeline, b: PacketBatch, i: u32, time: f64): void {
   const n = <usize>i;
   setCurrentPacket(i);
   if (!(time < p.nextTick)) ticksUpTo(p, time);
   let iface = load<u32>(b.iface + (n << 2));
+  const arrivedOn = iface; // (the bridge stage writes the BVI into the batch's column)
   const status = load<u8>(b.status + n);
   if (iface < p.interfaceCount) {
     ifCounterAdd(p, iface, IC_PACKETS_IN, 1);
@@ -243,7 +237,7 @@ function forwardOne(p: Pipeline, b: PacketBatch, i: u32, time: f64): void {
     let dst = load<u32>(b.dst + (n << 4));
     // Evidence of life for ARP, from sources on the interface's subnets (the others cannot be
     // neighbours; skipping them keeps a scan's random sources out of the ARP index's cache lines).
-    if (p.arp && onLink(p.arp, iface, src)) arpReceiveIp(p.arp, iface, src, time);
+    if (p.arp) receiveSighting(p, n, iface, iface == arrivedOn, src, time);
     const aclIn = load<u32>(f + IF_ACL_IN);
     if (aclIn != 0 && !aclPermits(
       p, aclIn - 1, src, dst, protocol, <u32>load<u16>(b.srcPort + (n << 1)), <u32>load<u16>(b.dstPort + (n << 1)),

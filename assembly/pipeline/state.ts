@@ -202,6 +202,8 @@ export const PORT_RANGE: u32 = 5;
   flowSelection: usize;
   /** The FIB's adjacency for each packet's destination, looked up for the whole batch first. */
   destinationAdjacencies: usize;
+  /** The ARP index home of each packet's sighting (forward.ts prepareSightings), then 8 bytes of sink. */
+  sightingHomes: usize;
   selectedIndices: usize;
   selectedSlots: usize;
   counters: usize;
