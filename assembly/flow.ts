@@ -29,7 +29,7 @@ export {
 
 /** Bytes a flow cache of `capacity` flows and `queueCapacity` export records allocates at creation. */
 export function flowCacheBytes(capacity: u32, queueCapacity: u32): f64 {
-  const slots = <usize>capacity + (capacity >> 1) + 1;
+  const slots = <usize>capacity + (capacity >> 1) + (capacity >> 2) + 1;
   return <f64>(
     offsetof<FlowCache>() + <usize>capacity * RECORD_BYTES + (slots << 3) + <usize>queueCapacity * EXPORT_RECORD_BYTES +
     ((<usize>COUNTER_SLOTS + SIZE_BUCKETS + PROTOCOL_CATEGORIES * PROTOCOL_FIELDS) << 3) + 128 +
@@ -64,7 +64,7 @@ export function flowCacheCreate(
   agerBatch: u32, seedLow: u32, seedHigh: u32, seedLow2: u32, seedHigh2: u32,
 ): FlowCache {
   const c = changetype<FlowCache>(zeroed(offsetof<FlowCache>()));
-  const slots = capacity + (capacity >> 1) + 1;
+  const slots = capacity + (capacity >> 1) + (capacity >> 2) + 1;
   const entryBytes = <usize>capacity * RECORD_BYTES;
   const indexBytes = <usize>slots << 3;
   const queueBytes = <usize>queueCapacity * EXPORT_RECORD_BYTES;
