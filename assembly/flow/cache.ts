@@ -25,7 +25,7 @@ import {
   FlowCache, RECORD_BYTES, EXPORT_RECORD_BYTES, NONE, OFF_SRC, OFF_DST, OFF_SRC_PORT, OFF_INTERFACE, OFF_PACKETS,
   OFF_BYTES, OFF_FIRST, OFF_LAST, OFF_IP_ID, OFF_MIN_LENGTH, OFF_MAX_LENGTH, OFF_SRC_MAC, OFF_DST_MAC,
   OFF_INPUT_VLAN, OFF_OUTPUT_VLAN, OFF_FRAGMENT_OFFSET, OFF_TCP_FLAGS, OFF_MIN_TTL, OFF_MAX_TTL, OFF_ICMP_TYPE,
-  OFF_ICMP_CODE, OFF_END_REASON, OFF_ENTRY_ID, OFF_EXPIRED_AT, OFF_SEQUENCE, CAPTURED_FRAGMENT, CAPTURED_ICMP,
+  OFF_ICMP_CODE, OFF_END_REASON, OFF_ENTRY_ID, OFF_EXPIRED_AT, OFF_SEQUENCE, OFF_NEXT, CAPTURED_FRAGMENT, CAPTURED_ICMP,
   CAPTURED_MAC, C_PACKETS_IN, C_BYTES_IN, C_PACKETS_ACCOUNTED, C_BYTES_ACCOUNTED, C_PACKETS_REFUSED, C_BYTES_REFUSED,
   C_REFUSED_NOT_IP, C_REFUSED_NO_ROOM, C_REFUSED_PROBE_LIMIT, C_REFUSED_COUNTER_FULL, C_FLOWS_ADDED,
   C_ALLOC_FAILURES, C_AGER_POLLS, C_AGER_EXAMINED, C_EXPORT_STALLS, C_FLOWS_EXPIRED, C_PACKETS_EXPIRED,
@@ -241,6 +241,8 @@ const READ_AHEAD_PROBES: u32 = 8;
  */
 function prepareRun(c: FlowCache, b: PacketBatch, start: u32, stop: u32, direction: u32, selection: usize): void {
   const count = stop - start;
+  c.victimCount = 0;
+  c.victimNext = 0;
   for (let k: u32 = 0; k < count; k++) {
     const n = <usize>(start + k);
     const version = load<u8>(b.ipVersion + n);
@@ -270,6 +272,7 @@ function prepareRun(c: FlowCache, b: PacketBatch, start: u32, stop: u32, directi
   // others), then that slot, and the source it names is touched.
   const talkers = c.talkers != 0;
   let sink: u64 = 0;
+  let fresh: u32 = 0;
   for (let k: u32 = 0; k < count; k++) {
     const at = c.slotsRun + (<usize>k << 3);
     let slot = load<u64>(at);
@@ -286,6 +289,7 @@ function prepareRun(c: FlowCache, b: PacketBatch, start: u32, stop: u32, directi
     }
     if (slot == 0) {
       store<u64>(at, talkers ? talkerHome(c, c.keys + <usize>k * READ_AHEAD_KEY_BYTES) : 0);
+      fresh++;
       continue;
     }
     if (talkers) store<u64>(at, 0);
@@ -296,6 +300,24 @@ function prepareRun(c: FlowCache, b: PacketBatch, start: u32, stop: u32, directi
   if (talkers) {
     talkerLoadHomes(c, c.slotsRun, count);
     sink += talkerTouchSources(c, c.slotsRun, count);
+  }
+  // A full cache evicts its oldest flow for each new one: hash those victims' keys now (their
+  // entries are read on the way, as the export will read them) and load their index slots.
+  if (fresh > 0 && c.live + fresh > c.capacity) {
+    const evictions = c.live + fresh - c.capacity < fresh ? c.live + fresh - c.capacity : fresh;
+    let id = c.oldest;
+    let n: u32 = 0;
+    for (; n < evictions && id != NONE; n++) {
+      const e = entryAt(c, id);
+      const at = c.victims + (<usize>n << 3);
+      store<u32>(at, id);
+      store<u32>(at, keyHash(c, e), 4);
+      id = load<u32>(e, OFF_NEXT);
+    }
+    c.victimCount = n;
+    for (let v: u32 = 0; v < n; v++) {
+      sink += load<u64>(index + (<usize>reduceRange(load<u32>(c.victims + (<usize>v << 3), 4), slots) << 3));
+    }
   }
   store<u64>(c.scratch, sink, 120);
 }

@@ -197,4 +197,12 @@ export const MAX_CAPACITY: u32 = 1 << 23;
   sourcesFresh: u32;
   sourcesFree: u32;
   sourcesLive: u32;
+  /**
+   * The read-ahead's victims (flow/cache.ts): the entries a full cache will evict next for the
+   * new flows of the run, oldest first, as (id, key hash) pairs, so that their removal from the
+   * index does not hash their keys again. [victimNext, victimCount) are still to come.
+   */
+  victims: usize;
+  victimCount: u32;
+  victimNext: u32;
 }

@@ -107,7 +107,17 @@ export function countLookups(c: FlowCache, lookups: u64, probes: u64, longest: u
 export function indexRemove(c: FlowCache, id: u32): void {
   const slots = c.slots;
   const index = c.index;
-  const hash = keyHash(c, entryAt(c, id));
+  // The read-ahead's next victim has its hash ready. Any other removal may free an entry the
+  // victims name, for a new flow with another key: then none of them is trusted any more.
+  let hash: u32;
+  const next = c.victimNext;
+  if (next < c.victimCount && load<u32>(c.victims + (<usize>next << 3)) == id) {
+    hash = load<u32>(c.victims + (<usize>next << 3), 4);
+    c.victimNext = next + 1;
+  } else {
+    hash = keyHash(c, entryAt(c, id));
+    c.victimCount = 0;
+  }
   let i = reduceRange(hash, slots);
   const wanted = ((<u64>hash) << 32) | <u64>(id + 1);
   for (let n: u32 = 0; n < MAX_PROBE; n++) {
