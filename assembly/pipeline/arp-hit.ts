@@ -12,11 +12,11 @@
 
 import { arpResolve } from "../arp";
 import {
-  ArpTableState, ArpIface, KIND_PRESENT, KIND_SHIFT, SLOT_MASK, P_BYTES, P_MAC, P_LAST_USED, C_RESOLVE_CALLS,
+  ArpTableState, KIND_PRESENT, KIND_SHIFT, SLOT_MASK, P_BYTES, P_MAC, P_LAST_USED, C_RESOLVE_CALLS,
   C_PRESENT_HITS, VERDICT_FOUND,
 } from "../arp/state";
 import { homeOf } from "../arp/index-table";
-import { count, refill, timeOf } from "../arp/pools";
+import { count, refill, timeOf, ifaceOf } from "../arp/pools";
 import { Pipeline } from "./state";
 
 export const ARP_MEMO_ENTRIES: u32 = 64;
@@ -26,7 +26,7 @@ export const ARP_MEMO_BYTES: u32 = 16;
 export function resolveNextHop(p: Pipeline, egress: u32, target: u32, time: f64): u32 {
   const table = changetype<ArpTableState>(p.arp);
   if (egress >= table.count) return arpResolve(p.arp, egress, target, time);
-  const f = changetype<ArpIface>(load<usize>(table.ifaces + <usize>egress * sizeof<usize>()));
+  const f = ifaceOf(table, egress);
   const m = p.arpMemo + <usize>(((target ^ (egress << 24)) * 0x9e3779b1) >>> (32 - 6)) * ARP_MEMO_BYTES;
   const index = f.index;
   let word: u64 = 0;

@@ -15,9 +15,9 @@
 // expired, was evicted, cleared, replaced, or its MAC moved), every entry whose rewrite came
 // from ARP is checked against the table and invalidated when its MAC is no longer there.
 
-import { ArpTableState, ArpIface, KIND_PRESENT, KIND_SHIFT, SLOT_MASK, P_MAC, C_PRESENT_EXPIRED, C_PRESENT_EVICTED, C_MAC_MOVED, C_CLEARED, C_STATIC_ADDED, C_STATIC_REMOVED } from "../arp/state";
+import { ArpTableState, KIND_PRESENT, KIND_SHIFT, SLOT_MASK, P_MAC, C_PRESENT_EXPIRED, C_PRESENT_EVICTED, C_MAC_MOVED, C_CLEARED, C_STATIC_ADDED, C_STATIC_REMOVED } from "../arp/state";
 import { indexGet } from "../arp/index-table";
-import { presentRecord } from "../arp/pools";
+import { presentRecord, ifaceOf } from "../arp/pools";
 import { RouteCache, OFF_NEXT, OFF_NEXT_HOP, OFF_INTERFACE, OFF_ADJACENCY, OFF_HEADER_BYTES } from "../route-cache/state";
 import { entryAt, removeEntry } from "../route-cache/table";
 import { advance } from "../route-cache/timers";
@@ -135,7 +135,7 @@ export function tickRouteCache(p: Pipeline, time: f64): void {
 function arpSignature(table: ArpTableState): u64 {
   let sum: u64 = 0;
   for (let i: u32 = 0; i < table.count; i++) {
-    const c = changetype<ArpIface>(load<usize>(table.ifaces + <usize>i * sizeof<usize>())).counters;
+    const c = ifaceOf(table, i).counters;
     sum += load<u64>(c + (<usize>C_PRESENT_EXPIRED << 3)) + load<u64>(c + (<usize>C_PRESENT_EVICTED << 3))
       + load<u64>(c + (<usize>C_MAC_MOVED << 3)) + load<u64>(c + (<usize>C_CLEARED << 3))
       + load<u64>(c + (<usize>C_STATIC_ADDED << 3)) + load<u64>(c + (<usize>C_STATIC_REMOVED << 3));
@@ -146,7 +146,7 @@ function arpSignature(table: ArpTableState): u64 {
 /** The MAC ARP holds for `ip` on interface `ifIndex` (PRESENT or STATIC), or NO_MAC. */
 function arpMac(table: ArpTableState, ifIndex: u32, ip: u32): u64 {
   if (ifIndex >= table.count) return NO_MAC;
-  const f = changetype<ArpIface>(load<usize>(table.ifaces + <usize>ifIndex * sizeof<usize>()));
+  const f = ifaceOf(table, ifIndex);
   const ref = indexGet(table, f, ip);
   if (ref >>> KIND_SHIFT != KIND_PRESENT) return NO_MAC;
   return load<u64>(presentRecord(f, ref & SLOT_MASK) + P_MAC);
