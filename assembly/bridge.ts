@@ -12,6 +12,7 @@
 
 import { budgetCreate, budgetAlloc, budgetFree } from "./common/budget";
 import { splitMix64 } from "./common/prng";
+import { clockMs, clockSteppedBack } from "./common/clock";
 import { PacketBatch } from "./packet/batch";
 import {
   BridgeState, NIL, S_BYTES, S_NEXT, S_FLAGS, S_TX, S_PORT, FLAG_LIVE, G_BYTES, G_AGING, G_BVI_MAC, G_HEAD, G_TAIL,
@@ -107,11 +108,8 @@ export function bridgeSetPort(t: BridgeState, iface: u32, g: u32): bool {
 }
 
 function timeOf(t: BridgeState, now: f64): i64 {
-  let ms: i64 = now >= 0 && now < 9.0e15 ? <i64>now : t.lastNow;
-  if (ms < t.lastNow) {
-    t.clockBackwards++;
-    ms = t.lastNow;
-  }
+  const ms = clockMs(now, t.lastNow);
+  if (clockSteppedBack) t.clockBackwards++;
   t.lastNow = ms;
   return ms;
 }

@@ -12,6 +12,7 @@
 
 import { budgetCreate, budgetAlloc } from "./common/budget";
 import { splitMix64 } from "./common/prng";
+import { clockMs, clockSteppedBack } from "./common/clock";
 import { PacketBatch } from "./packet/batch";
 import {
   NatState, NIL, E_BYTES, E_NEXT, CLASSES, MAX_INTERFACES, COUNTERS, C_AGER_CALLS, C_CLEARED, C_CLOCK_BACKWARDS,
@@ -183,11 +184,8 @@ export function natAddStatic(t: NatState, local: u32, global: u32, now: f64): i3
 
 /** `now` as whole milliseconds, never before the last time seen (a step back is counted). */
 function timeOf(t: NatState, now: f64): i64 {
-  let ms: i64 = now >= 0 && now < 9.0e15 ? <i64>now : t.lastNow;
-  if (ms < t.lastNow) {
-    store<u64>(t.counters + (<usize>C_CLOCK_BACKWARDS << 3), load<u64>(t.counters + (<usize>C_CLOCK_BACKWARDS << 3)) + 1);
-    ms = t.lastNow;
-  }
+  const ms = clockMs(now, t.lastNow);
+  if (clockSteppedBack) store<u64>(t.counters + (<usize>C_CLOCK_BACKWARDS << 3), load<u64>(t.counters + (<usize>C_CLOCK_BACKWARDS << 3)) + 1);
   t.lastNow = ms;
   return ms;
 }

@@ -9,17 +9,15 @@ import {
   C_RELEASED_SENT, C_RELEASED_DROPPED, C_REQUESTS_SENT, C_REPLIES_SENT, C_REPLY_RING_FULL,
   C_ICMP_ALLOWED, C_ICMP_SUPPRESSED,
 } from "./state";
+import { clockMs, clockSteppedBack } from "../common/clock";
 
 // ---------------------------------------------------------------------------------------------
 // The table's clock and interfaces
 
 /** `now` as whole milliseconds, never before the last time seen (a step back is counted). */
 export function timeOf(table: ArpTableState, now: f64): i64 {
-  let t: i64 = now >= 0 && now < 9.0e15 ? <i64>now : table.lastNow;
-  if (t < table.lastNow) {
-    table.clockBackwards++;
-    t = table.lastNow;
-  }
+  const t = clockMs(now, table.lastNow);
+  if (clockSteppedBack) table.clockBackwards++;
   table.lastNow = t;
   return t;
 }
