@@ -33,7 +33,7 @@ export function flowCacheBytes(capacity: u32, queueCapacity: u32): f64 {
   return <f64>(
     offsetof<FlowCache>() + <usize>capacity * RECORD_BYTES + (slots << 3) + <usize>queueCapacity * EXPORT_RECORD_BYTES +
     ((<usize>COUNTER_SLOTS + SIZE_BUCKETS + PROTOCOL_CATEGORIES * PROTOCOL_FIELDS) << 3) + 128 +
-    <usize>READ_AHEAD_RUN * (READ_AHEAD_KEY_BYTES + 4 + 8 + 8)
+    <usize>READ_AHEAD_RUN * (READ_AHEAD_KEY_BYTES + 4 + 8 + 4 + 8)
   );
 }
 
@@ -49,6 +49,7 @@ export function flowCacheFree(c: FlowCache): void {
   heap.free(c.keys);
   heap.free(c.hashes);
   heap.free(c.slotsRun);
+  heap.free(c.entriesRun);
   heap.free(c.victims);
   if (c.talkers != 0) talkersFree(c);
   heap.free(changetype<usize>(c));
@@ -79,6 +80,7 @@ export function flowCacheCreate(
   c.keys = zeroed(<usize>READ_AHEAD_RUN * READ_AHEAD_KEY_BYTES);
   c.hashes = zeroed(<usize>READ_AHEAD_RUN << 2);
   c.slotsRun = zeroed(<usize>READ_AHEAD_RUN << 3);
+  c.entriesRun = zeroed(<usize>READ_AHEAD_RUN << 2);
   c.victims = zeroed(<usize>READ_AHEAD_RUN << 3);
   c.key0 = ((<u64>seedHigh) << 32) | seedLow;
   c.key1 = ((<u64>seedHigh2) << 32) | seedLow2;
@@ -102,7 +104,7 @@ export function flowCacheTableBytes(c: FlowCache): u32 {
   return c.memoryBytes;
 }
 
-/** Index slots (1.5 per flow, plus one). */
+/** Index slots (1.75 per flow, plus one). */
 export function flowCacheSlots(c: FlowCache): u32 {
   return c.slots;
 }

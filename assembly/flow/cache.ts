@@ -236,8 +236,12 @@ const READ_AHEAD_PROBES: u32 = 8;
 /**
  * Builds and hashes the keys of packets [start, stop) into the run buffers, then loads, in
  * tight loops of independent loads (so that their cache misses overlap), the index slot of
- * each and both cache lines of the entry it names. The dependent work in accountRun then finds
- * them in cache. Packets that will not be accounted get hash 0 and no loads.
+ * each, then the cache lines of the entry it names. The dependent work in accountRun then finds
+ * them in cache. Packets that will not be accounted get hash 0 and no entry loads. Each loop
+ * does little besides its loads: without a prefetch instruction in WebAssembly, a missing load
+ * holds the reorder buffer until it returns, so the fewer instructions between two loads, the
+ * more of them are in flight at once (the entry loads in a loop of their own, out of the probe
+ * loop that finds the entries, measured ×0.95–0.98 on the Dataplane bench's 100k flows).
  */
 function prepareRun(c: FlowCache, b: PacketBatch, start: u32, stop: u32, direction: u32, selection: usize): void {
   const count = stop - start;
@@ -249,20 +253,19 @@ function prepareRun(c: FlowCache, b: PacketBatch, start: u32, stop: u32, directi
     const offered = (selection == 0 || load<u8>(selection + n) != 0)
       && load<u8>(b.status + n) <= PACKET_STATUS_FRAGMENT && (version == 4 || version == 6);
     if (!offered) {
-      store<u64>(c.slotsRun + (<usize>k << 3), 0);
       store<u32>(c.hashes + (<usize>k << 2), 0);
       continue;
     }
     const key = c.keys + <usize>k * READ_AHEAD_KEY_BYTES;
     buildKey(c, b, start + k, key, direction);
     store<u32>(c.hashes + (<usize>k << 2), keyHash(c, key));
-    store<u64>(c.slotsRun + (<usize>k << 3), 1);
   }
   const index = c.index;
   const slots = c.slots;
+  // Every packet's home slot, whether offered or not (a packet not offered has hash 0 and its
+  // slot is never read): no branch in the loop, so more of its loads are in flight at once.
   for (let k: u32 = 0; k < count; k++) {
-    const at = c.slotsRun + (<usize>k << 3);
-    if (load<u64>(at) != 0) store<u64>(at, load<u64>(index + (<usize>reduceRange(load<u32>(c.hashes + (<usize>k << 2)), slots) << 3)));
+    store<u64>(c.slotsRun + (<usize>k << 3), load<u64>(index + (<usize>reduceRange(load<u32>(c.hashes + (<usize>k << 2)), slots) << 3)));
   }
   // The entry of each packet's flow: the first slot from home holding the packet's hash (often
   // not the home slot itself: linear probing puts about half the keys further along, mostly in
@@ -273,6 +276,7 @@ function prepareRun(c: FlowCache, b: PacketBatch, start: u32, stop: u32, directi
   const talkers = c.talkers != 0;
   let sink: u64 = 0;
   let fresh: u32 = 0;
+  let found: u32 = 0;
   for (let k: u32 = 0; k < count; k++) {
     const at = c.slotsRun + (<usize>k << 3);
     let slot = load<u64>(at);
@@ -293,8 +297,11 @@ function prepareRun(c: FlowCache, b: PacketBatch, start: u32, stop: u32, directi
       continue;
     }
     if (talkers) store<u64>(at, 0);
-    const e = entryAt(c, <u32>slot - 1);
-    // A record (112 bytes) spans two or three cache lines: touch each.
+    store<u32>(c.entriesRun + (<usize>(found++) << 2), <u32>entryAt(c, <u32>slot - 1));
+  }
+  // A record (112 bytes) spans two or three cache lines: touch each, in a loop of nothing else.
+  for (let j: u32 = 0; j < found; j++) {
+    const e = <usize>load<u32>(c.entriesRun + (<usize>j << 2));
     sink += load<u64>(e) + load<u64>(e, 48) + load<u64>(e, 104);
   }
   if (talkers) {

@@ -159,10 +159,11 @@ export const MAX_CAPACITY: u32 = 1 << 23;
   protocols: usize;
   /** 128 bytes: a candidate key (record layout), its compact IPv4 form, a sink for read-ahead loads. */
   scratch: usize;
-  /** Read-ahead run buffers: keys (48 bytes each), hashes (u32) and index slots (u64). */
+  /** Read-ahead run buffers: keys (48 bytes each), hashes (u32), index slots (u64) and the entries found (u32 addresses). */
   keys: usize;
   hashes: usize;
   slotsRun: usize;
+  entriesRun: usize;
   key0: u64;
   key1: u64;
   activeTimeout: f64;
