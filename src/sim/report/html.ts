@@ -18,7 +18,7 @@ body { font: 14px/1.45 Helvetica, Arial, sans-serif; margin: 2em auto; max-width
 h1 { font-size: 1.5em; margin-bottom: 0.2em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #ddd; }
 table { border-collapse: collapse; margin: 0.5em 0; } th, td { padding: 0.25em 0.6em; border-bottom: 1px solid #eee; }
 th { text-align: left; background: #f6f6f6; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
-figure { margin: 1em 0; } figure svg { max-width: 100%; height: auto; }
+.wide { overflow-x: auto; } figure { margin: 1em 0; } figure svg { max-width: 100%; height: auto; }
 pre { background: #f8f8f8; padding: 0.6em; overflow-x: auto; font-size: 12px; } .muted { color: #666; }
 `;
 
@@ -46,7 +46,9 @@ export async function renderHtmlReport(result: ScenarioResult): Promise<string> 
         `<tr><td title="${escapeHtml(v.description ?? "")}">${escapeHtml(v.name)}</td>${result.metrics.map((m) => `<td class="n">${escapeHtml(formatMetric(v.summary[m.key], m))}</td>`).join("")}</tr>`,
     )
     .join("");
-  parts.push(`<table class="summary"><tr>${head}</tr>${body}</table>`);
+  // A row per variant and a column per metric: wider than the page on a narrow window, so the
+  // table scrolls inside its own box rather than the whole page sideways.
+  parts.push(`<div class="wide"><table class="summary"><tr>${head}</tr>${body}</table></div>`);
   parts.push("<h2>Charts</h2>");
   for (const chart of chartSpecs(result)) {
     const svg = await renderSvg(chart.spec);
