@@ -96,7 +96,10 @@ test("the codered scenario's report opens in headless Chromium with every chart 
     // The summary's many columns scroll inside their box: in a narrow window the page itself
     // does not scroll sideways.
     await page.setViewportSize({ width: 800, height: 900 });
-    const [scrollWidth, clientWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    const [scrollWidth, clientWidth] = await page.evaluate(() => [
+      document.documentElement.scrollWidth,
+      document.documentElement.clientWidth,
+    ]);
     assert.ok(scrollWidth! <= clientWidth!, `the page is ${scrollWidth} px wide in a ${clientWidth} px window`);
     await page.setViewportSize({ width: 1200, height: 900 });
     assert.ok((await page.locator("details").count()) >= result.variants.length * 4, "the IOS displays are in the page");
