@@ -118,7 +118,8 @@ export function isOwn(f: ArpIface, ip: u32): bool {
 }
 
 /** Whether `ip` is on a subnet of the interface (own subnets and extra on-link prefixes). */
-export function isOnLink(f: ArpIface, ip: u32): bool {
+// @ts-ignore: decorator
+@inline export function isOnLink(f: ArpIface, ip: u32): bool {
   const a = f.addresses;
   for (let k: u32 = 0; k < f.ownCount; k++) {
     if (prefixHas(load<u32>(a + (<usize>k << 2)), load<u32>(a + ((<usize>(k + MAX_ADDRESSES)) << 2)), ip)) return true;
